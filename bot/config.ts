@@ -1,0 +1,151 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { PROJECT_ROOT } from './projectRoot';
+
+/**
+ * Every environment variable Kefu reads, defined once. `.env.example` is generated from
+ * this schema (`npm run config:example`) and a test keeps the two in step, so a variable
+ * cannot be added here without being documented.
+ */
+
+const integer = (min: number, max: number) =>
+  z.coerce
+    .number({ invalid_type_error: `expected an integer from ${min} to ${max}` })
+    .int(`expected an integer from ${min} to ${max}`)
+    .min(min, `expected an integer from ${min} to ${max}`)
+    .max(max, `expected an integer from ${min} to ${max}`);
+
+const ratio = z.coerce
+  .number({ invalid_type_error: 'expected a number from 0 to 1' })
+  .min(0, 'expected a number from 0 to 1')
+  .max(1, 'expected a number from 0 to 1');
+
+export const configSchema = z.object({
+  NODE_ENV: z
+    .enum(['development', 'test', 'production'], {
+      errorMap: () => ({ message: 'expected one of development, test, production' }),
+    })
+    .default('development')
+    .describe('Runtime mode. Development-only routes are never served in production.'),
+  PORT: integer(0, 65535)
+    .default(3978)
+    .describe('TCP port of the HTTP server (Bot Framework endpoint, health checks). 0 picks a free port.'),
+  HOST: z
+    .string()
+    .min(1, 'expected a host name or IP address')
+    .default('0.0.0.0')
+    .describe('Address the HTTP server listens on.'),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+      errorMap: () => ({ message: 'expected one of fatal, error, warn, info, debug, trace, silent' }),
+    })
+    .default('info')
+    .describe('Minimum level of the JSON log lines written to stdout.'),
+  MicrosoftAppId: z
+    .string()
+    .uuid('expected the Azure Bot app id, a GUID')
+    .optional()
+    .describe('Azure Bot app id. Empty: no authentication (Bot Framework Emulator on localhost). Set: every request to /api/messages must carry a valid Bot Framework token.'),
+  MicrosoftAppPassword: z
+    .string()
+    .optional()
+    .describe('Client secret of the Azure Bot app registration (MultiTenant or SingleTenant).'),
+  MicrosoftAppType: z
+    .enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI'], {
+      errorMap: () => ({ message: 'expected one of MultiTenant, SingleTenant, UserAssignedMSI' }),
+    })
+    .default('MultiTenant')
+    .describe('Kind of Azure Bot app registration.'),
+  MicrosoftAppTenantId: z
+    .string()
+    .optional()
+    .describe('Tenant id, required for SingleTenant and UserAssignedMSI app types.'),
+  KB_DIR: z
+    .string()
+    .min(1, 'expected a directory path')
+    .default('knowledge/data')
+    .describe('Directory of the knowledge-base YAML files, relative to the project root or absolute.'),
+  KB_ANSWER_THRESHOLD: ratio
+    .default(0.6)
+    .describe('Score from which the best FAQ match is answered directly (0..1).'),
+  KB_CLARIFY_THRESHOLD: ratio
+    .default(0.38)
+    .describe('Score from which a match is offered in a "您是想问…" clarification; below it the bot says it does not know (0..1).'),
+  KB_CLARIFY_MARGIN: ratio
+    .default(0.1)
+    .describe('If the runner-up is within this distance of the best match, the bot asks which one was meant instead of answering (0..1).'),
+  DEFAULT_LOCALE: z
+    .enum(['zh-CN', 'en-US'], { errorMap: () => ({ message: 'expected zh-CN or en-US' }) })
+    .default('zh-CN')
+    .describe('Reply language when neither the channel nor the text tells.'),
+  KB_SIGNALS_FILE: z
+    .string()
+    .default('var/kb-signals.jsonl')
+    .describe('JSON-lines file where unanswered questions and 👍/👎 feedback are appended for the knowledge-base authors; relative to the project root. Empty: keep them in memory only.'),
+  SHUTDOWN_GRACE_MS: integer(0, 600000)
+    .default(10000)
+    .describe('On SIGTERM, how long in-flight turns may take before the process exits anyway (milliseconds).'),
+});
+
+const EMPTY_IS_MEANINGFUL = new Set(['KB_SIGNALS_FILE']);
+
+export type Config = z.infer<typeof configSchema> & { kbDir: string };
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+function describeValue(value: unknown): string {
+  if (value === undefined) return 'missing';
+  return JSON.stringify(value);
+}
+
+/**
+ * Parses the environment into a typed config. The first problem becomes one line that
+ * names the variable, what is wrong with its value and the expected form.
+ */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  // An empty assignment (`PORT=` copied from .env.example) means "use the default",
+  // except where empty has a meaning of its own.
+  const given = Object.fromEntries(Object.entries(env).filter(([name, value]) => value !== '' || EMPTY_IS_MEANINGFUL.has(name)));
+  const result = configSchema.safeParse(given);
+  if (result.success) {
+    if (result.data.MicrosoftAppId && result.data.MicrosoftAppType !== 'UserAssignedMSI' && !result.data.MicrosoftAppPassword) {
+      throw new ConfigError(
+        'Invalid configuration: MicrosoftAppPassword is missing — expected the app secret when MicrosoftAppId is set',
+      );
+    }
+    if (result.data.MicrosoftAppType !== 'MultiTenant' && result.data.MicrosoftAppId && !result.data.MicrosoftAppTenantId) {
+      throw new ConfigError(
+        `Invalid configuration: MicrosoftAppTenantId is missing — expected the tenant id for MicrosoftAppType=${result.data.MicrosoftAppType}`,
+      );
+    }
+    if (result.data.KB_CLARIFY_THRESHOLD > result.data.KB_ANSWER_THRESHOLD) {
+      throw new ConfigError(
+        `Invalid configuration: KB_CLARIFY_THRESHOLD=${result.data.KB_CLARIFY_THRESHOLD} is above KB_ANSWER_THRESHOLD=${result.data.KB_ANSWER_THRESHOLD} — expected a value no greater than it`,
+      );
+    }
+    return { ...result.data, kbDir: path.resolve(PROJECT_ROOT, result.data.KB_DIR) };
+  }
+  const issue = result.error.issues[0];
+  const name = String(issue?.path[0] ?? 'environment');
+  throw new ConfigError(
+    `Invalid configuration: ${name}=${describeValue(env[name])} — ${issue?.message ?? 'invalid value'}`,
+  );
+}
+
+/** The `.env.example` text: every variable with its description and default. */
+export function renderEnvExample(): string {
+  const lines = [
+    '# Kefu configuration. Every variable is optional; the defaults run the bot with its',
+    '# embedded services. Generated from bot/config.ts by `npm run config:example`.',
+    '',
+  ];
+  for (const [name, field] of Object.entries(configSchema.shape)) {
+    lines.push(`# ${field.description ?? ''}`);
+    const parsed = field.safeParse(undefined);
+    lines.push(`${name}=${parsed.success && parsed.data !== undefined ? String(parsed.data) : ''}`);
+    lines.push('');
+  }
+  return lines.join('\n');
+}

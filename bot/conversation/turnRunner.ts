@@ -1,0 +1,102 @@
+import { createActor, type SnapshotFrom } from 'xstate';
+import { z } from 'zod';
+import { parseCommand, parseFeedback } from '../../dialogs/commands';
+import type { Reply } from '../../dialogs/reply';
+import type { KbSignal, RootMachine, UserEvent } from '../../dialogs/rootMachine';
+import type { Route, Router } from '../../knowledge/route';
+import type { Locale } from '../../knowledge/schema';
+import { detectLocale } from '../../knowledge/text';
+
+/** What arrived from the channel, before interpretation. */
+export type TurnInput = { kind: 'joined' } | { kind: 'message'; text?: string; value?: unknown };
+
+export interface TurnOutcome {
+  replies: Reply[];
+  signals: KbSignal[];
+  /** The machine's persisted snapshot, to be stored with the conversation. */
+  snapshot: unknown;
+  event: UserEvent['type'];
+  locale: Locale;
+  route?: Route;
+}
+
+/** Card submissions Kefu's own buttons send (Adaptive Card Action.Submit / messageBack values). */
+const cardActionSchema = z.discriminatedUnion('kefu', [
+  z.object({ kefu: z.literal('choose'), entryId: z.string().min(1).max(100) }),
+  z.object({ kefu: z.literal('feedback'), vote: z.enum(['up', 'down']) }),
+]);
+/** A card that carries typed text (e.g. an input field named "text"). */
+const cardTextSchema = z.object({ text: z.string().max(10000) });
+
+type RootSnapshot = SnapshotFrom<RootMachine>;
+
+/**
+ * One turn: restore the conversation's machine from its persisted snapshot, turn the
+ * channel input into one machine event (routing text through the shared router), and
+ * collect what the machine says. Synchronous and side-effect free: the caller sends the
+ * replies and stores the snapshot.
+ */
+export class TurnRunner {
+  constructor(
+    private readonly machine: RootMachine,
+    private readonly router: Router,
+    private readonly defaultLocale: Locale,
+  ) {}
+
+  run(persisted: unknown, input: TurnInput, channelLocale?: Locale): TurnOutcome {
+    const actor = this.restore(persisted, channelLocale);
+    const conversationLocale = actor.getSnapshot().context.locale;
+    const event = this.toEvent(input, conversationLocale);
+
+    const replies: Reply[] = [];
+    const signals: KbSignal[] = [];
+    actor.on('reply', (e) => replies.push(e.reply));
+    actor.on('signal', (e) => signals.push(e.signal));
+    actor.start();
+    actor.send(event);
+    const snapshot = actor.getPersistedSnapshot();
+    actor.stop();
+    return {
+      replies,
+      signals,
+      snapshot,
+      event: event.type,
+      locale: event.locale,
+      route: event.type === 'user.message' ? event.route : undefined,
+    };
+  }
+
+  private restore(persisted: unknown, channelLocale: Locale | undefined) {
+    const input = { locale: channelLocale ?? this.defaultLocale };
+    if (persisted) {
+      try {
+        const actor = createActor(this.machine, { snapshot: persisted as RootSnapshot, input });
+        // A snapshot from an older machine version may name states that no longer exist.
+        if (actor.getSnapshot().status === 'active') return actor;
+      } catch {
+        // fall through to a fresh conversation
+      }
+    }
+    return createActor(this.machine, { input });
+  }
+
+  private toEvent(input: TurnInput, conversationLocale: Locale): UserEvent {
+    if (input.kind === 'joined') return { type: 'conversation.joined', locale: conversationLocale };
+    const action = cardActionSchema.safeParse(input.value);
+    if (action.success) {
+      if (action.data.kefu === 'choose') return { type: 'user.choose', locale: conversationLocale, entryId: action.data.entryId };
+      return { type: 'user.feedback', locale: conversationLocale, vote: action.data.vote };
+    }
+    const cardText = cardTextSchema.safeParse(input.value);
+    const text = (input.text || (cardText.success ? cardText.data.text : '')).trim();
+    if (!text) return { type: 'user.nonText', locale: conversationLocale };
+    const locale = detectLocale(text) ?? conversationLocale;
+    const command = parseCommand(text);
+    if (command === 'help') return { type: 'user.help', locale };
+    if (command === 'restart') return { type: 'user.restart', locale };
+    const vote = parseFeedback(text);
+    if (vote) return { type: 'user.feedback', locale, vote };
+    const route = this.router.route(text, conversationLocale);
+    return { type: 'user.message', locale: route.locale, text, route };
+  }
+}

@@ -1,0 +1,56 @@
+import path from 'node:path';
+import { openKnowledge } from '../knowledge/index';
+import { ConfigError, loadConfig } from './config';
+import { createLogger } from './logger';
+import { PROJECT_ROOT } from './projectRoot';
+import { createApp } from './server';
+import { JsonlKbSignalLog, MemoryKbSignalLog } from './storage/kbSignalLog';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(78); // EX_CONFIG
+    }
+    throw error;
+  }
+  const logger = createLogger(config.LOG_LEVEL);
+  const knowledge = openKnowledge({
+    dir: config.kbDir,
+    thresholds: { answer: config.KB_ANSWER_THRESHOLD, clarify: config.KB_CLARIFY_THRESHOLD, margin: config.KB_CLARIFY_MARGIN },
+    defaultLocale: config.DEFAULT_LOCALE,
+  });
+  const signals = config.KB_SIGNALS_FILE
+    ? new JsonlKbSignalLog(path.resolve(PROJECT_ROOT, config.KB_SIGNALS_FILE))
+    : new MemoryKbSignalLog();
+  const app = createApp({ config, knowledge, logger, signals });
+  const port = await app.listen();
+  logger.info({ port, entries: knowledge.kb.entries.length, auth: config.MicrosoftAppId ? 'bot-framework' : 'none (emulator)' }, 'kefu listening');
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down: finishing in-flight turns');
+    app
+      .shutdown()
+      .then(() => {
+        logger.info('stopped');
+        process.exit(0);
+      })
+      .catch((error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      });
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

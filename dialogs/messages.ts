@@ -1,0 +1,82 @@
+import type { Locale } from '../knowledge/schema';
+
+/** Every sentence the root conversation says, in both languages. */
+export interface Messages {
+  welcome: string;
+  help: string;
+  restarted: string;
+  clarifyIntro: string;
+  clarifyOutro: string;
+  noneOfThese: string;
+  rephrase: string;
+  fallback: string;
+  offerHuman: string;
+  yesHuman: string;
+  noThanks: string;
+  declinedHuman: string;
+  relatedHeading: string;
+  helpful: string;
+  notHelpful: string;
+  thanksUp: string;
+  sorryDown: string;
+  thanksNoAnswer: string;
+  textOnly: string;
+  turnFailed: string;
+  sampleQuestions: string[];
+}
+
+const zh: Messages = {
+  welcome:
+    '您好，我是智能客服 👋\n\n账户锁定与解锁、手机号更换和绑定、验证码、账户关闭与申诉这些问题，都可以直接问我。回复“帮助”看看我能做什么。',
+  help:
+    '我可以帮您：\n\n1. 解答常见问题：手机号更换与绑定、验证码收不到、账户锁定与解锁、账户关闭与申诉、防骗提醒等；\n2. 需要真人协助时，回复“转人工”。\n\n用一句话说清楚问题，我找得最准；回复“重新开始”可以清空当前对话。',
+  restarted: '好的，我们重新开始。请问有什么可以帮您？',
+  clarifyIntro: '您是想问：',
+  clarifyOutro: '请回复序号，或直接点选。都不是的话，换个说法再问我也行。',
+  noneOfThese: '都不是',
+  rephrase: '好的，麻烦您换个说法描述一下，我再帮您找找。',
+  fallback: '抱歉，这个问题我暂时答不上来。可以换个说法，或者说得具体一点，比如“验证码收不到怎么办”。',
+  offerHuman: '不好意思，我好像一直没帮上忙。需要为您转接人工客服吗？',
+  yesHuman: '转人工',
+  noThanks: '不用了',
+  declinedHuman: '好的，您可以继续问我。',
+  relatedHeading: '您可能还想了解：',
+  helpful: '👍 有帮助',
+  notHelpful: '👎 没帮助',
+  thanksUp: '感谢您的反馈！还有其他问题随时问我。',
+  sorryDown: '抱歉没能帮到您，这条反馈我们会用来改进回答。您可以换个说法再问一次，或者回复“转人工”。',
+  thanksNoAnswer: '谢谢！有问题随时问我。',
+  textOnly: '抱歉，我目前只能看懂文字消息，请用文字描述一下您的问题。',
+  turnFailed: '抱歉，系统刚才出了点问题，没能处理您的消息。请稍后再发一次，我们的对话进度不会丢失。',
+  sampleQuestions: ['验证码收不到怎么办', '账户被锁了怎么解锁', '换手机号要重新绑银行卡吗'],
+};
+
+const en: Messages = {
+  welcome:
+    "Hi, I'm the support assistant 👋\n\nAsk me about locked accounts, changing or binding your phone number, SMS codes, closed accounts and appeals. Type \"help\" to see what I can do.",
+  help:
+    'I can help you with:\n\n1. Common questions: changing or binding your phone number, missing SMS codes, locked accounts, closed accounts and appeals, scam warnings;\n2. A real person: type "agent" any time.\n\nOne sentence describing the problem works best; type "restart" to start over.',
+  restarted: "OK, let's start over. What can I help you with?",
+  clarifyIntro: 'Did you mean:',
+  clarifyOutro: 'Reply with the number or tap one. If none fits, just ask again in other words.',
+  noneOfThese: 'None of these',
+  rephrase: 'OK, could you describe it in other words? I will look again.',
+  fallback: "Sorry, I don't have an answer for that yet. Could you rephrase it or be more specific, e.g. \"I didn't get the SMS code\"?",
+  offerHuman: "Sorry, I don't seem to be helping. Would you like to talk to a human agent?",
+  yesHuman: 'Talk to an agent',
+  noThanks: 'No thanks',
+  declinedHuman: 'OK, feel free to keep asking me.',
+  relatedHeading: 'You may also want to know:',
+  helpful: '👍 Helpful',
+  notHelpful: '👎 Not helpful',
+  thanksUp: 'Thanks for the feedback! Ask me anything else any time.',
+  sorryDown: 'Sorry that did not help; we use this feedback to improve. Try asking in other words, or type "agent".',
+  thanksNoAnswer: 'Thanks! Ask me anything any time.',
+  textOnly: 'Sorry, I can only read text messages for now. Please describe your question in words.',
+  turnFailed: 'Sorry, something went wrong on our side and I could not handle that message. Please send it again in a moment; our conversation is kept.',
+  sampleQuestions: ["I didn't get the SMS code", 'How do I unlock my account', 'Do I need to rebind my bank card after changing number'],
+};
+
+export function messages(locale: Locale): Messages {
+  return locale === 'en-US' ? en : zh;
+}

@@ -1,0 +1,234 @@
+import { assign, enqueueActions, raise, setup } from 'xstate';
+import type { Route } from '../knowledge/route';
+import type { FlowName, KbEntry, Locale } from '../knowledge/schema';
+import { isNo, isYes, pickOption, rejectsAll } from './commands';
+import { messages } from './messages';
+import type { Reply } from './reply';
+import { answerReply, clarifyReply, offerHumanReply, textReply, welcomeReply } from './rootReplies';
+
+/**
+ * The conversation as one machine, persisted after every turn:
+ *
+ *   idle ── question ──► answer (stay idle) | "您是想问…" (clarifying) | "I don't know"
+ *     ▲                    second "I don't know" in a row ──► offeringHuman
+ *     └──────── choice / none-of-these / new question / yes-no ───┘
+ *
+ * Help, restart and feedback work in every state. The machine decides; the turn runner
+ * routes the text beforehand (pure) and performs what the machine emits afterwards.
+ */
+
+export type UserEvent =
+  | { type: 'conversation.joined'; locale: Locale }
+  | { type: 'user.message'; locale: Locale; text: string; route: Route }
+  | { type: 'user.choose'; locale: Locale; entryId: string }
+  | { type: 'user.feedback'; locale: Locale; vote: 'up' | 'down' }
+  | { type: 'user.help'; locale: Locale }
+  | { type: 'user.restart'; locale: Locale }
+  | { type: 'user.nonText'; locale: Locale };
+
+/** Something for the knowledge-base authors: a question we could not answer, or a vote. */
+export type KbSignal =
+  | { kind: 'unanswered'; question: string; locale: Locale }
+  | { kind: 'feedback'; vote: 'up' | 'down'; entryId: string; question: string; locale: Locale };
+
+export type RootEmitted = { type: 'reply'; reply: Reply } | { type: 'signal'; signal: KbSignal };
+
+export interface RootContext {
+  locale: Locale;
+  /** "I don't know" answers in a row; the second one offers a person. */
+  fallbackStreak: number;
+  /** What the 👍/👎 buttons under the last answer refer to. */
+  lastAnswer?: { entryId: string; question: string };
+  /** The options of an open "您是想问…". */
+  clarify?: { question: string; options: { id: string; question: string }[] };
+}
+
+export interface RootMachineDeps {
+  entry(id: string, locale: Locale): KbEntry | undefined;
+}
+
+/**
+ * Until the guided flows and the human handoff exist, a request to start one is answered
+ * with the article that explains how to do it.
+ */
+const GUIDE_FOR_FLOW: Record<FlowName, string> = {
+  unlock: 'unlock-how',
+  'phone-change': 'phone-change-how',
+  appeal: 'appeal-how',
+  'appeal-status': 'reopen-duration',
+};
+const GUIDE_FOR_HANDOFF = 'support-hours';
+
+type MessageEvent = Extract<UserEvent, { type: 'user.message' }>;
+
+export function createRootMachine(deps: RootMachineDeps) {
+  const related = (entry: KbEntry) =>
+    (entry.followUps ?? []).map((id) => deps.entry(id, entry.locale)).filter((e): e is KbEntry => e !== undefined);
+
+  return setup({
+    types: {
+      context: {} as RootContext,
+      events: {} as UserEvent,
+      emitted: {} as RootEmitted,
+      input: {} as { locale: Locale },
+    },
+    guards: {
+      routedTo: ({ event }, decision: Route['decision']) => event.type === 'user.message' && event.route.decision === decision,
+      fallbackAgain: ({ context }) => context.fallbackStreak >= 1,
+      hasLastAnswer: ({ context }) => context.lastAnswer !== undefined,
+      picksOption: ({ context, event }) =>
+        event.type === 'user.message' &&
+        pickOption(event.text, context.clarify?.options.map((o) => o.question) ?? []) !== undefined,
+      rejectsOptions: ({ event }) => event.type === 'user.message' && rejectsAll(event.text),
+      acceptsHuman: ({ event }) => event.type === 'user.message' && (isYes(event.text) || event.route.decision === 'handoff'),
+      declinesHuman: ({ event }) => event.type === 'user.message' && isNo(event.text),
+    },
+    actions: {
+      setLocale: assign({ locale: ({ event }) => event.locale }),
+      reset: assign(({ event }) => ({ locale: event.locale, fallbackStreak: 0, lastAnswer: undefined, clarify: undefined })),
+      say: enqueueActions(({ enqueue }, reply: Reply) => enqueue.emit({ type: 'reply', reply })),
+      sayWelcome: enqueueActions(({ enqueue, event }) => enqueue.emit({ type: 'reply', reply: welcomeReply(event.locale) })),
+      sayHelp: enqueueActions(({ enqueue, context }) => enqueue.emit({ type: 'reply', reply: textReply(messages(context.locale).help) })),
+      sayRestarted: enqueueActions(({ enqueue, context }) =>
+        enqueue.emit({ type: 'reply', reply: textReply(messages(context.locale).restarted) }),
+      ),
+      sayTextOnly: enqueueActions(({ enqueue, context }) =>
+        enqueue.emit({ type: 'reply', reply: textReply(messages(context.locale).textOnly) }),
+      ),
+      answerEntry: enqueueActions(({ enqueue, context }, params: { entryId: string; question: string }) => {
+        const entry = deps.entry(params.entryId, context.locale);
+        if (!entry) {
+          enqueue.emit({ type: 'reply', reply: textReply(messages(context.locale).fallback) });
+          return;
+        }
+        enqueue.emit({ type: 'reply', reply: answerReply(entry, related(entry)) });
+        enqueue.assign({ lastAnswer: { entryId: entry.id, question: params.question }, fallbackStreak: 0, clarify: undefined });
+      }),
+      askWhichOne: enqueueActions(({ enqueue, context, event }) => {
+        const e = event as MessageEvent;
+        const options = (e.route.candidates ?? [])
+          .map((id) => deps.entry(id, context.locale))
+          .filter((entry): entry is KbEntry => entry !== undefined)
+          .map((entry) => ({ id: entry.id, question: entry.question }));
+        enqueue.assign({ clarify: { question: e.text, options }, fallbackStreak: 0 });
+        enqueue.emit({ type: 'reply', reply: clarifyReply(options, context.locale) });
+      }),
+      admitNotKnowing: enqueueActions(({ enqueue, context, event }, params: { offerHuman: boolean }) => {
+        const e = event as MessageEvent;
+        enqueue.emit({ type: 'signal', signal: { kind: 'unanswered', question: e.text, locale: context.locale } });
+        enqueue.assign({ fallbackStreak: params.offerHuman ? 0 : context.fallbackStreak + 1, lastAnswer: undefined });
+        const reply = params.offerHuman ? offerHumanReply(context.locale) : textReply(messages(context.locale).fallback);
+        enqueue.emit({ type: 'reply', reply });
+      }),
+      recordFeedback: enqueueActions(({ enqueue, context, event }) => {
+        if (event.type !== 'user.feedback' || !context.lastAnswer) return;
+        const { entryId, question } = context.lastAnswer;
+        enqueue.emit({ type: 'signal', signal: { kind: 'feedback', vote: event.vote, entryId, question, locale: context.locale } });
+        const m = messages(context.locale);
+        enqueue.emit({ type: 'reply', reply: textReply(event.vote === 'up' ? m.thanksUp : m.sorryDown) });
+        enqueue.assign({ lastAnswer: undefined });
+      }),
+    },
+  }).createMachine({
+    id: 'kefu',
+    context: ({ input }) => ({ locale: input.locale, fallbackStreak: 0 }),
+    initial: 'idle',
+    on: {
+      'conversation.joined': { actions: 'sayWelcome' },
+      'user.help': { actions: ['setLocale', 'sayHelp'] },
+      'user.restart': { target: '.idle', actions: ['reset', 'sayRestarted'] },
+      'user.nonText': { actions: 'sayTextOnly' },
+      'user.feedback': [
+        { guard: 'hasLastAnswer', actions: ['setLocale', 'recordFeedback'] },
+        { actions: ['setLocale', { type: 'say', params: ({ event }) => textReply(messages(event.locale).thanksNoAnswer) }] },
+      ],
+    },
+    states: {
+      idle: {
+        on: {
+          'user.message': [
+            {
+              guard: { type: 'routedTo', params: 'answer' },
+              actions: ['setLocale', { type: 'answerEntry', params: ({ event }) => ({ entryId: event.route.entryId ?? '', question: event.text }) }],
+            },
+            { guard: { type: 'routedTo', params: 'clarify' }, target: 'clarifying', actions: ['setLocale', 'askWhichOne'] },
+            {
+              guard: { type: 'routedTo', params: 'flow' },
+              actions: ['setLocale', { type: 'answerEntry', params: ({ event }) => ({ entryId: GUIDE_FOR_FLOW[event.route.flow ?? 'unlock'], question: event.text }) }],
+            },
+            {
+              guard: { type: 'routedTo', params: 'handoff' },
+              actions: ['setLocale', { type: 'answerEntry', params: ({ event }) => ({ entryId: GUIDE_FOR_HANDOFF, question: event.text }) }],
+            },
+            { guard: 'fallbackAgain', target: 'offeringHuman', actions: ['setLocale', { type: 'admitNotKnowing', params: { offerHuman: true } }] },
+            { actions: ['setLocale', { type: 'admitNotKnowing', params: { offerHuman: false } }] },
+          ],
+          'user.choose': {
+            actions: ['setLocale', { type: 'answerEntry', params: ({ event }) => ({ entryId: event.entryId, question: event.entryId }) }],
+          },
+        },
+      },
+      clarifying: {
+        on: {
+          'user.message': [
+            {
+              guard: 'picksOption',
+              target: 'idle',
+              actions: [
+                'setLocale',
+                {
+                  type: 'answerEntry',
+                  params: ({ context, event }) => {
+                    const options = context.clarify?.options ?? [];
+                    const picked = options[pickOption(event.text, options.map((o) => o.question)) ?? 0];
+                    return { entryId: picked?.id ?? '', question: context.clarify?.question ?? event.text };
+                  },
+                },
+              ],
+            },
+            {
+              guard: 'rejectsOptions',
+              target: 'idle',
+              actions: [
+                'setLocale',
+                enqueueActions(({ enqueue, context, event }) => {
+                  if (context.clarify) enqueue.emit({ type: 'signal', signal: { kind: 'unanswered', question: context.clarify.question, locale: event.locale } });
+                  enqueue.assign({ clarify: undefined });
+                  enqueue.emit({ type: 'reply', reply: textReply(messages(event.locale).rephrase) });
+                }),
+              ],
+            },
+            // Anything else is a new question: handle it as if no clarification were open.
+            { target: 'idle', actions: [assign({ clarify: undefined }), raise(({ event }) => event)] },
+          ],
+          'user.choose': {
+            target: 'idle',
+            actions: [
+              'setLocale',
+              { type: 'answerEntry', params: ({ context, event }) => ({ entryId: event.entryId, question: context.clarify?.question ?? event.entryId }) },
+            ],
+          },
+        },
+      },
+      offeringHuman: {
+        on: {
+          'user.message': [
+            {
+              guard: 'acceptsHuman',
+              target: 'idle',
+              actions: ['setLocale', { type: 'answerEntry', params: ({ event }) => ({ entryId: GUIDE_FOR_HANDOFF, question: event.text }) }],
+            },
+            {
+              guard: 'declinesHuman',
+              target: 'idle',
+              actions: ['setLocale', { type: 'say', params: ({ event }) => textReply(messages(event.locale).declinedHuman) }],
+            },
+            { target: 'idle', actions: raise(({ event }) => event) },
+          ],
+        },
+      },
+    },
+  });
+}
+
+export type RootMachine = ReturnType<typeof createRootMachine>;

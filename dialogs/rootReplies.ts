@@ -1,0 +1,40 @@
+import type { KbEntry, Locale } from '../knowledge/schema';
+import { messages } from './messages';
+import type { Reply } from './reply';
+
+/** Replies of the root conversation, built from data only: no state, no I/O. */
+
+export function answerReply(entry: KbEntry, related: readonly KbEntry[]): Reply {
+  const m = messages(entry.locale);
+  const relatedList = related.map((r) => `- ${r.question}`).join('\n');
+  const text = related.length > 0 ? `${entry.answer.trim()}\n\n${m.relatedHeading}\n${relatedList}` : entry.answer.trim();
+  const suggestions = [
+    { title: m.helpful, value: m.helpful },
+    { title: m.notHelpful, value: m.notHelpful },
+    ...related.slice(0, 1).map((r) => ({ title: r.question, value: r.question })),
+  ];
+  return { text, suggestions };
+}
+
+export function clarifyReply(options: readonly { question: string }[], locale: Locale): Reply {
+  const m = messages(locale);
+  const list = options.map((o, i) => `${i + 1}. ${o.question}`).join('\n');
+  return {
+    text: `${m.clarifyIntro}\n\n${list}\n\n${m.clarifyOutro}`,
+    suggestions: [...options.map((o) => ({ title: o.question, value: o.question })), { title: m.noneOfThese, value: m.noneOfThese }],
+  };
+}
+
+export function offerHumanReply(locale: Locale): Reply {
+  const m = messages(locale);
+  return { text: m.offerHuman, suggestions: [{ title: m.yesHuman, value: m.yesHuman }, { title: m.noThanks, value: m.noThanks }] };
+}
+
+export function welcomeReply(locale: Locale): Reply {
+  const m = messages(locale);
+  return { text: m.welcome, suggestions: m.sampleQuestions.map((q) => ({ title: q, value: q })) };
+}
+
+export function textReply(text: string): Reply {
+  return { text };
+}

@@ -1,0 +1,111 @@
+import fs from 'node:fs';
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig, type Config } from '../bot/config';
+import { parseLabelledSet, evaluateWithRouter, routeLabel, type EvalReport } from './eval';
+import { openKnowledge, type Knowledge } from './index';
+import { checkKnowledgeBase, formatProblem, KnowledgeBaseError } from './loader';
+import { localeSchema } from './schema';
+
+const USAGE = `Usage: npm run kb -- <command>
+
+  check                              validate every knowledge file; exit 1 on any problem
+  ask "<text>" [--locale L] [--json] how the bot routes one message
+  eval <file.tsv> [--json]           accuracy on a labelled set (question<TAB>expected)
+`;
+
+function knowledgeFrom(config: Config): Knowledge {
+  return openKnowledge({
+    dir: config.kbDir,
+    thresholds: { answer: config.KB_ANSWER_THRESHOLD, clarify: config.KB_CLARIFY_THRESHOLD, margin: config.KB_CLARIFY_MARGIN },
+    defaultLocale: config.DEFAULT_LOCALE,
+  });
+}
+
+function check(config: Config): number {
+  const { entries, problems } = checkKnowledgeBase(config.kbDir);
+  for (const problem of problems) console.error(formatProblem(problem));
+  if (problems.length > 0) {
+    console.error(`${problems.length} problem(s) in the knowledge base.`);
+    return 1;
+  }
+  const counts = entries.reduce<Record<string, number>>((acc, e) => ({ ...acc, [e.locale]: (acc[e.locale] ?? 0) + 1 }), {});
+  const phrasings = entries.reduce((n, e) => n + 1 + e.alternates.length, 0);
+  console.log(`OK: ${entries.length} entries (${Object.entries(counts).map(([l, n]) => `${l} ${n}`).join(', ')}), ${phrasings} phrasings.`);
+  return 0;
+}
+
+function ask(config: Config, text: string, localeArg: string | undefined, json: boolean): number {
+  const locale = localeArg === undefined ? undefined : localeSchema.parse(localeArg);
+  const { router } = knowledgeFrom(config);
+  const route = router.route(text, locale);
+  const results = route.results.map((r) => ({ id: r.id, score: Number(r.score.toFixed(4)) }));
+  if (json) {
+    const out: Record<string, unknown> = { decision: route.decision };
+    if (route.decision === 'answer' || route.decision === 'clarify') out.entryId = route.entryId;
+    if (route.decision === 'flow') out.flow = route.flow;
+    out.results = results;
+    console.log(JSON.stringify(out));
+    return 0;
+  }
+  console.log(`${route.decision}: ${routeLabel(route)}  (locale ${route.locale})`);
+  if (route.candidates) console.log(`candidates: ${route.candidates.join(', ')}`);
+  for (const r of route.results) console.log(`  ${r.score.toFixed(3)}  ${r.id}  ← ${r.matched}`);
+  const entry = route.entryId ? router.entry(route.entryId, route.locale) : undefined;
+  if (route.decision === 'answer' && entry) console.log(`\n${entry.answer}`);
+  return 0;
+}
+
+function printReport(report: EvalReport): void {
+  const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+  console.log(`total ${report.total}  top-1 ${pct(report.top1)}  in-scope ${pct(report.inScope)}  ` +
+    `fallback precision ${pct(report.fallbackPrecision)}  recall ${pct(report.fallbackRecall)}`);
+  if (report.misses.length > 0) console.log(`\n${report.misses.length} miss(es):`);
+  for (const miss of report.misses) console.log(`  ${miss.question}\n      expected ${miss.expected}, got ${miss.got}`);
+}
+
+function evalFile(config: Config, file: string, json: boolean): number {
+  const items = parseLabelledSet(fs.readFileSync(file, 'utf8'));
+  const report = evaluateWithRouter(items, knowledgeFrom(config).router);
+  if (json) console.log(JSON.stringify(report));
+  else printReport(report);
+  return 0;
+}
+
+export function main(argv: string[], env: Record<string, string | undefined>): number {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { json: { type: 'boolean', default: false }, locale: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+  });
+  const [command, argument] = positionals;
+  if (values.help || !command) {
+    console.log(USAGE);
+    return command || values.help ? 0 : 2;
+  }
+  const config = loadConfig({ ...env, LOG_LEVEL: 'silent' });
+  switch (command) {
+    case 'check':
+      return check(config);
+    case 'ask':
+      if (!argument) throw new UsageError('ask needs the message text in quotes');
+      return ask(config, argument, values.locale, values.json ?? false);
+    case 'eval':
+      if (!argument) throw new UsageError('eval needs a labelled file');
+      return evalFile(config, argument, values.json ?? false);
+    default:
+      throw new UsageError(`unknown command "${command}"`);
+  }
+}
+
+class UsageError extends Error {}
+
+if (require.main === module) {
+  try {
+    process.exitCode = main(process.argv.slice(2), process.env);
+  } catch (error) {
+    if (error instanceof UsageError) console.error(`${error.message}\n\n${USAGE}`);
+    else if (error instanceof ConfigError || error instanceof KnowledgeBaseError) console.error(error.message);
+    else console.error(error instanceof Error ? error.message : String(error));
+    process.exitCode = error instanceof UsageError ? 2 : 1;
+  }
+}

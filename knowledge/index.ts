@@ -1,0 +1,24 @@
+import { DEFAULT_THRESHOLDS, type DecisionThresholds } from './decide';
+import { loadKnowledgeBase, type KnowledgeBase } from './loader';
+import { createRouter, type Router } from './route';
+import type { Locale } from './schema';
+import { DEFAULT_SEARCH_OPTIONS, KnowledgeSearch, type SearchOptions } from './search';
+
+export interface Knowledge {
+  kb: KnowledgeBase;
+  router: Router;
+}
+
+export interface KnowledgeSettings {
+  dir: string;
+  thresholds?: DecisionThresholds;
+  search?: SearchOptions;
+  defaultLocale?: Locale;
+}
+
+/** Loads and validates the knowledge files and builds the router over them. */
+export function openKnowledge(settings: KnowledgeSettings): Knowledge {
+  const kb = loadKnowledgeBase(settings.dir);
+  const search = new KnowledgeSearch(kb.entries, settings.search ?? DEFAULT_SEARCH_OPTIONS);
+  return { kb, router: createRouter(kb, search, settings.thresholds ?? DEFAULT_THRESHOLDS, settings.defaultLocale) };
+}

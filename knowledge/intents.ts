@@ -1,0 +1,66 @@
+import type { FlowName, Locale } from './schema';
+import { normalize } from './text';
+
+/**
+ * Requests to *do* something, told apart from questions *about* it: "帮我解锁" starts the
+ * unlock flow, "怎么解锁" is an FAQ question whose answer offers the flow. Pure pattern
+ * rules over the normalized text; they run before the FAQ search.
+ */
+export type Intent = { kind: 'flow'; flow: FlowName } | { kind: 'handoff' };
+
+const ZH_HOW = /怎么|怎样|如何|咋|为什么|为啥|什么|多久|多长|几天|哪里|在哪|能不能.{0,6}吗$|是否|会不会|有没有|需要.{0,4}吗$/;
+const ZH_ASK_DO = /帮我|给我|替我|我要|我想|我需要|我得|请|麻烦|申请|办理|现在就|马上|立即|可以帮|能帮|能不能帮|可不可以帮|开始/;
+const ZH_HUMAN = /转人工|人工客服|人工服务|人工坐席|找人工|要人工|接人工|转接人工|真人|活人|客服人员|^人工$|^客服$|找客服|联系客服$/;
+const ZH_HOURS = /几点|时间|什么时候|上班|下班|营业|在吗$|有没有人|还在吗|周末|节假日|晚上|过年/;
+
+const EN_HOW = /\b(how|why|what|when|where|which|does|do i need|is it|will it|can i)\b/;
+const EN_ASK_DO = /\b(please|pls|plz|help me|i want|i wanna|i need|i'd like|i would like|can you|could you|let me|start)\b/;
+const EN_HUMAN = /\b(human|real person|live (agent|person|chat)|agent|representative|operator|talk to (someone|somebody|a person|support)|speak (to|with) (someone|somebody|a person))\b/;
+const EN_HOURS = /\b(hours?|when|open|available|weekend|holiday|time)\b/;
+
+interface FlowRule {
+  flow: FlowName;
+  /** The request itself, with or without a politeness marker. */
+  pattern: RegExp;
+  /** Whether a request marker (帮我 / I want …) is needed to count as "do it now". */
+  needsAsk: boolean;
+}
+
+const ZH_FLOWS: FlowRule[] = [
+  { flow: 'appeal-status', pattern: /(申诉|复核|案件|工单).{0,6}(进度|进展|结果|状态|处理到|到哪|怎么样了|有消息|有结果了吗)|查.{0,4}(申诉|案件号|工单)/, needsAsk: false },
+  { flow: 'unlock', pattern: /(解锁|解封|解除锁定|解冻).{0,6}(账户|账号|帐号|钱包|一下|$)|把.{0,8}(解锁|解封|解冻)/, needsAsk: true },
+  { flow: 'phone-change', pattern: /(换|更换|变更|修改|改|换绑|改绑).{0,6}(手机号|号码|电话|手机)|把.{0,10}(手机号|号码).{0,6}(换|改)/, needsAsk: true },
+  { flow: 'appeal', pattern: /(申诉|复核|提交申诉|发起申诉)/, needsAsk: true },
+];
+
+const EN_FLOWS: FlowRule[] = [
+  { flow: 'appeal-status', pattern: /\b(appeal|case)\b.{0,20}\b(status|progress|update|result)\b|\b(status|progress) of my (appeal|case)\b|\bcheck (on )?my (appeal|case)\b/, needsAsk: false },
+  { flow: 'unlock', pattern: /\b(unlock|unblock|unfreeze)\b/, needsAsk: true },
+  { flow: 'phone-change', pattern: /\b(change|update|switch|replace)\b.{0,20}\b(phone|number|mobile)\b/, needsAsk: true },
+  { flow: 'appeal', pattern: /\b(appeal|dispute)\b/, needsAsk: true },
+];
+
+export function detectIntent(text: string, locale: Locale): Intent | undefined {
+  const t = normalize(text);
+  if (!t) return undefined;
+  const zh = locale === 'zh-CN';
+  const [how, askDo, human, hours, flows] = zh
+    ? [ZH_HOW, ZH_ASK_DO, ZH_HUMAN, ZH_HOURS, ZH_FLOWS]
+    : [EN_HOW, EN_ASK_DO, EN_HUMAN, EN_HOURS, EN_FLOWS];
+
+  // "人工客服几点上班" asks about support hours; it is not a request for a person.
+  if (human.test(t) && !hours.test(t)) return { kind: 'handoff' };
+
+  const asks = askDo.test(t);
+  const isQuestion = how.test(t) && !(zh ? /(可以|能|能不能|可不可以)帮/.test(t) : /\b(can|could) you\b/.test(t));
+  for (const rule of flows) {
+    if (!rule.pattern.test(t)) continue;
+    if (!rule.needsAsk) {
+      // "申诉要多久" is about duration (FAQ); "申诉进度怎么样了" is a status check.
+      if (zh ? /多久|多长时间|几天|一般/.test(t) : /\bhow long\b/.test(t)) continue;
+      return { kind: 'flow', flow: rule.flow };
+    }
+    if (asks && !isQuestion) return { kind: 'flow', flow: rule.flow };
+  }
+  return undefined;
+}

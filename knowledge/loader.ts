@@ -1,0 +1,120 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import YAML from 'yaml';
+import { kbEntrySchema, kbFileSchema, type KbEntry, type Locale } from './schema';
+
+/** One problem found in the knowledge files, precise enough to fix without searching. */
+export interface KbProblem {
+  file: string;
+  entryId?: string;
+  field?: string;
+  reason: string;
+}
+
+export function formatProblem(problem: KbProblem): string {
+  const where = [problem.file, problem.entryId && `entry ${problem.entryId}`, problem.field && `field ${problem.field}`]
+    .filter(Boolean)
+    .join(': ');
+  return `${where}: ${problem.reason}`;
+}
+
+export class KnowledgeBaseError extends Error {
+  override readonly name = 'KnowledgeBaseError';
+  constructor(readonly problems: KbProblem[]) {
+    super(`knowledge base has ${problems.length} problem(s):\n${problems.map(formatProblem).join('\n')}`);
+  }
+}
+
+export interface KnowledgeBase {
+  entries: KbEntry[];
+  /** Entries of one locale, by id. */
+  byLocale: Record<Locale, Map<string, KbEntry>>;
+}
+
+function listYamlFiles(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((d) => d.isFile() && /\.ya?ml$/i.test(d.name))
+    .map((d) => path.join(d.parentPath, d.name))
+    .sort();
+}
+
+function parseFile(text: string, shownAs: string): { entries: KbEntry[]; problems: KbProblem[] } {
+  const problems: KbProblem[] = [];
+  const entries: KbEntry[] = [];
+  const doc = YAML.parseDocument(text, { prettyErrors: false });
+  if (doc.errors.length > 0) {
+    for (const error of doc.errors) problems.push({ file: shownAs, reason: `YAML syntax: ${error.message.split('\n')[0]}` });
+    return { entries, problems };
+  }
+  const list = kbFileSchema.safeParse(doc.toJS() ?? []);
+  if (!list.success) {
+    problems.push({ file: shownAs, reason: list.error.issues[0]?.message ?? 'not a list' });
+    return { entries, problems };
+  }
+  list.data.forEach((raw, index) => {
+    const parsed = kbEntrySchema.safeParse(raw);
+    if (parsed.success) {
+      entries.push(parsed.data);
+      return;
+    }
+    const rawId = typeof raw === 'object' && raw !== null && 'id' in raw ? String(raw.id) : `#${index + 1}`;
+    for (const issue of parsed.error.issues) {
+      problems.push({ file: shownAs, entryId: rawId, field: issue.path.join('.') || undefined, reason: issue.message });
+    }
+  });
+  return { entries, problems };
+}
+
+/** Cross-entry rules: unique ids per locale, follow-ups that exist. */
+function checkReferences(entries: KbEntry[], fileOf: Map<KbEntry, string>): KbProblem[] {
+  const problems: KbProblem[] = [];
+  const seen = new Map<string, string>();
+  for (const entry of entries) {
+    const key = `${entry.locale}/${entry.id}`;
+    const first = seen.get(key);
+    const file = fileOf.get(entry) ?? '?';
+    if (first) problems.push({ file, entryId: entry.id, field: 'id', reason: `duplicate id in ${entry.locale}, first defined in ${first}` });
+    else seen.set(key, file);
+  }
+  for (const entry of entries) {
+    for (const target of entry.followUps ?? []) {
+      if (!seen.has(`${entry.locale}/${target}`)) {
+        problems.push({ file: fileOf.get(entry) ?? '?', entryId: entry.id, field: 'followUps', reason: `unknown id ${target} in ${entry.locale}` });
+      }
+    }
+  }
+  return problems;
+}
+
+/** Reads and validates every YAML file below `dir`; throws KnowledgeBaseError listing all problems. */
+export function loadKnowledgeBase(dir: string): KnowledgeBase {
+  const { entries, problems } = checkKnowledgeBase(dir);
+  if (problems.length > 0) throw new KnowledgeBaseError(problems);
+  return indexEntries(entries);
+}
+
+export function indexEntries(entries: KbEntry[]): KnowledgeBase {
+  const byLocale: KnowledgeBase['byLocale'] = { 'zh-CN': new Map(), 'en-US': new Map() };
+  for (const entry of entries) byLocale[entry.locale].set(entry.id, entry);
+  return { entries, byLocale };
+}
+
+/** Every problem of the knowledge files, for `kb check` and for start-up. */
+export function checkKnowledgeBase(dir: string): { entries: KbEntry[]; problems: KbProblem[] } {
+  const files = listYamlFiles(dir);
+  if (files.length === 0) return { entries: [], problems: [{ file: dir, reason: 'no .yaml knowledge files found' }] };
+  const entries: KbEntry[] = [];
+  const problems: KbProblem[] = [];
+  const fileOf = new Map<KbEntry, string>();
+  for (const file of files) {
+    const shownAs = path.relative(process.cwd(), file) || file;
+    const result = parseFile(fs.readFileSync(file, 'utf8'), shownAs);
+    for (const entry of result.entries) fileOf.set(entry, shownAs);
+    entries.push(...result.entries);
+    problems.push(...result.problems);
+  }
+  problems.push(...checkReferences(entries, fileOf));
+  return { entries, problems };
+}

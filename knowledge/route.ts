@@ -1,0 +1,55 @@
+import { decide, type DecisionThresholds } from './decide';
+import { detectIntent } from './intents';
+import type { KnowledgeBase } from './loader';
+import type { FlowName, KbEntry, Locale } from './schema';
+import type { KnowledgeSearch, SearchResult } from './search';
+import { detectLocale } from './text';
+
+export type RouteDecision = 'answer' | 'clarify' | 'fallback' | 'flow' | 'handoff';
+
+export interface Route {
+  decision: RouteDecision;
+  locale: Locale;
+  /** The answered entry (answer) or the first candidate (clarify). */
+  entryId?: string;
+  /** Clarify: the entries offered, best first. */
+  candidates?: string[];
+  /** Flow: which one to start. */
+  flow?: FlowName;
+  /** The ranked FAQ matches behind the decision. */
+  results: SearchResult[];
+}
+
+export interface Router {
+  route(text: string, localeHint?: Locale): Route;
+  entry(id: string, locale: Locale): KbEntry | undefined;
+}
+
+/**
+ * The one routing function: the bot and `kb ask` / `kb eval` both call it, so what the
+ * CLI reports is what the bot does. Locale: the text's own script when it tells, else the
+ * hint (the channel's locale or the conversation's language so far).
+ */
+export function createRouter(kb: KnowledgeBase, search: KnowledgeSearch, thresholds: DecisionThresholds, defaultLocale: Locale = 'zh-CN'): Router {
+  return {
+    route(text, localeHint) {
+      const locale = detectLocale(text) ?? localeHint ?? defaultLocale;
+      const results = search.search(text, locale);
+      const intent = detectIntent(text, locale);
+      if (intent?.kind === 'handoff') return { decision: 'handoff', locale, results };
+      if (intent?.kind === 'flow') return { decision: 'flow', flow: intent.flow, locale, results };
+      const faq = decide(results, thresholds);
+      switch (faq.decision) {
+        case 'answer':
+          return { decision: 'answer', entryId: faq.entryId, locale, results };
+        case 'clarify':
+          return { decision: 'clarify', entryId: faq.candidates[0], candidates: faq.candidates, locale, results };
+        case 'fallback':
+          return { decision: 'fallback', locale, results };
+      }
+    },
+    entry(id, locale) {
+      return kb.byLocale[locale].get(id);
+    },
+  };
+}

@@ -1,0 +1,37 @@
+import { z } from 'zod';
+
+export const LOCALES = ['zh-CN', 'en-US'] as const;
+export const localeSchema = z.enum(LOCALES);
+export type Locale = z.infer<typeof localeSchema>;
+
+/** Guided self-service flows a message can start. */
+export const FLOWS = ['unlock', 'phone-change', 'appeal', 'appeal-status'] as const;
+export const flowSchema = z.enum(FLOWS);
+export type FlowName = z.infer<typeof flowSchema>;
+
+/** What an answer may offer to start after it: a flow, or a person. */
+export const entryActionSchema = z.enum([...FLOWS, 'handoff']);
+export type EntryAction = z.infer<typeof entryActionSchema>;
+
+const entryId = z
+  .string()
+  .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'must be lowercase words joined by hyphens, e.g. phone-change-how');
+
+const phrase = z.string().trim().min(2, 'must be at least 2 characters').max(200, 'must be at most 200 characters');
+
+export const kbEntrySchema = z
+  .object({
+    id: entryId,
+    locale: localeSchema,
+    question: phrase,
+    alternates: z.array(phrase).min(1, 'must list at least one alternate phrasing'),
+    answer: z.string().trim().min(1, 'must not be empty').max(1200, 'must be at most 1200 characters: one chat bubble'),
+    tags: z.array(z.string().regex(/^[a-z0-9-]+$/, 'must be lowercase ascii')).default([]),
+    followUps: z.array(entryId).max(5, 'must list at most 5 ids').optional(),
+    action: entryActionSchema.optional(),
+  })
+  .strict();
+
+export type KbEntry = z.infer<typeof kbEntrySchema>;
+
+export const kbFileSchema = z.array(z.unknown(), { invalid_type_error: 'a knowledge file must be a YAML list of entries' });

@@ -1,0 +1,122 @@
+import Fuse from 'fuse.js';
+import { Bm25Index } from './bm25';
+import type { KbEntry, Locale } from './schema';
+import { canonicalize, tokenize } from './text';
+
+export interface SearchResult {
+  id: string;
+  /** Similarity in [0, 1]: 1 is the same question. */
+  score: number;
+  /** The phrasing (question or alternate) that matched best. */
+  matched: string;
+}
+
+export interface SearchOptions {
+  /** Phrasings the BM25 pruner hands to the rescoring step. */
+  candidates: number;
+  /** Share of the Fuse (typo-tolerant) similarity in the final score, 0..1. */
+  fuseWeight: number;
+}
+
+export const DEFAULT_SEARCH_OPTIONS: SearchOptions = { candidates: 40, fuseWeight: 0.25 };
+
+interface Phrasing {
+  entryId: string;
+  text: string;
+  canonical: string;
+  terms: Set<string>;
+  weight: number;
+}
+
+/** Bitap in Fuse works on at most 32 UTF-16 units; longer patterns match nothing. */
+const FUSE_PATTERN_LIMIT = 32;
+
+/**
+ * Search over one locale's entries: BM25 over character uni+bigrams prunes the candidates,
+ * then each candidate phrasing is rescored by an IDF-weighted cosine of its term set with
+ * the query's (so a score means "how much of both texts is shared", comparable across
+ * queries), blended with Fuse's fuzzy match for typo tolerance.
+ */
+export class LocaleIndex {
+  private readonly phrasings: Phrasing[];
+  private readonly bm25: Bm25Index;
+
+  constructor(
+    entries: readonly KbEntry[],
+    private readonly options: SearchOptions = DEFAULT_SEARCH_OPTIONS,
+  ) {
+    const docs: { entryId: string; text: string; terms: string[] }[] = [];
+    for (const entry of entries) {
+      for (const text of [entry.question, ...entry.alternates]) {
+        docs.push({ entryId: entry.id, text, terms: tokenize(text) });
+      }
+    }
+    this.bm25 = new Bm25Index(docs.map((d) => d.terms));
+    this.phrasings = docs.map((d) => {
+      const terms = new Set(d.terms);
+      return { entryId: d.entryId, text: d.text, canonical: canonicalize(d.text).replace(/ /g, ''), terms, weight: this.weightOf(terms) };
+    });
+  }
+
+  private weightOf(terms: Iterable<string>): number {
+    let sum = 0;
+    for (const term of terms) sum += this.bm25.idf(term) ** 2;
+    return Math.sqrt(sum);
+  }
+
+  /** Entries ranked by their best-matching phrasing, best first. */
+  search(query: string, limit = 5): SearchResult[] {
+    const queryTermList = tokenize(query);
+    if (queryTermList.length === 0) return [];
+    const queryTerms = new Set(queryTermList);
+    const queryWeight = this.weightOf(queryTerms);
+    if (queryWeight === 0) return [];
+
+    const hits = this.bm25.search(queryTermList, this.options.candidates);
+    const candidates = hits.map((hit) => this.phrasings[hit.doc]).filter((p): p is Phrasing => p !== undefined);
+    const fuzzy = this.fuzzySimilarity(query, candidates);
+
+    const best = new Map<string, SearchResult>();
+    candidates.forEach((phrasing, i) => {
+      let shared = 0;
+      for (const term of phrasing.terms) if (queryTerms.has(term)) shared += this.bm25.idf(term) ** 2;
+      const cosine = shared / (queryWeight * phrasing.weight || 1);
+      const score = (1 - this.options.fuseWeight) * cosine + this.options.fuseWeight * (fuzzy[i] ?? 0);
+      const current = best.get(phrasing.entryId);
+      if (!current || score > current.score) best.set(phrasing.entryId, { id: phrasing.entryId, score, matched: phrasing.text });
+    });
+    return [...best.values()].sort((a, b) => b.score - a.score || a.id.localeCompare(b.id)).slice(0, limit);
+  }
+
+  /** 1 − Fuse score of the query against each candidate phrasing (0 when Fuse finds nothing). */
+  private fuzzySimilarity(query: string, candidates: Phrasing[]): number[] {
+    if (this.options.fuseWeight === 0 || candidates.length === 0) return [];
+    const pattern = canonicalize(query).replace(/ /g, '').slice(0, FUSE_PATTERN_LIMIT);
+    if (!pattern) return [];
+    const fuse = new Fuse(candidates.map((c) => c.canonical), {
+      includeScore: true,
+      ignoreLocation: true,
+      ignoreFieldNorm: true,
+      threshold: 0.6,
+    });
+    const similarity = new Array<number>(candidates.length).fill(0);
+    for (const result of fuse.search(pattern)) similarity[result.refIndex] = 1 - (result.score ?? 1);
+    return similarity;
+  }
+}
+
+/** One index per locale. */
+export class KnowledgeSearch {
+  private readonly indexes: Record<Locale, LocaleIndex>;
+
+  constructor(entries: readonly KbEntry[], options: SearchOptions = DEFAULT_SEARCH_OPTIONS) {
+    this.indexes = {
+      'zh-CN': new LocaleIndex(entries.filter((e) => e.locale === 'zh-CN'), options),
+      'en-US': new LocaleIndex(entries.filter((e) => e.locale === 'en-US'), options),
+    };
+  }
+
+  search(query: string, locale: Locale, limit = 5): SearchResult[] {
+    return this.indexes[locale].search(query, limit);
+  }
+}

@@ -1,0 +1,37 @@
+/**
+ * Domain synonyms: every variant on the right is rewritten to the canonical form on the
+ * left before indexing and searching, so "解封帐号" finds "解锁账户". Chinese variants
+ * match anywhere; English variants match whole words. Longest variants win.
+ */
+export const ZH_SYNONYMS: Record<string, string[]> = {
+  手机号: ['手机号码', '电话号码', '手机号', '号码', '电话', '手机好'],
+  账户: ['账号', '帐号', '帐户', '户头', '钱包账户'],
+  解锁: ['解除锁定', '解除冻结', '解封', '解冻', '解所', '解琐'],
+  锁定: ['冻结', '冻洁', '锁住', '封锁', '被锁', '锁了'],
+  关闭: ['注销', '封号', '封禁', '被封', '停用', '关停', '销户'],
+  申诉: ['复核', '复审', '申述', '申辩', '上诉'],
+  验证码: ['校验码', '动态码', '短信码', '验证吗', '验正码', 'sms码', 'otp'],
+  更换: ['变更', '更改', '修改', '换绑', '改绑'],
+  收不到: ['没收到', '没有收到', '接收不到', '收不了', '不来', '没来'],
+  多久: ['多长时间', '多少天', '几天', '多久能'],
+  费用: ['收费', '手续费', '要钱', '花钱', '付费', '扣费'],
+  为什么: ['为啥', '为何', '咋回事', '怎么回事'],
+  怎么: ['如何', '怎样', '咋'],
+  征信: ['信用记录', '征信记录', '信用分'],
+  客服: ['客服人员', '在线客服'],
+  密码: ['登录密码', '登陆密码', '口令'],
+};
+
+export const EN_SYNONYMS: Record<string, string[]> = {
+  phone: ['phone number', 'mobile number', 'cell number', 'phone no', 'mobile', 'cellphone', 'cell', 'phone#'],
+  account: ['acct', 'acount', 'accout', 'wallet account'],
+  unlock: ['unblock', 'unfreeze', 'unlocking', 'unlocked'],
+  lock: ['locked', 'locking', 'frozen', 'freeze', 'blocked', 'block', 'suspended', 'suspend', 'locks'],
+  close: ['closed', 'closing', 'closure', 'banned', 'ban', 'terminated', 'deactivated', 'shut down', 'disabled'],
+  appeal: ['appeals', 'appealing', 'dispute', 'reconsideration'],
+  code: ['otp', 'verification code', 'sms code', 'passcode', 'codes'],
+  password: ['pwd', 'passwd', 'pasword', 'passward'],
+  change: ['changing', 'changed', 'update', 'switch', 'replace', 'modify'],
+  receive: ['recieve', 'received', 'receiving', 'recieved', 'recive', 'recieving'],
+  support: ['customer service', 'helpdesk', 'help desk', 'customer support'],
+};

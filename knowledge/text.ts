@@ -1,0 +1,79 @@
+import { EN_SYNONYMS, ZH_SYNONYMS } from './synonyms';
+
+const HAN = /\p{Script=Han}/u;
+
+/** NFKC (full-width → half-width), lower case, punctuation and symbols → single spaces. */
+export function normalize(text: string): string {
+  return text
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+function buildRewriter(table: Record<string, string[]>, wholeWords: boolean): (text: string) => string {
+  const canonicalOf = new Map<string, string>();
+  for (const [canonical, variants] of Object.entries(table)) {
+    for (const variant of variants) canonicalOf.set(normalize(variant), canonical);
+  }
+  const alternatives = [...canonicalOf.keys()].sort((a, b) => b.length - a.length).map(escapeRegExp);
+  const body = `(?:${alternatives.join('|')})`;
+  const pattern = new RegExp(wholeWords ? `(?<![\\p{L}\\p{N}])${body}(?![\\p{L}\\p{N}])` : body, 'gu');
+  return (text) => text.replace(pattern, (match) => canonicalOf.get(match) ?? match);
+}
+
+const rewriteZh = buildRewriter(ZH_SYNONYMS, false);
+const rewriteEn = buildRewriter(EN_SYNONYMS, true);
+
+/** Normalized text with domain synonyms folded to one spelling. */
+export function canonicalize(text: string): string {
+  return rewriteEn(rewriteZh(normalize(text)));
+}
+
+const EN_STOPWORDS = new Set(
+  'a an the i me my mine you your to of in on for and or is are am was were be been it its this that do does did can could would should will with at by from how what why when where which please pls plz hi hello hey there have has had so just about any some'.split(' '),
+);
+
+/** English word folding good enough for short support questions: plural and -ing/-ed. */
+function stemEnglish(word: string): string {
+  if (word.length > 4 && word.endsWith('ies')) return `${word.slice(0, -3)}y`;
+  if (word.length > 3 && word.endsWith('s') && !word.endsWith('ss')) return word.slice(0, -1);
+  return word;
+}
+
+/**
+ * Index terms of a text: Chinese runs give character unigrams and bigrams (Chinese has
+ * no spaces and whole-word segmenters split finance words); Latin runs give stemmed words
+ * without stop words; digit runs are kept whole.
+ */
+export function tokenize(text: string): string[] {
+  const terms: string[] = [];
+  for (const run of canonicalize(text).split(' ')) {
+    if (!run) continue;
+    for (const part of run.match(/\p{Script=Han}+|[\p{L}\p{N}]+/gu) ?? []) {
+      if (HAN.test(part)) {
+        const chars = [...part];
+        chars.forEach((char, i) => {
+          terms.push(char);
+          const next = chars[i + 1];
+          if (next !== undefined) terms.push(char + next);
+        });
+      } else if (!EN_STOPWORDS.has(part)) {
+        terms.push(stemEnglish(part));
+      }
+    }
+  }
+  return terms;
+}
+
+/** zh-CN when the text has Chinese characters, en-US when it has Latin words and none; else undefined. */
+export function detectLocale(text: string): 'zh-CN' | 'en-US' | undefined {
+  if (HAN.test(text)) return 'zh-CN';
+  const words = text.normalize('NFKC').match(/[a-z]{2,}/gi) ?? [];
+  const meaningful = words.filter((w) => !/^(ok|okay|yes|no|hi|app|id|sms|otp)$/i.test(w));
+  return meaningful.length >= 1 && words.join('').length >= 4 ? 'en-US' : undefined;
+}
