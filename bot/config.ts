@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import type { DecisionThresholds } from '../knowledge/decide';
 import { PROJECT_ROOT } from './projectRoot';
 
 /**
@@ -66,14 +67,17 @@ export const configSchema = z.object({
     .default('knowledge/data')
     .describe('Directory of the knowledge-base YAML files, relative to the project root or absolute.'),
   KB_ANSWER_THRESHOLD: ratio
-    .default(0.6)
+    .default(0.5)
     .describe('Score from which the best FAQ match is answered directly (0..1).'),
   KB_CLARIFY_THRESHOLD: ratio
-    .default(0.38)
+    .default(0.3)
     .describe('Score from which a match is offered in a "您是想问…" clarification; below it the bot says it does not know (0..1).'),
   KB_CLARIFY_MARGIN: ratio
     .default(0.1)
     .describe('If the runner-up is within this distance of the best match, the bot asks which one was meant instead of answering (0..1).'),
+  KB_OUT_OF_SCOPE_MARGIN: ratio
+    .default(0.15)
+    .describe('If an out-of-scope example scores within this distance of the best FAQ match, the bot does not answer (0..1).'),
   DEFAULT_LOCALE: z
     .enum(['zh-CN', 'en-US'], { errorMap: () => ({ message: 'expected zh-CN or en-US' }) })
     .default('zh-CN')
@@ -88,6 +92,16 @@ export const configSchema = z.object({
 });
 
 const EMPTY_IS_MEANINGFUL = new Set(['KB_SIGNALS_FILE']);
+
+/** The FAQ decision thresholds named by the config. */
+export function thresholdsOf(config: Config): DecisionThresholds {
+  return {
+    answer: config.KB_ANSWER_THRESHOLD,
+    clarify: config.KB_CLARIFY_THRESHOLD,
+    margin: config.KB_CLARIFY_MARGIN,
+    outOfScopeMargin: config.KB_OUT_OF_SCOPE_MARGIN,
+  };
+}
 
 export type Config = z.infer<typeof configSchema> & { kbDir: string };
 

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { openKnowledge } from '../knowledge/index';
-import { ConfigError, loadConfig } from './config';
+import { ConfigError, loadConfig, thresholdsOf } from './config';
 import { createLogger } from './logger';
 import { PROJECT_ROOT } from './projectRoot';
 import { createApp } from './server';
@@ -20,7 +20,7 @@ async function main(): Promise<void> {
   const logger = createLogger(config.LOG_LEVEL);
   const knowledge = openKnowledge({
     dir: config.kbDir,
-    thresholds: { answer: config.KB_ANSWER_THRESHOLD, clarify: config.KB_CLARIFY_THRESHOLD, margin: config.KB_CLARIFY_MARGIN },
+    thresholds: thresholdsOf(config),
     defaultLocale: config.DEFAULT_LOCALE,
   });
   const signals = config.KB_SIGNALS_FILE

@@ -1,6 +1,6 @@
 import { assign, enqueueActions, raise, setup } from 'xstate';
 import type { Route } from '../knowledge/route';
-import type { FlowName, KbEntry, Locale } from '../knowledge/schema';
+import type { FlowName, FaqEntry, Locale } from '../knowledge/schema';
 import { isNo, isYes, pickOption, rejectsAll } from './commands';
 import { messages } from './messages';
 import type { Reply } from './reply';
@@ -44,7 +44,7 @@ export interface RootContext {
 }
 
 export interface RootMachineDeps {
-  entry(id: string, locale: Locale): KbEntry | undefined;
+  entry(id: string, locale: Locale): FaqEntry | undefined;
 }
 
 /**
@@ -62,8 +62,8 @@ const GUIDE_FOR_HANDOFF = 'support-hours';
 type MessageEvent = Extract<UserEvent, { type: 'user.message' }>;
 
 export function createRootMachine(deps: RootMachineDeps) {
-  const related = (entry: KbEntry) =>
-    (entry.followUps ?? []).map((id) => deps.entry(id, entry.locale)).filter((e): e is KbEntry => e !== undefined);
+  const related = (entry: FaqEntry) =>
+    (entry.followUps ?? []).map((id) => deps.entry(id, entry.locale)).filter((e): e is FaqEntry => e !== undefined);
 
   return setup({
     types: {
@@ -108,7 +108,7 @@ export function createRootMachine(deps: RootMachineDeps) {
         const e = event as MessageEvent;
         const options = (e.route.candidates ?? [])
           .map((id) => deps.entry(id, context.locale))
-          .filter((entry): entry is KbEntry => entry !== undefined)
+          .filter((entry): entry is FaqEntry => entry !== undefined)
           .map((entry) => ({ id: entry.id, question: entry.question }));
         enqueue.assign({ clarify: { question: e.text, options }, fallbackStreak: 0 });
         enqueue.emit({ type: 'reply', reply: clarifyReply(options, context.locale) });

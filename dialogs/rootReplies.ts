@@ -1,10 +1,10 @@
-import type { KbEntry, Locale } from '../knowledge/schema';
+import type { FaqEntry, Locale } from '../knowledge/schema';
 import { messages } from './messages';
 import type { Reply } from './reply';
 
 /** Replies of the root conversation, built from data only: no state, no I/O. */
 
-export function answerReply(entry: KbEntry, related: readonly KbEntry[]): Reply {
+export function answerReply(entry: FaqEntry, related: readonly FaqEntry[]): Reply {
   const m = messages(entry.locale);
   const relatedList = related.map((r) => `- ${r.question}`).join('\n');
   const text = related.length > 0 ? `${entry.answer.trim()}\n\n${m.relatedHeading}\n${relatedList}` : entry.answer.trim();

@@ -32,6 +32,11 @@ export class Bm25Index {
     });
   }
 
+  /** The IDF of a term found in a single document: the rarest a known term can be. */
+  get maxIdf(): number {
+    return Math.log(1 + (this.size - 1 + 0.5) / 1.5);
+  }
+
   get size(): number {
     return this.lengths.length;
   }

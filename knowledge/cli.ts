@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig, type Config } from '../bot/config';
+import { ConfigError, loadConfig, thresholdsOf, type Config } from '../bot/config';
 import { parseLabelledSet, evaluateWithRouter, routeLabel, type EvalReport } from './eval';
 import { openKnowledge, type Knowledge } from './index';
 import { checkKnowledgeBase, formatProblem, KnowledgeBaseError } from './loader';
@@ -16,7 +16,7 @@ const USAGE = `Usage: npm run kb -- <command>
 function knowledgeFrom(config: Config): Knowledge {
   return openKnowledge({
     dir: config.kbDir,
-    thresholds: { answer: config.KB_ANSWER_THRESHOLD, clarify: config.KB_CLARIFY_THRESHOLD, margin: config.KB_CLARIFY_MARGIN },
+    thresholds: thresholdsOf(config),
     defaultLocale: config.DEFAULT_LOCALE,
   });
 }

@@ -7,9 +7,11 @@ export interface DecisionThresholds {
   clarify: number;
   /** A runner-up closer than this to the best score makes the answer ambiguous. */
   margin: number;
+  /** An out-of-scope example within this distance of the best FAQ match vetoes it. */
+  outOfScopeMargin: number;
 }
 
-export const DEFAULT_THRESHOLDS: DecisionThresholds = { answer: 0.6, clarify: 0.38, margin: 0.1 };
+export const DEFAULT_THRESHOLDS: DecisionThresholds = { answer: 0.5, clarify: 0.3, margin: 0.1, outOfScopeMargin: 0.15 };
 
 export type FaqDecision =
   | { decision: 'answer'; entryId: string }

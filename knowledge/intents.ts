@@ -9,12 +9,12 @@ import { normalize } from './text';
 export type Intent = { kind: 'flow'; flow: FlowName } | { kind: 'handoff' };
 
 const ZH_HOW = /怎么|怎样|如何|咋|为什么|为啥|什么|多久|多长|几天|哪里|在哪|能不能.{0,6}吗$|是否|会不会|有没有|需要.{0,4}吗$/;
-const ZH_ASK_DO = /帮我|给我|替我|我要|我想|我需要|我得|请|麻烦|申请|办理|现在就|马上|立即|可以帮|能帮|能不能帮|可不可以帮|开始/;
-const ZH_HUMAN = /转人工|人工客服|人工服务|人工坐席|找人工|要人工|接人工|转接人工|真人|活人|客服人员|^人工$|^客服$|找客服|联系客服$/;
+const ZH_ASK_DO = /帮我|给我|替我|我要|我想|我需要|我得|请|麻烦|申请|办理|办一下|现在就|马上|立即|可以帮|能帮|能不能帮|可不可以帮|开始|^(把|将)/;
+const ZH_HUMAN = /转人工|人工客服|人工服务|人工坐席|找人工|要人工|接人工|转接人工|真人|活人|客服人员|^(人工\s*)+$|^客服$|^找客服$|^联系客服$/;
 const ZH_HOURS = /几点|时间|什么时候|上班|下班|营业|在吗$|有没有人|还在吗|周末|节假日|晚上|过年/;
 
 const EN_HOW = /\b(how|why|what|when|where|which|does|do i need|is it|will it|can i)\b/;
-const EN_ASK_DO = /\b(please|pls|plz|help me|i want|i wanna|i need|i'd like|i would like|can you|could you|let me|start)\b/;
+const EN_ASK_DO = /\b(please|pls|plz|help me|i want|i wanna|i need|i'd like|i would like|can you|could you|let me|start)\b|^(change|update|switch|unlock|check)\b/;
 const EN_HUMAN = /\b(human|real person|live (agent|person|chat)|agent|representative|operator|talk to (someone|somebody|a person|support)|speak (to|with) (someone|somebody|a person))\b/;
 const EN_HOURS = /\b(hours?|when|open|available|weekend|holiday|time)\b/;
 
@@ -27,9 +27,9 @@ interface FlowRule {
 }
 
 const ZH_FLOWS: FlowRule[] = [
-  { flow: 'appeal-status', pattern: /(申诉|复核|案件|工单).{0,6}(进度|进展|结果|状态|处理到|到哪|怎么样了|有消息|有结果了吗)|查.{0,4}(申诉|案件号|工单)/, needsAsk: false },
-  { flow: 'unlock', pattern: /(解锁|解封|解除锁定|解冻).{0,6}(账户|账号|帐号|钱包|一下|$)|把.{0,8}(解锁|解封|解冻)/, needsAsk: true },
-  { flow: 'phone-change', pattern: /(换|更换|变更|修改|改|换绑|改绑).{0,6}(手机号|号码|电话|手机)|把.{0,10}(手机号|号码).{0,6}(换|改)/, needsAsk: true },
+  { flow: 'appeal-status', pattern: /(申诉|复核|案件|工单).{0,12}(进度|进展|结果|状态|处理到|到哪|怎么样了|有消息|有结果了吗)|查.{0,4}(申诉|案件号|工单)/, needsAsk: false },
+  { flow: 'unlock', pattern: /(解锁|解封|解除锁定|解冻|解开).{0,6}(账户|账号|帐号|钱包|一下|$)|把.{0,8}(解锁|解封|解冻|解开)/, needsAsk: true },
+  { flow: 'phone-change', pattern: /(换|更换|变更|修改|改|换绑|改绑).{0,6}(手机号|号码|电话|手机|号)|把.{0,10}(手机号|号码|手机).{0,6}(换|改)/, needsAsk: true },
   { flow: 'appeal', pattern: /(申诉|复核|提交申诉|发起申诉)/, needsAsk: true },
 ];
 

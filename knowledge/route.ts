@@ -1,7 +1,7 @@
 import { decide, type DecisionThresholds } from './decide';
 import { detectIntent } from './intents';
 import type { KnowledgeBase } from './loader';
-import type { FlowName, KbEntry, Locale } from './schema';
+import { isFaq, type FaqEntry, type FlowName, type Locale } from './schema';
 import type { KnowledgeSearch, SearchResult } from './search';
 import { detectLocale } from './text';
 
@@ -22,7 +22,8 @@ export interface Route {
 
 export interface Router {
   route(text: string, localeHint?: Locale): Route;
-  entry(id: string, locale: Locale): KbEntry | undefined;
+  /** An answerable entry by id. */
+  entry(id: string, locale: Locale): FaqEntry | undefined;
 }
 
 /**
@@ -31,14 +32,23 @@ export interface Router {
  * hint (the channel's locale or the conversation's language so far).
  */
 export function createRouter(kb: KnowledgeBase, search: KnowledgeSearch, thresholds: DecisionThresholds, defaultLocale: Locale = 'zh-CN'): Router {
+  const isAnswerable = (id: string, locale: Locale) => {
+    const entry = kb.byLocale[locale].get(id);
+    return entry !== undefined && isFaq(entry);
+  };
   return {
     route(text, localeHint) {
       const locale = detectLocale(text) ?? localeHint ?? defaultLocale;
-      const results = search.search(text, locale);
+      const ranked = search.search(text, locale, 8);
+      const results = ranked.filter((r) => isAnswerable(r.id, locale)).slice(0, 5);
+      // Out-of-scope examples only veto: when one is about as close as the best FAQ match,
+      // the question is probably not ours, and a wrong answer is worse than none.
+      const outOfScope = ranked.find((r) => !isAnswerable(r.id, locale));
+      const vetoed = outOfScope !== undefined && outOfScope.score >= (results[0]?.score ?? 0) - thresholds.outOfScopeMargin;
       const intent = detectIntent(text, locale);
       if (intent?.kind === 'handoff') return { decision: 'handoff', locale, results };
       if (intent?.kind === 'flow') return { decision: 'flow', flow: intent.flow, locale, results };
-      const faq = decide(results, thresholds);
+      const faq = vetoed ? ({ decision: 'fallback' } as const) : decide(results, thresholds);
       switch (faq.decision) {
         case 'answer':
           return { decision: 'answer', entryId: faq.entryId, locale, results };
@@ -49,7 +59,8 @@ export function createRouter(kb: KnowledgeBase, search: KnowledgeSearch, thresho
       }
     },
     entry(id, locale) {
-      return kb.byLocale[locale].get(id);
+      const entry = kb.byLocale[locale].get(id);
+      return entry && isFaq(entry) ? entry : undefined;
     },
   };
 }

@@ -16,9 +16,24 @@ export interface SearchOptions {
   candidates: number;
   /** Share of the Fuse (typo-tolerant) similarity in the final score, 0..1. */
   fuseWeight: number;
+  /**
+   * Weight of a query term the knowledge base has never seen, as a share of the rarest
+   * known term's. Unknown words are evidence that the question is about something else
+   * ("qq号被冻结了"), so they lower every match instead of being ignored.
+   */
+  unknownTermWeight: Record<Locale, number>;
 }
 
-export const DEFAULT_SEARCH_OPTIONS: SearchOptions = { candidates: 40, fuseWeight: 0.25 };
+/**
+ * Tuned on knowledge/eval. Unknown terms weigh more in English, where a term is a whole
+ * word (an unknown word is an unknown subject), than in Chinese, where any new pairing
+ * of two characters makes an unknown bigram.
+ */
+export const DEFAULT_SEARCH_OPTIONS: SearchOptions = {
+  candidates: 40,
+  fuseWeight: 0.2,
+  unknownTermWeight: { 'zh-CN': 0.5, 'en-US': 2 },
+};
 
 interface Phrasing {
   entryId: string;
@@ -43,30 +58,35 @@ export class LocaleIndex {
 
   constructor(
     entries: readonly KbEntry[],
+    private readonly locale: Locale,
     private readonly options: SearchOptions = DEFAULT_SEARCH_OPTIONS,
   ) {
     const docs: { entryId: string; text: string; terms: string[] }[] = [];
     for (const entry of entries) {
       for (const text of [entry.question, ...entry.alternates]) {
-        docs.push({ entryId: entry.id, text, terms: tokenize(text) });
+        docs.push({ entryId: entry.id, text, terms: tokenize(text, locale) });
       }
     }
     this.bm25 = new Bm25Index(docs.map((d) => d.terms));
     this.phrasings = docs.map((d) => {
       const terms = new Set(d.terms);
-      return { entryId: d.entryId, text: d.text, canonical: canonicalize(d.text).replace(/ /g, ''), terms, weight: this.weightOf(terms) };
+      return { entryId: d.entryId, text: d.text, canonical: canonicalize(d.text, locale).replace(/ /g, ''), terms, weight: this.weightOf(terms) };
     });
   }
 
   private weightOf(terms: Iterable<string>): number {
     let sum = 0;
-    for (const term of terms) sum += this.bm25.idf(term) ** 2;
+    for (const term of terms) sum += this.termWeight(term) ** 2;
     return Math.sqrt(sum);
+  }
+
+  private termWeight(term: string): number {
+    return this.bm25.idf(term) || this.bm25.maxIdf * this.options.unknownTermWeight[this.locale];
   }
 
   /** Entries ranked by their best-matching phrasing, best first. */
   search(query: string, limit = 5): SearchResult[] {
-    const queryTermList = tokenize(query);
+    const queryTermList = tokenize(query, this.locale);
     if (queryTermList.length === 0) return [];
     const queryTerms = new Set(queryTermList);
     const queryWeight = this.weightOf(queryTerms);
@@ -79,7 +99,7 @@ export class LocaleIndex {
     const best = new Map<string, SearchResult>();
     candidates.forEach((phrasing, i) => {
       let shared = 0;
-      for (const term of phrasing.terms) if (queryTerms.has(term)) shared += this.bm25.idf(term) ** 2;
+      for (const term of phrasing.terms) if (queryTerms.has(term)) shared += this.termWeight(term) ** 2;
       const cosine = shared / (queryWeight * phrasing.weight || 1);
       const score = (1 - this.options.fuseWeight) * cosine + this.options.fuseWeight * (fuzzy[i] ?? 0);
       const current = best.get(phrasing.entryId);
@@ -91,7 +111,7 @@ export class LocaleIndex {
   /** 1 − Fuse score of the query against each candidate phrasing (0 when Fuse finds nothing). */
   private fuzzySimilarity(query: string, candidates: Phrasing[]): number[] {
     if (this.options.fuseWeight === 0 || candidates.length === 0) return [];
-    const pattern = canonicalize(query).replace(/ /g, '').slice(0, FUSE_PATTERN_LIMIT);
+    const pattern = canonicalize(query, this.locale).replace(/ /g, '').slice(0, FUSE_PATTERN_LIMIT);
     if (!pattern) return [];
     const fuse = new Fuse(candidates.map((c) => c.canonical), {
       includeScore: true,
@@ -111,8 +131,8 @@ export class KnowledgeSearch {
 
   constructor(entries: readonly KbEntry[], options: SearchOptions = DEFAULT_SEARCH_OPTIONS) {
     this.indexes = {
-      'zh-CN': new LocaleIndex(entries.filter((e) => e.locale === 'zh-CN'), options),
-      'en-US': new LocaleIndex(entries.filter((e) => e.locale === 'en-US'), options),
+      'zh-CN': new LocaleIndex(entries.filter((e) => e.locale === 'zh-CN'), 'zh-CN', options),
+      'en-US': new LocaleIndex(entries.filter((e) => e.locale === 'en-US'), 'en-US', options),
     };
   }
 

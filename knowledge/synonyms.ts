@@ -1,5 +1,5 @@
 /**
- * Domain synonyms: every variant on the right is rewritten to the canonical form on the
+ * Domain synonyms (the Chinese table also applies to English words typed in Chinese text): every variant on the right is rewritten to the canonical form on the
  * left before indexing and searching, so "解封帐号" finds "解锁账户". Chinese variants
  * match anywhere; English variants match whole words. Longest variants win.
  */
@@ -10,15 +10,19 @@ export const ZH_SYNONYMS: Record<string, string[]> = {
   锁定: ['冻结', '冻洁', '锁住', '封锁', '被锁', '锁了'],
   关闭: ['注销', '封号', '封禁', '被封', '停用', '关停', '销户'],
   申诉: ['复核', '复审', '申述', '申辩', '上诉'],
-  验证码: ['校验码', '动态码', '短信码', '验证吗', '验正码', 'sms码', 'otp'],
+  验证码: ['短信验证码', '校验码', '动态码', '短信码', '验证吗', '验正码', 'sms码', 'sms code', 'otp', 'code'],
   更换: ['变更', '更改', '修改', '换绑', '改绑'],
   收不到: ['没收到', '没有收到', '接收不到', '收不了', '不来', '没来'],
   多久: ['多长时间', '多少天', '几天', '多久能'],
-  费用: ['收费', '手续费', '要钱', '花钱', '付费', '扣费'],
+  费用: ['收费', '手续费', '要钱', '收钱', '花钱', '付费', '扣费', '免费'],
+  拒绝: ['被拒', '拒了', '驳回', '退回', '没通过', '不通过', '没批', '失败了'],
+  诈骗: ['骗子', '骗局', '钓鱼', '假冒', '冒充', '骗钱', '可疑链接'],
+  人工客服: ['人工', '真人客服', '人工服务'],
   为什么: ['为啥', '为何', '咋回事', '怎么回事'],
   怎么: ['如何', '怎样', '咋'],
   征信: ['信用记录', '征信记录', '信用分'],
-  客服: ['客服人员', '在线客服'],
+  客服: ['客服人员', '在线客服', '客服小姐姐'],
+  永久: ['永远', '再也', '彻底'],
   密码: ['登录密码', '登陆密码', '口令'],
 };
 

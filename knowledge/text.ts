@@ -1,3 +1,4 @@
+import type { Locale } from './schema';
 import { EN_SYNONYMS, ZH_SYNONYMS } from './synonyms';
 
 const HAN = /\p{Script=Han}/u;
@@ -29,13 +30,17 @@ function buildRewriter(table: Record<string, string[]>, wholeWords: boolean): (t
 const rewriteZh = buildRewriter(ZH_SYNONYMS, false);
 const rewriteEn = buildRewriter(EN_SYNONYMS, true);
 
-/** Normalized text with domain synonyms folded to one spelling. */
-export function canonicalize(text: string): string {
-  return rewriteEn(rewriteZh(normalize(text)));
+/**
+ * Normalized text with domain synonyms folded to one spelling. Chinese text often mixes
+ * in English words ("sms code收不到"), so zh-CN applies both tables; en-US only its own.
+ */
+export function canonicalize(text: string, locale: Locale): string {
+  const normalized = normalize(text);
+  return locale === 'zh-CN' ? rewriteEn(rewriteZh(normalized)) : rewriteEn(normalized);
 }
 
 const EN_STOPWORDS = new Set(
-  'a an the i me my mine you your to of in on for and or is are am was were be been it its this that do does did can could would should will with at by from how what why when where which please pls plz hi hello hey there have has had so just about any some'.split(' '),
+  'a an the i me my mine you your to of in on for and or is are am was were be been it its this that do does did can could would should will with at by from please pls plz hi hello hey there have has had so just about any some'.split(' '),
 );
 
 /** English word folding good enough for short support questions: plural and -ing/-ed. */
@@ -50,9 +55,9 @@ function stemEnglish(word: string): string {
  * no spaces and whole-word segmenters split finance words); Latin runs give stemmed words
  * without stop words; digit runs are kept whole.
  */
-export function tokenize(text: string): string[] {
+export function tokenize(text: string, locale: Locale): string[] {
   const terms: string[] = [];
-  for (const run of canonicalize(text).split(' ')) {
+  for (const run of canonicalize(text, locale).split(' ')) {
     if (!run) continue;
     for (const part of run.match(/\p{Script=Han}+|[\p{L}\p{N}]+/gu) ?? []) {
       if (HAN.test(part)) {
