@@ -27,6 +27,22 @@ export interface Router {
 }
 
 /**
+ * Out-of-scope examples only veto. One does when it is closer than the best FAQ match,
+ * or about as close *and* explains words of the message that the FAQ match does not ("qq号被冻结了"
+ * vs "手机号被冻结了"): then the question is probably not ours, and a wrong answer is worse
+ * than none. Sharing only our own vocabulary ("账户关闭") is no evidence against us.
+ */
+function isVetoed(ranked: SearchResult[], best: SearchResult | undefined, answerable: (id: string) => boolean, margin: number): boolean {
+  const outOfScope = ranked.find((r) => !answerable(r.id));
+  if (!outOfScope) return false;
+  if (!best) return true;
+  if (outOfScope.score >= best.score) return true;
+  if (outOfScope.score < best.score - margin) return false;
+  const explained = new Set(best.shared);
+  return outOfScope.shared.some((term) => !explained.has(term));
+}
+
+/**
  * The one routing function: the bot and `kb ask` / `kb eval` both call it, so what the
  * CLI reports is what the bot does. Locale: the text's own script when it tells, else the
  * hint (the channel's locale or the conversation's language so far).
@@ -41,10 +57,7 @@ export function createRouter(kb: KnowledgeBase, search: KnowledgeSearch, thresho
       const locale = detectLocale(text) ?? localeHint ?? defaultLocale;
       const ranked = search.search(text, locale, 8);
       const results = ranked.filter((r) => isAnswerable(r.id, locale)).slice(0, 5);
-      // Out-of-scope examples only veto: when one is about as close as the best FAQ match,
-      // the question is probably not ours, and a wrong answer is worse than none.
-      const outOfScope = ranked.find((r) => !isAnswerable(r.id, locale));
-      const vetoed = outOfScope !== undefined && outOfScope.score >= (results[0]?.score ?? 0) - thresholds.outOfScopeMargin;
+      const vetoed = isVetoed(ranked, results[0], (id) => isAnswerable(id, locale), thresholds.outOfScopeMargin);
       const intent = detectIntent(text, locale);
       if (intent?.kind === 'handoff') return { decision: 'handoff', locale, results };
       if (intent?.kind === 'flow') return { decision: 'flow', flow: intent.flow, locale, results };

@@ -9,6 +9,8 @@ export interface SearchResult {
   score: number;
   /** The phrasing (question or alternate) that matched best. */
   matched: string;
+  /** Query terms that phrasing contains. */
+  shared: string[];
 }
 
 export interface SearchOptions {
@@ -98,12 +100,12 @@ export class LocaleIndex {
 
     const best = new Map<string, SearchResult>();
     candidates.forEach((phrasing, i) => {
-      let shared = 0;
-      for (const term of phrasing.terms) if (queryTerms.has(term)) shared += this.termWeight(term) ** 2;
-      const cosine = shared / (queryWeight * phrasing.weight || 1);
+      const shared = [...phrasing.terms].filter((term) => queryTerms.has(term));
+      const sharedWeight = shared.reduce((sum, term) => sum + this.termWeight(term) ** 2, 0);
+      const cosine = sharedWeight / (queryWeight * phrasing.weight || 1);
       const score = (1 - this.options.fuseWeight) * cosine + this.options.fuseWeight * (fuzzy[i] ?? 0);
       const current = best.get(phrasing.entryId);
-      if (!current || score > current.score) best.set(phrasing.entryId, { id: phrasing.entryId, score, matched: phrasing.text });
+      if (!current || score > current.score) best.set(phrasing.entryId, { id: phrasing.entryId, score, matched: phrasing.text, shared });
     });
     return [...best.values()].sort((a, b) => b.score - a.score || a.id.localeCompare(b.id)).slice(0, limit);
   }
