@@ -55,6 +55,8 @@ export function createRouter(kb: KnowledgeBase, search: KnowledgeSearch, thresho
   return {
     route(text, localeHint) {
       const locale = detectLocale(text) ?? localeHint ?? defaultLocale;
+      // Digits and punctuation alone ("2", "？？") are no question; don't let "7×24" match them.
+      if (!/[\p{L}]/u.test(text)) return { decision: 'fallback', locale, results: [] };
       const ranked = search.search(text, locale, 8);
       const results = ranked.filter((r) => isAnswerable(r.id, locale)).slice(0, 5);
       const vetoed = isVetoed(ranked, results[0], (id) => isAnswerable(id, locale), thresholds.outOfScopeMargin);
