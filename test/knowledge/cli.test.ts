@@ -1,0 +1,66 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { main } from '../../knowledge/cli';
+
+/** Runs the CLI in-process and captures what it prints. */
+function kb(...args: string[]): { code: number; out: string; err: string } {
+  const out: string[] = [];
+  const err: string[] = [];
+  const log = jest.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
+  const error = jest.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
+  try {
+    const code = main(args, { KB_SIGNALS_FILE: '' });
+    return { code, out: out.join('\n'), err: err.join('\n') };
+  } finally {
+    log.mockRestore();
+    error.mockRestore();
+  }
+}
+
+describe('kb CLI', () => {
+  test('ask --json: a known question is answered with the right entry', () => {
+    const { code, out } = kb('ask', '换了手机号银行卡要重新绑吗', '--json');
+    expect(code).toBe(0);
+    const route = JSON.parse(out) as { decision: string; entryId: string; results: { id: string; score: number }[] };
+    expect(route.decision).toBe('answer');
+    expect(route.entryId).toBe('phone-change-bank-card');
+    expect(route.results[0]).toEqual({ id: 'phone-change-bank-card', score: expect.any(Number) });
+  });
+
+  test('ask --json: weather falls back, requests start flows or the handoff', () => {
+    expect(JSON.parse(kb('ask', '今天天气怎么样', '--json').out)).toEqual(expect.objectContaining({ decision: 'fallback' }));
+    expect(JSON.parse(kb('ask', '今天天气怎么样', '--json').out)).not.toHaveProperty('entryId');
+    expect(JSON.parse(kb('ask', '帮我解锁', '--json').out)).toEqual(expect.objectContaining({ decision: 'flow', flow: 'unlock' }));
+    expect(JSON.parse(kb('ask', '我要换手机号', '--json').out)).toEqual(expect.objectContaining({ decision: 'flow', flow: 'phone-change' }));
+    expect(JSON.parse(kb('ask', '查一下申诉进度', '--json').out)).toEqual(expect.objectContaining({ decision: 'flow', flow: 'appeal-status' }));
+    expect(JSON.parse(kb('ask', '转人工', '--json').out)).toEqual(expect.objectContaining({ decision: 'handoff' }));
+  });
+
+  test('ask --locale en-US answers from the English entries', () => {
+    const route = JSON.parse(kb('ask', 'forgot my password', '--locale', 'en-US', '--json').out) as { entryId: string };
+    expect(route.entryId).toBe('password-forgot');
+  });
+
+  test('check passes on the shipped knowledge base and fails on a broken one', () => {
+    expect(kb('check').code).toBe(0);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kefu-kb-'));
+    fs.mkdirSync(path.join(dir, 'zh-CN'));
+    fs.writeFileSync(path.join(dir, 'zh-CN', 'x.yaml'), '- id: Bad Id\n  locale: zh-CN\n');
+    const out: string[] = [];
+    const spy = jest.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
+    try {
+      expect(main(['check'], { KB_DIR: dir })).toBe(1);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(out.join('\n')).toMatch(/x\.yaml: entry Bad Id: field id: must be lowercase words joined by hyphens/);
+  });
+
+  test('eval --json prints the report object', () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'kefu-eval-')), 'set.tsv');
+    fs.writeFileSync(file, '# sample\n忘记密码怎么办\tpassword-forgot\n今天天气怎么样\tfallback\n帮我解锁\tflow:unlock\n');
+    const report = JSON.parse(kb('eval', file, '--json').out) as Record<string, unknown>;
+    expect(report).toEqual({ total: 3, top1: 1, inScope: 1, fallbackPrecision: 1, fallbackRecall: 1, misses: [] });
+  });
+});

@@ -1,0 +1,51 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { evaluate, evaluateWithRouter, parseLabelledSet } from '../../knowledge/eval';
+import type { Route } from '../../knowledge/route';
+import { EVAL_DIR, realKnowledge } from '../support/knowledge';
+
+describe('kb eval', () => {
+  test('parses question<TAB>expected lines, skipping blanks and comments', () => {
+    const items = parseLabelledSet('# header\n\n怎么解锁\tunlock-how\n今天天气\tfallback\n');
+    expect(items).toEqual([
+      { question: '怎么解锁', expected: 'unlock-how', line: 3 },
+      { question: '今天天气', expected: 'fallback', line: 4 },
+    ]);
+    expect(() => parseLabelledSet('no tab here')).toThrow(/line 1/);
+  });
+
+  test('computes top-1, in-scope accuracy and fallback precision / recall', () => {
+    const routes: Record<string, Route> = {
+      a: { decision: 'answer', entryId: 'x', locale: 'zh-CN', results: [] },
+      b: { decision: 'clarify', entryId: 'y', candidates: ['y', 'x'], locale: 'zh-CN', results: [] },
+      c: { decision: 'fallback', locale: 'zh-CN', results: [] },
+      d: { decision: 'fallback', locale: 'zh-CN', results: [] },
+      e: { decision: 'flow', flow: 'unlock', locale: 'zh-CN', results: [] },
+    };
+    const items = parseLabelledSet('a\tx\nb\ty\nc\tfallback\nd\tz\ne\tflow:unlock\n');
+    const report = evaluate(items, (q) => routes[q]!);
+    expect(report.total).toBe(5);
+    expect(report.top1).toBeCloseTo(4 / 5);
+    expect(report.inScope).toBeCloseTo(3 / 4);
+    expect(report.fallbackPrecision).toBeCloseTo(1 / 2);
+    expect(report.fallbackRecall).toBe(1);
+    expect(report.misses).toEqual([{ question: 'd', expected: 'z', got: 'fallback' }]);
+  });
+
+  test('our labelled set has at least 150 lines and every label is a real route', () => {
+    const { kb } = realKnowledge();
+    const ids = new Set(kb.entries.map((e) => e.id));
+    const items = fs.readdirSync(EVAL_DIR).flatMap((f) => parseLabelledSet(fs.readFileSync(path.join(EVAL_DIR, f), 'utf8')));
+    expect(items.length).toBeGreaterThanOrEqual(150);
+    for (const { expected } of items) {
+      expect(ids.has(expected) || /^(flow:(unlock|phone-change|appeal|appeal-status)|handoff|fallback)$/.test(expected)).toBe(true);
+    }
+  });
+
+  test.each(['zh-CN.tsv', 'en-US.tsv'])('on %s: in-scope top-1 ≥ 0.90 and fallback recall ≥ 0.90', (file) => {
+    const items = parseLabelledSet(fs.readFileSync(path.join(EVAL_DIR, file), 'utf8'));
+    const report = evaluateWithRouter(items, realKnowledge().router);
+    expect(report.inScope).toBeGreaterThanOrEqual(0.9);
+    expect(report.fallbackRecall).toBeGreaterThanOrEqual(0.9);
+  });
+});

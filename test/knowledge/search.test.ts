@@ -1,0 +1,53 @@
+import { DEFAULT_SEARCH_OPTIONS, KnowledgeSearch } from '../../knowledge/search';
+import { realKnowledge } from '../support/knowledge';
+
+describe('Chinese-aware FAQ search', () => {
+  const { kb } = realKnowledge();
+  const search = new KnowledgeSearch(kb.entries);
+  const top = (query: string, locale: 'zh-CN' | 'en-US' = 'zh-CN') => search.search(query, locale)[0];
+
+  test('finds the entry through synonyms the alternates do not spell', () => {
+    expect(top('帐号解封要怎么操作')?.id).toBe('unlock-how');
+    expect(top('手机号码变更要不要交手续费')?.id).toBe('phone-change-fee');
+  });
+
+  test('tolerates typos and homophones', () => {
+    expect(top('忘记蜜码怎么办')?.id).toBe('password-forgot');
+    expect(top('绑定手鸡号失败')?.id).toBe('bind-phone-failed');
+    expect(top('验正码一直收不到')?.id).toBe('sms-code-not-received');
+  });
+
+  test('Fuse rescoring is what ranks misspelt English words right', () => {
+    const withoutFuse = new KnowledgeSearch(kb.entries, { ...DEFAULT_SEARCH_OPTIONS, fuseWeight: 0 });
+    expect(top('unlcok my acount', 'en-US')?.id).toBe('unlock-how');
+    expect(withoutFuse.search('unlcok my acount', 'en-US')[0]?.id).not.toBe('unlock-how');
+  });
+
+  test('a question longer than 32 characters still matches (Bitap alone would not)', () => {
+    const long = '我上个月换了新的手机号码以后一直在想原来绑定的那张银行卡是不是也得重新绑定一下才安全呢';
+    expect(long.length).toBeGreaterThan(32);
+    expect(top(long)?.id).toBe('phone-change-bank-card');
+  });
+
+  test('a match late in a long phrasing counts (no location penalty)', () => {
+    expect(top('重新绑定银行卡')?.id).toBe('phone-change-bank-card');
+  });
+
+  test('scores are similarities in [0, 1], best first', () => {
+    const results = search.search('忘记密码怎么办', 'zh-CN');
+    expect(results[0]?.id).toBe('password-forgot');
+    for (const r of results) expect(r.score).toBeGreaterThanOrEqual(0);
+    for (const r of results) expect(r.score).toBeLessThanOrEqual(1.0000001);
+    expect(results.map((r) => r.score)).toEqual([...results.map((r) => r.score)].sort((a, b) => b - a));
+  });
+
+  test('English queries search the English entries', () => {
+    expect(top('i forgot my password', 'en-US')?.id).toBe('password-forgot');
+    expect(top('do i have to pay to change my number', 'en-US')?.id).toBe('phone-change-fee');
+  });
+
+  test('an empty or symbol-only query finds nothing', () => {
+    expect(search.search('', 'zh-CN')).toEqual([]);
+    expect(search.search('？？？', 'zh-CN')).toEqual([]);
+  });
+});
