@@ -1,6 +1,7 @@
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication, ConversationState, MemoryStorage, type TurnContext } from 'botbuilder';
 import restify, { type Request, type Response } from 'restify';
 import type { Knowledge } from '../knowledge/index';
+import { isFaq } from '../knowledge/schema';
 import { createRootMachine } from '../dialogs/rootMachine';
 import { messages } from '../dialogs/messages';
 import type { Config } from './config';
@@ -78,7 +79,7 @@ export function createApp({ config, knowledge, logger, signals }: AppDeps): Kefu
   });
 
   server.get('/healthz', async (_req: Request, res: Response) => {
-    res.send(200, { status: 'ok', entries: knowledge.kb.entries.length });
+    res.send(200, { status: 'ok', entries: knowledge.kb.entries.filter(isFaq).length });
   });
 
   return {

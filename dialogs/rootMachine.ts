@@ -95,14 +95,16 @@ export function createRootMachine(deps: RootMachineDeps) {
       sayTextOnly: enqueueActions(({ enqueue, context }) =>
         enqueue.emit({ type: 'reply', reply: textReply(messages(context.locale).textOnly) }),
       ),
-      answerEntry: enqueueActions(({ enqueue, context }, params: { entryId: string; question: string }) => {
+      /** `question` is what the user asked, which feedback will refer to; default: the entry's own. */
+      answerEntry: enqueueActions(({ enqueue, context }, params: { entryId: string; question?: string }) => {
         const entry = deps.entry(params.entryId, context.locale);
         if (!entry) {
           enqueue.emit({ type: 'reply', reply: textReply(messages(context.locale).fallback) });
           return;
         }
         enqueue.emit({ type: 'reply', reply: answerReply(entry, related(entry)) });
-        enqueue.assign({ lastAnswer: { entryId: entry.id, question: params.question }, fallbackStreak: 0, clarify: undefined });
+        const question = params.question ?? entry.question;
+        enqueue.assign({ lastAnswer: { entryId: entry.id, question }, fallbackStreak: 0, clarify: undefined });
       }),
       askWhichOne: enqueueActions(({ enqueue, context, event }) => {
         const e = event as MessageEvent;
@@ -164,7 +166,7 @@ export function createRootMachine(deps: RootMachineDeps) {
             { actions: ['setLocale', { type: 'admitNotKnowing', params: { offerHuman: false } }] },
           ],
           'user.choose': {
-            actions: ['setLocale', { type: 'answerEntry', params: ({ event }) => ({ entryId: event.entryId, question: event.entryId }) }],
+            actions: ['setLocale', { type: 'answerEntry', params: ({ event }) => ({ entryId: event.entryId }) }],
           },
         },
       },
@@ -205,7 +207,7 @@ export function createRootMachine(deps: RootMachineDeps) {
             target: 'idle',
             actions: [
               'setLocale',
-              { type: 'answerEntry', params: ({ context, event }) => ({ entryId: event.entryId, question: context.clarify?.question ?? event.entryId }) },
+              { type: 'answerEntry', params: ({ context, event }) => ({ entryId: event.entryId, question: context.clarify?.question }) },
             ],
           },
         },
