@@ -86,6 +86,22 @@ export const configSchema = z.object({
     .string()
     .default('var/kb-signals.jsonl')
     .describe('JSON-lines file where unanswered questions and 👍/👎 feedback are appended for the knowledge-base authors; relative to the project root. Empty: keep them in memory only.'),
+  DIRECTLINE_SECRET: z
+    .string()
+    .min(32, 'expected at least 32 characters')
+    .optional()
+    .describe('Secret of the embedded Direct Line (signs its tokens; send it as the Bearer of tokens/generate). Empty: a random one per start, so tokens do not survive a restart. Several instances need the same value.'),
+  DIRECTLINE_TOKEN_TTL_S: integer(60, 86400)
+    .default(3600)
+    .describe('Lifetime of a Direct Line token in seconds; clients refresh before it ends.'),
+  DIRECTLINE_MAX_UPLOAD_BYTES: integer(1024, 50 * 1024 * 1024)
+    .default(4 * 1024 * 1024)
+    .describe('Largest attachment upload the embedded Direct Line accepts (bytes); larger ones get 413.'),
+  WEBCHAT_DIRECTLINE_URL: z
+    .string()
+    .url('expected a URL such as https://directline.botframework.com/v3/directline')
+    .optional()
+    .describe("Direct Line the web chat page talks to. Empty: the embedded one on this server. Set to Azure's (https://directline.botframework.com/v3/directline) with DIRECTLINE_SECRET = the Azure channel's secret to use Azure Bot Service."),
   SHUTDOWN_GRACE_MS: integer(0, 600000)
     .default(10000)
     .describe('On SIGTERM, how long in-flight turns may take before the process exits anyway (milliseconds).'),

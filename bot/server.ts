@@ -1,9 +1,15 @@
-import { CloudAdapter, ConfigurationBotFrameworkAuthentication, ConversationState, MemoryStorage, type TurnContext } from 'botbuilder';
+import crypto from 'node:crypto';
+import { CloudAdapter, ConfigurationBotFrameworkAuthentication, ConversationState, MemoryStorage, type Activity, type TurnContext } from 'botbuilder';
 import restify, { type Request, type Response } from 'restify';
 import type { Knowledge } from '../knowledge/index';
 import { isFaq } from '../knowledge/schema';
 import { createRootMachine } from '../dialogs/rootMachine';
 import { messages } from '../dialogs/messages';
+import { mountDirectLine } from './channels/directline/service';
+import { DirectLineStore } from './channels/directline/store';
+import { attachDirectLineStream } from './channels/directline/stream';
+import { DirectLineTokens } from './channels/directline/tokens';
+import { mountWebChat, type WebChatDirectLine } from './channels/webchat/routes';
 import type { Config } from './config';
 import { TurnRunner } from './conversation/turnRunner';
 import { channelLocale, KefuBot } from './kefuBot';
@@ -26,7 +32,19 @@ export interface KefuApp {
   shutdown(): Promise<void>;
 }
 
-const MAX_BODY_BYTES = 1024 * 1024;
+const MAX_ACTIVITY_BYTES = 1024 * 1024;
+
+/** The bot's id in channels that do not assign one (the embedded Direct Line). */
+const BOT_ID = 'kefu-bot';
+
+function webChatDirectLine(config: Config, tokens: DirectLineTokens, embedded: boolean): WebChatDirectLine {
+  if (embedded) return { kind: 'embedded', tokens };
+  if (config.WEBCHAT_DIRECTLINE_URL && config.DIRECTLINE_SECRET) return { kind: 'remote', url: config.WEBCHAT_DIRECTLINE_URL, secret: config.DIRECTLINE_SECRET };
+  return {
+    kind: 'unavailable',
+    reason: 'web chat needs WEBCHAT_DIRECTLINE_URL and DIRECTLINE_SECRET (Azure Direct Line) when MicrosoftAppId is set',
+  };
+}
 
 export function createApp({ config, knowledge, logger, signals }: AppDeps): KefuApp {
   const auth = new ConfigurationBotFrameworkAuthentication({
@@ -52,15 +70,32 @@ export function createApp({ config, knowledge, logger, signals }: AppDeps): Kefu
   };
 
   const server = restify.createServer({ name: 'kefu', handleUncaughtExceptions: false });
-  server.use(restify.plugins.bodyParser({ maxBodySize: MAX_BODY_BYTES, mapParams: false, rejectUnknown: true }));
+  // One parser for all routes; the largest body anyone may send is an upload. Routes that
+  // take only JSON check their own, smaller cap.
+  const maxBody = Math.max(MAX_ACTIVITY_BYTES, config.DIRECTLINE_MAX_UPLOAD_BYTES);
+  server.use(restify.plugins.queryParser({ mapParams: false }));
+  server.use(restify.plugins.bodyParser({ maxBodySize: maxBody, mapParams: false, mapFiles: false, multiples: true }));
 
   const inFlight = new Set<Promise<unknown>>();
+  const track = async <T>(work: Promise<T>): Promise<T> => {
+    inFlight.add(work);
+    try {
+      return await work;
+    } finally {
+      inFlight.delete(work);
+    }
+  };
   let draining = false;
+  let port = 0;
 
   server.post('/api/messages', async (req: Request, res: Response) => {
     if (draining) {
       res.header('Retry-After', '5');
       res.send(503, { error: 'shutting down' });
+      return;
+    }
+    if ((req.contentLength() ?? 0) > MAX_ACTIVITY_BYTES) {
+      res.send(413, { error: `activity is larger than ${MAX_ACTIVITY_BYTES} bytes` });
       return;
     }
     const problem = explainInvalidActivity(req.body);
@@ -69,14 +104,30 @@ export function createApp({ config, knowledge, logger, signals }: AppDeps): Kefu
       res.send(400, { error: problem });
       return;
     }
-    const work = adapter.process(req, res, (context) => bot.run(context));
-    inFlight.add(work);
-    try {
-      await work;
-    } finally {
-      inFlight.delete(work);
-    }
+    await track(adapter.process(req, res, (context) => bot.run(context)));
   });
+
+  // The web chat widget and, unless it talks to Azure's, the embedded Direct Line.
+  const tokens = new DirectLineTokens(config.DIRECTLINE_SECRET ?? crypto.randomBytes(32).toString('base64url'), config.DIRECTLINE_TOKEN_TTL_S);
+  const store = new DirectLineStore();
+  const embedded = !config.WEBCHAT_DIRECTLINE_URL && !config.MicrosoftAppId;
+  let stream: { close(): void } | undefined;
+  if (embedded) {
+    mountDirectLine(server, {
+      store,
+      tokens,
+      logger,
+      botId: BOT_ID,
+      maxUploadBytes: config.DIRECTLINE_MAX_UPLOAD_BYTES,
+      serviceUrl: () => `http://127.0.0.1:${port}`,
+      deliver: async (activity) => {
+        if (draining) throw new Error('shutting down');
+        await track(adapter.processActivityDirect('', activity as Activity, (context) => bot.run(context)));
+      },
+    });
+    stream = attachDirectLineStream(server.server, { store, tokens, logger });
+  }
+  mountWebChat(server, webChatDirectLine(config, tokens, embedded), logger);
 
   server.get('/healthz', async (_req: Request, res: Response) => {
     res.send(200, { status: 'ok', entries: knowledge.kb.entries.filter(isFaq).length });
@@ -88,12 +139,13 @@ export function createApp({ config, knowledge, logger, signals }: AppDeps): Kefu
       new Promise((resolve, reject) => {
         server.once('error', reject);
         server.listen(config.PORT, config.HOST, () => {
-          const address = server.address();
-          resolve(address.port);
+          port = server.address().port;
+          resolve(port);
         });
       }),
     async shutdown() {
       draining = true;
+      stream?.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.server.closeIdleConnections();
       const grace = new Promise<void>((resolve) => setTimeout(resolve, config.SHUTDOWN_GRACE_MS).unref());

@@ -1,0 +1,88 @@
+import { EventEmitter } from 'node:events';
+import type { Activity } from 'botbuilder';
+
+/** One Direct Line conversation: who may use it and everything said in it, in order. */
+export interface DirectLineConversation {
+  id: string;
+  userId: string;
+  createdAt: string;
+}
+
+export interface ActivitySet {
+  activities: Partial<Activity>[];
+  watermark: string;
+}
+
+export interface StoredAttachment {
+  contentType: string;
+  name: string;
+  data: Buffer;
+}
+
+const MAX_ACTIVITIES_PER_CONVERSATION = 1000;
+
+interface Log {
+  conversation: DirectLineConversation;
+  /** Watermark of activities[0]: older ones were trimmed. */
+  offset: number;
+  activities: Partial<Activity>[];
+}
+
+/**
+ * The embedded Direct Line's conversations, their activity logs and uploaded files, in
+ * memory. Watermarks count activities since the start of the conversation, so a client
+ * that reconnects with one gets exactly what it missed.
+ */
+export class DirectLineStore {
+  private readonly logs = new Map<string, Log>();
+  private readonly attachments = new Map<string, StoredAttachment>();
+  private readonly events = new EventEmitter().setMaxListeners(0);
+
+  async create(conversation: DirectLineConversation): Promise<boolean> {
+    if (this.logs.has(conversation.id)) return false;
+    this.logs.set(conversation.id, { conversation, offset: 0, activities: [] });
+    return true;
+  }
+
+  async get(id: string): Promise<DirectLineConversation | undefined> {
+    return this.logs.get(id)?.conversation;
+  }
+
+  /** Appends with the next id (`<conversation>|<seq>`); returns the stored activity. */
+  async append(conversationId: string, activity: Partial<Activity>): Promise<Partial<Activity>> {
+    const log = this.logs.get(conversationId);
+    if (!log) throw new Error(`unknown conversation ${conversationId}`);
+    const seq = log.offset + log.activities.length;
+    const stored = { ...activity, id: `${conversationId}|${String(seq).padStart(7, '0')}` };
+    log.activities.push(stored);
+    if (log.activities.length > MAX_ACTIVITIES_PER_CONVERSATION) {
+      log.activities.shift();
+      log.offset++;
+    }
+    this.events.emit(conversationId, { activities: [stored], watermark: String(seq + 1) } satisfies ActivitySet);
+    return stored;
+  }
+
+  /** Activities after the watermark (all when it is missing or unreadable). */
+  async since(conversationId: string, watermark: string | undefined): Promise<ActivitySet> {
+    const log = this.logs.get(conversationId);
+    if (!log) return { activities: [], watermark: '0' };
+    const from = Number.parseInt(watermark ?? '', 10);
+    const start = Number.isFinite(from) && from > log.offset ? from - log.offset : 0;
+    return { activities: log.activities.slice(start), watermark: String(log.offset + log.activities.length) };
+  }
+
+  /** Calls `listener` with each new activity of the conversation until unsubscribed. */
+  subscribe(conversationId: string, listener: (set: ActivitySet) => void): () => void {
+    this.events.on(conversationId, listener);
+    return () => this.events.off(conversationId, listener);
+  }
+
+  async putAttachment(id: string, attachment: StoredAttachment): Promise<void> {
+    this.attachments.set(id, attachment);
+  }
+
+  async getAttachment(id: string): Promise<StoredAttachment | undefined> {
+    return this.attachments.get(id);
+  }
+}
