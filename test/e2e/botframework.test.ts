@@ -1,9 +1,5 @@
-import pino from 'pino';
-import { loadConfig, type Config } from '../../bot/config';
-import { createApp, type KefuApp } from '../../bot/server';
-import { MemoryKbSignalLog } from '../../bot/storage/kbSignalLog';
 import type { Knowledge } from '../../knowledge/index';
-import { FakeChannel } from '../support/channel';
+import { startKefu, type RunningKefu } from '../support/kefuServer';
 import { realKnowledge } from '../support/knowledge';
 
 /**
@@ -11,36 +7,11 @@ import { realKnowledge } from '../support/knowledge';
  * activities posted to /api/messages, replies received by a connector at `serviceUrl`.
  */
 
-interface Running {
-  app: KefuApp;
-  channel: FakeChannel;
-  signals: MemoryKbSignalLog;
-  stop(): Promise<void>;
-}
-
-async function startKefu(env: Record<string, string> = {}, knowledge: Knowledge = realKnowledge()): Promise<Running> {
-  const config: Config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', KB_SIGNALS_FILE: '', ...env });
-  const signals = new MemoryKbSignalLog();
-  const app = createApp({ config, knowledge, logger: pino({ level: 'silent' }), signals });
-  const port = await app.listen();
-  const channel = new FakeChannel(() => `http://127.0.0.1:${port}`);
-  await channel.start();
-  return {
-    app,
-    channel,
-    signals,
-    async stop() {
-      await app.shutdown();
-      await channel.stop();
-    },
-  };
-}
-
 const buttons = (activity: { suggestedActions?: { actions: { title: string }[] } }) =>
   activity.suggestedActions?.actions.map((a) => a.title) ?? [];
 
 describe('Kefu over the Bot Framework protocol (Emulator path)', () => {
-  let kefu: Running;
+  let kefu: RunningKefu;
   beforeAll(async () => {
     kefu = await startKefu();
   });
@@ -143,7 +114,7 @@ describe('Kefu over the Bot Framework protocol (Emulator path)', () => {
   });
 
   test('GET /healthz reports the knowledge base is loaded', async () => {
-    const response = await fetch(`${kefu.channel['botUrl']()}/healthz`);
+    const response = await fetch(`${kefu.url}/healthz`);
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual(expect.objectContaining({ status: 'ok' }));
   });

@@ -1,0 +1,45 @@
+import pino from 'pino';
+import { loadConfig } from '../../bot/config';
+import { createApp, type KefuApp } from '../../bot/server';
+import { MemoryKbSignalLog } from '../../bot/storage/kbSignalLog';
+import type { Knowledge } from '../../knowledge/index';
+import { FakeChannel } from './channel';
+import { realKnowledge } from './knowledge';
+
+export interface RunningKefu {
+  app: KefuApp;
+  url: string;
+  channel: FakeChannel;
+  signals: MemoryKbSignalLog;
+  stop(): Promise<void>;
+}
+
+export const TEST_DIRECTLINE_SECRET = 'test-directline-secret-0123456789abcdef';
+
+/** The real server on a free loopback port, with a fake Bot Framework channel beside it. */
+export async function startKefu(env: Record<string, string> = {}, knowledge: Knowledge = realKnowledge()): Promise<RunningKefu> {
+  const config = loadConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'silent',
+    KB_SIGNALS_FILE: '',
+    DIRECTLINE_SECRET: TEST_DIRECTLINE_SECRET,
+    ...env,
+  });
+  const signals = new MemoryKbSignalLog();
+  const app = createApp({ config, knowledge, logger: pino({ level: 'silent' }), signals });
+  const port = await app.listen();
+  const url = `http://127.0.0.1:${port}`;
+  const channel = new FakeChannel(() => url);
+  await channel.start();
+  return {
+    app,
+    url,
+    channel,
+    signals,
+    async stop() {
+      await app.shutdown();
+      await channel.stop();
+    },
+  };
+}
