@@ -1,6 +1,7 @@
 import jwt from 'jsonwebtoken';
 import { DirectLine, ConnectionStatus, type Activity, type Message } from 'botframework-directlinejs';
 import WebSocket from 'ws';
+import XMLHttpRequestPolyfill from 'xhr2';
 import { startKefu, TEST_DIRECTLINE_SECRET, type RunningKefu } from '../support/kefuServer';
 
 /**
@@ -9,7 +10,7 @@ import { startKefu, TEST_DIRECTLINE_SECRET, type RunningKefu } from '../support/
  */
 
 // directlinejs talks HTTP through rxjs' XMLHttpRequest-based ajax.
-(globalThis as { XMLHttpRequest?: unknown }).XMLHttpRequest ??= require('xhr2');
+(globalThis as { XMLHttpRequest?: unknown }).XMLHttpRequest ??= XMLHttpRequestPolyfill;
 
 interface Grant {
   conversationId: string;

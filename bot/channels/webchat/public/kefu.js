@@ -10,7 +10,7 @@
   var STATUS_TEXT = { 0: '正在连接…', 1: '正在连接…', 2: '在线 · 智能客服为您服务', 3: '连接已过期，正在重新连接…', 4: '连接失败，请刷新页面重试', 5: '对话已结束' };
 
   function load() {
-    try { return JSON.parse(window.sessionStorage.getItem(STORAGE_KEY) || 'null'); } catch (e) { return null; }
+    try { return JSON.parse(window.sessionStorage.getItem(STORAGE_KEY) || 'null'); } catch { return null; }
   }
   function save(session) { window.sessionStorage.setItem(STORAGE_KEY, JSON.stringify(session)); }
   function forget() { window.sessionStorage.removeItem(STORAGE_KEY); }
