@@ -45,6 +45,11 @@ export function mountWebChat(server: Server, directLine: WebChatDirectLine, logg
     });
   }
 
+  server.get('/favicon.ico', async (_req: Request, res: Response) => {
+    res.setHeader('cache-control', 'public, max-age=86400');
+    res.send(204);
+  });
+
   server.post('/api/webchat/token', async (req: Request, res: Response) => {
     res.setHeader('cache-control', 'no-store');
     switch (directLine.kind) {

@@ -1,0 +1,82 @@
+import type { Browser } from 'playwright-core';
+import { launchBrowser, WidgetPage } from '../support/browser';
+import { startKefu, type RunningKefu } from '../support/kefuServer';
+
+/**
+ * The web chat widget as a user sees it: Bot Framework Web Chat in Chromium, talking to the
+ * embedded Direct Line of a running Kefu. Screenshots go to test-artifacts/webchat/.
+ */
+jest.setTimeout(90_000);
+
+let kefu: RunningKefu;
+let browser: Browser;
+
+beforeAll(async () => {
+  kefu = await startKefu();
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await kefu?.stop();
+});
+
+test('welcome, FAQ answer, "您是想问" choice, 👍, reload resumes, English in English', async () => {
+  const widget = await WidgetPage.open(browser, `${kefu.url}/`, 'webchat');
+  try {
+    await widget.waitForBot('您好');
+    expect(await widget.suggestions()).toContain('验证码收不到怎么办');
+    await widget.screenshot('welcome');
+
+    let before = await widget.say('换了手机号银行卡要重新绑吗');
+    await widget.waitForBot('银行卡', before);
+    await widget.screenshot('faq-answer');
+
+    before = await widget.say('绑定手机的步骤');
+    await widget.waitForBot('您是想问', before);
+    const options = await widget.suggestions();
+    expect(options).toContain('都不是');
+    await widget.screenshot('clarify');
+    const chosen = options.find((o) => o !== '都不是' && o.includes('绑定'))!;
+    before = await widget.click(chosen);
+    await widget.waitForBot('绑定', before);
+    expect(await widget.suggestions()).toContain('👍 有帮助');
+
+    before = await widget.click('👍 有帮助');
+    await widget.waitForBot('感谢', before);
+    await widget.screenshot('feedback');
+
+    const seen = await widget.botTexts();
+    await widget.page.reload();
+    // The same conversation comes back, history included, and carries on.
+    await widget.waitForBot('感谢');
+    const resumed = await widget.botTexts();
+    expect(resumed.length).toBe(seen.length);
+    await widget.screenshot('reloaded');
+
+    before = await widget.say('how do i reset my password');
+    await widget.waitForBot('password', before);
+    const english = (await widget.botTexts()).at(-1) ?? '';
+    expect(english).not.toMatch(/[\u4e00-\u9fff]{4}/);
+    expect(await widget.suggestions()).toContain('👍 Helpful');
+    await widget.screenshot('english');
+  } finally {
+    await widget.close();
+  }
+});
+
+test('two users never see each other’s conversation', async () => {
+  const alice = await WidgetPage.open(browser, `${kefu.url}/`, 'webchat-alice');
+  const bob = await WidgetPage.open(browser, `${kefu.url}/`, 'webchat-bob');
+  try {
+    await alice.waitForBot('您好');
+    await bob.waitForBot('您好');
+    const before = await alice.say('忘记密码怎么办');
+    await alice.waitForBot('密码', before);
+    await bob.page.waitForTimeout(500);
+    expect((await bob.botTexts()).join('\n')).not.toContain('忘记密码');
+    expect(await bob.page.locator('text=忘记密码怎么办').count()).toBe(0);
+  } finally {
+    await alice.close();
+    await bob.close();
+  }
+});

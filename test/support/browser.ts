@@ -1,0 +1,84 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+/**
+ * Real Web Chat in real Chromium: the harness browser tests share. Debian's Chromium,
+ * never a downloaded one; flags keep it off the network.
+ */
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const ARTIFACTS = path.resolve(__dirname, '../../test-artifacts');
+
+export async function launchBrowser(): Promise<Browser> {
+  if (!fs.existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install chromium (or set CHROMIUM_PATH)`);
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+}
+
+const BOT_BUBBLES = '.webchat__stacked-layout:not(.webchat__stacked-layout--from-user) .webchat__bubble__content';
+
+/** One user's chat widget. */
+export class WidgetPage {
+  private shots = 0;
+
+  constructor(
+    readonly page: Page,
+    private readonly name: string,
+  ) {}
+
+  static async open(browser: Browser, url: string, name: string): Promise<WidgetPage> {
+    const context = await browser.newContext({ viewport: { width: 480, height: 800 }, locale: 'zh-CN' });
+    const page = await context.newPage();
+    await page.goto(url);
+    return new WidgetPage(page, name);
+  }
+
+  /** Texts of the bot's bubbles, oldest first. */
+  botTexts(): Promise<string[]> {
+    return this.page.$$eval(BOT_BUBBLES, (els) => els.map((e) => (e.textContent ?? '').trim()));
+  }
+
+  /** Waits for a bot bubble containing `text`, beyond the first `after` bubbles. */
+  async waitForBot(text: string, after = 0, timeout = 15000): Promise<void> {
+    await this.page.waitForFunction(
+      ([selector, wanted, skip]) =>
+        Array.from(document.querySelectorAll(selector as string))
+          .slice(skip as number)
+          .some((e) => (e.textContent ?? '').includes(wanted as string)),
+      [BOT_BUBBLES, text, after] as const,
+      { timeout },
+    );
+  }
+
+  async say(text: string): Promise<number> {
+    const before = (await this.botTexts()).length;
+    const input = this.page.locator('[data-id="webchat-sendbox-input"]');
+    await input.fill(text);
+    await input.press('Enter');
+    return before;
+  }
+
+  async click(title: string): Promise<number> {
+    const before = (await this.botTexts()).length;
+    await this.page.locator('.webchat__suggested-action', { hasText: title }).first().click();
+    return before;
+  }
+
+  suggestions(): Promise<string[]> {
+    return this.page.$$eval('.webchat__suggested-action', (els) => els.map((e) => (e.textContent ?? '').trim()));
+  }
+
+  /** Keeps a screenshot in test-artifacts/<name>/ for people to look at. */
+  async screenshot(label: string): Promise<void> {
+    const dir = path.join(ARTIFACTS, this.name);
+    fs.mkdirSync(dir, { recursive: true });
+    this.shots++;
+    await this.page.screenshot({ path: path.join(dir, `${String(this.shots).padStart(2, '0')}-${label}.png`) });
+  }
+
+  async close(): Promise<void> {
+    await this.page.context().close();
+  }
+}
