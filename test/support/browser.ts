@@ -19,6 +19,11 @@ export async function launchBrowser(): Promise<Browser> {
 
 const BOT_BUBBLES = '.webchat__stacked-layout:not(.webchat__stacked-layout--from-user) .webchat__bubble__content';
 
+/** The little of the page's DOM that code run inside the page uses (no DOM lib in this project). */
+interface PageGlobals {
+  document: { querySelectorAll(selector: string): ArrayLike<{ textContent: string | null }> };
+}
+
 /** One user's chat widget. */
 export class WidgetPage {
   private shots = 0;
@@ -44,10 +49,10 @@ export class WidgetPage {
   async waitForBot(text: string, after = 0, timeout = 15000): Promise<void> {
     await this.page.waitForFunction(
       ([selector, wanted, skip]) =>
-        Array.from(document.querySelectorAll(selector as string))
-          .slice(skip as number)
-          .some((e) => (e.textContent ?? '').includes(wanted as string)),
-      [BOT_BUBBLES, text, after] as const,
+        Array.from((globalThis as unknown as PageGlobals).document.querySelectorAll(selector))
+          .slice(skip)
+          .some((e) => (e.textContent ?? '').includes(wanted)),
+      [BOT_BUBBLES, text, after] as [string, string, number],
       { timeout },
     );
   }
