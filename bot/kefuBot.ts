@@ -1,4 +1,4 @@
-import { ActivityHandler, type ConversationState, type StatePropertyAccessor, type TurnContext } from 'botbuilder';
+import { TeamsActivityHandler, TurnContext, type ConversationState, type StatePropertyAccessor } from 'botbuilder';
 import { localeSchema, type Locale } from '../knowledge/schema';
 import { toActivity } from './channels/render';
 import type { TurnInput, TurnRunner } from './conversation/turnRunner';
@@ -24,22 +24,30 @@ export function channelLocale(tag: string | undefined): Locale | undefined {
 /**
  * The Bot Framework edge: turns activities into turn inputs, runs them, sends the replies
  * and saves the conversation. If anything throws, nothing is saved, so the conversation
- * continues from where it was before the failed turn.
+ * continues from where it was before the failed turn. Teams specifics: the @mention of the
+ * bot is not part of what the user said, and installing the app in a personal chat is
+ * when the user meets the bot.
  */
-export class KefuBot extends ActivityHandler {
+export class KefuBot extends TeamsActivityHandler {
   private readonly snapshot: StatePropertyAccessor<unknown>;
 
   constructor(private readonly deps: KefuBotDeps) {
     super();
     this.snapshot = deps.conversationState.createProperty<unknown>('kefu.root');
     this.onMessage(async (context, next) => {
-      await this.turn(context, { kind: 'message', text: context.activity.text, value: context.activity.value });
+      const text = typeof context.activity.text === 'string' ? TurnContext.removeRecipientMention(context.activity) : undefined;
+      await this.turn(context, { kind: 'message', text, value: context.activity.value });
       await next();
     });
     this.onMembersAdded(async (context, next) => {
       const botId = context.activity.recipient?.id;
       const joined = (context.activity.membersAdded ?? []).some((member) => member.id !== botId);
-      if (joined) await this.turn(context, { kind: 'joined' });
+      // In Teams a user "joins" by installing the app; that arrives as installationUpdate.
+      if (joined && context.activity.channelId !== 'msteams') await this.turn(context, { kind: 'joined' });
+      await next();
+    });
+    this.onInstallationUpdateAdd(async (context, next) => {
+      if (context.activity.conversation?.conversationType === 'personal') await this.turn(context, { kind: 'joined' });
       await next();
     });
   }
@@ -53,7 +61,8 @@ export class KefuBot extends ActivityHandler {
     const started = performance.now();
     const persisted = await this.snapshot.get(context);
     const outcome = this.deps.runner.run(persisted, input, channelLocale(context.activity.locale));
-    for (const reply of outcome.replies) await context.sendActivity(toActivity(reply, outcome.locale));
+    const destination = { channelId: context.activity.channelId, conversationType: context.activity.conversation.conversationType, locale: outcome.locale };
+    for (const reply of outcome.replies) await context.sendActivity(toActivity(reply, destination));
     const conversation = hashId(context.activity.conversation.id);
     for (const signal of outcome.signals) await this.deps.signals.append(signal, conversation);
     await this.snapshot.set(context, outcome.snapshot);

@@ -1,20 +1,48 @@
-import { ActionTypes, ActivityTypes, type Activity } from 'botbuilder';
+import { ActionTypes, ActivityTypes, CardFactory, type Activity } from 'botbuilder';
 import type { Reply } from '../../dialogs/reply';
 import type { Locale } from '../../knowledge/schema';
 
-/** A channel-neutral reply as a Bot Framework message: Markdown text plus suggested actions. */
-export function toActivity(reply: Reply, locale: Locale): Partial<Activity> {
-  const activity: Partial<Activity> = {
-    type: ActivityTypes.Message,
-    text: reply.text,
-    textFormat: 'markdown',
-    locale,
-  };
-  if (reply.suggestions && reply.suggestions.length > 0) {
-    activity.suggestedActions = {
-      to: [],
-      actions: reply.suggestions.map((s) => ({ type: ActionTypes.ImBack, title: s.title, value: s.value })),
+/** Where a reply goes: the channel and, for Teams, the kind of conversation. */
+export interface Destination {
+  channelId: string;
+  conversationType?: string;
+  locale: Locale;
+}
+
+/** Teams shows at most 3 suggested actions, and only in personal chats. */
+const TEAMS_MAX_SUGGESTED_ACTIONS = 3;
+export const ADAPTIVE_CARD_VERSION = '1.5';
+
+/**
+ * A channel-neutral reply as a Bot Framework message. Buttons become suggested actions
+ * where the channel shows them all; otherwise (Teams group chats and channels, more than
+ * three buttons) an Adaptive Card 1.5 whose Action.Submit sends `{ text }` back, which the
+ * turn runner reads like the same words typed.
+ */
+export function toActivity(reply: Reply, to: Destination): Partial<Activity> {
+  const suggestions = reply.suggestions ?? [];
+  const base: Partial<Activity> = { type: ActivityTypes.Message, locale: to.locale };
+  if (suggestions.length === 0) return { ...base, text: reply.text, textFormat: 'markdown' };
+
+  const teams = to.channelId === 'msteams';
+  const suggestedActionsFit = !teams || (to.conversationType === 'personal' && suggestions.length <= TEAMS_MAX_SUGGESTED_ACTIONS);
+  if (suggestedActionsFit) {
+    return {
+      ...base,
+      text: reply.text,
+      textFormat: 'markdown',
+      suggestedActions: { to: [], actions: suggestions.map((s) => ({ type: ActionTypes.ImBack, title: s.title, value: s.value })) },
     };
   }
-  return activity;
+  return { ...base, attachments: [CardFactory.adaptiveCard(adaptiveCard(reply))] };
+}
+
+export function adaptiveCard(reply: Reply): Record<string, unknown> {
+  return {
+    type: 'AdaptiveCard',
+    $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+    version: ADAPTIVE_CARD_VERSION,
+    body: [{ type: 'TextBlock', text: reply.text, wrap: true }],
+    actions: (reply.suggestions ?? []).map((s) => ({ type: 'Action.Submit', title: s.title, data: { text: s.value } })),
+  };
 }
