@@ -102,6 +102,30 @@ export const configSchema = z.object({
     .url('expected a URL such as https://directline.botframework.com/v3/directline')
     .optional()
     .describe("Direct Line the web chat page talks to. Empty: the embedded one on this server. Set to Azure's (https://directline.botframework.com/v3/directline) with DIRECTLINE_SECRET = the Azure channel's secret to use Azure Bot Service."),
+  TEAMS_DEVELOPER_NAME: z
+    .string()
+    .min(1)
+    .max(32, 'expected at most 32 characters')
+    .default('Kefu')
+    .describe('Publisher name shown in the Teams app package (npm run teams:package).'),
+  TEAMS_WEBSITE_URL: z
+    .string()
+    .url('expected an https URL')
+    .startsWith('https://', 'expected an https URL')
+    .optional()
+    .describe('Website of the publisher, for the Teams app package (https). Required by teams:package.'),
+  TEAMS_PRIVACY_URL: z
+    .string()
+    .url('expected an https URL')
+    .startsWith('https://', 'expected an https URL')
+    .optional()
+    .describe('Privacy statement URL for the Teams app package (https). Required by teams:package.'),
+  TEAMS_TERMS_URL: z
+    .string()
+    .url('expected an https URL')
+    .startsWith('https://', 'expected an https URL')
+    .optional()
+    .describe('Terms of use URL for the Teams app package (https). Required by teams:package.'),
   SHUTDOWN_GRACE_MS: integer(0, 600000)
     .default(10000)
     .describe('On SIGTERM, how long in-flight turns may take before the process exits anyway (milliseconds).'),
