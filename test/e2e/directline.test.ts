@@ -226,3 +226,20 @@ describe('tokens and access', () => {
     expect(status).toBe(404);
   });
 });
+
+test("the page can use another Direct Line (Azure's in production) through configuration", async () => {
+  // Kefu's own embedded Direct Line stands in for Azure's: same protocol, same secret handling.
+  const remote = await startKefu({ WEBCHAT_DIRECTLINE_URL: domain });
+  try {
+    const response = await fetch(`${remote.url}/api/webchat/token`, { method: 'POST' });
+    expect(response.status).toBe(200);
+    const grant = (await response.json()) as Grant & { domain: string };
+    expect(grant.domain).toBe(domain);
+    // The token works against that Direct Line, not the page's own server.
+    const started = await call('/conversations', grant.token, { method: 'POST', body: '{}' });
+    expect(started.status).toBe(201);
+    expect((await fetch(`${remote.url}/v3/directline/conversations`, { method: 'POST', headers: { authorization: `Bearer ${grant.token}` } })).status).toBe(404);
+  } finally {
+    await remote.stop();
+  }
+});

@@ -20,6 +20,8 @@ export interface StoredAttachment {
 }
 
 const MAX_ACTIVITIES_PER_CONVERSATION = 1000;
+/** Uploaded files kept in memory; the oldest go first beyond this. */
+const MAX_ATTACHMENT_BYTES = 256 * 1024 * 1024;
 
 interface Log {
   conversation: DirectLineConversation;
@@ -36,6 +38,7 @@ interface Log {
 export class DirectLineStore {
   private readonly logs = new Map<string, Log>();
   private readonly attachments = new Map<string, StoredAttachment>();
+  private attachmentBytes = 0;
   private readonly events = new EventEmitter().setMaxListeners(0);
 
   async create(conversation: DirectLineConversation): Promise<boolean> {
@@ -80,6 +83,13 @@ export class DirectLineStore {
 
   async putAttachment(id: string, attachment: StoredAttachment): Promise<void> {
     this.attachments.set(id, attachment);
+    this.attachmentBytes += attachment.data.length;
+    // Maps iterate in insertion order: the first keys are the oldest uploads.
+    for (const [oldId, old] of this.attachments) {
+      if (this.attachmentBytes <= MAX_ATTACHMENT_BYTES || oldId === id) break;
+      this.attachments.delete(oldId);
+      this.attachmentBytes -= old.data.length;
+    }
   }
 
   async getAttachment(id: string): Promise<StoredAttachment | undefined> {
