@@ -59,6 +59,20 @@ const GUIDE_FOR_FLOW: Record<FlowName, string> = {
 };
 const GUIDE_FOR_HANDOFF = 'support-hours';
 
+/** The entry a routed message is answered with, if it is answered with one. */
+function entryToAnswer(route: Route): string | undefined {
+  switch (route.decision) {
+    case 'answer':
+      return route.entryId;
+    case 'flow':
+      return GUIDE_FOR_FLOW[route.flow];
+    case 'handoff':
+      return GUIDE_FOR_HANDOFF;
+    default:
+      return undefined;
+  }
+}
+
 type MessageEvent = Extract<UserEvent, { type: 'user.message' }>;
 
 export function createRootMachine(deps: RootMachineDeps) {
@@ -74,6 +88,7 @@ export function createRootMachine(deps: RootMachineDeps) {
     },
     guards: {
       routedTo: ({ event }, decision: Route['decision']) => event.type === 'user.message' && event.route.decision === decision,
+      answerable: ({ event }) => event.type === 'user.message' && entryToAnswer(event.route) !== undefined,
       fallbackAgain: ({ context }) => context.fallbackStreak >= 1,
       hasLastAnswer: ({ context }) => context.lastAnswer !== undefined,
       picksOption: ({ context, event }) =>
@@ -108,7 +123,7 @@ export function createRootMachine(deps: RootMachineDeps) {
       }),
       askWhichOne: enqueueActions(({ enqueue, context, event }) => {
         const e = event as MessageEvent;
-        const options = (e.route.candidates ?? [])
+        const options = (e.route.decision === 'clarify' ? e.route.candidates : [])
           .map((id) => deps.entry(id, context.locale))
           .filter((entry): entry is FaqEntry => entry !== undefined)
           .map((entry) => ({ id: entry.id, question: entry.question }));
@@ -150,18 +165,10 @@ export function createRootMachine(deps: RootMachineDeps) {
         on: {
           'user.message': [
             {
-              guard: { type: 'routedTo', params: 'answer' },
-              actions: ['setLocale', { type: 'answerEntry', params: ({ event }) => ({ entryId: event.route.entryId ?? '', question: event.text }) }],
+              guard: 'answerable',
+              actions: ['setLocale', { type: 'answerEntry', params: ({ event }) => ({ entryId: entryToAnswer(event.route) ?? '', question: event.text }) }],
             },
             { guard: { type: 'routedTo', params: 'clarify' }, target: 'clarifying', actions: ['setLocale', 'askWhichOne'] },
-            {
-              guard: { type: 'routedTo', params: 'flow' },
-              actions: ['setLocale', { type: 'answerEntry', params: ({ event }) => ({ entryId: GUIDE_FOR_FLOW[event.route.flow ?? 'unlock'], question: event.text }) }],
-            },
-            {
-              guard: { type: 'routedTo', params: 'handoff' },
-              actions: ['setLocale', { type: 'answerEntry', params: ({ event }) => ({ entryId: GUIDE_FOR_HANDOFF, question: event.text }) }],
-            },
             { guard: 'fallbackAgain', target: 'offeringHuman', actions: ['setLocale', { type: 'admitNotKnowing', params: { offerHuman: true } }] },
             { actions: ['setLocale', { type: 'admitNotKnowing', params: { offerHuman: false } }] },
           ],

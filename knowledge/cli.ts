@@ -48,10 +48,9 @@ function ask(config: Config, text: string, localeArg: string | undefined, json: 
     return 0;
   }
   console.log(`${route.decision}: ${routeLabel(route)}  (locale ${route.locale})`);
-  if (route.candidates) console.log(`candidates: ${route.candidates.join(', ')}`);
+  if (route.decision === 'clarify') console.log(`candidates: ${route.candidates.join(', ')}`);
   for (const r of route.results) console.log(`  ${r.score.toFixed(3)}  ${r.id}  ← ${r.matched}`);
-  const entry = route.entryId ? router.entry(route.entryId, route.locale) : undefined;
-  if (route.decision === 'answer' && entry) console.log(`\n${entry.answer}`);
+  if (route.decision === 'answer') console.log(`\n${router.entry(route.entryId, route.locale)?.answer ?? ''}`);
   return 0;
 }
 

@@ -37,9 +37,9 @@ export function routeLabel(route: Route): string {
   switch (route.decision) {
     case 'answer':
     case 'clarify':
-      return route.entryId ?? 'fallback';
+      return route.entryId;
     case 'flow':
-      return `flow:${route.flow ?? '?'}`;
+      return `flow:${route.flow}`;
     case 'handoff':
       return 'handoff';
     case 'fallback':

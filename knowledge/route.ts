@@ -5,20 +5,17 @@ import { isFaq, type FaqEntry, type FlowName, type Locale } from './schema';
 import type { KnowledgeSearch, SearchResult } from './search';
 import { detectLocale } from './text';
 
-export type RouteDecision = 'answer' | 'clarify' | 'fallback' | 'flow' | 'handoff';
+/** Where one message goes, with the ranked FAQ matches behind the decision. */
+export type Route = { locale: Locale; results: SearchResult[] } & (
+  | { decision: 'answer'; entryId: string }
+  /** `entryId` is the first of the candidates offered, best first. */
+  | { decision: 'clarify'; entryId: string; candidates: string[] }
+  | { decision: 'fallback' }
+  | { decision: 'flow'; flow: FlowName }
+  | { decision: 'handoff' }
+);
 
-export interface Route {
-  decision: RouteDecision;
-  locale: Locale;
-  /** The answered entry (answer) or the first candidate (clarify). */
-  entryId?: string;
-  /** Clarify: the entries offered, best first. */
-  candidates?: string[];
-  /** Flow: which one to start. */
-  flow?: FlowName;
-  /** The ranked FAQ matches behind the decision. */
-  results: SearchResult[];
-}
+export type RouteDecision = Route['decision'];
 
 export interface Router {
   route(text: string, localeHint?: Locale): Route;
@@ -68,7 +65,7 @@ export function createRouter(kb: KnowledgeBase, search: KnowledgeSearch, thresho
         case 'answer':
           return { decision: 'answer', entryId: faq.entryId, locale, results };
         case 'clarify':
-          return { decision: 'clarify', entryId: faq.candidates[0], candidates: faq.candidates, locale, results };
+          return { decision: 'clarify', entryId: faq.candidates[0] ?? '', candidates: faq.candidates, locale, results };
         case 'fallback':
           return { decision: 'fallback', locale, results };
       }
