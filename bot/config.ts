@@ -102,6 +102,28 @@ export const configSchema = z.object({
     .url('expected a URL such as https://directline.botframework.com/v3/directline')
     .optional()
     .describe("Direct Line the web chat page talks to. Empty: the embedded one on this server. Set to Azure's (https://directline.botframework.com/v3/directline) with DIRECTLINE_SECRET = the Azure channel's secret to use Azure Bot Service."),
+  ACCOUNT_BACKEND: z
+    .enum(['demo', 'http'], { errorMap: () => ({ message: 'expected demo or http' }) })
+    .default('demo')
+    .describe('Account system the flows use: demo (the seeded demo directory, in memory) or http (the platform API below).'),
+  ACCOUNT_API_URL: z
+    .string()
+    .url('expected the base URL of the account API, e.g. https://accounts.internal/v1/')
+    .optional()
+    .describe('Base URL of the platform account API (ACCOUNT_BACKEND=http).'),
+  ACCOUNT_API_KEY: z.string().min(1).optional().describe('API key sent as Bearer to the account API (ACCOUNT_BACKEND=http).'),
+  ACCOUNT_API_TIMEOUT_MS: integer(100, 60000).default(5000).describe('Timeout of one account API call in milliseconds.'),
+  SMS_PROVIDER: z
+    .enum(['console', 'webhook'], { errorMap: () => ({ message: 'expected console or webhook' }) })
+    .default('console')
+    .describe('console: messages are kept in a development outbox (GET /api/dev/sms), nothing is sent; webhook: POST to SMS_WEBHOOK_URL.'),
+  SMS_WEBHOOK_URL: z.string().url('expected the URL of the SMS gateway').optional().describe('SMS gateway endpoint (SMS_PROVIDER=webhook); receives {to, text, kind}.'),
+  SMS_WEBHOOK_TOKEN: z.string().min(1).optional().describe('Bearer token for the SMS gateway.'),
+  OTP_SECRET: z
+    .string()
+    .min(32, 'expected at least 32 characters')
+    .optional()
+    .describe('Server secret one-time codes are HMAC-ed with. Empty: a random one per start (outside production). Several instances need the same value.'),
   TEAMS_DEVELOPER_NAME: z
     .string()
     .min(1)
@@ -174,6 +196,13 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
         `Invalid configuration: MicrosoftAppTenantId is missing — expected the tenant id for MicrosoftAppType=${result.data.MicrosoftAppType}`,
       );
     }
+    const needs = (when: boolean, names: (keyof typeof result.data)[], why: string) => {
+      const missing = names.filter((name) => !result.data[name]);
+      if (when && missing.length > 0) throw new ConfigError(`Invalid configuration: ${missing.join(', ')} missing — ${why}`);
+    };
+    needs(result.data.ACCOUNT_BACKEND === 'http', ['ACCOUNT_API_URL', 'ACCOUNT_API_KEY'], 'expected the account API URL and key for ACCOUNT_BACKEND=http');
+    needs(result.data.SMS_PROVIDER === 'webhook', ['SMS_WEBHOOK_URL', 'SMS_WEBHOOK_TOKEN'], 'expected the gateway URL and token for SMS_PROVIDER=webhook');
+    needs(result.data.NODE_ENV === 'production', ['OTP_SECRET'], 'expected a fixed OTP secret in production');
     if (result.data.KB_CLARIFY_THRESHOLD > result.data.KB_ANSWER_THRESHOLD) {
       throw new ConfigError(
         `Invalid configuration: KB_CLARIFY_THRESHOLD=${result.data.KB_CLARIFY_THRESHOLD} is above KB_ANSWER_THRESHOLD=${result.data.KB_ANSWER_THRESHOLD} — expected a value no greater than it`,

@@ -11,6 +11,7 @@ import { attachDirectLineStream } from './channels/directline/stream';
 import { DirectLineTokens } from './channels/directline/tokens';
 import { mountWebChat, type WebChatDirectLine } from './channels/webchat/routes';
 import type { Config } from './config';
+import { createPlatform, mountDevRoutes, type Platform } from './services/platform';
 import { TurnRunner } from './conversation/turnRunner';
 import { channelLocale, KefuBot } from './kefuBot';
 import { hashId, type Logger } from './logger';
@@ -22,6 +23,7 @@ export interface AppDeps {
   knowledge: Knowledge;
   logger: Logger;
   signals: KbSignalLog;
+  platform?: Platform;
 }
 
 export interface KefuApp {
@@ -46,7 +48,7 @@ function webChatDirectLine(config: Config, tokens: DirectLineTokens, embedded: b
   };
 }
 
-export function createApp({ config, knowledge, logger, signals }: AppDeps): KefuApp {
+export function createApp({ config, knowledge, logger, signals, platform = createPlatform(config, logger) }: AppDeps): KefuApp {
   const auth = new ConfigurationBotFrameworkAuthentication({
     MicrosoftAppId: config.MicrosoftAppId,
     MicrosoftAppPassword: config.MicrosoftAppPassword,
@@ -128,6 +130,7 @@ export function createApp({ config, knowledge, logger, signals }: AppDeps): Kefu
     stream = attachDirectLineStream(server.server, { store, tokens, logger });
   }
   mountWebChat(server, webChatDirectLine(config, tokens, embedded), logger);
+  mountDevRoutes(server, platform);
 
   server.get('/healthz', async (_req: Request, res: Response) => {
     res.send(200, { status: 'ok', entries: knowledge.kb.entries.filter(isFaq).length });

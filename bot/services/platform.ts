@@ -1,0 +1,63 @@
+import crypto from 'node:crypto';
+import type { Request, Response, Server } from 'restify';
+import type { Config } from '../config';
+import type { Logger } from '../logger';
+import { mainlandMobileSchema, type AccountPort } from './accounts';
+import { DemoDirectory } from './demoDirectory';
+import { HttpAccounts } from './httpAccounts';
+import { MemoryOtpStore, OtpService } from './otp';
+import { ConsoleSmsOutbox, WebhookSms, type SmsSender } from './sms';
+
+/** The platform as the flows see it: accounts, SMS and one-time codes, built from config. */
+export interface Platform {
+  accounts: AccountPort;
+  sms: SmsSender;
+  otp: OtpService;
+  /** Development tools, present only with the console SMS provider outside production. */
+  dev?: { outbox: ConsoleSmsOutbox; otpStore: MemoryOtpStore; directory?: DemoDirectory };
+}
+
+export function createPlatform(config: Config, logger: Logger): Platform {
+  const directory = config.ACCOUNT_BACKEND === 'demo' ? new DemoDirectory() : undefined;
+  const accounts: AccountPort =
+    directory ??
+    new HttpAccounts({ baseUrl: config.ACCOUNT_API_URL as string, apiKey: config.ACCOUNT_API_KEY as string, timeoutMs: config.ACCOUNT_API_TIMEOUT_MS });
+  const outbox = config.SMS_PROVIDER === 'console' ? new ConsoleSmsOutbox(logger) : undefined;
+  const sms: SmsSender =
+    outbox ?? new WebhookSms({ url: config.SMS_WEBHOOK_URL as string, token: config.SMS_WEBHOOK_TOKEN as string, timeoutMs: 10_000 }, logger);
+  const otpStore = new MemoryOtpStore();
+  const otp = new OtpService(otpStore, sms, config.OTP_SECRET ?? crypto.randomBytes(32).toString('base64url'));
+  const devTools = outbox && config.NODE_ENV !== 'production' ? { outbox, otpStore, directory } : undefined;
+  return { accounts, sms, otp, dev: devTools };
+}
+
+/**
+ * Development routes of shared/demo-accounts.md, like a mail catcher's API. They exist only
+ * with the console SMS provider outside production; otherwise they are never mounted (404).
+ */
+export function mountDevRoutes(server: Server, platform: Platform): void {
+  const dev = platform.dev;
+  if (!dev) return;
+  const phoneOf = (value: unknown) => mainlandMobileSchema.safeParse(value);
+
+  server.get('/api/dev/sms', async (req: Request, res: Response) => {
+    const phone = phoneOf((req.query as Record<string, unknown> | undefined)?.phone);
+    if (!phone.success) return res.send(400, { error: 'phone must be a mainland mobile number' });
+    res.send(200, dev.outbox.messagesTo(phone.data));
+  });
+
+  server.post('/api/dev/reset', async (_req: Request, res: Response) => {
+    dev.directory?.reset();
+    dev.outbox.reset();
+    dev.otpStore.clear();
+    res.send(200, { reset: true });
+  });
+
+  server.get('/api/dev/accounts/:phone', async (req: Request, res: Response) => {
+    const phone = phoneOf(req.params.phone);
+    if (!phone.success) return res.send(400, { error: 'phone must be a mainland mobile number' });
+    const account = await platform.accounts.findByPhone(phone.data);
+    if (!account) return res.send(404, { error: 'no account with this number' });
+    res.send(200, { ...account, cases: await platform.accounts.casesOf(account.id) });
+  });
+}
