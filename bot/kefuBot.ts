@@ -60,7 +60,7 @@ export class KefuBot extends TeamsActivityHandler {
   private async turn(context: TurnContext, input: TurnInput): Promise<void> {
     const started = performance.now();
     const persisted = await this.snapshot.get(context);
-    const outcome = this.deps.runner.run(persisted, input, channelLocale(context.activity.locale));
+    const outcome = await this.deps.runner.run(persisted, input, channelLocale(context.activity.locale));
     const destination = { channelId: context.activity.channelId, conversationType: context.activity.conversation.conversationType, locale: outcome.locale };
     for (const reply of outcome.replies) await context.sendActivity(toActivity(reply, destination));
     const conversation = hashId(context.activity.conversation.id);

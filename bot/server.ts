@@ -12,6 +12,7 @@ import { DirectLineTokens } from './channels/directline/tokens';
 import { mountWebChat, type WebChatDirectLine } from './channels/webchat/routes';
 import type { Config } from './config';
 import { createPlatform, mountDevRoutes, type Platform } from './services/platform';
+import { createFlows } from './conversation/flowActors';
 import { TurnRunner } from './conversation/turnRunner';
 import { channelLocale, KefuBot } from './kefuBot';
 import { hashId, type Logger } from './logger';
@@ -57,7 +58,8 @@ export function createApp({ config, knowledge, logger, signals, platform = creat
   });
   const adapter = new CloudAdapter(auth);
   const conversationState = new ConversationState(new MemoryStorage());
-  const runner = new TurnRunner(createRootMachine(knowledge.router), knowledge.router, config.DEFAULT_LOCALE);
+  const machine = createRootMachine({ entry: (id, locale) => knowledge.router.entry(id, locale), flows: createFlows(platform) });
+  const runner = new TurnRunner(machine, knowledge.router, config.DEFAULT_LOCALE);
   const bot = new KefuBot({ conversationState, runner, signals, logger });
 
   adapter.onTurnError = async (context: TurnContext, error: Error) => {

@@ -22,6 +22,8 @@ export interface Messages {
   thanksNoAnswer: string;
   textOnly: string;
   turnFailed: string;
+  cancelled: string;
+  offerUnlock: string;
   sampleQuestions: string[];
 }
 
@@ -48,6 +50,8 @@ const zh: Messages = {
   thanksNoAnswer: '谢谢！有问题随时问我。',
   textOnly: '抱歉，我目前只能看懂文字消息，请用文字描述一下您的问题。',
   turnFailed: '抱歉，系统刚才出了点问题，没能处理您的消息。请稍后再发一次，我们的对话进度不会丢失。',
+  cancelled: '好的，已取消。还有其他问题随时问我。',
+  offerUnlock: '帮我解锁',
   sampleQuestions: ['验证码收不到怎么办', '账户被锁了怎么解锁', '换手机号要重新绑银行卡吗'],
 };
 
@@ -74,6 +78,8 @@ const en: Messages = {
   thanksNoAnswer: 'Thanks! Ask me anything any time.',
   textOnly: 'Sorry, I can only read text messages for now. Please describe your question in words.',
   turnFailed: 'Sorry, something went wrong on our side and I could not handle that message. Please send it again in a moment; our conversation is kept.',
+  cancelled: 'OK, cancelled. Ask me anything else any time.',
+  offerUnlock: 'Unlock my account',
   sampleQuestions: ["I didn't get the SMS code", 'How do I unlock my account', 'Do I need to rebind my bank card after changing number'],
 };
 

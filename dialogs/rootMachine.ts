@@ -1,7 +1,9 @@
-import { assign, enqueueActions, raise, setup } from 'xstate';
+import { assign, enqueueActions, raise, sendTo, setup } from 'xstate';
 import type { Route } from '../knowledge/route';
 import type { FlowName, FaqEntry, Locale } from '../knowledge/schema';
 import { isNo, isYes, pickOption, rejectsAll } from './commands';
+import { isCancel } from './flows/input';
+import { unlockFlow, type FlowOutcome, type FlowToParent } from './flows/unlock';
 import { messages } from './messages';
 import type { Reply } from './reply';
 import { answerReply, clarifyReply, offerHumanReply, textReply, welcomeReply } from './rootReplies';
@@ -45,14 +47,15 @@ export interface RootContext {
 
 export interface RootMachineDeps {
   entry(id: string, locale: Locale): FaqEntry | undefined;
+  /** The guided flows, with their I/O provided (bot/conversation/flowActors.ts). */
+  flows: { unlock: typeof unlockFlow };
 }
 
 /**
- * Until the guided flows and the human handoff exist, a request to start one is answered
- * with the article that explains how to do it.
+ * Until a guided flow or the human handoff exists, a request to start it is answered with
+ * the article that explains how to do it.
  */
-const GUIDE_FOR_FLOW: Record<FlowName, string> = {
-  unlock: 'unlock-how',
+const GUIDE_FOR_FLOW: Record<Exclude<FlowName, 'unlock'>, string> = {
   'phone-change': 'phone-change-how',
   appeal: 'appeal-how',
   'appeal-status': 'reopen-duration',
@@ -65,7 +68,7 @@ function entryToAnswer(route: Route): string | undefined {
     case 'answer':
       return route.entryId;
     case 'flow':
-      return GUIDE_FOR_FLOW[route.flow];
+      return route.flow === 'unlock' ? undefined : GUIDE_FOR_FLOW[route.flow];
     case 'handoff':
       return GUIDE_FOR_HANDOFF;
     default:
@@ -82,11 +85,15 @@ export function createRootMachine(deps: RootMachineDeps) {
   return setup({
     types: {
       context: {} as RootContext,
-      events: {} as UserEvent,
+      events: {} as UserEvent | FlowToParent,
       emitted: {} as RootEmitted,
       input: {} as { locale: Locale },
     },
+    actors: { unlock: deps.flows.unlock },
     guards: {
+      startsFlow: ({ event }, flow: FlowName) => event.type === 'user.message' && event.route.decision === 'flow' && event.route.flow === flow,
+      cancels: ({ event }) => event.type === 'user.message' && isCancel(event.text),
+      flowEnded: ({ event }, outcome: FlowOutcome['outcome']) => (event as unknown as { output?: FlowOutcome }).output?.outcome === outcome,
       routedTo: ({ event }, decision: Route['decision']) => event.type === 'user.message' && event.route.decision === decision,
       answerable: ({ event }) => event.type === 'user.message' && entryToAnswer(event.route) !== undefined,
       fallbackAgain: ({ context }) => context.fallbackStreak >= 1,
@@ -99,10 +106,14 @@ export function createRootMachine(deps: RootMachineDeps) {
       declinesHuman: ({ event }) => event.type === 'user.message' && isNo(event.text),
     },
     actions: {
-      setLocale: assign({ locale: ({ event }) => event.locale }),
-      reset: assign(({ event }) => ({ locale: event.locale, fallbackStreak: 0, lastAnswer: undefined, clarify: undefined })),
+      setLocale: assign({ locale: ({ context, event }) => ('locale' in event ? event.locale : context.locale) }),
+      reset: assign(({ context, event }) => ({ locale: 'locale' in event ? event.locale : context.locale, fallbackStreak: 0, lastAnswer: undefined, clarify: undefined })),
+      relay: enqueueActions(({ enqueue, event }) => {
+        if (event.type === 'flow.say') enqueue.emit({ type: 'reply', reply: event.reply });
+      }),
       say: enqueueActions(({ enqueue }, reply: Reply) => enqueue.emit({ type: 'reply', reply })),
-      sayWelcome: enqueueActions(({ enqueue, event }) => enqueue.emit({ type: 'reply', reply: welcomeReply(event.locale) })),
+      sayCancelled: enqueueActions(({ enqueue, context }) => enqueue.emit({ type: 'reply', reply: textReply(messages(context.locale).cancelled) })),
+      sayWelcome: enqueueActions(({ enqueue, context }) => enqueue.emit({ type: 'reply', reply: welcomeReply(context.locale) })),
       sayHelp: enqueueActions(({ enqueue, context }) => enqueue.emit({ type: 'reply', reply: textReply(messages(context.locale).help) })),
       sayRestarted: enqueueActions(({ enqueue, context }) =>
         enqueue.emit({ type: 'reply', reply: textReply(messages(context.locale).restarted) }),
@@ -117,7 +128,8 @@ export function createRootMachine(deps: RootMachineDeps) {
           enqueue.emit({ type: 'reply', reply: textReply(messages(context.locale).fallback) });
           return;
         }
-        enqueue.emit({ type: 'reply', reply: answerReply(entry, related(entry)) });
+        const offerText = entry.action === 'unlock' ? messages(context.locale).offerUnlock : undefined;
+        enqueue.emit({ type: 'reply', reply: answerReply(entry, related(entry), offerText ? { title: offerText, value: offerText } : undefined) });
         const question = params.question ?? entry.question;
         enqueue.assign({ lastAnswer: { entryId: entry.id, question }, fallbackStreak: 0, clarify: undefined });
       }),
@@ -157,13 +169,14 @@ export function createRootMachine(deps: RootMachineDeps) {
       'user.nonText': { actions: 'sayTextOnly' },
       'user.feedback': [
         { guard: 'hasLastAnswer', actions: ['setLocale', 'recordFeedback'] },
-        { actions: ['setLocale', { type: 'say', params: ({ event }) => textReply(messages(event.locale).thanksNoAnswer) }] },
+        { actions: ['setLocale', { type: 'say', params: ({ context }) => textReply(messages(context.locale).thanksNoAnswer) }] },
       ],
     },
     states: {
       idle: {
         on: {
           'user.message': [
+            { guard: { type: 'startsFlow', params: 'unlock' }, target: 'unlockFlow', actions: 'setLocale' },
             {
               guard: 'answerable',
               actions: ['setLocale', { type: 'answerEntry', params: ({ event }) => ({ entryId: entryToAnswer(event.route) ?? '', question: event.text }) }],
@@ -217,6 +230,32 @@ export function createRootMachine(deps: RootMachineDeps) {
               { type: 'answerEntry', params: ({ context, event }) => ({ entryId: event.entryId, question: context.clarify?.question }) },
             ],
           },
+        },
+      },
+      unlockFlow: {
+        invoke: {
+          id: 'flow',
+          src: 'unlock',
+          input: ({ context }) => ({ locale: context.locale }),
+          onDone: [
+            { guard: { type: 'flowEnded', params: 'gave-up' }, target: 'offeringHuman' },
+            {
+              guard: { type: 'flowEnded', params: 'handoff' },
+              target: 'idle',
+              actions: { type: 'answerEntry', params: () => ({ entryId: GUIDE_FOR_HANDOFF }) },
+            },
+            { target: 'idle' },
+          ],
+        },
+        on: {
+          'flow.say': { actions: 'relay' },
+          'flow.digress': { actions: { type: 'answerEntry', params: ({ event }) => ({ entryId: event.entryId }) } },
+          'user.message': [
+            { guard: 'cancels', target: 'idle', actions: 'sayCancelled' },
+            // Asking for a person leaves the flow; the handoff takes it from here.
+            { guard: { type: 'routedTo', params: 'handoff' }, target: 'idle', actions: { type: 'answerEntry', params: () => ({ entryId: GUIDE_FOR_HANDOFF }) } },
+            { actions: sendTo('flow', ({ event }) => event) },
+          ],
         },
       },
       offeringHuman: {

@@ -1,17 +1,18 @@
 import type { FaqEntry, Locale } from '../knowledge/schema';
 import { messages } from './messages';
-import type { Reply } from './reply';
+import type { Reply, Suggestion } from './reply';
 
 /** Replies of the root conversation, built from data only: no state, no I/O. */
 
-export function answerReply(entry: FaqEntry, related: readonly FaqEntry[]): Reply {
+/** `offer` is a button that starts what the answer describes (a guided flow). */
+export function answerReply(entry: FaqEntry, related: readonly FaqEntry[], offer?: Suggestion): Reply {
   const m = messages(entry.locale);
   const relatedList = related.map((r) => `- ${r.question}`).join('\n');
   const text = related.length > 0 ? `${entry.answer.trim()}\n\n${m.relatedHeading}\n${relatedList}` : entry.answer.trim();
   const suggestions = [
     { title: m.helpful, value: m.helpful },
     { title: m.notHelpful, value: m.notHelpful },
-    ...related.slice(0, 1).map((r) => ({ title: r.question, value: r.question })),
+    ...(offer ? [offer] : related.slice(0, 1).map((r) => ({ title: r.question, value: r.question }))),
   ];
   return { text, suggestions };
 }

@@ -1,4 +1,4 @@
-import { createActor, type SnapshotFrom } from 'xstate';
+import { createActor, toPromise, type AnyActorRef, type SnapshotFrom } from 'xstate';
 import { z } from 'zod';
 import { parseCommand, parseFeedback } from '../../dialogs/commands';
 import type { Reply } from '../../dialogs/reply';
@@ -30,11 +30,39 @@ const cardTextSchema = z.object({ text: z.string().max(10000) });
 
 type RootSnapshot = SnapshotFrom<RootMachine>;
 
+const SETTLE_LIMIT_MS = 20_000;
+
+/** Running promise actors (a flow's I/O) anywhere below `actor`. */
+function pendingWork(actor: AnyActorRef): AnyActorRef[] {
+  const pending: AnyActorRef[] = [];
+  const visit = (ref: AnyActorRef) => {
+    const snapshot = ref.getSnapshot() as { status: string; value?: unknown; children?: Record<string, AnyActorRef | undefined> };
+    if (snapshot.status === 'active' && !('value' in snapshot)) pending.push(ref);
+    for (const child of Object.values(snapshot.children ?? {})) if (child) visit(child);
+  };
+  visit(actor);
+  return pending;
+}
+
+/**
+ * Waits until the conversation has nothing running: every code sent, account looked up,
+ * and the machine moved on, so the snapshot stored at the end of the turn is at rest.
+ */
+async function settle(actor: AnyActorRef): Promise<void> {
+  const deadline = Date.now() + SETTLE_LIMIT_MS;
+  for (let pending = pendingWork(actor); pending.length > 0; pending = pendingWork(actor)) {
+    if (Date.now() > deadline) throw new Error(`turn did not settle within ${SETTLE_LIMIT_MS} ms`);
+    await Promise.race(pending.map((ref) => toPromise(ref).catch(() => undefined)));
+    // Let the parents take the done events before looking again.
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
 /**
  * One turn: restore the conversation's machine from its persisted snapshot, turn the
  * channel input into one machine event (routing text through the shared router), and
- * collect what the machine says. Synchronous and side-effect free: the caller sends the
- * replies and stores the snapshot.
+ * collect what the machine says, waiting for the flows' I/O to finish. The caller sends
+ * the replies and stores the snapshot.
  */
 export class TurnRunner {
   constructor(
@@ -43,7 +71,7 @@ export class TurnRunner {
     private readonly defaultLocale: Locale,
   ) {}
 
-  run(persisted: unknown, input: TurnInput, channelLocale?: Locale): TurnOutcome {
+  async run(persisted: unknown, input: TurnInput, channelLocale?: Locale): Promise<TurnOutcome> {
     const actor = this.restore(persisted, channelLocale);
     const conversationLocale = actor.getSnapshot().context.locale;
     const event = this.toEvent(input, conversationLocale);
@@ -54,8 +82,13 @@ export class TurnRunner {
     actor.on('signal', (e) => signals.push(e.signal));
     actor.start();
     actor.send(event);
-    const snapshot = actor.getPersistedSnapshot();
-    actor.stop();
+    let snapshot: unknown;
+    try {
+      await settle(actor);
+      snapshot = actor.getPersistedSnapshot();
+    } finally {
+      actor.stop();
+    }
     return {
       replies,
       signals,

@@ -1,0 +1,85 @@
+import type { Locale } from '../../knowledge/schema';
+import { maskPhone } from '../../bot/privacy/mask';
+
+/** What the guided flows say, in both languages. Numbers are always shown masked. */
+export interface FlowMessages {
+  askPhone: string;
+  badPhone: string;
+  codeSent(phone: string): string;
+  badCode: string;
+  wrongCode(attemptsLeft: number): string;
+  codeUsedUp: string;
+  codeExpired: string;
+  resendTooSoon(seconds: number): string;
+  dailyLimit: string;
+  cancelled: string;
+  tooManyTries: string;
+  backendDown: string;
+  resend: string;
+  cancel: string;
+  noAccount: string;
+  unlockNotLocked: string;
+  unlockClosed: string;
+  unlockedWithReset: string;
+  resetLinkSms(url: string): string;
+  unlocked: string;
+  unlockSecurity: string;
+  startAppeal: string;
+  talkToAgent: string;
+}
+
+const zh: FlowMessages = {
+  askPhone: '好的，我来帮您解锁账户。请输入账户绑定的手机号（11 位）。随时回复“取消”可以退出。',
+  badPhone: '这好像不是有效的手机号，请输入 11 位的中国大陆手机号，例如 138 0000 0000。',
+  codeSent: (phone) => `如果该号码已注册，验证码已发送至 ${maskPhone(phone)}，5 分钟内有效。请输入 6 位验证码。`,
+  badCode: '验证码是 6 位数字，请再输入一次。没收到的话，回复“重新发送”。',
+  wrongCode: (left) => `验证码不正确，您还可以再试 ${left} 次。`,
+  codeUsedUp: '输错次数太多，这个验证码已失效。回复“重新发送”获取新的验证码。',
+  codeExpired: '验证码已过期。回复“重新发送”获取新的验证码。',
+  resendTooSoon: (s) => `验证码刚刚发出，请 ${s} 秒后再重新发送。`,
+  dailyLimit: '这个号码今天获取验证码的次数已达上限，请明天再试，或回复“转人工”联系人工客服。',
+  cancelled: '好的，已取消。还有其他问题随时问我。',
+  tooManyTries: '看来这一步不太顺利。需要为您转接人工客服吗？',
+  backendDown: '抱歉，账户系统暂时无法处理您的请求，请稍后再试，或回复“转人工”。',
+  resend: '重新发送',
+  cancel: '取消',
+  noAccount: '验证通过，但没有找到这个手机号绑定的账户。请确认是注册时使用的号码。',
+  unlockNotLocked: '验证通过。您的账户状态正常，没有被锁定。如果登录时仍遇到问题，可以告诉我具体的提示。',
+  unlockClosed: '验证通过。您的账户已被关闭，无法通过解锁恢复。如果您认为关闭有误，可以提交申诉。',
+  unlockedWithReset: '验证通过，账户已解锁。重置密码的链接已通过短信发送到您的手机，请通过链接设置新密码。请不要在聊天中发送密码，客服也不会向您索要密码。',
+  resetLinkSms: (url) => `【客服】您的账户已解锁。请在 30 分钟内通过此链接重置密码：${url} 。如非本人操作，请立即联系客服。`,
+  unlocked: '验证通过，账户已解锁，现在可以正常登录了。',
+  unlockSecurity: '验证通过。您的账户因安全预警被锁定，为了保护资金安全，不能自助解锁。我会为您优先转接人工客服，由专人核实身份后处理。',
+  startAppeal: '我要申诉',
+  talkToAgent: '转人工',
+};
+
+const en: FlowMessages = {
+  askPhone: "OK, let's unlock your account. Please enter the mobile number bound to it (11 digits). Type \"cancel\" any time to stop.",
+  badPhone: "That doesn't look like a valid number. Please enter an 11-digit mainland China mobile number, e.g. 138 0000 0000.",
+  codeSent: (phone) => `If this number is registered, a code has been sent to ${maskPhone(phone)}; it is valid for 5 minutes. Please enter the 6-digit code.`,
+  badCode: 'The code has 6 digits; please try again. Type "resend" if it did not arrive.',
+  wrongCode: (left) => `That code is not right; ${left} ${left === 1 ? 'try' : 'tries'} left.`,
+  codeUsedUp: 'Too many wrong entries: this code no longer works. Type "resend" for a new one.',
+  codeExpired: 'The code has expired. Type "resend" for a new one.',
+  resendTooSoon: (s) => `A code was just sent. Please wait ${s} seconds before asking for another.`,
+  dailyLimit: 'This number has reached today\'s limit of codes. Please try again tomorrow, or type "agent" to reach a person.',
+  cancelled: 'OK, cancelled. Ask me anything else any time.',
+  tooManyTries: 'This step does not seem to work out. Would you like to talk to a human agent?',
+  backendDown: 'Sorry, the account system cannot handle this right now. Please try again later, or type "agent".',
+  resend: 'Resend',
+  cancel: 'Cancel',
+  noAccount: 'Verified, but no account is bound to this number. Please check it is the number you registered with.',
+  unlockNotLocked: 'Verified. Your account is fine and not locked. If you still cannot log in, tell me what the app says.',
+  unlockClosed: 'Verified. Your account has been closed, which unlocking cannot undo. If you think this is a mistake, you can file an appeal.',
+  unlockedWithReset: 'Verified, and your account is unlocked. A password-reset link has been sent to your phone by SMS; use it to set a new password. Never send a password in chat: support will never ask for it.',
+  resetLinkSms: (url) => `[Support] Your account is unlocked. Reset your password within 30 minutes here: ${url} . If this was not you, contact support now.`,
+  unlocked: 'Verified, and your account is unlocked. You can log in again.',
+  unlockSecurity: 'Verified. Your account was locked by a security alert; to keep your money safe it cannot be unlocked in chat. I am passing you to a human agent with priority, who will check your identity and help.',
+  startAppeal: 'File an appeal',
+  talkToAgent: 'Talk to an agent',
+};
+
+export function flowMessages(locale: Locale): FlowMessages {
+  return locale === 'en-US' ? en : zh;
+}

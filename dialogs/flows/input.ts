@@ -1,0 +1,22 @@
+import { normalize } from '../../knowledge/text';
+
+/** How flows read what the user typed: pure, forgiving about spaces and full-width digits. */
+
+/** A mainland mobile number anywhere in the text ("我的号是 138 0000 0002"), or undefined. */
+export function readMobile(text: string): string | undefined {
+  const digits = text.normalize('NFKC').replace(/[\s-]/g, '');
+  const match = /(?<!\d)(?:\+?86)?(1[3-9]\d{9})(?!\d)/.exec(digits);
+  return match?.[1];
+}
+
+/** Exactly six digits, possibly spaced ("123 456"). */
+export function readCode(text: string): string | undefined {
+  const digits = text.normalize('NFKC').replace(/\s/g, '');
+  return /^\d{6}$/.test(digits) ? digits : undefined;
+}
+
+const CANCEL = ['取消', '退出', '不办了', '算了', '不要了', '结束', 'cancel', 'quit', 'stop', 'exit'];
+const RESEND = ['重新发送', '重发', '再发一次', '再发一遍', '重新获取', '没收到', '收不到', 'resend', 'send again', 'send it again'];
+
+export const isCancel = (text: string) => CANCEL.includes(normalize(text));
+export const isResend = (text: string) => RESEND.includes(normalize(text));

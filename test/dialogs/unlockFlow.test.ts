@@ -1,0 +1,150 @@
+import { buttons, Conversation, demoPlatform, text } from '../support/conversation';
+
+/** Account unlock through the turn runner, against the demo directory and the dev outbox. */
+
+function setup() {
+  const clock = { ms: Date.UTC(2026, 10, 23, 2, 0, 0) };
+  const demo = demoPlatform(() => clock.ms);
+  const chat = new Conversation('zh-CN', demo.platform);
+  const codeFor = (phone: string) => demo.outbox.messagesTo(phone).find((m) => m.code)?.code ?? '';
+  return { clock, chat, codeFor, ...demo };
+}
+
+async function verified(phone: string) {
+  const s = setup();
+  await s.chat.say('帮我解锁');
+  await s.chat.say(phone);
+  const result = await s.chat.say(s.codeFor(phone));
+  return { ...s, result };
+}
+
+describe('unlock flow', () => {
+  test('13800000002 (wrong_password): unlocked, reset link by SMS, no password asked', async () => {
+    const s = setup();
+    const start = await s.chat.say('帮我解锁');
+    expect(text(start)).toContain('手机号');
+    const sent = await s.chat.say('我的号码是138 0000 0002');
+    expect(text(sent)).toContain('如果该号码已注册，验证码已发送至 138****0002');
+    const code = s.codeFor('13800000002');
+    expect(code).toMatch(/^\d{6}$/);
+    expect(text(sent)).not.toContain(code);
+    const done = await s.chat.say(code);
+    expect(text(done)).toContain('账户已解锁');
+    expect(text(done)).toContain('重置密码的链接已通过短信发送');
+    expect((await s.directory.findByPhone('13800000002'))?.status).toBe('active');
+    expect(s.outbox.messagesTo('13800000002')[0]?.text).toMatch(/https:\/\/\S+reset-password/);
+    expect(s.chat.state).toBe('idle');
+  });
+
+  test('13800000003 (inactive): unlocked after the code', async () => {
+    const { result, directory } = await verified('13800000003');
+    expect(text(result)).toContain('账户已解锁');
+    expect(text(result)).not.toContain('重置密码');
+    expect((await directory.findByPhone('13800000003'))?.status).toBe('active');
+  });
+
+  test('13800000004 (security_alert): never unlocked here, handed to a person', async () => {
+    const { result, directory, chat } = await verified('13800000004');
+    expect(text(result)).toContain('不能自助解锁');
+    expect(text(result)).toContain('人工');
+    expect((await directory.findByPhone('13800000004'))?.status).toBe('locked');
+    expect(chat.state).toBe('idle');
+  });
+
+  test('active, closed and unregistered numbers are told so, only after the code', async () => {
+    expect(text((await verified('13800000001')).result)).toContain('没有被锁定');
+    const closed = (await verified('13800000005')).result;
+    expect(text(closed)).toContain('已被关闭');
+    expect(buttons(closed)).toContain('我要申诉');
+    const s = setup();
+    await s.chat.say('帮我解锁');
+    const unknown = await s.chat.say('13900000000');
+    // The same words as for a registered number: nothing is revealed before the code.
+    expect(text(unknown)).toContain('如果该号码已注册，验证码已发送至 139****0000');
+    expect(text(await s.chat.say(s.codeFor('13900000000')))).toContain('没有找到');
+  });
+
+  test('a wrong code says how many tries are left; the right one still works', async () => {
+    const s = setup();
+    await s.chat.say('帮我解锁');
+    await s.chat.say('13800000003');
+    const right = s.codeFor('13800000003');
+    const wrong = right === '000000' ? '111111' : '000000';
+    expect(text(await s.chat.say(wrong))).toContain('还可以再试 4 次');
+    expect(text(await s.chat.say(right))).toContain('账户已解锁');
+  });
+
+  test('resend too early is refused with the wait; after 60 s a new code comes', async () => {
+    const s = setup();
+    await s.chat.say('帮我解锁');
+    await s.chat.say('13800000003');
+    s.clock.ms += 20_000;
+    expect(text(await s.chat.say('重新发送'))).toContain('40 秒后');
+    s.clock.ms += 41_000;
+    expect(text(await s.chat.say('重新发送'))).toContain('验证码已发送');
+    expect(s.outbox.messagesTo('13800000003').filter((m) => m.code)).toHaveLength(2);
+    expect(text(await s.chat.say(s.codeFor('13800000003')))).toContain('账户已解锁');
+  });
+
+  test('an expired code is refused', async () => {
+    const s = setup();
+    await s.chat.say('帮我解锁');
+    await s.chat.say('13800000003');
+    s.clock.ms += 5 * 60_000 + 1;
+    expect(text(await s.chat.say(s.codeFor('13800000003')))).toMatch(/过期|失效/);
+    expect((await s.directory.findByPhone('13800000003'))?.status).toBe('locked');
+  });
+
+  test.each([
+    ['at the number', ['帮我解锁']],
+    ['at the code', ['帮我解锁', '13800000003']],
+  ])('取消 %s leaves the flow and nothing changes', async (_when, steps) => {
+    const s = setup();
+    for (const step of steps) await s.chat.say(step);
+    expect(text(await s.chat.say('取消'))).toContain('已取消');
+    expect(s.chat.state).toBe('idle');
+    expect((await s.directory.findByPhone('13800000003'))?.status).toBe('locked');
+  });
+
+  test('an FAQ question mid-flow is answered, then the question is asked again', async () => {
+    const s = setup();
+    await s.chat.say('帮我解锁');
+    const digression = await s.chat.say('换手机号收费吗');
+    expect(digression.replies).toHaveLength(2);
+    expect(digression.replies[0]?.text).toMatch(/免费|费用/);
+    expect(digression.replies[1]?.text).toContain('请输入账户绑定的手机号');
+    expect(text(await s.chat.say('13800000003'))).toContain('验证码已发送');
+  });
+
+  test('three invalid answers in a row offer a person', async () => {
+    const s = setup();
+    await s.chat.say('帮我解锁');
+    expect(text(await s.chat.say('999'))).toContain('有效的手机号');
+    await s.chat.say('12345');
+    const third = await s.chat.say('abc');
+    expect(text(third)).toContain('转接人工');
+    expect(s.chat.state).toBe('offeringHuman');
+  });
+
+  test('asking for a person mid-flow leaves the flow', async () => {
+    const s = setup();
+    await s.chat.say('帮我解锁');
+    const handoff = await s.chat.say('转人工');
+    expect(text(handoff)).toMatch(/人工/);
+    expect(s.chat.state).toBe('idle');
+  });
+
+  test('the unlock FAQ answer offers the flow; its button starts it', async () => {
+    const s = setup();
+    const answer = await s.chat.say('账户被锁了怎么解锁');
+    expect(buttons(answer)).toContain('帮我解锁');
+    expect(text(await s.chat.say('帮我解锁'))).toContain('请输入账户绑定的手机号');
+  });
+
+  test('in English, in English', async () => {
+    const s = setup();
+    const start = await s.chat.say('please unlock my account');
+    expect(text(start)).toContain('mobile number');
+    expect(text(await s.chat.say('13800000003'))).toContain('138****0003');
+  });
+});
