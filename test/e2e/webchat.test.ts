@@ -80,3 +80,26 @@ test('two users never see each other’s conversation', async () => {
     await bob.close();
   }
 });
+
+test('a full unlock in the widget, with the code read from the dev outbox', async () => {
+  await fetch(`${kefu.url}/api/dev/reset`, { method: 'POST' });
+  const widget = await WidgetPage.open(browser, `${kefu.url}/`, 'webchat-unlock');
+  try {
+    await widget.waitForBot('您好');
+    let before = await widget.say('帮我解锁');
+    await widget.waitForBot('手机号', before);
+    before = await widget.say('13800000002');
+    await widget.waitForBot('138****0002', before);
+    expect(await widget.suggestions()).toEqual(expect.arrayContaining(['重新发送', '取消']));
+    await widget.screenshot('code-sent');
+    const outbox = (await (await fetch(`${kefu.url}/api/dev/sms?phone=13800000002`)).json()) as { code: string | null }[];
+    const code = outbox.find((m) => m.code)?.code ?? '';
+    before = await widget.say(code);
+    await widget.waitForBot('账户已解锁', before);
+    await widget.screenshot('unlocked');
+    const record = (await (await fetch(`${kefu.url}/api/dev/accounts/13800000002`)).json()) as { status: string };
+    expect(record.status).toBe('active');
+  } finally {
+    await widget.close();
+  }
+});

@@ -1,0 +1,46 @@
+import { startKefu, type RunningKefu } from '../support/kefuServer';
+
+/** Guided flows through /api/messages, the code read from the dev outbox as a user reads SMS. */
+
+let kefu: RunningKefu;
+beforeAll(async () => {
+  kefu = await startKefu();
+});
+afterAll(async () => {
+  await kefu.stop();
+});
+beforeEach(async () => {
+  await fetch(`${kefu.url}/api/dev/reset`, { method: 'POST' });
+});
+
+async function latestCode(phone: string): Promise<string> {
+  const messages = (await (await fetch(`${kefu.url}/api/dev/sms?phone=${phone}`)).json()) as { code: string | null }[];
+  return messages.find((m) => m.code)?.code ?? '';
+}
+
+async function account(phone: string): Promise<{ status: string }> {
+  return (await (await fetch(`${kefu.url}/api/dev/accounts/${phone}`)).json()) as { status: string };
+}
+
+test.each(['13800000002', '13800000003'])('unlock of %s in the Emulator path, visible in the demo directory', async (phone) => {
+  const id = `unlock-${phone}`;
+  expect((await account(phone)).status).toBe('locked');
+  const [ask] = await kefu.channel.ask(id, '帮我解锁');
+  expect(ask?.text).toContain('手机号');
+  const [sent] = await kefu.channel.ask(id, phone);
+  expect(sent?.text).toContain(`${phone.slice(0, 3)}****${phone.slice(-4)}`);
+  const code = await latestCode(phone);
+  expect(code).toMatch(/^\d{6}$/);
+  const [done] = await kefu.channel.ask(id, code);
+  expect(done?.text).toContain('账户已解锁');
+  expect((await account(phone)).status).toBe('active');
+});
+
+test('13800000004 ends in a handoff request, never in an unlocked account', async () => {
+  const id = 'unlock-13800000004';
+  await kefu.channel.ask(id, '帮我解锁');
+  await kefu.channel.ask(id, '13800000004');
+  const replies = await kefu.channel.ask(id, await latestCode('13800000004'), {}, 2);
+  expect(replies.map((r) => r.text).join('\n')).toContain('不能自助解锁');
+  expect((await account('13800000004')).status).toBe('locked');
+});
