@@ -1,20 +1,33 @@
 import { fromPromise } from 'xstate';
-import { unlockFlow } from '../../dialogs/flows/unlock';
 import { flowMessages } from '../../dialogs/flows/flowMessages';
-import type { Account } from '../services/accounts';
-import type { Platform } from '../services/platform';
+import { unlockFlow } from '../../dialogs/flows/unlock';
+import { verifyNumber } from '../../dialogs/flows/verifyNumber';
 import type { Locale } from '../../knowledge/schema';
+import type { Account } from '../services/accounts';
+import type { OtpPurpose } from '../services/otp';
+import type { Platform } from '../services/platform';
 
 /**
  * The guided flows with their I/O wired to the platform: the machines in dialogs/ name
  * what they need (send a code, verify it, find, unlock); this is where it is done.
  */
 export function createFlows(platform: Platform) {
+  const codes = verifyNumber.provide({
+    actors: {
+      sendCode: fromPromise(({ input }: { input: { phone: string; purpose: OtpPurpose; locale: Locale } }) =>
+        platform.otp.send(input.phone, input.purpose, input.locale),
+      ),
+      verifyCode: fromPromise(({ input }: { input: { phone: string; purpose: OtpPurpose; code: string } }) =>
+        platform.otp.verify(input.phone, input.purpose, input.code),
+      ),
+    },
+  });
+  const findAccount = fromPromise(({ input }: { input: { phone: string } }) => platform.accounts.findByPhone(input.phone));
+
   const unlock = unlockFlow.provide({
     actors: {
-      sendCode: fromPromise(({ input }: { input: { phone: string; locale: Locale } }) => platform.otp.send(input.phone, 'unlock', input.locale)),
-      verifyCode: fromPromise(({ input }: { input: { phone: string; code: string } }) => platform.otp.verify(input.phone, 'unlock', input.code)),
-      findAccount: fromPromise(({ input }: { input: { phone: string } }) => platform.accounts.findByPhone(input.phone)),
+      verifyNumber: codes,
+      findAccount,
       unlockAccount: fromPromise(async ({ input }: { input: { account: Account; locale: Locale } }) => {
         const { account, locale } = input;
         await platform.accounts.unlock(account.id);

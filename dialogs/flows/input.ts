@@ -18,5 +18,10 @@ export function readCode(text: string): string | undefined {
 const CANCEL = ['取消', '退出', '不办了', '算了', '不要了', '结束', 'cancel', 'quit', 'stop', 'exit'];
 const RESEND = ['重新发送', '重发', '再发一次', '再发一遍', '重新获取', '没收到', '收不到', 'resend', 'send again', 'send it again'];
 
+const LOST_NUMBER = /(旧|原|以前的?|之前的?)(手机)?(号码?|手机号?|卡)?.{0,4}(收不到|停机|停用|注销|销号|丢|没了|不用了|用不了|不在了)|lost (my )?(old )?(phone|number|sim)|old number .{0,12}(gone|cancel|deactivat|lost|no longer)|can'?t (get|receive) .{0,20}old/i;
+
+/** "旧号码收不到", "原号码已经停机了": the user no longer holds the old number. */
+export const isLostNumber = (text: string) => LOST_NUMBER.test(text.normalize('NFKC'));
+
 export const isCancel = (text: string) => CANCEL.includes(normalize(text));
 export const isResend = (text: string) => RESEND.includes(normalize(text));

@@ -1,70 +1,40 @@
-import { assign, fromPromise, sendParent, setup } from 'xstate';
+import { assign, fromPromise, sendParent, sendTo, setup } from 'xstate';
 import type { Account } from '../../bot/services/accounts';
-import type { SendResult, VerifyResult } from '../../bot/services/otp';
 import type { Locale } from '../../knowledge/schema';
 import type { Reply } from '../reply';
-import type { UserEvent } from '../rootMachine';
 import { flowMessages, type FlowMessages } from './flowMessages';
-import { isResend, readCode, readMobile } from './input';
+import { readMobile } from './input';
+import type { FlowMessageEvent, FlowOutcome, FlowToParent } from './protocol';
+import { verifyNumber, type VerifyOutcome } from './verifyNumber';
 
 /**
  * Account unlock, as the conversation goes:
  *
- *   askingPhone ─► sendingCode ─► askingCode ─► verifying ─► lookingUp ─► by the account:
+ *   askingPhone ─► verifying (SMS code) ─► lookingUp ─► by the account:
  *     locked, wrong_password ─► unlocking (and a reset link by SMS) ─► done
  *     locked, inactive       ─► unlocking ─► done
  *     locked, security_alert ─► hand off to a person, high priority (never unlocked here)
  *     active / closed / none ─► say so (closed: offer the appeal) ─► done
  *
- * The code goes out whether or not the number has an account, and nothing about the
- * account is said before the code is verified. A password is never asked for. Three
- * invalid answers in a row end in the offer of a person; a question the knowledge base can
- * answer is answered in between, and the step asked again.
+ * Nothing about the account is said before the code is verified, and a password is never
+ * asked for. Three invalid answers in a row end in the offer of a person; a question the
+ * knowledge base can answer is answered in between, and the step asked again.
  */
-
-export type FlowOutcome =
-  | { outcome: 'done' }
-  | { outcome: 'handoff'; priority: 'normal' | 'high'; reason: string }
-  | { outcome: 'gave-up' };
-
-/** What a flow tells the root conversation while it runs. */
-export type FlowToParent = { type: 'flow.say'; reply: Reply } | { type: 'flow.digress'; entryId: string };
-
-type MessageEvent = Extract<UserEvent, { type: 'user.message' }>;
 
 interface UnlockContext {
   locale: Locale;
   phone: string;
-  code: string;
   invalidInARow: number;
-  /** From the last send or verify: seconds until a resend, tries left on this code. */
-  retryInSeconds: number;
-  attemptsLeft: number;
   account?: Account;
   outcome: FlowOutcome;
 }
 
 const MAX_INVALID = 3;
 
-const withCodeButtons = (m: FlowMessages, text: string): Reply => ({
-  text,
-  suggestions: [
-    { title: m.resend, value: m.resend },
-    { title: m.cancel, value: m.cancel },
-  ],
-});
-
 /** Everything this flow says, by name, in the user's language. */
 const LINES = {
   askPhone: (m) => ({ text: m.askPhone, suggestions: [{ title: m.cancel, value: m.cancel }] }),
   badPhone: (m) => m.badPhone,
-  codeSent: (m, c) => withCodeButtons(m, m.codeSent(c.phone)),
-  tooSoon: (m, c) => m.resendTooSoon(c.retryInSeconds),
-  dailyLimit: (m) => m.dailyLimit,
-  badCode: (m) => m.badCode,
-  wrongCode: (m, c) => m.wrongCode(c.attemptsLeft),
-  codeUsedUp: (m) => withCodeButtons(m, m.codeUsedUp),
-  codeExpired: (m) => withCodeButtons(m, m.codeExpired),
   tooManyTries: (m) => ({ text: m.tooManyTries, suggestions: [{ title: m.talkToAgent, value: m.talkToAgent }] }),
   backendDown: (m) => m.backendDown,
   securityHandoff: (m) => m.unlockSecurity,
@@ -73,112 +43,71 @@ const LINES = {
   noAccount: (m) => m.noAccount,
   unlocked: (m, c) => (c.account?.status === 'locked' && c.account.lockReason === 'wrong_password' ? m.unlockedWithReset : m.unlocked),
 } satisfies Record<string, (m: FlowMessages, context: UnlockContext) => Reply | string>;
-type Line = keyof typeof LINES;
 
 export const unlockFlow = setup({
   types: {
     context: {} as UnlockContext,
     input: {} as { locale: Locale },
-    events: {} as MessageEvent,
+    events: {} as FlowMessageEvent | FlowToParent,
     output: {} as FlowOutcome,
   },
   actors: {
+    verifyNumber,
     // Stand-ins: the runtime provides the real ones (bot/conversation/flowActors.ts).
-    sendCode: fromPromise<SendResult, { phone: string; locale: Locale }>(() => Promise.reject(new Error('sendCode not provided'))),
-    verifyCode: fromPromise<VerifyResult, { phone: string; code: string }>(() => Promise.reject(new Error('verifyCode not provided'))),
     findAccount: fromPromise<Account | undefined, { phone: string }>(() => Promise.reject(new Error('findAccount not provided'))),
     unlockAccount: fromPromise<void, { account: Account; locale: Locale }>(() => Promise.reject(new Error('unlockAccount not provided'))),
   },
   guards: {
-    givesPhone: ({ event }) => readMobile(event.text) !== undefined,
-    givesCode: ({ event }) => readCode(event.text) !== undefined,
-    asksResend: ({ event }) => isResend(event.text),
-    digresses: ({ event }) => event.route.decision === 'answer',
+    givesPhone: ({ event }) => event.type === 'user.message' && readMobile(event.text) !== undefined,
+    digresses: ({ event }) => event.type === 'user.message' && event.route.decision === 'answer',
     lastStraw: ({ context }) => context.invalidInARow + 1 >= MAX_INVALID,
+    verified: ({ event }) => (event as unknown as { output: VerifyOutcome }).output.status === 'verified',
     lockedBy: ({ context }, reason: string) => context.account?.status === 'locked' && context.account.lockReason === reason,
     closed: ({ context }) => context.account?.status === 'closed',
     active: ({ context }) => context.account?.status === 'active',
   },
   actions: {
-    say: sendParent(({ context }, line: Line) => {
+    say: sendParent(({ context }, line: keyof typeof LINES) => {
       const said = LINES[line](flowMessages(context.locale), context);
       return { type: 'flow.say', reply: typeof said === 'string' ? { text: said } : said } satisfies FlowToParent;
     }),
-    digress: sendParent(({ event }: { event: MessageEvent }) => ({
+    digress: sendParent(({ event }) => ({
       type: 'flow.digress',
-      entryId: event.route.decision === 'answer' ? event.route.entryId : '',
-    })),
+      entryId: event.type === 'user.message' && event.route.decision === 'answer' ? event.route.entryId : '',
+    }) satisfies FlowToParent),
+    /** What the code step says goes straight up to the conversation. */
+    passUp: sendParent(({ event }) => event as FlowToParent),
     countInvalid: assign({ invalidInARow: ({ context }) => context.invalidInARow + 1 }),
-    resetInvalid: assign({ invalidInARow: 0 }),
     giveUp: assign({ outcome: { outcome: 'gave-up' } }),
   },
 }).createMachine({
   id: 'unlock',
-  context: ({ input }) => ({ locale: input.locale, phone: '', code: '', invalidInARow: 0, retryInSeconds: 0, attemptsLeft: 0, outcome: { outcome: 'done' } }),
+  context: ({ input }) => ({ locale: input.locale, phone: '', invalidInARow: 0, outcome: { outcome: 'done' } }),
   initial: 'askingPhone',
+  on: {
+    'flow.say': { actions: 'passUp' },
+    'flow.digress': { actions: 'passUp' },
+  },
   states: {
     askingPhone: {
       entry: { type: 'say', params: 'askPhone' },
       on: {
         'user.message': [
-          { guard: 'givesPhone', target: 'sendingCode', actions: ['resetInvalid', assign({ phone: ({ event }) => readMobile(event.text) ?? '' })] },
+          { guard: 'givesPhone', target: 'verifying', actions: assign({ phone: ({ event }) => readMobile(event.text) ?? '', invalidInARow: 0 }) },
           { guard: 'digresses', target: 'askingPhone', reenter: true, actions: 'digress' },
           { guard: 'lastStraw', target: 'done', actions: ['giveUp', { type: 'say', params: 'tooManyTries' }] },
           { actions: ['countInvalid', { type: 'say', params: 'badPhone' }] },
         ],
       },
     },
-    sendingCode: {
-      tags: 'busy',
-      invoke: {
-        src: 'sendCode',
-        input: ({ context }) => ({ phone: context.phone, locale: context.locale }),
-        onDone: [
-          { guard: ({ event }) => event.output.status === 'sent', target: 'askingCode', actions: { type: 'say', params: 'codeSent' } },
-          {
-            guard: ({ event }) => event.output.status === 'too-soon',
-            target: 'askingCode',
-            actions: [
-              assign({ retryInSeconds: ({ event }) => (event.output.status === 'too-soon' ? event.output.retryInSeconds : 60) }),
-              { type: 'say', params: 'tooSoon' },
-            ],
-          },
-          { target: 'done', actions: ['giveUp', { type: 'say', params: 'dailyLimit' }] },
-        ],
-        onError: { target: 'done', actions: ['giveUp', { type: 'say', params: 'backendDown' }] },
-      },
-    },
-    askingCode: {
-      on: {
-        'user.message': [
-          { guard: 'givesCode', target: 'verifying', actions: ['resetInvalid', assign({ code: ({ event }) => readCode(event.text) ?? '' })] },
-          { guard: 'asksResend', target: 'sendingCode' },
-          { guard: 'digresses', target: 'askingCode', reenter: true, actions: ['digress', { type: 'say', params: 'badCode' }] },
-          { guard: 'lastStraw', target: 'done', actions: ['giveUp', { type: 'say', params: 'tooManyTries' }] },
-          { actions: ['countInvalid', { type: 'say', params: 'badCode' }] },
-        ],
-      },
-    },
     verifying: {
-      tags: 'busy',
       invoke: {
-        src: 'verifyCode',
-        input: ({ context }) => ({ phone: context.phone, code: context.code }),
-        onDone: [
-          { guard: ({ event }) => event.output.status === 'ok', target: 'lookingUp' },
-          {
-            guard: ({ event }) => event.output.status === 'wrong',
-            target: 'askingCode',
-            actions: [
-              assign({ attemptsLeft: ({ event }) => (event.output.status === 'wrong' ? event.output.attemptsLeft : 0) }),
-              { type: 'say', params: 'wrongCode' },
-            ],
-          },
-          { guard: ({ event }) => event.output.status === 'used-up', target: 'askingCode', actions: { type: 'say', params: 'codeUsedUp' } },
-          { target: 'askingCode', actions: { type: 'say', params: 'codeExpired' } },
-        ],
-        onError: { target: 'done', actions: ['giveUp', { type: 'say', params: 'backendDown' }] },
+        id: 'step',
+        src: 'verifyNumber',
+        input: ({ context }) => ({ locale: context.locale, phone: context.phone, purpose: 'unlock' as const }),
+        onDone: [{ guard: 'verified', target: 'lookingUp' }, { target: 'done', actions: 'giveUp' }],
       },
+      on: { 'user.message': { actions: sendTo('step', ({ event }) => event) } },
     },
     lookingUp: {
       tags: 'busy',
@@ -194,10 +123,7 @@ export const unlockFlow = setup({
         {
           guard: { type: 'lockedBy', params: 'security_alert' },
           target: 'done',
-          actions: [
-            { type: 'say', params: 'securityHandoff' },
-            assign({ outcome: { outcome: 'handoff', priority: 'high', reason: 'security_alert' } }),
-          ],
+          actions: [{ type: 'say', params: 'securityHandoff' }, assign({ outcome: { outcome: 'handoff', priority: 'high', reason: 'security_alert' } })],
         },
         { guard: { type: 'lockedBy', params: 'wrong_password' }, target: 'unlocking' },
         { guard: { type: 'lockedBy', params: 'inactive' }, target: 'unlocking' },
@@ -211,10 +137,7 @@ export const unlockFlow = setup({
       invoke: {
         src: 'unlockAccount',
         input: ({ context }) => ({ account: context.account as Account, locale: context.locale }),
-        onDone: {
-          target: 'done',
-          actions: { type: 'say', params: 'unlocked' },
-        },
+        onDone: { target: 'done', actions: { type: 'say', params: 'unlocked' } },
         onError: { target: 'done', actions: ['giveUp', { type: 'say', params: 'backendDown' }] },
       },
     },
