@@ -24,6 +24,7 @@ export interface Messages {
   turnFailed: string;
   cancelled: string;
   offerUnlock: string;
+  offerPhoneChange: string;
   sampleQuestions: string[];
 }
 
@@ -52,6 +53,7 @@ const zh: Messages = {
   turnFailed: '抱歉，系统刚才出了点问题，没能处理您的消息。请稍后再发一次，我们的对话进度不会丢失。',
   cancelled: '好的，已取消。还有其他问题随时问我。',
   offerUnlock: '帮我解锁',
+  offerPhoneChange: '我要换手机号',
   sampleQuestions: ['验证码收不到怎么办', '账户被锁了怎么解锁', '换手机号要重新绑银行卡吗'],
 };
 
@@ -80,6 +82,7 @@ const en: Messages = {
   turnFailed: 'Sorry, something went wrong on our side and I could not handle that message. Please send it again in a moment; our conversation is kept.',
   cancelled: 'OK, cancelled. Ask me anything else any time.',
   offerUnlock: 'Unlock my account',
+  offerPhoneChange: 'Change my phone number',
   sampleQuestions: ["I didn't get the SMS code", 'How do I unlock my account', 'Do I need to rebind my bank card after changing number'],
 };
 

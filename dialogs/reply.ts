@@ -9,4 +9,6 @@ export interface Reply {
   /** Markdown. */
   text: string;
   suggestions?: Suggestion[];
+  /** Show the buttons on a card in every channel (a confirmation), not as suggestions. */
+  asCard?: boolean;
 }

@@ -4,6 +4,7 @@ import type { FlowName, FaqEntry, Locale } from '../knowledge/schema';
 import { isNo, isYes, pickOption, rejectsAll } from './commands';
 import { isCancel } from './flows/input';
 import type { FlowOutcome, FlowToParent } from './flows/protocol';
+import type { phoneChangeFlow } from './flows/phoneChange';
 import type { unlockFlow } from './flows/unlock';
 import { messages } from './messages';
 import type { Reply } from './reply';
@@ -44,24 +45,30 @@ export interface RootContext {
   lastAnswer?: { entryId: string; question: string };
   /** The options of an open "您是想问…". */
   clarify?: { question: string; options: { id: string; question: string }[] };
+  /** How the last guided flow ended. */
+  flowOutcome?: FlowOutcome;
 }
 
 export interface RootMachineDeps {
   entry(id: string, locale: Locale): FaqEntry | undefined;
   /** The guided flows, with their I/O provided (bot/conversation/flowActors.ts). */
-  flows: { unlock: typeof unlockFlow };
+  flows: { unlock: typeof unlockFlow; phoneChange: typeof phoneChangeFlow };
 }
 
 /**
  * Until a guided flow or the human handoff exists, a request to start it is answered with
  * the article that explains how to do it.
  */
-const GUIDE_FOR_FLOW: Record<Exclude<FlowName, 'unlock'>, string> = {
-  'phone-change': 'phone-change-how',
+const GUIDE_FOR_FLOW: Record<Exclude<FlowName, GuidedFlow>, string> = {
   appeal: 'appeal-how',
   'appeal-status': 'reopen-duration',
 };
 const GUIDE_FOR_HANDOFF = 'support-hours';
+
+/** The flows that run in chat; the others are still answered with their article. */
+const GUIDED_FLOWS = ['unlock', 'phone-change'] as const;
+type GuidedFlow = (typeof GUIDED_FLOWS)[number];
+const isGuided = (flow: FlowName): flow is GuidedFlow => (GUIDED_FLOWS as readonly string[]).includes(flow);
 
 /** The entry a routed message is answered with, if it is answered with one. */
 function entryToAnswer(route: Route): string | undefined {
@@ -69,7 +76,7 @@ function entryToAnswer(route: Route): string | undefined {
     case 'answer':
       return route.entryId;
     case 'flow':
-      return route.flow === 'unlock' ? undefined : GUIDE_FOR_FLOW[route.flow];
+      return isGuided(route.flow) ? undefined : GUIDE_FOR_FLOW[route.flow];
     case 'handoff':
       return GUIDE_FOR_HANDOFF;
     default:
@@ -78,6 +85,14 @@ function entryToAnswer(route: Route): string | undefined {
 }
 
 type MessageEvent = Extract<UserEvent, { type: 'user.message' }>;
+
+/** The words of the button under an answer that starts its flow — typing them does the same. */
+function offerFor(entry: FaqEntry, locale: Locale): string | undefined {
+  const m = messages(locale);
+  if (entry.action === 'unlock') return m.offerUnlock;
+  if (entry.action === 'phone-change') return m.offerPhoneChange;
+  return undefined;
+}
 
 export function createRootMachine(deps: RootMachineDeps) {
   const related = (entry: FaqEntry) =>
@@ -90,11 +105,11 @@ export function createRootMachine(deps: RootMachineDeps) {
       emitted: {} as RootEmitted,
       input: {} as { locale: Locale },
     },
-    actors: { unlock: deps.flows.unlock },
+    actors: { unlock: deps.flows.unlock, phoneChange: deps.flows.phoneChange },
     guards: {
       startsFlow: ({ event }, flow: FlowName) => event.type === 'user.message' && event.route.decision === 'flow' && event.route.flow === flow,
       cancels: ({ event }) => event.type === 'user.message' && isCancel(event.text),
-      flowEnded: ({ event }, outcome: FlowOutcome['outcome']) => (event as unknown as { output?: FlowOutcome }).output?.outcome === outcome,
+      flowEnded: ({ context }, outcome: FlowOutcome['outcome']) => context.flowOutcome?.outcome === outcome,
       routedTo: ({ event }, decision: Route['decision']) => event.type === 'user.message' && event.route.decision === decision,
       answerable: ({ event }) => event.type === 'user.message' && entryToAnswer(event.route) !== undefined,
       fallbackAgain: ({ context }) => context.fallbackStreak >= 1,
@@ -109,6 +124,7 @@ export function createRootMachine(deps: RootMachineDeps) {
     actions: {
       setLocale: assign({ locale: ({ context, event }) => ('locale' in event ? event.locale : context.locale) }),
       reset: assign(({ context, event }) => ({ locale: 'locale' in event ? event.locale : context.locale, fallbackStreak: 0, lastAnswer: undefined, clarify: undefined })),
+      keepOutcome: assign({ flowOutcome: ({ event }) => (event as unknown as { output: FlowOutcome }).output }),
       relay: enqueueActions(({ enqueue, event }) => {
         if (event.type === 'flow.say') enqueue.emit({ type: 'reply', reply: event.reply });
       }),
@@ -129,7 +145,7 @@ export function createRootMachine(deps: RootMachineDeps) {
           enqueue.emit({ type: 'reply', reply: textReply(messages(context.locale).fallback) });
           return;
         }
-        const offerText = entry.action === 'unlock' ? messages(context.locale).offerUnlock : undefined;
+        const offerText = offerFor(entry, context.locale);
         enqueue.emit({ type: 'reply', reply: answerReply(entry, related(entry), offerText ? { title: offerText, value: offerText } : undefined) });
         const question = params.question ?? entry.question;
         enqueue.assign({ lastAnswer: { entryId: entry.id, question }, fallbackStreak: 0, clarify: undefined });
@@ -177,7 +193,8 @@ export function createRootMachine(deps: RootMachineDeps) {
       idle: {
         on: {
           'user.message': [
-            { guard: { type: 'startsFlow', params: 'unlock' }, target: 'unlockFlow', actions: 'setLocale' },
+            { guard: { type: 'startsFlow', params: 'unlock' }, target: 'inFlow.unlock', actions: 'setLocale' },
+            { guard: { type: 'startsFlow', params: 'phone-change' }, target: 'inFlow.phoneChange', actions: 'setLocale' },
             {
               guard: 'answerable',
               actions: ['setLocale', { type: 'answerEntry', params: ({ event }) => ({ entryId: entryToAnswer(event.route) ?? '', question: event.text }) }],
@@ -233,21 +250,10 @@ export function createRootMachine(deps: RootMachineDeps) {
           },
         },
       },
-      unlockFlow: {
-        invoke: {
-          id: 'flow',
-          src: 'unlock',
-          input: ({ context }) => ({ locale: context.locale }),
-          onDone: [
-            { guard: { type: 'flowEnded', params: 'gave-up' }, target: 'offeringHuman' },
-            {
-              guard: { type: 'flowEnded', params: 'handoff' },
-              target: 'idle',
-              actions: { type: 'answerEntry', params: () => ({ entryId: GUIDE_FOR_HANDOFF }) },
-            },
-            { target: 'idle' },
-          ],
-        },
+      // One guided flow at a time; what is common to all of them is handled here.
+      inFlow: {
+        // Always entered straight into one of its flows; `initial` is only required by xstate.
+        initial: 'unlock',
         on: {
           'flow.say': { actions: 'relay' },
           'flow.digress': { actions: { type: 'answerEntry', params: ({ event }) => ({ entryId: event.entryId }) } },
@@ -258,6 +264,21 @@ export function createRootMachine(deps: RootMachineDeps) {
             { actions: sendTo('flow', ({ event }) => event) },
           ],
         },
+        states: {
+          unlock: {
+            invoke: { id: 'flow', src: 'unlock', input: ({ context }) => ({ locale: context.locale }), onDone: { target: '#kefu.flowEnded', actions: 'keepOutcome' } },
+          },
+          phoneChange: {
+            invoke: { id: 'flow', src: 'phoneChange', input: ({ context }) => ({ locale: context.locale }), onDone: { target: '#kefu.flowEnded', actions: 'keepOutcome' } },
+          },
+        },
+      },
+      flowEnded: {
+        always: [
+          { guard: { type: 'flowEnded', params: 'gave-up' }, target: 'offeringHuman' },
+          { guard: { type: 'flowEnded', params: 'handoff' }, target: 'idle', actions: { type: 'answerEntry', params: () => ({ entryId: GUIDE_FOR_HANDOFF }) } },
+          { target: 'idle' },
+        ],
       },
       offeringHuman: {
         on: {

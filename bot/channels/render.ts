@@ -15,7 +15,7 @@ export const ADAPTIVE_CARD_VERSION = '1.5';
 
 /**
  * A channel-neutral reply as a Bot Framework message. Buttons become suggested actions
- * where the channel shows them all; otherwise (Teams group chats and channels, more than
+ * where the channel shows them all; otherwise (and for replies meant as a card) (Teams group chats and channels, more than
  * three buttons) an Adaptive Card 1.5 whose Action.Submit sends `{ text }` back, which the
  * turn runner reads like the same words typed.
  */
@@ -25,7 +25,7 @@ export function toActivity(reply: Reply, to: Destination): Partial<Activity> {
   if (suggestions.length === 0) return { ...base, text: reply.text, textFormat: 'markdown' };
 
   const teams = to.channelId === 'msteams';
-  const suggestedActionsFit = !teams || (to.conversationType === 'personal' && suggestions.length <= TEAMS_MAX_SUGGESTED_ACTIONS);
+  const suggestedActionsFit = !reply.asCard && (!teams || (to.conversationType === 'personal' && suggestions.length <= TEAMS_MAX_SUGGESTED_ACTIONS));
   if (suggestedActionsFit) {
     return {
       ...base,

@@ -1,5 +1,6 @@
 import { fromPromise } from 'xstate';
 import { flowMessages } from '../../dialogs/flows/flowMessages';
+import { phoneChangeFlow } from '../../dialogs/flows/phoneChange';
 import { unlockFlow } from '../../dialogs/flows/unlock';
 import { verifyNumber } from '../../dialogs/flows/verifyNumber';
 import type { Locale } from '../../knowledge/schema';
@@ -38,7 +39,21 @@ export function createFlows(platform: Platform) {
       }),
     },
   });
-  return { unlock };
+  const phoneChange = phoneChangeFlow.provide({
+    actors: {
+      verifyNumber: codes,
+      findAccount,
+      isPhoneFree: fromPromise(({ input }: { input: { phone: string } }) => platform.accounts.isPhoneFree(input.phone)),
+      changePhone: fromPromise(async ({ input }: { input: { account: Account; newPhone: string; locale: Locale } }) => {
+        const { account, newPhone, locale } = input;
+        await platform.accounts.changePhone(account.id, newPhone);
+        const notice = flowMessages(locale).pcNoticeSms(account.phone, newPhone);
+        // Both numbers hear of it: the old one is how a hijack would be noticed.
+        await Promise.all([account.phone, newPhone].map((phone) => platform.sms.send({ phone, kind: 'notice', text: notice })));
+      }),
+    },
+  });
+  return { unlock, phoneChange };
 }
 
 export type Flows = ReturnType<typeof createFlows>;

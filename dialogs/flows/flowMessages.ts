@@ -26,6 +26,19 @@ export interface FlowMessages {
   unlockSecurity: string;
   startAppeal: string;
   talkToAgent: string;
+  startUnlock: string;
+  pcAskCurrent: string;
+  pcLostOld: string;
+  pcClosed: string;
+  pcLocked: string;
+  pcAskNew: string;
+  pcSameNumber: string;
+  pcTaken: string;
+  pcConfirm(oldPhone: string, newPhone: string): string;
+  pcConfirmWord: string;
+  pcNotConfirmed: string;
+  pcChanged(newPhone: string): string;
+  pcNoticeSms(oldPhone: string, newPhone: string): string;
 }
 
 const zh: FlowMessages = {
@@ -52,6 +65,22 @@ const zh: FlowMessages = {
   unlockSecurity: '验证通过。您的账户因安全预警被锁定，为了保护资金安全，不能自助解锁。我会为您优先转接人工客服，由专人核实身份后处理。',
   startAppeal: '我要申诉',
   talkToAgent: '转人工',
+  startUnlock: '帮我解锁',
+  pcAskCurrent: '好的，我来帮您更换绑定的手机号。请先输入当前绑定的手机号（11 位）。随时回复“取消”可以退出。',
+  pcLostOld:
+    '旧号码收不到验证码的话，需要由人工客服核实您的身份（请准备好身份证件）后再为您更换号码。我这就为您转接人工客服。',
+  pcClosed: '验证通过。您的账户已被关闭，暂时无法更换手机号。如果您认为关闭有误，可以提交申诉。',
+  pcLocked: '验证通过。您的账户目前处于锁定状态，请先解锁账户，再来更换手机号。',
+  pcAskNew: '验证通过。请输入新的手机号（11 位）。',
+  pcSameNumber: '新号码和当前绑定的号码相同，请输入另一个号码。',
+  pcTaken: '这个号码已经绑定了其他账户。一个号码只能绑定一个账户，请换一个号码，或先在原账户解除绑定。',
+  pcConfirm: (oldPhone, newPhone) => `请确认：将账户绑定的手机号从 ${maskPhone(oldPhone)} 更换为 ${maskPhone(newPhone)}。`,
+  pcConfirmWord: '确认更换',
+  pcNotConfirmed: '请回复“确认更换”完成更换，或回复“取消”放弃。',
+  pcChanged: (newPhone) =>
+    `更换成功！您的账户现在绑定 ${maskPhone(newPhone)}，新旧号码都会收到一条短信通知。\n\n别忘了：\n- 重新绑定银行卡，保障资金安全；\n- 同步更新支付宝、微信等其他绑定的号码。`,
+  pcNoticeSms: (oldPhone, newPhone) =>
+    `【客服】您的账户绑定手机号已由 ${maskPhone(oldPhone)} 更换为 ${maskPhone(newPhone)}。如非本人操作，请立即联系客服。`,
 };
 
 const en: FlowMessages = {
@@ -78,6 +107,21 @@ const en: FlowMessages = {
   unlockSecurity: 'Verified. Your account was locked by a security alert; to keep your money safe it cannot be unlocked in chat. I am passing you to a human agent with priority, who will check your identity and help.',
   startAppeal: 'File an appeal',
   talkToAgent: 'Talk to an agent',
+  startUnlock: 'Unlock my account',
+  pcAskCurrent: "OK, let's change the phone number bound to your account. First, enter the number bound now (11 digits). Type \"cancel\" any time to stop.",
+  pcLostOld: 'If the old number cannot receive codes any more, a human agent needs to check your identity (have your ID ready) before changing it. I am passing you to an agent now.',
+  pcClosed: 'Verified. Your account has been closed, so its number cannot be changed. If you think the closure is a mistake, you can file an appeal.',
+  pcLocked: 'Verified. Your account is locked right now; please unlock it first, then change the number.',
+  pcAskNew: 'Verified. Please enter the new number (11 digits).',
+  pcSameNumber: 'That is the number bound now; please enter a different one.',
+  pcTaken: 'That number is already bound to another account. One number can only be bound to one account: use another number, or unbind it from that account first.',
+  pcConfirm: (oldPhone, newPhone) => `Please confirm: change the number bound to your account from ${maskPhone(oldPhone)} to ${maskPhone(newPhone)}.`,
+  pcConfirmWord: 'Confirm change',
+  pcNotConfirmed: 'Reply "confirm" to make the change, or "cancel" to leave it.',
+  pcChanged: (newPhone) =>
+    `Done! Your account is now bound to ${maskPhone(newPhone)}; both numbers get an SMS about it.\n\nDon't forget to:\n- re-link your bank card to keep your money safe;\n- update the number in your other linked services.`,
+  pcNoticeSms: (oldPhone, newPhone) =>
+    `[Support] The number bound to your account changed from ${maskPhone(oldPhone)} to ${maskPhone(newPhone)}. If this was not you, contact support now.`,
 };
 
 export function flowMessages(locale: Locale): FlowMessages {

@@ -23,5 +23,9 @@ const LOST_NUMBER = /(旧|原|以前的?|之前的?)(手机)?(号码?|手机号?
 /** "旧号码收不到", "原号码已经停机了": the user no longer holds the old number. */
 export const isLostNumber = (text: string) => LOST_NUMBER.test(text.normalize('NFKC'));
 
+const CONFIRM = ['确认', '确认更换', '确定', '确定更换', '是', '是的', '好', '好的', '对', 'ok', 'yes', 'confirm', 'confirm change'];
+
+export const isConfirm = (text: string) => CONFIRM.includes(normalize(text));
+
 export const isCancel = (text: string) => CANCEL.includes(normalize(text));
 export const isResend = (text: string) => RESEND.includes(normalize(text));

@@ -44,3 +44,20 @@ test('13800000004 ends in a handoff request, never in an unlocked account', asyn
   expect(replies.map((r) => r.text).join('\n')).toContain('不能自助解锁');
   expect((await account('13800000004')).status).toBe('locked');
 });
+
+test('phone change of 13800000008 to 13900000000 in the Emulator path, visible in the demo directory', async () => {
+  const id = 'phone-change-1';
+  await kefu.channel.ask(id, '我要换手机号');
+  await kefu.channel.ask(id, '13800000008');
+  await kefu.channel.ask(id, await latestCode('13800000008'));
+  await kefu.channel.ask(id, '13900000000');
+  const [confirm] = await kefu.channel.ask(id, await latestCode('13900000000'));
+  // The confirmation is a card: Adaptive Card 1.5 with both numbers masked.
+  const card = (confirm?.attachments as { content: { version: string; body: { text: string }[]; actions: { title: string; data: { text: string } }[] } }[])[0]?.content;
+  expect(card?.version).toBe('1.5');
+  expect(card?.body[0]?.text).toContain('138****0008 更换为 139****0000');
+  const [done] = await kefu.channel.ask(id, '', { text: undefined, value: card?.actions[0]?.data });
+  expect(done?.text).toContain('更换成功');
+  expect((await account('13900000000')).status).toBe('active');
+  expect((await fetch(`${kefu.url}/api/dev/accounts/13800000008`)).status).toBe(404);
+});

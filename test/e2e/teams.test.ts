@@ -135,3 +135,22 @@ test('Teams locale tags (en-us) pick English', async () => {
   const [answer] = await kefu.channel.ask(id, 'help', teamsFields(personal(id), { locale: 'en-us' }));
   expect(answer?.text).toContain('agent');
 });
+
+test('phone change in Teams: the confirmation card is answered by an Adaptive Card submit', async () => {
+  await fetch(`${kefu.url}/api/dev/reset`, { method: 'POST' });
+  const id = 'a:teams-phone-change';
+  const fields = teamsFields(personal(id));
+  const code = async (phone: string) =>
+    ((await (await fetch(`${kefu.url}/api/dev/sms?phone=${phone}`)).json()) as { code: string | null }[]).find((m) => m.code)?.code ?? '';
+  await kefu.channel.ask(id, '我要换手机号', fields);
+  await kefu.channel.ask(id, '13800000008', fields);
+  await kefu.channel.ask(id, await code('13800000008'), fields);
+  await kefu.channel.ask(id, '13900000000', fields);
+  const [confirm] = await kefu.channel.ask(id, await code('13900000000'), fields);
+  expectTeamsRenderable([confirm!]);
+  const content = card(confirm);
+  expect(content?.version).toBe('1.5');
+  const confirmAction = (content?.actions as { title: string; data: { text: string } }[]).find((a) => a.title === '确认更换');
+  const [done] = await kefu.channel.ask(id, '', teamsFields(personal(id), { text: undefined, value: confirmAction?.data, replyToId: 'card-2' }));
+  expect(done?.text).toContain('更换成功');
+});

@@ -103,3 +103,31 @@ test('a full unlock in the widget, with the code read from the dev outbox', asyn
     await widget.close();
   }
 });
+
+test('phone change in the widget: the confirmation card is clicked', async () => {
+  await fetch(`${kefu.url}/api/dev/reset`, { method: 'POST' });
+  const code = async (phone: string) =>
+    ((await (await fetch(`${kefu.url}/api/dev/sms?phone=${phone}`)).json()) as { code: string | null }[]).find((m) => m.code)?.code ?? '';
+  const widget = await WidgetPage.open(browser, `${kefu.url}/`, 'webchat-phone-change');
+  try {
+    await widget.waitForBot('您好');
+    let before = await widget.say('我要换手机号');
+    await widget.waitForBot('当前绑定的手机号', before);
+    before = await widget.say('13800000008');
+    await widget.waitForBot('138****0008', before);
+    before = await widget.say(await code('13800000008'));
+    await widget.waitForBot('新的手机号', before);
+    before = await widget.say('13900000000');
+    await widget.waitForBot('139****0000', before);
+    before = await widget.say(await code('13900000000'));
+    const confirmButton = widget.page.locator('.ac-adaptiveCard button', { hasText: '确认更换' });
+    await confirmButton.waitFor({ timeout: 15000 });
+    await widget.screenshot('confirmation-card');
+    await confirmButton.click();
+    await widget.waitForBot('更换成功', before);
+    await widget.screenshot('changed');
+    expect((await fetch(`${kefu.url}/api/dev/accounts/13900000000`)).status).toBe(200);
+  } finally {
+    await widget.close();
+  }
+});

@@ -1,0 +1,203 @@
+import { assign, fromPromise, sendParent, sendTo, setup } from 'xstate';
+import type { Account } from '../../bot/services/accounts';
+import type { Locale } from '../../knowledge/schema';
+import type { Reply } from '../reply';
+import { flowMessages, type FlowMessages } from './flowMessages';
+import { isConfirm, readMobile } from './input';
+import type { FlowMessageEvent, FlowOutcome, FlowToParent } from './protocol';
+import { verifyNumber, type VerifyOutcome } from './verifyNumber';
+
+/**
+ * Changing the bound phone number, as the conversation goes:
+ *
+ *   askingCurrent ─► verifyingCurrent (code to the old number; "旧号码收不到" → a person,
+ *   who checks ID documents) ─► lookingUp ─► active? ─► askingNew (valid, different, not
+ *   bound to another account) ─► verifyingNew (code to the new number) ─► confirming (card
+ *   with both numbers masked) ─► changing (SMS notice to both numbers) ─► reminders.
+ *   Closed or locked accounts, or no account, are told so after the code.
+ */
+
+interface PhoneChangeContext {
+  locale: Locale;
+  currentPhone: string;
+  newPhone: string;
+  invalidInARow: number;
+  account?: Account;
+  outcome: FlowOutcome;
+}
+
+const MAX_INVALID = 3;
+
+const LINES = {
+  askCurrent: (m) => ({ text: m.pcAskCurrent, suggestions: [{ title: m.cancel, value: m.cancel }] }),
+  badPhone: (m) => m.badPhone,
+  lostOld: (m) => m.pcLostOld,
+  noAccount: (m) => m.noAccount,
+  closed: (m) => ({ text: m.pcClosed, suggestions: [{ title: m.startAppeal, value: m.startAppeal }] }),
+  locked: (m) => ({ text: m.pcLocked, suggestions: [{ title: m.startUnlock, value: m.startUnlock }] }),
+  askNew: (m) => ({ text: m.pcAskNew, suggestions: [{ title: m.cancel, value: m.cancel }] }),
+  sameNumber: (m) => m.pcSameNumber,
+  taken: (m) => m.pcTaken,
+  confirm: (m, c) => ({
+    text: m.pcConfirm(c.currentPhone, c.newPhone),
+    suggestions: [
+      { title: m.pcConfirmWord, value: m.pcConfirmWord },
+      { title: m.cancel, value: m.cancel },
+    ],
+    asCard: true,
+  }),
+  notConfirmed: (m) => m.pcNotConfirmed,
+  changed: (m, c) => m.pcChanged(c.newPhone),
+  tooManyTries: (m) => ({ text: m.tooManyTries, suggestions: [{ title: m.talkToAgent, value: m.talkToAgent }] }),
+  backendDown: (m) => m.backendDown,
+} satisfies Record<string, (m: FlowMessages, context: PhoneChangeContext) => Reply | string>;
+
+export const phoneChangeFlow = setup({
+  types: {
+    context: {} as PhoneChangeContext,
+    input: {} as { locale: Locale },
+    events: {} as FlowMessageEvent | FlowToParent,
+    output: {} as FlowOutcome,
+  },
+  actors: {
+    verifyNumber,
+    // Stand-ins: the runtime provides the real ones (bot/conversation/flowActors.ts).
+    findAccount: fromPromise<Account | undefined, { phone: string }>(() => Promise.reject(new Error('findAccount not provided'))),
+    isPhoneFree: fromPromise<boolean, { phone: string }>(() => Promise.reject(new Error('isPhoneFree not provided'))),
+    changePhone: fromPromise<void, { account: Account; newPhone: string; locale: Locale }>(() => Promise.reject(new Error('changePhone not provided'))),
+  },
+  guards: {
+    givesPhone: ({ event }) => event.type === 'user.message' && readMobile(event.text) !== undefined,
+    givesSameNumber: ({ context, event }) => event.type === 'user.message' && readMobile(event.text) === context.currentPhone,
+    confirms: ({ event }) => event.type === 'user.message' && isConfirm(event.text),
+    digresses: ({ event }) => event.type === 'user.message' && event.route.decision === 'answer',
+    lastStraw: ({ context }) => context.invalidInARow + 1 >= MAX_INVALID,
+    verified: ({ event }) => (event as unknown as { output: VerifyOutcome }).output.status === 'verified',
+    lostNumber: ({ event }) => (event as unknown as { output: VerifyOutcome }).output.status === 'lost-number',
+    free: ({ event }) => (event as unknown as { output: boolean }).output,
+    status: ({ context }, status: Account['status']) => context.account?.status === status,
+  },
+  actions: {
+    say: sendParent(({ context }, line: keyof typeof LINES) => {
+      const said = LINES[line](flowMessages(context.locale), context);
+      return { type: 'flow.say', reply: typeof said === 'string' ? { text: said } : said } satisfies FlowToParent;
+    }),
+    digress: sendParent(({ event }) => ({
+      type: 'flow.digress',
+      entryId: event.type === 'user.message' && event.route.decision === 'answer' ? event.route.entryId : '',
+    }) satisfies FlowToParent),
+    passUp: sendParent(({ event }) => event as FlowToParent),
+    countInvalid: assign({ invalidInARow: ({ context }) => context.invalidInARow + 1 }),
+    giveUp: assign({ outcome: { outcome: 'gave-up' } }),
+  },
+}).createMachine({
+  id: 'phoneChange',
+  context: ({ input }) => ({ locale: input.locale, currentPhone: '', newPhone: '', invalidInARow: 0, outcome: { outcome: 'done' } }),
+  initial: 'askingCurrent',
+  on: {
+    'flow.say': { actions: 'passUp' },
+    'flow.digress': { actions: 'passUp' },
+  },
+  states: {
+    askingCurrent: {
+      entry: { type: 'say', params: 'askCurrent' },
+      on: {
+        'user.message': [
+          { guard: 'givesPhone', target: 'verifyingCurrent', actions: assign({ currentPhone: ({ event }) => readMobile(event.type === 'user.message' ? event.text : '') ?? '', invalidInARow: 0 }) },
+          { guard: 'digresses', target: 'askingCurrent', reenter: true, actions: 'digress' },
+          { guard: 'lastStraw', target: 'done', actions: ['giveUp', { type: 'say', params: 'tooManyTries' }] },
+          { actions: ['countInvalid', { type: 'say', params: 'badPhone' }] },
+        ],
+      },
+    },
+    verifyingCurrent: {
+      invoke: {
+        id: 'step',
+        src: 'verifyNumber',
+        input: ({ context }) => ({ locale: context.locale, phone: context.currentPhone, purpose: 'phone-change-old' as const, lostNumberWayOut: true }),
+        onDone: [
+          { guard: 'verified', target: 'lookingUp' },
+          {
+            guard: 'lostNumber',
+            target: 'done',
+            actions: [{ type: 'say', params: 'lostOld' }, assign({ outcome: { outcome: 'handoff', priority: 'normal', reason: 'old-number-unavailable' } })],
+          },
+          { target: 'done', actions: 'giveUp' },
+        ],
+      },
+      on: { 'user.message': { actions: sendTo('step', ({ event }) => event) } },
+    },
+    lookingUp: {
+      tags: 'busy',
+      invoke: {
+        src: 'findAccount',
+        input: ({ context }) => ({ phone: context.currentPhone }),
+        onDone: { target: 'byAccount', actions: assign({ account: ({ event }) => event.output }) },
+        onError: { target: 'done', actions: ['giveUp', { type: 'say', params: 'backendDown' }] },
+      },
+    },
+    byAccount: {
+      always: [
+        { guard: { type: 'status', params: 'active' }, target: 'askingNew' },
+        { guard: { type: 'status', params: 'closed' }, target: 'done', actions: { type: 'say', params: 'closed' } },
+        { guard: { type: 'status', params: 'locked' }, target: 'done', actions: { type: 'say', params: 'locked' } },
+        { target: 'done', actions: { type: 'say', params: 'noAccount' } },
+      ],
+    },
+    askingNew: {
+      entry: { type: 'say', params: 'askNew' },
+      on: {
+        'user.message': [
+          { guard: 'givesSameNumber', actions: ['countInvalid', { type: 'say', params: 'sameNumber' }] },
+          { guard: 'givesPhone', target: 'checkingNew', actions: assign({ newPhone: ({ event }) => readMobile(event.type === 'user.message' ? event.text : '') ?? '', invalidInARow: 0 }) },
+          { guard: 'digresses', target: 'askingNew', reenter: true, actions: 'digress' },
+          { guard: 'lastStraw', target: 'done', actions: ['giveUp', { type: 'say', params: 'tooManyTries' }] },
+          { actions: ['countInvalid', { type: 'say', params: 'badPhone' }] },
+        ],
+      },
+    },
+    checkingNew: {
+      tags: 'busy',
+      invoke: {
+        src: 'isPhoneFree',
+        input: ({ context }) => ({ phone: context.newPhone }),
+        onDone: [
+          { guard: 'free', target: 'verifyingNew' },
+          { target: 'askingNew', actions: [{ type: 'say', params: 'taken' }, 'countInvalid'] },
+        ],
+        onError: { target: 'done', actions: ['giveUp', { type: 'say', params: 'backendDown' }] },
+      },
+    },
+    verifyingNew: {
+      invoke: {
+        id: 'step',
+        src: 'verifyNumber',
+        input: ({ context }) => ({ locale: context.locale, phone: context.newPhone, purpose: 'phone-change-new' as const }),
+        onDone: [{ guard: 'verified', target: 'confirming' }, { target: 'done', actions: 'giveUp' }],
+      },
+      on: { 'user.message': { actions: sendTo('step', ({ event }) => event) } },
+    },
+    confirming: {
+      entry: { type: 'say', params: 'confirm' },
+      on: {
+        'user.message': [
+          { guard: 'confirms', target: 'changing' },
+          { guard: 'digresses', target: 'confirming', reenter: true, actions: 'digress' },
+          { guard: 'lastStraw', target: 'done', actions: ['giveUp', { type: 'say', params: 'tooManyTries' }] },
+          { actions: ['countInvalid', { type: 'say', params: 'notConfirmed' }] },
+        ],
+      },
+    },
+    changing: {
+      tags: 'busy',
+      invoke: {
+        src: 'changePhone',
+        input: ({ context }) => ({ account: context.account as Account, newPhone: context.newPhone, locale: context.locale }),
+        onDone: { target: 'done', actions: { type: 'say', params: 'changed' } },
+        onError: { target: 'done', actions: ['giveUp', { type: 'say', params: 'backendDown' }] },
+      },
+    },
+    done: { type: 'final' },
+  },
+  output: ({ context }) => context.outcome,
+});

@@ -1,0 +1,85 @@
+import { buttons, Conversation, demoPlatform, text } from '../support/conversation';
+
+/** Phone-number change through the turn runner, against the demo directory and the dev outbox. */
+
+function setup() {
+  const clock = { ms: Date.UTC(2026, 10, 23, 2, 0, 0) };
+  const demo = demoPlatform(() => clock.ms);
+  const chat = new Conversation('zh-CN', demo.platform);
+  const codeFor = (phone: string) => demo.outbox.messagesTo(phone).find((m) => m.code)?.code ?? '';
+  return { clock, chat, codeFor, ...demo };
+}
+
+/** Through the old number's code, to the question for the new number. */
+async function atNewNumber(current = '13800000008') {
+  const s = setup();
+  await s.chat.say('我要换手机号');
+  await s.chat.say(current);
+  const asked = await s.chat.say(s.codeFor(current));
+  return { ...s, asked };
+}
+
+describe('phone change flow', () => {
+  test('13800000008 → 13900000000: both codes, a masked confirmation card, notices, reminders', async () => {
+    const s = await atNewNumber();
+    expect(text(s.asked)).toContain('请输入新的手机号');
+    const sentNew = await s.chat.say('13900000000');
+    expect(text(sentNew)).toContain('139****0000');
+    const confirm = await s.chat.say(s.codeFor('13900000000'));
+    const card = confirm.replies.at(-1);
+    expect(card?.text).toBe('请确认：将账户绑定的手机号从 138****0008 更换为 139****0000。');
+    expect(card?.asCard).toBe(true);
+    expect(buttons(confirm)).toEqual(['确认更换', '取消']);
+    const done = await s.chat.say('确认更换');
+    expect(text(done)).toContain('更换成功');
+    expect(text(done)).toContain('重新绑定银行卡');
+    expect((await s.directory.findByPhone('13900000000'))?.name).toBe('吴十');
+    expect(await s.directory.findByPhone('13800000008')).toBeUndefined();
+    for (const phone of ['13800000008', '13900000000']) expect(s.outbox.messagesTo(phone)[0]?.text).toContain('138****0008 更换为 139****0000');
+    expect(s.chat.state).toBe('idle');
+  });
+
+  test('a number bound to another account is refused (one number per account)', async () => {
+    const s = await atNewNumber();
+    expect(text(await s.chat.say('13800000001'))).toContain('已经绑定了其他账户');
+    expect(s.outbox.messagesTo('13800000001')).toHaveLength(0);
+    expect(text(await s.chat.say('13900000000'))).toContain('139****0000');
+  });
+
+  test('the same number is refused', async () => {
+    const s = await atNewNumber();
+    expect(text(await s.chat.say('13800000008'))).toContain('相同');
+  });
+
+  test('"旧号码收不到" explains the ID check and hands off to a person', async () => {
+    const s = setup();
+    await s.chat.say('我要换手机号');
+    await s.chat.say('13800000008');
+    const lost = await s.chat.say('旧号码收不到了');
+    expect(text(lost)).toContain('身份证件');
+    expect(text(lost)).toContain('人工');
+    expect(s.chat.state).toBe('idle');
+  });
+
+  test('locked and closed accounts are told so after the code', async () => {
+    expect(text((await atNewNumber('13800000003')).asked)).toContain('先解锁');
+    const closed = (await atNewNumber('13800000006')).asked;
+    expect(text(closed)).toContain('已被关闭');
+    expect(buttons(closed)).toContain('我要申诉');
+  });
+
+  test('cancel at the confirmation changes nothing', async () => {
+    const s = await atNewNumber();
+    await s.chat.say('13900000000');
+    await s.chat.say(s.codeFor('13900000000'));
+    expect(text(await s.chat.say('取消'))).toContain('已取消');
+    expect((await s.directory.findByPhone('13800000008'))?.status).toBe('active');
+  });
+
+  test('a card submission confirms like the typed words', async () => {
+    const s = await atNewNumber();
+    await s.chat.say('13900000000');
+    await s.chat.say(s.codeFor('13900000000'));
+    expect(text(await s.chat.submit({ text: '确认更换' }))).toContain('更换成功');
+  });
+});
