@@ -1,10 +1,8 @@
 import { assign, fromPromise, sendParent, sendTo, setup } from 'xstate';
 import type { Account } from '../../bot/services/accounts';
 import type { Locale } from '../../knowledge/schema';
-import type { Reply } from '../reply';
-import { flowMessages, type FlowMessages } from './flowMessages';
 import { isConfirm, readMobile } from './input';
-import type { FlowMessageEvent, FlowOutcome, FlowToParent } from './protocol';
+import { digression, sayLine, type FlowMessageEvent, type FlowOutcome, type FlowToParent, type Lines } from './protocol';
 import { verifyNumber, type VerifyOutcome } from './verifyNumber';
 
 /**
@@ -50,7 +48,7 @@ const LINES = {
   changed: (m, c) => m.pcChanged(c.newPhone),
   tooManyTries: (m) => ({ text: m.tooManyTries, suggestions: [{ title: m.talkToAgent, value: m.talkToAgent }] }),
   backendDown: (m) => m.backendDown,
-} satisfies Record<string, (m: FlowMessages, context: PhoneChangeContext) => Reply | string>;
+} satisfies Lines<PhoneChangeContext>;
 
 export const phoneChangeFlow = setup({
   types: {
@@ -78,14 +76,8 @@ export const phoneChangeFlow = setup({
     status: ({ context }, status: Account['status']) => context.account?.status === status,
   },
   actions: {
-    say: sendParent(({ context }, line: keyof typeof LINES) => {
-      const said = LINES[line](flowMessages(context.locale), context);
-      return { type: 'flow.say', reply: typeof said === 'string' ? { text: said } : said } satisfies FlowToParent;
-    }),
-    digress: sendParent(({ event }) => ({
-      type: 'flow.digress',
-      entryId: event.type === 'user.message' && event.route.decision === 'answer' ? event.route.entryId : '',
-    }) satisfies FlowToParent),
+    say: sendParent(sayLine(LINES)),
+    digress: sendParent(digression),
     passUp: sendParent(({ event }) => event as FlowToParent),
     countInvalid: assign({ invalidInARow: ({ context }) => context.invalidInARow + 1 }),
     giveUp: assign({ outcome: { outcome: 'gave-up' } }),

@@ -1,6 +1,7 @@
 import type { Route } from '../../knowledge/route';
 import type { Locale } from '../../knowledge/schema';
 import type { Reply } from '../reply';
+import { flowMessages, type FlowMessages } from './flowMessages';
 
 /** What a flow receives: the user's message, already routed. */
 export type FlowMessageEvent = { type: 'user.message'; locale: Locale; text: string; route: Route };
@@ -13,3 +14,20 @@ export type FlowOutcome =
   | { outcome: 'done' }
   | { outcome: 'handoff'; priority: 'normal' | 'high'; reason: string }
   | { outcome: 'gave-up' };
+
+/** A flow's sentences by name: each builds its reply from the messages and the flow's context. */
+export type Lines<C> = Record<string, (m: FlowMessages, context: C) => Reply | string>;
+
+/** For `sendParent`: the named line, in the user's language, as a `flow.say`. */
+export function sayLine<C extends { locale: Locale }, L extends Lines<C>>(lines: L) {
+  return ({ context }: { context: C }, line: keyof L): FlowToParent => {
+    const said = lines[line]?.(flowMessages(context.locale), context) ?? '';
+    return { type: 'flow.say', reply: typeof said === 'string' ? { text: said } : said };
+  };
+}
+
+/** For `sendParent`: a question the knowledge base answers, asked in the middle of a step. */
+export function digression({ event }: { event: { type: string } }): FlowToParent {
+  const message = event as Partial<FlowMessageEvent>;
+  return { type: 'flow.digress', entryId: message.route?.decision === 'answer' ? message.route.entryId : '' };
+}

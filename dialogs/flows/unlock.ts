@@ -1,10 +1,8 @@
 import { assign, fromPromise, sendParent, sendTo, setup } from 'xstate';
 import type { Account } from '../../bot/services/accounts';
 import type { Locale } from '../../knowledge/schema';
-import type { Reply } from '../reply';
-import { flowMessages, type FlowMessages } from './flowMessages';
 import { readMobile } from './input';
-import type { FlowMessageEvent, FlowOutcome, FlowToParent } from './protocol';
+import { digression, sayLine, type FlowMessageEvent, type FlowOutcome, type FlowToParent, type Lines } from './protocol';
 import { verifyNumber, type VerifyOutcome } from './verifyNumber';
 
 /**
@@ -42,7 +40,7 @@ const LINES = {
   notLocked: (m) => m.unlockNotLocked,
   noAccount: (m) => m.noAccount,
   unlocked: (m, c) => (c.account?.status === 'locked' && c.account.lockReason === 'wrong_password' ? m.unlockedWithReset : m.unlocked),
-} satisfies Record<string, (m: FlowMessages, context: UnlockContext) => Reply | string>;
+} satisfies Lines<UnlockContext>;
 
 export const unlockFlow = setup({
   types: {
@@ -67,14 +65,8 @@ export const unlockFlow = setup({
     active: ({ context }) => context.account?.status === 'active',
   },
   actions: {
-    say: sendParent(({ context }, line: keyof typeof LINES) => {
-      const said = LINES[line](flowMessages(context.locale), context);
-      return { type: 'flow.say', reply: typeof said === 'string' ? { text: said } : said } satisfies FlowToParent;
-    }),
-    digress: sendParent(({ event }) => ({
-      type: 'flow.digress',
-      entryId: event.type === 'user.message' && event.route.decision === 'answer' ? event.route.entryId : '',
-    }) satisfies FlowToParent),
+    say: sendParent(sayLine(LINES)),
+    digress: sendParent(digression),
     /** What the code step says goes straight up to the conversation. */
     passUp: sendParent(({ event }) => event as FlowToParent),
     countInvalid: assign({ invalidInARow: ({ context }) => context.invalidInARow + 1 }),

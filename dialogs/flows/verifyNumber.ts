@@ -2,9 +2,9 @@ import { assign, fromPromise, sendParent, setup } from 'xstate';
 import type { OtpPurpose, SendResult, VerifyResult } from '../../bot/services/otp';
 import type { Locale } from '../../knowledge/schema';
 import type { Reply } from '../reply';
-import { flowMessages, type FlowMessages } from './flowMessages';
+import type { FlowMessages } from './flowMessages';
 import { isLostNumber, isResend, readCode } from './input';
-import type { FlowMessageEvent, FlowToParent } from './protocol';
+import { digression, sayLine, type FlowMessageEvent, type Lines } from './protocol';
 
 /**
  * Proving the user holds a number, as every flow needs it:
@@ -50,7 +50,7 @@ const LINES = {
   codeExpired: (m) => withCodeButtons(m, m.codeExpired),
   tooManyTries: (m) => ({ text: m.tooManyTries, suggestions: [{ title: m.talkToAgent, value: m.talkToAgent }] }),
   backendDown: (m) => m.backendDown,
-} satisfies Record<string, (m: FlowMessages, context: VerifyContext) => Reply | string>;
+} satisfies Lines<VerifyContext>;
 
 export const verifyNumber = setup({
   types: {
@@ -72,11 +72,8 @@ export const verifyNumber = setup({
     lastStraw: ({ context }) => context.invalidInARow + 1 >= MAX_INVALID,
   },
   actions: {
-    say: sendParent(({ context }, line: keyof typeof LINES) => {
-      const said = LINES[line](flowMessages(context.locale), context);
-      return { type: 'flow.say', reply: typeof said === 'string' ? { text: said } : said } satisfies FlowToParent;
-    }),
-    digress: sendParent(({ event }) => ({ type: 'flow.digress', entryId: event.route.decision === 'answer' ? event.route.entryId : '' }) satisfies FlowToParent),
+    say: sendParent(sayLine(LINES)),
+    digress: sendParent(digression),
     countInvalid: assign({ invalidInARow: ({ context }) => context.invalidInARow + 1 }),
     fail: assign({ outcome: { status: 'failed' } }),
   },
