@@ -36,7 +36,7 @@ export class KefuBot extends TeamsActivityHandler {
     this.snapshot = deps.conversationState.createProperty<unknown>('kefu.root');
     this.onMessage(async (context, next) => {
       const text = typeof context.activity.text === 'string' ? TurnContext.removeRecipientMention(context.activity) : undefined;
-      await this.turn(context, { kind: 'message', text, value: context.activity.value });
+      await this.turn(context, { kind: 'message', text, value: context.activity.value, attachments: context.activity.attachments });
       await next();
     });
     this.onMembersAdded(async (context, next) => {

@@ -3,7 +3,7 @@ import type { Route } from '../knowledge/route';
 import type { FlowName, FaqEntry, Locale } from '../knowledge/schema';
 import { isNo, isYes, pickOption, rejectsAll } from './commands';
 import { isCancel } from './flows/input';
-import type { FlowOutcome, FlowToParent } from './flows/protocol';
+import type { FlowMessageEvent, FlowOutcome, FlowToParent } from './flows/protocol';
 import type { phoneChangeFlow } from './flows/phoneChange';
 import type { unlockFlow } from './flows/unlock';
 import { messages } from './messages';
@@ -23,7 +23,7 @@ import { answerReply, clarifyReply, offerHumanReply, textReply, welcomeReply } f
 
 export type UserEvent =
   | { type: 'conversation.joined'; locale: Locale }
-  | { type: 'user.message'; locale: Locale; text: string; route: Route }
+  | FlowMessageEvent
   | { type: 'user.choose'; locale: Locale; entryId: string }
   | { type: 'user.feedback'; locale: Locale; vote: 'up' | 'down' }
   | { type: 'user.help'; locale: Locale }
@@ -108,6 +108,7 @@ export function createRootMachine(deps: RootMachineDeps) {
     actors: { unlock: deps.flows.unlock, phoneChange: deps.flows.phoneChange },
     guards: {
       startsFlow: ({ event }, flow: FlowName) => event.type === 'user.message' && event.route.decision === 'flow' && event.route.flow === flow,
+      onlyFiles: ({ event }) => event.type === 'user.message' && event.text === '',
       cancels: ({ event }) => event.type === 'user.message' && isCancel(event.text),
       flowEnded: ({ context }, outcome: FlowOutcome['outcome']) => context.flowOutcome?.outcome === outcome,
       routedTo: ({ event }, decision: Route['decision']) => event.type === 'user.message' && event.route.decision === decision,
@@ -193,6 +194,8 @@ export function createRootMachine(deps: RootMachineDeps) {
       idle: {
         on: {
           'user.message': [
+            // Files outside a flow: nothing here takes them.
+            { guard: 'onlyFiles', actions: 'sayTextOnly' },
             { guard: { type: 'startsFlow', params: 'unlock' }, target: 'inFlow.unlock', actions: 'setLocale' },
             { guard: { type: 'startsFlow', params: 'phone-change' }, target: 'inFlow.phoneChange', actions: 'setLocale' },
             {

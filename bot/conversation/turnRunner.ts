@@ -8,7 +8,17 @@ import type { Locale } from '../../knowledge/schema';
 import { detectLocale } from '../../knowledge/text';
 
 /** What arrived from the channel, before interpretation. */
-export type TurnInput = { kind: 'joined' } | { kind: 'message'; text?: string; value?: unknown };
+export type TurnInput = { kind: 'joined' } | { kind: 'message'; text?: string; value?: unknown; attachments?: unknown };
+
+/** Files as channels send them; cards and other inline attachments are not files. */
+const fileAttachmentsSchema = z
+  .array(z.object({ contentType: z.string(), contentUrl: z.string().url().optional(), name: z.string().optional() }).passthrough())
+  .catch([])
+  .transform((list) =>
+    list
+      .filter((a): a is typeof a & { contentUrl: string } => typeof a.contentUrl === 'string' && !a.contentType.startsWith('application/vnd.microsoft.'))
+      .map((a) => ({ name: a.name ?? 'file', contentType: a.contentType, url: a.contentUrl })),
+  );
 
 export interface TurnOutcome {
   replies: Reply[];
@@ -122,7 +132,8 @@ export class TurnRunner {
     }
     const cardText = cardTextSchema.safeParse(input.value);
     const text = (input.text || (cardText.success ? cardText.data.text : '')).trim();
-    if (!text) return { type: 'user.nonText', locale: conversationLocale };
+    const attachments = fileAttachmentsSchema.parse(input.attachments ?? []);
+    if (!text && attachments.length === 0) return { type: 'user.nonText', locale: conversationLocale };
     const locale = detectLocale(text) ?? conversationLocale;
     const command = parseCommand(text);
     if (command === 'help') return { type: 'user.help', locale };
@@ -130,6 +141,6 @@ export class TurnRunner {
     const vote = parseFeedback(text);
     if (vote) return { type: 'user.feedback', locale, vote };
     const route = this.router.route(text, conversationLocale);
-    return { type: 'user.message', locale: route.locale, text, route };
+    return { type: 'user.message', locale: route.locale, text, route, attachments };
   }
 }

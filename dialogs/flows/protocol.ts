@@ -3,8 +3,15 @@ import type { Locale } from '../../knowledge/schema';
 import type { Reply } from '../reply';
 import { flowMessages, type FlowMessages } from './flowMessages';
 
-/** What a flow receives: the user's message, already routed. */
-export type FlowMessageEvent = { type: 'user.message'; locale: Locale; text: string; route: Route };
+/** A file the user sent, as the channel hosts it. */
+export interface AttachmentRef {
+  name: string;
+  contentType: string;
+  url: string;
+}
+
+/** What a flow receives: the user's message, already routed, with any files. */
+export type FlowMessageEvent = { type: 'user.message'; locale: Locale; text: string; route: Route; attachments: AttachmentRef[] };
 
 /** What a flow tells the conversation around it while it runs. */
 export type FlowToParent = { type: 'flow.say'; reply: Reply } | { type: 'flow.digress'; entryId: string };
