@@ -25,6 +25,8 @@ export interface Messages {
   cancelled: string;
   offerUnlock: string;
   offerPhoneChange: string;
+  offerAppeal: string;
+  offerAppealStatus: string;
   sampleQuestions: string[];
 }
 
@@ -54,6 +56,8 @@ const zh: Messages = {
   cancelled: '好的，已取消。还有其他问题随时问我。',
   offerUnlock: '帮我解锁',
   offerPhoneChange: '我要换手机号',
+  offerAppeal: '我要申诉',
+  offerAppealStatus: '查询申诉进度',
   sampleQuestions: ['验证码收不到怎么办', '账户被锁了怎么解锁', '换手机号要重新绑银行卡吗'],
 };
 
@@ -83,6 +87,8 @@ const en: Messages = {
   cancelled: 'OK, cancelled. Ask me anything else any time.',
   offerUnlock: 'Unlock my account',
   offerPhoneChange: 'Change my phone number',
+  offerAppeal: 'File an appeal',
+  offerAppealStatus: 'Check my appeal status',
   sampleQuestions: ["I didn't get the SMS code", 'How do I unlock my account', 'Do I need to rebind my bank card after changing number'],
 };
 

@@ -4,6 +4,8 @@ import type { FlowName, FaqEntry, Locale } from '../knowledge/schema';
 import { isNo, isYes, pickOption, rejectsAll } from './commands';
 import { isCancel } from './flows/input';
 import type { FlowMessageEvent, FlowOutcome, FlowToParent } from './flows/protocol';
+import type { appealFlow } from './flows/appeal';
+import type { appealStatusFlow } from './flows/appealStatus';
 import type { phoneChangeFlow } from './flows/phoneChange';
 import type { unlockFlow } from './flows/unlock';
 import { messages } from './messages';
@@ -52,31 +54,17 @@ export interface RootContext {
 export interface RootMachineDeps {
   entry(id: string, locale: Locale): FaqEntry | undefined;
   /** The guided flows, with their I/O provided (bot/conversation/flowActors.ts). */
-  flows: { unlock: typeof unlockFlow; phoneChange: typeof phoneChangeFlow };
+  flows: { unlock: typeof unlockFlow; phoneChange: typeof phoneChangeFlow; appeal: typeof appealFlow; appealStatus: typeof appealStatusFlow };
 }
 
-/**
- * Until a guided flow or the human handoff exists, a request to start it is answered with
- * the article that explains how to do it.
- */
-const GUIDE_FOR_FLOW: Record<Exclude<FlowName, GuidedFlow>, string> = {
-  appeal: 'appeal-how',
-  'appeal-status': 'reopen-duration',
-};
+/** Until the human handoff exists, a request for a person is answered with this article. */
 const GUIDE_FOR_HANDOFF = 'support-hours';
-
-/** The flows that run in chat; the others are still answered with their article. */
-const GUIDED_FLOWS = ['unlock', 'phone-change'] as const;
-type GuidedFlow = (typeof GUIDED_FLOWS)[number];
-const isGuided = (flow: FlowName): flow is GuidedFlow => (GUIDED_FLOWS as readonly string[]).includes(flow);
 
 /** The entry a routed message is answered with, if it is answered with one. */
 function entryToAnswer(route: Route): string | undefined {
   switch (route.decision) {
     case 'answer':
       return route.entryId;
-    case 'flow':
-      return isGuided(route.flow) ? undefined : GUIDE_FOR_FLOW[route.flow];
     case 'handoff':
       return GUIDE_FOR_HANDOFF;
     default:
@@ -91,6 +79,8 @@ function offerFor(entry: FaqEntry, locale: Locale): string | undefined {
   const m = messages(locale);
   if (entry.action === 'unlock') return m.offerUnlock;
   if (entry.action === 'phone-change') return m.offerPhoneChange;
+  if (entry.action === 'appeal') return m.offerAppeal;
+  if (entry.action === 'appeal-status') return m.offerAppealStatus;
   return undefined;
 }
 
@@ -105,7 +95,7 @@ export function createRootMachine(deps: RootMachineDeps) {
       emitted: {} as RootEmitted,
       input: {} as { locale: Locale },
     },
-    actors: { unlock: deps.flows.unlock, phoneChange: deps.flows.phoneChange },
+    actors: { ...deps.flows },
     guards: {
       startsFlow: ({ event }, flow: FlowName) => event.type === 'user.message' && event.route.decision === 'flow' && event.route.flow === flow,
       onlyFiles: ({ event }) => event.type === 'user.message' && event.text === '',
@@ -198,6 +188,8 @@ export function createRootMachine(deps: RootMachineDeps) {
             { guard: 'onlyFiles', actions: 'sayTextOnly' },
             { guard: { type: 'startsFlow', params: 'unlock' }, target: 'inFlow.unlock', actions: 'setLocale' },
             { guard: { type: 'startsFlow', params: 'phone-change' }, target: 'inFlow.phoneChange', actions: 'setLocale' },
+            { guard: { type: 'startsFlow', params: 'appeal' }, target: 'inFlow.appeal', actions: 'setLocale' },
+            { guard: { type: 'startsFlow', params: 'appeal-status' }, target: 'inFlow.appealStatus', actions: 'setLocale' },
             {
               guard: 'answerable',
               actions: ['setLocale', { type: 'answerEntry', params: ({ event }) => ({ entryId: entryToAnswer(event.route) ?? '', question: event.text }) }],
@@ -273,6 +265,12 @@ export function createRootMachine(deps: RootMachineDeps) {
           },
           phoneChange: {
             invoke: { id: 'flow', src: 'phoneChange', input: ({ context }) => ({ locale: context.locale }), onDone: { target: '#kefu.flowEnded', actions: 'keepOutcome' } },
+          },
+          appeal: {
+            invoke: { id: 'flow', src: 'appeal', input: ({ context }) => ({ locale: context.locale }), onDone: { target: '#kefu.flowEnded', actions: 'keepOutcome' } },
+          },
+          appealStatus: {
+            invoke: { id: 'flow', src: 'appealStatus', input: ({ context }) => ({ locale: context.locale }), onDone: { target: '#kefu.flowEnded', actions: 'keepOutcome' } },
           },
         },
       },

@@ -14,7 +14,7 @@ const ZH_HUMAN = /转人工|人工客服|人工服务|人工坐席|找人工|要
 const ZH_HOURS = /几点|时间|什么时候|上班|下班|营业|在吗$|有没有人|还在吗|周末|节假日|晚上|过年/;
 
 const EN_HOW = /\b(how|why|what|when|where|which|does|do i need|is it|will it|can i)\b/;
-const EN_ASK_DO = /\b(please|pls|plz|help me|i want|i wanna|i need|i'd like|i would like|can you|could you|let me|start)\b|^(change|update|switch|unlock|check)\b/;
+const EN_ASK_DO = /\b(please|pls|plz|help me|i want|i wanna|i need|i'd like|i would like|can you|could you|let me|start)\b|^(change|update|switch|unlock|check|file)\b/;
 const EN_HUMAN = /\b(human|real person|live (agent|person|chat)|agent|representative|operator|talk to (someone|somebody|a person|support)|speak (to|with) (someone|somebody|a person))\b/;
 const EN_HOURS = /\b(hours?|when|open|available|weekend|holiday|time)\b/;
 

@@ -1,10 +1,12 @@
 import { fromPromise } from 'xstate';
 import { flowMessages } from '../../dialogs/flows/flowMessages';
+import { appealFlow } from '../../dialogs/flows/appeal';
+import { appealStatusFlow } from '../../dialogs/flows/appealStatus';
 import { phoneChangeFlow } from '../../dialogs/flows/phoneChange';
 import { unlockFlow } from '../../dialogs/flows/unlock';
 import { verifyNumber } from '../../dialogs/flows/verifyNumber';
 import type { Locale } from '../../knowledge/schema';
-import type { Account } from '../services/accounts';
+import type { Account, NewAppeal } from '../services/accounts';
 import type { OtpPurpose } from '../services/otp';
 import type { Platform } from '../services/platform';
 
@@ -53,7 +55,24 @@ export function createFlows(platform: Platform) {
       }),
     },
   });
-  return { unlock, phoneChange };
+  const appeal = appealFlow.provide({
+    actors: {
+      verifyNumber: codes,
+      findAccount,
+      fileAppeal: fromPromise(({ input }: { input: { account: Account; appeal: NewAppeal } }) => platform.accounts.createAppeal(input.account.id, input.appeal)),
+    },
+  });
+  const appealStatus = appealStatusFlow.provide({
+    actors: {
+      verifyNumber: codes,
+      getCase: fromPromise(({ input }: { input: { caseId: string } }) => platform.accounts.getCase(input.caseId)),
+      casesOfPhone: fromPromise(async ({ input }: { input: { phone: string } }) => {
+        const account = await platform.accounts.findByPhone(input.phone);
+        return { found: account !== undefined, cases: account ? await platform.accounts.casesOf(account.id) : [] };
+      }),
+    },
+  });
+  return { unlock, phoneChange, appeal, appealStatus };
 }
 
 export type Flows = ReturnType<typeof createFlows>;

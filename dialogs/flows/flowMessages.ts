@@ -39,6 +39,24 @@ export interface FlowMessages {
   pcNotConfirmed: string;
   pcChanged(newPhone: string): string;
   pcNoticeSms(oldPhone: string, newPhone: string): string;
+  apAsk: string;
+  apNotClosed: string;
+  apGuidance: Record<'identity_failed' | 'security' | 'violation', string>;
+  apAskExplanation: string;
+  apTooShort: string;
+  apTooLong: string;
+  apAskFiles: string;
+  apFileAdded(count: number): string;
+  apBadFile: string;
+  apTooManyFiles: string;
+  apDone: string;
+  apSkip: string;
+  apCreated(caseId: string, answerBy: string): string;
+  asAsk: string;
+  asNotFound: string;
+  asNoCases: string;
+  asStatus: Record<'received' | 'in_review' | 'approved' | 'rejected', string>;
+  asCase(caseId: string, status: string, createdAt: string, answerBy: string, history: string): string;
 }
 
 const zh: FlowMessages = {
@@ -81,6 +99,30 @@ const zh: FlowMessages = {
     `更换成功！您的账户现在绑定 ${maskPhone(newPhone)}，新旧号码都会收到一条短信通知。\n\n别忘了：\n- 重新绑定银行卡，保障资金安全；\n- 同步更新支付宝、微信等其他绑定的号码。`,
   pcNoticeSms: (oldPhone, newPhone) =>
     `【客服】您的账户绑定手机号已由 ${maskPhone(oldPhone)} 更换为 ${maskPhone(newPhone)}。如非本人操作，请立即联系客服。`,
+  apAsk: '好的，我来帮您提交申诉。请输入账户绑定的手机号（11 位）。随时回复“取消”可以退出。',
+  apNotClosed: '验证通过。您的账户没有被关闭，不需要申诉。如果账户被锁定，可以回复“帮我解锁”。',
+  apGuidance: {
+    identity_failed: '验证通过。您的账户因身份验证未通过被关闭。申诉时请说明情况，并附上清晰的身份证件照片（正反面），必要时附上地址证明。',
+    security: '验证通过。您的账户因安全原因被关闭。申诉通过、账户恢复后，请立即设置新的登录密码并开启双重验证。',
+    violation: '验证通过。您的账户因违反平台规则被永久关闭。您仍然可以提交申诉，但这类申诉通过的情况很少，请如实说明情况。',
+  },
+  apAskExplanation: '请用一段话说明情况（10 到 1000 字），比如发生了什么、为什么认为关闭有误。',
+  apTooShort: '说明有点短，请至少写 10 个字，把情况讲清楚一些。',
+  apTooLong: '说明太长了，请控制在 1000 字以内。',
+  apAskFiles: '如有证明材料，现在可以上传图片或 PDF（每个不超过 5 MB，最多 3 个）。上传好了回复“完成”，没有材料回复“跳过”。',
+  apFileAdded: (count) => `已收到 ${count} 个文件。可以继续上传，或回复“完成”提交申诉。`,
+  apBadFile: '只能上传图片或 PDF 文件，每个不超过 5 MB。',
+  apTooManyFiles: '最多上传 3 个文件。请回复“完成”提交申诉。',
+  apDone: '完成',
+  apSkip: '跳过',
+  apCreated: (caseId, answerBy) =>
+    `申诉已提交，案件号 **${caseId}**。我们会在 3 个工作日内（${answerBy} 前）答复您。之后随时回复“查询申诉进度”并提供案件号，就能查看进度。`,
+  asAsk: '请提供申诉案件号（如 AP-20261122-7K3Q），或者输入账户绑定的手机号，验证后为您查询。',
+  asNotFound: '没有找到这个案件号，请核对后再输入，或者改为输入账户绑定的手机号。',
+  asNoCases: '验证通过。这个账户下没有申诉记录。',
+  asStatus: { received: '已受理', in_review: '审核中', approved: '申诉通过', rejected: '未通过' },
+  asCase: (caseId, status, createdAt, answerBy, history) =>
+    `案件 ${caseId}：**${status}**。提交于 ${createdAt}，预计 ${answerBy} 前答复。\n\n处理记录：\n${history}`,
 };
 
 const en: FlowMessages = {
@@ -122,6 +164,30 @@ const en: FlowMessages = {
     `Done! Your account is now bound to ${maskPhone(newPhone)}; both numbers get an SMS about it.\n\nDon't forget to:\n- re-link your bank card to keep your money safe;\n- update the number in your other linked services.`,
   pcNoticeSms: (oldPhone, newPhone) =>
     `[Support] The number bound to your account changed from ${maskPhone(oldPhone)} to ${maskPhone(newPhone)}. If this was not you, contact support now.`,
+  apAsk: "OK, let's file an appeal. Please enter the mobile number bound to your account (11 digits). Type \"cancel\" any time to stop.",
+  apNotClosed: 'Verified. Your account is not closed, so there is nothing to appeal. If it is locked, type "unlock my account".',
+  apGuidance: {
+    identity_failed: 'Verified. Your account was closed because identity verification failed. Explain what happened and attach clear photos of both sides of your ID card, and proof of address if you have it.',
+    security: 'Verified. Your account was closed for security reasons. If the appeal succeeds and it is reopened, set a new password and turn on two-factor authentication right away.',
+    violation: 'Verified. Your account was closed permanently for breaking the platform rules. You can still appeal, but such appeals rarely succeed; please describe what happened truthfully.',
+  },
+  apAskExplanation: 'Please explain in one message (10 to 1000 characters) what happened and why you think the closure is wrong.',
+  apTooShort: 'That is a little short: please write at least 10 characters.',
+  apTooLong: 'That is too long: please keep it under 1000 characters.',
+  apAskFiles: 'If you have evidence, upload images or PDFs now (up to 3, 5 MB each). Type "done" when finished, or "skip" if you have none.',
+  apFileAdded: (count) => `Got ${count} file${count === 1 ? '' : 's'}. Upload more, or type "done" to submit the appeal.`,
+  apBadFile: 'Only images or PDF files, up to 5 MB each, please.',
+  apTooManyFiles: 'That is the maximum of 3 files. Type "done" to submit the appeal.',
+  apDone: 'Done',
+  apSkip: 'Skip',
+  apCreated: (caseId, answerBy) =>
+    `Your appeal is filed: case **${caseId}**. We will answer within 3 business days (by ${answerBy}). Type "appeal status" with the case number any time to check on it.`,
+  asAsk: 'Please give the case number (like AP-20261122-7K3Q), or the mobile number of the account to verify and look it up.',
+  asNotFound: 'No case has that number. Please check it, or enter the account\'s mobile number instead.',
+  asNoCases: 'Verified. This account has no appeals.',
+  asStatus: { received: 'received', in_review: 'in review', approved: 'approved', rejected: 'not approved' },
+  asCase: (caseId, status, createdAt, answerBy, history) =>
+    `Case ${caseId}: **${status}**. Filed on ${createdAt}; answer expected by ${answerBy}.\n\nHistory:\n${history}`,
 };
 
 export function flowMessages(locale: Locale): FlowMessages {

@@ -27,5 +27,16 @@ const CONFIRM = ['确认', '确认更换', '确定', '确定更换', '是', '是
 
 export const isConfirm = (text: string) => CONFIRM.includes(normalize(text));
 
+const DONE = ['完成', '好了', '提交', '就这些', '没有了', 'done', 'finish', 'submit'];
+const SKIP = ['跳过', '没有', '不用', '无', 'skip', 'none', 'no'];
+
+export const isDone = (text: string) => DONE.includes(normalize(text));
+export const isSkip = (text: string) => SKIP.includes(normalize(text));
+
+/** A case id such as AP-20261122-7K3Q, anywhere in the text, upper-cased. */
+export function readCaseId(text: string): string | undefined {
+  return /\bAP-?\d{8}-?[0-9A-Z]{4}\b/i.exec(text.normalize('NFKC'))?.[0].toUpperCase().replace(/^AP-?(\d{8})-?/, 'AP-$1-');
+}
+
 export const isCancel = (text: string) => CANCEL.includes(normalize(text));
 export const isResend = (text: string) => RESEND.includes(normalize(text));

@@ -38,3 +38,9 @@ export function digression({ event }: { event: { type: string } }): FlowToParent
   const message = event as Partial<FlowMessageEvent>;
   return { type: 'flow.digress', entryId: message.route?.decision === 'answer' ? message.route.entryId : '' };
 }
+
+/** A timestamp as the date in China, YYYY-MM-DD. */
+export function chinaDate(iso: string): string {
+  const ms = Date.parse(iso);
+  return Number.isNaN(ms) ? '' : new Date(ms + 8 * 3600_000).toISOString().slice(0, 10);
+}

@@ -80,10 +80,15 @@ describe('root conversation machine', () => {
     expect(text(await c.say('讲个笑话'))).not.toContain('转接人工');
   });
 
-  test('a request to do something is answered with the how-to article for now', async () => {
-    const unlock = await new Conversation().say('帮我解锁');
-    expect(unlock.route).toEqual(expect.objectContaining({ decision: 'flow', flow: 'unlock' }));
-    expect(text(unlock)).toMatch(/解锁|密码/);
+  test.each([
+    ['帮我解锁', 'unlock', '请输入账户绑定的手机号'],
+    ['我要换手机号', 'phone-change', '当前绑定的手机号'],
+    ['我要申诉', 'appeal', '提交申诉'],
+    ['查一下申诉进度', 'appeal-status', '案件号'],
+  ])('"%s" starts the %s flow', async (words, flow, firstQuestion) => {
+    const started = await new Conversation().say(words);
+    expect(started.route).toEqual(expect.objectContaining({ decision: 'flow', flow }));
+    expect(text(started)).toContain(firstQuestion);
   });
 
   test('replies follow the language the user writes in', async () => {

@@ -61,3 +61,21 @@ test('phone change of 13800000008 to 13900000000 in the Emulator path, visible i
   expect((await account('13900000000')).status).toBe('active');
   expect((await fetch(`${kefu.url}/api/dev/accounts/13800000008`)).status).toBe(404);
 });
+
+test('an appeal for 13800000005 in the Emulator path, visible in the demo directory', async () => {
+  const id = 'appeal-1';
+  await kefu.channel.ask(id, '我要申诉');
+  await kefu.channel.ask(id, '13800000005');
+  await kefu.channel.ask(id, await latestCode('13800000005'), {}, 2);
+  await kefu.channel.ask(id, '实名认证时上传的照片不清楚，现在补充清晰的身份证照片，请重新审核。');
+  const [filed] = await kefu.channel.ask(id, '跳过');
+  const caseId = /AP-\d{8}-[0-9A-Z]{4}/.exec(filed?.text ?? '')?.[0];
+  expect(caseId).toBeDefined();
+  const record = (await (await fetch(`${kefu.url}/api/dev/accounts/13800000005`)).json()) as { status: string; cases: { id: string; status: string }[] };
+  expect(record.cases).toEqual([expect.objectContaining({ id: caseId, status: 'received' })]);
+
+  const [ask] = await kefu.channel.ask(id, '查询申诉进度');
+  expect(ask?.text).toContain('案件号');
+  const [status] = await kefu.channel.ask(id, caseId ?? '');
+  expect(status?.text).toContain(`${caseId}：**已受理**`);
+});

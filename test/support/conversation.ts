@@ -57,6 +57,11 @@ export class Conversation {
     return this.turn({ kind: 'message', value });
   }
 
+  /** Files sent with no text, as Web Chat's upload button and Teams do. */
+  submitFiles(attachments: { name: string; contentType: string; contentUrl: string }[]) {
+    return this.turn({ kind: 'message', attachments });
+  }
+
   get state(): unknown {
     return (this.snapshot as { value?: unknown } | undefined)?.value;
   }

@@ -1,0 +1,140 @@
+import { assign, fromPromise, sendParent, sendTo, setup } from 'xstate';
+import type { AppealCase } from '../../bot/services/accounts';
+import type { Locale } from '../../knowledge/schema';
+import type { FlowMessages } from './flowMessages';
+import { readCaseId, readMobile } from './input';
+import { chinaDate, digression, sayLine, type FlowMessageEvent, type FlowOutcome, type FlowToParent, type Lines } from './protocol';
+import { verifyNumber, type VerifyOutcome } from './verifyNumber';
+
+/**
+ * Appeal status, as the conversation goes:
+ *
+ *   askingCaseOrPhone ─► a case id: lookingUpCase ─► its status and history
+ *                     └► a number: verifying (SMS code) ─► lookingUpAccount ─► its cases
+ *
+ * A case id shows only the case's status and dates (never the explanation or files);
+ * everything about an account's cases needs the code first.
+ */
+
+interface StatusContext {
+  locale: Locale;
+  phone: string;
+  caseId: string;
+  cases: AppealCase[];
+  invalidInARow: number;
+  outcome: FlowOutcome;
+}
+
+const MAX_INVALID = 3;
+const MAX_CASES_SHOWN = 3;
+
+function describeCase(m: FlowMessages, found: AppealCase): string {
+  const history = found.history.map((event) => `- ${chinaDate(event.at)} ${m.asStatus[event.status]}：${event.note}`).join('\n');
+  return m.asCase(found.id, m.asStatus[found.status], chinaDate(found.createdAt), chinaDate(found.answerBy), history);
+}
+
+const LINES = {
+  ask: (m) => ({ text: m.asAsk, suggestions: [{ title: m.cancel, value: m.cancel }] }),
+  notFound: (m) => m.asNotFound,
+  badInput: (m) => m.asAsk,
+  noAccount: (m) => m.noAccount,
+  noCases: (m) => m.asNoCases,
+  cases: (m, c) =>
+    [...c.cases]
+      .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
+      .slice(0, MAX_CASES_SHOWN)
+      .map((found) => describeCase(m, found))
+      .join('\n\n'),
+  tooManyTries: (m) => ({ text: m.tooManyTries, suggestions: [{ title: m.talkToAgent, value: m.talkToAgent }] }),
+  backendDown: (m) => m.backendDown,
+} satisfies Lines<StatusContext>;
+
+type Message = Extract<FlowMessageEvent | FlowToParent, { type: 'user.message' }>;
+const message = (event: { type: string }) => (event.type === 'user.message' ? (event as Message) : undefined);
+
+export const appealStatusFlow = setup({
+  types: {
+    context: {} as StatusContext,
+    input: {} as { locale: Locale },
+    events: {} as FlowMessageEvent | FlowToParent,
+    output: {} as FlowOutcome,
+  },
+  actors: {
+    verifyNumber,
+    // Stand-ins: the runtime provides the real ones (bot/conversation/flowActors.ts).
+    getCase: fromPromise<AppealCase | undefined, { caseId: string }>(() => Promise.reject(new Error('getCase not provided'))),
+    casesOfPhone: fromPromise<{ found: boolean; cases: AppealCase[] }, { phone: string }>(() => Promise.reject(new Error('casesOfPhone not provided'))),
+  },
+  guards: {
+    givesCaseId: ({ event }) => readCaseId(message(event)?.text ?? '') !== undefined,
+    givesPhone: ({ event }) => readMobile(message(event)?.text ?? '') !== undefined,
+    digresses: ({ event }) => message(event)?.route.decision === 'answer',
+    lastStraw: ({ context }) => context.invalidInARow + 1 >= MAX_INVALID,
+    verified: ({ event }) => (event as unknown as { output: VerifyOutcome }).output.status === 'verified',
+  },
+  actions: {
+    say: sendParent(sayLine(LINES)),
+    digress: sendParent(digression),
+    passUp: sendParent(({ event }) => event as FlowToParent),
+    countInvalid: assign({ invalidInARow: ({ context }) => context.invalidInARow + 1 }),
+    giveUp: assign({ outcome: { outcome: 'gave-up' } }),
+  },
+}).createMachine({
+  id: 'appealStatus',
+  context: ({ input }) => ({ locale: input.locale, phone: '', caseId: '', cases: [], invalidInARow: 0, outcome: { outcome: 'done' } }),
+  initial: 'askingCaseOrPhone',
+  on: {
+    'flow.say': { actions: 'passUp' },
+    'flow.digress': { actions: 'passUp' },
+  },
+  states: {
+    askingCaseOrPhone: {
+      entry: { type: 'say', params: 'ask' },
+      on: {
+        'user.message': [
+          { guard: 'givesCaseId', target: 'lookingUpCase', actions: assign({ caseId: ({ event }) => readCaseId(message(event)?.text ?? '') ?? '' }) },
+          { guard: 'givesPhone', target: 'verifying', actions: assign({ phone: ({ event }) => readMobile(message(event)?.text ?? '') ?? '' }) },
+          { guard: 'digresses', target: 'askingCaseOrPhone', reenter: true, actions: 'digress' },
+          { guard: 'lastStraw', target: 'done', actions: ['giveUp', { type: 'say', params: 'tooManyTries' }] },
+          { actions: ['countInvalid', { type: 'say', params: 'badInput' }] },
+        ],
+      },
+    },
+    lookingUpCase: {
+      tags: 'busy',
+      invoke: {
+        src: 'getCase',
+        input: ({ context }) => ({ caseId: context.caseId }),
+        onDone: [
+          { guard: ({ event }) => event.output !== undefined, target: 'done', actions: [assign({ cases: ({ event }) => (event.output ? [event.output] : []) }), { type: 'say', params: 'cases' }] },
+          { target: 'askingCaseOrPhone', actions: ['countInvalid', { type: 'say', params: 'notFound' }] },
+        ],
+        onError: { target: 'done', actions: ['giveUp', { type: 'say', params: 'backendDown' }] },
+      },
+    },
+    verifying: {
+      invoke: {
+        id: 'step',
+        src: 'verifyNumber',
+        input: ({ context }) => ({ locale: context.locale, phone: context.phone, purpose: 'appeal-status' as const }),
+        onDone: [{ guard: 'verified', target: 'lookingUpAccount' }, { target: 'done', actions: 'giveUp' }],
+      },
+      on: { 'user.message': { actions: sendTo('step', ({ event }) => event) } },
+    },
+    lookingUpAccount: {
+      tags: 'busy',
+      invoke: {
+        src: 'casesOfPhone',
+        input: ({ context }) => ({ phone: context.phone }),
+        onDone: [
+          { guard: ({ event }) => !event.output.found, target: 'done', actions: { type: 'say', params: 'noAccount' } },
+          { guard: ({ event }) => event.output.cases.length === 0, target: 'done', actions: { type: 'say', params: 'noCases' } },
+          { target: 'done', actions: [assign({ cases: ({ event }) => event.output.cases }), { type: 'say', params: 'cases' }] },
+        ],
+        onError: { target: 'done', actions: ['giveUp', { type: 'say', params: 'backendDown' }] },
+      },
+    },
+    done: { type: 'final' },
+  },
+  output: ({ context }) => context.outcome,
+});

@@ -1,0 +1,87 @@
+import { buttons, Conversation, demoPlatform, text } from '../support/conversation';
+
+/** Appeal and appeal status through the turn runner, against the demo directory and outbox. */
+
+function setup() {
+  const clock = { ms: Date.parse('2026-11-23T10:00:00+08:00') };
+  const demo = demoPlatform(() => clock.ms);
+  const chat = new Conversation('zh-CN', demo.platform);
+  const codeFor = (phone: string) => demo.outbox.messagesTo(phone).find((m) => m.code)?.code ?? '';
+  return { clock, chat, codeFor, ...demo };
+}
+
+async function verifiedAppeal(phone: string) {
+  const s = setup();
+  await s.chat.say('我要申诉');
+  await s.chat.say(phone);
+  const guidance = await s.chat.say(s.codeFor(phone));
+  return { ...s, guidance };
+}
+
+const file = (name: string, contentType: string) => ({ name, contentType, contentUrl: `https://files.example/${name}` });
+
+describe('appeal flow', () => {
+  test('13800000005 (identity_failed): ID guidance, explanation, a photo, case id and answer date', async () => {
+    const s = await verifiedAppeal('13800000005');
+    expect(text(s.guidance)).toContain('身份证件');
+    expect(text(s.guidance)).toContain('10 到 1000 字');
+    expect(text(await s.chat.say('我没做错'))).toContain('至少写 10 个字');
+    const files = await s.chat.say('上个月实名认证时照片不清楚，现在补充清晰的身份证照片，请重新审核。');
+    expect(buttons(files)).toEqual(['完成', '跳过']);
+    const withFile = await s.chat.submitFiles([file('id-front.jpg', 'image/jpeg')]);
+    expect(text(withFile)).toContain('已收到 1 个文件');
+    const filed = await s.chat.say('完成');
+    const caseId = /AP-20261123-[0-9A-Z]{4}/.exec(text(filed))?.[0];
+    expect(caseId).toBeDefined();
+    // Monday 23 Nov + 3 business days.
+    expect(text(filed)).toContain('2026-11-26 前');
+    const account = (await s.directory.findByPhone('13800000005'))!;
+    const [stored] = await s.directory.casesOf(account.id);
+    expect(stored).toEqual(expect.objectContaining({ id: caseId, attachments: [expect.objectContaining({ name: 'id-front.jpg' })] }));
+  });
+
+  test('security and violation closures get their own guidance', async () => {
+    expect(text((await verifiedAppeal('13800000006')).guidance)).toContain('双重验证');
+    expect(text((await verifiedAppeal('13800000007')).guidance)).toContain('永久关闭');
+  });
+
+  test('files: only images or PDF, at most three; skip files altogether', async () => {
+    const s = await verifiedAppeal('13800000006');
+    await s.chat.say('账户被盗后我已经改了密码，请帮我恢复账户，谢谢。');
+    expect(text(await s.chat.submitFiles([file('notes.exe', 'application/x-msdownload')]))).toContain('只能上传图片或 PDF');
+    await s.chat.submitFiles([file('a.pdf', 'application/pdf'), file('b.png', 'image/png')]);
+    expect(text(await s.chat.submitFiles([file('c.png', 'image/png'), file('d.png', 'image/png')]))).toContain('最多上传 3 个');
+    expect(text(await s.chat.say('跳过'))).toMatch(/案件号 \*\*AP-/);
+  });
+
+  test('not closed: nothing to appeal', async () => {
+    expect(text((await verifiedAppeal('13800000001')).guidance)).toContain('没有被关闭');
+  });
+});
+
+describe('appeal status flow', () => {
+  test('by case id, and by number after the code', async () => {
+    const s = await verifiedAppeal('13800000005');
+    await s.chat.say('身份证照片已经更新，请重新审核我的账户，谢谢。');
+    const filed = text(await s.chat.say('跳过'));
+    const caseId = /AP-\d{8}-[0-9A-Z]{4}/.exec(filed)?.[0] ?? '';
+
+    await s.chat.say('查询申诉进度');
+    const byId = await s.chat.say(`我的案件号是 ${caseId.toLowerCase()}`);
+    expect(text(byId)).toContain(`案件 ${caseId}：**已受理**`);
+    expect(text(byId)).toContain('申诉已受理');
+    expect(text(byId)).not.toContain('身份证照片已经更新');
+
+    await s.chat.say('我的申诉处理到哪了');
+    await s.chat.say('13800000005');
+    s.clock.ms += 61_000;
+    const byPhone = await s.chat.say(s.codeFor('13800000005'));
+    expect(text(byPhone)).toContain(caseId);
+  });
+
+  test('an unknown case id asks again', async () => {
+    const s = setup();
+    await s.chat.say('查一下申诉进度');
+    expect(text(await s.chat.say('AP-20260101-ZZZZ'))).toContain('没有找到这个案件号');
+  });
+});
