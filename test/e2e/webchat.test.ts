@@ -1,4 +1,5 @@
 import type { Browser } from 'playwright-core';
+import { PNG } from 'pngjs';
 import { launchBrowser, WidgetPage } from '../support/browser';
 import { startKefu, type RunningKefu } from '../support/kefuServer';
 
@@ -127,6 +128,45 @@ test('phone change in the widget: the confirmation card is clicked', async () =>
     await widget.waitForBot('更换成功', before);
     await widget.screenshot('changed');
     expect((await fetch(`${kefu.url}/api/dev/accounts/13900000000`)).status).toBe(200);
+  } finally {
+    await widget.close();
+  }
+});
+
+test('an appeal in the widget with a file attached through Web Chat’s upload button', async () => {
+  await fetch(`${kefu.url}/api/dev/reset`, { method: 'POST' });
+  const code = async (phone: string) =>
+    ((await (await fetch(`${kefu.url}/api/dev/sms?phone=${phone}`)).json()) as { code: string | null }[]).find((m) => m.code)?.code ?? '';
+  const widget = await WidgetPage.open(browser, `${kefu.url}/`, 'webchat-appeal');
+  try {
+    await widget.waitForBot('您好');
+    let before = await widget.say('我要申诉');
+    await widget.waitForBot('提交申诉', before);
+    before = await widget.say('13800000005');
+    await widget.waitForBot('138****0005', before);
+    before = await widget.say(await code('13800000005'));
+    await widget.waitForBot('10 到 1000 字', before);
+    before = await widget.say('实名认证时上传的照片不清楚，现在补充清晰的身份证照片，请重新审核。');
+    await widget.waitForBot('图片或 PDF', before);
+    before = (await widget.botTexts()).length;
+    await widget.page.setInputFiles('input[type="file"]', {
+      name: 'id-card.png',
+      mimeType: 'image/png',
+      buffer: PNG.sync.write(new PNG({ width: 8, height: 8 })),
+    });
+    // Web Chat stages the file in the send box (the clip turns "checked"); sending it is the user's click.
+    await widget.page.locator('.webchat__attachment-icon--checked').waitFor();
+    await widget.page.locator('button[title="发送"]').click();
+    await widget.waitForBot('已收到 1 个文件', before);
+    await widget.screenshot('file-attached');
+    before = await widget.say('完成');
+    await widget.waitForBot('案件号', before);
+    await widget.screenshot('appeal-filed');
+    const record = (await (await fetch(`${kefu.url}/api/dev/accounts/13800000005`)).json()) as { cases: { attachments: { name: string; url: string }[] }[] };
+    expect(record.cases[0]?.attachments).toEqual([expect.objectContaining({ name: 'id-card.png' })]);
+    // The file the bot kept is the file the user sent.
+    const stored = await fetch(record.cases[0]?.attachments[0]?.url ?? '');
+    expect(stored.status).toBe(200);
   } finally {
     await widget.close();
   }
