@@ -30,3 +30,8 @@ export function maskSensitive(text: string): string {
   const ids = text.replace(ID_CANDIDATE, (candidate) => (isMainlandIdNumber(candidate) ? maskIdNumber(candidate) : candidate));
   return maskPhone(ids);
 }
+
+/** Six digits standing alone look like a one-time code: never keep them. */
+export function maskCodes(text: string): string {
+  return text.replace(/(?<!\d)\d{6}(?!\d)/g, '******');
+}

@@ -1,4 +1,4 @@
-import { isMainlandIdNumber, maskSensitive } from '../../bot/privacy/mask';
+import { isMainlandIdNumber, maskCodes, maskSensitive } from '../../bot/privacy/mask';
 
 describe('masking phone and ID numbers', () => {
   test('mainland mobile numbers keep the first 3 and last 4 digits', () => {
@@ -16,5 +16,10 @@ describe('masking phone and ID numbers', () => {
     expect(isMainlandIdNumber('110105194912310021')).toBe(false);
     expect(maskSensitive('身份证11010519491231002X')).toBe('身份证110***********002X');
     expect(maskSensitive('not an id 110105194912310021')).toBe('not an id 110105194912310021');
+  });
+
+  test('six digits standing alone (a code) are hidden; longer numbers are not codes', () => {
+    expect(maskCodes('验证码 802560 不对吗')).toBe('验证码 ****** 不对吗');
+    expect(maskCodes('13800000002')).toBe('13800000002');
   });
 });

@@ -1,0 +1,66 @@
+import { AccountBackendError } from '../../bot/services/accounts';
+import { OTP_RULES } from '../../bot/services/otp';
+import { Conversation, demoPlatform, text } from '../support/conversation';
+
+/** The branches every flow shares: cancel at each step, three invalid answers, backend and SMS limits. */
+
+function setup() {
+  const clock = { ms: Date.parse('2026-11-23T10:00:00+08:00') };
+  const demo = demoPlatform(() => clock.ms);
+  const chat = new Conversation('zh-CN', demo.platform);
+  const codeFor = (phone: string) => demo.outbox.messagesTo(phone).find((m) => m.code)?.code ?? '';
+  return { clock, chat, codeFor, ...demo };
+}
+
+describe.each([
+  ['phone change', '我要换手机号', '13800000008'],
+  ['appeal', '我要申诉', '13800000005'],
+  ['appeal status', '查一下申诉进度', '13800000005'],
+])('%s', (_name, start, phone) => {
+  test('cancel at the first question and at the code', async () => {
+    const s = setup();
+    await s.chat.say(start);
+    expect(text(await s.chat.say('取消'))).toContain('已取消');
+    await s.chat.say(start);
+    await s.chat.say(phone);
+    expect(text(await s.chat.say('cancel'))).toContain('已取消');
+    expect(s.chat.state).toBe('idle');
+  });
+
+  test('three invalid answers in a row offer a person', async () => {
+    const s = setup();
+    await s.chat.say(start);
+    await s.chat.say('999');
+    await s.chat.say('abc');
+    expect(text(await s.chat.say('???x'))).toContain('转接人工');
+    expect(s.chat.state).toBe('offeringHuman');
+  });
+});
+
+test('an account backend failure gets one clear sentence and no change', async () => {
+  const s = setup();
+  s.directory.findByPhone = () => Promise.reject(new AccountBackendError('account API GET accounts/by-phone: timed out after 5000 ms'));
+  await s.chat.say('帮我解锁');
+  await s.chat.say('13800000003');
+  expect(text(await s.chat.say(s.codeFor('13800000003')))).toContain('账户系统暂时无法处理');
+  expect(s.chat.state).toBe('offeringHuman');
+});
+
+test('the daily limit of codes is explained in the flow', async () => {
+  const s = setup();
+  for (let i = 0; i < OTP_RULES.maxSendsPerDay; i++) {
+    await s.platform.otp.send('13800000003', 'appeal', 'zh-CN');
+    s.clock.ms += 61_000;
+  }
+  await s.chat.say('帮我解锁');
+  expect(text(await s.chat.say('13800000003'))).toContain('次数已达上限');
+});
+
+test('an appeal explanation over 1000 characters is refused, then a good one goes on', async () => {
+  const s = setup();
+  await s.chat.say('我要申诉');
+  await s.chat.say('13800000007');
+  await s.chat.say(s.codeFor('13800000007'));
+  expect(text(await s.chat.say('很'.repeat(1001)))).toContain('1000 字以内');
+  expect(text(await s.chat.say('我没有违反规则，可能是系统误判，请帮我复核。'))).toContain('图片或 PDF');
+});
