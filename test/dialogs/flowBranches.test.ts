@@ -64,3 +64,17 @@ test('an appeal explanation over 1000 characters is refused, then a good one goe
   expect(text(await s.chat.say('很'.repeat(1001)))).toContain('1000 字以内');
   expect(text(await s.chat.say('我没有违反规则，可能是系统误判，请帮我复核。'))).toContain('图片或 PDF');
 });
+
+test.each([
+  ['phone change, at the new number', ['我要换手机号', '13800000008', 'CODE:13800000008']],
+  ['appeal, at the explanation', ['我要申诉', '13800000005', 'CODE:13800000005']],
+  ['appeal, at the files', ['我要申诉', '13800000005', 'CODE:13800000005', '照片不清楚导致认证失败，现在补充清晰证件照。']],
+])('cancel in %s: nothing is changed or filed', async (_when, steps) => {
+  const s = setup();
+  for (const step of steps) await s.chat.say(step.startsWith('CODE:') ? s.codeFor(step.slice(5)) : step);
+  expect(text(await s.chat.say('取消'))).toContain('已取消');
+  expect(s.chat.state).toBe('idle');
+  expect((await s.directory.findByPhone('13800000008'))?.phone).toBe('13800000008');
+  const closed = (await s.directory.findByPhone('13800000005'))!;
+  expect(await s.directory.casesOf(closed.id)).toEqual([]);
+});
