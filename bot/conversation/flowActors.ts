@@ -1,6 +1,7 @@
 import { fromPromise } from 'xstate';
 import { flowMessages } from '../../dialogs/flows/flowMessages';
 import { appealFlow } from '../../dialogs/flows/appeal';
+import { identifyAccount } from '../../dialogs/flows/identifyAccount';
 import { appealStatusFlow } from '../../dialogs/flows/appealStatus';
 import { phoneChangeFlow } from '../../dialogs/flows/phoneChange';
 import { unlockFlow } from '../../dialogs/flows/unlock';
@@ -26,11 +27,11 @@ export function createFlows(platform: Platform) {
     },
   });
   const findAccount = fromPromise(({ input }: { input: { phone: string } }) => platform.accounts.findByPhone(input.phone));
+  const identify = identifyAccount.provide({ actors: { verifyNumber: codes, findAccount } });
 
   const unlock = unlockFlow.provide({
     actors: {
-      verifyNumber: codes,
-      findAccount,
+      identifyAccount: identify,
       unlockAccount: fromPromise(async ({ input }: { input: { account: Account; locale: Locale } }) => {
         const { account, locale } = input;
         await platform.accounts.unlock(account.id);
@@ -43,8 +44,8 @@ export function createFlows(platform: Platform) {
   });
   const phoneChange = phoneChangeFlow.provide({
     actors: {
+      identifyAccount: identify,
       verifyNumber: codes,
-      findAccount,
       isPhoneFree: fromPromise(({ input }: { input: { phone: string } }) => platform.accounts.isPhoneFree(input.phone)),
       changePhone: fromPromise(async ({ input }: { input: { account: Account; newPhone: string; locale: Locale } }) => {
         const { account, newPhone, locale } = input;
@@ -57,8 +58,7 @@ export function createFlows(platform: Platform) {
   });
   const appeal = appealFlow.provide({
     actors: {
-      verifyNumber: codes,
-      findAccount,
+      identifyAccount: identify,
       fileAppeal: fromPromise(({ input }: { input: { account: Account; appeal: NewAppeal } }) => platform.accounts.createAppeal(input.account.id, input.appeal)),
     },
   });

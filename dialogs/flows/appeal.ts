@@ -1,18 +1,18 @@
 import { and, assign, fromPromise, not, sendParent, sendTo, setup } from 'xstate';
 import type { Account, AppealCase, NewAppeal } from '../../bot/services/accounts';
 import type { Locale } from '../../knowledge/schema';
-import { readMobile, isDone, isSkip } from './input';
-import { chinaDate, digression, sayLine, type AttachmentRef, type FlowMessageEvent, type FlowOutcome, type FlowToParent, type Lines } from './protocol';
-import { verifyNumber, type VerifyOutcome } from './verifyNumber';
+import { identifyAccount, type IdentifyOutcome } from './identifyAccount';
+import { isDone, isSkip } from './input';
+import { chinaDate, digression, messageOf, sayLine, type AttachmentRef, type FlowMessageEvent, type FlowOutcome, type FlowToParent, type Lines } from './protocol';
 
 /**
  * Appeal of a closed account, as the conversation goes:
  *
- *   askingPhone ─► verifying (SMS code) ─► lookingUp ─► closed? ─► guidance for the closure
+ *   identifying (number, SMS code, look-up) ─► closed? ─► guidance for the closure
  *   reason (identity: ID documents; security: new password and two-factor after reopening;
  *   violation: permanent, expectations set) ─► askingExplanation (10–1000 characters) ─►
  *   askingFiles (images or PDF, at most 3; "完成" / "跳过") ─► filing ─► case id and the
- *   promised answer date (3 business days). Not closed, or no account: said so.
+ *   promised answer date (3 business days). Not closed: said so.
  */
 
 const EXPLANATION = { min: 10, max: 1000 } as const;
@@ -21,7 +21,6 @@ const MAX_INVALID = 3;
 
 interface AppealContext {
   locale: Locale;
-  phone: string;
   invalidInARow: number;
   account?: Account;
   explanation: string;
@@ -33,9 +32,6 @@ interface AppealContext {
 const isAcceptedFile = (file: AttachmentRef) => file.contentType.startsWith('image/') || file.contentType === 'application/pdf';
 
 const LINES = {
-  askPhone: (m) => ({ text: m.apAsk, suggestions: [{ title: m.cancel, value: m.cancel }] }),
-  badPhone: (m) => m.badPhone,
-  noAccount: (m) => m.noAccount,
   notClosed: (m) => m.apNotClosed,
   guidance: (m, c) => (c.account?.status === 'closed' ? m.apGuidance[c.account.closureReason] : ''),
   askExplanation: (m) => m.apAskExplanation,
@@ -50,9 +46,6 @@ const LINES = {
   backendDown: (m) => m.backendDown,
 } satisfies Lines<AppealContext>;
 
-type Message = Extract<FlowMessageEvent | FlowToParent, { type: 'user.message' }>;
-const message = (event: { type: string }) => (event.type === 'user.message' ? (event as Message) : undefined);
-
 export const appealFlow = setup({
   types: {
     context: {} as AppealContext,
@@ -61,24 +54,22 @@ export const appealFlow = setup({
     output: {} as FlowOutcome,
   },
   actors: {
-    verifyNumber,
-    // Stand-ins: the runtime provides the real ones (bot/conversation/flowActors.ts).
-    findAccount: fromPromise<Account | undefined, { phone: string }>(() => Promise.reject(new Error('findAccount not provided'))),
+    identifyAccount,
+    // Stand-in: the runtime provides the real one (bot/conversation/flowActors.ts).
     fileAppeal: fromPromise<AppealCase, { account: Account; appeal: NewAppeal }>(() => Promise.reject(new Error('fileAppeal not provided'))),
   },
   guards: {
-    givesPhone: ({ event }) => readMobile(message(event)?.text ?? '') !== undefined,
-    digresses: ({ event }) => message(event)?.route.decision === 'answer',
+    digresses: ({ event }) => messageOf(event)?.route.decision === 'answer',
     lastStraw: ({ context }) => context.invalidInARow + 1 >= MAX_INVALID,
-    verified: ({ event }) => (event as unknown as { output: VerifyOutcome }).output.status === 'verified',
+    identified: ({ event }) => (event as unknown as { output: IdentifyOutcome }).output.status === 'found',
+    noAccount: ({ event }) => (event as unknown as { output: IdentifyOutcome }).output.status === 'no-account',
     closed: ({ context }) => context.account?.status === 'closed',
-    hasAccount: ({ context }) => context.account !== undefined,
-    explanationTooShort: ({ event }) => (message(event)?.text.length ?? 0) < EXPLANATION.min,
-    explanationTooLong: ({ event }) => (message(event)?.text.length ?? 0) > EXPLANATION.max,
-    sendsFiles: ({ event }) => (message(event)?.attachments.length ?? 0) > 0,
-    filesAcceptable: ({ event }) => message(event)?.attachments.every(isAcceptedFile) ?? false,
-    filesFit: ({ context, event }) => context.files.length + (message(event)?.attachments.length ?? 0) <= MAX_FILES,
-    finished: ({ event }) => isDone(message(event)?.text ?? '') || isSkip(message(event)?.text ?? ''),
+    explanationTooShort: ({ event }) => (messageOf(event)?.text.length ?? 0) < EXPLANATION.min,
+    explanationTooLong: ({ event }) => (messageOf(event)?.text.length ?? 0) > EXPLANATION.max,
+    sendsFiles: ({ event }) => (messageOf(event)?.attachments.length ?? 0) > 0,
+    filesAcceptable: ({ event }) => messageOf(event)?.attachments.every(isAcceptedFile) ?? false,
+    filesFit: ({ context, event }) => context.files.length + (messageOf(event)?.attachments.length ?? 0) <= MAX_FILES,
+    finished: ({ event }) => isDone(messageOf(event)?.text ?? '') || isSkip(messageOf(event)?.text ?? ''),
   },
   actions: {
     say: sendParent(sayLine(LINES)),
@@ -89,47 +80,30 @@ export const appealFlow = setup({
   },
 }).createMachine({
   id: 'appeal',
-  context: ({ input }) => ({ locale: input.locale, phone: '', invalidInARow: 0, explanation: '', files: [], outcome: { outcome: 'done' } }),
-  initial: 'askingPhone',
+  context: ({ input }) => ({ locale: input.locale, invalidInARow: 0, explanation: '', files: [], outcome: { outcome: 'done' } }),
+  initial: 'identifying',
   on: {
     'flow.say': { actions: 'passUp' },
     'flow.digress': { actions: 'passUp' },
   },
   states: {
-    askingPhone: {
-      entry: { type: 'say', params: 'askPhone' },
-      on: {
-        'user.message': [
-          { guard: 'givesPhone', target: 'verifying', actions: assign({ phone: ({ event }) => readMobile(message(event)?.text ?? '') ?? '', invalidInARow: 0 }) },
-          { guard: 'digresses', target: 'askingPhone', reenter: true, actions: 'digress' },
-          { guard: 'lastStraw', target: 'done', actions: ['giveUp', { type: 'say', params: 'tooManyTries' }] },
-          { actions: ['countInvalid', { type: 'say', params: 'badPhone' }] },
-        ],
-      },
-    },
-    verifying: {
+    identifying: {
       invoke: {
         id: 'step',
-        src: 'verifyNumber',
-        input: ({ context }) => ({ locale: context.locale, phone: context.phone, purpose: 'appeal' as const }),
-        onDone: [{ guard: 'verified', target: 'lookingUp' }, { target: 'done', actions: 'giveUp' }],
+        src: 'identifyAccount',
+        input: ({ context }) => ({ locale: context.locale, prompt: 'apAsk' as const, purpose: 'appeal' as const }),
+        onDone: [
+          { guard: 'identified', target: 'byAccount', actions: assign({ account: ({ event }) => (event.output.status === 'found' ? event.output.account : undefined) }) },
+          { guard: 'noAccount', target: 'done' },
+          { target: 'done', actions: 'giveUp' },
+        ],
       },
       on: { 'user.message': { actions: sendTo('step', ({ event }) => event) } },
-    },
-    lookingUp: {
-      tags: 'busy',
-      invoke: {
-        src: 'findAccount',
-        input: ({ context }) => ({ phone: context.phone }),
-        onDone: { target: 'byAccount', actions: assign({ account: ({ event }) => event.output }) },
-        onError: { target: 'done', actions: ['giveUp', { type: 'say', params: 'backendDown' }] },
-      },
     },
     byAccount: {
       always: [
         { guard: 'closed', target: 'askingExplanation', actions: { type: 'say', params: 'guidance' } },
-        { guard: 'hasAccount', target: 'done', actions: { type: 'say', params: 'notClosed' } },
-        { target: 'done', actions: { type: 'say', params: 'noAccount' } },
+        { target: 'done', actions: { type: 'say', params: 'notClosed' } },
       ],
     },
     askingExplanation: {
@@ -138,7 +112,7 @@ export const appealFlow = setup({
         'user.message': [
           { guard: 'explanationTooLong', actions: ['countInvalid', { type: 'say', params: 'tooLong' }] },
           { guard: 'explanationTooShort', actions: ['countInvalid', { type: 'say', params: 'tooShort' }] },
-          { target: 'askingFiles', actions: assign({ explanation: ({ event }) => message(event)?.text ?? '', invalidInARow: 0 }) },
+          { target: 'askingFiles', actions: assign({ explanation: ({ event }) => messageOf(event)?.text ?? '', invalidInARow: 0 }) },
         ],
       },
     },
@@ -151,7 +125,7 @@ export const appealFlow = setup({
           { guard: and(['sendsFiles', not('filesFit')]), actions: { type: 'say', params: 'tooManyFiles' } },
           {
             guard: 'sendsFiles',
-            actions: [assign({ files: ({ context, event }) => [...context.files, ...(message(event)?.attachments ?? [])] }), { type: 'say', params: 'fileAdded' }],
+            actions: [assign({ files: ({ context, event }) => [...context.files, ...(messageOf(event)?.attachments ?? [])] }), { type: 'say', params: 'fileAdded' }],
           },
           { guard: 'digresses', target: 'askingFiles', reenter: true, actions: 'digress' },
           { guard: 'lastStraw', target: 'filing' },

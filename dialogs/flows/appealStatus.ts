@@ -3,7 +3,7 @@ import type { AppealCase } from '../../bot/services/accounts';
 import type { Locale } from '../../knowledge/schema';
 import type { FlowMessages } from './flowMessages';
 import { readCaseId, readMobile } from './input';
-import { chinaDate, digression, sayLine, type FlowMessageEvent, type FlowOutcome, type FlowToParent, type Lines } from './protocol';
+import { chinaDate, digression, messageOf, sayLine, type FlowMessageEvent, type FlowOutcome, type FlowToParent, type Lines } from './protocol';
 import { verifyNumber, type VerifyOutcome } from './verifyNumber';
 
 /**
@@ -49,9 +49,6 @@ const LINES = {
   backendDown: (m) => m.backendDown,
 } satisfies Lines<StatusContext>;
 
-type Message = Extract<FlowMessageEvent | FlowToParent, { type: 'user.message' }>;
-const message = (event: { type: string }) => (event.type === 'user.message' ? (event as Message) : undefined);
-
 export const appealStatusFlow = setup({
   types: {
     context: {} as StatusContext,
@@ -66,9 +63,9 @@ export const appealStatusFlow = setup({
     casesOfPhone: fromPromise<{ found: boolean; cases: AppealCase[] }, { phone: string }>(() => Promise.reject(new Error('casesOfPhone not provided'))),
   },
   guards: {
-    givesCaseId: ({ event }) => readCaseId(message(event)?.text ?? '') !== undefined,
-    givesPhone: ({ event }) => readMobile(message(event)?.text ?? '') !== undefined,
-    digresses: ({ event }) => message(event)?.route.decision === 'answer',
+    givesCaseId: ({ event }) => readCaseId(messageOf(event)?.text ?? '') !== undefined,
+    givesPhone: ({ event }) => readMobile(messageOf(event)?.text ?? '') !== undefined,
+    digresses: ({ event }) => messageOf(event)?.route.decision === 'answer',
     lastStraw: ({ context }) => context.invalidInARow + 1 >= MAX_INVALID,
     verified: ({ event }) => (event as unknown as { output: VerifyOutcome }).output.status === 'verified',
   },
@@ -92,8 +89,8 @@ export const appealStatusFlow = setup({
       entry: { type: 'say', params: 'ask' },
       on: {
         'user.message': [
-          { guard: 'givesCaseId', target: 'lookingUpCase', actions: assign({ caseId: ({ event }) => readCaseId(message(event)?.text ?? '') ?? '' }) },
-          { guard: 'givesPhone', target: 'verifying', actions: assign({ phone: ({ event }) => readMobile(message(event)?.text ?? '') ?? '' }) },
+          { guard: 'givesCaseId', target: 'lookingUpCase', actions: assign({ caseId: ({ event }) => readCaseId(messageOf(event)?.text ?? '') ?? '' }) },
+          { guard: 'givesPhone', target: 'verifying', actions: assign({ phone: ({ event }) => readMobile(messageOf(event)?.text ?? '') ?? '' }) },
           { guard: 'digresses', target: 'askingCaseOrPhone', reenter: true, actions: 'digress' },
           { guard: 'lastStraw', target: 'done', actions: ['giveUp', { type: 'say', params: 'tooManyTries' }] },
           { actions: ['countInvalid', { type: 'say', params: 'badInput' }] },

@@ -3,16 +3,17 @@ import type { Account } from '../../bot/services/accounts';
 import type { Locale } from '../../knowledge/schema';
 import { isConfirm, readMobile } from './input';
 import { digression, sayLine, type FlowMessageEvent, type FlowOutcome, type FlowToParent, type Lines } from './protocol';
+import { identifyAccount, type IdentifyOutcome } from './identifyAccount';
 import { verifyNumber, type VerifyOutcome } from './verifyNumber';
 
 /**
  * Changing the bound phone number, as the conversation goes:
  *
- *   askingCurrent ─► verifyingCurrent (code to the old number; "旧号码收不到" → a person,
- *   who checks ID documents) ─► lookingUp ─► active? ─► askingNew (valid, different, not
+ *   identifying (the current number, a code to it — "旧号码收不到" → a person, who checks ID
+ *   documents — and the look-up) ─► active? ─► askingNew (valid, different, not
  *   bound to another account) ─► verifyingNew (code to the new number) ─► confirming (card
  *   with both numbers masked) ─► changing (SMS notice to both numbers) ─► reminders.
- *   Closed or locked accounts, or no account, are told so after the code.
+ *   Closed or locked accounts are told so.
  */
 
 interface PhoneChangeContext {
@@ -27,10 +28,8 @@ interface PhoneChangeContext {
 const MAX_INVALID = 3;
 
 const LINES = {
-  askCurrent: (m) => ({ text: m.pcAskCurrent, suggestions: [{ title: m.cancel, value: m.cancel }] }),
   badPhone: (m) => m.badPhone,
   lostOld: (m) => m.pcLostOld,
-  noAccount: (m) => m.noAccount,
   closed: (m) => ({ text: m.pcClosed, suggestions: [{ title: m.startAppeal, value: m.startAppeal }] }),
   locked: (m) => ({ text: m.pcLocked, suggestions: [{ title: m.startUnlock, value: m.startUnlock }] }),
   askNew: (m) => ({ text: m.pcAskNew, suggestions: [{ title: m.cancel, value: m.cancel }] }),
@@ -58,9 +57,9 @@ export const phoneChangeFlow = setup({
     output: {} as FlowOutcome,
   },
   actors: {
+    identifyAccount,
     verifyNumber,
     // Stand-ins: the runtime provides the real ones (bot/conversation/flowActors.ts).
-    findAccount: fromPromise<Account | undefined, { phone: string }>(() => Promise.reject(new Error('findAccount not provided'))),
     isPhoneFree: fromPromise<boolean, { phone: string }>(() => Promise.reject(new Error('isPhoneFree not provided'))),
     changePhone: fromPromise<void, { account: Account; newPhone: string; locale: Locale }>(() => Promise.reject(new Error('changePhone not provided'))),
   },
@@ -71,7 +70,9 @@ export const phoneChangeFlow = setup({
     digresses: ({ event }) => event.type === 'user.message' && event.route.decision === 'answer',
     lastStraw: ({ context }) => context.invalidInARow + 1 >= MAX_INVALID,
     verified: ({ event }) => (event as unknown as { output: VerifyOutcome }).output.status === 'verified',
-    lostNumber: ({ event }) => (event as unknown as { output: VerifyOutcome }).output.status === 'lost-number',
+    identified: ({ event }) => (event as unknown as { output: IdentifyOutcome }).output.status === 'found',
+    lostNumber: ({ event }) => (event as unknown as { output: IdentifyOutcome }).output.status === 'lost-number',
+    noAccount: ({ event }) => (event as unknown as { output: IdentifyOutcome }).output.status === 'no-account',
     free: ({ event }) => (event as unknown as { output: boolean }).output,
     status: ({ context }, status: Account['status']) => context.account?.status === status,
   },
@@ -85,55 +86,39 @@ export const phoneChangeFlow = setup({
 }).createMachine({
   id: 'phoneChange',
   context: ({ input }) => ({ locale: input.locale, currentPhone: '', newPhone: '', invalidInARow: 0, outcome: { outcome: 'done' } }),
-  initial: 'askingCurrent',
+  initial: 'identifying',
   on: {
     'flow.say': { actions: 'passUp' },
     'flow.digress': { actions: 'passUp' },
   },
   states: {
-    askingCurrent: {
-      entry: { type: 'say', params: 'askCurrent' },
-      on: {
-        'user.message': [
-          { guard: 'givesPhone', target: 'verifyingCurrent', actions: assign({ currentPhone: ({ event }) => readMobile(event.type === 'user.message' ? event.text : '') ?? '', invalidInARow: 0 }) },
-          { guard: 'digresses', target: 'askingCurrent', reenter: true, actions: 'digress' },
-          { guard: 'lastStraw', target: 'done', actions: ['giveUp', { type: 'say', params: 'tooManyTries' }] },
-          { actions: ['countInvalid', { type: 'say', params: 'badPhone' }] },
-        ],
-      },
-    },
-    verifyingCurrent: {
+    identifying: {
       invoke: {
         id: 'step',
-        src: 'verifyNumber',
-        input: ({ context }) => ({ locale: context.locale, phone: context.currentPhone, purpose: 'phone-change-old' as const, lostNumberWayOut: true }),
+        src: 'identifyAccount',
+        input: ({ context }) => ({ locale: context.locale, prompt: 'pcAskCurrent' as const, purpose: 'phone-change-old' as const, lostNumberWayOut: true }),
         onDone: [
-          { guard: 'verified', target: 'lookingUp' },
+          {
+            guard: 'identified',
+            target: 'byAccount',
+            actions: assign(({ event }) => (event.output.status === 'found' ? { account: event.output.account, currentPhone: event.output.phone } : {})),
+          },
           {
             guard: 'lostNumber',
             target: 'done',
             actions: [{ type: 'say', params: 'lostOld' }, assign({ outcome: { outcome: 'handoff', priority: 'normal', reason: 'old-number-unavailable' } })],
           },
+          { guard: 'noAccount', target: 'done' },
           { target: 'done', actions: 'giveUp' },
         ],
       },
       on: { 'user.message': { actions: sendTo('step', ({ event }) => event) } },
     },
-    lookingUp: {
-      tags: 'busy',
-      invoke: {
-        src: 'findAccount',
-        input: ({ context }) => ({ phone: context.currentPhone }),
-        onDone: { target: 'byAccount', actions: assign({ account: ({ event }) => event.output }) },
-        onError: { target: 'done', actions: ['giveUp', { type: 'say', params: 'backendDown' }] },
-      },
-    },
     byAccount: {
       always: [
         { guard: { type: 'status', params: 'active' }, target: 'askingNew' },
         { guard: { type: 'status', params: 'closed' }, target: 'done', actions: { type: 'say', params: 'closed' } },
-        { guard: { type: 'status', params: 'locked' }, target: 'done', actions: { type: 'say', params: 'locked' } },
-        { target: 'done', actions: { type: 'say', params: 'noAccount' } },
+        { target: 'done', actions: { type: 'say', params: 'locked' } },
       ],
     },
     askingNew: {

@@ -44,3 +44,8 @@ export function chinaDate(iso: string): string {
   const ms = Date.parse(iso);
   return Number.isNaN(ms) ? '' : new Date(ms + 8 * 3600_000).toISOString().slice(0, 10);
 }
+
+/** The user's message, when the event is one (flows also receive their children's events). */
+export function messageOf(event: { type: string }): FlowMessageEvent | undefined {
+  return event.type === 'user.message' ? (event as FlowMessageEvent) : undefined;
+}
