@@ -17,7 +17,8 @@ import { answerReply, clarifyReply, offerHumanReply, textReply, welcomeReply } f
  *
  *   idle ── question ──► answer (stay idle) | "您是想问…" (clarifying) | "I don't know"
  *     ▲                    second "I don't know" in a row ──► offeringHuman
- *     └──────── choice / none-of-these / new question / yes-no ───┘
+ *     ├──────── choice / none-of-these / new question / yes-no ───┘
+ *     └── "帮我解锁" … ──► inFlow (one guided flow, a child machine) ── ends / 取消 ──► idle
  *
  * Help, restart and feedback work in every state. The machine decides; the turn runner
  * routes the text beforehand (pure) and performs what the machine emits afterwards.
