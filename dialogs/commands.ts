@@ -4,9 +4,11 @@ import { normalize } from '../knowledge/text';
  * The few fixed things a user can type at any point. Matched on the whole message only,
  * so "帮助中心在哪" is still a question, not the help command.
  */
-export type Command = 'help' | 'restart';
+export type Command = 'help' | 'restart' | 'greeting' | 'thanks';
 
 const COMMANDS: Record<Command, string[]> = {
+  greeting: ['你好', '您好', '在吗', '在不在', '有人吗', '哈喽', 'hi', 'hello', 'hey', 'hi there'],
+  thanks: ['谢谢', '谢谢你', '感谢', '多谢', '好的谢谢', '谢啦', 'thanks', 'thank you', 'thx', 'ty'],
   help: ['帮助', '帮助一下', '菜单', '你能做什么', '你会什么', 'help', 'menu', '?', '？'],
   restart: ['重新开始', '重来', '重置', '从头开始', 'restart', 'start over', 'reset'],
 };

@@ -23,6 +23,8 @@ export interface Messages {
   textOnly: string;
   turnFailed: string;
   cancelled: string;
+  greeting: string;
+  youAreWelcome: string;
   offerUnlock: string;
   offerPhoneChange: string;
   offerAppeal: string;
@@ -54,6 +56,8 @@ const zh: Messages = {
   textOnly: '抱歉，我目前只能看懂文字消息，请用文字描述一下您的问题。',
   turnFailed: '抱歉，系统刚才出了点问题，没能处理您的消息。请稍后再发一次，我们的对话进度不会丢失。',
   cancelled: '好的，已取消。还有其他问题随时问我。',
+  greeting: '您好！请问有什么可以帮您？可以直接描述您遇到的问题。',
+  youAreWelcome: '不客气！还有其他问题随时问我。',
   offerUnlock: '帮我解锁',
   offerPhoneChange: '我要换手机号',
   offerAppeal: '我要申诉',
@@ -85,6 +89,8 @@ const en: Messages = {
   textOnly: 'Sorry, I can only read text messages for now. Please describe your question in words.',
   turnFailed: 'Sorry, something went wrong on our side and I could not handle that message. Please send it again in a moment; our conversation is kept.',
   cancelled: 'OK, cancelled. Ask me anything else any time.',
+  greeting: 'Hello! How can I help you? Just describe the problem.',
+  youAreWelcome: "You're welcome! Ask me anything else any time.",
   offerUnlock: 'Unlock my account',
   offerPhoneChange: 'Change my phone number',
   offerAppeal: 'File an appeal',

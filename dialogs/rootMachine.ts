@@ -31,6 +31,7 @@ export type UserEvent =
   | { type: 'user.feedback'; locale: Locale; vote: 'up' | 'down' }
   | { type: 'user.help'; locale: Locale }
   | { type: 'user.restart'; locale: Locale }
+  | { type: 'user.smallTalk'; locale: Locale; kind: 'greeting' | 'thanks' }
   | { type: 'user.nonText'; locale: Locale };
 
 /** Something for the knowledge-base authors: a question we could not answer, or a vote. */
@@ -174,6 +175,9 @@ export function createRootMachine(deps: RootMachineDeps) {
     on: {
       'conversation.joined': { actions: 'sayWelcome' },
       'user.help': { actions: ['setLocale', 'sayHelp'] },
+      'user.smallTalk': {
+        actions: ['setLocale', { type: 'say', params: ({ event }) => textReply(event.kind === 'greeting' ? messages(event.locale).greeting : messages(event.locale).youAreWelcome) }],
+      },
       'user.restart': { target: '.idle', actions: ['reset', 'sayRestarted'] },
       'user.nonText': { actions: 'sayTextOnly' },
       'user.feedback': [

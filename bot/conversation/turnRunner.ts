@@ -138,6 +138,7 @@ export class TurnRunner {
     const command = parseCommand(text);
     if (command === 'help') return { type: 'user.help', locale };
     if (command === 'restart') return { type: 'user.restart', locale };
+    if (command === 'greeting' || command === 'thanks') return { type: 'user.smallTalk', locale, kind: command };
     const vote = parseFeedback(text);
     if (vote) return { type: 'user.feedback', locale, vote };
     const route = this.router.route(text, conversationLocale);

@@ -120,3 +120,10 @@ describe('root conversation machine', () => {
     expect(outcome.replies).toHaveLength(1);
   });
 });
+
+test('greetings and thanks get a friendly word, not "I don\'t know"', async () => {
+  const c = new Conversation();
+  expect(text(await c.say('你好'))).toContain('请问有什么可以帮您');
+  expect(text(await c.say('谢谢'))).toContain('不客气');
+  expect(text(await c.say('hello'))).toContain('How can I help');
+});
