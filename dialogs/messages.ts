@@ -24,6 +24,7 @@ export interface Messages {
   turnFailed: string;
   cancelled: string;
   greeting: string;
+  finishFlowFirst: string;
   youAreWelcome: string;
   offerUnlock: string;
   offerPhoneChange: string;
@@ -57,6 +58,7 @@ const zh: Messages = {
   turnFailed: '抱歉，系统刚才出了点问题，没能处理您的消息。请稍后再发一次，我们的对话进度不会丢失。',
   cancelled: '好的，已取消。还有其他问题随时问我。',
   greeting: '您好！请问有什么可以帮您？可以直接描述您遇到的问题。',
+  finishFlowFirst: '我们先把当前这一步办完吧；想退出的话，回复“取消”。',
   youAreWelcome: '不客气！还有其他问题随时问我。',
   offerUnlock: '帮我解锁',
   offerPhoneChange: '我要换手机号',
@@ -90,6 +92,7 @@ const en: Messages = {
   turnFailed: 'Sorry, something went wrong on our side and I could not handle that message. Please send it again in a moment; our conversation is kept.',
   cancelled: 'OK, cancelled. Ask me anything else any time.',
   greeting: 'Hello! How can I help you? Just describe the problem.',
+  finishFlowFirst: 'Let us finish the current step first; type "cancel" to leave it.',
   youAreWelcome: "You're welcome! Ask me anything else any time.",
   offerUnlock: 'Unlock my account',
   offerPhoneChange: 'Change my phone number',

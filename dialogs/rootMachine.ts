@@ -256,6 +256,8 @@ export function createRootMachine(deps: RootMachineDeps) {
         initial: 'unlock',
         on: {
           'flow.say': { actions: 'relay' },
+          // A tap on an older "您是想问" card while a flow runs: the flow comes first.
+          'user.choose': { actions: { type: 'say', params: ({ context }) => textReply(messages(context.locale).finishFlowFirst) } },
           'flow.digress': { actions: { type: 'answerEntry', params: ({ event }) => ({ entryId: event.entryId }) } },
           'user.message': [
             { guard: 'cancels', target: 'idle', actions: 'sayCancelled' },

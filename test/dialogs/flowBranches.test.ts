@@ -78,3 +78,10 @@ test.each([
   const closed = (await s.directory.findByPhone('13800000005'))!;
   expect(await s.directory.casesOf(closed.id)).toEqual([]);
 });
+
+test('a tap on an old "您是想问" card during a flow gets a sentence, and the flow goes on', async () => {
+  const s = setup();
+  await s.chat.say('帮我解锁');
+  expect(text(await s.chat.submit({ kefu: 'choose', entryId: 'password-forgot' }))).toContain('取消');
+  expect(text(await s.chat.say('13800000003'))).toContain('138****0003');
+});
