@@ -36,6 +36,7 @@ export interface KefuApp {
 }
 
 const MAX_ACTIVITY_BYTES = 1024 * 1024;
+const UPLOAD_PATH = /^\/v3\/directline\/conversations\/[^/?]+\/upload(\?|$)/;
 
 /** The bot's id in channels that do not assign one (the embedded Direct Line). */
 const BOT_ID = 'kefu-bot';
@@ -77,6 +78,16 @@ export function createApp({ config, knowledge, logger, signals, platform = creat
   // One parser for all routes; the largest body anyone may send is an upload. Routes that
   // take only JSON check their own, smaller cap.
   const maxBody = Math.max(MAX_ACTIVITY_BYTES, config.DIRECTLINE_MAX_UPLOAD_BYTES);
+  // Multipart bodies are written to temporary files by the parser: accept them only where
+  // files are expected, so no other route can be used to fill the disk.
+  server.pre((req, res, next) => {
+    const multipart = /^multipart\//i.test(String(req.headers['content-type'] ?? ''));
+    if (multipart && !UPLOAD_PATH.test(req.url ?? '')) {
+      res.send(415, { error: 'multipart bodies are only accepted by the Direct Line upload' });
+      return next(false);
+    }
+    return next();
+  });
   server.use(restify.plugins.queryParser({ mapParams: false }));
   server.use(restify.plugins.bodyParser({ maxBodySize: maxBody, mapParams: false, mapFiles: false, multiples: true }));
 

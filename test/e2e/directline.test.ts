@@ -243,3 +243,10 @@ test("the page can use another Direct Line (Azure's in production) through confi
     await remote.stop();
   }
 });
+
+test('multipart bodies are refused everywhere but the upload route', async () => {
+  const form = new FormData();
+  form.append('file', new Blob([Buffer.alloc(1024)], { type: 'image/png' }), 'x.png');
+  expect((await fetch(`${kefu.url}/api/messages`, { method: 'POST', body: form })).status).toBe(415);
+  expect((await fetch(`${kefu.url}/api/webchat/token`, { method: 'POST', body: form })).status).toBe(415);
+});
