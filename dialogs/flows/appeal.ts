@@ -3,7 +3,7 @@ import type { Account, AppealCase, NewAppeal } from '../../bot/services/accounts
 import type { Locale } from '../../knowledge/schema';
 import { identifyAccount, type IdentifyOutcome } from './identifyAccount';
 import { isDone, isSkip } from './input';
-import { chinaDate, digression, messageOf, sayLine, type AttachmentRef, type FlowMessageEvent, type FlowOutcome, type FlowToParent, type Lines } from './protocol';
+import { COMMON_LINES, chinaDate, digression, messageOf, relay, sayLine, type AttachmentRef, type FlowMessageEvent, type FlowOutcome, type FlowToParent, type Lines } from './protocol';
 
 /**
  * Appeal of a closed account, as the conversation goes:
@@ -42,8 +42,7 @@ const LINES = {
   badFile: (m) => m.apBadFile,
   tooManyFiles: (m) => m.apTooManyFiles,
   filed: (m, c) => m.apCreated(c.filed?.id ?? '', chinaDate(c.filed?.answerBy ?? '')),
-  tooManyTries: (m) => ({ text: m.tooManyTries, suggestions: [{ title: m.talkToAgent, value: m.talkToAgent }] }),
-  backendDown: (m) => m.backendDown,
+  ...COMMON_LINES,
 } satisfies Lines<AppealContext>;
 
 export const appealFlow = setup({
@@ -74,7 +73,7 @@ export const appealFlow = setup({
   actions: {
     say: sendParent(sayLine(LINES)),
     digress: sendParent(digression),
-    passUp: sendParent(({ event }) => event as FlowToParent),
+    passUp: sendParent(relay),
     countInvalid: assign({ invalidInARow: ({ context }) => context.invalidInARow + 1 }),
     giveUp: assign({ outcome: { outcome: 'gave-up' } }),
   },

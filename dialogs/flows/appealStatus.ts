@@ -3,7 +3,7 @@ import type { AppealCase } from '../../bot/services/accounts';
 import type { Locale } from '../../knowledge/schema';
 import type { FlowMessages } from './flowMessages';
 import { readCaseId, readMobile } from './input';
-import { chinaDate, digression, messageOf, sayLine, type FlowMessageEvent, type FlowOutcome, type FlowToParent, type Lines } from './protocol';
+import { COMMON_LINES, chinaDate, digression, messageOf, relay, sayLine, type FlowMessageEvent, type FlowOutcome, type FlowToParent, type Lines } from './protocol';
 import { verifyNumber, type VerifyOutcome } from './verifyNumber';
 
 /**
@@ -45,8 +45,7 @@ const LINES = {
       .slice(0, MAX_CASES_SHOWN)
       .map((found) => describeCase(m, found))
       .join('\n\n'),
-  tooManyTries: (m) => ({ text: m.tooManyTries, suggestions: [{ title: m.talkToAgent, value: m.talkToAgent }] }),
-  backendDown: (m) => m.backendDown,
+  ...COMMON_LINES,
 } satisfies Lines<StatusContext>;
 
 export const appealStatusFlow = setup({
@@ -72,7 +71,7 @@ export const appealStatusFlow = setup({
   actions: {
     say: sendParent(sayLine(LINES)),
     digress: sendParent(digression),
-    passUp: sendParent(({ event }) => event as FlowToParent),
+    passUp: sendParent(relay),
     countInvalid: assign({ invalidInARow: ({ context }) => context.invalidInARow + 1 }),
     giveUp: assign({ outcome: { outcome: 'gave-up' } }),
   },

@@ -3,7 +3,7 @@ import type { Account } from '../../bot/services/accounts';
 import type { OtpPurpose } from '../../bot/services/otp';
 import type { Locale } from '../../knowledge/schema';
 import { readMobile } from './input';
-import { digression, messageOf, sayLine, type FlowMessageEvent, type FlowToParent, type Lines } from './protocol';
+import { COMMON_LINES, digression, messageOf, relay, sayLine, type FlowMessageEvent, type FlowToParent, type Lines } from './protocol';
 import { verifyNumber, type VerifyOutcome } from './verifyNumber';
 import type { FlowMessages } from './flowMessages';
 
@@ -40,8 +40,7 @@ const LINES = {
   ask: (m: FlowMessages, c: IdentifyContext) => ({ text: m[c.prompt], suggestions: [{ title: m.cancel, value: m.cancel }] }),
   badPhone: (m) => m.badPhone,
   noAccount: (m) => m.noAccount,
-  tooManyTries: (m) => ({ text: m.tooManyTries, suggestions: [{ title: m.talkToAgent, value: m.talkToAgent }] }),
-  backendDown: (m) => m.backendDown,
+  ...COMMON_LINES,
 } satisfies Lines<IdentifyContext>;
 
 export const identifyAccount = setup({
@@ -66,7 +65,7 @@ export const identifyAccount = setup({
   actions: {
     say: sendParent(sayLine(LINES)),
     digress: sendParent(digression),
-    passUp: sendParent(({ event }) => event as FlowToParent),
+    passUp: sendParent(relay),
     countInvalid: assign({ invalidInARow: ({ context }) => context.invalidInARow + 1 }),
   },
 }).createMachine({

@@ -2,7 +2,7 @@ import { assign, fromPromise, sendParent, sendTo, setup } from 'xstate';
 import type { Account } from '../../bot/services/accounts';
 import type { Locale } from '../../knowledge/schema';
 import { isConfirm, readMobile } from './input';
-import { digression, sayLine, type FlowMessageEvent, type FlowOutcome, type FlowToParent, type Lines } from './protocol';
+import { COMMON_LINES, digression, relay, sayLine, type FlowMessageEvent, type FlowOutcome, type FlowToParent, type Lines } from './protocol';
 import { identifyAccount, type IdentifyOutcome } from './identifyAccount';
 import { verifyNumber, type VerifyOutcome } from './verifyNumber';
 
@@ -45,8 +45,7 @@ const LINES = {
   }),
   notConfirmed: (m) => m.pcNotConfirmed,
   changed: (m, c) => m.pcChanged(c.newPhone),
-  tooManyTries: (m) => ({ text: m.tooManyTries, suggestions: [{ title: m.talkToAgent, value: m.talkToAgent }] }),
-  backendDown: (m) => m.backendDown,
+  ...COMMON_LINES,
 } satisfies Lines<PhoneChangeContext>;
 
 export const phoneChangeFlow = setup({
@@ -79,7 +78,7 @@ export const phoneChangeFlow = setup({
   actions: {
     say: sendParent(sayLine(LINES)),
     digress: sendParent(digression),
-    passUp: sendParent(({ event }) => event as FlowToParent),
+    passUp: sendParent(relay),
     countInvalid: assign({ invalidInARow: ({ context }) => context.invalidInARow + 1 }),
     giveUp: assign({ outcome: { outcome: 'gave-up' } }),
   },

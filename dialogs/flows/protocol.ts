@@ -25,6 +25,17 @@ export type FlowOutcome =
 /** A flow's sentences by name: each builds its reply from the messages and the flow's context. */
 export type Lines<C> = Record<string, (m: FlowMessages, context: C) => Reply | string>;
 
+/** Sentences every flow may end with: the offer of a person, and the backend being down. */
+export const COMMON_LINES = {
+  tooManyTries: (m: FlowMessages) => ({ text: m.tooManyTries, suggestions: [{ title: m.talkToAgent, value: m.talkToAgent }] }),
+  backendDown: (m: FlowMessages) => m.backendDown,
+};
+
+/** For `sendParent`: what a child flow step says goes up to the conversation unchanged. */
+export function relay({ event }: { event: { type: string } }): FlowToParent {
+  return event as FlowToParent;
+}
+
 /** For `sendParent`: the named line, in the user's language, as a `flow.say`. */
 export function sayLine<C extends { locale: Locale }, L extends Lines<C>>(lines: L) {
   return ({ context }: { context: C }, line: keyof L): FlowToParent => {

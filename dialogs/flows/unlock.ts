@@ -2,7 +2,7 @@ import { assign, fromPromise, sendParent, sendTo, setup } from 'xstate';
 import type { Account } from '../../bot/services/accounts';
 import type { Locale } from '../../knowledge/schema';
 import { identifyAccount, type IdentifyOutcome } from './identifyAccount';
-import { sayLine, type FlowMessageEvent, type FlowOutcome, type FlowToParent, type Lines } from './protocol';
+import { relay, sayLine, type FlowMessageEvent, type FlowOutcome, type FlowToParent, type Lines } from './protocol';
 
 /**
  * Account unlock, as the conversation goes:
@@ -52,7 +52,7 @@ export const unlockFlow = setup({
   actions: {
     say: sendParent(sayLine(LINES)),
     /** What the code step says goes straight up to the conversation. */
-    passUp: sendParent(({ event }) => event as FlowToParent),
+    passUp: sendParent(relay),
     giveUp: assign({ outcome: { outcome: 'gave-up' } }),
   },
 }).createMachine({

@@ -4,7 +4,7 @@ import type { Locale } from '../../knowledge/schema';
 import type { Reply } from '../reply';
 import type { FlowMessages } from './flowMessages';
 import { isLostNumber, isResend, readCode } from './input';
-import { digression, sayLine, type FlowMessageEvent, type Lines } from './protocol';
+import { COMMON_LINES, digression, sayLine, type FlowMessageEvent, type Lines } from './protocol';
 
 /**
  * Proving the user holds a number, as every flow needs it:
@@ -48,8 +48,7 @@ const LINES = {
   wrongCode: (m, c) => m.wrongCode(c.attemptsLeft),
   codeUsedUp: (m) => withCodeButtons(m, m.codeUsedUp),
   codeExpired: (m) => withCodeButtons(m, m.codeExpired),
-  tooManyTries: (m) => ({ text: m.tooManyTries, suggestions: [{ title: m.talkToAgent, value: m.talkToAgent }] }),
-  backendDown: (m) => m.backendDown,
+  ...COMMON_LINES,
 } satisfies Lines<VerifyContext>;
 
 export const verifyNumber = setup({
