@@ -1,17 +1,10 @@
-import { buttons, Conversation, demoPlatform, text } from '../support/conversation';
+import { buttons, flowChat, text } from '../support/conversation';
 
 /** Appeal and appeal status through the turn runner, against the demo directory and outbox. */
 
-function setup() {
-  const clock = { ms: Date.parse('2026-11-23T10:00:00+08:00') };
-  const demo = demoPlatform(() => clock.ms);
-  const chat = new Conversation('zh-CN', demo.platform);
-  const codeFor = (phone: string) => demo.outbox.messagesTo(phone).find((m) => m.code)?.code ?? '';
-  return { clock, chat, codeFor, ...demo };
-}
 
 async function verifiedAppeal(phone: string) {
-  const s = setup();
+  const s = flowChat();
   await s.chat.say('我要申诉');
   await s.chat.say(phone);
   const guidance = await s.chat.say(s.codeFor(phone));
@@ -80,7 +73,7 @@ describe('appeal status flow', () => {
   });
 
   test('an unknown case id asks again', async () => {
-    const s = setup();
+    const s = flowChat();
     await s.chat.say('查一下申诉进度');
     expect(text(await s.chat.say('AP-20260101-ZZZZ'))).toContain('没有找到这个案件号');
   });

@@ -1,16 +1,9 @@
 import { AccountBackendError } from '../../bot/services/accounts';
 import { OTP_RULES } from '../../bot/services/otp';
-import { Conversation, demoPlatform, text } from '../support/conversation';
+import { flowChat, text } from '../support/conversation';
 
 /** The branches every flow shares: cancel at each step, three invalid answers, backend and SMS limits. */
 
-function setup() {
-  const clock = { ms: Date.parse('2026-11-23T10:00:00+08:00') };
-  const demo = demoPlatform(() => clock.ms);
-  const chat = new Conversation('zh-CN', demo.platform);
-  const codeFor = (phone: string) => demo.outbox.messagesTo(phone).find((m) => m.code)?.code ?? '';
-  return { clock, chat, codeFor, ...demo };
-}
 
 describe.each([
   ['phone change', '我要换手机号', '13800000008'],
@@ -18,7 +11,7 @@ describe.each([
   ['appeal status', '查一下申诉进度', '13800000005'],
 ])('%s', (_name, start, phone) => {
   test('cancel at the first question and at the code', async () => {
-    const s = setup();
+    const s = flowChat();
     await s.chat.say(start);
     expect(text(await s.chat.say('取消'))).toContain('已取消');
     await s.chat.say(start);
@@ -28,7 +21,7 @@ describe.each([
   });
 
   test('three invalid answers in a row offer a person', async () => {
-    const s = setup();
+    const s = flowChat();
     await s.chat.say(start);
     await s.chat.say('999');
     await s.chat.say('abc');
@@ -38,7 +31,7 @@ describe.each([
 });
 
 test('an account backend failure gets one clear sentence and no change', async () => {
-  const s = setup();
+  const s = flowChat();
   s.directory.findByPhone = () => Promise.reject(new AccountBackendError('account API GET accounts/by-phone: timed out after 5000 ms'));
   await s.chat.say('帮我解锁');
   await s.chat.say('13800000003');
@@ -47,7 +40,7 @@ test('an account backend failure gets one clear sentence and no change', async (
 });
 
 test('the daily limit of codes is explained in the flow', async () => {
-  const s = setup();
+  const s = flowChat();
   for (let i = 0; i < OTP_RULES.maxSendsPerDay; i++) {
     await s.platform.otp.send('13800000003', 'appeal', 'zh-CN');
     s.clock.ms += 61_000;
@@ -57,7 +50,7 @@ test('the daily limit of codes is explained in the flow', async () => {
 });
 
 test('an appeal explanation over 1000 characters is refused, then a good one goes on', async () => {
-  const s = setup();
+  const s = flowChat();
   await s.chat.say('我要申诉');
   await s.chat.say('13800000007');
   await s.chat.say(s.codeFor('13800000007'));
@@ -70,7 +63,7 @@ test.each([
   ['appeal, at the explanation', ['我要申诉', '13800000005', 'CODE:13800000005']],
   ['appeal, at the files', ['我要申诉', '13800000005', 'CODE:13800000005', '照片不清楚导致认证失败，现在补充清晰证件照。']],
 ])('cancel in %s: nothing is changed or filed', async (_when, steps) => {
-  const s = setup();
+  const s = flowChat();
   for (const step of steps) await s.chat.say(step.startsWith('CODE:') ? s.codeFor(step.slice(5)) : step);
   expect(text(await s.chat.say('取消'))).toContain('已取消');
   expect(s.chat.state).toBe('idle');
@@ -80,7 +73,7 @@ test.each([
 });
 
 test('a tap on an old "您是想问" card during a flow gets a sentence, and the flow goes on', async () => {
-  const s = setup();
+  const s = flowChat();
   await s.chat.say('帮我解锁');
   expect(text(await s.chat.submit({ kefu: 'choose', entryId: 'password-forgot' }))).toContain('取消');
   expect(text(await s.chat.say('13800000003'))).toContain('138****0003');

@@ -1,18 +1,11 @@
-import { buttons, Conversation, demoPlatform, text } from '../support/conversation';
+import { buttons, flowChat, text } from '../support/conversation';
 
 /** Phone-number change through the turn runner, against the demo directory and the dev outbox. */
 
-function setup() {
-  const clock = { ms: Date.UTC(2026, 10, 23, 2, 0, 0) };
-  const demo = demoPlatform(() => clock.ms);
-  const chat = new Conversation('zh-CN', demo.platform);
-  const codeFor = (phone: string) => demo.outbox.messagesTo(phone).find((m) => m.code)?.code ?? '';
-  return { clock, chat, codeFor, ...demo };
-}
 
 /** Through the old number's code, to the question for the new number. */
 async function atNewNumber(current = '13800000008') {
-  const s = setup();
+  const s = flowChat();
   await s.chat.say('我要换手机号');
   await s.chat.say(current);
   const asked = await s.chat.say(s.codeFor(current));
@@ -52,7 +45,7 @@ describe('phone change flow', () => {
   });
 
   test('"旧号码收不到" explains the ID check and hands off to a person', async () => {
-    const s = setup();
+    const s = flowChat();
     await s.chat.say('我要换手机号');
     await s.chat.say('13800000008');
     const lost = await s.chat.say('旧号码收不到了');

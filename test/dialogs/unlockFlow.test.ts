@@ -1,17 +1,10 @@
-import { buttons, Conversation, demoPlatform, text } from '../support/conversation';
+import { buttons, flowChat, text } from '../support/conversation';
 
 /** Account unlock through the turn runner, against the demo directory and the dev outbox. */
 
-function setup() {
-  const clock = { ms: Date.UTC(2026, 10, 23, 2, 0, 0) };
-  const demo = demoPlatform(() => clock.ms);
-  const chat = new Conversation('zh-CN', demo.platform);
-  const codeFor = (phone: string) => demo.outbox.messagesTo(phone).find((m) => m.code)?.code ?? '';
-  return { clock, chat, codeFor, ...demo };
-}
 
 async function verified(phone: string) {
-  const s = setup();
+  const s = flowChat();
   await s.chat.say('帮我解锁');
   await s.chat.say(phone);
   const result = await s.chat.say(s.codeFor(phone));
@@ -20,7 +13,7 @@ async function verified(phone: string) {
 
 describe('unlock flow', () => {
   test('13800000002 (wrong_password): unlocked, reset link by SMS, no password asked', async () => {
-    const s = setup();
+    const s = flowChat();
     const start = await s.chat.say('帮我解锁');
     expect(text(start)).toContain('手机号');
     const sent = await s.chat.say('我的号码是138 0000 0002');
@@ -56,7 +49,7 @@ describe('unlock flow', () => {
     const closed = (await verified('13800000005')).result;
     expect(text(closed)).toContain('已被关闭');
     expect(buttons(closed)).toContain('我要申诉');
-    const s = setup();
+    const s = flowChat();
     await s.chat.say('帮我解锁');
     const unknown = await s.chat.say('13900000000');
     // The same words as for a registered number: nothing is revealed before the code.
@@ -65,7 +58,7 @@ describe('unlock flow', () => {
   });
 
   test('a wrong code says how many tries are left; the right one still works', async () => {
-    const s = setup();
+    const s = flowChat();
     await s.chat.say('帮我解锁');
     await s.chat.say('13800000003');
     const right = s.codeFor('13800000003');
@@ -75,7 +68,7 @@ describe('unlock flow', () => {
   });
 
   test('resend too early is refused with the wait; after 60 s a new code comes', async () => {
-    const s = setup();
+    const s = flowChat();
     await s.chat.say('帮我解锁');
     await s.chat.say('13800000003');
     s.clock.ms += 20_000;
@@ -87,7 +80,7 @@ describe('unlock flow', () => {
   });
 
   test('an expired code is refused', async () => {
-    const s = setup();
+    const s = flowChat();
     await s.chat.say('帮我解锁');
     await s.chat.say('13800000003');
     s.clock.ms += 5 * 60_000 + 1;
@@ -99,7 +92,7 @@ describe('unlock flow', () => {
     ['at the number', ['帮我解锁']],
     ['at the code', ['帮我解锁', '13800000003']],
   ])('取消 %s leaves the flow and nothing changes', async (_when, steps) => {
-    const s = setup();
+    const s = flowChat();
     for (const step of steps) await s.chat.say(step);
     expect(text(await s.chat.say('取消'))).toContain('已取消');
     expect(s.chat.state).toBe('idle');
@@ -107,7 +100,7 @@ describe('unlock flow', () => {
   });
 
   test('an FAQ question mid-flow is answered, then the question is asked again', async () => {
-    const s = setup();
+    const s = flowChat();
     await s.chat.say('帮我解锁');
     const digression = await s.chat.say('换手机号收费吗');
     expect(digression.replies).toHaveLength(2);
@@ -117,7 +110,7 @@ describe('unlock flow', () => {
   });
 
   test('three invalid answers in a row offer a person', async () => {
-    const s = setup();
+    const s = flowChat();
     await s.chat.say('帮我解锁');
     expect(text(await s.chat.say('999'))).toContain('有效的手机号');
     await s.chat.say('12345');
@@ -127,7 +120,7 @@ describe('unlock flow', () => {
   });
 
   test('asking for a person mid-flow leaves the flow', async () => {
-    const s = setup();
+    const s = flowChat();
     await s.chat.say('帮我解锁');
     const handoff = await s.chat.say('转人工');
     expect(text(handoff)).toMatch(/人工/);
@@ -135,14 +128,14 @@ describe('unlock flow', () => {
   });
 
   test('the unlock FAQ answer offers the flow; its button starts it', async () => {
-    const s = setup();
+    const s = flowChat();
     const answer = await s.chat.say('账户被锁了怎么解锁');
     expect(buttons(answer)).toContain('帮我解锁');
     expect(text(await s.chat.say('帮我解锁'))).toContain('请输入账户绑定的手机号');
   });
 
   test('in English, in English', async () => {
-    const s = setup();
+    const s = flowChat();
     const start = await s.chat.say('please unlock my account');
     expect(text(start)).toContain('mobile number');
     expect(text(await s.chat.say('13800000003'))).toContain('138****0003');

@@ -1,4 +1,4 @@
-import { startKefu, type RunningKefu } from '../support/kefuServer';
+import { latestCode as latestCodeOf, startKefu, type RunningKefu } from '../support/kefuServer';
 
 /** Guided flows through /api/messages, the code read from the dev outbox as a user reads SMS. */
 
@@ -13,10 +13,7 @@ beforeEach(async () => {
   await fetch(`${kefu.url}/api/dev/reset`, { method: 'POST' });
 });
 
-async function latestCode(phone: string): Promise<string> {
-  const messages = (await (await fetch(`${kefu.url}/api/dev/sms?phone=${phone}`)).json()) as { code: string | null }[];
-  return messages.find((m) => m.code)?.code ?? '';
-}
+const latestCode = (phone: string) => latestCodeOf(kefu.url, phone);
 
 async function account(phone: string): Promise<{ status: string }> {
   return (await (await fetch(`${kefu.url}/api/dev/accounts/${phone}`)).json()) as { status: string };

@@ -1,5 +1,5 @@
 import type { SentActivity } from '../support/channel';
-import { startKefu, type RunningKefu } from '../support/kefuServer';
+import { latestCode, startKefu, type RunningKefu } from '../support/kefuServer';
 
 /**
  * Activities shaped like the ones Microsoft Teams sends, posted to /api/messages; the
@@ -140,8 +140,7 @@ test('phone change in Teams: the confirmation card is answered by an Adaptive Ca
   await fetch(`${kefu.url}/api/dev/reset`, { method: 'POST' });
   const id = 'a:teams-phone-change';
   const fields = teamsFields(personal(id));
-  const code = async (phone: string) =>
-    ((await (await fetch(`${kefu.url}/api/dev/sms?phone=${phone}`)).json()) as { code: string | null }[]).find((m) => m.code)?.code ?? '';
+  const code = (phone: string) => latestCode(kefu.url, phone);
   await kefu.channel.ask(id, '我要换手机号', fields);
   await kefu.channel.ask(id, '13800000008', fields);
   await kefu.channel.ask(id, await code('13800000008'), fields);

@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { launchBrowser, WidgetPage } from '../support/browser';
-import { startKefu, type RunningKefu } from '../support/kefuServer';
+import { latestCode, startKefu, type RunningKefu } from '../support/kefuServer';
 
 /**
  * The web chat widget as a user sees it: Bot Framework Web Chat in Chromium, talking to the
@@ -93,9 +93,7 @@ test('a full unlock in the widget, with the code read from the dev outbox', asyn
     await widget.waitForBot('138****0002', before);
     expect(await widget.suggestions()).toEqual(expect.arrayContaining(['重新发送', '取消']));
     await widget.screenshot('code-sent');
-    const outbox = (await (await fetch(`${kefu.url}/api/dev/sms?phone=13800000002`)).json()) as { code: string | null }[];
-    const code = outbox.find((m) => m.code)?.code ?? '';
-    before = await widget.say(code);
+    before = await widget.say(await latestCode(kefu.url, '13800000002'));
     await widget.waitForBot('账户已解锁', before);
     await widget.screenshot('unlocked');
     const record = (await (await fetch(`${kefu.url}/api/dev/accounts/13800000002`)).json()) as { status: string };
@@ -107,8 +105,7 @@ test('a full unlock in the widget, with the code read from the dev outbox', asyn
 
 test('phone change in the widget: the confirmation card is clicked', async () => {
   await fetch(`${kefu.url}/api/dev/reset`, { method: 'POST' });
-  const code = async (phone: string) =>
-    ((await (await fetch(`${kefu.url}/api/dev/sms?phone=${phone}`)).json()) as { code: string | null }[]).find((m) => m.code)?.code ?? '';
+  const code = (phone: string) => latestCode(kefu.url, phone);
   const widget = await WidgetPage.open(browser, `${kefu.url}/`, 'webchat-phone-change');
   try {
     await widget.waitForBot('您好');
@@ -135,8 +132,7 @@ test('phone change in the widget: the confirmation card is clicked', async () =>
 
 test('an appeal in the widget with a file attached through Web Chat’s upload button', async () => {
   await fetch(`${kefu.url}/api/dev/reset`, { method: 'POST' });
-  const code = async (phone: string) =>
-    ((await (await fetch(`${kefu.url}/api/dev/sms?phone=${phone}`)).json()) as { code: string | null }[]).find((m) => m.code)?.code ?? '';
+  const code = (phone: string) => latestCode(kefu.url, phone);
   const widget = await WidgetPage.open(browser, `${kefu.url}/`, 'webchat-appeal');
   try {
     await widget.waitForBot('您好');

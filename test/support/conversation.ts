@@ -69,3 +69,15 @@ export class Conversation {
 
 export const text = (o: TurnOutcome) => o.replies.map((r) => r.text).join('\n');
 export const buttons = (o: TurnOutcome) => o.replies.flatMap((r) => r.suggestions?.map((s) => s.title) ?? []);
+
+/**
+ * A chat on a fresh demo platform with a clock the test moves (Monday 23 Nov 2026, 10:00 in
+ * China), and the way a user reads the latest code from their SMS.
+ */
+export function flowChat() {
+  const clock = { ms: Date.parse('2026-11-23T10:00:00+08:00') };
+  const demo = demoPlatform(() => clock.ms);
+  const chat = new Conversation('zh-CN', demo.platform);
+  const codeFor = (phone: string) => demo.outbox.messagesTo(phone).find((m) => m.code)?.code ?? '';
+  return { clock, chat, codeFor, ...demo };
+}

@@ -43,3 +43,9 @@ export async function startKefu(env: Record<string, string> = {}, knowledge: Kno
     },
   };
 }
+
+/** The newest one-time code the dev outbox holds for a number, as the user reads it from SMS. */
+export async function latestCode(url: string, phone: string): Promise<string> {
+  const messages = (await (await fetch(`${url}/api/dev/sms?phone=${phone}`)).json()) as { code: string | null }[];
+  return messages.find((m) => m.code)?.code ?? '';
+}
