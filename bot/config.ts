@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import type { DecisionThresholds } from '../knowledge/decide';
+import { parseSchedule } from './handoff/schedule';
 import { PROJECT_ROOT } from './projectRoot';
 
 /**
@@ -148,6 +149,28 @@ export const configSchema = z.object({
     .startsWith('https://', 'expected an https URL')
     .optional()
     .describe('Terms of use URL for the Teams app package (https). Required by teams:package.'),
+  HANDOFF_HOURS: z
+    .string()
+    .default('24/7')
+    .describe('When human agents work, e.g. "mon-fri 09:00-21:00; sat,sun 10:00-18:00" in HANDOFF_TIMEZONE, or 24/7. Outside them the bot offers to take a message.'),
+  HANDOFF_TIMEZONE: z.string().default('Asia/Shanghai').describe('IANA time zone of HANDOFF_HOURS.'),
+  HANDOFF_QUEUE_TIMEOUT_S: integer(1, 86400)
+    .default(600)
+    .describe('A chat nobody claims within this many seconds leaves the queue, and the user is offered to leave a message.'),
+  HANDOFF_AVG_HANDLE_S: integer(10, 86400)
+    .default(300)
+    .describe('Handle time per chat assumed for the estimated wait until resolved chats give a measured average (seconds).'),
+  AGENTS_FILE: z
+    .string()
+    .optional()
+    .describe('YAML or JSON list of agents who may sign in to /agent: id, name, passwordHash (scrypt; npm run agent:hash). Empty: the demo agents of README outside production, nobody in production.'),
+  CANNED_REPLIES_FILE: z
+    .string()
+    .default('bot/handoff/cannedReplies.yaml')
+    .describe('YAML of the canned replies agents pick with "/" in the console, relative to the project root or absolute.'),
+  AGENT_SESSION_TTL_S: integer(60, 604800)
+    .default(28800)
+    .describe('How long an agent stays signed in to the console (seconds).'),
   SHUTDOWN_GRACE_MS: integer(0, 600000)
     .default(10000)
     .describe('On SIGTERM, how long in-flight turns may take before the process exits anyway (milliseconds).'),
@@ -203,6 +226,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     needs(result.data.ACCOUNT_BACKEND === 'http', ['ACCOUNT_API_URL', 'ACCOUNT_API_KEY'], 'expected the account API URL and key for ACCOUNT_BACKEND=http');
     needs(result.data.SMS_PROVIDER === 'webhook', ['SMS_WEBHOOK_URL', 'SMS_WEBHOOK_TOKEN'], 'expected the gateway URL and token for SMS_PROVIDER=webhook');
     needs(result.data.NODE_ENV === 'production', ['OTP_SECRET'], 'expected a fixed OTP secret in production');
+    try {
+      parseSchedule(result.data.HANDOFF_HOURS, result.data.HANDOFF_TIMEZONE);
+    } catch (error) {
+      throw new ConfigError(`Invalid configuration: HANDOFF_HOURS=${JSON.stringify(result.data.HANDOFF_HOURS)} — ${(error as Error).message}`);
+    }
     if (result.data.KB_CLARIFY_THRESHOLD > result.data.KB_ANSWER_THRESHOLD) {
       throw new ConfigError(
         `Invalid configuration: KB_CLARIFY_THRESHOLD=${result.data.KB_CLARIFY_THRESHOLD} is above KB_ANSWER_THRESHOLD=${result.data.KB_ANSWER_THRESHOLD} — expected a value no greater than it`,

@@ -1,16 +1,28 @@
-import { TeamsActivityHandler, TurnContext, type ConversationState, type StatePropertyAccessor } from 'botbuilder';
+import { TeamsActivityHandler, TurnContext, type Activity, type ConversationState, type StatePropertyAccessor } from 'botbuilder';
 import { localeSchema, type Locale } from '../knowledge/schema';
 import { toActivity } from './channels/render';
-import type { TurnInput, TurnRunner } from './conversation/turnRunner';
+import { fileAttachments, type TurnInput, type TurnRunner } from './conversation/turnRunner';
+import type { ConversationNotice } from './handoff/model';
+import type { HandoffService } from './handoff/service';
 import { hashId, type Logger } from './logger';
+import { maskCodes, maskSensitive } from './privacy/mask';
 import type { KbSignalLog } from './storage/kbSignalLog';
 
 export interface KefuBotDeps {
   conversationState: ConversationState;
   runner: TurnRunner;
   signals: KbSignalLog;
+  handoff: HandoffService;
   logger: Logger;
 }
+
+/** One key per conversation across channels: what the handoff and its store know it by. */
+export function conversationKey(activity: Pick<Activity, 'channelId' | 'conversation'>): string {
+  return `${activity.channelId}:${activity.conversation.id}`;
+}
+
+/** What may be kept of a line of the conversation: never a code, numbers masked. */
+const forTranscript = (text: string) => maskCodes(maskSensitive(text));
 
 /** Reads the channel's locale tag ("zh-cn", "en", "en-GB" …) as one of ours, if it is one. */
 export function channelLocale(tag: string | undefined): Locale | undefined {
@@ -57,12 +69,40 @@ export class KefuBot extends TeamsActivityHandler {
     await this.deps.conversationState.saveChanges(context, false);
   }
 
+  /**
+   * Something that happened to this conversation from outside (an agent joined, wrote,
+   * resolved; the queue moved), run as a turn of its own inside a proactive context.
+   */
+  async notice(context: TurnContext, notice: ConversationNotice): Promise<void> {
+    await this.turn(context, { kind: 'notice', notice });
+    await this.deps.conversationState.saveChanges(context, false);
+  }
+
   private async turn(context: TurnContext, input: TurnInput): Promise<void> {
     const started = performance.now();
+    const key = conversationKey(context.activity);
+    const { handoff } = this.deps;
+    if (input.kind !== 'notice') {
+      // Where to reach this conversation later, from whichever instance an agent is on.
+      await handoff.saveReference(key, TurnContext.getConversationReference(context.activity));
+    }
+    if (input.kind === 'message') {
+      const attachments = fileAttachments(input.attachments);
+      await handoff.record(key, {
+        at: Date.now(),
+        from: 'user',
+        text: forTranscript(input.text ?? ''),
+        ...(attachments.length > 0 ? { attachments } : {}),
+      });
+    }
     const persisted = await this.snapshot.get(context);
-    const outcome = await this.deps.runner.run(persisted, input, channelLocale(context.activity.locale));
+    const outcome = await this.deps.runner.run(persisted, input, { conversation: key, channelLocale: channelLocale(context.activity.locale) });
     const destination = { channelId: context.activity.channelId, conversationType: context.activity.conversation.conversationType, locale: outcome.locale };
-    for (const reply of outcome.replies) await context.sendActivity(toActivity(reply, destination));
+    for (const reply of outcome.replies) {
+      await context.sendActivity(toActivity(reply, destination));
+      const agentName = input.kind === 'notice' && input.notice.type === 'agent.message' ? input.notice.agentName : undefined;
+      await handoff.record(key, { at: Date.now(), from: agentName ? 'agent' : 'bot', text: forTranscript(reply.text), ...(agentName ? { agentName } : {}) });
+    }
     const conversation = hashId(context.activity.conversation.id);
     for (const signal of outcome.signals) await this.deps.signals.append(signal, conversation);
     await this.snapshot.set(context, outcome.snapshot);
@@ -71,6 +111,7 @@ export class KefuBot extends TeamsActivityHandler {
         conversation,
         channel: context.activity.channelId,
         event: outcome.event,
+        state: outcome.state,
         locale: outcome.locale,
         decision: outcome.route?.decision,
         entry: outcome.route && 'entryId' in outcome.route ? outcome.route.entryId : undefined,

@@ -18,6 +18,14 @@ import { channelLocale, KefuBot } from './kefuBot';
 import { hashId, type Logger } from './logger';
 import { explainInvalidActivity } from './inboundActivity';
 import type { KbSignalLog } from './storage/kbSignalLog';
+import { AgentDirectory, DEMO_AGENTS_FILE } from './handoff/agents';
+import { loadCannedReplies } from './handoff/cannedReplies';
+import type { ConversationNotice } from './handoff/model';
+import { mountAgentConsole } from './handoff/routes';
+import { parseSchedule } from './handoff/schedule';
+import { HandoffService } from './handoff/service';
+import { AgentSessions, MemoryAgentSessionStore } from './handoff/sessions';
+import { MemoryConsoleBus, MemoryHandoffStore } from './handoff/store';
 
 export interface AppDeps {
   config: Config;
@@ -41,6 +49,16 @@ const UPLOAD_PATH = /^\/v3\/directline\/conversations\/[^/?]+\/upload(\?|$)/;
 /** The bot's id in channels that do not assign one (the embedded Direct Line). */
 const BOT_ID = 'kefu-bot';
 
+/** The operator's agents; outside production without a file, the demo agents of README. */
+function agentDirectory(config: Config, logger: Logger): AgentDirectory {
+  const file = config.AGENTS_FILE ?? (config.NODE_ENV === 'production' ? undefined : DEMO_AGENTS_FILE);
+  if (!file) {
+    logger.warn('no AGENTS_FILE: nobody can sign in to the agent console, so handoffs become messages for later');
+    return new AgentDirectory([]);
+  }
+  return AgentDirectory.fromFile(file);
+}
+
 function webChatDirectLine(config: Config, tokens: DirectLineTokens, embedded: boolean): WebChatDirectLine {
   if (embedded) return { kind: 'embedded', tokens };
   if (config.WEBCHAT_DIRECTLINE_URL && config.DIRECTLINE_SECRET) return { kind: 'remote', url: config.WEBCHAT_DIRECTLINE_URL, secret: config.DIRECTLINE_SECRET };
@@ -59,9 +77,38 @@ export function createApp({ config, knowledge, logger, signals, platform = creat
   });
   const adapter = new CloudAdapter(auth);
   const conversationState = new ConversationState(new MemoryStorage());
-  const machine = createRootMachine({ entry: (id, locale) => knowledge.router.entry(id, locale), flows: createFlows(platform) });
+
+  const inFlight = new Set<Promise<unknown>>();
+  const track = async <T>(work: Promise<T>): Promise<T> => {
+    inFlight.add(work);
+    try {
+      return await work;
+    } finally {
+      inFlight.delete(work);
+    }
+  };
+
+  // The handoff reaches users from outside their turns: a proactive turn on the stored reference.
+  const handoffStore = new MemoryHandoffStore();
+  const consoleBus = new MemoryConsoleBus();
+  const notify = async (conversation: string, notice: ConversationNotice) => {
+    const reference = await handoffStore.reference(conversation);
+    if (!reference) throw new Error('no conversation reference stored');
+    await track(adapter.continueConversationAsync(config.MicrosoftAppId ?? '', reference, (context) => bot.notice(context, notice)));
+  };
+  const handoff = new HandoffService({
+    store: handoffStore,
+    bus: consoleBus,
+    schedule: parseSchedule(config.HANDOFF_HOURS, config.HANDOFF_TIMEZONE),
+    queueTimeoutMs: config.HANDOFF_QUEUE_TIMEOUT_S * 1000,
+    defaultHandleMs: config.HANDOFF_AVG_HANDLE_S * 1000,
+    notify,
+    logger,
+  });
+
+  const machine = createRootMachine({ entry: (id, locale) => knowledge.router.entry(id, locale), flows: createFlows(platform), handoff });
   const runner = new TurnRunner(machine, knowledge.router, config.DEFAULT_LOCALE);
-  const bot = new KefuBot({ conversationState, runner, signals, logger });
+  const bot = new KefuBot({ conversationState, runner, signals, handoff, logger });
 
   adapter.onTurnError = async (context: TurnContext, error: Error) => {
     logger.error({ err: error, conversation: hashId(context.activity.conversation?.id ?? '') }, 'turn failed');
@@ -91,15 +138,6 @@ export function createApp({ config, knowledge, logger, signals, platform = creat
   server.use(restify.plugins.queryParser({ mapParams: false }));
   server.use(restify.plugins.bodyParser({ maxBodySize: maxBody, mapParams: false, mapFiles: false, multiples: true }));
 
-  const inFlight = new Set<Promise<unknown>>();
-  const track = async <T>(work: Promise<T>): Promise<T> => {
-    inFlight.add(work);
-    try {
-      return await work;
-    } finally {
-      inFlight.delete(work);
-    }
-  };
   let draining = false;
   let port = 0;
 
@@ -144,6 +182,21 @@ export function createApp({ config, knowledge, logger, signals, platform = creat
   }
   mountWebChat(server, webChatDirectLine(config, tokens, embedded), logger);
   mountDevRoutes(server, platform);
+  const agentConsole = mountAgentConsole(server, {
+    service: handoff,
+    bus: consoleBus,
+    agents: agentDirectory(config, logger),
+    sessions: new AgentSessions(new MemoryAgentSessionStore(), config.AGENT_SESSION_TTL_S * 1000),
+    canned: loadCannedReplies(config.CANNED_REPLIES_FILE),
+    logger,
+    secureCookies: config.NODE_ENV === 'production',
+  });
+  // Queued chats nobody claims in time expire; checked often enough to be on time.
+  const sweeper = setInterval(
+    () => void handoff.sweep().catch((error: unknown) => logger.error({ err: error }, 'handoff sweep failed')),
+    Math.min(5000, (config.HANDOFF_QUEUE_TIMEOUT_S * 1000) / 2),
+  );
+  sweeper.unref();
 
   server.get('/healthz', async (_req: Request, res: Response) => {
     res.send(200, { status: 'ok', entries: knowledge.kb.entries.filter(isFaq).length });
@@ -161,7 +214,9 @@ export function createApp({ config, knowledge, logger, signals, platform = creat
       }),
     async shutdown() {
       draining = true;
+      clearInterval(sweeper);
       stream?.close();
+      agentConsole.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.server.closeIdleConnections();
       const grace = new Promise<void>((resolve) => setTimeout(resolve, config.SHUTDOWN_GRACE_MS).unref());

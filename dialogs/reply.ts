@@ -6,8 +6,10 @@ export interface Suggestion {
 
 /** One message from the bot, independent of the channel that will render it. */
 export interface Reply {
-  /** Markdown. */
+  /** Markdown, unless `plain`. */
   text: string;
+  /** Words a person typed (an agent's message): shown exactly as written, never as markdown. */
+  plain?: boolean;
   suggestions?: Suggestion[];
   /** Show the buttons on a card in every channel (a confirmation), not as suggestions. */
   asCard?: boolean;

@@ -1,9 +1,14 @@
-import { assign, enqueueActions, raise, sendTo, setup } from 'xstate';
+import { assign, enqueueActions, fromPromise, raise, sendTo, setup } from 'xstate';
+import type { ConversationNotice, FlowTrail, HandoffReason, Priority } from '../bot/handoff/model';
+import type { HandoffRequest, HandoffService, RequestResult } from '../bot/handoff/service';
+import { maskCodes, maskPhone, maskSensitive } from '../bot/privacy/mask';
 import type { Route } from '../knowledge/route';
 import type { FlowName, FaqEntry, Locale } from '../knowledge/schema';
 import { isNo, isYes, pickOption, rejectsAll } from './commands';
 import { isCancel } from './flows/input';
-import type { FlowMessageEvent, FlowOutcome, FlowToParent } from './flows/protocol';
+import { readMobile } from './flows/input';
+import type { FlowMessageEvent, FlowOutcome, FlowProgress, FlowToParent } from './flows/protocol';
+import { handoffMessages, leavesQueue, readRating, wantsToLeaveMessage } from './handoffMessages';
 import type { appealFlow } from './flows/appeal';
 import type { appealStatusFlow } from './flows/appealStatus';
 import type { phoneChangeFlow } from './flows/phoneChange';
@@ -16,12 +21,18 @@ import { answerReply, clarifyReply, offerHumanReply, textReply, welcomeReply } f
  * The conversation as one machine, persisted after every turn:
  *
  *   idle ── question ──► answer (stay idle) | "您是想问…" (clarifying) | "I don't know"
- *     ▲                    second "I don't know" in a row ──► offeringHuman
- *     ├──────── choice / none-of-these / new question / yes-no ───┘
- *     └── "帮我解锁" … ──► inFlow (one guided flow, a child machine) ── ends / 取消 ──► idle
+ *     ▲                    second "I don't know" in a row, or a complaint ──► offeringHuman
+ *     ├──────── choice / none-of-these / new question / yes-no ───┘            │ yes
+ *     ├── "帮我解锁" … ──► inFlow (one guided flow) ── ends / 取消 ──► idle      │
+ *     │                      └── escalates / "转人工" ─────────────┐            │
+ *     └── "转人工" ───────────────────────────────────────► requestingHuman ◄──┘
+ *            queued (position, ETA; 取消排队) ──► withAgent (the bot is silent) ──► rating
+ *            nobody available / nobody came ──► offeringMessage ──► leavingMessage (a ticket)
  *
- * Help, restart and feedback work in every state. The machine decides; the turn runner
- * routes the text beforehand (pure) and performs what the machine emits afterwards.
+ * Help, restart and feedback work in every state but with a person. The machine decides;
+ * the turn runner routes the text beforehand (pure) and performs what it emits afterwards.
+ * What happens from outside (an agent claims, writes, resolves; the queue moves) arrives
+ * as notices, each a turn of its own.
  */
 
 export type UserEvent =
@@ -32,7 +43,9 @@ export type UserEvent =
   | { type: 'user.help'; locale: Locale }
   | { type: 'user.restart'; locale: Locale }
   | { type: 'user.smallTalk'; locale: Locale; kind: 'greeting' | 'thanks' }
-  | { type: 'user.nonText'; locale: Locale };
+  | { type: 'user.nonText'; locale: Locale }
+  | ConversationNotice
+  | FlowProgress;
 
 /** Something for the knowledge-base authors: a question we could not answer, or a vote. */
 export type KbSignal =
@@ -42,6 +55,8 @@ export type KbSignal =
 export type RootEmitted = { type: 'reply'; reply: Reply } | { type: 'signal'; signal: KbSignal };
 
 export interface RootContext {
+  /** The conversation's key with the handoff service. */
+  conversation: string;
   locale: Locale;
   /** "I don't know" answers in a row; the second one offers a person. */
   fallbackStreak: number;
@@ -51,28 +66,30 @@ export interface RootContext {
   clarify?: { question: string; options: { id: string; question: string }[] };
   /** How the last guided flow ended. */
   flowOutcome?: FlowOutcome;
+  /** Where the running flow stands, for an agent who takes over. */
+  trail?: FlowTrail;
+  /** Questions the bot could not answer, masked, newest last (the agent sees them). */
+  misses: string[];
+  /** Why a person is being offered or asked for. */
+  handoff?: { reason: HandoffReason; priority: Priority };
+  agentName?: string;
+  /** The number a message left for the team should be answered on, while it is written. */
+  contact?: string;
 }
+
+/** The handoff as the conversation uses it. */
+export type HandoffPort = Pick<HandoffService, 'request' | 'cancel' | 'position' | 'leaveMessage' | 'rate'>;
 
 export interface RootMachineDeps {
   entry(id: string, locale: Locale): FaqEntry | undefined;
   /** The guided flows, with their I/O provided (bot/conversation/flowActors.ts). */
   flows: { unlock: typeof unlockFlow; phoneChange: typeof phoneChangeFlow; appeal: typeof appealFlow; appealStatus: typeof appealStatusFlow };
+  handoff: HandoffPort;
 }
 
-/** Until the human handoff exists, a request for a person is answered with this article. */
-const GUIDE_FOR_HANDOFF = 'support-hours';
-
-/** The entry a routed message is answered with, if it is answered with one. */
-function entryToAnswer(route: Route): string | undefined {
-  switch (route.decision) {
-    case 'answer':
-      return route.entryId;
-    case 'handoff':
-      return GUIDE_FOR_HANDOFF;
-    default:
-      return undefined;
-  }
-}
+const MAX_MISSES_KEPT = 5;
+const MIN_MESSAGE_CHARS = 5;
+const BY_REQUEST = { reason: 'user-request', priority: 'normal' } as const;
 
 type MessageEvent = Extract<UserEvent, { type: 'user.message' }>;
 
@@ -89,22 +106,31 @@ function offerFor(entry: FaqEntry, locale: Locale): string | undefined {
 export function createRootMachine(deps: RootMachineDeps) {
   const related = (entry: FaqEntry) =>
     (entry.followUps ?? []).map((id) => deps.entry(id, entry.locale)).filter((e): e is FaqEntry => e !== undefined);
+  const h = handoffMessages;
 
   return setup({
     types: {
       context: {} as RootContext,
       events: {} as UserEvent | FlowToParent,
       emitted: {} as RootEmitted,
-      input: {} as { locale: Locale },
+      input: {} as { locale: Locale; conversation: string },
     },
-    actors: { ...deps.flows },
+    actors: {
+      ...deps.flows,
+      requestHuman: fromPromise<RequestResult, { conversation: string; request: HandoffRequest }>(({ input }) => deps.handoff.request(input.conversation, input.request)),
+      queuePosition: fromPromise(({ input }: { input: { conversation: string } }) => deps.handoff.position(input.conversation)),
+      leaveQueue: fromPromise(({ input }: { input: { conversation: string } }) => deps.handoff.cancel(input.conversation)),
+      leaveMessage: fromPromise(({ input }: { input: { conversation: string; message: Parameters<HandoffPort['leaveMessage']>[1] } }) =>
+        deps.handoff.leaveMessage(input.conversation, input.message),
+      ),
+      rate: fromPromise(({ input }: { input: { conversation: string; rating: number } }) => deps.handoff.rate(input.conversation, input.rating)),
+    },
     guards: {
       startsFlow: ({ event }, flow: FlowName) => event.type === 'user.message' && event.route.decision === 'flow' && event.route.flow === flow,
       onlyFiles: ({ event }) => event.type === 'user.message' && event.text === '',
       cancels: ({ event }) => event.type === 'user.message' && isCancel(event.text),
       flowEnded: ({ context }, outcome: FlowOutcome['outcome']) => context.flowOutcome?.outcome === outcome,
       routedTo: ({ event }, decision: Route['decision']) => event.type === 'user.message' && event.route.decision === decision,
-      answerable: ({ event }) => event.type === 'user.message' && entryToAnswer(event.route) !== undefined,
       fallbackAgain: ({ context }) => context.fallbackStreak >= 1,
       hasLastAnswer: ({ context }) => context.lastAnswer !== undefined,
       picksOption: ({ context, event }) =>
@@ -112,12 +138,26 @@ export function createRootMachine(deps: RootMachineDeps) {
         pickOption(event.text, context.clarify?.options.map((o) => o.question) ?? []) !== undefined,
       rejectsOptions: ({ event }) => event.type === 'user.message' && rejectsAll(event.text),
       acceptsHuman: ({ event }) => event.type === 'user.message' && (isYes(event.text) || event.route.decision === 'handoff'),
-      declinesHuman: ({ event }) => event.type === 'user.message' && isNo(event.text),
+      declines: ({ event }) => event.type === 'user.message' && isNo(event.text),
+      leavesQueue: ({ event }) => event.type === 'user.message' && leavesQueue(event.text),
+      wantsToLeaveMessage: ({ event }) => event.type === 'user.message' && wantsToLeaveMessage(event.text),
+      givesMobile: ({ event }) => event.type === 'user.message' && readMobile(event.text) !== undefined,
+      tooShort: ({ event }) => event.type === 'user.message' && [...event.text.trim()].length < MIN_MESSAGE_CHARS,
+      rates: ({ event }) => event.type === 'user.message' && readRating(event.text) !== undefined,
     },
     actions: {
       setLocale: assign({ locale: ({ context, event }) => ('locale' in event ? event.locale : context.locale) }),
-      reset: assign(({ context, event }) => ({ locale: 'locale' in event ? event.locale : context.locale, fallbackStreak: 0, lastAnswer: undefined, clarify: undefined })),
+      reset: assign(({ context, event }) => ({
+        locale: 'locale' in event ? event.locale : context.locale,
+        fallbackStreak: 0,
+        lastAnswer: undefined,
+        clarify: undefined,
+        misses: [],
+      })),
       keepOutcome: assign({ flowOutcome: ({ event }) => (event as unknown as { output: FlowOutcome }).output }),
+      /** Nothing of the last flow or handoff matters once the conversation is back at rest. */
+      forgetHandoff: assign({ trail: undefined, handoff: undefined, contact: undefined, agentName: undefined }),
+      askFor: assign({ handoff: (_, params: { reason: HandoffReason; priority: Priority }) => params }),
       relay: enqueueActions(({ enqueue, event }) => {
         if (event.type === 'flow.say') enqueue.emit({ type: 'reply', reply: event.reply });
       }),
@@ -131,6 +171,10 @@ export function createRootMachine(deps: RootMachineDeps) {
       sayTextOnly: enqueueActions(({ enqueue, context }) =>
         enqueue.emit({ type: 'reply', reply: textReply(messages(context.locale).textOnly) }),
       ),
+      sayStillQueued: enqueueActions(({ enqueue, context }) => {
+        const m = h(context.locale);
+        enqueue.emit({ type: 'reply', reply: { text: m.stillQueued, suggestions: [{ title: m.cancelQueue, value: m.cancelQueue }] } });
+      }),
       /** `question` is what the user asked, which feedback will refer to; default: the entry's own. */
       answerEntry: enqueueActions(({ enqueue, context }, params: { entryId: string; question?: string }) => {
         const entry = deps.entry(params.entryId, context.locale);
@@ -155,7 +199,7 @@ export function createRootMachine(deps: RootMachineDeps) {
       admitNotKnowing: enqueueActions(({ enqueue, context, event }, params: { offerHuman: boolean }) => {
         const e = event as MessageEvent;
         enqueue.emit({ type: 'signal', signal: { kind: 'unanswered', question: e.text, locale: context.locale } });
-        enqueue.assign({ fallbackStreak: params.offerHuman ? 0 : context.fallbackStreak + 1, lastAnswer: undefined });
+        enqueue.assign({ misses: withMiss(context, e.text), fallbackStreak: params.offerHuman ? 0 : context.fallbackStreak + 1, lastAnswer: undefined });
         const reply = params.offerHuman ? offerHumanReply(context.locale) : textReply(messages(context.locale).fallback);
         enqueue.emit({ type: 'reply', reply });
       }),
@@ -167,10 +211,15 @@ export function createRootMachine(deps: RootMachineDeps) {
         enqueue.emit({ type: 'reply', reply: textReply(event.vote === 'up' ? m.thanksUp : m.sorryDown) });
         enqueue.assign({ lastAnswer: undefined });
       }),
+      /** "留言 / 不用了" after telling why nobody can take the chat. */
+      offerMessage: enqueueActions(({ enqueue, context }, text: string) => {
+        const m = h(context.locale);
+        enqueue.emit({ type: 'reply', reply: { text, suggestions: [{ title: m.leaveMessage, value: m.leaveMessage }, { title: m.noThanks, value: m.noThanks }] } });
+      }),
     },
   }).createMachine({
     id: 'kefu',
-    context: ({ input }) => ({ locale: input.locale, fallbackStreak: 0 }),
+    context: ({ input }) => ({ locale: input.locale, conversation: input.conversation, fallbackStreak: 0, misses: [] }),
     initial: 'idle',
     on: {
       'conversation.joined': { actions: 'sayWelcome' },
@@ -187,6 +236,7 @@ export function createRootMachine(deps: RootMachineDeps) {
     },
     states: {
       idle: {
+        entry: 'forgetHandoff',
         on: {
           'user.message': [
             // Files outside a flow: nothing here takes them.
@@ -195,12 +245,26 @@ export function createRootMachine(deps: RootMachineDeps) {
             { guard: { type: 'startsFlow', params: 'phone-change' }, target: 'inFlow.phoneChange', actions: 'setLocale' },
             { guard: { type: 'startsFlow', params: 'appeal' }, target: 'inFlow.appeal', actions: 'setLocale' },
             { guard: { type: 'startsFlow', params: 'appeal-status' }, target: 'inFlow.appealStatus', actions: 'setLocale' },
+            { guard: { type: 'routedTo', params: 'handoff' }, target: 'requestingHuman', actions: ['setLocale', { type: 'askFor', params: BY_REQUEST }] },
             {
-              guard: 'answerable',
-              actions: ['setLocale', { type: 'answerEntry', params: ({ event }) => ({ entryId: entryToAnswer(event.route) ?? '', question: event.text }) }],
+              guard: { type: 'routedTo', params: 'answer' },
+              actions: ['setLocale', { type: 'answerEntry', params: ({ event }) => ({ entryId: 'entryId' in event.route ? event.route.entryId : '', question: event.text }) }],
+            },
+            {
+              guard: { type: 'routedTo', params: 'complaint' },
+              target: 'offeringHuman',
+              actions: [
+                'setLocale',
+                { type: 'askFor', params: { reason: 'complaint', priority: 'normal' } },
+                { type: 'say', params: ({ event }) => ({ ...offerHumanReply(event.locale), text: h(event.locale).complaintOffer }) },
+              ],
             },
             { guard: { type: 'routedTo', params: 'clarify' }, target: 'clarifying', actions: ['setLocale', 'askWhichOne'] },
-            { guard: 'fallbackAgain', target: 'offeringHuman', actions: ['setLocale', { type: 'admitNotKnowing', params: { offerHuman: true } }] },
+            {
+              guard: 'fallbackAgain',
+              target: 'offeringHuman',
+              actions: ['setLocale', { type: 'askFor', params: { reason: 'repeated-fallback', priority: 'normal' } }, { type: 'admitNotKnowing', params: { offerHuman: true } }],
+            },
             { actions: ['setLocale', { type: 'admitNotKnowing', params: { offerHuman: false } }] },
           ],
           'user.choose': {
@@ -232,7 +296,10 @@ export function createRootMachine(deps: RootMachineDeps) {
               actions: [
                 'setLocale',
                 enqueueActions(({ enqueue, context, event }) => {
-                  if (context.clarify) enqueue.emit({ type: 'signal', signal: { kind: 'unanswered', question: context.clarify.question, locale: event.locale } });
+                  if (context.clarify) {
+                    enqueue.emit({ type: 'signal', signal: { kind: 'unanswered', question: context.clarify.question, locale: event.locale } });
+                    enqueue.assign({ misses: withMiss(context, context.clarify.question) });
+                  }
                   enqueue.assign({ clarify: undefined });
                   enqueue.emit({ type: 'reply', reply: textReply(messages(event.locale).rephrase) });
                 }),
@@ -256,13 +323,14 @@ export function createRootMachine(deps: RootMachineDeps) {
         initial: 'unlock',
         on: {
           'flow.say': { actions: 'relay' },
+          'flow.progress': { actions: assign({ trail: ({ event }) => event.trail }) },
           // A tap on an older "您是想问" card while a flow runs: the flow comes first.
           'user.choose': { actions: { type: 'say', params: ({ context }) => textReply(messages(context.locale).finishFlowFirst) } },
           'flow.digress': { actions: { type: 'answerEntry', params: ({ event }) => ({ entryId: event.entryId }) } },
           'user.message': [
             { guard: 'cancels', target: 'idle', actions: 'sayCancelled' },
-            // Asking for a person leaves the flow; the handoff takes it from here.
-            { guard: { type: 'routedTo', params: 'handoff' }, target: 'idle', actions: { type: 'answerEntry', params: () => ({ entryId: GUIDE_FOR_HANDOFF }) } },
+            // Asking for a person leaves the flow; the agent sees where it stood.
+            { guard: { type: 'routedTo', params: 'handoff' }, target: 'requestingHuman', actions: { type: 'askFor', params: BY_REQUEST } },
             { actions: sendTo('flow', ({ event }) => event) },
           ],
         },
@@ -283,30 +351,242 @@ export function createRootMachine(deps: RootMachineDeps) {
       },
       flowEnded: {
         always: [
-          { guard: { type: 'flowEnded', params: 'gave-up' }, target: 'offeringHuman' },
-          { guard: { type: 'flowEnded', params: 'handoff' }, target: 'idle', actions: { type: 'answerEntry', params: () => ({ entryId: GUIDE_FOR_HANDOFF }) } },
+          // The flow already said why; a person takes it from here.
+          { guard: { type: 'flowEnded', params: 'gave-up' }, target: 'requestingHuman', actions: { type: 'askFor', params: { reason: 'flow-stuck', priority: 'normal' } } },
+          {
+            guard: { type: 'flowEnded', params: 'handoff' },
+            target: 'requestingHuman',
+            actions: {
+              type: 'askFor',
+              params: ({ context }) => (context.flowOutcome?.outcome === 'handoff' ? { reason: context.flowOutcome.reason, priority: context.flowOutcome.priority } : BY_REQUEST),
+            },
+          },
           { target: 'idle' },
         ],
       },
       offeringHuman: {
         on: {
           'user.message': [
-            {
-              guard: 'acceptsHuman',
-              target: 'idle',
-              actions: ['setLocale', { type: 'answerEntry', params: ({ event }) => ({ entryId: GUIDE_FOR_HANDOFF, question: event.text }) }],
-            },
-            {
-              guard: 'declinesHuman',
-              target: 'idle',
-              actions: ['setLocale', { type: 'say', params: ({ event }) => textReply(messages(event.locale).declinedHuman) }],
-            },
+            { guard: 'acceptsHuman', target: 'requestingHuman', actions: 'setLocale' },
+            { guard: 'declines', target: 'idle', actions: ['setLocale', { type: 'say', params: ({ event }) => textReply(messages(event.locale).declinedHuman) }] },
             { target: 'idle', actions: raise(({ event }) => event) },
           ],
         },
       },
+      requestingHuman: {
+        invoke: {
+          src: 'requestHuman',
+          input: ({ context }) => ({
+            conversation: context.conversation,
+            request: { ...(context.handoff ?? BY_REQUEST), locale: context.locale, trail: context.trail, misses: context.misses },
+          }),
+          onDone: [
+            {
+              guard: ({ event }) => event.output.status === 'queued',
+              target: 'withHuman.queued',
+              actions: enqueueActions(({ enqueue, context, event }) => {
+                if (event.output.status !== 'queued') return;
+                const m = h(context.locale);
+                const text = m.queued(event.output.position, event.output.etaMinutes);
+                enqueue.emit({ type: 'reply', reply: { text, suggestions: [{ title: m.cancelQueue, value: m.cancelQueue }] } });
+              }),
+            },
+            {
+              guard: ({ event }) => event.output.status === 'with-agent',
+              target: 'withHuman.withAgent',
+              actions: enqueueActions(({ enqueue, context, event }) => {
+                const agentName = event.output.status === 'with-agent' ? event.output.agentName : '';
+                enqueue.assign({ agentName });
+                enqueue.emit({ type: 'reply', reply: textReply(h(context.locale).alreadyWithAgent(agentName)) });
+              }),
+            },
+            {
+              target: 'offeringMessage',
+              actions: {
+                type: 'offerMessage',
+                params: ({ context, event }) => {
+                  const m = h(context.locale);
+                  return event.output.status === 'unavailable' && event.output.why === 'closed' ? m.closedNow(event.output.hours) : m.noAgents;
+                },
+              },
+            },
+          ],
+          onError: { target: 'idle', actions: { type: 'say', params: ({ context }) => textReply(h(context.locale).requestFailed) } },
+        },
+      },
+      // With a person: nothing the user sends is answered by the bot. The agent reads it all
+      // in the transcript; the few things handled here only concern the queue.
+      withHuman: {
+        // Entered straight into one of its states; `initial` is only required by xstate.
+        initial: 'queued',
+        on: {
+          'handoff.resolved': {
+            target: 'rating',
+            actions: enqueueActions(({ enqueue, context }) => {
+              const text = h(context.locale).askRating;
+              enqueue.emit({ type: 'reply', reply: { text, suggestions: ['5', '4', '3', '2', '1'].map((n) => ({ title: `${n} ⭐`, value: n })) } });
+            }),
+          },
+        },
+        states: {
+          queued: {
+            on: {
+              'user.message': [
+                { guard: 'leavesQueue', target: '#kefu.leavingQueue' },
+                { guard: { type: 'routedTo', params: 'handoff' }, target: 'checkingPosition' },
+                { actions: 'sayStillQueued' },
+              ],
+              'user.restart': { target: '#kefu.leavingQueue' },
+              'user.help': { actions: 'sayStillQueued' },
+              'user.smallTalk': { actions: 'sayStillQueued' },
+              'user.feedback': { actions: 'sayStillQueued' },
+              'user.choose': { actions: 'sayStillQueued' },
+              'user.nonText': { actions: 'sayStillQueued' },
+              'handoff.position': { actions: { type: 'say', params: ({ context, event }) => textReply(h(context.locale).moved(event.position, event.etaMinutes)) } },
+              'handoff.claimed': {
+                target: 'withAgent',
+                actions: [assign({ agentName: ({ event }) => event.agentName }), { type: 'say', params: ({ context, event }) => textReply(h(context.locale).agentJoined(event.agentName)) }],
+              },
+              'handoff.expired': { target: '#kefu.offeringMessage', actions: { type: 'offerMessage', params: ({ context }) => h(context.locale).expired } },
+            },
+          },
+          checkingPosition: {
+            invoke: {
+              src: 'queuePosition',
+              input: ({ context }) => ({ conversation: context.conversation }),
+              onDone: [
+                {
+                  guard: ({ event }) => event.output !== undefined,
+                  target: 'queued',
+                  actions: { type: 'say', params: ({ context, event }) => textReply(h(context.locale).position(event.output?.position ?? 0, event.output?.etaMinutes ?? 0)) },
+                },
+                { target: 'queued', actions: 'sayStillQueued' },
+              ],
+              onError: { target: 'queued', actions: 'sayStillQueued' },
+            },
+          },
+          withAgent: {
+            on: {
+              'user.message': {},
+              'user.restart': {},
+              'user.help': {},
+              'user.smallTalk': {},
+              'user.feedback': {},
+              'user.choose': {},
+              'user.nonText': {},
+              'agent.message': { actions: { type: 'say', params: ({ context, event }) => ({ text: h(context.locale).agentSays(event.agentName, event.text), plain: true }) } },
+            },
+          },
+        },
+      },
+      leavingQueue: {
+        invoke: {
+          src: 'leaveQueue',
+          input: ({ context }) => ({ conversation: context.conversation }),
+          onDone: [
+            // An agent claimed the chat a moment before: the user stays with them.
+            { guard: ({ event }) => event.output === 'with-agent', target: 'withHuman.withAgent', actions: { type: 'say', params: ({ context }) => textReply(h(context.locale).cancelTooLate) } },
+            { target: 'idle', actions: { type: 'say', params: ({ context }) => textReply(h(context.locale).queueCancelled) } },
+          ],
+          onError: { target: 'withHuman.queued', actions: { type: 'say', params: ({ context }) => textReply(h(context.locale).requestFailed) } },
+        },
+      },
+      rating: {
+        on: {
+          'user.message': [
+            {
+              guard: 'rates',
+              target: 'savingRating',
+              actions: { type: 'say', params: ({ context, event }) => textReply(h(context.locale).thanksRating(readRating(event.text) ?? 5)) },
+            },
+            // No rating, a new question: answer it.
+            { target: 'idle', actions: raise(({ event }) => event) },
+          ],
+        },
+      },
+      savingRating: {
+        invoke: {
+          src: 'rate',
+          input: ({ context, event }) => ({ conversation: context.conversation, rating: event.type === 'user.message' ? (readRating(event.text) ?? 0) : 0 }),
+          onDone: 'idle',
+          onError: 'idle',
+        },
+      },
+      offeringMessage: {
+        on: {
+          'user.message': [
+            { guard: 'wantsToLeaveMessage', target: 'leavingMessage', actions: { type: 'say', params: ({ context }) => cancellable(context.locale, h(context.locale).askContact) } },
+            { guard: 'declines', target: 'idle', actions: { type: 'say', params: ({ context }) => textReply(h(context.locale).declined) } },
+            { target: 'idle', actions: raise(({ event }) => event) },
+          ],
+        },
+      },
+      leavingMessage: {
+        initial: 'contact',
+        on: {
+          'user.message': { guard: 'cancels', target: 'idle', actions: 'sayCancelled' },
+        },
+        states: {
+          contact: {
+            on: {
+              'user.message': [
+                { guard: 'cancels', target: '#kefu.idle', actions: 'sayCancelled' },
+                {
+                  guard: 'givesMobile',
+                  target: 'text',
+                  actions: [
+                    assign({ contact: ({ event }) => readMobile(event.text) }),
+                    { type: 'say', params: ({ context }) => cancellable(context.locale, h(context.locale).askMessageText) },
+                  ],
+                },
+                { actions: { type: 'say', params: ({ context }) => cancellable(context.locale, h(context.locale).badContact) } },
+              ],
+            },
+          },
+          text: {
+            on: {
+              'user.message': [
+                { guard: 'cancels', target: '#kefu.idle', actions: 'sayCancelled' },
+                { guard: 'tooShort', actions: { type: 'say', params: ({ context }) => cancellable(context.locale, h(context.locale).messageTooShort) } },
+                { target: 'saving' },
+              ],
+            },
+          },
+          saving: {
+            invoke: {
+              src: 'leaveMessage',
+              input: ({ context, event }) => ({
+                conversation: context.conversation,
+                message: {
+                  locale: context.locale,
+                  contact: context.contact ?? '',
+                  // Kept as the agent will read it: no codes, numbers masked.
+                  text: event.type === 'user.message' ? maskCodes(maskSensitive(event.text)) : '',
+                  reason: context.handoff?.reason ?? 'user-request',
+                },
+              }),
+              onDone: {
+                target: '#kefu.idle',
+                actions: { type: 'say', params: ({ context, event }) => textReply(h(context.locale).ticketLeft(event.output.id, maskPhone(context.contact ?? ''))) },
+              },
+              onError: { target: '#kefu.idle', actions: { type: 'say', params: ({ context }) => textReply(h(context.locale).ticketFailed) } },
+            },
+          },
+        },
+      },
     },
   });
+}
+
+/** Questions nobody answered, for the agent if one takes over: masked, the latest few. */
+function withMiss(context: RootContext, question: string): string[] {
+  return [...context.misses, maskCodes(maskSensitive(question))].slice(-MAX_MISSES_KEPT);
+}
+
+/** A prompt with a "取消" button. */
+function cancellable(locale: Locale, text: string): Reply {
+  const cancel = locale === 'en-US' ? 'Cancel' : '取消';
+  return { text, suggestions: [{ title: cancel, value: cancel }] };
 }
 
 export type RootMachine = ReturnType<typeof createRootMachine>;

@@ -42,6 +42,8 @@ export function routeLabel(route: Route): string {
       return `flow:${route.flow}`;
     case 'handoff':
       return 'handoff';
+    case 'complaint':
+      return 'complaint';
     case 'fallback':
       return 'fallback';
   }

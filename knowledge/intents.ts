@@ -40,6 +40,19 @@ const EN_FLOWS: FlowRule[] = [
   { flow: 'appeal', pattern: /\b(appeal|dispute)\b/, needsAsk: true },
 ];
 
+const ZH_COMPLAINT = /投诉|举报你们|骗子|骗钱|黑心|坑人|坑爹|垃圾|太差|差劲|恶心|气死|烦死|无语|忍无可忍|强烈不满|什么破|破(app|软件|平台|系统)|曝光你们|12315|消协|监管/;
+const EN_COMPLAINT = /\b(complain|complaint|scam|scammers?|fraudsters?|rip ?off|ripoff|terrible|awful|worst|pathetic|ridiculous|disgusting|furious|sue you|report you)\b/;
+
+/**
+ * Anger or a complaint ("你们就是骗子", "我要投诉"). It does not decide the route by itself:
+ * a question that also has an answer ("是不是骗子冒充客服") is answered; otherwise the bot
+ * apologises and offers a person.
+ */
+export function isComplaint(text: string, locale: Locale): boolean {
+  const t = normalize(text);
+  return (locale === 'zh-CN' ? ZH_COMPLAINT : EN_COMPLAINT).test(t);
+}
+
 export function detectIntent(text: string, locale: Locale): Intent | undefined {
   const t = normalize(text);
   if (!t) return undefined;

@@ -1,5 +1,5 @@
 import { decide, type DecisionThresholds } from './decide';
-import { detectIntent } from './intents';
+import { detectIntent, isComplaint } from './intents';
 import type { KnowledgeBase } from './loader';
 import { isFaq, type FaqEntry, type FlowName, type Locale } from './schema';
 import type { KnowledgeSearch, SearchResult } from './search';
@@ -13,6 +13,8 @@ export type Route = { locale: Locale; results: SearchResult[] } & (
   | { decision: 'fallback' }
   | { decision: 'flow'; flow: FlowName }
   | { decision: 'handoff' }
+  /** Anger or a complaint that the knowledge base does not answer: apologise, offer a person. */
+  | { decision: 'complaint' }
 );
 
 export type RouteDecision = Route['decision'];
@@ -65,8 +67,10 @@ export function createRouter(kb: KnowledgeBase, search: KnowledgeSearch, thresho
         case 'answer':
           return { decision: 'answer', entryId: faq.entryId, locale, results };
         case 'clarify':
+          if (isComplaint(text, locale)) return { decision: 'complaint', locale, results };
           return { decision: 'clarify', entryId: faq.candidates[0] ?? '', candidates: faq.candidates, locale, results };
         case 'fallback':
+          if (isComplaint(text, locale)) return { decision: 'complaint', locale, results };
           return { decision: 'fallback', locale, results };
       }
     },

@@ -22,7 +22,7 @@ export const ADAPTIVE_CARD_VERSION = '1.5';
 export function toActivity(reply: Reply, to: Destination): Partial<Activity> {
   const suggestions = reply.suggestions ?? [];
   const base: Partial<Activity> = { type: ActivityTypes.Message, locale: to.locale };
-  if (suggestions.length === 0) return { ...base, text: reply.text, textFormat: 'markdown' };
+  if (suggestions.length === 0) return { ...base, text: reply.text, textFormat: reply.plain ? 'plain' : 'markdown' };
 
   const teams = to.channelId === 'msteams';
   const suggestedActionsFit = !reply.asCard && (!teams || (to.conversationType === 'personal' && suggestions.length <= TEAMS_MAX_SUGGESTED_ACTIONS));

@@ -1,4 +1,4 @@
-import { createActor, toPromise, type AnyActorRef, type SnapshotFrom } from 'xstate';
+import { createActor, toPromise, type Actor, type AnyActorRef, type SnapshotFrom } from 'xstate';
 import { z } from 'zod';
 import { parseCommand, parseFeedback } from '../../dialogs/commands';
 import type { Reply } from '../../dialogs/reply';
@@ -6,11 +6,24 @@ import type { KbSignal, RootMachine, UserEvent } from '../../dialogs/rootMachine
 import type { Route, Router } from '../../knowledge/route';
 import type { Locale } from '../../knowledge/schema';
 import { detectLocale } from '../../knowledge/text';
+import type { ConversationNotice } from '../handoff/model';
+import { flowTrail } from './flowTrail';
 
-/** What arrived from the channel, before interpretation. */
-export type TurnInput = { kind: 'joined' } | { kind: 'message'; text?: string; value?: unknown; attachments?: unknown };
+/** What arrived from the channel (before interpretation), or from the handoff. */
+export type TurnInput =
+  | { kind: 'joined' }
+  | { kind: 'message'; text?: string; value?: unknown; attachments?: unknown }
+  | { kind: 'notice'; notice: ConversationNotice };
+
+/** Which conversation the turn belongs to, and the language its channel says it speaks. */
+export interface TurnScope {
+  conversation: string;
+  channelLocale?: Locale;
+}
 
 /** Files as channels send them; cards and other inline attachments are not files. */
+export const fileAttachments = (attachments: unknown) => fileAttachmentsSchema.parse(attachments ?? []);
+
 const fileAttachmentsSchema = z
   .array(z.object({ contentType: z.string(), contentUrl: z.string().url().optional(), name: z.string().optional() }).passthrough())
   .catch([])
@@ -28,6 +41,8 @@ export interface TurnOutcome {
   event: UserEvent['type'];
   locale: Locale;
   route?: Route;
+  /** The top-level state the conversation is in after the turn. */
+  state: string;
 }
 
 /** Card submissions Kefu's own buttons send (Adaptive Card Action.Submit / messageBack values). */
@@ -39,6 +54,9 @@ const cardActionSchema = z.discriminatedUnion('kefu', [
 const cardTextSchema = z.object({ text: z.string().max(10000) });
 
 type RootSnapshot = SnapshotFrom<RootMachine>;
+type RootActor = Actor<RootMachine>;
+
+const topState = (value: unknown): string => (typeof value === 'string' ? value : Object.keys(value ?? {})[0] ?? '');
 
 const SETTLE_LIMIT_MS = 20_000;
 
@@ -81,8 +99,8 @@ export class TurnRunner {
     private readonly defaultLocale: Locale,
   ) {}
 
-  async run(persisted: unknown, input: TurnInput, channelLocale?: Locale): Promise<TurnOutcome> {
-    const actor = this.restore(persisted, channelLocale);
+  async run(persisted: unknown, input: TurnInput, scope: TurnScope): Promise<TurnOutcome> {
+    const actor = this.restore(persisted, scope);
     const conversationLocale = actor.getSnapshot().context.locale;
     const event = this.toEvent(input, conversationLocale);
 
@@ -93,9 +111,12 @@ export class TurnRunner {
     actor.start();
     actor.send(event);
     let snapshot: unknown;
+    let state: string;
     try {
       await settle(actor);
+      this.noteFlowProgress(actor);
       snapshot = actor.getPersistedSnapshot();
+      state = topState(actor.getSnapshot().value);
     } finally {
       actor.stop();
     }
@@ -104,13 +125,23 @@ export class TurnRunner {
       signals,
       snapshot,
       event: event.type,
-      locale: event.locale,
+      locale: 'locale' in event ? event.locale : conversationLocale,
       route: event.type === 'user.message' ? event.route : undefined,
+      state,
     };
   }
 
-  private restore(persisted: unknown, channelLocale: Locale | undefined) {
-    const input = { locale: channelLocale ?? this.defaultLocale };
+  /** Tells the conversation where its running flow now stands, should a person take over. */
+  private noteFlowProgress(actor: RootActor): void {
+    const snapshot = actor.getSnapshot();
+    const value = snapshot.value;
+    const flow = typeof value === 'object' && 'inFlow' in value ? value.inFlow : undefined;
+    const child = snapshot.children.flow as AnyActorRef | undefined;
+    if (typeof flow === 'string' && child) actor.send({ type: 'flow.progress', trail: flowTrail(flow, child) });
+  }
+
+  private restore(persisted: unknown, scope: TurnScope): RootActor {
+    const input = { locale: scope.channelLocale ?? this.defaultLocale, conversation: scope.conversation };
     if (persisted) {
       try {
         const actor = createActor(this.machine, { snapshot: persisted as RootSnapshot, input });
@@ -125,6 +156,7 @@ export class TurnRunner {
 
   private toEvent(input: TurnInput, conversationLocale: Locale): UserEvent {
     if (input.kind === 'joined') return { type: 'conversation.joined', locale: conversationLocale };
+    if (input.kind === 'notice') return input.notice;
     const action = cardActionSchema.safeParse(input.value);
     if (action.success) {
       if (action.data.kefu === 'choose') return { type: 'user.choose', locale: conversationLocale, entryId: action.data.entryId };
@@ -132,7 +164,7 @@ export class TurnRunner {
     }
     const cardText = cardTextSchema.safeParse(input.value);
     const text = (input.text || (cardText.success ? cardText.data.text : '')).trim();
-    const attachments = fileAttachmentsSchema.parse(input.attachments ?? []);
+    const attachments = fileAttachments(input.attachments);
     if (!text && attachments.length === 0) return { type: 'user.nonText', locale: conversationLocale };
     const locale = detectLocale(text) ?? conversationLocale;
     const command = parseCommand(text);

@@ -25,7 +25,6 @@ export interface FlowMessages {
   unlocked: string;
   unlockSecurity: string;
   startAppeal: string;
-  talkToAgent: string;
   startUnlock: string;
   pcAskCurrent: string;
   pcLostOld: string;
@@ -70,8 +69,8 @@ const zh: FlowMessages = {
   resendTooSoon: (s) => `验证码刚刚发出，请 ${s} 秒后再重新发送。`,
   dailyLimit: '这个号码今天获取验证码的次数已达上限，请明天再试，或回复“转人工”联系人工客服。',
   cancelled: '好的，已取消。还有其他问题随时问我。',
-  tooManyTries: '看来这一步不太顺利。需要为您转接人工客服吗？',
-  backendDown: '抱歉，账户系统暂时无法处理您的请求，请稍后再试，或回复“转人工”。',
+  tooManyTries: '看来这一步不太顺利，我来为您转接人工客服。',
+  backendDown: '抱歉，账户系统暂时无法处理您的请求，我来为您转接人工客服。',
   resend: '重新发送',
   cancel: '取消',
   noAccount: '验证通过，但没有找到这个手机号绑定的账户。请确认是注册时使用的号码。',
@@ -82,7 +81,6 @@ const zh: FlowMessages = {
   unlocked: '验证通过，账户已解锁，现在可以正常登录了。',
   unlockSecurity: '验证通过。您的账户因安全预警被锁定，为了保护资金安全，不能自助解锁。我会为您优先转接人工客服，由专人核实身份后处理。',
   startAppeal: '我要申诉',
-  talkToAgent: '转人工',
   startUnlock: '帮我解锁',
   pcAskCurrent: '好的，我来帮您更换绑定的手机号。请先输入当前绑定的手机号（11 位）。随时回复“取消”可以退出。',
   pcLostOld:
@@ -136,8 +134,8 @@ const en: FlowMessages = {
   resendTooSoon: (s) => `A code was just sent. Please wait ${s} seconds before asking for another.`,
   dailyLimit: 'This number has reached today\'s limit of codes. Please try again tomorrow, or type "agent" to reach a person.',
   cancelled: 'OK, cancelled. Ask me anything else any time.',
-  tooManyTries: 'This step does not seem to work out. Would you like to talk to a human agent?',
-  backendDown: 'Sorry, the account system cannot handle this right now. Please try again later, or type "agent".',
+  tooManyTries: 'This step does not seem to work out; let me connect you to a human agent.',
+  backendDown: 'Sorry, the account system cannot handle this right now; let me connect you to a human agent.',
   resend: 'Resend',
   cancel: 'Cancel',
   noAccount: 'Verified, but no account is bound to this number. Please check it is the number you registered with.',
@@ -148,7 +146,6 @@ const en: FlowMessages = {
   unlocked: 'Verified, and your account is unlocked. You can log in again.',
   unlockSecurity: 'Verified. Your account was locked by a security alert; to keep your money safe it cannot be unlocked in chat. I am passing you to a human agent with priority, who will check your identity and help.',
   startAppeal: 'File an appeal',
-  talkToAgent: 'Talk to an agent',
   startUnlock: 'Unlock my account',
   pcAskCurrent: "OK, let's change the phone number bound to your account. First, enter the number bound now (11 digits). Type \"cancel\" any time to stop.",
   pcLostOld: 'If the old number cannot receive codes any more, a human agent needs to check your identity (have your ID ready) before changing it. I am passing you to an agent now.',

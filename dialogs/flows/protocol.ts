@@ -1,3 +1,4 @@
+import type { FlowTrail, HandoffReason, Priority } from '../../bot/handoff/model';
 import type { Route } from '../../knowledge/route';
 import type { Locale } from '../../knowledge/schema';
 import type { Reply } from '../reply';
@@ -16,18 +17,24 @@ export type FlowMessageEvent = { type: 'user.message'; locale: Locale; text: str
 /** What a flow tells the conversation around it while it runs. */
 export type FlowToParent = { type: 'flow.say'; reply: Reply } | { type: 'flow.digress'; entryId: string };
 
-/** How a flow ended, for the root conversation to carry on. */
+/**
+ * How a flow ended, for the root conversation to carry on. `gave-up`: three invalid answers
+ * or the account system failing — the flow cannot finish, so a person takes over.
+ */
 export type FlowOutcome =
   | { outcome: 'done' }
-  | { outcome: 'handoff'; priority: 'normal' | 'high'; reason: string }
+  | { outcome: 'handoff'; priority: Priority; reason: HandoffReason }
   | { outcome: 'gave-up' };
+
+/** Where the running flow stands, told to the conversation after each turn (for a handoff's context). */
+export type FlowProgress = { type: 'flow.progress'; trail: FlowTrail };
 
 /** A flow's sentences by name: each builds its reply from the messages and the flow's context. */
 export type Lines<C> = Record<string, (m: FlowMessages, context: C) => Reply | string>;
 
 /** Sentences every flow may end with: the offer of a person, and the backend being down. */
 export const COMMON_LINES = {
-  tooManyTries: (m: FlowMessages) => ({ text: m.tooManyTries, suggestions: [{ title: m.talkToAgent, value: m.talkToAgent }] }),
+  tooManyTries: (m: FlowMessages) => m.tooManyTries,
   backendDown: (m: FlowMessages) => m.backendDown,
 };
 

@@ -48,10 +48,14 @@ describe('phone change flow', () => {
     const s = flowChat();
     await s.chat.say('我要换手机号');
     await s.chat.say('13800000008');
+    await s.chat.desk.agentOnline();
     const lost = await s.chat.say('旧号码收不到了');
     expect(text(lost)).toContain('身份证件');
-    expect(text(lost)).toContain('人工');
-    expect(s.chat.state).toBe('idle');
+    expect(text(lost)).toContain('排在第 1 位');
+    expect(s.chat.state).toEqual({ withHuman: 'queued' });
+    expect((await s.chat.desk.store.openFor(s.chat.key))?.context).toEqual(
+      expect.objectContaining({ reason: 'old-number-unavailable', trail: expect.objectContaining({ flow: 'phoneChange', maskedPhone: '138****0008' }) }),
+    );
   });
 
   test('locked and closed accounts are told so after the code', async () => {

@@ -1,7 +1,7 @@
 import { createFlows } from '../../bot/conversation/flowActors';
 import { TurnRunner } from '../../bot/conversation/turnRunner';
 import { createRootMachine } from '../../dialogs/rootMachine';
-import { buttons, Conversation, demoPlatform, text } from '../support/conversation';
+import { buttons, Conversation, demoPlatform, helpDesk, text } from '../support/conversation';
 import { realKnowledge } from '../support/knowledge';
 
 describe('root conversation machine', () => {
@@ -62,15 +62,17 @@ describe('root conversation machine', () => {
     expect(moveOn.state).toBe('idle');
   });
 
-  test('two fallbacks in a row offer a person; yes explains how to reach one', async () => {
+  test('two fallbacks in a row offer a person; yes queues the chat with both questions for the agent', async () => {
     const c = new Conversation();
+    await c.desk.agentOnline();
     expect(text(await c.say('今天天气怎么样'))).toContain('答不上来');
     const offer = await c.say('讲个笑话');
     expect(text(offer)).toContain('人工客服');
     expect(c.state).toBe('offeringHuman');
     const yes = await c.say('好的');
-    expect(yes.replies[0]?.text).toMatch(/7×24|7x24|人工/);
-    expect(c.state).toBe('idle');
+    expect(text(yes)).toContain('排在第 1 位');
+    expect(c.state).toEqual({ withHuman: 'queued' });
+    expect((await c.desk.store.openFor(c.key))?.context).toEqual({ reason: 'repeated-fallback', misses: ['今天天气怎么样', '讲个笑话'] });
   });
 
   test('an answer in between resets the fallback count', async () => {
@@ -113,9 +115,9 @@ describe('root conversation machine', () => {
 
   test('an unreadable stored snapshot starts a fresh conversation instead of failing', async () => {
     const { router } = realKnowledge();
-    const machine = createRootMachine({ entry: (id, locale) => router.entry(id, locale), flows: createFlows(demoPlatform().platform) });
+    const machine = createRootMachine({ entry: (id, locale) => router.entry(id, locale), flows: createFlows(demoPlatform().platform), handoff: helpDesk().service });
     const runner = new TurnRunner(machine, router, 'zh-CN');
-    const outcome = await runner.run({ status: 'active', value: 'no-such-state', context: {} }, { kind: 'message', text: '忘记密码怎么办' });
+    const outcome = await runner.run({ status: 'active', value: 'no-such-state', context: {} }, { kind: 'message', text: '忘记密码怎么办' }, { conversation: 'test:1' });
     expect(outcome.route).toEqual(expect.objectContaining({ decision: 'answer', entryId: 'password-forgot' }));
     expect(outcome.replies).toHaveLength(1);
   });

@@ -1,4 +1,4 @@
-import { buttons, flowChat, text } from '../support/conversation';
+import { buttons, Conversation, flowChat, text } from '../support/conversation';
 
 /** Account unlock through the turn runner, against the demo directory and the dev outbox. */
 
@@ -36,12 +36,24 @@ describe('unlock flow', () => {
     expect((await directory.findByPhone('13800000003'))?.status).toBe('active');
   });
 
-  test('13800000004 (security_alert): never unlocked here, handed to a person', async () => {
-    const { result, directory, chat } = await verified('13800000004');
+  test('13800000004 (security_alert): never unlocked here, queued for a person with high priority', async () => {
+    const s = flowChat();
+    await s.chat.desk.agentOnline();
+    // Someone else is already waiting: the security escalation still goes first.
+    const other = new Conversation('zh-CN', s.platform, s.chat.desk);
+    await other.say('转人工');
+    await s.chat.say('帮我解锁');
+    await s.chat.say('13800000004');
+    const result = await s.chat.say(s.codeFor('13800000004'));
     expect(text(result)).toContain('不能自助解锁');
-    expect(text(result)).toContain('人工');
-    expect((await directory.findByPhone('13800000004'))?.status).toBe('locked');
-    expect(chat.state).toBe('idle');
+    expect(text(result)).toContain('排在第 1 位');
+    expect((await s.directory.findByPhone('13800000004'))?.status).toBe('locked');
+    expect(s.chat.state).toEqual({ withHuman: 'queued' });
+    const handoff = await s.chat.desk.store.openFor(s.chat.key);
+    expect(handoff).toEqual(expect.objectContaining({ priority: 'high', context: expect.objectContaining({ reason: 'security_alert' }) }));
+    expect(handoff?.context.trail).toEqual({ flow: 'unlock', step: expect.stringContaining('identifying'), maskedPhone: '138****0004', verified: false });
+    // The one who was first is told they moved back.
+    expect(text(other.pushed[0]!)).toContain('第 2 位');
   });
 
   test('active, closed and unregistered numbers are told so, only after the code', async () => {
@@ -109,21 +121,35 @@ describe('unlock flow', () => {
     expect(text(await s.chat.say('13800000003'))).toContain('验证码已发送');
   });
 
-  test('three invalid answers in a row offer a person', async () => {
+  test('three invalid answers in a row hand the chat to a person', async () => {
     const s = flowChat();
+    await s.chat.desk.agentOnline();
     await s.chat.say('帮我解锁');
     expect(text(await s.chat.say('999'))).toContain('有效的手机号');
     await s.chat.say('12345');
     const third = await s.chat.say('abc');
     expect(text(third)).toContain('转接人工');
-    expect(s.chat.state).toBe('offeringHuman');
+    expect(text(third)).toContain('排在第 1 位');
+    expect(s.chat.state).toEqual({ withHuman: 'queued' });
+    expect((await s.chat.desk.store.openFor(s.chat.key))?.context.reason).toBe('flow-stuck');
   });
 
-  test('asking for a person mid-flow leaves the flow', async () => {
+  test('asking for a person mid-flow leaves the flow; the agent sees where it stood', async () => {
     const s = flowChat();
+    await s.chat.desk.agentOnline();
     await s.chat.say('帮我解锁');
+    await s.chat.say('13800000003');
     const handoff = await s.chat.say('转人工');
-    expect(text(handoff)).toMatch(/人工/);
+    expect(text(handoff)).toContain('正在为您转接人工客服');
+    expect(s.chat.state).toEqual({ withHuman: 'queued' });
+    const record = await s.chat.desk.store.openFor(s.chat.key);
+    expect(record?.context).toEqual({
+      reason: 'user-request',
+      trail: { flow: 'unlock', step: expect.stringMatching(/identifying.*askingCode/), maskedPhone: '138****0003', verified: false },
+      misses: [],
+    });
+    // The flow is over: "取消排队" leaves the queue, and the next question is answered again.
+    expect(text(await s.chat.say('取消排队'))).toContain('已为您取消排队');
     expect(s.chat.state).toBe('idle');
   });
 

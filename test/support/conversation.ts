@@ -1,5 +1,9 @@
+import crypto from 'node:crypto';
 import pino from 'pino';
 import { createFlows } from '../../bot/conversation/flowActors';
+import type { ConversationNotice } from '../../bot/handoff/model';
+import { HandoffService } from '../../bot/handoff/service';
+import { MemoryConsoleBus, MemoryHandoffStore } from '../../bot/handoff/store';
 import { TurnRunner, type TurnInput, type TurnOutcome } from '../../bot/conversation/turnRunner';
 import { DemoDirectory } from '../../bot/services/demoDirectory';
 import { MemoryOtpStore, OtpService } from '../../bot/services/otp';
@@ -23,25 +27,62 @@ export function demoPlatform(now: () => number = Date.now) {
 }
 
 /**
+ * The human side of the handoff for conversation tests: the real service on an in-memory
+ * store, open 24/7, whose notices (agent joined, wrote, resolved …) reach the registered
+ * conversations as turns, the way proactive messages do.
+ */
+export function helpDesk(now: () => number = Date.now) {
+  const store = new MemoryHandoffStore(now);
+  const conversations = new Map<string, Conversation>();
+  const service = new HandoffService({
+    store,
+    bus: new MemoryConsoleBus(),
+    schedule: { always: true },
+    queueTimeoutMs: 600_000,
+    defaultHandleMs: 300_000,
+    notify: async (conversation, notice) => {
+      await conversations.get(conversation)?.notice(notice);
+    },
+    logger: pino({ level: 'silent' }),
+    now,
+  });
+  const wang = { id: 'wang', name: '小王' };
+  return { store, service, conversations, wang, agentOnline: () => service.agentOnline(wang) };
+}
+
+export type HelpDesk = ReturnType<typeof helpDesk>;
+
+/**
  * The conversation core driven turn by turn, the way the bot does it: every snapshot goes
  * through JSON (as it does through conversation state) before the next turn.
  */
 export class Conversation {
   private snapshot: unknown;
   readonly runner: TurnRunner;
+  readonly key = `test:${crypto.randomUUID()}`;
+  /** What the bot said in turns the user did not start (notices), oldest first. */
+  readonly pushed: TurnOutcome[] = [];
 
   constructor(
     private readonly channelLocale?: 'zh-CN' | 'en-US',
     readonly platform: Platform = demoPlatform().platform,
+    readonly desk: HelpDesk = helpDesk(),
   ) {
     const { router } = realKnowledge();
-    const machine = createRootMachine({ entry: (id, locale) => router.entry(id, locale), flows: createFlows(platform) });
+    const machine = createRootMachine({ entry: (id, locale) => router.entry(id, locale), flows: createFlows(platform), handoff: desk.service });
     this.runner = new TurnRunner(machine, router, 'zh-CN');
+    desk.conversations.set(this.key, this);
   }
 
   private async turn(input: TurnInput): Promise<TurnOutcome> {
-    const outcome = await this.runner.run(this.snapshot, input, this.channelLocale);
+    const outcome = await this.runner.run(this.snapshot, input, { conversation: this.key, channelLocale: this.channelLocale });
     this.snapshot = JSON.parse(JSON.stringify(outcome.snapshot));
+    return outcome;
+  }
+
+  async notice(notice: ConversationNotice): Promise<TurnOutcome> {
+    const outcome = await this.turn({ kind: 'notice', notice });
+    this.pushed.push(outcome);
     return outcome;
   }
 
@@ -64,6 +105,11 @@ export class Conversation {
 
   get state(): unknown {
     return (this.snapshot as { value?: unknown } | undefined)?.value;
+  }
+
+  /** The machine's context as stored (the handoff's reason, the flow's trail …). */
+  get context(): Record<string, unknown> {
+    return (this.snapshot as { context?: Record<string, unknown> } | undefined)?.context ?? {};
   }
 }
 

@@ -1,9 +1,9 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Request, Response, Server } from 'restify';
 import { z } from 'zod';
 import type { Logger } from '../../logger';
 import { PROJECT_ROOT } from '../../projectRoot';
+import { mountStaticAssets, type StaticAsset } from '../../staticAssets';
 import type { DirectLineTokens } from '../directline/tokens';
 
 /**
@@ -22,7 +22,7 @@ const WEBCHAT_BUNDLE = path.join(path.dirname(require.resolve('botframework-webc
 
 const remoteTokenSchema = z.object({ conversationId: z.string(), token: z.string(), expires_in: z.number() });
 
-const STATIC_FILES: Record<string, { file: string; type: string; maxAge: number }> = {
+const STATIC_FILES: Record<string, StaticAsset> = {
   '/': { file: path.join(PUBLIC_DIR, 'index.html'), type: 'text/html; charset=utf-8', maxAge: 0 },
   '/webchat/kefu.js': { file: path.join(PUBLIC_DIR, 'kefu.js'), type: 'text/javascript; charset=utf-8', maxAge: 300 },
   '/webchat/kefu.css': { file: path.join(PUBLIC_DIR, 'kefu.css'), type: 'text/css; charset=utf-8', maxAge: 300 },
@@ -35,15 +35,7 @@ function embeddedDomain(req: Request): string {
 }
 
 export function mountWebChat(server: Server, directLine: WebChatDirectLine, logger: Logger): void {
-  for (const [route, asset] of Object.entries(STATIC_FILES)) {
-    server.get(route, async (_req: Request, res: Response) => {
-      const body = await fs.promises.readFile(asset.file);
-      res.setHeader('content-type', asset.type);
-      res.setHeader('cache-control', asset.maxAge > 0 ? `public, max-age=${asset.maxAge}` : 'no-cache');
-      res.setHeader('x-content-type-options', 'nosniff');
-      res.sendRaw(200, body);
-    });
-  }
+  mountStaticAssets(server, STATIC_FILES);
 
   server.get('/favicon.ico', async (_req: Request, res: Response) => {
     res.setHeader('cache-control', 'public, max-age=86400');

@@ -1,0 +1,77 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import YAML from 'yaml';
+import { z } from 'zod';
+import { PROJECT_ROOT } from '../projectRoot';
+import type { Agent } from './service';
+
+/**
+ * The agents an operator lets into the console, with scrypt password hashes
+ * ("scrypt$N$r$p$salt$hash", base64url) — the file never holds a password.
+ */
+
+const scrypt = promisify(crypto.scrypt) as (password: string, salt: Buffer, keylen: number, options: crypto.ScryptOptions) => Promise<Buffer>;
+
+const HASH = /^scrypt\$(\d+)\$(\d+)\$(\d+)\$([\w-]+)\$([\w-]+)$/;
+const KEY_LENGTH = 32;
+const COST = { N: 16384, r: 8, p: 1 };
+
+export const agentRecordSchema = z.object({
+  id: z.string().regex(/^[a-z0-9._-]{2,32}$/, 'expected 2–32 lower-case letters, digits, dot, dash or underscore'),
+  name: z.string().min(1).max(40),
+  passwordHash: z.string().regex(HASH, 'expected a scrypt hash made by `npm run agent:hash`'),
+});
+export const agentsFileSchema = z.object({ agents: z.array(agentRecordSchema) });
+type AgentRecord = z.infer<typeof agentRecordSchema>;
+
+export async function hashPassword(password: string): Promise<string> {
+  const salt = crypto.randomBytes(16);
+  const hash = await scrypt(password, salt, KEY_LENGTH, { ...COST, maxmem: 64 * 1024 * 1024 });
+  return `scrypt$${COST.N}$${COST.r}$${COST.p}$${salt.toString('base64url')}$${hash.toString('base64url')}`;
+}
+
+export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+  const match = HASH.exec(stored);
+  if (!match) return false;
+  const [, n, r, p, salt, expected] = match;
+  const want = Buffer.from(expected ?? '', 'base64url');
+  const got = await scrypt(password, Buffer.from(salt ?? '', 'base64url'), want.length, { N: Number(n), r: Number(r), p: Number(p), maxmem: 64 * 1024 * 1024 });
+  return got.length === want.length && crypto.timingSafeEqual(got, want);
+}
+
+/** The demo agents of README (passwords there), used outside production when no file is set. */
+export const DEMO_AGENTS_FILE = 'bot/handoff/demoAgents.yaml';
+
+export class AgentDirectory {
+  private readonly byId: Map<string, AgentRecord>;
+  /** Checked against when the id is unknown, so a wrong id takes as long as a wrong password. */
+  private readonly decoy: Promise<string>;
+
+  constructor(agents: readonly AgentRecord[]) {
+    this.byId = new Map(agents.map((a) => [a.id, a]));
+    this.decoy = hashPassword(crypto.randomBytes(16).toString('hex'));
+  }
+
+  /** Reads and validates an agents file (YAML or JSON); throws one line naming the problem. */
+  static fromFile(file: string): AgentDirectory {
+    const absolute = path.resolve(PROJECT_ROOT, file);
+    const parsed = agentsFileSchema.safeParse(YAML.parse(fs.readFileSync(absolute, 'utf8')));
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new Error(`${file}: ${issue?.path.join('.') ?? ''} — ${issue?.message ?? 'invalid agents file'}`);
+    }
+    return new AgentDirectory(parsed.data.agents);
+  }
+
+  get size(): number {
+    return this.byId.size;
+  }
+
+  async authenticate(id: string, password: string): Promise<Agent | undefined> {
+    const record = this.byId.get(id.trim().toLowerCase());
+    const valid = await verifyPassword(password, record?.passwordHash ?? (await this.decoy));
+    return record && valid ? { id: record.id, name: record.name } : undefined;
+  }
+}

@@ -1,0 +1,104 @@
+import { z } from 'zod';
+import { localeSchema } from '../../knowledge/schema';
+
+/** The records of the human handoff, as stored and as the agent console reads them. */
+
+export const handoffReasonSchema = z.enum([
+  /** The user asked for a person (or accepted the offer after two misses or a complaint). */
+  'user-request',
+  'repeated-fallback',
+  'complaint',
+  /** The account is locked by a security alert: only a person may unlock it. */
+  'security_alert',
+  'old-number-unavailable',
+  /** A guided flow could not finish: three invalid answers or the account system failing. */
+  'flow-stuck',
+]);
+export type HandoffReason = z.infer<typeof handoffReasonSchema>;
+
+export const prioritySchema = z.enum(['normal', 'high']);
+export type Priority = z.infer<typeof prioritySchema>;
+
+/** Where a guided flow stood when the conversation left it. */
+export const flowTrailSchema = z.object({
+  flow: z.string(),
+  step: z.string(),
+  /** Masked already (138****0002): the full number never leaves the flow. */
+  maskedPhone: z.string().optional(),
+  verified: z.boolean(),
+});
+export type FlowTrail = z.infer<typeof flowTrailSchema>;
+
+/** What the agent is told about the chat before reading it. */
+export const handoffContextSchema = z.object({
+  reason: handoffReasonSchema,
+  trail: flowTrailSchema.optional(),
+  /** Questions the bot could not answer in this conversation, newest last (masked). */
+  misses: z.array(z.string()),
+});
+export type HandoffContext = z.infer<typeof handoffContextSchema>;
+
+export const handoffStatusSchema = z.enum(['queued', 'active', 'resolved', 'cancelled', 'expired']);
+export type HandoffStatus = z.infer<typeof handoffStatusSchema>;
+export const OPEN_STATUSES: readonly HandoffStatus[] = ['queued', 'active'];
+
+export const handoffSchema = z.object({
+  id: z.string(),
+  conversation: z.string(),
+  channel: z.string(),
+  locale: localeSchema,
+  status: handoffStatusSchema,
+  priority: prioritySchema,
+  context: handoffContextSchema,
+  createdAt: z.number(),
+  claimedAt: z.number().optional(),
+  closedAt: z.number().optional(),
+  agentId: z.string().optional(),
+  agentName: z.string().optional(),
+  rating: z.number().int().min(1).max(5).optional(),
+  /** The queue position the user was last told, so they hear again only when it changes. */
+  toldPosition: z.number().int().optional(),
+});
+export type Handoff = z.infer<typeof handoffSchema>;
+
+export const attachmentSchema = z.object({ name: z.string(), contentType: z.string(), url: z.string() });
+
+/** One line of a conversation's transcript; text is masked before it is stored. */
+export const transcriptEntrySchema = z.object({
+  at: z.number(),
+  from: z.enum(['user', 'bot', 'agent']),
+  text: z.string(),
+  attachments: z.array(attachmentSchema).optional(),
+  agentName: z.string().optional(),
+});
+export type TranscriptEntry = z.infer<typeof transcriptEntrySchema>;
+
+export const noteSchema = z.object({ at: z.number(), agentId: z.string(), agentName: z.string(), text: z.string() });
+export type Note = z.infer<typeof noteSchema>;
+
+/** A message left for the team when nobody could take the chat. */
+export const ticketSchema = z.object({
+  id: z.string(),
+  conversation: z.string(),
+  channel: z.string(),
+  locale: localeSchema,
+  /** The number to call back, kept whole for the callback; shown masked. */
+  contact: z.string(),
+  text: z.string(),
+  reason: handoffReasonSchema,
+  createdAt: z.number(),
+  status: z.enum(['open', 'done']),
+  closedBy: z.string().optional(),
+});
+export type Ticket = z.infer<typeof ticketSchema>;
+
+/** What happens to a user's conversation from outside it: delivered as a turn of its own. */
+export type ConversationNotice =
+  | { type: 'handoff.position'; position: number; etaMinutes: number }
+  | { type: 'handoff.claimed'; agentName: string }
+  | { type: 'handoff.expired' }
+  | { type: 'handoff.resolved' }
+  | { type: 'agent.message'; agentName: string; text: string };
+
+/** What the agent consoles are told, to refresh what they show. */
+export type ConsoleEvent = { type: 'board' } | { type: 'chat'; id: string };

@@ -1,0 +1,214 @@
+import path from 'node:path';
+import type { Request, Response, Server } from 'restify';
+import { z } from 'zod';
+import type { Logger } from '../logger';
+import { PROJECT_ROOT } from '../projectRoot';
+import { mountStaticAssets } from '../staticAssets';
+import type { AgentDirectory } from './agents';
+import type { CannedReply } from './cannedReplies';
+import type { ConsoleBus } from './store';
+import type { Agent, HandoffService, Refusal, Result } from './service';
+import type { AgentSessions } from './sessions';
+
+/**
+ * The agent console: the page at /agent and the JSON API under /api/agent it calls. Every
+ * API but sign-in needs a valid agent session (cookie); writes to a chat another agent
+ * claimed are refused (403). Updates reach open consoles as server-sent events.
+ */
+export interface AgentConsoleDeps {
+  service: HandoffService;
+  bus: ConsoleBus;
+  agents: AgentDirectory;
+  sessions: AgentSessions;
+  canned: CannedReply[];
+  logger: Logger;
+  /** Cookies marked Secure (behind HTTPS in production). */
+  secureCookies: boolean;
+}
+
+const COOKIE = 'kefu_agent';
+const PUBLIC_DIR = path.join(PROJECT_ROOT, 'bot', 'handoff', 'console');
+const MAX_FAILED_SIGN_INS = 5;
+const HEARTBEAT_MS = 15_000;
+
+const signInSchema = z.object({ id: z.string().min(1).max(64), password: z.string().min(1).max(256) });
+const textSchema = z.object({ text: z.string().trim().min(1, 'text is empty').max(2000, 'text is longer than 2000 characters') });
+
+const STATUS_OF: Record<Refusal, number> = { 'not-found': 404, taken: 403, 'not-yours': 403, closed: 409 };
+const MESSAGE_OF: Record<Refusal, string> = {
+  'not-found': 'no such chat',
+  taken: 'another agent has claimed this chat',
+  'not-yours': 'this chat is claimed by another agent',
+  closed: 'this chat is no longer open',
+};
+
+function cookieOf(req: Request): string | undefined {
+  const header = String(req.headers.cookie ?? '');
+  for (const part of header.split(';')) {
+    const [name, ...value] = part.trim().split('=');
+    if (name === COOKIE) return decodeURIComponent(value.join('='));
+  }
+  return undefined;
+}
+
+function send<T>(res: Response, result: Result<T>, ok: (value: T) => unknown = (value) => value): void {
+  if (result.ok) res.send(200, ok(result.value));
+  else res.send(STATUS_OF[result.refusal], { error: MESSAGE_OF[result.refusal] });
+}
+
+export function mountAgentConsole(server: Server, deps: AgentConsoleDeps): { close(): void } {
+  const { service, sessions, logger } = deps;
+  const streams = new Set<Response>();
+
+  mountStaticAssets(
+    server,
+    {
+      '/agent': { file: path.join(PUBLIC_DIR, 'index.html'), type: 'text/html; charset=utf-8', maxAge: 0 },
+      '/agent/console.js': { file: path.join(PUBLIC_DIR, 'console.js'), type: 'text/javascript; charset=utf-8', maxAge: 0 },
+      '/agent/console.css': { file: path.join(PUBLIC_DIR, 'console.css'), type: 'text/css; charset=utf-8', maxAge: 0 },
+    },
+    // Nothing but our own script runs on the page, whatever a user or agent manages to type.
+    { 'content-security-policy': "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'" },
+  );
+
+  /** The signed-in agent, or a 401 already sent. */
+  const agentOf = async (req: Request, res: Response): Promise<Agent | undefined> => {
+    res.setHeader('cache-control', 'no-store');
+    const agent = await sessions.agentOf(cookieOf(req));
+    if (!agent) res.send(401, { error: 'sign in first' });
+    return agent;
+  };
+
+  /** Writes take JSON only: a cross-site form cannot post it, on top of the SameSite cookie. */
+  const jsonBody = <T>(req: Request, res: Response, schema: z.ZodType<T>): T | undefined => {
+    if (!req.is('application/json')) {
+      res.send(415, { error: 'expected application/json' });
+      return undefined;
+    }
+    const parsed = schema.safeParse(req.body);
+    if (!parsed.success) {
+      res.send(400, { error: parsed.error.issues[0]?.message ?? 'invalid body' });
+      return undefined;
+    }
+    return parsed.data;
+  };
+
+  const setCookie = (res: Response, value: string, maxAge: number) => {
+    const secure = deps.secureCookies ? '; Secure' : '';
+    res.setHeader('set-cookie', `${COOKIE}=${encodeURIComponent(value)}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${maxAge}${secure}`);
+  };
+
+  server.post('/api/agent/session', async (req: Request, res: Response) => {
+    res.setHeader('cache-control', 'no-store');
+    const body = jsonBody(req, res, signInSchema);
+    if (!body) return;
+    const key = body.id.trim().toLowerCase();
+    if ((await sessions.failures.count(key)) >= MAX_FAILED_SIGN_INS) {
+      res.send(429, { error: 'too many failed sign-ins; try again in 15 minutes' });
+      return;
+    }
+    const agent = await deps.agents.authenticate(body.id, body.password);
+    if (!agent) {
+      await sessions.failures.note(key);
+      logger.warn({ agent: key }, 'agent sign-in failed');
+      res.send(401, { error: 'wrong name or password' });
+      return;
+    }
+    setCookie(res, await sessions.open(agent), sessions.maxAgeSeconds);
+    logger.info({ agent: agent.id }, 'agent signed in');
+    res.send(200, { agent });
+  });
+
+  server.del('/api/agent/session', async (req: Request, res: Response) => {
+    const agent = await sessions.agentOf(cookieOf(req));
+    await sessions.close(cookieOf(req));
+    if (agent) await service.agentOffline(agent);
+    setCookie(res, '', 0);
+    res.send(204);
+  });
+
+  server.get('/api/agent/me', async (req: Request, res: Response) => {
+    const agent = await agentOf(req, res);
+    if (agent) res.send(200, { agent, canned: deps.canned });
+  });
+
+  server.get('/api/agent/board', async (req: Request, res: Response) => {
+    if (await agentOf(req, res)) res.send(200, await service.board());
+  });
+
+  server.get('/api/agent/chats/:id', async (req: Request, res: Response) => {
+    if (!(await agentOf(req, res))) return;
+    const chat = await service.chat(String(req.params.id));
+    if (chat) res.send(200, chat);
+    else res.send(404, { error: MESSAGE_OF['not-found'] });
+  });
+
+  server.post('/api/agent/chats/:id/claim', async (req: Request, res: Response) => {
+    const agent = await agentOf(req, res);
+    if (agent) send(res, await service.claim(String(req.params.id), agent), () => ({ claimed: true }));
+  });
+
+  server.post('/api/agent/chats/:id/messages', async (req: Request, res: Response) => {
+    const agent = await agentOf(req, res);
+    if (!agent) return;
+    const body = jsonBody(req, res, textSchema);
+    if (!body) return;
+    try {
+      send(res, await service.reply(String(req.params.id), agent, body.text), () => ({ sent: true }));
+    } catch (error) {
+      logger.error({ err: error }, 'agent message not delivered');
+      res.send(502, { error: 'the message could not be delivered to the user' });
+    }
+  });
+
+  server.post('/api/agent/chats/:id/notes', async (req: Request, res: Response) => {
+    const agent = await agentOf(req, res);
+    if (!agent) return;
+    const body = jsonBody(req, res, textSchema);
+    if (body) send(res, await service.note(String(req.params.id), agent, body.text));
+  });
+
+  server.post('/api/agent/chats/:id/resolve', async (req: Request, res: Response) => {
+    const agent = await agentOf(req, res);
+    if (agent) send(res, await service.resolve(String(req.params.id), agent), () => ({ resolved: true }));
+  });
+
+  server.post('/api/agent/tickets/:id/close', async (req: Request, res: Response) => {
+    const agent = await agentOf(req, res);
+    if (agent) send(res, await service.closeTicket(String(req.params.id), agent), () => ({ closed: true }));
+  });
+
+  // Server-sent events: "board" when the queue, chats or tickets change, "chat" with an id
+  // when a chat's transcript or notes do. The page refetches what it shows.
+  server.get('/api/agent/events', async (req: Request, res: Response) => {
+    const agent = await agentOf(req, res);
+    if (!agent) return;
+    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+    res.write('retry: 2000\n\n');
+    streams.add(res);
+    const unsubscribe = deps.bus.subscribe((event) => res.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`));
+    const token = cookieOf(req);
+    const beat = setInterval(() => {
+      void (async () => {
+        // A session that expired while the page stayed open ends its stream; the page signs in again.
+        if (!(await sessions.agentOf(token))) return res.end();
+        await service.agentOnline(agent);
+        res.write(': beat\n\n');
+      })().catch((error: unknown) => logger.warn({ err: error }, 'console heartbeat failed'));
+    }, HEARTBEAT_MS);
+    req.on('close', () => {
+      clearInterval(beat);
+      unsubscribe();
+      streams.delete(res);
+    });
+    await service.agentOnline(agent);
+    await deps.bus.publish({ type: 'board' });
+  });
+
+  return {
+    close() {
+      for (const stream of streams) stream.end();
+      streams.clear();
+    },
+  };
+}

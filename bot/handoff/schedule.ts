@@ -1,0 +1,100 @@
+/**
+ * Business hours of the human team, e.g. "mon-fri 09:00-21:00; sat,sun 10:00-18:00" in a
+ * named time zone, or "24/7". Pure: parsing, "is it open now", and how to say the hours.
+ */
+
+const DAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
+type Day = 0 | 1 | 2 | 3 | 4 | 5 | 6;
+
+/** Minutes since midnight, end exclusive; an end of 24:00 is the end of the day. */
+interface Window {
+  days: Set<Day>;
+  from: number;
+  to: number;
+}
+
+export type Schedule = { always: true } | { always: false; windows: Window[]; timeZone: string };
+
+const ALWAYS = /^(24\/7|7x24|7×24|always)$/i;
+
+function parseDays(spec: string): Set<Day> {
+  const days = new Set<Day>();
+  for (const part of spec.split(',')) {
+    const [first, last = first] = part.trim().toLowerCase().split('-').map((d) => d.trim());
+    const a = DAYS.indexOf(first as (typeof DAYS)[number]);
+    const b = DAYS.indexOf(last as (typeof DAYS)[number]);
+    if (a < 0 || b < 0) throw new Error(`unknown day in "${part.trim()}" (use mon, tue, … sun)`);
+    for (let d = a; ; d = (d + 1) % 7) {
+      days.add(d as Day);
+      if (d === b) break;
+    }
+  }
+  return days;
+}
+
+function parseTime(hhmm: string): number {
+  const match = /^(\d{1,2}):(\d{2})$/.exec(hhmm.trim());
+  const minutes = match ? Number(match[1]) * 60 + Number(match[2]) : NaN;
+  if (!match || Number(match[2]) > 59 || minutes > 24 * 60) throw new Error(`"${hhmm.trim()}" is not a time of day (HH:MM)`);
+  return minutes;
+}
+
+/** Throws with a one-line reason when the text is not a schedule. */
+export function parseSchedule(spec: string, timeZone: string): Schedule {
+  if (ALWAYS.test(spec.trim())) return { always: true };
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone });
+  } catch {
+    throw new Error(`unknown time zone "${timeZone}"`);
+  }
+  const windows = spec
+    .split(';')
+    .map((part) => part.trim())
+    .filter(Boolean)
+    .map((part) => {
+      const match = /^(\S+)\s+(\d{1,2}:\d{2})\s*-\s*(\d{1,2}:\d{2})$/.exec(part);
+      if (!match) throw new Error(`"${part}" should look like "mon-fri 09:00-21:00"`);
+      const window = { days: parseDays(match[1] ?? ''), from: parseTime(match[2] ?? ''), to: parseTime(match[3] ?? '') };
+      if (window.to <= window.from) throw new Error(`"${part}" ends before it starts`);
+      return window;
+    });
+  if (windows.length === 0) throw new Error('no opening hours given');
+  return { always: false, windows, timeZone };
+}
+
+/** Day of week and minutes since midnight of an instant, in the schedule's time zone. */
+function localTime(at: Date, timeZone: string): { day: Day; minutes: number } {
+  const parts = new Intl.DateTimeFormat('en-US', { timeZone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(at);
+  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
+  const day = DAYS.indexOf(get('weekday').toLowerCase() as (typeof DAYS)[number]) as Day;
+  return { day, minutes: Number(get('hour')) * 60 + Number(get('minute')) };
+}
+
+export function isOpen(schedule: Schedule, at: Date): boolean {
+  if (schedule.always) return true;
+  const { day, minutes } = localTime(at, schedule.timeZone);
+  return schedule.windows.some((w) => w.days.has(day) && minutes >= w.from && minutes < w.to);
+}
+
+const ZH_DAYS = ['周日', '周一', '周二', '周三', '周四', '周五', '周六'];
+const EN_DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+
+const clock = (minutes: number) => `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
+
+/** "周一至周五 09:00–21:00；周六、周日 10:00–18:00" — the hours as the user is told them. */
+export function describeSchedule(schedule: Schedule, locale: 'zh-CN' | 'en-US'): string {
+  const zh = locale === 'zh-CN';
+  if (schedule.always) return zh ? '7×24 小时' : '24/7';
+  const names = zh ? ZH_DAYS : EN_DAYS;
+  return schedule.windows
+    .map((w) => {
+      // Monday first, the way people read a week.
+      const days = [...w.days].sort((a, b) => ((a + 6) % 7) - ((b + 6) % 7));
+      const consecutive = days.length > 2 && days.every((d, i) => i === 0 || d === ((days[i - 1] ?? 0) + 1) % 7);
+      const first = names[days[0] ?? 0] ?? '';
+      const last = names[days[days.length - 1] ?? 0] ?? '';
+      const dayText = consecutive ? (zh ? `${first}至${last}` : `${first}–${last}`) : days.map((d) => names[d]).join(zh ? '、' : ', ');
+      return `${dayText} ${clock(w.from)}–${clock(w.to)}`;
+    })
+    .join(zh ? '；' : '; ');
+}

@@ -1,0 +1,328 @@
+import crypto from 'node:crypto';
+import type { Locale } from '../../knowledge/schema';
+import type { Logger } from '../logger';
+import { maskPhone } from '../privacy/mask';
+import { newCaseId } from '../services/demoDirectory';
+import type { ConversationNotice, FlowTrail, Handoff, HandoffReason, Note, Priority, Ticket, TranscriptEntry } from './model';
+import { estimatedWaitMinutes, positions, queueOrder } from './queue';
+import { describeSchedule, isOpen, type Schedule } from './schedule';
+import type { ConsoleBus, HandoffStore } from './store';
+
+export interface Agent {
+  id: string;
+  name: string;
+}
+
+export interface HandoffRequest {
+  reason: HandoffReason;
+  priority: Priority;
+  locale: Locale;
+  trail?: FlowTrail;
+  misses: string[];
+}
+
+export type RequestResult =
+  | { status: 'queued'; position: number; etaMinutes: number }
+  | { status: 'with-agent'; agentName: string }
+  | { status: 'unavailable'; why: 'closed' | 'no-agents'; hours: string };
+
+/** Why an agent's action was refused; the routes turn these into HTTP statuses. */
+export type Refusal = 'not-found' | 'taken' | 'not-yours' | 'closed';
+export type Result<T> = { ok: true; value: T } | { ok: false; refusal: Refusal };
+
+export interface HandoffServiceOptions {
+  store: HandoffStore;
+  bus: ConsoleBus;
+  schedule: Schedule;
+  /** Unclaimed this long, a queued handoff expires and the user is offered to leave a message. */
+  queueTimeoutMs: number;
+  /** Handle time assumed until resolved chats give a real average. */
+  defaultHandleMs: number;
+  /** Delivers something that happened to a user's conversation as a turn of its own. */
+  notify(conversation: string, notice: ConversationNotice): Promise<void>;
+  logger: Logger;
+  now?: () => number;
+}
+
+/** Transcript lines kept per conversation; the agent sees the last 30 before the handoff. */
+const TRANSCRIPT_KEEP = 200;
+const CONTEXT_MESSAGES = 30;
+const PRESENCE_TTL_MS = 45_000;
+
+const ok = <T>(value: T): Result<T> => ({ ok: true, value });
+const refuse = <T>(refusal: Refusal): Result<T> => ({ ok: false, refusal });
+
+/**
+ * The human handoff between conversations and agents: the queue, claims, relays in both
+ * directions, resolution, expiry and tickets. State lives in the store (shared by every
+ * instance); users hear about changes through `notify`, consoles through the bus.
+ */
+export class HandoffService {
+  private readonly now: () => number;
+
+  constructor(private readonly options: HandoffServiceOptions) {
+    this.now = options.now ?? Date.now;
+  }
+
+  private get store() {
+    return this.options.store;
+  }
+
+  isOpenNow(): boolean {
+    return isOpen(this.options.schedule, new Date(this.now()));
+  }
+
+  hours(locale: Locale): string {
+    return describeSchedule(this.options.schedule, locale);
+  }
+
+  async request(conversation: string, request: HandoffRequest): Promise<RequestResult> {
+    const existing = await this.store.openFor(conversation);
+    if (existing?.status === 'active') return { status: 'with-agent', agentName: existing.agentName ?? '' };
+    if (!existing) {
+      const why = !this.isOpenNow() ? 'closed' : (await this.store.agentsOnline()).length === 0 ? 'no-agents' : undefined;
+      if (why) return { status: 'unavailable', why, hours: this.hours(request.locale) };
+    }
+    const reference = await this.store.reference(conversation);
+    const handoff =
+      existing ??
+      (await this.store.open({
+        id: crypto.randomUUID(),
+        conversation,
+        channel: reference?.channelId ?? 'unknown',
+        locale: request.locale,
+        status: 'queued',
+        priority: request.priority,
+        context: { reason: request.reason, trail: request.trail, misses: request.misses.slice(-5) },
+        createdAt: this.now(),
+      }));
+    const wait = await this.waitFor(handoff.id);
+    if (!wait) return { status: 'unavailable', why: 'no-agents', hours: this.hours(request.locale) };
+    await this.store.annotate(handoff.id, { toldPosition: wait.position });
+    if (!existing) {
+      this.options.logger.info({ handoff: handoff.id, reason: request.reason, priority: request.priority }, 'handoff queued');
+      await this.publishBoard();
+      // Someone behind a new high-priority chat moved back one place.
+      if (request.priority === 'high') await this.tellPositions();
+    }
+    return { status: 'queued', ...wait };
+  }
+
+  /** Where a queued conversation stands. */
+  async position(conversation: string): Promise<{ position: number; etaMinutes: number } | undefined> {
+    const handoff = await this.store.openFor(conversation);
+    return handoff ? this.waitFor(handoff.id) : undefined;
+  }
+
+  private async waitFor(id: string): Promise<{ position: number; etaMinutes: number } | undefined> {
+    const position = positions(await this.store.listOpen()).get(id);
+    if (position === undefined) return undefined;
+    const agents = (await this.store.agentsOnline()).length;
+    return { position, etaMinutes: estimatedWaitMinutes(position, agents, await this.store.handleTimes(), this.options.defaultHandleMs) };
+  }
+
+  /** The user left the queue (取消排队) — unless an agent claimed the chat a moment before. */
+  async cancel(conversation: string): Promise<'cancelled' | 'with-agent' | 'none'> {
+    const handoff = await this.store.openFor(conversation);
+    if (!handoff) return 'none';
+    const cancelled = await this.store.transition(handoff.id, ['queued'], { status: 'cancelled', closedAt: this.now() });
+    if (!cancelled) return (await this.store.get(handoff.id))?.status === 'active' ? 'with-agent' : 'none';
+    this.options.logger.info({ handoff: handoff.id }, 'handoff cancelled by the user');
+    await this.afterQueueChange();
+    return 'cancelled';
+  }
+
+  async claim(id: string, agent: Agent): Promise<Result<Handoff>> {
+    const claimed = await this.store.transition(id, ['queued'], { status: 'active', agentId: agent.id, agentName: agent.name, claimedAt: this.now() });
+    if (!claimed) {
+      const current = await this.store.get(id);
+      if (!current) return refuse('not-found');
+      if (current.status === 'active') return current.agentId === agent.id ? ok(current) : refuse('taken');
+      return refuse('closed');
+    }
+    this.options.logger.info({ handoff: id, agent: agent.id, waitedMs: this.now() - claimed.createdAt }, 'handoff claimed');
+    await this.safely(claimed.conversation, { type: 'handoff.claimed', agentName: agent.name });
+    await this.afterQueueChange();
+    return ok(claimed);
+  }
+
+  /** An active chat of this agent's, or why not. */
+  private async mine(id: string, agent: Agent): Promise<Result<Handoff>> {
+    const handoff = await this.store.get(id);
+    if (!handoff) return refuse('not-found');
+    if (handoff.status !== 'active') return refuse('closed');
+    if (handoff.agentId !== agent.id) return refuse('not-yours');
+    return ok(handoff);
+  }
+
+  /** Throws when the message could not be delivered, so the agent knows it was not. */
+  async reply(id: string, agent: Agent, text: string): Promise<Result<void>> {
+    const chat = await this.mine(id, agent);
+    if (!chat.ok) return chat;
+    await this.options.notify(chat.value.conversation, { type: 'agent.message', agentName: agent.name, text });
+    return ok(undefined);
+  }
+
+  async resolve(id: string, agent: Agent): Promise<Result<Handoff>> {
+    const chat = await this.mine(id, agent);
+    if (!chat.ok) return chat;
+    const resolved = await this.store.transition(id, ['active'], { status: 'resolved', closedAt: this.now() });
+    if (!resolved) return refuse('closed');
+    await this.store.recordHandleTime(this.now() - (resolved.claimedAt ?? resolved.createdAt));
+    this.options.logger.info({ handoff: id, agent: agent.id }, 'handoff resolved');
+    await this.safely(resolved.conversation, { type: 'handoff.resolved' });
+    await this.publishBoard();
+    return ok(resolved);
+  }
+
+  /** Notes are for the team: anyone may add one while queued, only the claimant once claimed. */
+  async note(id: string, agent: Agent, text: string): Promise<Result<Note>> {
+    const handoff = await this.store.get(id);
+    if (!handoff) return refuse('not-found');
+    if (handoff.status === 'active' && handoff.agentId !== agent.id) return refuse('not-yours');
+    const note = { at: this.now(), agentId: agent.id, agentName: agent.name, text };
+    await this.store.addNote(id, note);
+    await this.options.bus.publish({ type: 'chat', id });
+    return ok(note);
+  }
+
+  /** A 1–5 rating for the conversation's last chat with a person. */
+  async rate(conversation: string, rating: number): Promise<void> {
+    const last = await this.store.lastClosed(conversation);
+    if (last?.status === 'resolved') await this.store.annotate(last.id, { rating });
+  }
+
+  async leaveMessage(conversation: string, message: { locale: Locale; contact: string; text: string; reason: HandoffReason }): Promise<Ticket> {
+    const reference = await this.store.reference(conversation);
+    const ticket: Ticket = {
+      id: newCaseId(new Date(this.now()), 'T'),
+      conversation,
+      channel: reference?.channelId ?? 'unknown',
+      createdAt: this.now(),
+      status: 'open',
+      ...message,
+    };
+    await this.store.addTicket(ticket);
+    this.options.logger.info({ ticket: ticket.id, reason: ticket.reason }, 'ticket left');
+    await this.publishBoard();
+    return ticket;
+  }
+
+  async closeTicket(id: string, agent: Agent): Promise<Result<Ticket>> {
+    const closed = await this.store.closeTicket(id, agent.id);
+    if (!closed) return refuse((await this.store.tickets()).some((t) => t.id === id) ? 'closed' : 'not-found');
+    await this.publishBoard();
+    return ok(closed);
+  }
+
+  /** Every line of every conversation passes here; consoles showing the chat are told. */
+  async record(conversation: string, entry: TranscriptEntry): Promise<void> {
+    await this.store.appendTranscript(conversation, entry, TRANSCRIPT_KEEP);
+    const open = await this.store.openFor(conversation);
+    if (open) await this.options.bus.publish({ type: 'chat', id: open.id });
+  }
+
+  async saveReference(conversation: string, reference: Parameters<HandoffStore['saveReference']>[1]): Promise<void> {
+    await this.store.saveReference(conversation, reference);
+  }
+
+  /** Expires queued handoffs nobody claimed in time. Runs periodically on every instance. */
+  async sweep(): Promise<void> {
+    const deadline = this.now() - this.options.queueTimeoutMs;
+    let expired = 0;
+    for (const handoff of await this.store.listOpen()) {
+      if (handoff.status !== 'queued' || handoff.createdAt > deadline) continue;
+      // Compare-and-set: when two instances sweep at once, one of them expires it.
+      const done = await this.store.transition(handoff.id, ['queued'], { status: 'expired', closedAt: this.now() });
+      if (!done) continue;
+      expired++;
+      this.options.logger.info({ handoff: handoff.id }, 'handoff expired');
+      await this.safely(handoff.conversation, { type: 'handoff.expired' });
+    }
+    if (expired > 0) await this.afterQueueChange();
+  }
+
+  async agentOnline(agent: Agent): Promise<void> {
+    await this.store.touchPresence(agent.id, PRESENCE_TTL_MS);
+  }
+
+  async agentOffline(agent: Agent): Promise<void> {
+    await this.store.dropPresence(agent.id);
+    await this.publishBoard();
+  }
+
+  /** The queue, the chats with agents, open tickets: what every console lists. */
+  async board() {
+    const open = await this.store.listOpen();
+    const agents = await this.store.agentsOnline();
+    const handleTimes = await this.store.handleTimes();
+    const summary = (h: Handoff) => ({
+      id: h.id,
+      status: h.status,
+      priority: h.priority,
+      reason: h.context.reason,
+      locale: h.locale,
+      channel: h.channel,
+      createdAt: h.createdAt,
+      agentId: h.agentId,
+      agentName: h.agentName,
+    });
+    return {
+      openNow: this.isOpenNow(),
+      agentsOnline: agents.length,
+      queue: queueOrder(open).map((h, i) => ({
+        ...summary(h),
+        position: i + 1,
+        etaMinutes: estimatedWaitMinutes(i + 1, agents.length, handleTimes, this.options.defaultHandleMs),
+      })),
+      active: open.filter((h) => h.status === 'active').map(summary),
+      tickets: (await this.store.tickets())
+        .filter((t) => t.status === 'open')
+        .sort((a, b) => a.createdAt - b.createdAt)
+        .map((t) => ({ ...t, contact: maskPhone(t.contact), conversation: undefined })),
+    };
+  }
+
+  /** One chat as its agent reads it: context, the last messages before the handoff and all after, notes. */
+  async chat(id: string) {
+    const handoff = await this.store.get(id);
+    if (!handoff) return undefined;
+    const transcript = await this.store.transcript(handoff.conversation);
+    const before = transcript.filter((e) => e.at < handoff.createdAt).slice(-CONTEXT_MESSAGES);
+    const after = transcript.filter((e) => e.at >= handoff.createdAt && (handoff.closedAt === undefined || e.at <= handoff.closedAt));
+    // The conversation key names the user's channel conversation: agents have no use for it.
+    return { handoff: { ...handoff, conversation: undefined }, transcript: [...before, ...after], notes: await this.store.notes(id) };
+  }
+
+  private async afterQueueChange(): Promise<void> {
+    await this.publishBoard();
+    await this.tellPositions();
+  }
+
+  /** Tells each queued user their new place when it changed since they were last told. */
+  private async tellPositions(): Promise<void> {
+    const open = await this.store.listOpen();
+    const agents = (await this.store.agentsOnline()).length;
+    const handleTimes = await this.store.handleTimes();
+    for (const [i, handoff] of queueOrder(open).entries()) {
+      const position = i + 1;
+      if (handoff.toldPosition === position) continue;
+      await this.store.annotate(handoff.id, { toldPosition: position });
+      const etaMinutes = estimatedWaitMinutes(position, agents, handleTimes, this.options.defaultHandleMs);
+      await this.safely(handoff.conversation, { type: 'handoff.position', position, etaMinutes });
+    }
+  }
+
+  private async publishBoard(): Promise<void> {
+    await this.options.bus.publish({ type: 'board' });
+  }
+
+  /** A notice that cannot be delivered (the user left, the channel is down) must not fail the agent's action. */
+  private async safely(conversation: string, notice: ConversationNotice): Promise<void> {
+    try {
+      await this.options.notify(conversation, notice);
+    } catch (error) {
+      this.options.logger.warn({ err: error, notice: notice.type }, 'could not deliver a handoff notice');
+    }
+  }
+}

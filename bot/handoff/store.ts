@@ -1,0 +1,183 @@
+import type { ConversationReference } from 'botbuilder';
+import { OPEN_STATUSES, type ConsoleEvent, type Handoff, type HandoffStatus, type Note, type Ticket, type TranscriptEntry } from './model';
+
+/**
+ * Everything the handoff shares between bot instances. This in-memory store serves one
+ * process; the Redis store implements the same contract for several.
+ */
+export interface HandoffStore {
+  saveReference(conversation: string, reference: Partial<ConversationReference>): Promise<void>;
+  reference(conversation: string): Promise<Partial<ConversationReference> | undefined>;
+
+  /** Keeps the newest `keep` entries of the conversation. */
+  appendTranscript(conversation: string, entry: TranscriptEntry, keep: number): Promise<void>;
+  transcript(conversation: string): Promise<TranscriptEntry[]>;
+
+  /** Stores a new open handoff unless the conversation has one; returns the one it has. */
+  open(handoff: Handoff): Promise<Handoff>;
+  get(id: string): Promise<Handoff | undefined>;
+  openFor(conversation: string): Promise<Handoff | undefined>;
+  /** Queued and active handoffs. */
+  listOpen(): Promise<Handoff[]>;
+  /** Compare-and-set: applies `patch` only while the status is one of `from`. */
+  transition(id: string, from: readonly HandoffStatus[], patch: Partial<Handoff>): Promise<Handoff | undefined>;
+  /** Sets fields that are not the status (told position, rating). */
+  annotate(id: string, patch: Pick<Partial<Handoff>, 'toldPosition' | 'rating'>): Promise<void>;
+  /** The most recent closed handoff of a conversation, for the rating that follows. */
+  lastClosed(conversation: string): Promise<Handoff | undefined>;
+
+  addNote(id: string, note: Note): Promise<void>;
+  notes(id: string): Promise<Note[]>;
+
+  addTicket(ticket: Ticket): Promise<void>;
+  tickets(): Promise<Ticket[]>;
+  closeTicket(id: string, agentId: string): Promise<Ticket | undefined>;
+
+  /** Agents with a console open: each touch keeps one online for `ttlMs`. */
+  touchPresence(agentId: string, ttlMs: number): Promise<void>;
+  dropPresence(agentId: string): Promise<void>;
+  agentsOnline(): Promise<string[]>;
+
+  /** Handle times of recent resolved chats, for the estimated wait. */
+  recordHandleTime(ms: number): Promise<void>;
+  handleTimes(): Promise<number[]>;
+}
+
+/** Fan-out of console updates to every instance's open consoles. */
+export interface ConsoleBus {
+  publish(event: ConsoleEvent): Promise<void>;
+  subscribe(listener: (event: ConsoleEvent) => void): () => void;
+}
+
+const RECENT_HANDLE_TIMES = 20;
+
+export class MemoryHandoffStore implements HandoffStore {
+  private readonly references = new Map<string, Partial<ConversationReference>>();
+  private readonly transcripts = new Map<string, TranscriptEntry[]>();
+  private readonly handoffs = new Map<string, Handoff>();
+  private readonly notesById = new Map<string, Note[]>();
+  private readonly ticketsById = new Map<string, Ticket>();
+  private readonly presence = new Map<string, number>();
+  private readonly recentHandleTimes: number[] = [];
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  async saveReference(conversation: string, reference: Partial<ConversationReference>) {
+    this.references.set(conversation, reference);
+  }
+
+  async reference(conversation: string) {
+    return this.references.get(conversation);
+  }
+
+  async appendTranscript(conversation: string, entry: TranscriptEntry, keep: number) {
+    const list = this.transcripts.get(conversation) ?? [];
+    list.push(entry);
+    if (list.length > keep) list.splice(0, list.length - keep);
+    this.transcripts.set(conversation, list);
+  }
+
+  async transcript(conversation: string) {
+    return [...(this.transcripts.get(conversation) ?? [])];
+  }
+
+  async open(handoff: Handoff) {
+    const existing = await this.openFor(handoff.conversation);
+    if (existing) return existing;
+    this.handoffs.set(handoff.id, { ...handoff });
+    return { ...handoff };
+  }
+
+  async get(id: string) {
+    const found = this.handoffs.get(id);
+    return found && { ...found };
+  }
+
+  async openFor(conversation: string) {
+    const found = [...this.handoffs.values()].find((h) => h.conversation === conversation && OPEN_STATUSES.includes(h.status));
+    return found && { ...found };
+  }
+
+  async listOpen() {
+    return [...this.handoffs.values()].filter((h) => OPEN_STATUSES.includes(h.status)).map((h) => ({ ...h }));
+  }
+
+  async transition(id: string, from: readonly HandoffStatus[], patch: Partial<Handoff>) {
+    const found = this.handoffs.get(id);
+    if (!found || !from.includes(found.status)) return undefined;
+    const next = { ...found, ...patch };
+    this.handoffs.set(id, next);
+    return { ...next };
+  }
+
+  async annotate(id: string, patch: Pick<Partial<Handoff>, 'toldPosition' | 'rating'>) {
+    const found = this.handoffs.get(id);
+    if (found) this.handoffs.set(id, { ...found, ...patch });
+  }
+
+  async lastClosed(conversation: string) {
+    const closed = [...this.handoffs.values()]
+      .filter((h) => h.conversation === conversation && h.closedAt !== undefined)
+      .sort((a, b) => (b.closedAt ?? 0) - (a.closedAt ?? 0));
+    return closed[0] && { ...closed[0] };
+  }
+
+  async addNote(id: string, note: Note) {
+    this.notesById.set(id, [...(this.notesById.get(id) ?? []), note]);
+  }
+
+  async notes(id: string) {
+    return [...(this.notesById.get(id) ?? [])];
+  }
+
+  async addTicket(ticket: Ticket) {
+    this.ticketsById.set(ticket.id, { ...ticket });
+  }
+
+  async tickets() {
+    return [...this.ticketsById.values()].map((t) => ({ ...t }));
+  }
+
+  async closeTicket(id: string, agentId: string) {
+    const found = this.ticketsById.get(id);
+    if (!found || found.status !== 'open') return undefined;
+    const closed = { ...found, status: 'done' as const, closedBy: agentId };
+    this.ticketsById.set(id, closed);
+    return { ...closed };
+  }
+
+  async touchPresence(agentId: string, ttlMs: number) {
+    this.presence.set(agentId, this.now() + ttlMs);
+  }
+
+  async dropPresence(agentId: string) {
+    this.presence.delete(agentId);
+  }
+
+  async agentsOnline() {
+    const now = this.now();
+    return [...this.presence.entries()].filter(([, until]) => until > now).map(([id]) => id);
+  }
+
+  async recordHandleTime(ms: number) {
+    this.recentHandleTimes.push(ms);
+    if (this.recentHandleTimes.length > RECENT_HANDLE_TIMES) this.recentHandleTimes.shift();
+  }
+
+  async handleTimes() {
+    return [...this.recentHandleTimes];
+  }
+}
+
+export class MemoryConsoleBus implements ConsoleBus {
+  private readonly listeners = new Set<(event: ConsoleEvent) => void>();
+
+  async publish(event: ConsoleEvent) {
+    for (const listener of this.listeners) listener(event);
+  }
+
+  subscribe(listener: (event: ConsoleEvent) => void) {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+}
