@@ -12,8 +12,8 @@ export default tseslint.config(
     },
   },
   {
-    files: ['bot/channels/webchat/public/**/*.js'],
-    languageOptions: { sourceType: 'script', globals: { window: 'readonly', document: 'readonly', fetch: 'readonly', JSON: 'readonly' } },
+    files: ['bot/channels/webchat/public/**/*.js', 'bot/handoff/console/**/*.js'],
+    languageOptions: { sourceType: 'script', globals: { window: 'readonly', document: 'readonly', fetch: 'readonly', JSON: 'readonly', localStorage: 'readonly', navigator: 'readonly', EventSource: 'readonly' } },
   },
   {
     files: ['test/support/*.js', 'jest.config.js'],

@@ -1,0 +1,381 @@
+// The agent console. Plain browser JavaScript, no framework, no CDN. Everything people
+// typed (users and agents) is put on the page with textContent, never as HTML.
+(function () {
+  'use strict';
+
+  const TEXT = {
+    'zh-CN': {
+      title: 'Kefu 客服工作台', agentId: '工号', password: '密码', signIn: '登录', signOut: '退出登录', lang: 'English',
+      wrongPassword: '工号或密码不正确。', tooMany: '失败次数过多，请 15 分钟后再试。',
+      queue: '排队中', active: '处理中', tickets: '留言工单', none: '暂无',
+      pickChat: '从左侧选择一个会话。', claim: '接入', resolve: '结束并交还机器人', send: '发送', closeTicket: '标记已处理',
+      cannedHint: '输入 / 选择快捷回复', notes: '内部备注（仅客服可见）', addNote: '添加备注',
+      online: (n) => `${n} 位客服在线`, waiting: (m) => `已等待 ${m} 分钟`, position: (p) => `第 ${p} 位`,
+      mine: '我的会话', withAgent: (name) => `${name} 处理中`, high: '优先',
+      reason: '转人工原因', language: '语言', channel: '渠道', flow: '所在流程', verified: '号码验证', phone: '手机号', misses: '未能回答的问题', status: '状态',
+      yes: '已通过短信验证码验证', no: '未验证', dash: '—',
+      reasons: { 'user-request': '用户要求转人工', 'repeated-fallback': '连续两次未能回答', complaint: '投诉或不满', security_alert: '安全预警锁定（需人工核实）', 'old-number-unavailable': '旧手机号无法接收验证码', 'flow-stuck': '自助流程无法完成' },
+      statuses: { queued: '排队中', active: '处理中', resolved: '已结束', cancelled: '用户已取消', expired: '已超时' },
+      flows: { unlock: '账户解锁', phoneChange: '更换手机号', appeal: '申诉', appealStatus: '申诉进度查询' },
+      who: { user: '用户', bot: '机器人' },
+      contact: '联系电话', message: '留言内容', created: '留言时间', ticket: (id) => `工单 ${id}`,
+      takenByOther: '该会话已被其他客服接入。', notDelivered: '消息未能送达用户，请重试。', closed: '该会话已结束。', failed: '操作失败，请重试。',
+      attachment: '附件',
+    },
+    'en-US': {
+      title: 'Kefu agent console', agentId: 'Agent id', password: 'Password', signIn: 'Sign in', signOut: 'Sign out', lang: '中文',
+      wrongPassword: 'Wrong agent id or password.', tooMany: 'Too many failed attempts; try again in 15 minutes.',
+      queue: 'Queue', active: 'In progress', tickets: 'Messages', none: 'None',
+      pickChat: 'Pick a conversation on the left.', claim: 'Claim', resolve: 'Resolve and hand back', send: 'Send', closeTicket: 'Mark done',
+      cannedHint: 'Type / for canned replies', notes: 'Private notes (agents only)', addNote: 'Add note',
+      online: (n) => `${n} agent(s) online`, waiting: (m) => `waiting ${m} min`, position: (p) => `#${p}`,
+      mine: 'Mine', withAgent: (name) => `with ${name}`, high: 'priority',
+      reason: 'Reason', language: 'Language', channel: 'Channel', flow: 'Flow', verified: 'Number verified', phone: 'Phone', misses: 'Unanswered questions', status: 'Status',
+      yes: 'Yes, by SMS code', no: 'No', dash: '—',
+      reasons: { 'user-request': 'User asked for a person', 'repeated-fallback': 'Two unanswered questions in a row', complaint: 'Complaint', security_alert: 'Security lock (identity check needed)', 'old-number-unavailable': 'Old number cannot receive codes', 'flow-stuck': 'Self-service flow could not finish' },
+      statuses: { queued: 'Queued', active: 'In progress', resolved: 'Resolved', cancelled: 'Cancelled by user', expired: 'Expired' },
+      flows: { unlock: 'Account unlock', phoneChange: 'Phone change', appeal: 'Appeal', appealStatus: 'Appeal status' },
+      who: { user: 'User', bot: 'Bot' },
+      contact: 'Contact', message: 'Message', created: 'Left at', ticket: (id) => `Ticket ${id}`,
+      takenByOther: 'Another agent has claimed this chat.', notDelivered: 'The message did not reach the user; try again.', closed: 'This chat has ended.', failed: 'Something went wrong; try again.',
+      attachment: 'Attachment',
+    },
+  };
+
+  const $ = (id) => document.getElementById(id);
+  const state = { lang: localStorage.getItem('kefu.lang') || (navigator.language.startsWith('zh') ? 'zh-CN' : 'en-US'), me: null, canned: [], board: null, selected: null, chat: null, events: null, cannedIndex: 0 };
+  const t = () => TEXT[state.lang];
+
+  function el(tag, className, text) {
+    const node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  async function api(method, path, body) {
+    const response = await fetch(path, {
+      method,
+      credentials: 'same-origin',
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (response.status === 401 && path !== '/api/agent/session') showSignIn();
+    const text = await response.text();
+    return { status: response.status, body: text ? JSON.parse(text) : undefined };
+  }
+
+  function applyLanguage() {
+    document.documentElement.lang = state.lang;
+    document.title = t().title;
+    document.querySelectorAll('[data-t]').forEach((node) => (node.textContent = t()[node.dataset.t]));
+    document.querySelectorAll('.lang-toggle').forEach((node) => (node.textContent = t().lang));
+    $('message').placeholder = t().cannedHint;
+    if (state.board) renderBoard();
+    if (state.chat) renderChat();
+  }
+
+  function showSignIn() {
+    if (state.events) state.events.close();
+    state.events = null;
+    $('console').hidden = true;
+    $('sign-in').hidden = false;
+    $('agent-id').focus();
+  }
+
+  async function start() {
+    const me = await api('GET', '/api/agent/me');
+    if (me.status !== 200) return showSignIn();
+    state.me = me.body.agent;
+    state.canned = me.body.canned;
+    $('sign-in').hidden = true;
+    $('console').hidden = false;
+    $('agent-name').textContent = state.me.name;
+    await loadBoard();
+    listen();
+  }
+
+  function listen() {
+    const events = new EventSource('/api/agent/events');
+    state.events = events;
+    events.addEventListener('board', () => void loadBoard());
+    events.addEventListener('chat', (event) => {
+      const { id } = JSON.parse(event.data);
+      if (state.selected && state.selected.kind === 'chat' && state.selected.id === id) void loadChat();
+    });
+    // A closed stream may mean the session ended: find out, and sign in again if so.
+    events.addEventListener('error', () => void api('GET', '/api/agent/me'));
+  }
+
+  async function loadBoard() {
+    const board = await api('GET', '/api/agent/board');
+    if (board.status !== 200) return;
+    state.board = board.body;
+    renderBoard();
+    if (state.selected && state.selected.kind === 'chat') await loadChat();
+  }
+
+  function minutesSince(ms) {
+    return Math.max(0, Math.floor((Date.now() - ms) / 60000));
+  }
+
+  function listItem(selected, line1, meta, onClick) {
+    const li = el('li', selected ? 'selected' : '');
+    const first = el('div', 'line1');
+    line1.forEach((part) => first.appendChild(part));
+    li.appendChild(first);
+    li.appendChild(el('div', 'meta', meta));
+    li.addEventListener('click', onClick);
+    return li;
+  }
+
+  function fill(list, items, count) {
+    list.replaceChildren(...(items.length ? items : [el('li', 'none', t().none)]));
+    count.textContent = String(items.length);
+  }
+
+  function renderBoard() {
+    const b = state.board;
+    const sel = state.selected;
+    $('presence').textContent = t().online(b.agentsOnline);
+    fill(
+      $('queue'),
+      b.queue.map((h) =>
+        listItem(sel && sel.id === h.id, [el('strong', '', t().position(h.position)), el('span', '', t().reasons[h.reason] || h.reason), ...(h.priority === 'high' ? [el('span', 'badge high', t().high)] : [])], `${t().waiting(minutesSince(h.createdAt))} · ${h.channel} · ${h.locale}`, () => select('chat', h.id)),
+      ),
+      $('queue-count'),
+    );
+    fill(
+      $('active'),
+      b.active.map((h) =>
+        listItem(sel && sel.id === h.id, [el('span', '', t().reasons[h.reason] || h.reason), el('span', 'badge', h.agentId === state.me.id ? t().mine : t().withAgent(h.agentName))], `${h.channel} · ${h.locale}`, () => select('chat', h.id)),
+      ),
+      $('active-count'),
+    );
+    fill(
+      $('tickets'),
+      b.tickets.map((ticket) => listItem(sel && sel.id === ticket.id, [el('strong', '', ticket.id)], `${ticket.contact} · ${new Date(ticket.createdAt).toLocaleString(state.lang)}`, () => select('ticket', ticket.id))),
+      $('ticket-count'),
+    );
+  }
+
+  async function select(kind, id) {
+    state.selected = { kind, id };
+    $('chat-error').textContent = '';
+    renderBoard();
+    if (kind === 'chat') await loadChat();
+    else renderTicket();
+  }
+
+  async function loadChat() {
+    const chat = await api('GET', `/api/agent/chats/${encodeURIComponent(state.selected.id)}`);
+    if (chat.status !== 200) return;
+    state.chat = chat.body;
+    renderChat();
+  }
+
+  function definitions(list, pairs) {
+    list.replaceChildren();
+    for (const [term, value] of pairs) {
+      list.appendChild(el('dt', '', term));
+      list.appendChild(el('dd', '', value || t().dash));
+    }
+  }
+
+  function renderChat() {
+    const { handoff, transcript, notes } = state.chat;
+    const c = handoff.context;
+    $('chat-empty').hidden = true;
+    $('ticket-view').hidden = true;
+    $('chat-view').hidden = false;
+    $('chat-title').textContent = `${t().statuses[handoff.status]}${handoff.agentName ? ' · ' + handoff.agentName : ''}`;
+    const trail = c.trail;
+    definitions($('context'), [
+      [t().reason, t().reasons[c.reason] || c.reason],
+      [t().language, handoff.locale],
+      [t().channel, handoff.channel],
+      [t().flow, trail ? `${t().flows[trail.flow] || trail.flow} · ${trail.step}` : ''],
+      [t().verified, trail ? (trail.verified ? t().yes : t().no) : ''],
+      [t().phone, trail && trail.maskedPhone],
+      [t().misses, c.misses.join('\n')],
+    ]);
+    const list = $('transcript');
+    const pane = $('chat');
+    // Follow new lines unless the agent scrolled up to read.
+    const atBottom = pane.scrollTop + pane.clientHeight >= pane.scrollHeight - 40;
+    list.replaceChildren(
+      ...transcript.map((entry) => {
+        const li = el('li', entry.from);
+        li.appendChild(el('span', 'who', `${entry.from === 'agent' ? entry.agentName : t().who[entry.from]} · ${new Date(entry.at).toLocaleTimeString(state.lang)}`));
+        li.appendChild(document.createTextNode(entry.text));
+        for (const file of entry.attachments || []) {
+          // Only web links: a user-supplied javascript: URL never becomes clickable.
+          if (!/^https?:\/\//i.test(file.url)) continue;
+          const link = el('a', '', `📎 ${file.name}`);
+          link.href = file.url;
+          link.target = '_blank';
+          link.rel = 'noopener noreferrer';
+          li.appendChild(document.createElement('br'));
+          li.appendChild(link);
+        }
+        return li;
+      }),
+    );
+    if (atBottom) pane.scrollTop = pane.scrollHeight;
+    $('notes').replaceChildren(...notes.map((n) => el('li', '', `${n.agentName}：${n.text}`)));
+    const mine = handoff.status === 'active' && handoff.agentId === state.me.id;
+    $('claim').hidden = handoff.status !== 'queued';
+    $('resolve').hidden = !mine;
+    $('composer').hidden = !mine;
+    $('note-form').hidden = handoff.status === 'active' && !mine;
+  }
+
+  function renderTicket() {
+    const ticket = state.board.tickets.find((x) => x.id === state.selected.id);
+    $('chat-empty').hidden = true;
+    $('chat-view').hidden = true;
+    state.chat = null;
+    if (!ticket) return;
+    $('ticket-view').hidden = false;
+    $('ticket-title').textContent = t().ticket(ticket.id);
+    definitions($('ticket-details'), [
+      [t().contact, ticket.contact],
+      [t().message, ticket.text],
+      [t().reason, t().reasons[ticket.reason] || ticket.reason],
+      [t().language, ticket.locale],
+      [t().channel, ticket.channel],
+      [t().created, new Date(ticket.createdAt).toLocaleString(state.lang)],
+    ]);
+  }
+
+  function explain(status) {
+    if (status === 403) return t().takenByOther;
+    if (status === 409) return t().closed;
+    if (status === 502) return t().notDelivered;
+    return t().failed;
+  }
+
+  async function act(path, body) {
+    const result = await api('POST', path, body);
+    $('chat-error').textContent = result.status === 200 ? '' : explain(result.status);
+    return result.status === 200;
+  }
+
+  // Canned replies: "/" at the start of the message opens the list, filtered by what follows.
+  function cannedMatches() {
+    const value = $('message').value;
+    if (!value.startsWith('/')) return [];
+    const prefix = value.slice(1).toLowerCase();
+    return state.canned.filter((c) => c.shortcut.startsWith(prefix));
+  }
+
+  function renderCanned() {
+    const matches = cannedMatches();
+    const list = $('canned');
+    list.hidden = matches.length === 0;
+    state.cannedIndex = Math.min(state.cannedIndex, Math.max(0, matches.length - 1));
+    const locale = state.chat ? state.chat.handoff.locale : state.lang;
+    list.replaceChildren(
+      ...matches.map((c, i) => {
+        const li = el('li', i === state.cannedIndex ? 'active' : '');
+        li.appendChild(el('b', '', `/${c.shortcut}`));
+        li.appendChild(document.createTextNode(c[locale]));
+        li.addEventListener('mousedown', (event) => {
+          event.preventDefault();
+          pickCanned(c);
+        });
+        return li;
+      }),
+    );
+  }
+
+  function pickCanned(c) {
+    const locale = state.chat ? state.chat.handoff.locale : state.lang;
+    $('message').value = c[locale];
+    $('canned').hidden = true;
+    $('message').focus();
+  }
+
+  $('message').addEventListener('input', () => {
+    state.cannedIndex = 0;
+    renderCanned();
+  });
+  $('message').addEventListener('keydown', (event) => {
+    const matches = cannedMatches();
+    if (matches.length && !$('canned').hidden) {
+      if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+        event.preventDefault();
+        state.cannedIndex = (state.cannedIndex + (event.key === 'ArrowDown' ? 1 : matches.length - 1)) % matches.length;
+        renderCanned();
+        return;
+      }
+      if (event.key === 'Enter' || event.key === 'Tab') {
+        event.preventDefault();
+        pickCanned(matches[state.cannedIndex]);
+        return;
+      }
+      if (event.key === 'Escape') $('canned').hidden = true;
+    }
+    if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      $('composer').requestSubmit();
+    }
+  });
+
+  $('composer').addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const text = $('message').value.trim();
+    if (!text) return;
+    $('send').disabled = true;
+    if (await act(`/api/agent/chats/${encodeURIComponent(state.selected.id)}/messages`, { text })) $('message').value = '';
+    $('send').disabled = false;
+  });
+  $('note-form').addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const text = $('note').value.trim();
+    if (text && (await act(`/api/agent/chats/${encodeURIComponent(state.selected.id)}/notes`, { text }))) $('note').value = '';
+  });
+  $('claim').addEventListener('click', async () => {
+    if (await act(`/api/agent/chats/${encodeURIComponent(state.selected.id)}/claim`)) await loadBoard();
+  });
+  $('resolve').addEventListener('click', async () => {
+    if (await act(`/api/agent/chats/${encodeURIComponent(state.selected.id)}/resolve`)) await loadBoard();
+  });
+  $('close-ticket').addEventListener('click', async () => {
+    if (await act(`/api/agent/tickets/${encodeURIComponent(state.selected.id)}/close`)) {
+      state.selected = null;
+      $('ticket-view').hidden = true;
+      $('chat-empty').hidden = false;
+      await loadBoard();
+    }
+  });
+
+  $('sign-in-form').addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const result = await api('POST', '/api/agent/session', { id: $('agent-id').value, password: $('agent-password').value });
+    $('agent-password').value = '';
+    if (result.status === 200) {
+      $('sign-in-error').textContent = '';
+      await start();
+    } else {
+      $('sign-in-error').textContent = result.status === 429 ? t().tooMany : t().wrongPassword;
+    }
+  });
+  $('sign-out').addEventListener('click', async () => {
+    await api('DELETE', '/api/agent/session');
+    state.me = null;
+    state.selected = null;
+    state.chat = null;
+    showSignIn();
+  });
+  document.querySelectorAll('.lang-toggle').forEach((button) =>
+    button.addEventListener('click', () => {
+      state.lang = state.lang === 'zh-CN' ? 'en-US' : 'zh-CN';
+      localStorage.setItem('kefu.lang', state.lang);
+      applyLanguage();
+    }),
+  );
+
+  applyLanguage();
+  void start();
+})();
