@@ -98,10 +98,15 @@ export class KefuBot extends TeamsActivityHandler {
     const persisted = await this.snapshot.get(context);
     const outcome = await this.deps.runner.run(persisted, input, { conversation: key, channelLocale: channelLocale(context.activity.locale) });
     const destination = { channelId: context.activity.channelId, conversationType: context.activity.conversation.conversationType, locale: outcome.locale };
+    const fromAgent = input.kind === 'notice' && input.notice.type === 'agent.message' ? input.notice : undefined;
     for (const reply of outcome.replies) {
       await context.sendActivity(toActivity(reply, destination));
-      const agentName = input.kind === 'notice' && input.notice.type === 'agent.message' ? input.notice.agentName : undefined;
-      await handoff.record(key, { at: Date.now(), from: agentName ? 'agent' : 'bot', text: forTranscript(reply.text), ...(agentName ? { agentName } : {}) });
+      await handoff.record(
+        key,
+        fromAgent
+          ? { at: Date.now(), from: 'agent', agentName: fromAgent.agentName, text: forTranscript(fromAgent.text) }
+          : { at: Date.now(), from: 'bot', text: forTranscript(reply.text) },
+      );
     }
     const conversation = hashId(context.activity.conversation.id);
     for (const signal of outcome.signals) await this.deps.signals.append(signal, conversation);

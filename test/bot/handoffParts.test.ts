@@ -1,0 +1,71 @@
+import { AgentDirectory, DEMO_AGENTS_FILE, hashPassword, verifyPassword } from '../../bot/handoff/agents';
+import { loadCannedReplies } from '../../bot/handoff/cannedReplies';
+import { ConfigError, loadConfig } from '../../bot/config';
+import { estimatedWaitMinutes, queueOrder } from '../../bot/handoff/queue';
+import { describeSchedule, isOpen, parseSchedule } from '../../bot/handoff/schedule';
+import { AgentSessions, MemoryAgentSessionStore } from '../../bot/handoff/sessions';
+import type { Handoff } from '../../bot/handoff/model';
+
+describe('business hours', () => {
+  const hours = parseSchedule('mon-fri 09:00-21:00; sat,sun 10:00-18:00', 'Asia/Shanghai');
+
+  test('open and closed, in the schedule\'s time zone', () => {
+    // Monday 23 Nov 2026 08:59 and 09:00 in Shanghai (00:59 / 01:00 UTC).
+    expect(isOpen(hours, new Date('2026-11-23T00:59:00Z'))).toBe(false);
+    expect(isOpen(hours, new Date('2026-11-23T01:00:00Z'))).toBe(true);
+    expect(isOpen(hours, new Date('2026-11-23T13:00:00Z'))).toBe(false); // 21:00, end exclusive
+    expect(isOpen(hours, new Date('2026-11-22T03:00:00Z'))).toBe(true); // Sunday 11:00
+    expect(isOpen(parseSchedule('24/7', 'UTC'), new Date())).toBe(true);
+  });
+
+  test('said the way people read it', () => {
+    expect(describeSchedule(hours, 'zh-CN')).toBe('周一至周五 09:00–21:00；周六、周日 10:00–18:00');
+    expect(describeSchedule(hours, 'en-US')).toBe('Mon–Fri 09:00–21:00; Sat, Sun 10:00–18:00');
+    expect(describeSchedule(parseSchedule('7x24', 'UTC'), 'zh-CN')).toBe('7×24 小时');
+  });
+
+  test('a bad schedule is one line of configuration error', () => {
+    expect(() => loadConfig({ HANDOFF_HOURS: 'weekdays 9-5' })).toThrow(ConfigError);
+    expect(() => loadConfig({ HANDOFF_HOURS: 'weekdays 9-5' })).toThrow('HANDOFF_HOURS="weekdays 9-5" — "weekdays 9-5" should look like "mon-fri 09:00-21:00"');
+    expect(() => loadConfig({ HANDOFF_HOURS: 'mon 18:00-09:00' })).toThrow('ends before it starts');
+    expect(() => loadConfig({ HANDOFF_HOURS: 'mon 09:00-18:00', HANDOFF_TIMEZONE: 'Mars/Olympus' })).toThrow('unknown time zone');
+  });
+});
+
+test('queue order: security escalations first, then arrival; waits from agents and handle times', () => {
+  const h = (id: string, priority: 'normal' | 'high', createdAt: number): Handoff => ({
+    id, conversation: id, channel: 'x', locale: 'zh-CN', status: 'queued', priority, createdAt, context: { reason: 'user-request', misses: [] },
+  });
+  expect(queueOrder([h('a', 'normal', 1), h('b', 'high', 3), h('c', 'normal', 2)]).map((x) => x.id)).toEqual(['b', 'a', 'c']);
+  expect(estimatedWaitMinutes(3, 1, [], 300_000)).toBe(15);
+  expect(estimatedWaitMinutes(3, 2, [], 300_000)).toBe(10);
+  expect(estimatedWaitMinutes(1, 1, [60_000, 180_000], 300_000)).toBe(2);
+  expect(estimatedWaitMinutes(1, 1, [1000], 300_000)).toBe(1);
+});
+
+test('passwords: scrypt hashes verify the right password only; the demo agents load', async () => {
+  const hash = await hashPassword('correct horse battery');
+  expect(hash).toMatch(/^scrypt\$16384\$8\$1\$/);
+  expect(hash).not.toContain('correct');
+  expect(await verifyPassword('correct horse battery', hash)).toBe(true);
+  expect(await verifyPassword('correct horse batterY', hash)).toBe(false);
+  const demo = AgentDirectory.fromFile(DEMO_AGENTS_FILE);
+  expect(await demo.authenticate('WANG', 'kefu-demo-wang')).toEqual({ id: 'wang', name: '小王' });
+  expect(await demo.authenticate('wang', 'kefu-demo-alice')).toBeUndefined();
+  expect(await demo.authenticate('nobody', 'kefu-demo-wang')).toBeUndefined();
+  expect(loadCannedReplies('bot/handoff/cannedReplies.yaml').map((c) => c.shortcut)).toContain('hello');
+});
+
+test('agent sessions expire, and only the token\'s hash is stored', async () => {
+  const clock = { ms: 0 };
+  const store = new MemoryAgentSessionStore(() => clock.ms);
+  const sessions = new AgentSessions(store, 8 * 3600_000);
+  const token = await sessions.open({ id: 'wang', name: '小王' });
+  expect(await store.get(token)).toBeUndefined();
+  expect(await sessions.agentOf(token)).toEqual({ id: 'wang', name: '小王' });
+  clock.ms += 8 * 3600_000 - 1;
+  expect(await sessions.agentOf(token)).toBeDefined();
+  clock.ms += 1;
+  expect(await sessions.agentOf(token)).toBeUndefined();
+  expect(await sessions.agentOf('forged')).toBeUndefined();
+});
