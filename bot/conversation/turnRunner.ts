@@ -21,17 +21,23 @@ export interface TurnScope {
   channelLocale?: Locale;
 }
 
-/** Files as channels send them; cards and other inline attachments are not files. */
-export const fileAttachments = (attachments: unknown) => fileAttachmentsSchema.parse(attachments ?? []);
-
+/**
+ * Files as channels send them; cards and other inline attachments are not files, and only
+ * web links count (a `javascript:` URL typed into an activity never reaches an agent's page).
+ */
 const fileAttachmentsSchema = z
   .array(z.object({ contentType: z.string(), contentUrl: z.string().url().optional(), name: z.string().optional() }).passthrough())
   .catch([])
   .transform((list) =>
     list
-      .filter((a): a is typeof a & { contentUrl: string } => typeof a.contentUrl === 'string' && !a.contentType.startsWith('application/vnd.microsoft.'))
+      .filter(
+        (a): a is typeof a & { contentUrl: string } =>
+          typeof a.contentUrl === 'string' && /^https?:\/\//i.test(a.contentUrl) && !a.contentType.startsWith('application/vnd.microsoft.'),
+      )
       .map((a) => ({ name: a.name ?? 'file', contentType: a.contentType, url: a.contentUrl })),
   );
+
+export const fileAttachments = (attachments: unknown) => fileAttachmentsSchema.parse(attachments ?? []);
 
 export interface TurnOutcome {
   replies: Reply[];

@@ -73,6 +73,17 @@ test('the whole cycle: request, position, claim, messages both ways, resolve, ra
   const during = (await wang.get<Chat>(chatPath)).body;
   expect(during.transcript.at(-1)).toEqual(expect.objectContaining({ from: 'user', text: '我的身份证号是 110***********002X，验证码 ******' }));
   expect(kefu.channel.messages(user)).toHaveLength(count);
+  // Files reach the agent too (web links only: a javascript: URL is dropped).
+  const fileSeen = events.events.length;
+  const files = [
+    { contentType: 'image/png', contentUrl: 'https://files.example.test/id-front.png', name: 'id-front.png' },
+    { contentType: 'text/html', contentUrl: 'javascript:alert(1)', name: 'evil.html' },
+  ];
+  expect((await kefu.channel.say(user, undefined, { attachments: files })).status).toBe(200);
+  await events.waitFor('chat', fileSeen);
+  const withFile = (await wang.get<Chat & { transcript: { attachments?: unknown[] }[] }>(chatPath)).body;
+  expect(withFile.transcript.at(-1)?.attachments).toEqual([{ name: 'id-front.png', contentType: 'image/png', url: 'https://files.example.test/id-front.png' }]);
+  expect(kefu.channel.messages(user)).toHaveLength(count);
 
   // The agent answers; the user reads it as plain text, in the same conversation.
   expect((await wang.post(`${chatPath}/messages`, { text: '已经收到，<script>alert(1)</script> 我来核实' })).status).toBe(200);
