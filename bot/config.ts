@@ -149,6 +149,10 @@ export const configSchema = z.object({
     .startsWith('https://', 'expected an https URL')
     .optional()
     .describe('Terms of use URL for the Teams app package (https). Required by teams:package.'),
+  HANDOFF_MODE: z
+    .enum(['console', 'external'], { errorMap: () => ({ message: 'expected console or external' }) })
+    .default('console')
+    .describe('Who takes handed-off chats: the agents of the built-in console, or an external contact-centre hub through the Bot Framework handoff protocol (a handoff.initiate event with transcript and context; handoff.status events back).'),
   HANDOFF_HOURS: z
     .string()
     .default('24/7')

@@ -1,4 +1,5 @@
 import { TeamsActivityHandler, TurnContext, type Activity, type ConversationState, type StatePropertyAccessor } from 'botbuilder';
+import { z } from 'zod';
 import { localeSchema, type Locale } from '../knowledge/schema';
 import { toActivity } from './channels/render';
 import { fileAttachments, type TurnInput, type TurnRunner } from './conversation/turnRunner';
@@ -20,6 +21,8 @@ export interface KefuBotDeps {
 export function conversationKey(activity: Pick<Activity, 'channelId' | 'conversation'>): string {
   return `${activity.channelId}:${activity.conversation.id}`;
 }
+
+const handoffStatusSchema = z.object({ state: z.enum(['accepted', 'completed', 'failed']) });
 
 /** What may be kept of a line of the conversation: never a code, numbers masked. */
 const forTranscript = (text: string) => maskCodes(maskSensitive(text));
@@ -56,6 +59,15 @@ export class KefuBot extends TeamsActivityHandler {
       const joined = (context.activity.membersAdded ?? []).some((member) => member.id !== botId);
       // In Teams a user "joins" by installing the app; that arrives as installationUpdate.
       if (joined && context.activity.channelId !== 'msteams') await this.turn(context, { kind: 'joined' });
+      await next();
+    });
+    // The external hub's answer to handoff.initiate (HANDOFF_MODE=external).
+    this.onEvent(async (context, next) => {
+      const status = handoffStatusSchema.safeParse(context.activity.value);
+      if (context.activity.name === 'handoff.status' && status.success) {
+        const notice = await deps.handoff.externalStatus(conversationKey(context.activity), status.data.state);
+        if (notice) await this.turn(context, { kind: 'notice', notice });
+      }
       await next();
     });
     this.onInstallationUpdateAdd(async (context, next) => {

@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { CloudAdapter, ConfigurationBotFrameworkAuthentication, ConversationState, MemoryStorage, type Activity, type TurnContext } from 'botbuilder';
+import { CloudAdapter, ConfigurationBotFrameworkAuthentication, ConversationState, EventFactory, MemoryStorage, type Activity, type TurnContext } from 'botbuilder';
 import restify, { type Request, type Response } from 'restify';
 import type { Knowledge } from '../knowledge/index';
 import { isFaq } from '../knowledge/schema';
@@ -20,7 +20,7 @@ import { explainInvalidActivity } from './inboundActivity';
 import type { KbSignalLog } from './storage/kbSignalLog';
 import { AgentDirectory, DEMO_AGENTS_FILE } from './handoff/agents';
 import { loadCannedReplies } from './handoff/cannedReplies';
-import type { ConversationNotice } from './handoff/model';
+import type { ConversationNotice, HandoffContext, TranscriptEntry } from './handoff/model';
 import { mountAgentConsole } from './handoff/routes';
 import { parseSchedule } from './handoff/schedule';
 import { HandoffService } from './handoff/service';
@@ -91,11 +91,23 @@ export function createApp({ config, knowledge, logger, signals, platform = creat
   // The handoff reaches users from outside their turns: a proactive turn on the stored reference.
   const handoffStore = new MemoryHandoffStore();
   const consoleBus = new MemoryConsoleBus();
-  const notify = async (conversation: string, notice: ConversationNotice) => {
+  const proactive = async (conversation: string, logic: (context: TurnContext) => Promise<void>): Promise<void> => {
     const reference = await handoffStore.reference(conversation);
     if (!reference) throw new Error('no conversation reference stored');
-    await track(adapter.continueConversationAsync(config.MicrosoftAppId ?? '', reference, (context) => bot.notice(context, notice)));
+    await track(adapter.continueConversationAsync(config.MicrosoftAppId ?? '', reference, logic));
   };
+  const notify = (conversation: string, notice: ConversationNotice): Promise<void> => proactive(conversation, (context) => bot.notice(context, notice));
+  // External mode: the Bot Framework handoff protocol, for contact-centre hubs.
+  const initiateExternal = (conversation: string, handoff: { context: HandoffContext; transcript: TranscriptEntry[] }): Promise<void> =>
+    proactive(conversation, async (context) => {
+      const activities = handoff.transcript.map((entry) => ({
+        type: 'message',
+        text: entry.text,
+        timestamp: new Date(entry.at),
+        from: { id: entry.from, name: entry.agentName ?? entry.from, role: entry.from === 'user' ? 'user' : 'bot' },
+      })) as Activity[];
+      await context.sendActivity(EventFactory.createHandoffInitiation(context, handoff.context, { activities }));
+    });
   const handoff = new HandoffService({
     store: handoffStore,
     bus: consoleBus,
@@ -103,6 +115,7 @@ export function createApp({ config, knowledge, logger, signals, platform = creat
     queueTimeoutMs: config.HANDOFF_QUEUE_TIMEOUT_S * 1000,
     defaultHandleMs: config.HANDOFF_AVG_HANDLE_S * 1000,
     notify,
+    initiateExternal: config.HANDOFF_MODE === 'external' ? initiateExternal : undefined,
     logger,
   });
 

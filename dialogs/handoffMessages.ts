@@ -3,6 +3,7 @@ import type { Locale } from '../knowledge/schema';
 /** Everything the bot says around a handoff to a person, in both languages. */
 export interface HandoffMessages {
   queued(position: number, etaMinutes: number): string;
+  connecting: string;
   moved(position: number, etaMinutes: number): string;
   position(position: number, etaMinutes: number): string;
   stillQueued: string;
@@ -34,13 +35,14 @@ export interface HandoffMessages {
 const zh: HandoffMessages = {
   queued: (p, eta) =>
     `好的，正在为您转接人工客服。您目前排在第 ${p} 位，预计等待约 ${eta} 分钟。\n\n排队期间您发的消息，客服接入后都能看到；不想等了可以回复“取消排队”。`,
+  connecting: '好的，正在为您转接人工客服，请稍候。客服接入后会在这里回复您；不想等了可以回复“取消排队”。',
   moved: (p, eta) => (p === 1 ? `马上就到您了：您现在排在第 1 位，预计等待约 ${eta} 分钟。` : `排队有进展：您现在排在第 ${p} 位，预计还需等待约 ${eta} 分钟。`),
   position: (p, eta) => `您正在排队，目前排在第 ${p} 位，预计等待约 ${eta} 分钟。`,
   stillQueued: '您还在排队等待人工客服，这条消息客服接入后能看到。想退出排队请回复“取消排队”。',
   cancelQueue: '取消排队',
   queueCancelled: '好的，已为您取消排队。还有其他问题可以继续问我。',
   cancelTooLate: '客服刚刚已经接入了，您可以直接和客服沟通。',
-  agentJoined: (name) => `人工客服「${name}」已接入，您可以直接和客服沟通了。`,
+  agentJoined: (name) => (name ? `人工客服「${name}」已接入，您可以直接和客服沟通了。` : '人工客服已接入，您可以直接和客服沟通了。'),
   alreadyWithAgent: (name) => `您正在和人工客服「${name}」沟通，直接发消息就可以。`,
   agentSays: (name, text) => `${name}：${text}`,
   expired: '抱歉，客服都在忙，一直没能接入您的会话。您可以给我们留言，客服会尽快联系您。需要留言吗？',
@@ -65,13 +67,14 @@ const zh: HandoffMessages = {
 const en: HandoffMessages = {
   queued: (p, eta) =>
     `OK, I am connecting you to a human agent. You are number ${p} in the queue; the estimated wait is about ${eta} min.\n\nAgents see everything you send while you wait. Type "leave queue" if you no longer want to wait.`,
+  connecting: 'OK, I am connecting you to a human agent; please wait a moment. They will reply right here. Type "leave queue" if you no longer want to wait.',
   moved: (p, eta) => (p === 1 ? `You are next: number 1 in the queue, about ${eta} min to go.` : `The queue is moving: you are now number ${p}, about ${eta} min to go.`),
   position: (p, eta) => `You are in the queue: number ${p}, about ${eta} min to go.`,
   stillQueued: 'You are still waiting for an agent, who will see this message. Type "leave queue" to stop waiting.',
   cancelQueue: 'Leave queue',
   queueCancelled: 'OK, you have left the queue. Feel free to keep asking me.',
   cancelTooLate: 'An agent has just joined; you can talk to them directly.',
-  agentJoined: (name) => `${name} from our support team has joined. You can talk to them directly now.`,
+  agentJoined: (name) => `${name || 'An agent'} from our support team has joined. You can talk to them directly now.`,
   alreadyWithAgent: (name) => `You are talking to ${name} from our support team; just send your message.`,
   agentSays: (name, text) => `${name}: ${text}`,
   expired: 'Sorry, all agents are busy and nobody could take your chat. You can leave us a message and an agent will contact you. Leave a message?',

@@ -392,6 +392,14 @@ export function createRootMachine(deps: RootMachineDeps) {
               }),
             },
             {
+              guard: ({ event }) => event.output.status === 'external',
+              target: 'withHuman.queued',
+              actions: enqueueActions(({ enqueue, context }) => {
+                const m = h(context.locale);
+                enqueue.emit({ type: 'reply', reply: { text: m.connecting, suggestions: [{ title: m.cancelQueue, value: m.cancelQueue }] } });
+              }),
+            },
+            {
               guard: ({ event }) => event.output.status === 'with-agent',
               target: 'withHuman.withAgent',
               actions: enqueueActions(({ enqueue, context, event }) => {

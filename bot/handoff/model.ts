@@ -56,6 +56,8 @@ export const handoffSchema = z.object({
   agentId: z.string().optional(),
   agentName: z.string().optional(),
   rating: z.number().int().min(1).max(5).optional(),
+  /** Handed to an external contact-centre hub, not to the console's queue. */
+  external: z.boolean().optional(),
   /** The queue position the user was last told, so they hear again only when it changes. */
   toldPosition: z.number().int().optional(),
 });

@@ -3,7 +3,7 @@ import type { Locale } from '../../knowledge/schema';
 import type { Logger } from '../logger';
 import { maskPhone } from '../privacy/mask';
 import { newCaseId } from '../services/demoDirectory';
-import type { ConversationNotice, FlowTrail, Handoff, HandoffReason, Note, Priority, Ticket, TranscriptEntry } from './model';
+import type { ConversationNotice, FlowTrail, Handoff, HandoffContext, HandoffReason, Note, Priority, Ticket, TranscriptEntry } from './model';
 import { estimatedWaitMinutes, positions, queueOrder } from './queue';
 import { describeSchedule, isOpen, type Schedule } from './schedule';
 import type { ConsoleBus, HandoffStore } from './store';
@@ -23,6 +23,8 @@ export interface HandoffRequest {
 
 export type RequestResult =
   | { status: 'queued'; position: number; etaMinutes: number }
+  /** Handed to an external hub, which answers with handoff.status events. */
+  | { status: 'external' }
   | { status: 'with-agent'; agentName: string }
   | { status: 'unavailable'; why: 'closed' | 'no-agents'; hours: string };
 
@@ -40,6 +42,11 @@ export interface HandoffServiceOptions {
   defaultHandleMs: number;
   /** Delivers something that happened to a user's conversation as a turn of its own. */
   notify(conversation: string, notice: ConversationNotice): Promise<void>;
+  /**
+   * External mode: hands the conversation to a contact-centre hub (the Bot Framework
+   * `handoff.initiate` event, with the context and the recent transcript).
+   */
+  initiateExternal?(conversation: string, handoff: { context: HandoffContext; transcript: TranscriptEntry[] }): Promise<void>;
   logger: Logger;
   now?: () => number;
 }
@@ -77,6 +84,7 @@ export class HandoffService {
   }
 
   async request(conversation: string, request: HandoffRequest): Promise<RequestResult> {
+    if (this.options.initiateExternal) return this.requestExternal(conversation, request, this.options.initiateExternal);
     const existing = await this.store.openFor(conversation);
     if (existing?.status === 'active') return { status: 'with-agent', agentName: existing.agentName ?? '' };
     if (!existing) {
@@ -108,6 +116,49 @@ export class HandoffService {
     return { status: 'queued', ...wait };
   }
 
+  private async requestExternal(
+    conversation: string,
+    request: HandoffRequest,
+    initiate: NonNullable<HandoffServiceOptions['initiateExternal']>,
+  ): Promise<RequestResult> {
+    const existing = await this.store.openFor(conversation);
+    if (existing) return { status: 'external' };
+    const reference = await this.store.reference(conversation);
+    const context = { reason: request.reason, trail: request.trail, misses: request.misses.slice(-5) };
+    const handoff = await this.store.open({
+      id: crypto.randomUUID(),
+      conversation,
+      channel: reference?.channelId ?? 'unknown',
+      locale: request.locale,
+      status: 'queued',
+      priority: request.priority,
+      context,
+      createdAt: this.now(),
+      external: true,
+    });
+    const transcript = (await this.store.transcript(conversation)).slice(-CONTEXT_MESSAGES);
+    await initiate(conversation, { context, transcript });
+    this.options.logger.info({ handoff: handoff.id, reason: request.reason }, 'handoff initiated with the external hub');
+    return { status: 'external' };
+  }
+
+  /**
+   * A `handoff.status` from the external hub: accepted (an agent has the chat), completed
+   * (back to the bot) or failed (nobody will come). Returns what the conversation is told.
+   */
+  async externalStatus(conversation: string, state: 'accepted' | 'completed' | 'failed'): Promise<ConversationNotice | undefined> {
+    const handoff = await this.store.openFor(conversation);
+    if (!handoff?.external) return undefined;
+    const now = this.now();
+    if (state === 'accepted') {
+      const accepted = await this.store.transition(handoff.id, ['queued'], { status: 'active', claimedAt: now });
+      return accepted ? { type: 'handoff.claimed', agentName: '' } : undefined;
+    }
+    const closed = await this.store.transition(handoff.id, ['queued', 'active'], { status: state === 'completed' ? 'resolved' : 'expired', closedAt: now });
+    if (!closed) return undefined;
+    return state === 'completed' ? { type: 'handoff.resolved' } : { type: 'handoff.expired' };
+  }
+
   /** Where a queued conversation stands. */
   async position(conversation: string): Promise<{ position: number; etaMinutes: number } | undefined> {
     const handoff = await this.store.openFor(conversation);
@@ -115,7 +166,7 @@ export class HandoffService {
   }
 
   private async waitFor(id: string): Promise<{ position: number; etaMinutes: number } | undefined> {
-    const position = positions(await this.store.listOpen()).get(id);
+    const position = positions(await this.queued()).get(id);
     if (position === undefined) return undefined;
     const agents = (await this.store.agentsOnline()).length;
     return { position, etaMinutes: estimatedWaitMinutes(position, agents, await this.store.handleTimes(), this.options.defaultHandleMs) };
@@ -133,6 +184,7 @@ export class HandoffService {
   }
 
   async claim(id: string, agent: Agent): Promise<Result<Handoff>> {
+    if ((await this.store.get(id))?.external) return refuse('not-found');
     const claimed = await this.store.transition(id, ['queued'], { status: 'active', agentId: agent.id, agentName: agent.name, claimedAt: this.now() });
     if (!claimed) {
       const current = await this.store.get(id);
@@ -231,7 +283,7 @@ export class HandoffService {
     const deadline = this.now() - this.options.queueTimeoutMs;
     let expired = 0;
     for (const handoff of await this.store.listOpen()) {
-      if (handoff.status !== 'queued' || handoff.createdAt > deadline) continue;
+      if (handoff.status !== 'queued' || handoff.external || handoff.createdAt > deadline) continue;
       // Compare-and-set: when two instances sweep at once, one of them expires it.
       const done = await this.store.transition(handoff.id, ['queued'], { status: 'expired', closedAt: this.now() });
       if (!done) continue;
@@ -253,7 +305,7 @@ export class HandoffService {
 
   /** The queue, the chats with agents, open tickets: what every console lists. */
   async board() {
-    const open = await this.store.listOpen();
+    const open = (await this.store.listOpen()).filter((h) => !h.external);
     const agents = await this.store.agentsOnline();
     const handleTimes = await this.store.handleTimes();
     const summary = (h: Handoff) => ({
@@ -301,7 +353,7 @@ export class HandoffService {
 
   /** Tells each queued user their new place when it changed since they were last told. */
   private async tellPositions(): Promise<void> {
-    const open = await this.store.listOpen();
+    const open = await this.queued();
     const agents = (await this.store.agentsOnline()).length;
     const handleTimes = await this.store.handleTimes();
     for (const [i, handoff] of queueOrder(open).entries()) {
@@ -311,6 +363,11 @@ export class HandoffService {
       const etaMinutes = estimatedWaitMinutes(position, agents, handleTimes, this.options.defaultHandleMs);
       await this.safely(handoff.conversation, { type: 'handoff.position', position, etaMinutes });
     }
+  }
+
+  /** The console's queue: chats of the external hub wait in the hub's own. */
+  private async queued(): Promise<Handoff[]> {
+    return (await this.store.listOpen()).filter((h) => h.status === 'queued' && !h.external);
   }
 
   private async publishBoard(): Promise<void> {

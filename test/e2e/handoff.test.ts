@@ -11,7 +11,7 @@ interface Board {
 }
 interface Chat {
   handoff: { status: string; locale: string; channel: string; context: { reason: string; trail?: Record<string, unknown>; misses: string[] } };
-  transcript: { from: string; text: string; agentName?: string }[];
+  transcript: { from: string; text: string; agentName?: string; attachments?: unknown[] }[];
   notes: { agentName: string; text: string }[];
 }
 
@@ -81,7 +81,7 @@ test('the whole cycle: request, position, claim, messages both ways, resolve, ra
   ];
   expect((await kefu.channel.say(user, undefined, { attachments: files })).status).toBe(200);
   await events.waitFor('chat', fileSeen);
-  const withFile = (await wang.get<Chat & { transcript: { attachments?: unknown[] }[] }>(chatPath)).body;
+  const withFile = (await wang.get<Chat>(chatPath)).body;
   expect(withFile.transcript.at(-1)?.attachments).toEqual([{ name: 'id-front.png', contentType: 'image/png', url: 'https://files.example.test/id-front.png' }]);
   expect(kefu.channel.messages(user)).toHaveLength(count);
 
@@ -217,6 +217,53 @@ describe('availability', () => {
       events.close();
     } finally {
       await closed.stop();
+    }
+  });
+});
+
+describe('HANDOFF_MODE=external (Bot Framework handoff protocol)', () => {
+  test('handoff.initiate carries context and transcript; handoff.status accepted / completed / failed are honoured', async () => {
+    const hub = await startKefu({ HANDOFF_MODE: 'external' });
+    const status = (id: string, state: string) =>
+      hub.channel.post({
+        type: 'event',
+        name: 'handoff.status',
+        value: { state },
+        id: `status-${state}`,
+        channelId: 'emulator',
+        serviceUrl: hub.channel.serviceUrl,
+        conversation: { id },
+        from: { id: 'hub', role: 'bot' },
+        recipient: { id: 'kefu-bot', role: 'bot' },
+      });
+    try {
+      await hub.channel.ask('x-1', '忘记密码怎么办');
+      const [connecting] = await hub.channel.ask('x-1', '转人工');
+      expect(connecting?.text).toContain('正在为您转接人工客服');
+      const initiate = (hub.channel.sent('x-1') ?? []).find((a) => a.type === 'event' && a.name === 'handoff.initiate');
+      expect(initiate?.value).toEqual({ reason: 'user-request', misses: [] });
+      const transcript = (initiate?.attachments as { contentType: string; content: { activities: { text: string }[] } }[])[0];
+      expect(transcript?.contentType).toBe('application/json');
+      expect(transcript?.content.activities.map((a) => a.text)).toEqual(expect.arrayContaining(['忘记密码怎么办', '转人工']));
+
+      let count = hub.channel.messages('x-1').length;
+      expect((await status('x-1', 'accepted')).status).toBe(200);
+      const [joined] = (await hub.channel.waitForMessages('x-1', count + 1)).slice(count);
+      expect(joined?.text).toContain('人工客服已接入');
+      // The hub has the chat: the bot says nothing.
+      count = hub.channel.messages('x-1').length;
+      expect((await hub.channel.say('x-1', '你好，在吗')).status).toBe(200);
+      expect((await status('x-1', 'completed')).status).toBe(200);
+      const [rating] = (await hub.channel.waitForMessages('x-1', count + 1)).slice(count);
+      expect(rating?.text).toContain('请为客服的服务打个分');
+
+      await hub.channel.ask('x-2', '转人工');
+      count = hub.channel.messages('x-2').length;
+      expect((await status('x-2', 'failed')).status).toBe(200);
+      const [failed] = (await hub.channel.waitForMessages('x-2', count + 1)).slice(count);
+      expect(failed?.text).toContain('留言');
+    } finally {
+      await hub.stop();
     }
   });
 });

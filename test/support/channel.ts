@@ -21,7 +21,7 @@ export interface SentActivity {
  */
 export class FakeChannel {
   private readonly server = http.createServer((req, res) => this.receive(req, res));
-  private readonly sent = new Map<string, SentActivity[]>();
+  private readonly received = new Map<string, SentActivity[]>();
   private waiters: (() => void)[] = [];
   /** Delay before the connector answers the bot, to hold a turn open. */
   replyDelayMs = 0;
@@ -52,9 +52,9 @@ export class FakeChannel {
         }
         const conversation = decodeURIComponent(match[1]);
         const activity = JSON.parse(body) as SentActivity;
-        const list = this.sent.get(conversation) ?? [];
+        const list = this.received.get(conversation) ?? [];
         list.push(activity);
-        this.sent.set(conversation, list);
+        this.received.set(conversation, list);
         res.statusCode = 200;
         res.setHeader('content-type', 'application/json');
         res.end(JSON.stringify({ id: crypto.randomUUID() }));
@@ -67,9 +67,14 @@ export class FakeChannel {
     });
   }
 
+  /** Everything the bot sent into a conversation so far (messages and events). */
+  sent(conversationId: string): SentActivity[] {
+    return [...(this.received.get(conversationId) ?? [])];
+  }
+
   /** All messages the bot sent into a conversation so far. */
   messages(conversationId: string): SentActivity[] {
-    return (this.sent.get(conversationId) ?? []).filter((a) => a.type === 'message');
+    return (this.received.get(conversationId) ?? []).filter((a) => a.type === 'message');
   }
 
   /** Waits until the conversation has at least `count` bot messages. */
