@@ -42,7 +42,7 @@ const zh: HandoffMessages = {
   cancelQueue: '取消排队',
   queueCancelled: '好的，已为您取消排队。还有其他问题可以继续问我。',
   cancelTooLate: '客服刚刚已经接入了，您可以直接和客服沟通。',
-  agentJoined: (name) => (name ? `人工客服「${name}」已接入，您可以直接和客服沟通了。` : '人工客服已接入，您可以直接和客服沟通了。'),
+  agentJoined: (name) => `${name ? `人工客服「${name}」` : '人工客服'}已接入，您可以直接和客服沟通了。想结束人工服务时回复“结束人工”。`,
   alreadyWithAgent: (name) => `您正在和人工客服「${name}」沟通，直接发消息就可以。`,
   agentSays: (name, text) => `${name}：${text}`,
   expired: '抱歉，客服都在忙，一直没能接入您的会话。您可以给我们留言，客服会尽快联系您。需要留言吗？',
@@ -74,7 +74,7 @@ const en: HandoffMessages = {
   cancelQueue: 'Leave queue',
   queueCancelled: 'OK, you have left the queue. Feel free to keep asking me.',
   cancelTooLate: 'An agent has just joined; you can talk to them directly.',
-  agentJoined: (name) => `${name || 'An agent'} from our support team has joined. You can talk to them directly now.`,
+  agentJoined: (name) => `${name || 'An agent'} from our support team has joined. You can talk to them directly now; type "end chat" when you are done.`,
   alreadyWithAgent: (name) => `You are talking to ${name} from our support team; just send your message.`,
   agentSays: (name, text) => `${name}: ${text}`,
   expired: 'Sorry, all agents are busy and nobody could take your chat. You can leave us a message and an agent will contact you. Leave a message?',
@@ -101,10 +101,12 @@ export function handoffMessages(locale: Locale): HandoffMessages {
 }
 
 const LEAVE_QUEUE = ['取消排队', '不排了', '不等了', '退出排队', '取消', '算了', 'leave queue', 'cancel', 'stop waiting', 'quit'];
+const END_CHAT = ['结束人工', '结束人工服务', '结束对话', '结束会话', 'end chat', 'end the chat'];
 const LEAVE_MESSAGE = ['留言', '我要留言', '好', '好的', '要', '需要', '可以', '行', 'leave a message', 'yes', 'ok', 'okay', 'sure'];
 
 /** Pure readers of what the user types during a handoff. */
 export const leavesQueue = (text: string) => LEAVE_QUEUE.includes(text.trim().toLowerCase());
+export const endsChat = (text: string) => END_CHAT.includes(text.trim().toLowerCase());
 export const wantsToLeaveMessage = (text: string) => LEAVE_MESSAGE.includes(text.trim().toLowerCase());
 
 /** "5", "5分", "⭐ 4", "五星" → 1–5, or undefined. */

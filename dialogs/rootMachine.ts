@@ -8,7 +8,7 @@ import { isNo, isYes, pickOption, rejectsAll } from './commands';
 import { isCancel } from './flows/input';
 import { readMobile } from './flows/input';
 import type { FlowMessageEvent, FlowOutcome, FlowProgress, FlowToParent } from './flows/protocol';
-import { handoffMessages, leavesQueue, readRating, wantsToLeaveMessage } from './handoffMessages';
+import { endsChat, handoffMessages, leavesQueue, readRating, wantsToLeaveMessage } from './handoffMessages';
 import type { appealFlow } from './flows/appeal';
 import type { appealStatusFlow } from './flows/appealStatus';
 import type { phoneChangeFlow } from './flows/phoneChange';
@@ -78,7 +78,7 @@ export interface RootContext {
 }
 
 /** The handoff as the conversation uses it. */
-export type HandoffPort = Pick<HandoffService, 'request' | 'cancel' | 'position' | 'leaveMessage' | 'rate'>;
+export type HandoffPort = Pick<HandoffService, 'request' | 'cancel' | 'position' | 'leaveMessage' | 'rate' | 'endByUser'>;
 
 export interface RootMachineDeps {
   entry(id: string, locale: Locale): FaqEntry | undefined;
@@ -123,6 +123,7 @@ export function createRootMachine(deps: RootMachineDeps) {
       leaveMessage: fromPromise(({ input }: { input: { conversation: string; message: Parameters<HandoffPort['leaveMessage']>[1] } }) =>
         deps.handoff.leaveMessage(input.conversation, input.message),
       ),
+      endChat: fromPromise(({ input }: { input: { conversation: string } }) => deps.handoff.endByUser(input.conversation)),
       rate: fromPromise(({ input }: { input: { conversation: string; rating: number } }) => deps.handoff.rate(input.conversation, input.rating)),
     },
     guards: {
@@ -140,6 +141,7 @@ export function createRootMachine(deps: RootMachineDeps) {
       acceptsHuman: ({ event }) => event.type === 'user.message' && (isYes(event.text) || event.route.decision === 'handoff'),
       declines: ({ event }) => event.type === 'user.message' && isNo(event.text),
       leavesQueue: ({ event }) => event.type === 'user.message' && leavesQueue(event.text),
+      endsChat: ({ event }) => event.type === 'user.message' && endsChat(event.text),
       wantsToLeaveMessage: ({ event }) => event.type === 'user.message' && wantsToLeaveMessage(event.text),
       givesMobile: ({ event }) => event.type === 'user.message' && readMobile(event.text) !== undefined,
       tooShort: ({ event }) => event.type === 'user.message' && [...event.text.trim()].length < MIN_MESSAGE_CHARS,
@@ -428,13 +430,7 @@ export function createRootMachine(deps: RootMachineDeps) {
         // Entered straight into one of its states; `initial` is only required by xstate.
         initial: 'queued',
         on: {
-          'handoff.resolved': {
-            target: 'rating',
-            actions: enqueueActions(({ enqueue, context }) => {
-              const text = h(context.locale).askRating;
-              enqueue.emit({ type: 'reply', reply: { text, suggestions: ['5', '4', '3', '2', '1'].map((n) => ({ title: `${n} ⭐`, value: n })) } });
-            }),
-          },
+          'handoff.resolved': { target: 'rating', actions: { type: 'say', params: ({ context }) => ratingPrompt(context.locale) } },
         },
         states: {
           queued: {
@@ -475,7 +471,8 @@ export function createRootMachine(deps: RootMachineDeps) {
           },
           withAgent: {
             on: {
-              'user.message': {},
+              // Only the exact words end it; anything else is for the agent.
+              'user.message': { guard: 'endsChat', target: '#kefu.endingChat' },
               'user.restart': {},
               'user.help': {},
               'user.smallTalk': {},
@@ -485,6 +482,17 @@ export function createRootMachine(deps: RootMachineDeps) {
               'agent.message': { actions: { type: 'say', params: ({ context, event }) => ({ text: h(context.locale).agentSays(event.agentName, event.text), plain: true }) } },
             },
           },
+        },
+      },
+      endingChat: {
+        invoke: {
+          src: 'endChat',
+          input: ({ context }) => ({ conversation: context.conversation }),
+          onDone: {
+            target: 'rating',
+            actions: { type: 'say', params: ({ context }) => ratingPrompt(context.locale) },
+          },
+          onError: { target: 'withHuman.withAgent', actions: { type: 'say', params: ({ context }) => textReply(h(context.locale).requestFailed) } },
         },
       },
       leavingQueue: {
@@ -589,6 +597,11 @@ export function createRootMachine(deps: RootMachineDeps) {
 /** Questions nobody answered, for the agent if one takes over: masked, the latest few. */
 function withMiss(context: RootContext, question: string): string[] {
   return [...context.misses, maskCodes(maskSensitive(question))].slice(-MAX_MISSES_KEPT);
+}
+
+/** "How would you rate it?" with 5 … 1 stars. */
+function ratingPrompt(locale: Locale): Reply {
+  return { text: handoffMessages(locale).askRating, suggestions: ['5', '4', '3', '2', '1'].map((n) => ({ title: `${n} ⭐`, value: n })) };
 }
 
 /** A prompt with a "取消" button. */

@@ -227,6 +227,18 @@ export class HandoffService {
     return ok(resolved);
   }
 
+  /** The user ended the chat with a person themselves (结束人工): the agent's console is told. */
+  async endByUser(conversation: string): Promise<void> {
+    const handoff = await this.store.openFor(conversation);
+    if (!handoff || handoff.status !== 'active') return;
+    const ended = await this.store.transition(handoff.id, ['active'], { status: 'resolved', closedAt: this.now() });
+    if (!ended) return;
+    await this.store.recordHandleTime(this.now() - (ended.claimedAt ?? ended.createdAt));
+    this.options.logger.info({ handoff: handoff.id }, 'handoff ended by the user');
+    await this.options.bus.publish({ type: 'chat', id: handoff.id });
+    await this.publishBoard();
+  }
+
   /** Notes are for the team: anyone may add one while queued, only the claimant once claimed. */
   async note(id: string, agent: Agent, text: string): Promise<Result<Note>> {
     const handoff = await this.store.get(id);

@@ -170,3 +170,17 @@ test('in English, in English', async () => {
   await desk.service.claim(handoff!.id, { id: 'alice', name: 'Alice' });
   expect(text(chat.pushed.at(-1)!)).toContain('Alice from our support team has joined');
 });
+
+test('结束人工 ends the chat with the agent from the user\'s side, then the rating', async () => {
+  const { desk, chat } = queuedChat();
+  await desk.agentOnline();
+  await chat.say('转人工');
+  const handoff = await desk.store.openFor(chat.key);
+  await desk.service.claim(handoff!.id, desk.wang);
+  expect(text(chat.pushed.at(-1)!)).toContain('回复“结束人工”');
+  // Said in a sentence, it is for the agent.
+  expect((await chat.say('我想结束人工服务但还有个问题')).replies).toEqual([]);
+  expect(text(await chat.say('结束人工'))).toContain('请为客服的服务打个分');
+  expect((await desk.store.get(handoff!.id))?.status).toBe('resolved');
+  expect((await desk.service.reply(handoff!.id, desk.wang, '还在吗')).ok).toBe(false);
+});
