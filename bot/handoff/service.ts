@@ -91,19 +91,7 @@ export class HandoffService {
       const why = !this.isOpenNow() ? 'closed' : (await this.store.agentsOnline()).length === 0 ? 'no-agents' : undefined;
       if (why) return { status: 'unavailable', why, hours: this.hours(request.locale) };
     }
-    const reference = await this.store.reference(conversation);
-    const handoff =
-      existing ??
-      (await this.store.open({
-        id: crypto.randomUUID(),
-        conversation,
-        channel: reference?.channelId ?? 'unknown',
-        locale: request.locale,
-        status: 'queued',
-        priority: request.priority,
-        context: { reason: request.reason, trail: request.trail, misses: request.misses.slice(-5) },
-        createdAt: this.now(),
-      }));
+    const handoff = existing ?? (await this.open(conversation, request, false));
     const wait = await this.waitFor(handoff.id);
     if (!wait) return { status: 'unavailable', why: 'no-agents', hours: this.hours(request.locale) };
     await this.store.annotate(handoff.id, { toldPosition: wait.position });
@@ -116,28 +104,31 @@ export class HandoffService {
     return { status: 'queued', ...wait };
   }
 
-  private async requestExternal(
-    conversation: string,
-    request: HandoffRequest,
-    initiate: NonNullable<HandoffServiceOptions['initiateExternal']>,
-  ): Promise<RequestResult> {
-    const existing = await this.store.openFor(conversation);
-    if (existing) return { status: 'external' };
+  /** A new open handoff, or the one the conversation already has. */
+  private async open(conversation: string, request: HandoffRequest, external: boolean): Promise<Handoff> {
     const reference = await this.store.reference(conversation);
-    const context = { reason: request.reason, trail: request.trail, misses: request.misses.slice(-5) };
-    const handoff = await this.store.open({
+    return this.store.open({
       id: crypto.randomUUID(),
       conversation,
       channel: reference?.channelId ?? 'unknown',
       locale: request.locale,
       status: 'queued',
       priority: request.priority,
-      context,
+      context: { reason: request.reason, trail: request.trail, misses: request.misses.slice(-5) },
       createdAt: this.now(),
-      external: true,
+      ...(external ? { external } : {}),
     });
+  }
+
+  private async requestExternal(
+    conversation: string,
+    request: HandoffRequest,
+    initiate: NonNullable<HandoffServiceOptions['initiateExternal']>,
+  ): Promise<RequestResult> {
+    if (await this.store.openFor(conversation)) return { status: 'external' };
+    const handoff = await this.open(conversation, request, true);
     const transcript = (await this.store.transcript(conversation)).slice(-CONTEXT_MESSAGES);
-    await initiate(conversation, { context, transcript });
+    await initiate(conversation, { context: handoff.context, transcript });
     this.options.logger.info({ handoff: handoff.id, reason: request.reason }, 'handoff initiated with the external hub');
     return { status: 'external' };
   }
