@@ -175,6 +175,25 @@ export const configSchema = z.object({
   AGENT_SESSION_TTL_S: integer(60, 604800)
     .default(28800)
     .describe('How long an agent stays signed in to the console (seconds).'),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'expected a redis:// or rediss:// URL')
+    .optional()
+    .describe('Redis for all shared state (conversations, handoff, codes, sessions …), so several instances can run behind a load balancer. Empty: everything in this process\'s memory.'),
+  REDIS_CLUSTER_NODES: z
+    .string()
+    .regex(/^[\w.-]+:\d+(,[\w.-]+:\d+)*$/, 'expected host:port[,host:port…]')
+    .optional()
+    .describe('Redis Cluster seed nodes, "host:port,host:port"; selects cluster mode instead of REDIS_URL.'),
+  STATE_TTL_S: integer(60, 31536000)
+    .default(2592000)
+    .describe('Conversation and user state is dropped this many seconds after its last change (Redis only).'),
+  FLOW_IDLE_TIMEOUT_S: integer(10, 86400)
+    .default(1800)
+    .describe('A guided flow left untouched this long is over: the returning user is told it timed out and can start again.'),
+  TURN_LOCK_WAIT_MS: integer(100, 60000)
+    .default(8000)
+    .describe('How long a message waits for the previous turn of its conversation (on any instance) before the user is asked to send it again.'),
   SHUTDOWN_GRACE_MS: integer(0, 600000)
     .default(10000)
     .describe('On SIGTERM, how long in-flight turns may take before the process exits anyway (milliseconds).'),

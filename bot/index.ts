@@ -4,6 +4,7 @@ import { ConfigError, loadConfig, thresholdsOf } from './config';
 import { createLogger } from './logger';
 import { PROJECT_ROOT } from './projectRoot';
 import { createApp } from './server';
+import { createBackend } from './storage/backend';
 import { JsonlKbSignalLog, MemoryKbSignalLog } from './storage/kbSignalLog';
 
 async function main(): Promise<void> {
@@ -23,12 +24,13 @@ async function main(): Promise<void> {
     thresholds: thresholdsOf(config),
     defaultLocale: config.DEFAULT_LOCALE,
   });
-  const signals = config.KB_SIGNALS_FILE
-    ? new JsonlKbSignalLog(path.resolve(PROJECT_ROOT, config.KB_SIGNALS_FILE))
-    : new MemoryKbSignalLog();
-  const app = createApp({ config, knowledge, logger, signals });
+  const backend = createBackend(config, logger);
+  // With several instances the signals are shared in Redis; alone, a file or memory.
+  const signals =
+    backend.signals ?? (config.KB_SIGNALS_FILE ? new JsonlKbSignalLog(path.resolve(PROJECT_ROOT, config.KB_SIGNALS_FILE)) : new MemoryKbSignalLog());
+  const app = createApp({ config, knowledge, logger, signals, backend });
   const port = await app.listen();
-  logger.info({ port, entries: knowledge.kb.entries.length, auth: config.MicrosoftAppId ? 'bot-framework' : 'none (emulator)' }, 'kefu listening');
+  logger.info({ port, entries: knowledge.kb.entries.length, auth: config.MicrosoftAppId ? 'bot-framework' : 'none (emulator)', state: backend.kind }, 'kefu listening');
 
   let stopping = false;
   const stop = (signal: string) => {

@@ -8,12 +8,16 @@ import type { HandoffService } from './handoff/service';
 import { hashId, type Logger } from './logger';
 import { maskCodes, maskSensitive } from './privacy/mask';
 import type { KbSignalLog } from './storage/kbSignalLog';
+import { ConversationBusyError, type TurnLock } from './storage/turnLock';
+import { messages } from '../dialogs/messages';
 
 export interface KefuBotDeps {
   conversationState: ConversationState;
   runner: TurnRunner;
   signals: KbSignalLog;
   handoff: HandoffService;
+  /** One turn per conversation at a time, on every instance. */
+  lock: TurnLock;
   logger: Logger;
 }
 
@@ -45,10 +49,12 @@ export function channelLocale(tag: string | undefined): Locale | undefined {
  */
 export class KefuBot extends TeamsActivityHandler {
   private readonly snapshot: StatePropertyAccessor<unknown>;
+  private readonly lastTurnAt: StatePropertyAccessor<number | undefined>;
 
   constructor(private readonly deps: KefuBotDeps) {
     super();
     this.snapshot = deps.conversationState.createProperty<unknown>('kefu.root');
+    this.lastTurnAt = deps.conversationState.createProperty<number | undefined>('kefu.lastTurnAt');
     this.onMessage(async (context, next) => {
       const text = typeof context.activity.text === 'string' ? TurnContext.removeRecipientMention(context.activity) : undefined;
       await this.turn(context, { kind: 'message', text, value: context.activity.value, attachments: context.activity.attachments });
@@ -76,9 +82,22 @@ export class KefuBot extends TeamsActivityHandler {
     });
   }
 
+  /**
+   * A turn holds its conversation's lock from loading the state to saving it, so turns of
+   * one conversation (messages, agent replies, queue notices) never interleave. A message
+   * that cannot get the lock in time is not lost silently: the user is asked to resend it.
+   */
   override async run(context: TurnContext): Promise<void> {
-    await super.run(context);
-    await this.deps.conversationState.saveChanges(context, false);
+    try {
+      await this.deps.lock.run(conversationKey(context.activity), async () => {
+        await super.run(context);
+        await this.deps.conversationState.saveChanges(context, false);
+      });
+    } catch (error) {
+      if (!(error instanceof ConversationBusyError) || context.activity.type !== 'message') throw error;
+      this.deps.logger.warn({ conversation: hashId(context.activity.conversation.id) }, 'conversation busy: message not handled');
+      await context.sendActivity(messages(channelLocale(context.activity.locale) ?? 'zh-CN').busy);
+    }
   }
 
   /**
@@ -86,8 +105,10 @@ export class KefuBot extends TeamsActivityHandler {
    * resolved; the queue moved), run as a turn of its own inside a proactive context.
    */
   async notice(context: TurnContext, notice: ConversationNotice): Promise<void> {
-    await this.turn(context, { kind: 'notice', notice });
-    await this.deps.conversationState.saveChanges(context, false);
+    await this.deps.lock.run(conversationKey(context.activity), async () => {
+      await this.turn(context, { kind: 'notice', notice });
+      await this.deps.conversationState.saveChanges(context, false);
+    });
   }
 
   private async turn(context: TurnContext, input: TurnInput): Promise<void> {
@@ -108,7 +129,12 @@ export class KefuBot extends TeamsActivityHandler {
       });
     }
     const persisted = await this.snapshot.get(context);
-    const outcome = await this.deps.runner.run(persisted, input, { conversation: key, channelLocale: channelLocale(context.activity.locale) });
+    const lastTurnAt = await this.lastTurnAt.get(context);
+    const outcome = await this.deps.runner.run(persisted, input, {
+      conversation: key,
+      channelLocale: channelLocale(context.activity.locale),
+      idleMs: lastTurnAt === undefined ? undefined : Date.now() - lastTurnAt,
+    });
     const destination = { channelId: context.activity.channelId, conversationType: context.activity.conversation.conversationType, locale: outcome.locale };
     const fromAgent = input.kind === 'notice' && input.notice.type === 'agent.message' ? input.notice : undefined;
     for (const reply of outcome.replies) {
@@ -123,6 +149,7 @@ export class KefuBot extends TeamsActivityHandler {
     const conversation = hashId(context.activity.conversation.id);
     for (const signal of outcome.signals) await this.deps.signals.append(signal, conversation);
     await this.snapshot.set(context, outcome.snapshot);
+    if (input.kind !== 'notice') await this.lastTurnAt.set(context, Date.now());
     this.deps.logger.info(
       {
         conversation,

@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { CloudAdapter, ConfigurationBotFrameworkAuthentication, ConversationState, EventFactory, MemoryStorage, type Activity, type TurnContext } from 'botbuilder';
+import { CloudAdapter, ConfigurationBotFrameworkAuthentication, ConversationState, EventFactory, type Activity, type TurnContext } from 'botbuilder';
 import restify, { type Request, type Response } from 'restify';
 import type { Knowledge } from '../knowledge/index';
 import { isFaq } from '../knowledge/schema';
@@ -24,14 +24,16 @@ import type { ConversationNotice, HandoffContext, TranscriptEntry } from './hand
 import { mountAgentConsole } from './handoff/routes';
 import { parseSchedule } from './handoff/schedule';
 import { HandoffService } from './handoff/service';
-import { AgentSessions, MemoryAgentSessionStore } from './handoff/sessions';
-import { MemoryConsoleBus, MemoryHandoffStore } from './handoff/store';
+import { AgentSessions } from './handoff/sessions';
+import { createBackend, type Backend } from './storage/backend';
 
 export interface AppDeps {
   config: Config;
   knowledge: Knowledge;
   logger: Logger;
   signals: KbSignalLog;
+  /** Where shared state lives; by default from the config (memory, or Redis with REDIS_URL). */
+  backend?: Backend;
   platform?: Platform;
 }
 
@@ -68,7 +70,7 @@ function webChatDirectLine(config: Config, tokens: DirectLineTokens, embedded: b
   };
 }
 
-export function createApp({ config, knowledge, logger, signals, platform = createPlatform(config, logger) }: AppDeps): KefuApp {
+export function createApp({ config, knowledge, logger, signals, backend = createBackend(config, logger), platform = createPlatform(config, logger, backend.otpStore) }: AppDeps): KefuApp {
   const auth = new ConfigurationBotFrameworkAuthentication({
     MicrosoftAppId: config.MicrosoftAppId,
     MicrosoftAppPassword: config.MicrosoftAppPassword,
@@ -76,7 +78,7 @@ export function createApp({ config, knowledge, logger, signals, platform = creat
     MicrosoftAppTenantId: config.MicrosoftAppTenantId,
   });
   const adapter = new CloudAdapter(auth);
-  const conversationState = new ConversationState(new MemoryStorage());
+  const conversationState = new ConversationState(backend.storage);
 
   const inFlight = new Set<Promise<unknown>>();
   const track = async <T>(work: Promise<T>): Promise<T> => {
@@ -89,8 +91,7 @@ export function createApp({ config, knowledge, logger, signals, platform = creat
   };
 
   // The handoff reaches users from outside their turns: a proactive turn on the stored reference.
-  const handoffStore = new MemoryHandoffStore();
-  const consoleBus = new MemoryConsoleBus();
+  const { handoffStore, consoleBus } = backend;
   const proactive = async (conversation: string, logic: (context: TurnContext) => Promise<void>): Promise<void> => {
     const reference = await handoffStore.reference(conversation);
     if (!reference) throw new Error('no conversation reference stored');
@@ -120,15 +121,16 @@ export function createApp({ config, knowledge, logger, signals, platform = creat
   });
 
   const machine = createRootMachine({ entry: (id, locale) => knowledge.router.entry(id, locale), flows: createFlows(platform), handoff });
-  const runner = new TurnRunner(machine, knowledge.router, config.DEFAULT_LOCALE);
-  const bot = new KefuBot({ conversationState, runner, signals, handoff, logger });
+  const runner = new TurnRunner(machine, knowledge.router, config.DEFAULT_LOCALE, config.FLOW_IDLE_TIMEOUT_S * 1000);
+  const bot = new KefuBot({ conversationState, runner, signals, handoff, lock: backend.turnLock, logger });
 
   adapter.onTurnError = async (context: TurnContext, error: Error) => {
     logger.error({ err: error, conversation: hashId(context.activity.conversation?.id ?? '') }, 'turn failed');
     if (context.activity.type !== 'message') return;
     const locale = channelLocale(context.activity.locale) ?? config.DEFAULT_LOCALE;
     try {
-      await context.sendActivity(messages(locale).turnFailed);
+      // With the shared store down, say so plainly: the user can only wait.
+      await context.sendActivity(backend.available() ? messages(locale).turnFailed : messages(locale).unavailable);
     } catch (sendError) {
       logger.error({ err: sendError }, 'could not tell the user about the failed turn');
     }
@@ -199,7 +201,7 @@ export function createApp({ config, knowledge, logger, signals, platform = creat
     service: handoff,
     bus: consoleBus,
     agents: agentDirectory(config, logger),
-    sessions: new AgentSessions(new MemoryAgentSessionStore(), config.AGENT_SESSION_TTL_S * 1000),
+    sessions: new AgentSessions(backend.sessionStore, config.AGENT_SESSION_TTL_S * 1000),
     canned: loadCannedReplies(config.CANNED_REPLIES_FILE),
     logger,
     secureCookies: config.NODE_ENV === 'production',
@@ -213,6 +215,14 @@ export function createApp({ config, knowledge, logger, signals, platform = creat
 
   server.get('/healthz', async (_req: Request, res: Response) => {
     res.send(200, { status: 'ok', entries: knowledge.kb.entries.filter(isFaq).length });
+  });
+
+  // Readiness, for the load balancer: the knowledge base is loaded and the shared store answers.
+  server.get('/readyz', async (_req: Request, res: Response) => {
+    const entries = knowledge.kb.entries.filter(isFaq).length;
+    const store = (await backend.ready()) ? 'ok' : 'unreachable';
+    const ready = entries > 0 && store === 'ok' && !draining;
+    res.send(ready ? 200 : 503, { status: ready ? 'ready' : 'not ready', entries, store: `${backend.kind}: ${store}` });
   });
 
   return {
@@ -236,6 +246,7 @@ export function createApp({ config, knowledge, logger, signals, platform = creat
       await Promise.race([Promise.allSettled([...inFlight]), grace]);
       server.server.closeAllConnections();
       await closed;
+      await backend.close();
     },
   };
 }

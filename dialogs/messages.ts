@@ -22,6 +22,9 @@ export interface Messages {
   thanksNoAnswer: string;
   textOnly: string;
   turnFailed: string;
+  unavailable: string;
+  busy: string;
+  flowTimedOut: string;
   cancelled: string;
   greeting: string;
   finishFlowFirst: string;
@@ -56,6 +59,9 @@ const zh: Messages = {
   thanksNoAnswer: '谢谢！有问题随时问我。',
   textOnly: '抱歉，我目前只能看懂文字消息，请用文字描述一下您的问题。',
   turnFailed: '抱歉，系统刚才出了点问题，没能处理您的消息。请稍后再发一次，我们的对话进度不会丢失。',
+  unavailable: '抱歉，系统暂时无法服务，请稍后再试。您的对话进度不会丢失。',
+  busy: '上一条消息还在处理中，请稍等片刻再发一次。',
+  flowTimedOut: '刚才的办理因为长时间没有操作已经结束了，需要的话可以重新开始。',
   cancelled: '好的，已取消。还有其他问题随时问我。',
   greeting: '您好！请问有什么可以帮您？可以直接描述您遇到的问题。',
   finishFlowFirst: '我们先把当前这一步办完吧；想退出的话，回复“取消”。',
@@ -90,6 +96,9 @@ const en: Messages = {
   thanksNoAnswer: 'Thanks! Ask me anything any time.',
   textOnly: 'Sorry, I can only read text messages for now. Please describe your question in words.',
   turnFailed: 'Sorry, something went wrong on our side and I could not handle that message. Please send it again in a moment; our conversation is kept.',
+  unavailable: 'Sorry, the service is temporarily unavailable. Please try again in a moment; our conversation is kept.',
+  busy: 'Your previous message is still being handled; please send this one again in a moment.',
+  flowTimedOut: 'The previous request ended because it was idle for a long time; you can start it again any time.',
   cancelled: 'OK, cancelled. Ask me anything else any time.',
   greeting: 'Hello! How can I help you? Just describe the problem.',
   finishFlowFirst: 'Let us finish the current step first; type "cancel" to leave it.',

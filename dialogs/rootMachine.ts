@@ -45,7 +45,9 @@ export type UserEvent =
   | { type: 'user.smallTalk'; locale: Locale; kind: 'greeting' | 'thanks' }
   | { type: 'user.nonText'; locale: Locale }
   | ConversationNotice
-  | FlowProgress;
+  | FlowProgress
+  /** The conversation was idle longer than a flow may wait. */
+  | { type: 'flow.timeout' };
 
 /** Something for the knowledge-base authors: a question we could not answer, or a vote. */
 export type KbSignal =
@@ -326,6 +328,7 @@ export function createRootMachine(deps: RootMachineDeps) {
         on: {
           'flow.say': { actions: 'relay' },
           'flow.progress': { actions: assign({ trail: ({ event }) => event.trail }) },
+          'flow.timeout': { target: 'idle', actions: { type: 'say', params: ({ context }) => textReply(messages(context.locale).flowTimedOut) } },
           // A tap on an older "您是想问" card while a flow runs: the flow comes first.
           'user.choose': { actions: { type: 'say', params: ({ context }) => textReply(messages(context.locale).finishFlowFirst) } },
           'flow.digress': { actions: { type: 'answerEntry', params: ({ event }) => ({ entryId: event.entryId }) } },
@@ -540,7 +543,7 @@ export function createRootMachine(deps: RootMachineDeps) {
       leavingMessage: {
         initial: 'contact',
         on: {
-          'user.message': { guard: 'cancels', target: 'idle', actions: 'sayCancelled' },
+          'flow.timeout': { target: 'idle', actions: { type: 'say', params: ({ context }) => textReply(messages(context.locale).flowTimedOut) } },
         },
         states: {
           contact: {

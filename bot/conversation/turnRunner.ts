@@ -19,6 +19,8 @@ export type TurnInput =
 export interface TurnScope {
   conversation: string;
   channelLocale?: Locale;
+  /** Milliseconds since the conversation's previous turn, when there was one. */
+  idleMs?: number;
 }
 
 /**
@@ -103,6 +105,8 @@ export class TurnRunner {
     private readonly machine: RootMachine,
     private readonly router: Router,
     private readonly defaultLocale: Locale,
+    /** A flow untouched this long is over when the user comes back. */
+    private readonly flowIdleMs = 30 * 60_000,
   ) {}
 
   async run(persisted: unknown, input: TurnInput, scope: TurnScope): Promise<TurnOutcome> {
@@ -115,6 +119,7 @@ export class TurnRunner {
     actor.on('reply', (e) => replies.push(e.reply));
     actor.on('signal', (e) => signals.push(e.signal));
     actor.start();
+    if ((scope.idleMs ?? 0) > this.flowIdleMs && input.kind === 'message') actor.send({ type: 'flow.timeout' });
     actor.send(event);
     let snapshot: unknown;
     let state: string;

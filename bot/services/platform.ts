@@ -5,7 +5,7 @@ import type { Logger } from '../logger';
 import { mainlandMobileSchema, type AccountPort } from './accounts';
 import { DemoDirectory } from './demoDirectory';
 import { HttpAccounts } from './httpAccounts';
-import { MemoryOtpStore, OtpService } from './otp';
+import { MemoryOtpStore, OtpService, type OtpStore } from './otp';
 import { ConsoleSmsOutbox, WebhookSms, type SmsSender } from './sms';
 
 /** The platform as the flows see it: accounts, SMS and one-time codes, built from config. */
@@ -14,10 +14,12 @@ export interface Platform {
   sms: SmsSender;
   otp: OtpService;
   /** Development tools, present only with the console SMS provider outside production. */
-  dev?: { outbox: ConsoleSmsOutbox; otpStore: MemoryOtpStore; directory?: DemoDirectory };
+  /** `otpStore` is there when codes are kept in memory (so a reset can clear them). */
+  dev?: { outbox: ConsoleSmsOutbox; otpStore?: MemoryOtpStore; directory?: DemoDirectory };
 }
 
-export function createPlatform(config: Config, logger: Logger): Platform {
+/** `otpStore`: where codes and their limits live (Redis with several instances); memory by default. */
+export function createPlatform(config: Config, logger: Logger, otpStore: OtpStore = new MemoryOtpStore()): Platform {
   const directory = config.ACCOUNT_BACKEND === 'demo' ? new DemoDirectory() : undefined;
   const accounts: AccountPort =
     directory ??
@@ -25,9 +27,8 @@ export function createPlatform(config: Config, logger: Logger): Platform {
   const outbox = config.SMS_PROVIDER === 'console' ? new ConsoleSmsOutbox(logger) : undefined;
   const sms: SmsSender =
     outbox ?? new WebhookSms({ url: config.SMS_WEBHOOK_URL as string, token: config.SMS_WEBHOOK_TOKEN as string, timeoutMs: 10_000 }, logger);
-  const otpStore = new MemoryOtpStore();
   const otp = new OtpService(otpStore, sms, config.OTP_SECRET ?? crypto.randomBytes(32).toString('base64url'));
-  const devTools = outbox && config.NODE_ENV !== 'production' ? { outbox, otpStore, directory } : undefined;
+  const devTools = outbox && config.NODE_ENV !== 'production' ? { outbox, otpStore: otpStore instanceof MemoryOtpStore ? otpStore : undefined, directory } : undefined;
   return { accounts, sms, otp, dev: devTools };
 }
 
@@ -49,7 +50,7 @@ export function mountDevRoutes(server: Server, platform: Platform): void {
   server.post('/api/dev/reset', async (_req: Request, res: Response) => {
     dev.directory?.reset();
     dev.outbox.reset();
-    dev.otpStore.clear();
+    dev.otpStore?.clear();
     res.send(200, { reset: true });
   });
 

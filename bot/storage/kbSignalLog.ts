@@ -12,7 +12,7 @@ export interface KbSignalLog {
   list(): Promise<StoredKbSignal[]>;
 }
 
-function stored(signal: KbSignal, conversation: string): StoredKbSignal {
+export function stored(signal: KbSignal, conversation: string): StoredKbSignal {
   return { ...signal, question: maskCodes(maskSensitive(signal.question)), at: new Date().toISOString(), conversation };
 }
 

@@ -1,0 +1,182 @@
+import type { ConversationReference } from 'botbuilder';
+import type { RedisClient } from '../storage/redis/connection';
+import { keys } from '../storage/redis/keys';
+import { compareAndSet, readRecord, toFields } from '../storage/redis/records';
+import { OPEN_STATUSES, type ConsoleEvent, type Handoff, type HandoffStatus, type Note, type Ticket, type TranscriptEntry } from './model';
+import type { ConsoleBus, HandoffStore } from './store';
+
+const RECENT_HANDLE_TIMES = 20;
+
+const k = {
+  reference: (conversation: string) => keys.conversation(conversation, 'ref'),
+  transcript: (conversation: string) => keys.conversation(conversation, 'transcript'),
+  handoff: (id: string) => keys.shared(`handoff:${id}`),
+  openIds: keys.shared('handoffs:open'),
+  openByConversation: keys.shared('handoffs:open-by-conversation'),
+  lastClosedByConversation: keys.shared('handoffs:last-closed-by-conversation'),
+  notes: (id: string) => keys.shared(`handoff:${id}:notes`),
+  ticket: (id: string) => keys.shared(`ticket:${id}`),
+  ticketIds: keys.shared('tickets'),
+  presence: keys.shared('agents:presence'),
+  handleTimes: keys.shared('handoffs:handle-times'),
+};
+
+/**
+ * Opens a handoff unless the conversation has one open: one script, so two instances
+ * asked at once open one. KEYS: open-by-conversation, open ids, the record; ARGV[1] the
+ * conversation, ARGV[2] the id, ARGV[3..] field, value pairs. Returns the open id.
+ */
+const OPEN = `
+local existing = redis.call('HGET', KEYS[1], ARGV[1])
+if existing then return existing end
+for i = 3, #ARGV, 2 do redis.call('HSET', KEYS[3], ARGV[i], ARGV[i + 1]) end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+redis.call('SADD', KEYS[2], ARGV[2])
+return ARGV[2]
+`;
+
+/** After a handoff closed: out of the open indexes, into "last closed". */
+const CLOSE_INDEXES = `
+if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then redis.call('HDEL', KEYS[1], ARGV[1]) end
+redis.call('SREM', KEYS[2], ARGV[2])
+redis.call('HSET', KEYS[3], ARGV[1], ARGV[2])
+return 1
+`;
+
+/** The handoff store on Redis, for several instances. Handoff keys share one slot ({kefu}). */
+export class RedisHandoffStore implements HandoffStore {
+  constructor(
+    private readonly redis: RedisClient,
+    private readonly now: () => number = Date.now,
+    /** References and transcripts of idle conversations go after this long. */
+    private readonly conversationTtlSeconds = 30 * 86400,
+  ) {}
+
+  async saveReference(conversation: string, reference: Partial<ConversationReference>) {
+    await this.redis.set(k.reference(conversation), JSON.stringify(reference), 'EX', this.conversationTtlSeconds);
+  }
+
+  async reference(conversation: string) {
+    const raw = await this.redis.get(k.reference(conversation));
+    return raw ? (JSON.parse(raw) as Partial<ConversationReference>) : undefined;
+  }
+
+  async appendTranscript(conversation: string, entry: TranscriptEntry, keep: number) {
+    const key = k.transcript(conversation);
+    await this.redis.multi().rpush(key, JSON.stringify(entry)).ltrim(key, -keep, -1).expire(key, this.conversationTtlSeconds).exec();
+  }
+
+  async transcript(conversation: string) {
+    return (await this.redis.lrange(k.transcript(conversation), 0, -1)).map((raw) => JSON.parse(raw) as TranscriptEntry);
+  }
+
+  async open(handoff: Handoff) {
+    const pairs = Object.entries(toFields(handoff)).flat();
+    const id = (await this.redis.eval(OPEN, 3, k.openByConversation, k.openIds, k.handoff(handoff.id), handoff.conversation, handoff.id, ...pairs)) as string;
+    return (await this.get(id)) ?? handoff;
+  }
+
+  async get(id: string) {
+    return readRecord<Handoff>(this.redis, k.handoff(id));
+  }
+
+  async openFor(conversation: string) {
+    const id = await this.redis.hget(k.openByConversation, conversation);
+    return id ? this.get(id) : undefined;
+  }
+
+  async listOpen() {
+    const ids = await this.redis.smembers(k.openIds);
+    const found = await Promise.all(ids.map((id) => this.get(id)));
+    return found.filter((h): h is Handoff => h !== undefined && OPEN_STATUSES.includes(h.status));
+  }
+
+  async transition(id: string, from: readonly HandoffStatus[], patch: Partial<Handoff>) {
+    if (!(await compareAndSet(this.redis, k.handoff(id), 'status', from, patch))) return undefined;
+    const updated = await this.get(id);
+    if (updated && !OPEN_STATUSES.includes(updated.status)) {
+      await this.redis.eval(CLOSE_INDEXES, 3, k.openByConversation, k.openIds, k.lastClosedByConversation, updated.conversation, id);
+    }
+    return updated;
+  }
+
+  async annotate(id: string, patch: Pick<Partial<Handoff>, 'toldPosition' | 'rating'>) {
+    const fields = toFields(patch);
+    if (Object.keys(fields).length > 0 && (await this.redis.exists(k.handoff(id)))) await this.redis.hset(k.handoff(id), fields);
+  }
+
+  async lastClosed(conversation: string) {
+    const id = await this.redis.hget(k.lastClosedByConversation, conversation);
+    return id ? this.get(id) : undefined;
+  }
+
+  async addNote(id: string, note: Note) {
+    await this.redis.rpush(k.notes(id), JSON.stringify(note));
+  }
+
+  async notes(id: string) {
+    return (await this.redis.lrange(k.notes(id), 0, -1)).map((raw) => JSON.parse(raw) as Note);
+  }
+
+  async addTicket(ticket: Ticket) {
+    await this.redis.multi().hset(k.ticket(ticket.id), toFields(ticket)).sadd(k.ticketIds, ticket.id).exec();
+  }
+
+  async tickets() {
+    const ids = await this.redis.smembers(k.ticketIds);
+    const found = await Promise.all(ids.map((id) => readRecord<Ticket>(this.redis, k.ticket(id))));
+    return found.filter((t): t is Ticket => t !== undefined);
+  }
+
+  async closeTicket(id: string, agentId: string) {
+    if (!(await compareAndSet(this.redis, k.ticket(id), 'status', ['open'], { status: 'done', closedBy: agentId }))) return undefined;
+    return readRecord<Ticket>(this.redis, k.ticket(id));
+  }
+
+  async touchPresence(agentId: string, ttlMs: number) {
+    await this.redis.zadd(k.presence, this.now() + ttlMs, agentId);
+  }
+
+  async dropPresence(agentId: string) {
+    await this.redis.zrem(k.presence, agentId);
+  }
+
+  async agentsOnline() {
+    return this.redis.zrangebyscore(k.presence, this.now(), '+inf');
+  }
+
+  async recordHandleTime(ms: number) {
+    await this.redis.multi().lpush(k.handleTimes, String(ms)).ltrim(k.handleTimes, 0, RECENT_HANDLE_TIMES - 1).exec();
+  }
+
+  async handleTimes() {
+    return (await this.redis.lrange(k.handleTimes, 0, -1)).map(Number);
+  }
+}
+
+/** Console updates to the consoles of every instance, over Redis pub/sub. */
+export class RedisConsoleBus implements ConsoleBus {
+  private readonly listeners = new Set<(event: ConsoleEvent) => void>();
+  private readonly channel = keys.channel('console');
+
+  constructor(
+    private readonly redis: RedisClient,
+    subscriber: RedisClient,
+  ) {
+    void subscriber.subscribe(this.channel);
+    subscriber.on('message', (channel: string, message: string) => {
+      if (channel !== this.channel) return;
+      const event = JSON.parse(message) as ConsoleEvent;
+      for (const listener of this.listeners) listener(event);
+    });
+  }
+
+  async publish(event: ConsoleEvent) {
+    await this.redis.publish(this.channel, JSON.stringify(event));
+  }
+
+  subscribe(listener: (event: ConsoleEvent) => void) {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+}

@@ -1,0 +1,78 @@
+import { MemoryStorage, type Storage } from 'botbuilder';
+import type { Config } from '../config';
+import { RedisConsoleBus, RedisHandoffStore } from '../handoff/redisStore';
+import { MemoryAgentSessionStore, type AgentSessionStore } from '../handoff/sessions';
+import { MemoryConsoleBus, MemoryHandoffStore, type ConsoleBus, type HandoffStore } from '../handoff/store';
+import type { Logger } from '../logger';
+import { MemoryOtpStore, type OtpStore } from '../services/otp';
+import { connectRedis, subscriberOf, type RedisClient } from './redis/connection';
+import { RedisAgentSessionStore, RedisKbSignalLog, RedisOtpStore } from './redis/smallStores';
+import { RedisStorage } from './redis/storage';
+import type { KbSignalLog } from './kbSignalLog';
+import { MemoryTurnLock, RedisTurnLock, type TurnLock } from './turnLock';
+
+/**
+ * Where every piece of shared state lives: this process's memory (one instance, the
+ * default), or Redis (single node or cluster) so that several instances share it.
+ */
+export interface Backend {
+  kind: 'memory' | 'redis';
+  storage: Storage;
+  turnLock: TurnLock;
+  handoffStore: HandoffStore;
+  consoleBus: ConsoleBus;
+  sessionStore: AgentSessionStore;
+  otpStore: OtpStore;
+  /** Set with Redis: signals shared by every instance. */
+  signals?: KbSignalLog;
+  /** False while the shared store cannot be reached (turns then get "暂时无法服务"). */
+  available(): boolean;
+  /** Answers within a second whether the shared store responds (for /readyz). */
+  ready(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+/** How long a turn may hold its conversation's lock before renewals must keep it. */
+const LOCK_LEASE_MS = 15_000;
+
+export function createBackend(config: Config, logger: Logger): Backend {
+  if (!config.REDIS_URL && !config.REDIS_CLUSTER_NODES) {
+    return {
+      kind: 'memory',
+      storage: new MemoryStorage(),
+      turnLock: new MemoryTurnLock(config.TURN_LOCK_WAIT_MS),
+      handoffStore: new MemoryHandoffStore(),
+      consoleBus: new MemoryConsoleBus(),
+      sessionStore: new MemoryAgentSessionStore(),
+      otpStore: new MemoryOtpStore(),
+      available: () => true,
+      ready: async () => true,
+      close: async () => undefined,
+    };
+  }
+  const redis: RedisClient = connectRedis({ url: config.REDIS_URL, clusterNodes: config.REDIS_CLUSTER_NODES }, logger);
+  const subscriber = subscriberOf(redis);
+  return {
+    kind: 'redis',
+    storage: new RedisStorage(redis, config.STATE_TTL_S),
+    turnLock: new RedisTurnLock(redis, { leaseMs: LOCK_LEASE_MS, waitMs: config.TURN_LOCK_WAIT_MS }),
+    handoffStore: new RedisHandoffStore(redis, Date.now, config.STATE_TTL_S),
+    consoleBus: new RedisConsoleBus(redis, subscriber),
+    sessionStore: new RedisAgentSessionStore(redis),
+    otpStore: new RedisOtpStore(redis),
+    signals: new RedisKbSignalLog(redis),
+    available: () => redis.status === 'ready',
+    async ready() {
+      try {
+        const pong = await Promise.race([redis.ping(), new Promise<string>((resolve) => setTimeout(() => resolve('timeout'), 1000).unref())]);
+        return pong === 'PONG';
+      } catch {
+        return false;
+      }
+    },
+    async close() {
+      subscriber.disconnect();
+      await redis.quit().catch(() => redis.disconnect());
+    },
+  };
+}

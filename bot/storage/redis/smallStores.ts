@@ -1,0 +1,78 @@
+import type { Agent } from '../../handoff/service';
+import type { AgentSessionStore } from '../../handoff/sessions';
+import type { OtpRecord, OtpStore } from '../../services/otp';
+import type { KbSignal } from '../../../dialogs/rootMachine';
+import { stored, type KbSignalLog, type StoredKbSignal } from '../kbSignalLog';
+import type { RedisClient } from './connection';
+import { keys } from './keys';
+
+/** One-time codes and their rate-limit counters; Redis expires them. */
+export class RedisOtpStore implements OtpStore {
+  constructor(private readonly redis: RedisClient) {}
+
+  private key = (name: string) => keys.conversation(`otp:${name}`, 'otp');
+
+  async get(name: string): Promise<OtpRecord | undefined> {
+    const raw = await this.redis.get(this.key(name));
+    return raw ? (JSON.parse(raw) as OtpRecord) : undefined;
+  }
+
+  async set(name: string, record: OtpRecord, ttlMs: number): Promise<void> {
+    await this.redis.set(this.key(name), JSON.stringify(record), 'PX', Math.max(1, Math.round(ttlMs)));
+  }
+
+  async delete(name: string): Promise<void> {
+    await this.redis.del(this.key(name));
+  }
+
+  async increment(name: string, ttlMs: number): Promise<number> {
+    const key = this.key(`count:${name}`);
+    const [[, value] = []] = (await this.redis.multi().incr(key).pexpire(key, Math.max(1, Math.round(ttlMs)), 'NX').exec()) ?? [];
+    return Number(value);
+  }
+}
+
+/** Agent sessions (by token hash) and sign-in failures; both expire in Redis. */
+export class RedisAgentSessionStore implements AgentSessionStore {
+  constructor(private readonly redis: RedisClient) {}
+
+  async put(tokenHash: string, agent: Agent, ttlMs: number): Promise<void> {
+    await this.redis.set(keys.shared(`session:${tokenHash}`), JSON.stringify(agent), 'PX', ttlMs);
+  }
+
+  async get(tokenHash: string): Promise<Agent | undefined> {
+    const raw = await this.redis.get(keys.shared(`session:${tokenHash}`));
+    return raw ? (JSON.parse(raw) as Agent) : undefined;
+  }
+
+  async delete(tokenHash: string): Promise<void> {
+    await this.redis.del(keys.shared(`session:${tokenHash}`));
+  }
+
+  async countFailure(key: string, windowMs: number): Promise<number> {
+    const name = keys.shared(`sign-in-failures:${key}`);
+    const [[, value] = []] = (await this.redis.multi().incr(name).pexpire(name, windowMs, 'NX').exec()) ?? [];
+    return Number(value);
+  }
+
+  async failures(key: string): Promise<number> {
+    return Number((await this.redis.get(keys.shared(`sign-in-failures:${key}`))) ?? 0);
+  }
+}
+
+const SIGNALS_KEPT = 100_000;
+
+/** Questions that fell back and 👍/👎 votes, for the knowledge-base authors. */
+export class RedisKbSignalLog implements KbSignalLog {
+  private readonly key = keys.shared('kb-signals');
+
+  constructor(private readonly redis: RedisClient) {}
+
+  async append(signal: KbSignal, conversation: string): Promise<void> {
+    await this.redis.multi().rpush(this.key, JSON.stringify(stored(signal, conversation))).ltrim(this.key, -SIGNALS_KEPT, -1).exec();
+  }
+
+  async list(): Promise<StoredKbSignal[]> {
+    return (await this.redis.lrange(this.key, 0, -1)).map((raw) => JSON.parse(raw) as StoredKbSignal);
+  }
+}
