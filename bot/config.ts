@@ -249,6 +249,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     needs(result.data.ACCOUNT_BACKEND === 'http', ['ACCOUNT_API_URL', 'ACCOUNT_API_KEY'], 'expected the account API URL and key for ACCOUNT_BACKEND=http');
     needs(result.data.SMS_PROVIDER === 'webhook', ['SMS_WEBHOOK_URL', 'SMS_WEBHOOK_TOKEN'], 'expected the gateway URL and token for SMS_PROVIDER=webhook');
     needs(result.data.NODE_ENV === 'production', ['OTP_SECRET'], 'expected a fixed OTP secret in production');
+    needs(
+      Boolean(result.data.REDIS_URL || result.data.REDIS_CLUSTER_NODES),
+      ['OTP_SECRET', 'DIRECTLINE_SECRET'],
+      'instances sharing Redis must share these secrets (codes and Direct Line tokens made on one are checked on another)',
+    );
     try {
       parseSchedule(result.data.HANDOFF_HOURS, result.data.HANDOFF_TIMEZONE);
     } catch (error) {

@@ -6,7 +6,6 @@ import { isFaq } from '../knowledge/schema';
 import { createRootMachine } from '../dialogs/rootMachine';
 import { messages } from '../dialogs/messages';
 import { mountDirectLine } from './channels/directline/service';
-import { DirectLineStore } from './channels/directline/store';
 import { attachDirectLineStream } from './channels/directline/stream';
 import { DirectLineTokens } from './channels/directline/tokens';
 import { mountWebChat, type WebChatDirectLine } from './channels/webchat/routes';
@@ -70,7 +69,7 @@ function webChatDirectLine(config: Config, tokens: DirectLineTokens, embedded: b
   };
 }
 
-export function createApp({ config, knowledge, logger, signals, backend = createBackend(config, logger), platform = createPlatform(config, logger, backend.otpStore) }: AppDeps): KefuApp {
+export function createApp({ config, knowledge, logger, signals, backend = createBackend(config, logger), platform = createPlatform(config, logger, backend.platformStores) }: AppDeps): KefuApp {
   const auth = new ConfigurationBotFrameworkAuthentication({
     MicrosoftAppId: config.MicrosoftAppId,
     MicrosoftAppPassword: config.MicrosoftAppPassword,
@@ -177,7 +176,7 @@ export function createApp({ config, knowledge, logger, signals, backend = create
 
   // The web chat widget and, unless it talks to Azure's, the embedded Direct Line.
   const tokens = new DirectLineTokens(config.DIRECTLINE_SECRET ?? crypto.randomBytes(32).toString('base64url'), config.DIRECTLINE_TOKEN_TTL_S);
-  const store = new DirectLineStore();
+  const store = backend.directLineStore;
   const embedded = !config.WEBCHAT_DIRECTLINE_URL && !config.MicrosoftAppId;
   let stream: { close(): void } | undefined;
   if (embedded) {

@@ -40,41 +40,96 @@ export function newCaseId(now: Date, prefix = 'AP'): string {
   return `${prefix}-${day}-${suffix}`;
 }
 
-export class DemoDirectory implements AccountPort {
-  private accounts = new Map<string, Account>();
-  private cases = new Map<string, AppealCase>();
+/** Where the demo directory keeps its accounts and cases: memory, or Redis for several instances. */
+export interface DirectoryData {
+  /** Puts the seed in place: always when `force`, else only where nothing is stored yet. */
+  seed(accounts: readonly Account[], force: boolean): Promise<void>;
+  accounts(): Promise<Account[]>;
+  account(id: string): Promise<Account | undefined>;
+  putAccount(account: Account): Promise<void>;
+  /** False when a case with this id exists already. */
+  addCase(appeal: AppealCase): Promise<boolean>;
+  case(id: string): Promise<AppealCase | undefined>;
+  cases(): Promise<AppealCase[]>;
+}
 
-  constructor(private readonly now: () => Date = () => new Date()) {
-    this.reset();
+export class MemoryDirectoryData implements DirectoryData {
+  private accountsById = new Map<string, Account>();
+  private casesById = new Map<string, AppealCase>();
+
+  async seed(accounts: readonly Account[], force: boolean) {
+    if (!force && this.accountsById.size > 0) return;
+    this.accountsById = new Map(accounts.map((a) => [a.id, structuredClone(a)]));
+    this.casesById = new Map();
+  }
+
+  async accounts() {
+    return [...this.accountsById.values()].map((a) => structuredClone(a));
+  }
+
+  async account(id: string) {
+    const found = this.accountsById.get(id);
+    return found && structuredClone(found);
+  }
+
+  async putAccount(account: Account) {
+    this.accountsById.set(account.id, structuredClone(account));
+  }
+
+  async addCase(appeal: AppealCase) {
+    if (this.casesById.has(appeal.id)) return false;
+    this.casesById.set(appeal.id, structuredClone(appeal));
+    return true;
+  }
+
+  async case(id: string) {
+    const found = this.casesById.get(id);
+    return found && structuredClone(found);
+  }
+
+  async cases() {
+    return [...this.casesById.values()].map((c) => structuredClone(c));
+  }
+}
+
+export class DemoDirectory implements AccountPort {
+  private readonly seeded: Promise<void>;
+
+  constructor(
+    private readonly now: () => Date = () => new Date(),
+    private readonly data: DirectoryData = new MemoryDirectoryData(),
+  ) {
+    // Another instance may have seeded (and changed) the shared directory already.
+    this.seeded = data.seed(SEED, false);
   }
 
   /** Back to the seed: accounts as listed, no cases. */
-  reset(): void {
-    this.accounts = new Map(SEED.map((a) => [a.id, structuredClone(a)]));
-    this.cases = new Map();
+  async reset(): Promise<void> {
+    await this.data.seed(SEED, true);
   }
 
-  private byId(accountId: string): Account {
-    const account = this.accounts.get(accountId);
+  private async byId(accountId: string): Promise<Account> {
+    await this.seeded;
+    const account = await this.data.account(accountId);
     if (!account) throw new AccountBackendError(`no account ${accountId}`, 404);
     return account;
   }
 
   async findByPhone(phone: string): Promise<Account | undefined> {
-    const account = [...this.accounts.values()].find((a) => a.phone === phone);
-    return account && structuredClone(account);
+    await this.seeded;
+    return (await this.data.accounts()).find((a) => a.phone === phone);
   }
 
   async unlock(accountId: string): Promise<Account> {
-    const account = this.byId(accountId);
+    const account = await this.byId(accountId);
     if (account.status !== 'locked') throw new AccountBackendError(`account ${accountId} is ${account.status}, not locked`, 409);
     const unlocked: Account = { id: account.id, phone: account.phone, name: account.name, status: 'active' };
-    this.accounts.set(accountId, unlocked);
-    return structuredClone(unlocked);
+    await this.data.putAccount(unlocked);
+    return unlocked;
   }
 
   async createPasswordResetLink(accountId: string): Promise<{ url: string; expiresAt: string }> {
-    this.byId(accountId);
+    await this.byId(accountId);
     const expiresAt = new Date(this.now().getTime() + 30 * 60_000).toISOString();
     return { url: `https://wallet.example.com/reset-password?t=${crypto.randomBytes(18).toString('base64url')}`, expiresAt };
   }
@@ -84,39 +139,39 @@ export class DemoDirectory implements AccountPort {
   }
 
   async changePhone(accountId: string, newPhone: string): Promise<Account> {
-    const account = this.byId(accountId);
+    const account = await this.byId(accountId);
     if (!(await this.isPhoneFree(newPhone))) throw new AccountBackendError(`number is bound to another account`, 409);
     const changed = { ...account, phone: newPhone };
-    this.accounts.set(accountId, changed);
-    return structuredClone(changed);
+    await this.data.putAccount(changed);
+    return changed;
   }
 
   async createAppeal(accountId: string, appeal: NewAppeal): Promise<AppealCase> {
-    const account = this.byId(accountId);
+    const account = await this.byId(accountId);
     if (account.status !== 'closed') throw new AccountBackendError(`account ${accountId} is not closed`, 409);
     const now = this.now();
-    let id = newCaseId(now);
-    while (this.cases.has(id)) id = newCaseId(now);
-    const created: AppealCase = {
-      id,
-      accountId,
-      status: 'received',
-      createdAt: now.toISOString(),
-      answerBy: addBusinessDays(now, 3).toISOString(),
-      explanation: appeal.explanation,
-      attachments: appeal.attachments,
-      history: [{ at: now.toISOString(), status: 'received', note: '申诉已受理' }],
-    };
-    this.cases.set(id, created);
-    return structuredClone(created);
+    for (;;) {
+      const created: AppealCase = {
+        id: newCaseId(now),
+        accountId,
+        status: 'received',
+        createdAt: now.toISOString(),
+        answerBy: addBusinessDays(now, 3).toISOString(),
+        explanation: appeal.explanation,
+        attachments: appeal.attachments,
+        history: [{ at: now.toISOString(), status: 'received', note: '申诉已受理' }],
+      };
+      if (await this.data.addCase(created)) return created;
+    }
   }
 
   async getCase(caseId: string): Promise<AppealCase | undefined> {
-    const found = this.cases.get(caseId);
-    return found && structuredClone(found);
+    await this.seeded;
+    return this.data.case(caseId);
   }
 
   async casesOf(accountId: string): Promise<AppealCase[]> {
-    return [...this.cases.values()].filter((c) => c.accountId === accountId).map((c) => structuredClone(c));
+    await this.seeded;
+    return (await this.data.cases()).filter((c) => c.accountId === accountId);
   }
 }

@@ -3,10 +3,10 @@ import type { Request, Response, Server } from 'restify';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
 import { mainlandMobileSchema, type AccountPort } from './accounts';
-import { DemoDirectory } from './demoDirectory';
+import { DemoDirectory, type DirectoryData } from './demoDirectory';
 import { HttpAccounts } from './httpAccounts';
 import { MemoryOtpStore, OtpService, type OtpStore } from './otp';
-import { ConsoleSmsOutbox, WebhookSms, type SmsSender } from './sms';
+import { ConsoleSmsOutbox, WebhookSms, type SharedOutbox, type SmsSender } from './sms';
 
 /** The platform as the flows see it: accounts, SMS and one-time codes, built from config. */
 export interface Platform {
@@ -18,13 +18,20 @@ export interface Platform {
   dev?: { outbox: ConsoleSmsOutbox; otpStore?: MemoryOtpStore; directory?: DemoDirectory };
 }
 
-/** `otpStore`: where codes and their limits live (Redis with several instances); memory by default. */
-export function createPlatform(config: Config, logger: Logger, otpStore: OtpStore = new MemoryOtpStore()): Platform {
-  const directory = config.ACCOUNT_BACKEND === 'demo' ? new DemoDirectory() : undefined;
+/** Where the platform keeps what instances share: codes, and the demo directory and outbox. */
+export interface PlatformStores {
+  otpStore: OtpStore;
+  directoryData?: DirectoryData;
+  sharedOutbox?: SharedOutbox;
+}
+
+export function createPlatform(config: Config, logger: Logger, stores: PlatformStores = { otpStore: new MemoryOtpStore() }): Platform {
+  const { otpStore } = stores;
+  const directory = config.ACCOUNT_BACKEND === 'demo' ? new DemoDirectory(undefined, stores.directoryData) : undefined;
   const accounts: AccountPort =
     directory ??
     new HttpAccounts({ baseUrl: config.ACCOUNT_API_URL as string, apiKey: config.ACCOUNT_API_KEY as string, timeoutMs: config.ACCOUNT_API_TIMEOUT_MS });
-  const outbox = config.SMS_PROVIDER === 'console' ? new ConsoleSmsOutbox(logger) : undefined;
+  const outbox = config.SMS_PROVIDER === 'console' ? new ConsoleSmsOutbox(logger, stores.sharedOutbox) : undefined;
   const sms: SmsSender =
     outbox ?? new WebhookSms({ url: config.SMS_WEBHOOK_URL as string, token: config.SMS_WEBHOOK_TOKEN as string, timeoutMs: 10_000 }, logger);
   const otp = new OtpService(otpStore, sms, config.OTP_SECRET ?? crypto.randomBytes(32).toString('base64url'));
@@ -44,12 +51,12 @@ export function mountDevRoutes(server: Server, platform: Platform): void {
   server.get('/api/dev/sms', async (req: Request, res: Response) => {
     const phone = phoneOf((req.query as Record<string, unknown> | undefined)?.phone);
     if (!phone.success) return res.send(400, { error: 'phone must be a mainland mobile number' });
-    res.send(200, dev.outbox.messagesTo(phone.data));
+    res.send(200, await dev.outbox.sentTo(phone.data));
   });
 
   server.post('/api/dev/reset', async (_req: Request, res: Response) => {
-    dev.directory?.reset();
-    dev.outbox.reset();
+    await dev.directory?.reset();
+    await dev.outbox.reset();
     dev.otpStore?.clear();
     res.send(200, { reset: true });
   });

@@ -31,24 +31,44 @@ const OUTBOX_LIMIT = 1000;
  * tools and tests read (`GET /api/dev/sms`), like a mail catcher; the log only says that a
  * message went to a masked number — never its text, never a code.
  */
+/** Keeps outbox entries where every instance's dev tools can read them (Redis). */
+export interface SharedOutbox {
+  push(entry: OutboxEntry, limit: number): Promise<void>;
+  /** Oldest first. */
+  list(): Promise<OutboxEntry[]>;
+  clear(): Promise<void>;
+}
+
 export class ConsoleSmsOutbox implements SmsSender {
   private entries: OutboxEntry[] = [];
 
-  constructor(private readonly logger: Logger) {}
+  constructor(
+    private readonly logger: Logger,
+    private readonly shared?: SharedOutbox,
+  ) {}
 
   async send(message: SmsMessage): Promise<void> {
-    this.entries.push({ phone: message.phone, text: message.text, code: message.code ?? null, sentAt: new Date().toISOString() });
+    const entry = { phone: message.phone, text: message.text, code: message.code ?? null, sentAt: new Date().toISOString() };
+    this.entries.push(entry);
     if (this.entries.length > OUTBOX_LIMIT) this.entries.shift();
+    await this.shared?.push(entry, OUTBOX_LIMIT);
     this.logger.info({ to: maskPhone(message.phone), kind: message.kind }, 'sms kept in the dev outbox');
   }
 
-  /** Messages sent to one number, newest first. */
+  /** Messages this instance sent to one number, newest first. */
   messagesTo(phone: string): OutboxEntry[] {
     return this.entries.filter((e) => e.phone === phone).reverse();
   }
 
-  reset(): void {
+  /** Messages any instance sent to one number (all of them share the outbox with Redis), newest first. */
+  async sentTo(phone: string): Promise<OutboxEntry[]> {
+    if (!this.shared) return this.messagesTo(phone);
+    return (await this.shared.list()).filter((e) => e.phone === phone).reverse();
+  }
+
+  async reset(): Promise<void> {
     this.entries = [];
+    await this.shared?.clear();
   }
 }
 

@@ -4,7 +4,11 @@ import { RedisConsoleBus, RedisHandoffStore } from '../handoff/redisStore';
 import { MemoryAgentSessionStore, type AgentSessionStore } from '../handoff/sessions';
 import { MemoryConsoleBus, MemoryHandoffStore, type ConsoleBus, type HandoffStore } from '../handoff/store';
 import type { Logger } from '../logger';
-import { MemoryOtpStore, type OtpStore } from '../services/otp';
+import { MemoryOtpStore } from '../services/otp';
+import { MemoryDirectLineStore, type DirectLineStore } from '../channels/directline/store';
+import { RedisDirectLineStore } from './redis/directLineStore';
+import type { PlatformStores } from '../services/platform';
+import { RedisDirectoryData, RedisOutbox } from './redis/devStores';
 import { connectRedis, subscriberOf, type RedisClient } from './redis/connection';
 import { RedisAgentSessionStore, RedisKbSignalLog, RedisOtpStore } from './redis/smallStores';
 import { RedisStorage } from './redis/storage';
@@ -22,7 +26,10 @@ export interface Backend {
   handoffStore: HandoffStore;
   consoleBus: ConsoleBus;
   sessionStore: AgentSessionStore;
-  otpStore: OtpStore;
+  /** The embedded Direct Line's conversations, activity logs and files. */
+  directLineStore: DirectLineStore;
+  /** Codes, the demo directory and the dev outbox (the last two only when shared). */
+  platformStores: PlatformStores;
   /** Set with Redis: signals shared by every instance. */
   signals?: KbSignalLog;
   /** False while the shared store cannot be reached (turns then get "暂时无法服务"). */
@@ -44,7 +51,8 @@ export function createBackend(config: Config, logger: Logger): Backend {
       handoffStore: new MemoryHandoffStore(),
       consoleBus: new MemoryConsoleBus(),
       sessionStore: new MemoryAgentSessionStore(),
-      otpStore: new MemoryOtpStore(),
+      directLineStore: new MemoryDirectLineStore(),
+      platformStores: { otpStore: new MemoryOtpStore() },
       available: () => true,
       ready: async () => true,
       close: async () => undefined,
@@ -59,7 +67,8 @@ export function createBackend(config: Config, logger: Logger): Backend {
     handoffStore: new RedisHandoffStore(redis, Date.now, config.STATE_TTL_S),
     consoleBus: new RedisConsoleBus(redis, subscriber),
     sessionStore: new RedisAgentSessionStore(redis),
-    otpStore: new RedisOtpStore(redis),
+    directLineStore: new RedisDirectLineStore(redis, subscriber, config.STATE_TTL_S),
+    platformStores: { otpStore: new RedisOtpStore(redis), directoryData: new RedisDirectoryData(redis), sharedOutbox: new RedisOutbox(redis) },
     signals: new RedisKbSignalLog(redis),
     available: () => redis.status === 'ready',
     async ready() {

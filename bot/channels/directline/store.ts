@@ -19,7 +19,6 @@ export interface StoredAttachment {
   data: Buffer;
 }
 
-const MAX_ACTIVITIES_PER_CONVERSATION = 1000;
 /** Uploaded files kept in memory; the oldest go first beyond this. */
 const MAX_ATTACHMENT_BYTES = 256 * 1024 * 1024;
 
@@ -31,11 +30,31 @@ interface Log {
 }
 
 /**
- * The embedded Direct Line's conversations, their activity logs and uploaded files, in
- * memory. Watermarks count activities since the start of the conversation, so a client
- * that reconnects with one gets exactly what it missed.
+ * The embedded Direct Line's conversations, their activity logs and uploaded files.
+ * Watermarks count activities since the start of the conversation, so a client that
+ * reconnects with one gets exactly what it missed — on any instance.
  */
-export class DirectLineStore {
+export interface DirectLineStore {
+  /** False when the conversation exists already. */
+  create(conversation: DirectLineConversation): Promise<boolean>;
+  get(id: string): Promise<DirectLineConversation | undefined>;
+  /** Appends with the next id (`<conversation>|<seq>`); returns the stored activity. */
+  append(conversationId: string, activity: Partial<Activity>): Promise<Partial<Activity>>;
+  /** Activities after the watermark (all when it is missing or unreadable). */
+  since(conversationId: string, watermark: string | undefined): Promise<ActivitySet>;
+  /** Calls `listener` with each new activity of the conversation until unsubscribed. */
+  subscribe(conversationId: string, listener: (set: ActivitySet) => void): () => void;
+  putAttachment(id: string, attachment: StoredAttachment): Promise<void>;
+  getAttachment(id: string): Promise<StoredAttachment | undefined>;
+}
+
+export const MAX_ACTIVITIES_PER_CONVERSATION = 1000;
+
+/** The id of the activity at position `seq` of a conversation. */
+export const activityId = (conversationId: string, seq: number) => `${conversationId}|${String(seq).padStart(7, '0')}`;
+
+/** All in this process's memory: the default, for one instance. */
+export class MemoryDirectLineStore implements DirectLineStore {
   private readonly logs = new Map<string, Log>();
   private readonly attachments = new Map<string, StoredAttachment>();
   private attachmentBytes = 0;
@@ -56,7 +75,7 @@ export class DirectLineStore {
     const log = this.logs.get(conversationId);
     if (!log) throw new Error(`unknown conversation ${conversationId}`);
     const seq = log.offset + log.activities.length;
-    const stored = { ...activity, id: `${conversationId}|${String(seq).padStart(7, '0')}` };
+    const stored = { ...activity, id: activityId(conversationId, seq) };
     log.activities.push(stored);
     if (log.activities.length > MAX_ACTIVITIES_PER_CONVERSATION) {
       log.activities.shift();
