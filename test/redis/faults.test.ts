@@ -1,0 +1,98 @@
+import { AgentClient, DEMO_AGENTS } from '../support/agentClient';
+import { FakeChannel } from '../support/channel';
+import { startInstance, type Instance } from '../support/cluster';
+import { latestCode } from '../support/kefuServer';
+import { RedisServer } from '../support/redis';
+
+/** Faults: the tests' own Redis restarted and stopped, an instance gone mid-handoff. */
+jest.setTimeout(60_000);
+
+async function readiness(instance: Instance): Promise<number> {
+  return (await fetch(`${instance.url}/readyz`)).status;
+}
+
+async function until(check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+describe('one instance, its Redis restarted or stopped', () => {
+  let redis: RedisServer;
+  let kefu: Instance;
+  let channel: FakeChannel;
+
+  beforeAll(async () => {
+    redis = await RedisServer.start();
+    kefu = await startInstance({ REDIS_URL: redis.url });
+    channel = new FakeChannel(() => kefu.url);
+    await channel.start();
+  });
+  afterAll(async () => {
+    await channel?.stop();
+    await kefu?.stop();
+    await redis?.destroy();
+  });
+
+  test('Redis restarted mid-flow (append-only file on): the flow continues where it was', async () => {
+    await channel.ask('restart-1', '帮我解锁');
+    await channel.ask('restart-1', '13800000002');
+    const code = await latestCode(kefu.url, '13800000002');
+    await redis.stop();
+    await redis.start();
+    await until(async () => (await readiness(kefu)) === 200);
+    const [done] = await channel.ask('restart-1', code);
+    expect(done?.text).toContain('账户已解锁');
+  });
+
+  test('Redis stopped: one clear "暂时无法服务", /readyz not ready; back by itself when Redis returns', async () => {
+    await channel.ask('down-1', '今天天气怎么样');
+    await redis.stop();
+    const [sorry, ...more] = await channel.ask('down-1', '讲个笑话');
+    expect(sorry?.text).toContain('暂时无法服务');
+    expect(more).toEqual([]);
+    const ready = await fetch(`${kefu.url}/readyz`);
+    expect(ready.status).toBe(503);
+    expect(await ready.json()).toEqual(expect.objectContaining({ status: 'not ready', store: 'redis: unreachable' }));
+
+    await redis.start();
+    await until(async () => (await readiness(kefu)) === 200);
+    // Nothing was lost: this is still the second question in a row the bot cannot answer.
+    const [offer] = await channel.ask('down-1', '讲个笑话');
+    expect(offer?.text).toContain('需要为您转接人工客服吗');
+  });
+});
+
+test('an instance gone mid-handoff: the other carries the chat on', async () => {
+  const redis = await RedisServer.start();
+  const a = await startInstance({ REDIS_URL: redis.url });
+  const b = await startInstance({ REDIS_URL: redis.url });
+  let serving = a;
+  const channel = new FakeChannel(() => serving.url);
+  await channel.start();
+  const agent = await AgentClient.signIn(b.url, ...DEMO_AGENTS.wang);
+  const events = await agent.stream();
+  try {
+    await channel.ask('gone-1', '转人工');
+    const id = (await agent.get<{ queue: { id: string }[] }>('/api/agent/board')).body.queue[0]!.id;
+    await agent.post(`/api/agent/chats/${id}/claim`);
+    await a.stop();
+    // The load balancer sends the user to B from now on.
+    serving = b;
+    const seen = events.events.length;
+    await channel.say('gone-1', 'A 不见了，我还在');
+    await events.waitFor('chat', seen);
+    const chat = (await agent.get<{ transcript: { text: string }[] }>(`/api/agent/chats/${id}`)).body;
+    expect(chat.transcript.at(-1)?.text).toBe('A 不见了，我还在');
+    const count = channel.messages('gone-1').length;
+    expect((await agent.post(`/api/agent/chats/${id}/messages`, { text: '收到，我们继续' })).status).toBe(200);
+    expect((await channel.waitForMessages('gone-1', count + 1)).at(-1)?.text).toBe('小王：收到，我们继续');
+  } finally {
+    events.close();
+    await channel.stop();
+    await b.stop();
+    await redis.destroy();
+  }
+});
