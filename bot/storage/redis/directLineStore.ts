@@ -66,7 +66,8 @@ export class RedisDirectLineStore implements DirectLineStore {
 
   async append(conversationId: string, activity: Partial<Activity>) {
     if (!(await this.get(conversationId))) throw new Error(`unknown conversation ${conversationId}`);
-    const { id: _ignored, ...rest } = activity;
+    // The id is the position in the log, given on the way out.
+    const rest = { ...activity, id: undefined };
     const seq = Number(
       await this.redis.eval(APPEND, 2, this.key(conversationId, 'log'), this.key(conversationId, 'offset'), JSON.stringify(rest), String(MAX_ACTIVITIES_PER_CONVERSATION), String(this.ttlSeconds)),
     );
