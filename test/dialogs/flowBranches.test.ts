@@ -81,3 +81,16 @@ test('a tap on an old "您是想问" card during a flow gets a sentence, and the
   expect(text(await s.chat.submit({ kefu: 'choose', entryId: 'password-forgot' }))).toContain('取消');
   expect(text(await s.chat.say('13800000003'))).toContain('138****0003');
 });
+
+test('a flow idle for longer than the limit is over: the user is told, and what they said now is handled afresh', async () => {
+  const s = flowChat();
+  await s.chat.say('帮我解锁');
+  await s.chat.say('13800000003');
+  const back = await s.chat.sayAfter(31 * 60_000, '忘记密码怎么办');
+  expect(back.replies[0]?.text).toContain('长时间没有操作已经结束');
+  expect(back.replies[1]?.text).toMatch(/密码/);
+  expect(s.chat.state).toBe('idle');
+  // Within the limit the flow simply goes on.
+  await s.chat.say('帮我解锁');
+  expect(text(await s.chat.sayAfter(29 * 60_000, '13800000002'))).toContain('验证码已发送');
+});

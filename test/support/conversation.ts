@@ -74,8 +74,8 @@ export class Conversation {
     desk.conversations.set(this.key, this);
   }
 
-  private async turn(input: TurnInput): Promise<TurnOutcome> {
-    const outcome = await this.runner.run(this.snapshot, input, { conversation: this.key, channelLocale: this.channelLocale });
+  private async turn(input: TurnInput, idleMs?: number): Promise<TurnOutcome> {
+    const outcome = await this.runner.run(this.snapshot, input, { conversation: this.key, channelLocale: this.channelLocale, idleMs });
     this.snapshot = JSON.parse(JSON.stringify(outcome.snapshot));
     return outcome;
   }
@@ -92,6 +92,11 @@ export class Conversation {
 
   say(text: string) {
     return this.turn({ kind: 'message', text });
+  }
+
+  /** The user comes back after `idleMs` and says `text`. */
+  sayAfter(idleMs: number, text: string) {
+    return this.turn({ kind: 'message', text }, idleMs);
   }
 
   submit(value: unknown) {
