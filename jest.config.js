@@ -7,5 +7,6 @@ module.exports = {
     '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.test.json' }],
   },
   testTimeout: 30000,
+  globalSetup: '<rootDir>/test/support/buildOnce.js',
   reporters: ['default', '<rootDir>/test/support/summaryReporter.js'],
 };

@@ -65,7 +65,7 @@ describe('one instance, its Redis restarted or stopped', () => {
   });
 });
 
-test('an instance gone mid-handoff: the other carries the chat on', async () => {
+test('an instance killed mid-handoff: the other carries the chat on', async () => {
   const redis = await RedisServer.start();
   const a = await startInstance({ REDIS_URL: redis.url });
   const b = await startInstance({ REDIS_URL: redis.url });
@@ -78,7 +78,7 @@ test('an instance gone mid-handoff: the other carries the chat on', async () => 
     await channel.ask('gone-1', '转人工');
     const id = (await agent.get<{ queue: { id: string }[] }>('/api/agent/board')).body.queue[0]!.id;
     await agent.post(`/api/agent/chats/${id}/claim`);
-    await a.stop();
+    await a.kill();
     // The load balancer sends the user to B from now on.
     serving = b;
     const seen = events.events.length;

@@ -1,29 +1,50 @@
-import { pino } from 'pino';
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import readline from 'node:readline';
 import { FakeChannel } from './channel';
-import { realKnowledge } from './knowledge';
 import { TEST_DIRECTLINE_SECRET } from './kefuServer';
-import { loadConfig } from '../../bot/config';
-import { createApp, type KefuApp } from '../../bot/server';
-import { createBackend } from '../../bot/storage/backend';
-import { MemoryKbSignalLog } from '../../bot/storage/kbSignalLog';
 
 /** Secrets every instance of one deployment shares. */
 export const SHARED_ENV = { OTP_SECRET: 'test-otp-secret-shared-by-every-instance-0123', DIRECTLINE_SECRET: TEST_DIRECTLINE_SECRET };
 
+const ROOT = path.resolve(__dirname, '../..');
+
 export interface Instance {
-  app: KefuApp;
   url: string;
+  /** SIGTERM: finishes in-flight turns, then exits. */
   stop(): Promise<void>;
+  /** SIGKILL: gone at once, as a crashed machine. */
+  kill(): Promise<void>;
 }
 
-/** One Kefu instance on a free loopback port, with its own connections to the shared Redis. */
+/**
+ * A real Kefu process (`node dist/bot/index.js`, built by the jest global setup) on a free
+ * loopback port; its JSON log is read for the port it announces.
+ */
 export async function startInstance(env: Record<string, string>): Promise<Instance> {
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', KB_SIGNALS_FILE: '', ...SHARED_ENV, ...env });
-  const logger = pino({ level: 'silent' });
-  const backend = createBackend(config, logger);
-  const app = createApp({ config, knowledge: realKnowledge(), logger, signals: backend.signals ?? new MemoryKbSignalLog(), backend });
-  const port = await app.listen();
-  return { app, url: `http://127.0.0.1:${port}`, stop: () => app.shutdown() };
+  const child: ChildProcess = spawn(process.execPath, ['dist/bot/index.js'], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'development', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', KB_SIGNALS_FILE: '', ...SHARED_ENV, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`kefu did not start within 20 s: ${stderr}`)), 20_000);
+    child.once('exit', (code) => reject(new Error(`kefu exited with ${code}: ${stderr}`)));
+    // Every line must be read, or a busy instance would block on a full pipe.
+    readline.createInterface({ input: child.stdout! }).on('line', (line) => {
+      if (!line.includes('kefu listening')) return;
+      clearTimeout(timer);
+      resolve((JSON.parse(line) as { port: number }).port);
+    });
+  });
+  const signal = async (name: NodeJS.Signals) => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(name);
+    await exited;
+  };
+  return { url: `http://127.0.0.1:${port}`, stop: () => signal('SIGTERM'), kill: () => signal('SIGKILL') };
 }
 
 /** A channel whose activities go to the instances in turn, as a round-robin load balancer sends them. */
