@@ -2,9 +2,10 @@ import { TeamsActivityHandler, TurnContext, type Activity, type ConversationStat
 import { z } from 'zod';
 import { localeSchema, type Locale } from '../knowledge/schema';
 import { toActivity } from './channels/render';
-import { fileAttachments, type TurnInput, type TurnRunner } from './conversation/turnRunner';
+import { fileAttachments, type TurnInput, type TurnOutcome, type TurnRunner } from './conversation/turnRunner';
 import type { ConversationNotice } from './handoff/model';
 import type { HandoffService } from './handoff/service';
+import type { Metrics } from './metrics';
 import { hashId, type Logger } from './logger';
 import { maskCodes, maskSensitive } from './privacy/mask';
 import type { KbSignalLog } from './storage/kbSignalLog';
@@ -18,6 +19,7 @@ export interface KefuBotDeps {
   handoff: HandoffService;
   /** One turn per conversation at a time, on every instance. */
   lock: TurnLock;
+  metrics: Metrics;
   logger: Logger;
 }
 
@@ -111,6 +113,15 @@ export class KefuBot extends TeamsActivityHandler {
     });
   }
 
+  private count(outcome: TurnOutcome, channel: string, ms: number): void {
+    const { metrics } = this.deps;
+    metrics.turn(channel, outcome.event, ms / 1000);
+    if (outcome.started) metrics.conversationStarted();
+    if (outcome.route) metrics.decision(outcome.route.decision);
+    for (const signal of outcome.signals) if (signal.kind === 'feedback') metrics.feedback(signal.vote);
+    for (const flow of outcome.flows) metrics.flow(flow.flow, flow.event);
+  }
+
   private async turn(context: TurnContext, input: TurnInput): Promise<void> {
     const started = performance.now();
     const key = conversationKey(context.activity);
@@ -148,6 +159,7 @@ export class KefuBot extends TeamsActivityHandler {
     }
     const conversation = hashId(context.activity.conversation.id);
     for (const signal of outcome.signals) await this.deps.signals.append(signal, conversation);
+    this.count(outcome, context.activity.channelId, performance.now() - started);
     await this.snapshot.set(context, outcome.snapshot);
     if (input.kind !== 'notice') await this.lastTurnAt.set(context, Date.now());
     this.deps.logger.info(

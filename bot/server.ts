@@ -17,6 +17,7 @@ import { channelLocale, KefuBot } from './kefuBot';
 import { hashId, type Logger } from './logger';
 import { explainInvalidActivity } from './inboundActivity';
 import type { KbSignalLog } from './storage/kbSignalLog';
+import { createMetrics, type Metrics } from './metrics';
 import { AgentDirectory, DEMO_AGENTS_FILE } from './handoff/agents';
 import { loadCannedReplies } from './handoff/cannedReplies';
 import type { ConversationNotice, HandoffContext, TranscriptEntry } from './handoff/model';
@@ -33,6 +34,7 @@ export interface AppDeps {
   signals: KbSignalLog;
   /** Where shared state lives; by default from the config (memory, or Redis with REDIS_URL). */
   backend?: Backend;
+  metrics?: Metrics;
   platform?: Platform;
 }
 
@@ -69,7 +71,15 @@ function webChatDirectLine(config: Config, tokens: DirectLineTokens, embedded: b
   };
 }
 
-export function createApp({ config, knowledge, logger, signals, backend = createBackend(config, logger), platform = createPlatform(config, logger, backend.platformStores) }: AppDeps): KefuApp {
+export function createApp({
+  config,
+  knowledge,
+  logger,
+  signals,
+  backend = createBackend(config, logger),
+  platform = createPlatform(config, logger, backend.platformStores),
+  metrics = createMetrics(),
+}: AppDeps): KefuApp {
   const auth = new ConfigurationBotFrameworkAuthentication({
     MicrosoftAppId: config.MicrosoftAppId,
     MicrosoftAppPassword: config.MicrosoftAppPassword,
@@ -115,13 +125,14 @@ export function createApp({ config, knowledge, logger, signals, backend = create
     queueTimeoutMs: config.HANDOFF_QUEUE_TIMEOUT_S * 1000,
     defaultHandleMs: config.HANDOFF_AVG_HANDLE_S * 1000,
     notify,
+    metrics,
     initiateExternal: config.HANDOFF_MODE === 'external' ? initiateExternal : undefined,
     logger,
   });
 
   const machine = createRootMachine({ entry: (id, locale) => knowledge.router.entry(id, locale), flows: createFlows(platform), handoff });
   const runner = new TurnRunner(machine, knowledge.router, config.DEFAULT_LOCALE, config.FLOW_IDLE_TIMEOUT_S * 1000);
-  const bot = new KefuBot({ conversationState, runner, signals, handoff, lock: backend.turnLock, logger });
+  const bot = new KefuBot({ conversationState, runner, signals, handoff, lock: backend.turnLock, metrics, logger });
 
   adapter.onTurnError = async (context: TurnContext, error: Error) => {
     logger.error({ err: error, conversation: hashId(context.activity.conversation?.id ?? '') }, 'turn failed');
@@ -214,6 +225,11 @@ export function createApp({ config, knowledge, logger, signals, backend = create
 
   server.get('/healthz', async (_req: Request, res: Response) => {
     res.send(200, { status: 'ok', entries: knowledge.kb.entries.filter(isFaq).length });
+  });
+
+  server.get('/metrics', async (_req: Request, res: Response) => {
+    res.setHeader('content-type', metrics.registry.contentType);
+    res.sendRaw(200, await metrics.registry.metrics());
   });
 
   // Readiness, for the load balancer: the knowledge base is loaded and the shared store answers.

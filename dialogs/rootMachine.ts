@@ -54,7 +54,10 @@ export type KbSignal =
   | { kind: 'unanswered'; question: string; locale: Locale }
   | { kind: 'feedback'; vote: 'up' | 'down'; entryId: string; question: string; locale: Locale };
 
-export type RootEmitted = { type: 'reply'; reply: Reply } | { type: 'signal'; signal: KbSignal };
+/** A guided flow started or ended (for metrics). */
+export type FlowEvent = { flow: string; event: 'started' | 'completed' | 'abandoned' | 'handed_off' };
+
+export type RootEmitted = { type: 'reply'; reply: Reply } | { type: 'signal'; signal: KbSignal } | ({ type: 'flow' } & FlowEvent);
 
 export interface RootContext {
   /** The conversation's key with the handoff service. */
@@ -68,6 +71,8 @@ export interface RootContext {
   clarify?: { question: string; options: { id: string; question: string }[] };
   /** How the last guided flow ended. */
   flowOutcome?: FlowOutcome;
+  /** The guided flow running now. */
+  activeFlow?: string;
   /** Where the running flow stands, for an agent who takes over. */
   trail?: FlowTrail;
   /** Questions the bot could not answer, masked, newest last (the agent sees them). */
@@ -158,7 +163,20 @@ export function createRootMachine(deps: RootMachineDeps) {
         clarify: undefined,
         misses: [],
       })),
-      keepOutcome: assign({ flowOutcome: ({ event }) => (event as unknown as { output: FlowOutcome }).output }),
+      keepOutcome: enqueueActions(({ enqueue, context, event }) => {
+        const outcome = (event as unknown as { output: FlowOutcome }).output;
+        enqueue.assign({ flowOutcome: outcome, activeFlow: undefined });
+        enqueue.emit({ type: 'flow', flow: context.activeFlow ?? '', event: outcome.outcome === 'done' ? 'completed' : 'handed_off' });
+      }),
+      enterFlow: enqueueActions(({ enqueue }, flow: string) => {
+        enqueue.assign({ activeFlow: flow });
+        enqueue.emit({ type: 'flow', flow, event: 'started' });
+      }),
+      /** Cancelled, timed out, or left for a person mid-way. */
+      abandonFlow: enqueueActions(({ enqueue, context }) => {
+        if (context.activeFlow) enqueue.emit({ type: 'flow', flow: context.activeFlow, event: 'abandoned' });
+        enqueue.assign({ activeFlow: undefined });
+      }),
       /** Nothing of the last flow or handoff matters once the conversation is back at rest. */
       forgetHandoff: assign({ trail: undefined, handoff: undefined, contact: undefined, agentName: undefined }),
       askFor: assign({ handoff: (_, params: { reason: HandoffReason; priority: Priority }) => params }),
@@ -231,7 +249,7 @@ export function createRootMachine(deps: RootMachineDeps) {
       'user.smallTalk': {
         actions: ['setLocale', { type: 'say', params: ({ event }) => textReply(event.kind === 'greeting' ? messages(event.locale).greeting : messages(event.locale).youAreWelcome) }],
       },
-      'user.restart': { target: '.idle', actions: ['reset', 'sayRestarted'] },
+      'user.restart': { target: '.idle', actions: ['abandonFlow', 'reset', 'sayRestarted'] },
       'user.nonText': { actions: 'sayTextOnly' },
       'user.feedback': [
         { guard: 'hasLastAnswer', actions: ['setLocale', 'recordFeedback'] },
@@ -328,28 +346,32 @@ export function createRootMachine(deps: RootMachineDeps) {
         on: {
           'flow.say': { actions: 'relay' },
           'flow.progress': { actions: assign({ trail: ({ event }) => event.trail }) },
-          'flow.timeout': { target: 'idle', actions: { type: 'say', params: ({ context }) => textReply(messages(context.locale).flowTimedOut) } },
+          'flow.timeout': { target: 'idle', actions: ['abandonFlow', { type: 'say', params: ({ context }) => textReply(messages(context.locale).flowTimedOut) }] },
           // A tap on an older "您是想问" card while a flow runs: the flow comes first.
           'user.choose': { actions: { type: 'say', params: ({ context }) => textReply(messages(context.locale).finishFlowFirst) } },
           'flow.digress': { actions: { type: 'answerEntry', params: ({ event }) => ({ entryId: event.entryId }) } },
           'user.message': [
-            { guard: 'cancels', target: 'idle', actions: 'sayCancelled' },
+            { guard: 'cancels', target: 'idle', actions: ['abandonFlow', 'sayCancelled'] },
             // Asking for a person leaves the flow; the agent sees where it stood.
-            { guard: { type: 'routedTo', params: 'handoff' }, target: 'requestingHuman', actions: { type: 'askFor', params: BY_REQUEST } },
+            { guard: { type: 'routedTo', params: 'handoff' }, target: 'requestingHuman', actions: ['abandonFlow', { type: 'askFor', params: BY_REQUEST }] },
             { actions: sendTo('flow', ({ event }) => event) },
           ],
         },
         states: {
           unlock: {
+            entry: { type: 'enterFlow', params: 'unlock' },
             invoke: { id: 'flow', src: 'unlock', input: ({ context }) => ({ locale: context.locale }), onDone: { target: '#kefu.flowEnded', actions: 'keepOutcome' } },
           },
           phoneChange: {
+            entry: { type: 'enterFlow', params: 'phoneChange' },
             invoke: { id: 'flow', src: 'phoneChange', input: ({ context }) => ({ locale: context.locale }), onDone: { target: '#kefu.flowEnded', actions: 'keepOutcome' } },
           },
           appeal: {
+            entry: { type: 'enterFlow', params: 'appeal' },
             invoke: { id: 'flow', src: 'appeal', input: ({ context }) => ({ locale: context.locale }), onDone: { target: '#kefu.flowEnded', actions: 'keepOutcome' } },
           },
           appealStatus: {
+            entry: { type: 'enterFlow', params: 'appealStatus' },
             invoke: { id: 'flow', src: 'appealStatus', input: ({ context }) => ({ locale: context.locale }), onDone: { target: '#kefu.flowEnded', actions: 'keepOutcome' } },
           },
         },

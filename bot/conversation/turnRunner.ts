@@ -2,7 +2,7 @@ import { createActor, toPromise, type Actor, type AnyActorRef, type SnapshotFrom
 import { z } from 'zod';
 import { parseCommand, parseFeedback } from '../../dialogs/commands';
 import type { Reply } from '../../dialogs/reply';
-import type { KbSignal, RootMachine, UserEvent } from '../../dialogs/rootMachine';
+import type { FlowEvent, KbSignal, RootMachine, UserEvent } from '../../dialogs/rootMachine';
 import type { Route, Router } from '../../knowledge/route';
 import type { Locale } from '../../knowledge/schema';
 import { detectLocale } from '../../knowledge/text';
@@ -44,6 +44,10 @@ export const fileAttachments = (attachments: unknown) => fileAttachmentsSchema.p
 export interface TurnOutcome {
   replies: Reply[];
   signals: KbSignal[];
+  /** Flows started or ended in this turn. */
+  flows: FlowEvent[];
+  /** True when there was no stored conversation: this turn started it. */
+  started: boolean;
   /** The machine's persisted snapshot, to be stored with the conversation. */
   snapshot: unknown;
   event: UserEvent['type'];
@@ -116,8 +120,10 @@ export class TurnRunner {
 
     const replies: Reply[] = [];
     const signals: KbSignal[] = [];
+    const flows: FlowEvent[] = [];
     actor.on('reply', (e) => replies.push(e.reply));
     actor.on('signal', (e) => signals.push(e.signal));
+    actor.on('flow', ({ flow, event }) => flows.push({ flow, event }));
     actor.start();
     if ((scope.idleMs ?? 0) > this.flowIdleMs && input.kind === 'message') actor.send({ type: 'flow.timeout' });
     actor.send(event);
@@ -134,6 +140,8 @@ export class TurnRunner {
     return {
       replies,
       signals,
+      flows,
+      started: !persisted,
       snapshot,
       event: event.type,
       locale: 'locale' in event ? event.locale : conversationLocale,

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import type { Locale } from '../../knowledge/schema';
 import type { Logger } from '../logger';
+import type { HandoffEvent, HandoffMetrics } from '../metrics';
 import { maskPhone } from '../privacy/mask';
 import { newCaseId } from '../services/demoDirectory';
 import type { ConversationNotice, FlowTrail, Handoff, HandoffContext, HandoffReason, Note, Priority, Ticket, TranscriptEntry } from './model';
@@ -48,6 +49,7 @@ export interface HandoffServiceOptions {
    */
   initiateExternal?(conversation: string, handoff: { context: HandoffContext; transcript: TranscriptEntry[] }): Promise<void>;
   logger: Logger;
+  metrics?: HandoffMetrics;
   now?: () => number;
 }
 
@@ -96,6 +98,7 @@ export class HandoffService {
     if (!wait) return { status: 'unavailable', why: 'no-agents', hours: this.hours(request.locale) };
     await this.store.annotate(handoff.id, { toldPosition: wait.position });
     if (!existing) {
+      this.count('requested');
       this.options.logger.info({ handoff: handoff.id, reason: request.reason, priority: request.priority }, 'handoff queued');
       await this.publishBoard();
       // Someone behind a new high-priority chat moved back one place.
@@ -128,6 +131,7 @@ export class HandoffService {
     if (await this.store.openFor(conversation)) return { status: 'external' };
     const handoff = await this.open(conversation, request, true);
     const transcript = (await this.store.transcript(conversation)).slice(-CONTEXT_MESSAGES);
+    this.count('requested');
     await initiate(conversation, { context: handoff.context, transcript });
     this.options.logger.info({ handoff: handoff.id, reason: request.reason }, 'handoff initiated with the external hub');
     return { status: 'external' };
@@ -143,10 +147,13 @@ export class HandoffService {
     const now = this.now();
     if (state === 'accepted') {
       const accepted = await this.store.transition(handoff.id, ['queued'], { status: 'active', claimedAt: now });
-      return accepted ? { type: 'handoff.claimed', agentName: '' } : undefined;
+      if (!accepted) return undefined;
+      this.claimed(accepted);
+      return { type: 'handoff.claimed', agentName: '' };
     }
     const closed = await this.store.transition(handoff.id, ['queued', 'active'], { status: state === 'completed' ? 'resolved' : 'expired', closedAt: now });
     if (!closed) return undefined;
+    this.count(state === 'completed' ? 'resolved' : 'expired');
     return state === 'completed' ? { type: 'handoff.resolved' } : { type: 'handoff.expired' };
   }
 
@@ -169,6 +176,7 @@ export class HandoffService {
     if (!handoff) return 'none';
     const cancelled = await this.store.transition(handoff.id, ['queued'], { status: 'cancelled', closedAt: this.now() });
     if (!cancelled) return (await this.store.get(handoff.id))?.status === 'active' ? 'with-agent' : 'none';
+    this.count('cancelled');
     this.options.logger.info({ handoff: handoff.id }, 'handoff cancelled by the user');
     await this.afterQueueChange();
     return 'cancelled';
@@ -183,6 +191,7 @@ export class HandoffService {
       if (current.status === 'active') return current.agentId === agent.id ? ok(current) : refuse('taken');
       return refuse('closed');
     }
+    this.claimed(claimed);
     this.options.logger.info({ handoff: id, agent: agent.id, waitedMs: this.now() - claimed.createdAt }, 'handoff claimed');
     await this.safely(claimed.conversation, { type: 'handoff.claimed', agentName: agent.name });
     await this.afterQueueChange();
@@ -212,6 +221,7 @@ export class HandoffService {
     const resolved = await this.store.transition(id, ['active'], { status: 'resolved', closedAt: this.now() });
     if (!resolved) return refuse('closed');
     await this.store.recordHandleTime(this.now() - (resolved.claimedAt ?? resolved.createdAt));
+    this.count('resolved');
     this.options.logger.info({ handoff: id, agent: agent.id }, 'handoff resolved');
     await this.safely(resolved.conversation, { type: 'handoff.resolved' });
     await this.publishBoard();
@@ -225,6 +235,7 @@ export class HandoffService {
     const ended = await this.store.transition(handoff.id, ['active'], { status: 'resolved', closedAt: this.now() });
     if (!ended) return;
     await this.store.recordHandleTime(this.now() - (ended.claimedAt ?? ended.createdAt));
+    this.count('resolved');
     this.options.logger.info({ handoff: handoff.id }, 'handoff ended by the user');
     await this.options.bus.publish({ type: 'chat', id: handoff.id });
     await this.publishBoard();
@@ -244,7 +255,9 @@ export class HandoffService {
   /** A 1–5 rating for the conversation's last chat with a person. */
   async rate(conversation: string, rating: number): Promise<void> {
     const last = await this.store.lastClosed(conversation);
-    if (last?.status === 'resolved') await this.store.annotate(last.id, { rating });
+    if (last?.status !== 'resolved') return;
+    await this.store.annotate(last.id, { rating });
+    this.options.metrics?.rated(rating);
   }
 
   async leaveMessage(conversation: string, message: { locale: Locale; contact: string; text: string; reason: HandoffReason }): Promise<Ticket> {
@@ -258,6 +271,7 @@ export class HandoffService {
       ...message,
     };
     await this.store.addTicket(ticket);
+    this.count('ticket');
     this.options.logger.info({ ticket: ticket.id, reason: ticket.reason }, 'ticket left');
     await this.publishBoard();
     return ticket;
@@ -291,6 +305,7 @@ export class HandoffService {
       const done = await this.store.transition(handoff.id, ['queued'], { status: 'expired', closedAt: this.now() });
       if (!done) continue;
       expired++;
+      this.count('expired');
       this.options.logger.info({ handoff: handoff.id }, 'handoff expired');
       await this.safely(handoff.conversation, { type: 'handoff.expired' });
     }
@@ -347,6 +362,15 @@ export class HandoffService {
     const after = transcript.filter((e) => e.at >= handoff.createdAt && (handoff.closedAt === undefined || e.at <= handoff.closedAt));
     // The conversation key names the user's channel conversation: agents have no use for it.
     return { handoff: { ...handoff, conversation: undefined }, transcript: [...before, ...after], notes: await this.store.notes(id) };
+  }
+
+  private count(event: HandoffEvent): void {
+    this.options.metrics?.handoff(event);
+  }
+
+  private claimed(handoff: Handoff): void {
+    this.count('claimed');
+    this.options.metrics?.queueWait(((handoff.claimedAt ?? this.now()) - handoff.createdAt) / 1000);
   }
 
   private async afterQueueChange(): Promise<void> {

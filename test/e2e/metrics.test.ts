@@ -1,0 +1,75 @@
+import { AgentClient, DEMO_AGENTS } from '../support/agentClient';
+import { latestCode, startKefu, type RunningKefu } from '../support/kefuServer';
+
+/** GET /metrics: the numbers move as turns, flows and handoffs happen. */
+
+let kefu: RunningKefu;
+beforeAll(async () => {
+  kefu = await startKefu();
+});
+afterAll(async () => {
+  await kefu.stop();
+});
+
+/** One sample's value from the Prometheus text format, 0 when absent. */
+async function metric(name: string, labels: Record<string, string> = {}): Promise<number> {
+  const text = await (await fetch(`${kefu.url}/metrics`)).text();
+  const wanted = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
+    if (wanted.every((pair) => line.includes(pair))) return Number(line.split(' ').at(-1));
+  }
+  return 0;
+}
+
+test('turns, latency, decisions, feedback, flows, handoffs, queue wait, CSAT and containment', async () => {
+  const res = await fetch(`${kefu.url}/metrics`);
+  expect(res.status).toBe(200);
+  expect(res.headers.get('content-type')).toContain('text/plain');
+
+  await kefu.channel.ask('m-1', '忘记密码怎么办');
+  await kefu.channel.ask('m-1', '👍 有帮助');
+  await kefu.channel.ask('m-1', '今天天气怎么样');
+  expect(await metric('kefu_turns_total', { channel: 'emulator', event: 'user.message' })).toBe(2);
+  expect(await metric('kefu_turn_duration_seconds_count', { channel: 'emulator' })).toBe(3);
+  expect(await metric('kefu_faq_decisions_total', { decision: 'answer' })).toBe(1);
+  expect(await metric('kefu_faq_decisions_total', { decision: 'fallback' })).toBe(1);
+  expect(await metric('kefu_feedback_total', { vote: 'up' })).toBe(1);
+
+  // A flow cancelled, then one completed.
+  await kefu.channel.ask('m-2', '帮我解锁');
+  await kefu.channel.ask('m-2', '取消');
+  await kefu.channel.ask('m-3', '帮我解锁');
+  await kefu.channel.ask('m-3', '13800000003');
+  await kefu.channel.ask('m-3', await latestCode(kefu.url, '13800000003'));
+  expect(await metric('kefu_flows_total', { flow: 'unlock', event: 'started' })).toBe(2);
+  expect(await metric('kefu_flows_total', { flow: 'unlock', event: 'abandoned' })).toBe(1);
+  expect(await metric('kefu_flows_total', { flow: 'unlock', event: 'completed' })).toBe(1);
+  expect(await metric('kefu_containment_ratio')).toBe(1);
+
+  // A handoff through to a rating; then one with nobody online becomes a ticket.
+  const wang = await AgentClient.signIn(kefu.url, ...DEMO_AGENTS.wang);
+  const events = await wang.stream();
+  await kefu.channel.ask('m-4', '转人工');
+  const id = (await wang.get<{ queue: { id: string }[] }>('/api/agent/board')).body.queue[0]!.id;
+  await wang.post(`/api/agent/chats/${id}/claim`);
+  await wang.post(`/api/agent/chats/${id}/resolve`);
+  await kefu.channel.waitForMessages('m-4', 3);
+  await kefu.channel.ask('m-4', '4');
+  expect(await metric('kefu_handoffs_total', { event: 'requested' })).toBe(1);
+  expect(await metric('kefu_handoffs_total', { event: 'claimed' })).toBe(1);
+  expect(await metric('kefu_handoffs_total', { event: 'resolved' })).toBe(1);
+  expect(await metric('kefu_handoff_queue_wait_seconds_count')).toBe(1);
+  expect(await metric('kefu_csat_rating_sum')).toBe(4);
+  expect(await metric('kefu_conversations_total', { outcome: 'started' })).toBe(4);
+  expect(await metric('kefu_containment_ratio')).toBe(0.75);
+  events.close();
+  expect((await wang.request('DELETE', '/api/agent/session')).status).toBe(204);
+
+  await kefu.channel.ask('m-5', '转人工');
+  await kefu.channel.ask('m-5', '留言');
+  await kefu.channel.ask('m-5', '13800000001');
+  await kefu.channel.ask('m-5', '请尽快给我回电话，谢谢');
+  expect(await metric('kefu_handoffs_total', { event: 'ticket' })).toBe(1);
+  expect(await metric('kefu_process_resident_memory_bytes')).toBeGreaterThan(0);
+});
