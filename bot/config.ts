@@ -191,6 +191,15 @@ export const configSchema = z.object({
   FLOW_IDLE_TIMEOUT_S: integer(10, 86400)
     .default(1800)
     .describe('A guided flow left untouched this long is over: the returning user is told it timed out and can start again.'),
+  MAX_MESSAGE_CHARS: integer(10, 100000)
+    .default(2000)
+    .describe('Longest message handled; a longer one gets one polite sentence and changes nothing.'),
+  RATE_LIMIT_MESSAGES: integer(1, 10000)
+    .default(20)
+    .describe('Messages one user may send per RATE_LIMIT_WINDOW_S; beyond that they are told to slow down and the messages are not handled.'),
+  RATE_LIMIT_WINDOW_S: integer(1, 3600)
+    .default(10)
+    .describe('Window of the per-user message rate limit (seconds).'),
   TURN_LOCK_WAIT_MS: integer(100, 60000)
     .default(8000)
     .describe('How long a message waits for the previous turn of its conversation (on any instance) before the user is asked to send it again.'),

@@ -10,6 +10,7 @@ import { hashId, type Logger } from './logger';
 import { maskCodes, maskSensitive } from './privacy/mask';
 import type { KbSignalLog } from './storage/kbSignalLog';
 import { ConversationBusyError, type TurnLock } from './storage/turnLock';
+import type { RateLimiter } from './storage/rateLimit';
 import { messages } from '../dialogs/messages';
 
 export interface KefuBotDeps {
@@ -20,6 +21,8 @@ export interface KefuBotDeps {
   /** One turn per conversation at a time, on every instance. */
   lock: TurnLock;
   metrics: Metrics;
+  /** At most `max` messages per user per window; beyond, one polite sentence. */
+  rateLimit: { limiter: RateLimiter; max: number };
   logger: Logger;
 }
 
@@ -31,7 +34,8 @@ export function conversationKey(activity: Pick<Activity, 'channelId' | 'conversa
 const handoffStatusSchema = z.object({ state: z.enum(['accepted', 'completed', 'failed']) });
 
 /** What may be kept of a line of the conversation: never a code, numbers masked. */
-const forTranscript = (text: string) => maskCodes(maskSensitive(text));
+const TRANSCRIPT_LINE_CHARS = 4000;
+const forTranscript = (text: string) => maskCodes(maskSensitive(text.length > TRANSCRIPT_LINE_CHARS ? `${text.slice(0, TRANSCRIPT_LINE_CHARS)}…` : text));
 
 /** Reads the channel's locale tag ("zh-cn", "en", "en-GB" …) as one of ours, if it is one. */
 export function channelLocale(tag: string | undefined): Locale | undefined {
@@ -90,6 +94,7 @@ export class KefuBot extends TeamsActivityHandler {
    * that cannot get the lock in time is not lost silently: the user is asked to resend it.
    */
   override async run(context: TurnContext): Promise<void> {
+    if (await this.overLimit(context)) return;
     try {
       await this.deps.lock.run(conversationKey(context.activity), async () => {
         await super.run(context);
@@ -100,6 +105,18 @@ export class KefuBot extends TeamsActivityHandler {
       this.deps.logger.warn({ conversation: hashId(context.activity.conversation.id) }, 'conversation busy: message not handled');
       await context.sendActivity(messages(channelLocale(context.activity.locale) ?? 'zh-CN').busy);
     }
+  }
+
+  /** Too many messages from one user: told once per window, the rest are not handled. */
+  private async overLimit(context: TurnContext): Promise<boolean> {
+    const { activity } = context;
+    if (activity.type !== 'message') return false;
+    const { limiter, max } = this.deps.rateLimit;
+    const count = await limiter.hit(`${activity.channelId}:${activity.from?.id ?? activity.conversation.id}`);
+    if (count <= max) return false;
+    this.deps.logger.warn({ conversation: hashId(activity.conversation.id), count }, 'rate limit: message not handled');
+    if (count === max + 1) await context.sendActivity(messages(channelLocale(activity.locale) ?? 'zh-CN').slowDown);
+    return true;
   }
 
   /**

@@ -131,8 +131,17 @@ export function createApp({
   });
 
   const machine = createRootMachine({ entry: (id, locale) => knowledge.router.entry(id, locale), flows: createFlows(platform), handoff });
-  const runner = new TurnRunner(machine, knowledge.router, config.DEFAULT_LOCALE, config.FLOW_IDLE_TIMEOUT_S * 1000);
-  const bot = new KefuBot({ conversationState, runner, signals, handoff, lock: backend.turnLock, metrics, logger });
+  const runner = new TurnRunner(machine, knowledge.router, config.DEFAULT_LOCALE, config.FLOW_IDLE_TIMEOUT_S * 1000, config.MAX_MESSAGE_CHARS);
+  const bot = new KefuBot({
+    conversationState,
+    runner,
+    signals,
+    handoff,
+    lock: backend.turnLock,
+    metrics,
+    rateLimit: { limiter: backend.rateLimiter, max: config.RATE_LIMIT_MESSAGES },
+    logger,
+  });
 
   adapter.onTurnError = async (context: TurnContext, error: Error) => {
     logger.error({ err: error, conversation: hashId(context.activity.conversation?.id ?? '') }, 'turn failed');

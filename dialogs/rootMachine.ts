@@ -44,6 +44,8 @@ export type UserEvent =
   | { type: 'user.restart'; locale: Locale }
   | { type: 'user.smallTalk'; locale: Locale; kind: 'greeting' | 'thanks' }
   | { type: 'user.nonText'; locale: Locale }
+  /** Longer than the configured cap: answered with one sentence, nothing else changes. */
+  | { type: 'user.tooLong'; locale: Locale; max: number }
   | ConversationNotice
   | FlowProgress
   /** The conversation was idle longer than a flow may wait. */
@@ -251,6 +253,7 @@ export function createRootMachine(deps: RootMachineDeps) {
       },
       'user.restart': { target: '.idle', actions: ['abandonFlow', 'reset', 'sayRestarted'] },
       'user.nonText': { actions: 'sayTextOnly' },
+      'user.tooLong': { actions: { type: 'say', params: ({ event }) => textReply(messages(event.locale).tooLong(event.max)) } },
       'user.feedback': [
         { guard: 'hasLastAnswer', actions: ['setLocale', 'recordFeedback'] },
         { actions: ['setLocale', { type: 'say', params: ({ context }) => textReply(messages(context.locale).thanksNoAnswer) }] },

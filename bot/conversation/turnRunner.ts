@@ -111,6 +111,8 @@ export class TurnRunner {
     private readonly defaultLocale: Locale,
     /** A flow untouched this long is over when the user comes back. */
     private readonly flowIdleMs = 30 * 60_000,
+    /** Longer messages are not interpreted at all. */
+    private readonly maxMessageChars = 2000,
   ) {}
 
   async run(persisted: unknown, input: TurnInput, scope: TurnScope): Promise<TurnOutcome> {
@@ -183,6 +185,7 @@ export class TurnRunner {
     }
     const cardText = cardTextSchema.safeParse(input.value);
     const text = (input.text || (cardText.success ? cardText.data.text : '')).trim();
+    if ([...text].length > this.maxMessageChars) return { type: 'user.tooLong', locale: detectLocale(text.slice(0, 200)) ?? conversationLocale, max: this.maxMessageChars };
     const attachments = fileAttachments(input.attachments);
     if (!text && attachments.length === 0) return { type: 'user.nonText', locale: conversationLocale };
     const locale = detectLocale(text) ?? conversationLocale;

@@ -14,6 +14,7 @@ import { RedisAgentSessionStore, RedisKbSignalLog, RedisOtpStore } from './redis
 import { RedisStorage } from './redis/storage';
 import type { KbSignalLog } from './kbSignalLog';
 import { MemoryTurnLock, RedisTurnLock, type TurnLock } from './turnLock';
+import { MemoryRateLimiter, RedisRateLimiter, type RateLimiter } from './rateLimit';
 
 /**
  * Where every piece of shared state lives: this process's memory (one instance, the
@@ -23,6 +24,8 @@ export interface Backend {
   kind: 'memory' | 'redis';
   storage: Storage;
   turnLock: TurnLock;
+  /** Per-user message counts for the rate limit. */
+  rateLimiter: RateLimiter;
   handoffStore: HandoffStore;
   consoleBus: ConsoleBus;
   sessionStore: AgentSessionStore;
@@ -48,6 +51,7 @@ export function createBackend(config: Config, logger: Logger): Backend {
       kind: 'memory',
       storage: new MemoryStorage(),
       turnLock: new MemoryTurnLock(config.TURN_LOCK_WAIT_MS),
+      rateLimiter: new MemoryRateLimiter(config.RATE_LIMIT_WINDOW_S * 1000),
       handoffStore: new MemoryHandoffStore(),
       consoleBus: new MemoryConsoleBus(),
       sessionStore: new MemoryAgentSessionStore(),
@@ -64,6 +68,7 @@ export function createBackend(config: Config, logger: Logger): Backend {
     kind: 'redis',
     storage: new RedisStorage(redis, config.STATE_TTL_S),
     turnLock: new RedisTurnLock(redis, { leaseMs: LOCK_LEASE_MS, waitMs: config.TURN_LOCK_WAIT_MS }),
+    rateLimiter: new RedisRateLimiter(redis, config.RATE_LIMIT_WINDOW_S * 1000),
     handoffStore: new RedisHandoffStore(redis, Date.now, config.STATE_TTL_S),
     consoleBus: new RedisConsoleBus(redis, subscriber),
     sessionStore: new RedisAgentSessionStore(redis),
