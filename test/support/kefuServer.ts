@@ -1,4 +1,4 @@
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { loadConfig } from '../../bot/config';
 import { createApp, type KefuApp } from '../../bot/server';
 import { MemoryKbSignalLog } from '../../bot/storage/kbSignalLog';
@@ -17,7 +17,7 @@ export interface RunningKefu {
 export const TEST_DIRECTLINE_SECRET = 'test-directline-secret-0123456789abcdef';
 
 /** The real server on a free loopback port, with a fake Bot Framework channel beside it. */
-export async function startKefu(env: Record<string, string> = {}, knowledge: Knowledge = realKnowledge()): Promise<RunningKefu> {
+export async function startKefu(env: Record<string, string> = {}, knowledge: Knowledge = realKnowledge(), logger: Logger = pino({ level: 'silent' })): Promise<RunningKefu> {
   const config = loadConfig({
     PORT: '0',
     HOST: '127.0.0.1',
@@ -27,7 +27,7 @@ export async function startKefu(env: Record<string, string> = {}, knowledge: Kno
     ...env,
   });
   const signals = new MemoryKbSignalLog();
-  const app = createApp({ config, knowledge, logger: pino({ level: 'silent' }), signals });
+  const app = createApp({ config, knowledge, logger, signals });
   const port = await app.listen();
   const url = `http://127.0.0.1:${port}`;
   const channel = new FakeChannel(() => url);
