@@ -1,5 +1,14 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
+import YAML from 'yaml';
+import { createLogger } from '../bot/logger';
+import { PROJECT_ROOT } from '../bot/projectRoot';
+import { JsonlKbSignalLog } from '../bot/storage/kbSignalLog';
+import { connectRedis } from '../bot/storage/redis/connection';
+import { RedisKbSignalLog } from '../bot/storage/redis/smallStores';
+import { exportQnaTsv, importQnaTsv } from './qnaMaker';
+import { groupUnanswered, type AuthorSignal } from './unanswered';
 import { ConfigError, loadConfig, thresholdsOf, type Config } from '../bot/config';
 import { parseLabelledSet, evaluateWithRouter, routeLabel, type EvalReport } from './eval';
 import { openKnowledge, type Knowledge } from './index';
@@ -11,6 +20,12 @@ const USAGE = `Usage: npm run kb -- <command>
   check                              validate every knowledge file; exit 1 on any problem
   ask "<text>" [--locale L] [--json] how the bot routes one message
   eval <file.tsv> [--json]           accuracy on a labelled set (question<TAB>expected)
+  import <qna.tsv> [--locale L] [--out F]
+                                     a QnA Maker export (Question, Answer, Source, Metadata) into
+                                     YAML entries (default out: <KB_DIR>/<locale>/imported.yaml)
+  export [--locale L] [--out F]      the FAQ entries as a QnA Maker TSV (stdout by default)
+  unanswered [--file F] [--json]     what fell back or got 👎, grouped by wording, with the
+                                     nearest entries (KB_SIGNALS_FILE, or Redis with REDIS_URL)
 `;
 
 function knowledgeFrom(config: Config): Knowledge {
@@ -70,11 +85,70 @@ function evalFile(config: Config, file: string, json: boolean): number {
   return 0;
 }
 
-export function main(argv: string[], env: Record<string, string | undefined>): number {
+function importTsv(config: Config, file: string, localeArg: string | undefined, out: string | undefined): number {
+  const locale = localeSchema.parse(localeArg ?? config.DEFAULT_LOCALE);
+  const existing = new Set(checkKnowledgeBase(config.kbDir).entries.filter((e) => e.locale === locale).map((e) => e.id));
+  const { entries, skipped } = importQnaTsv(fs.readFileSync(file, 'utf8'), locale, existing);
+  for (const skip of skipped) console.error(`skipped${skip.row ? ` row ${skip.row}` : ''}: ${skip.reason}`);
+  const target = path.resolve(out ?? path.join(config.kbDir, locale, 'imported.yaml'));
+  fs.mkdirSync(path.dirname(target), { recursive: true });
+  const header = `# Imported from ${path.basename(file)} by \`kb import\`. Review the wording, then add alternates the way users type.\n`;
+  fs.writeFileSync(target, header + YAML.stringify(entries, { lineWidth: 0 }));
+  const phrasings = entries.reduce((n, e) => n + 1 + e.alternates.length, 0);
+  console.log(`Imported ${entries.length} entries (${phrasings} phrasings) into ${path.relative(process.cwd(), target)}; ${skipped.length} skipped. Run \`kb check\` next.`);
+  return 0;
+}
+
+function exportTsv(config: Config, localeArg: string | undefined, out: string | undefined): number {
+  const locale = localeSchema.parse(localeArg ?? config.DEFAULT_LOCALE);
+  const { entries, problems } = checkKnowledgeBase(config.kbDir);
+  if (problems.length > 0) throw new KnowledgeBaseError(problems);
+  const tsv = exportQnaTsv(entries.filter((e) => e.locale === locale), `kefu/${locale}`);
+  if (out) fs.writeFileSync(out, tsv);
+  else process.stdout.write(tsv);
+  return 0;
+}
+
+async function readSignals(config: Config, file: string | undefined): Promise<AuthorSignal[]> {
+  if (!file && (config.REDIS_URL || config.REDIS_CLUSTER_NODES)) {
+    const redis = connectRedis({ url: config.REDIS_URL, clusterNodes: config.REDIS_CLUSTER_NODES }, createLogger('silent'));
+    try {
+      return await new RedisKbSignalLog(redis).list();
+    } finally {
+      redis.disconnect();
+    }
+  }
+  const source = file ?? (config.KB_SIGNALS_FILE ? path.resolve(PROJECT_ROOT, config.KB_SIGNALS_FILE) : undefined);
+  if (!source) throw new UsageError('no signals: set KB_SIGNALS_FILE or REDIS_URL, or pass --file');
+  return new JsonlKbSignalLog(source).list();
+}
+
+async function unanswered(config: Config, file: string | undefined, json: boolean): Promise<number> {
+  const groups = groupUnanswered(await readSignals(config, file), knowledgeFrom(config).router);
+  if (json) {
+    console.log(JSON.stringify(groups));
+    return 0;
+  }
+  if (groups.length === 0) console.log('Nothing unanswered. 🎉');
+  for (const group of groups) {
+    console.log(`\n×${group.count}  (${group.locale})  ${group.examples.join(' | ')}`);
+    if (group.downvoted.length > 0) console.log(`    👎 on: ${group.downvoted.join(', ')}`);
+    for (const near of group.nearest) console.log(`    ${near.score.toFixed(3)}  ${near.id}  ${near.question}`);
+  }
+  return 0;
+}
+
+export function main(argv: string[], env: Record<string, string | undefined>): number | Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { json: { type: 'boolean', default: false }, locale: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      json: { type: 'boolean', default: false },
+      locale: { type: 'string' },
+      out: { type: 'string' },
+      file: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
   });
   const [command, argument] = positionals;
   if (values.help || !command) {
@@ -91,6 +165,13 @@ export function main(argv: string[], env: Record<string, string | undefined>): n
     case 'eval':
       if (!argument) throw new UsageError('eval needs a labelled file');
       return evalFile(config, argument, values.json ?? false);
+    case 'import':
+      if (!argument) throw new UsageError('import needs a QnA Maker TSV file');
+      return importTsv(config, argument, values.locale, values.out);
+    case 'export':
+      return exportTsv(config, values.locale, values.out);
+    case 'unanswered':
+      return unanswered(config, values.file, values.json ?? false);
     default:
       throw new UsageError(`unknown command "${command}"`);
   }
@@ -99,12 +180,15 @@ export function main(argv: string[], env: Record<string, string | undefined>): n
 class UsageError extends Error {}
 
 if (require.main === module) {
-  try {
-    process.exitCode = main(process.argv.slice(2), process.env);
-  } catch (error) {
+  const fail = (error: unknown) => {
     if (error instanceof UsageError) console.error(`${error.message}\n\n${USAGE}`);
     else if (error instanceof ConfigError || error instanceof KnowledgeBaseError) console.error(error.message);
     else console.error(error instanceof Error ? error.message : String(error));
     process.exitCode = error instanceof UsageError ? 2 : 1;
+  };
+  try {
+    Promise.resolve(main(process.argv.slice(2), process.env)).then((code) => (process.exitCode = code), fail);
+  } catch (error) {
+    fail(error);
   }
 }

@@ -4,13 +4,13 @@ import path from 'node:path';
 import { main } from '../../knowledge/cli';
 
 /** Runs the CLI in-process and captures what it prints. */
-function kb(...args: string[]): { code: number; out: string; err: string } {
+async function kb(...args: string[]): Promise<{ code: number; out: string; err: string }> {
   const out: string[] = [];
   const err: string[] = [];
   const log = jest.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
   const error = jest.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
   try {
-    const code = main(args, { KB_SIGNALS_FILE: '' });
+    const code = await main(args, { KB_SIGNALS_FILE: '' });
     return { code, out: out.join('\n'), err: err.join('\n') };
   } finally {
     log.mockRestore();
@@ -19,8 +19,8 @@ function kb(...args: string[]): { code: number; out: string; err: string } {
 }
 
 describe('kb CLI', () => {
-  test('ask --json: a known question is answered with the right entry', () => {
-    const { code, out } = kb('ask', '换了手机号银行卡要重新绑吗', '--json');
+  test('ask --json: a known question is answered with the right entry', async () => {
+    const { code, out } = await kb('ask', '换了手机号银行卡要重新绑吗', '--json');
     expect(code).toBe(0);
     const route = JSON.parse(out) as { decision: string; entryId: string; results: { id: string; score: number }[] };
     expect(route.decision).toBe('answer');
@@ -28,22 +28,22 @@ describe('kb CLI', () => {
     expect(route.results[0]).toEqual({ id: 'phone-change-bank-card', score: expect.any(Number) });
   });
 
-  test('ask --json: weather falls back, requests start flows or the handoff', () => {
-    expect(JSON.parse(kb('ask', '今天天气怎么样', '--json').out)).toEqual(expect.objectContaining({ decision: 'fallback' }));
-    expect(JSON.parse(kb('ask', '今天天气怎么样', '--json').out)).not.toHaveProperty('entryId');
-    expect(JSON.parse(kb('ask', '帮我解锁', '--json').out)).toEqual(expect.objectContaining({ decision: 'flow', flow: 'unlock' }));
-    expect(JSON.parse(kb('ask', '我要换手机号', '--json').out)).toEqual(expect.objectContaining({ decision: 'flow', flow: 'phone-change' }));
-    expect(JSON.parse(kb('ask', '查一下申诉进度', '--json').out)).toEqual(expect.objectContaining({ decision: 'flow', flow: 'appeal-status' }));
-    expect(JSON.parse(kb('ask', '转人工', '--json').out)).toEqual(expect.objectContaining({ decision: 'handoff' }));
+  test('ask --json: weather falls back, requests start flows or the handoff', async () => {
+    expect(JSON.parse((await kb('ask', '今天天气怎么样', '--json')).out)).toEqual(expect.objectContaining({ decision: 'fallback' }));
+    expect(JSON.parse((await kb('ask', '今天天气怎么样', '--json')).out)).not.toHaveProperty('entryId');
+    expect(JSON.parse((await kb('ask', '帮我解锁', '--json')).out)).toEqual(expect.objectContaining({ decision: 'flow', flow: 'unlock' }));
+    expect(JSON.parse((await kb('ask', '我要换手机号', '--json')).out)).toEqual(expect.objectContaining({ decision: 'flow', flow: 'phone-change' }));
+    expect(JSON.parse((await kb('ask', '查一下申诉进度', '--json')).out)).toEqual(expect.objectContaining({ decision: 'flow', flow: 'appeal-status' }));
+    expect(JSON.parse((await kb('ask', '转人工', '--json')).out)).toEqual(expect.objectContaining({ decision: 'handoff' }));
   });
 
-  test('ask --locale en-US answers from the English entries', () => {
-    const route = JSON.parse(kb('ask', 'forgot my password', '--locale', 'en-US', '--json').out) as { entryId: string };
+  test('ask --locale en-US answers from the English entries', async () => {
+    const route = JSON.parse((await kb('ask', 'forgot my password', '--locale', 'en-US', '--json')).out) as { entryId: string };
     expect(route.entryId).toBe('password-forgot');
   });
 
-  test('check passes on the shipped knowledge base and fails on a broken one', () => {
-    expect(kb('check').code).toBe(0);
+  test('check passes on the shipped knowledge base and fails on a broken one', async () => {
+    expect((await kb('check')).code).toBe(0);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kefu-kb-'));
     fs.mkdirSync(path.join(dir, 'zh-CN'));
     fs.writeFileSync(path.join(dir, 'zh-CN', 'x.yaml'), '- id: Bad Id\n  locale: zh-CN\n');
@@ -57,10 +57,10 @@ describe('kb CLI', () => {
     expect(out.join('\n')).toMatch(/x\.yaml: entry Bad Id: field id: must be lowercase words joined by hyphens/);
   });
 
-  test('eval --json prints the report object', () => {
+  test('eval --json prints the report object', async () => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'kefu-eval-')), 'set.tsv');
     fs.writeFileSync(file, '# sample\n忘记密码怎么办\tpassword-forgot\n今天天气怎么样\tfallback\n帮我解锁\tflow:unlock\n');
-    const report = JSON.parse(kb('eval', file, '--json').out) as Record<string, unknown>;
+    const report = JSON.parse((await kb('eval', file, '--json')).out) as Record<string, unknown>;
     expect(report).toEqual({ total: 3, top1: 1, inScope: 1, fallbackPrecision: 1, fallbackRecall: 1, misses: [] });
   });
 });
