@@ -83,6 +83,10 @@ export const configSchema = z.object({
     .enum(['zh-CN', 'en-US'], { errorMap: () => ({ message: 'expected zh-CN or en-US' }) })
     .default('zh-CN')
     .describe('Reply language when neither the channel nor the text tells.'),
+  KB_RELOAD: z
+    .enum(['true', 'false'], { errorMap: () => ({ message: 'expected true or false' }) })
+    .default('true')
+    .describe('Reload the knowledge files when they change (validated first; a broken file keeps the previous knowledge base).'),
   KB_SIGNALS_FILE: z
     .string()
     .default('var/kb-signals.jsonl')

@@ -2,6 +2,8 @@ import crypto from 'node:crypto';
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication, ConversationState, EventFactory, type Activity, type TurnContext } from 'botbuilder';
 import restify, { type Request, type Response } from 'restify';
 import type { Knowledge } from '../knowledge/index';
+import type { Router } from '../knowledge/route';
+import { watchKnowledge } from '../knowledge/watch';
 import { isFaq } from '../knowledge/schema';
 import { createRootMachine } from '../dialogs/rootMachine';
 import { messages } from '../dialogs/messages';
@@ -9,7 +11,7 @@ import { mountDirectLine } from './channels/directline/service';
 import { attachDirectLineStream } from './channels/directline/stream';
 import { DirectLineTokens } from './channels/directline/tokens';
 import { mountWebChat, type WebChatDirectLine } from './channels/webchat/routes';
-import type { Config } from './config';
+import { thresholdsOf, type Config } from './config';
 import { createPlatform, mountDevRoutes, type Platform } from './services/platform';
 import { createFlows } from './conversation/flowActors';
 import { TurnRunner } from './conversation/turnRunner';
@@ -46,6 +48,14 @@ export interface KefuApp {
   shutdown(): Promise<void>;
 }
 
+/** The knowledge base as the app uses it: swapped whole when the files change. */
+function liveRouter(current: () => Knowledge): Router {
+  return {
+    route: (text, locale) => current().router.route(text, locale),
+    entry: (id, locale) => current().router.entry(id, locale),
+  };
+}
+
 const MAX_ACTIVITY_BYTES = 1024 * 1024;
 const UPLOAD_PATH = /^\/v3\/directline\/conversations\/[^/?]+\/upload(\?|$)/;
 
@@ -73,13 +83,19 @@ function webChatDirectLine(config: Config, tokens: DirectLineTokens, embedded: b
 
 export function createApp({
   config,
-  knowledge,
+  knowledge: initialKnowledge,
   logger,
   signals,
   backend = createBackend(config, logger),
   platform = createPlatform(config, logger, backend.platformStores),
   metrics = createMetrics(),
 }: AppDeps): KefuApp {
+  let knowledge = initialKnowledge;
+  const router = liveRouter(() => knowledge);
+  const watcher =
+    config.KB_RELOAD === 'true'
+      ? watchKnowledge({ dir: config.kbDir, thresholds: thresholdsOf(config), defaultLocale: config.DEFAULT_LOCALE }, (next) => (knowledge = next), logger)
+      : undefined;
   const auth = new ConfigurationBotFrameworkAuthentication({
     MicrosoftAppId: config.MicrosoftAppId,
     MicrosoftAppPassword: config.MicrosoftAppPassword,
@@ -130,8 +146,8 @@ export function createApp({
     logger,
   });
 
-  const machine = createRootMachine({ entry: (id, locale) => knowledge.router.entry(id, locale), flows: createFlows(platform), handoff });
-  const runner = new TurnRunner(machine, knowledge.router, config.DEFAULT_LOCALE, config.FLOW_IDLE_TIMEOUT_S * 1000, config.MAX_MESSAGE_CHARS);
+  const machine = createRootMachine({ entry: (id, locale) => router.entry(id, locale), flows: createFlows(platform), handoff });
+  const runner = new TurnRunner(machine, router, config.DEFAULT_LOCALE, config.FLOW_IDLE_TIMEOUT_S * 1000, config.MAX_MESSAGE_CHARS);
   const bot = new KefuBot({
     conversationState,
     runner,
@@ -262,6 +278,7 @@ export function createApp({
     async shutdown() {
       draining = true;
       clearInterval(sweeper);
+      watcher?.close();
       stream?.close();
       agentConsole.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));

@@ -23,6 +23,7 @@ export async function startKefu(env: Record<string, string> = {}, knowledge: Kno
     HOST: '127.0.0.1',
     LOG_LEVEL: 'silent',
     KB_SIGNALS_FILE: '',
+    KB_RELOAD: 'false',
     DIRECTLINE_SECRET: TEST_DIRECTLINE_SECRET,
     ...env,
   });
