@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { ConfigError, loadConfig, renderEnvExample, configSchema } from '../../bot/config';
+import { ConfigError, loadConfig, renderConfigTable, renderEnvExample, configSchema } from '../../bot/config';
 
 describe('configuration', () => {
   test('an empty environment gives the embedded defaults', () => {
@@ -44,5 +44,11 @@ describe('configuration', () => {
       expect(field.description).toBeTruthy();
       expect(example).toContain(`\n${name}=`);
     }
+  });
+
+  test('the README configuration table is the one the schema generates (npm run config:example)', () => {
+    const readme = fs.readFileSync(path.resolve(__dirname, '../../README.md'), 'utf8');
+    expect(readme).toContain(renderConfigTable());
+    for (const name of Object.keys(configSchema.shape)) expect(renderConfigTable()).toContain(`| \`${name}\` |`);
   });
 });
