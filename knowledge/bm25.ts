@@ -8,28 +8,42 @@ export interface Bm25Hit {
   score: number;
 }
 
+/**
+ * Terms found in more than this share of the documents ("怎么", "the") score little and cost
+ * the most postings; candidate generation leaves them out when a query has rarer terms.
+ */
+const COMMON_SHARE = 0.25;
+
 export class Bm25Index {
-  private readonly postings = new Map<string, Array<[doc: number, tf: number]>>();
-  private readonly lengths: number[];
-  private readonly averageLength: number;
+  private readonly postings = new Map<string, { docs: Int32Array; tfs: Float64Array }>();
+  /** Per document: k1 · (1 − b + b · length / average length), the BM25 length norm. */
+  private readonly norms: Float64Array;
   private readonly idfCache = new Map<string, number>();
+  /** Scratch space reused by every search (searches are synchronous). */
+  private readonly scores: Float64Array;
+  private readonly touched: Int32Array;
 
   constructor(
     docs: readonly string[][],
     private readonly k1 = 1.2,
     private readonly b = 0.75,
   ) {
-    this.lengths = docs.map((terms) => terms.length);
-    this.averageLength = this.lengths.reduce((sum, n) => sum + n, 0) / Math.max(1, docs.length);
+    const averageLength = docs.reduce((sum, terms) => sum + terms.length, 0) / Math.max(1, docs.length);
+    this.norms = Float64Array.from(docs, (terms) => k1 * (1 - b + (b * terms.length) / (averageLength || 1)));
+    const lists = new Map<string, { docs: number[]; tfs: number[] }>();
     docs.forEach((terms, doc) => {
       const counts = new Map<string, number>();
       for (const term of terms) counts.set(term, (counts.get(term) ?? 0) + 1);
       for (const [term, tf] of counts) {
-        let list = this.postings.get(term);
-        if (!list) this.postings.set(term, (list = []));
-        list.push([doc, tf]);
+        let list = lists.get(term);
+        if (!list) lists.set(term, (list = { docs: [], tfs: [] }));
+        list.docs.push(doc);
+        list.tfs.push(tf);
       }
     });
+    for (const [term, list] of lists) this.postings.set(term, { docs: Int32Array.from(list.docs), tfs: Float64Array.from(list.tfs) });
+    this.scores = new Float64Array(docs.length);
+    this.touched = new Int32Array(docs.length);
   }
 
   /** The IDF of a term found in a single document: the rarest a known term can be. */
@@ -38,14 +52,18 @@ export class Bm25Index {
   }
 
   get size(): number {
-    return this.lengths.length;
+    return this.norms.length;
+  }
+
+  private df(term: string): number {
+    return this.postings.get(term)?.docs.length ?? 0;
   }
 
   /** Inverse document frequency (BM25+ style, never negative); 0 for unknown terms. */
   idf(term: string): number {
     const cached = this.idfCache.get(term);
     if (cached !== undefined) return cached;
-    const df = this.postings.get(term)?.length ?? 0;
+    const df = this.df(term);
     const value = df === 0 ? 0 : Math.log(1 + (this.size - df + 0.5) / (df + 0.5));
     this.idfCache.set(term, value);
     return value;
@@ -53,20 +71,38 @@ export class Bm25Index {
 
   /** The `limit` best documents for the query terms, best first. */
   search(queryTerms: readonly string[], limit: number): Bm25Hit[] {
-    const scores = new Map<number, number>();
-    for (const term of new Set(queryTerms)) {
-      const list = this.postings.get(term);
-      if (!list) continue;
+    const known = [...new Set(queryTerms)].filter((term) => this.postings.has(term));
+    const rare = known.filter((term) => this.df(term) <= this.size * COMMON_SHARE);
+    const terms = rare.length >= 2 ? rare : known;
+    let count = 0;
+    for (const term of terms) {
+      const { docs, tfs } = this.postings.get(term)!;
       const idf = this.idf(term);
-      for (const [doc, tf] of list) {
-        const norm = 1 - this.b + (this.b * (this.lengths[doc] ?? 0)) / this.averageLength;
-        const gain = (idf * tf * (this.k1 + 1)) / (tf + this.k1 * norm);
-        scores.set(doc, (scores.get(doc) ?? 0) + gain);
+      for (let i = 0; i < docs.length; i++) {
+        const doc = docs[i]!;
+        const tf = tfs[i]!;
+        if (this.scores[doc] === 0) this.touched[count++] = doc;
+        this.scores[doc]! += (idf * tf * (this.k1 + 1)) / (tf + this.norms[doc]!);
       }
     }
-    return [...scores]
-      .map(([doc, score]) => ({ doc, score }))
-      .sort((x, y) => y.score - x.score || x.doc - y.doc)
-      .slice(0, limit);
+    const best = topK(this.touched, count, this.scores, limit);
+    for (let i = 0; i < count; i++) this.scores[this.touched[i]!] = 0;
+    return best;
   }
+}
+
+/** The `limit` highest-scoring of the first `count` touched documents, best first (ties: lower doc first). */
+function topK(touched: Int32Array, count: number, scores: Float64Array, limit: number): Bm25Hit[] {
+  const better = (a: Bm25Hit, b: Bm25Hit) => a.score > b.score || (a.score === b.score && a.doc < b.doc);
+  // A small sorted buffer: cheap for the few dozen candidates kept, whatever `count` is.
+  const kept: Bm25Hit[] = [];
+  for (let i = 0; i < count; i++) {
+    const hit = { doc: touched[i]!, score: scores[touched[i]!]! };
+    if (kept.length === limit && !better(hit, kept[kept.length - 1]!)) continue;
+    let at = kept.length;
+    while (at > 0 && better(hit, kept[at - 1]!)) at--;
+    kept.splice(at, 0, hit);
+    if (kept.length > limit) kept.pop();
+  }
+  return kept;
 }
