@@ -14,4 +14,4 @@ bot.onMessage(async (context, next) => {
 const server = restify.createServer();
 server.use(restify.plugins.bodyParser());
 server.post('/api/messages', async (req, res) => adapter.process(req, res, (context) => bot.run(context)));
-server.listen(0, '127.0.0.1', () => console.log(JSON.stringify({ msg: 'echo listening', port: server.address().port })));
+server.listen(Number(process.env.PORT ?? 0), '127.0.0.1');

@@ -1,15 +1,13 @@
 import { Redis } from 'ioredis';
-import { SHARED_ENV } from '../test/support/cluster';
 import { RedisServer } from '../test/support/redis';
 import { BenchConnector } from './lib/connector';
-import { startScript } from './lib/load';
+import { KEFU_BENCH_ENV, startScript } from './lib/load';
 import { mb, ms, percentile, table } from './lib/stats';
 
 /**
  * 4. Footprint: Redis bytes per idle conversation, process RSS with 10 000 conversations
  * stored in memory, and start-up time until /readyz answers 200.
  */
-const KEFU_ENV = { NODE_ENV: 'development', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', KB_SIGNALS_FILE: '', KB_RELOAD: 'false', RATE_LIMIT_MESSAGES: '10000', ...SHARED_ENV };
 
 async function rssOf(url: string): Promise<number> {
   const text = await (await fetch(`${url}/metrics`)).text();
@@ -34,7 +32,7 @@ export async function footprintBenchmark(): Promise<string> {
   const redis = new Redis(redisServer.url);
   try {
     // Redis bytes per idle conversation: one answered question each, then nothing.
-    const kefu = await startScript('dist/bot/index.js', { ...KEFU_ENV, REDIS_URL: redisServer.url }, 'kefu listening');
+    const kefu = await startScript('dist/bot/index.js', { ...KEFU_BENCH_ENV, REDIS_URL: redisServer.url });
     await fill(connector, kefu.url, 50, 10, '忘记密码怎么办', 'warm');
     const before = Number(/used_memory:(\d+)/.exec(await redis.info('memory'))?.[1]);
     const keysBefore = await redis.dbsize();
@@ -43,10 +41,13 @@ export async function footprintBenchmark(): Promise<string> {
     const after = Number(/used_memory:(\d+)/.exec(await redis.info('memory'))?.[1]);
     const keys = (await redis.dbsize()) - keysBefore;
     await kefu.stop();
-    rows.push(['Redis memory per idle conversation (one answered question)', `${Math.round((after - before) / count)} bytes (${(keys / count).toFixed(1)} keys: state, conversation reference, transcript)`]);
+    rows.push([
+      'Redis memory per idle conversation (one answered question)',
+      `${Math.round((after - before) / count)} bytes in ${(keys / count).toFixed(1)} keys (state, conversation reference, transcript; and the user's rate-limit window, gone after 10 s)`,
+    ]);
 
     // RSS with 10 000 conversations in memory.
-    const memory = await startScript('dist/bot/index.js', KEFU_ENV, 'kefu listening');
+    const memory = await startScript('dist/bot/index.js', KEFU_BENCH_ENV);
     const rssStart = await rssOf(memory.url);
     await fill(connector, memory.url, 10_000, 200, '忘记密码怎么办', 'rss');
     const rssFull = await rssOf(memory.url);
@@ -57,7 +58,7 @@ export async function footprintBenchmark(): Promise<string> {
     const times: number[] = [];
     for (let i = 0; i < 3; i++) {
       const started = performance.now();
-      const instance = await startScript('dist/bot/index.js', KEFU_ENV, 'kefu listening');
+      const instance = await startScript('dist/bot/index.js', KEFU_BENCH_ENV);
       while ((await fetch(`${instance.url}/readyz`)).status !== 200) await new Promise((resolve) => setTimeout(resolve, 10));
       times.push(performance.now() - started);
       await instance.stop();

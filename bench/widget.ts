@@ -1,5 +1,4 @@
-import { SHARED_ENV } from '../test/support/cluster';
-import { startScript } from './lib/load';
+import { KEFU_BENCH_ENV, startScript } from './lib/load';
 import { ms, percentile, table } from './lib/stats';
 
 /**
@@ -17,11 +16,7 @@ interface ActivitySet {
 }
 
 export async function widgetBenchmark(): Promise<string> {
-  const kefu = await startScript(
-    'dist/bot/index.js',
-    { NODE_ENV: 'development', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', KB_SIGNALS_FILE: '', KB_RELOAD: 'false', RATE_LIMIT_MESSAGES: '10000', ...SHARED_ENV },
-    'kefu listening',
-  );
+  const kefu = await startScript('dist/bot/index.js', KEFU_BENCH_ENV);
   let errors = 0;
   let requests = 0;
   const replyTimes: number[] = [];

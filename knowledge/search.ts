@@ -96,18 +96,38 @@ export class LocaleIndex {
 
     const hits = this.bm25.search(queryTermList, this.options.candidates);
     const candidates = hits.map((hit) => this.phrasings[hit.doc]).filter((p): p is Phrasing => p !== undefined);
-    const fuzzy = this.fuzzySimilarity(query, candidates);
-
-    const best = new Map<string, SearchResult>();
-    candidates.forEach((phrasing, i) => {
+    const scored = candidates.map((phrasing) => {
       const shared = [...phrasing.terms].filter((term) => queryTerms.has(term));
       const sharedWeight = shared.reduce((sum, term) => sum + this.termWeight(term) ** 2, 0);
-      const cosine = sharedWeight / (queryWeight * phrasing.weight || 1);
+      return { phrasing, shared, cosine: sharedWeight / (queryWeight * phrasing.weight || 1) };
+    });
+    const fuzzy = this.fuzzyWhereItCounts(query, scored, limit);
+
+    const best = new Map<string, SearchResult>();
+    scored.forEach(({ phrasing, shared, cosine }, i) => {
       const score = (1 - this.options.fuseWeight) * cosine + this.options.fuseWeight * (fuzzy[i] ?? 0);
       const current = best.get(phrasing.entryId);
       if (!current || score > current.score) best.set(phrasing.entryId, { id: phrasing.entryId, score, matched: phrasing.text, shared });
     });
     return [...best.values()].sort((a, b) => b.score - a.score || a.id.localeCompare(b.id)).slice(0, limit);
+  }
+
+  /**
+   * Fuzzy similarity only for the candidates that could still make the results: one whose
+   * cosine part plus the largest possible fuzzy part stays below what the `limit`-th best
+   * entry has from its cosine alone cannot be returned, so Fuse is not run on it. Exact:
+   * the results are the same as scoring all of them, for a fraction of the work.
+   */
+  private fuzzyWhereItCounts(query: string, scored: readonly { phrasing: Phrasing; cosine: number }[], limit: number): number[] {
+    const w = this.options.fuseWeight;
+    const bestPerEntry = new Map<string, number>();
+    for (const { phrasing, cosine } of scored) bestPerEntry.set(phrasing.entryId, Math.max(bestPerEntry.get(phrasing.entryId) ?? 0, cosine));
+    const floor = ([...bestPerEntry.values()].sort((a, b) => b - a)[limit - 1] ?? 0) * (1 - w);
+    const worth = scored.map((s, i) => ({ i, phrasing: s.phrasing })).filter(({ i }) => (1 - w) * (scored[i]?.cosine ?? 0) + w >= floor);
+    const similarity = new Array<number>(scored.length).fill(0);
+    const fuzzy = this.fuzzySimilarity(query, worth.map((c) => c.phrasing));
+    worth.forEach(({ i }, k) => (similarity[i] = fuzzy[k] ?? 0));
+    return similarity;
   }
 
   /** 1 − Fuse score of the query against each candidate phrasing (0 when Fuse finds nothing). */

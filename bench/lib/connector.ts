@@ -60,7 +60,13 @@ export class BenchConnector {
       req.on('error', reject);
       req.end(body);
     });
-    await replied;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no reply in ${conversation} within 30 s`)), 30_000)));
+    try {
+      await Promise.race([replied, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
     return performance.now() - started;
   }
 }

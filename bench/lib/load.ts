@@ -1,6 +1,8 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import readline from 'node:readline';
+import net from 'node:net';
+import { SHARED_ENV } from '../../test/support/cluster';
+import { freePort } from '../../test/support/redis';
 import type { BenchConnector } from './connector';
 import { percentile } from './stats';
 
@@ -38,25 +40,81 @@ export async function closedLoop(connector: BenchConnector, botUrl: string, conv
   return { turns: latencies.length, errors, perSecond: latencies.length / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
 }
 
-/** Starts a compiled script (dist/…) as a child process and waits for the JSON line announcing its port. */
-export async function startScript(script: string, env: Record<string, string>, announce: string): Promise<{ url: string; pid: number; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, [path.resolve(__dirname, '..', '..', script)], {
-    env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const port = await new Promise<number>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
-    readline.createInterface({ input: child.stdout! }).on('line', (line) => {
-      if (line.includes(announce)) resolve((JSON.parse(line) as { port: number }).port);
-    });
+/**
+ * Open-loop pacing: each of `conversations` users sends one message every `intervalMs` (the
+ * next as soon as both the interval passed and the answer came), for `seconds` after a
+ * warm-up second. Latency at a realistic load, rather than at saturation.
+ */
+export async function pacedLoop(connector: BenchConnector, botUrl: string, conversations: number, seconds: number, script: readonly string[], tag: string, intervalMs = 1000): Promise<LoadResult> {
+  const latencies: number[] = [];
+  let errors = 0;
+  const warmUntil = Date.now() + 1000;
+  const stopAt = warmUntil + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: conversations }, async (_, i) => {
+      const id = `${tag}-${i}-${Date.now()}`;
+      // Users arrive spread over the first interval.
+      await new Promise((resolve) => setTimeout(resolve, (i * intervalMs) / conversations));
+      for (let n = 0; Date.now() < stopAt; n++) {
+        const tick = Date.now();
+        try {
+          const took = await connector.send(botUrl, id, script[n % script.length] ?? '');
+          if (tick > warmUntil) latencies.push(took);
+        } catch {
+          errors++;
+        }
+        await new Promise((resolve) => setTimeout(resolve, Math.max(0, intervalMs - (Date.now() - tick))));
+      }
+    }),
+  );
+  return { turns: latencies.length, errors, perSecond: latencies.length / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+}
+
+/** The environment every Kefu process of the benchmarks runs with: embedded defaults, no rate limit in the way. */
+export const KEFU_BENCH_ENV = {
+  NODE_ENV: 'development',
+  HOST: '127.0.0.1',
+  LOG_LEVEL: 'info',
+  KB_SIGNALS_FILE: '',
+  KB_RELOAD: 'false',
+  RATE_LIMIT_MESSAGES: '10000',
+  ...SHARED_ENV,
+};
+
+/**
+ * Starts a compiled script (dist/…) as a child process on a free port and waits until it
+ * accepts connections. Its output goes nowhere: the load generator must not pay for reading
+ * the bot's logs (the bot still writes them, as in production).
+ */
+export async function startScript(script: string, env: Record<string, string>): Promise<{ url: string; stop(): Promise<void> }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [path.resolve(__dirname, '..', '..', '..', script)], {
+    env: { PATH: process.env.PATH ?? '', ...env, PORT: String(port) },
+    stdio: ['ignore', 'ignore', 'inherit'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const deadline = Date.now() + 20_000;
+  while (!(await accepts(port))) {
+    if (child.exitCode !== null) throw new Error(`${script} exited with ${child.exitCode}`);
+    if (Date.now() > deadline) throw new Error(`${script} did not listen within 20 s`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
   return {
     url: `http://127.0.0.1:${port}`,
-    pid: child.pid ?? 0,
     async stop() {
       child.kill('SIGTERM');
       await exited;
     },
   };
+}
+
+function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
 }
