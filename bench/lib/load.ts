@@ -15,46 +15,22 @@ export interface LoadResult {
 }
 
 /**
- * Closed-loop load: `conversations` users, each sending the next line of `script` as soon as
- * the previous one is answered, for `seconds` (after a warm-up second that is not counted).
+ * Load from `conversations` users for `seconds` (after a warm-up second that is not
+ * counted), each sending the next line of `script` once the previous one is answered:
+ * at once (closed loop, `intervalMs` 0 — the most turns per second, with the queueing that
+ * comes with it), or one message every `intervalMs` (open loop — latency at a steady load).
  */
-export async function closedLoop(connector: BenchConnector, botUrl: string, conversations: number, seconds: number, script: readonly string[], tag: string): Promise<LoadResult> {
+async function load(connector: BenchConnector, botUrl: string, conversations: number, seconds: number, script: readonly string[], tag: string, intervalMs: number): Promise<LoadResult> {
   const latencies: number[] = [];
   let errors = 0;
   const warmUntil = Date.now() + 1000;
   const stopAt = warmUntil + seconds * 1000;
+  const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
   await Promise.all(
     Array.from({ length: conversations }, async (_, i) => {
       const id = `${tag}-${i}-${Date.now()}`;
-      for (let n = 0; Date.now() < stopAt; n++) {
-        try {
-          const took = await connector.send(botUrl, id, script[n % script.length] ?? '');
-          if (Date.now() > warmUntil) latencies.push(took);
-        } catch {
-          errors++;
-          await new Promise((resolve) => setTimeout(resolve, 50));
-        }
-      }
-    }),
-  );
-  return { turns: latencies.length, errors, perSecond: latencies.length / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
-}
-
-/**
- * Open-loop pacing: each of `conversations` users sends one message every `intervalMs` (the
- * next as soon as both the interval passed and the answer came), for `seconds` after a
- * warm-up second. Latency at a realistic load, rather than at saturation.
- */
-export async function pacedLoop(connector: BenchConnector, botUrl: string, conversations: number, seconds: number, script: readonly string[], tag: string, intervalMs = 1000): Promise<LoadResult> {
-  const latencies: number[] = [];
-  let errors = 0;
-  const warmUntil = Date.now() + 1000;
-  const stopAt = warmUntil + seconds * 1000;
-  await Promise.all(
-    Array.from({ length: conversations }, async (_, i) => {
-      const id = `${tag}-${i}-${Date.now()}`;
-      // Users arrive spread over the first interval.
-      await new Promise((resolve) => setTimeout(resolve, (i * intervalMs) / conversations));
+      // Paced users arrive spread over the first interval.
+      await pause((i * intervalMs) / conversations);
       for (let n = 0; Date.now() < stopAt; n++) {
         const tick = Date.now();
         try {
@@ -62,13 +38,20 @@ export async function pacedLoop(connector: BenchConnector, botUrl: string, conve
           if (tick > warmUntil) latencies.push(took);
         } catch {
           errors++;
+          await pause(50);
         }
-        await new Promise((resolve) => setTimeout(resolve, Math.max(0, intervalMs - (Date.now() - tick))));
+        if (intervalMs > 0) await pause(Math.max(0, intervalMs - (Date.now() - tick)));
       }
     }),
   );
   return { turns: latencies.length, errors, perSecond: latencies.length / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
 }
+
+export const closedLoop = (connector: BenchConnector, botUrl: string, conversations: number, seconds: number, script: readonly string[], tag: string) =>
+  load(connector, botUrl, conversations, seconds, script, tag, 0);
+
+export const pacedLoop = (connector: BenchConnector, botUrl: string, conversations: number, seconds: number, script: readonly string[], tag: string, intervalMs = 1000) =>
+  load(connector, botUrl, conversations, seconds, script, tag, intervalMs);
 
 /** The environment every Kefu process of the benchmarks runs with: embedded defaults, no rate limit in the way. */
 export const KEFU_BENCH_ENV = {
