@@ -35,6 +35,7 @@ const handoffStatusSchema = z.object({ state: z.enum(['accepted', 'completed', '
 
 /** What may be kept of a line of the conversation: never a code, numbers masked. */
 const TRANSCRIPT_LINE_CHARS = 4000;
+const REFERENCE_REFRESH_MS = 3600_000;
 const forTranscript = (text: string) => maskCodes(maskSensitive(text.length > TRANSCRIPT_LINE_CHARS ? `${text.slice(0, TRANSCRIPT_LINE_CHARS)}…` : text));
 
 /** Reads the channel's locale tag ("zh-cn", "en", "en-GB" …) as one of ours, if it is one. */
@@ -56,11 +57,13 @@ export function channelLocale(tag: string | undefined): Locale | undefined {
 export class KefuBot extends TeamsActivityHandler {
   private readonly snapshot: StatePropertyAccessor<unknown>;
   private readonly lastTurnAt: StatePropertyAccessor<number | undefined>;
+  private readonly referenceSaved: StatePropertyAccessor<{ route: string; at: number } | undefined>;
 
   constructor(private readonly deps: KefuBotDeps) {
     super();
     this.snapshot = deps.conversationState.createProperty<unknown>('kefu.root');
     this.lastTurnAt = deps.conversationState.createProperty<number | undefined>('kefu.lastTurnAt');
+    this.referenceSaved = deps.conversationState.createProperty<{ route: string; at: number } | undefined>('kefu.referenceSaved');
     this.onMessage(async (context, next) => {
       const text = typeof context.activity.text === 'string' ? TurnContext.removeRecipientMention(context.activity) : undefined;
       await this.turn(context, { kind: 'message', text, value: context.activity.value, attachments: context.activity.attachments });
@@ -139,14 +142,25 @@ export class KefuBot extends TeamsActivityHandler {
     for (const flow of outcome.flows) metrics.flow(flow.flow, flow.event);
   }
 
+  /**
+   * Where to reach this conversation later, from whichever instance an agent is on. Written
+   * when the conversation starts, when the channel's address or language changes, and once
+   * an hour so it outlives idle periods — not on every turn.
+   */
+  private async keepReference(context: TurnContext, key: string): Promise<void> {
+    const { serviceUrl, locale } = context.activity;
+    const route = `${serviceUrl}|${locale ?? ''}`;
+    const saved = await this.referenceSaved.get(context);
+    if (saved && saved.route === route && Date.now() - saved.at < REFERENCE_REFRESH_MS) return;
+    await this.deps.handoff.saveReference(key, TurnContext.getConversationReference(context.activity));
+    await this.referenceSaved.set(context, { route, at: Date.now() });
+  }
+
   private async turn(context: TurnContext, input: TurnInput): Promise<void> {
     const started = performance.now();
     const key = conversationKey(context.activity);
     const { handoff } = this.deps;
-    if (input.kind !== 'notice') {
-      // Where to reach this conversation later, from whichever instance an agent is on.
-      await handoff.saveReference(key, TurnContext.getConversationReference(context.activity));
-    }
+    if (input.kind !== 'notice') await this.keepReference(context, key);
     if (input.kind === 'message') {
       const attachments = fileAttachments(input.attachments);
       await handoff.record(key, {
