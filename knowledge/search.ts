@@ -1,5 +1,5 @@
-import Fuse from 'fuse.js';
 import { Bm25Index } from './bm25';
+import { FUSE_THRESHOLD, FuzzyQuery } from './fuzzy';
 import type { KbEntry, Locale } from './schema';
 import { canonicalize, tokenize } from './text';
 
@@ -40,13 +40,11 @@ export const DEFAULT_SEARCH_OPTIONS: SearchOptions = {
 interface Phrasing {
   entryId: string;
   text: string;
-  canonical: string;
+  /** What Fuse compares: canonical, without spaces, lower case (as Fuse reads it anyway). */
+  fuzzyText: string;
   terms: Set<string>;
   weight: number;
 }
-
-/** Bitap in Fuse works on at most 32 UTF-16 units; longer patterns match nothing. */
-const FUSE_PATTERN_LIMIT = 32;
 
 /**
  * Search over one locale's entries: BM25 over character uni+bigrams prunes the candidates,
@@ -72,7 +70,7 @@ export class LocaleIndex {
     this.bm25 = new Bm25Index(docs.map((d) => d.terms));
     this.phrasings = docs.map((d) => {
       const terms = new Set(d.terms);
-      return { entryId: d.entryId, text: d.text, canonical: canonicalize(d.text, locale).replace(/ /g, ''), terms, weight: this.weightOf(terms) };
+      return { entryId: d.entryId, text: d.text, fuzzyText: this.fuzzyForm(d.text), terms, weight: this.weightOf(terms) };
     });
   }
 
@@ -112,37 +110,48 @@ export class LocaleIndex {
     return [...best.values()].sort((a, b) => b.score - a.score || a.id.localeCompare(b.id)).slice(0, limit);
   }
 
+  private fuzzyForm(text: string): string {
+    return canonicalize(text, this.locale).replace(/ /g, '').toLowerCase();
+  }
+
   /**
-   * Fuzzy similarity only for the candidates that could still make the results: one whose
-   * cosine part plus the largest possible fuzzy part stays below what the `limit`-th best
-   * entry has from its cosine alone cannot be returned, so Fuse is not run on it. Exact:
-   * the results are the same as scoring all of them, for a fraction of the work.
+   * Fuzzy similarity only where it can change the results. Every candidate's score is at
+   * least its cosine part, so the `limit`-th best entry's cosine part is a floor the
+   * results will reach, and a candidate needs some fuzzy similarity to reach it. Fuse is not
+   * run on one whose ceiling (`FuzzyQuery.read`) is below what it needs; the candidates
+   * that need some run with Fuse's threshold lowered to what the least demanding of them
+   * needs (a miss there is a score below the floor). Exact: the results are the same as
+   * scoring all of them, for a fraction of the work.
    */
   private fuzzyWhereItCounts(query: string, scored: readonly { phrasing: Phrasing; cosine: number }[], limit: number): number[] {
+    const similarity = new Array<number>(scored.length).fill(0);
     const w = this.options.fuseWeight;
+    const fuzzy = new FuzzyQuery(this.fuzzyForm(query));
+    if (w === 0 || !fuzzy.pattern) return similarity;
     const bestPerEntry = new Map<string, number>();
     for (const { phrasing, cosine } of scored) bestPerEntry.set(phrasing.entryId, Math.max(bestPerEntry.get(phrasing.entryId) ?? 0, cosine));
     const floor = ([...bestPerEntry.values()].sort((a, b) => b - a)[limit - 1] ?? 0) * (1 - w);
-    const worth = scored.map((s, i) => ({ i, phrasing: s.phrasing })).filter(({ i }) => (1 - w) * (scored[i]?.cosine ?? 0) + w >= floor);
-    const similarity = new Array<number>(scored.length).fill(0);
-    const fuzzy = this.fuzzySimilarity(query, worth.map((c) => c.phrasing));
-    worth.forEach(({ i }, k) => (similarity[i] = fuzzy[k] ?? 0));
-    return similarity;
-  }
-
-  /** 1 − Fuse score of the query against each candidate phrasing (0 when Fuse finds nothing). */
-  private fuzzySimilarity(query: string, candidates: Phrasing[]): number[] {
-    if (this.options.fuseWeight === 0 || candidates.length === 0) return [];
-    const pattern = canonicalize(query, this.locale).replace(/ /g, '').slice(0, FUSE_PATTERN_LIMIT);
-    if (!pattern) return [];
-    const fuse = new Fuse(candidates.map((c) => c.canonical), {
-      includeScore: true,
-      ignoreLocation: true,
-      ignoreFieldNorm: true,
-      threshold: 0.6,
+    // Scores are sums of floats: a hair of slack keeps an exact tie with the floor in.
+    const slack = 1e-9;
+    const sure: { i: number; renamed: string }[] = [];
+    const maybe: { i: number; renamed: string }[] = [];
+    let leastNeed = 1;
+    scored.forEach(({ phrasing, cosine }, i) => {
+      const need = (floor - (1 - w) * cosine) / w;
+      const { renamed, ceiling } = fuzzy.read(phrasing.fuzzyText);
+      if (need <= 0) sure.push({ i, renamed });
+      else if (ceiling + slack >= need) {
+        maybe.push({ i, renamed });
+        leastNeed = Math.min(leastNeed, need);
+      }
     });
-    const similarity = new Array<number>(candidates.length).fill(0);
-    for (const result of fuse.search(pattern)) similarity[result.refIndex] = 1 - (result.score ?? 1);
+    for (const [group, threshold] of [
+      [sure, FUSE_THRESHOLD],
+      [maybe, 1 - leastNeed + slack],
+    ] as const) {
+      const found = fuzzy.similarities(group.map((c) => c.renamed), threshold);
+      group.forEach(({ i }, k) => (similarity[i] = found[k] ?? 0));
+    }
     return similarity;
   }
 }

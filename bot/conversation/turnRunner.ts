@@ -178,13 +178,14 @@ export class TurnRunner {
   private toEvent(input: TurnInput, conversationLocale: Locale): UserEvent {
     if (input.kind === 'joined') return { type: 'conversation.joined', locale: conversationLocale };
     if (input.kind === 'notice') return input.notice;
-    const action = cardActionSchema.safeParse(input.value);
-    if (action.success) {
+    // Most messages carry no card value: don't pay for a failed parse on every turn.
+    const action = input.value === undefined ? undefined : cardActionSchema.safeParse(input.value);
+    if (action?.success) {
       if (action.data.kefu === 'choose') return { type: 'user.choose', locale: conversationLocale, entryId: action.data.entryId };
       return { type: 'user.feedback', locale: conversationLocale, vote: action.data.vote };
     }
-    const cardText = cardTextSchema.safeParse(input.value);
-    const text = (input.text || (cardText.success ? cardText.data.text : '')).trim();
+    const cardText = input.value === undefined ? undefined : cardTextSchema.safeParse(input.value);
+    const text = (input.text || (cardText?.success ? cardText.data.text : '')).trim();
     if ([...text].length > this.maxMessageChars) return { type: 'user.tooLong', locale: detectLocale(text.slice(0, 200)) ?? conversationLocale, max: this.maxMessageChars };
     const attachments = fileAttachments(input.attachments);
     if (!text && attachments.length === 0) return { type: 'user.nonText', locale: conversationLocale };

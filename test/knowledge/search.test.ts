@@ -1,3 +1,5 @@
+import Fuse from 'fuse.js';
+import { FuzzyQuery } from '../../knowledge/fuzzy';
 import { DEFAULT_SEARCH_OPTIONS, KnowledgeSearch } from '../../knowledge/search';
 import { realKnowledge } from '../support/knowledge';
 
@@ -49,5 +51,48 @@ describe('Chinese-aware FAQ search', () => {
   test('an empty or symbol-only query finds nothing', () => {
     expect(search.search('', 'zh-CN')).toEqual([]);
     expect(search.search('？？？', 'zh-CN')).toEqual([]);
+  });
+});
+
+describe('Fuse as the search runs it: renamed to one-byte symbols, with a ceiling for pruning', () => {
+  // Seeded, so a failure can be reproduced.
+  let seed = 7;
+  const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  const alphabet = '手机号码验证收不到怎么办忘记密码银行卡解锁账户冻结申诉AbC12';
+  const text = (max: number) => Array.from({ length: 1 + Math.floor(random() * max) }, () => alphabet[Math.floor(random() * alphabet.length)]).join('');
+  const plainFuse = (pattern: string, target: string) => {
+    const [hit] = new Fuse([target], { includeScore: true, ignoreLocation: true, ignoreFieldNorm: true, threshold: 0.6 }).search(pattern);
+    return hit ? 1 - (hit.score ?? 1) : 0;
+  };
+
+  test('gives exactly the similarity Fuse gives the original text, and a ceiling never below it', () => {
+    let matched = 0;
+    for (let n = 0; n < 3000; n++) {
+      const pattern = text(16);
+      const target = random() < 0.3 ? pattern.slice(1) + text(4) : text(24);
+      const expected = plainFuse(pattern, target);
+      if (expected > 0) matched++;
+      const query = new FuzzyQuery(pattern);
+      const { renamed, ceiling } = query.read(target);
+      expect(query.similarities([renamed])[0]).toBe(expected);
+      expect(ceiling).toBeGreaterThanOrEqual(expected);
+    }
+    // Exercised on real matches, not only on misses.
+    expect(matched).toBeGreaterThan(500);
+  });
+
+  test('a lower threshold drops only texts that would have scored below it', () => {
+    const query = new FuzzyQuery('验证码收不到怎么办');
+    const texts = ['验证码收不到', '验证码一直收不到怎么办', '收不到', '银行卡解绑'].map((t) => query.read(t).renamed);
+    const all = query.similarities(texts);
+    const strict = query.similarities(texts, 0.3);
+    all.forEach((similarity, i) => expect(strict[i]).toBe(similarity >= 0.7 ? similarity : 0));
+    expect(strict.filter((s) => s > 0).length).toBeLessThan(all.filter((s) => s > 0).length);
+  });
+
+  test('says no match is possible when too few of the pattern\'s characters occur', () => {
+    const query = new FuzzyQuery('验证码收不到');
+    expect(query.read('银行卡解绑').ceiling).toBe(0);
+    expect(query.read('验证码到了').ceiling).toBeCloseTo(4 / 6);
   });
 });
