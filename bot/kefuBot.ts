@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { localeSchema, type Locale } from '../knowledge/schema';
 import { toActivity } from './channels/render';
 import { fileAttachments, type TurnInput, type TurnOutcome, type TurnRunner } from './conversation/turnRunner';
-import type { ConversationNotice } from './handoff/model';
+import type { ConversationNotice, TranscriptEntry } from './handoff/model';
 import type { HandoffService } from './handoff/service';
 import type { Metrics } from './metrics';
 import { hashId, type Logger } from './logger';
@@ -156,22 +156,20 @@ export class KefuBot extends TeamsActivityHandler {
     await this.referenceSaved.set(context, { route, at: Date.now() });
   }
 
+  private userLine(input: Extract<TurnInput, { kind: 'message' }>): TranscriptEntry {
+    const attachments = fileAttachments(input.attachments);
+    return { at: Date.now(), from: 'user', text: forTranscript(input.text ?? ''), ...(attachments.length > 0 ? { attachments } : {}) };
+  }
+
   private async turn(context: TurnContext, input: TurnInput): Promise<void> {
     const started = performance.now();
     const key = conversationKey(context.activity);
     const { handoff } = this.deps;
     if (input.kind !== 'notice') await this.keepReference(context, key);
-    if (input.kind === 'message') {
-      const attachments = fileAttachments(input.attachments);
-      await handoff.record(key, {
-        at: Date.now(),
-        from: 'user',
-        text: forTranscript(input.text ?? ''),
-        ...(attachments.length > 0 ? { attachments } : {}),
-      });
-    }
-    const persisted = await this.snapshot.get(context);
-    const lastTurnAt = await this.lastTurnAt.get(context);
+    // What the user wrote is kept before anything can go wrong (a handoff opened in this
+    // turn hands it on); the bot's lines follow in one write at the end.
+    const heard = input.kind === 'message' ? [this.userLine(input)] : [];
+    const [persisted, lastTurnAt] = await Promise.all([this.snapshot.get(context), this.lastTurnAt.get(context), handoff.record(key, heard)]);
     const outcome = await this.deps.runner.run(persisted, input, {
       conversation: key,
       channelLocale: channelLocale(context.activity.locale),
@@ -179,14 +177,18 @@ export class KefuBot extends TeamsActivityHandler {
     });
     const destination = { channelId: context.activity.channelId, conversationType: context.activity.conversation.conversationType, locale: outcome.locale };
     const fromAgent = input.kind === 'notice' && input.notice.type === 'agent.message' ? input.notice : undefined;
-    for (const reply of outcome.replies) {
-      await context.sendActivity(toActivity(reply, destination));
-      await handoff.record(
-        key,
-        fromAgent
-          ? { at: Date.now(), from: 'agent', agentName: fromAgent.agentName, text: forTranscript(fromAgent.text) }
-          : { at: Date.now(), from: 'bot', text: forTranscript(reply.text) },
-      );
+    const said: TranscriptEntry[] = [];
+    try {
+      for (const reply of outcome.replies) {
+        await context.sendActivity(toActivity(reply, destination));
+        said.push(
+          fromAgent
+            ? { at: Date.now(), from: 'agent', agentName: fromAgent.agentName, text: forTranscript(fromAgent.text) }
+            : { at: Date.now(), from: 'bot', text: forTranscript(reply.text) },
+        );
+      }
+    } finally {
+      await handoff.record(key, said);
     }
     const conversation = hashId(context.activity.conversation.id);
     for (const signal of outcome.signals) await this.deps.signals.append(signal, conversation);

@@ -2,6 +2,7 @@ import type { ConversationReference } from 'botbuilder';
 import type { RedisClient } from '../storage/redis/connection';
 import { keys } from '../storage/redis/keys';
 import { compareAndSet, readRecord, toFields } from '../storage/redis/records';
+import { withScripts } from '../storage/redis/scripts';
 import { OPEN_STATUSES, type ConsoleEvent, type Handoff, type HandoffStatus, type Note, type Ticket, type TranscriptEntry } from './model';
 import type { ConsoleBus, HandoffStore } from './store';
 
@@ -21,28 +22,6 @@ const k = {
   handleTimes: keys.shared('handoffs:handle-times'),
 };
 
-/**
- * Opens a handoff unless the conversation has one open: one script, so two instances
- * asked at once open one. KEYS: open-by-conversation, open ids, the record; ARGV[1] the
- * conversation, ARGV[2] the id, ARGV[3..] field, value pairs. Returns the open id.
- */
-const OPEN = `
-local existing = redis.call('HGET', KEYS[1], ARGV[1])
-if existing then return existing end
-for i = 3, #ARGV, 2 do redis.call('HSET', KEYS[3], ARGV[i], ARGV[i + 1]) end
-redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
-redis.call('SADD', KEYS[2], ARGV[2])
-return ARGV[2]
-`;
-
-/** After a handoff closed: out of the open indexes, into "last closed". */
-const CLOSE_INDEXES = `
-if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then redis.call('HDEL', KEYS[1], ARGV[1]) end
-redis.call('SREM', KEYS[2], ARGV[2])
-redis.call('HSET', KEYS[3], ARGV[1], ARGV[2])
-return 1
-`;
-
 /** The handoff store on Redis, for several instances. Handoff keys share one slot ({kefu}). */
 export class RedisHandoffStore implements HandoffStore {
   constructor(
@@ -50,7 +29,9 @@ export class RedisHandoffStore implements HandoffStore {
     private readonly now: () => number = Date.now,
     /** References and transcripts of idle conversations go after this long. */
     private readonly conversationTtlSeconds = 30 * 86400,
-  ) {}
+  ) {
+    withScripts(redis);
+  }
 
   async saveReference(conversation: string, reference: Partial<ConversationReference>) {
     await this.redis.set(k.reference(conversation), JSON.stringify(reference), 'EX', this.conversationTtlSeconds);
@@ -61,9 +42,8 @@ export class RedisHandoffStore implements HandoffStore {
     return raw ? (JSON.parse(raw) as Partial<ConversationReference>) : undefined;
   }
 
-  async appendTranscript(conversation: string, entry: TranscriptEntry, keep: number) {
-    const key = k.transcript(conversation);
-    await this.redis.multi().rpush(key, JSON.stringify(entry)).ltrim(key, -keep, -1).expire(key, this.conversationTtlSeconds).exec();
+  async appendTranscript(conversation: string, entries: readonly TranscriptEntry[], keep: number) {
+    await this.redis.kefuAppendCapped(k.transcript(conversation), keep, this.conversationTtlSeconds, ...entries.map((entry) => JSON.stringify(entry)));
   }
 
   async transcript(conversation: string) {
@@ -72,7 +52,7 @@ export class RedisHandoffStore implements HandoffStore {
 
   async open(handoff: Handoff) {
     const pairs = Object.entries(toFields(handoff)).flat();
-    const id = (await this.redis.eval(OPEN, 3, k.openByConversation, k.openIds, k.handoff(handoff.id), handoff.conversation, handoff.id, ...pairs)) as string;
+    const id = await this.redis.kefuHandoffOpen(k.openByConversation, k.openIds, k.handoff(handoff.id), handoff.conversation, handoff.id, ...pairs);
     return (await this.get(id)) ?? handoff;
   }
 
@@ -95,7 +75,7 @@ export class RedisHandoffStore implements HandoffStore {
     if (!(await compareAndSet(this.redis, k.handoff(id), 'status', from, patch))) return undefined;
     const updated = await this.get(id);
     if (updated && !OPEN_STATUSES.includes(updated.status)) {
-      await this.redis.eval(CLOSE_INDEXES, 3, k.openByConversation, k.openIds, k.lastClosedByConversation, updated.conversation, id);
+      await this.redis.kefuHandoffClose(k.openByConversation, k.openIds, k.lastClosedByConversation, updated.conversation, id);
     }
     return updated;
   }

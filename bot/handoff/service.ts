@@ -284,10 +284,10 @@ export class HandoffService {
     return ok(closed);
   }
 
-  /** Every line of every conversation passes here; consoles showing the chat are told. */
-  async record(conversation: string, entry: TranscriptEntry): Promise<void> {
-    await this.store.appendTranscript(conversation, entry, TRANSCRIPT_KEEP);
-    const open = await this.store.openFor(conversation);
+  /** Every line of every conversation passes here (a turn's lines at once); consoles showing the chat are told. */
+  async record(conversation: string, entries: readonly TranscriptEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    const [, open] = await Promise.all([this.store.appendTranscript(conversation, entries, TRANSCRIPT_KEEP), this.store.openFor(conversation)]);
     if (open) await this.options.bus.publish({ type: 'chat', id: open.id });
   }
 

@@ -10,7 +10,7 @@ export interface HandoffStore {
   reference(conversation: string): Promise<Partial<ConversationReference> | undefined>;
 
   /** Keeps the newest `keep` entries of the conversation. */
-  appendTranscript(conversation: string, entry: TranscriptEntry, keep: number): Promise<void>;
+  appendTranscript(conversation: string, entries: readonly TranscriptEntry[], keep: number): Promise<void>;
   transcript(conversation: string): Promise<TranscriptEntry[]>;
 
   /** Stores a new open handoff unless the conversation has one; returns the one it has. */
@@ -70,9 +70,9 @@ export class MemoryHandoffStore implements HandoffStore {
     return this.references.get(conversation);
   }
 
-  async appendTranscript(conversation: string, entry: TranscriptEntry, keep: number) {
+  async appendTranscript(conversation: string, entries: readonly TranscriptEntry[], keep: number) {
     const list = this.transcripts.get(conversation) ?? [];
-    list.push(entry);
+    list.push(...entries);
     if (list.length > keep) list.splice(0, list.length - keep);
     this.transcripts.set(conversation, list);
   }

@@ -1,5 +1,6 @@
 import type { RedisClient } from './redis/connection';
 import { keys } from './redis/keys';
+import { withScripts } from './redis/scripts';
 
 /** Counts hits per key in fixed windows: how many this one is, in the current window. */
 export interface RateLimiter {
@@ -31,11 +32,11 @@ export class RedisRateLimiter implements RateLimiter {
   constructor(
     private readonly redis: RedisClient,
     private readonly windowMs: number,
-  ) {}
+  ) {
+    withScripts(redis);
+  }
 
   async hit(key: string): Promise<number> {
-    const name = keys.conversation(`rate:${key}`, 'rate');
-    const [[, count] = []] = (await this.redis.multi().incr(name).pexpire(name, this.windowMs, 'NX').exec()) ?? [];
-    return Number(count);
+    return this.redis.kefuCount(keys.conversation(`rate:${key}`, 'rate'), this.windowMs);
   }
 }

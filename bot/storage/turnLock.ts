@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import type { RedisClient } from './redis/connection';
 import { keys } from './redis/keys';
+import { withScripts } from './redis/scripts';
 
 /**
  * Turns of one conversation never run at the same time: not two messages sent in quick
@@ -23,17 +24,20 @@ export class MemoryTurnLock implements TurnLock {
   constructor(private readonly waitMs: number) {}
 
   async run<T>(conversation: string, work: () => Promise<T>): Promise<T> {
-    const previous = this.tails.get(conversation) ?? Promise.resolve();
+    const previous = this.tails.get(conversation);
     let release = () => {};
     const mine = new Promise<void>((resolve) => (release = resolve));
-    const tail = previous.then(() => mine);
+    const tail = previous ? previous.then(() => mine) : mine;
     this.tails.set(conversation, tail);
     try {
-      let timer: NodeJS.Timeout | undefined;
-      const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), this.waitMs)));
-      const turn = await Promise.race([previous.then(() => 'go' as const), timedOut]);
-      clearTimeout(timer);
-      if (turn === 'timeout') throw new ConversationBusyError(`conversation busy for ${this.waitMs} ms`);
+      // Usually nobody is ahead: then there is nothing to wait for, and no timer to set.
+      if (previous) {
+        let timer: NodeJS.Timeout | undefined;
+        const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), this.waitMs)));
+        const turn = await Promise.race([previous.then(() => 'go' as const), timedOut]);
+        clearTimeout(timer);
+        if (turn === 'timeout') throw new ConversationBusyError(`conversation busy for ${this.waitMs} ms`);
+      }
       return await work();
     } finally {
       release();
@@ -42,20 +46,19 @@ export class MemoryTurnLock implements TurnLock {
   }
 }
 
-/** Deletes the lock only if it is still ours: an expired lease taken over by another instance stays theirs. */
-const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`;
-const RENEW = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end`;
-
 /**
  * Across instances: a lease in Redis with a unique token (SET NX PX), renewed while the turn
- * runs so a long turn keeps it, released only by its holder. Waiting is bounded: after
+ * runs so a long turn keeps it, released only by its holder (an expired lease taken over by
+ * another instance stays theirs). Waiting is bounded: after
  * `waitMs` the caller gets `ConversationBusyError` and tells the user.
  */
 export class RedisTurnLock implements TurnLock {
   constructor(
     private readonly redis: RedisClient,
     private readonly options: { leaseMs: number; waitMs: number },
-  ) {}
+  ) {
+    withScripts(redis);
+  }
 
   async run<T>(conversation: string, work: () => Promise<T>): Promise<T> {
     const key = keys.conversation(conversation, 'lock');
@@ -69,13 +72,13 @@ export class RedisTurnLock implements TurnLock {
       await new Promise((resolve) => setTimeout(resolve, Math.min(10 * 2 ** attempt, 200) * (0.5 + Math.random())));
     }
     const renew = setInterval(() => {
-      this.redis.eval(RENEW, 1, key, token, String(this.options.leaseMs)).catch(() => undefined);
+      this.redis.kefuLockRenew(key, token, this.options.leaseMs).catch(() => undefined);
     }, this.options.leaseMs / 3);
     try {
       return await work();
     } finally {
       clearInterval(renew);
-      await this.redis.eval(RELEASE, 1, key, token).catch(() => undefined);
+      await this.redis.kefuLockRelease(key, token).catch(() => undefined);
     }
   }
 }

@@ -3,6 +3,7 @@ import type { DirectoryData } from '../../services/demoDirectory';
 import type { OutboxEntry, SharedOutbox } from '../../services/sms';
 import type { RedisClient } from './connection';
 import { keys } from './keys';
+import { withScripts } from './scripts';
 
 /** The demo directory's accounts and cases in Redis, so every instance sees the same demo. */
 export class RedisDirectoryData implements DirectoryData {
@@ -51,10 +52,12 @@ export class RedisDirectoryData implements DirectoryData {
 export class RedisOutbox implements SharedOutbox {
   private readonly key = keys.shared('dev:outbox');
 
-  constructor(private readonly redis: RedisClient) {}
+  constructor(private readonly redis: RedisClient) {
+    withScripts(redis);
+  }
 
   async push(entry: OutboxEntry, limit: number) {
-    await this.redis.multi().rpush(this.key, JSON.stringify(entry)).ltrim(this.key, -limit, -1).exec();
+    await this.redis.kefuAppendCapped(this.key, limit, 0, JSON.stringify(entry));
   }
 
   async list() {

@@ -9,23 +9,7 @@ import {
 } from '../../channels/directline/store';
 import type { RedisClient } from './connection';
 import { keys } from './keys';
-
-/**
- * Appends to a conversation's log and returns the new activity's sequence number (the log's
- * offset plus its length before the push), trimming the oldest beyond the cap.
- * KEYS: log, offset; ARGV: activity JSON, cap, TTL seconds.
- */
-const APPEND = `
-local seq = tonumber(redis.call('GET', KEYS[2]) or '0') + redis.call('LLEN', KEYS[1])
-redis.call('RPUSH', KEYS[1], ARGV[1])
-if redis.call('LLEN', KEYS[1]) > tonumber(ARGV[2]) then
-  redis.call('LPOP', KEYS[1])
-  redis.call('INCR', KEYS[2])
-end
-redis.call('EXPIRE', KEYS[1], ARGV[3])
-redis.call('EXPIRE', KEYS[2], ARGV[3])
-return seq
-`;
+import { withScripts } from './scripts';
 
 const ATTACHMENT_TTL_S = 7 * 86400;
 
@@ -43,6 +27,7 @@ export class RedisDirectLineStore implements DirectLineStore {
     subscriber: RedisClient,
     private readonly ttlSeconds: number,
   ) {
+    withScripts(redis);
     void subscriber.psubscribe(this.pattern);
     subscriber.on('pmessage', (pattern: string, channel: string, message: string) => {
       if (pattern !== this.pattern) return;
@@ -68,9 +53,7 @@ export class RedisDirectLineStore implements DirectLineStore {
     if (!(await this.get(conversationId))) throw new Error(`unknown conversation ${conversationId}`);
     // The id is the position in the log, given on the way out.
     const rest = { ...activity, id: undefined };
-    const seq = Number(
-      await this.redis.eval(APPEND, 2, this.key(conversationId, 'log'), this.key(conversationId, 'offset'), JSON.stringify(rest), String(MAX_ACTIVITIES_PER_CONVERSATION), String(this.ttlSeconds)),
-    );
+    const seq = await this.redis.kefuDirectLineAppend(this.key(conversationId, 'log'), this.key(conversationId, 'offset'), JSON.stringify(rest), MAX_ACTIVITIES_PER_CONVERSATION, this.ttlSeconds);
     await this.redis.expire(this.key(conversationId, 'meta'), this.ttlSeconds);
     const stored = { ...rest, id: activityId(conversationId, seq) };
     await this.redis.publish(keys.channel(`directline:${conversationId}`), JSON.stringify({ activities: [stored], watermark: String(seq + 1) } satisfies ActivitySet));

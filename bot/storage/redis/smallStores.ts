@@ -5,10 +5,13 @@ import type { KbSignal } from '../../../dialogs/rootMachine';
 import { stored, type KbSignalLog, type StoredKbSignal } from '../kbSignalLog';
 import type { RedisClient } from './connection';
 import { keys } from './keys';
+import { withScripts } from './scripts';
 
 /** One-time codes and their rate-limit counters; Redis expires them. */
 export class RedisOtpStore implements OtpStore {
-  constructor(private readonly redis: RedisClient) {}
+  constructor(private readonly redis: RedisClient) {
+    withScripts(redis);
+  }
 
   private key = (name: string) => keys.conversation(`otp:${name}`, 'otp');
 
@@ -26,15 +29,15 @@ export class RedisOtpStore implements OtpStore {
   }
 
   async increment(name: string, ttlMs: number): Promise<number> {
-    const key = this.key(`count:${name}`);
-    const [[, value] = []] = (await this.redis.multi().incr(key).pexpire(key, Math.max(1, Math.round(ttlMs)), 'NX').exec()) ?? [];
-    return Number(value);
+    return this.redis.kefuCount(this.key(`count:${name}`), Math.max(1, Math.round(ttlMs)));
   }
 }
 
 /** Agent sessions (by token hash) and sign-in failures; both expire in Redis. */
 export class RedisAgentSessionStore implements AgentSessionStore {
-  constructor(private readonly redis: RedisClient) {}
+  constructor(private readonly redis: RedisClient) {
+    withScripts(redis);
+  }
 
   async put(tokenHash: string, agent: Agent, ttlMs: number): Promise<void> {
     await this.redis.set(keys.shared(`session:${tokenHash}`), JSON.stringify(agent), 'PX', ttlMs);
@@ -50,9 +53,7 @@ export class RedisAgentSessionStore implements AgentSessionStore {
   }
 
   async countFailure(key: string, windowMs: number): Promise<number> {
-    const name = keys.shared(`sign-in-failures:${key}`);
-    const [[, value] = []] = (await this.redis.multi().incr(name).pexpire(name, windowMs, 'NX').exec()) ?? [];
-    return Number(value);
+    return this.redis.kefuCount(keys.shared(`sign-in-failures:${key}`), windowMs);
   }
 
   async failures(key: string): Promise<number> {
@@ -66,10 +67,12 @@ const SIGNALS_KEPT = 100_000;
 export class RedisKbSignalLog implements KbSignalLog {
   private readonly key = keys.shared('kb-signals');
 
-  constructor(private readonly redis: RedisClient) {}
+  constructor(private readonly redis: RedisClient) {
+    withScripts(redis);
+  }
 
   async append(signal: KbSignal, conversation: string): Promise<void> {
-    await this.redis.multi().rpush(this.key, JSON.stringify(stored(signal, conversation))).ltrim(this.key, -SIGNALS_KEPT, -1).exec();
+    await this.redis.kefuAppendCapped(this.key, SIGNALS_KEPT, 0, JSON.stringify(stored(signal, conversation)));
   }
 
   async list(): Promise<StoredKbSignal[]> {

@@ -1,0 +1,148 @@
+import type { Result } from 'ioredis';
+import type { RedisClient } from './connection';
+
+/**
+ * Every Lua script Kefu runs on Redis, registered with ioredis's `defineCommand`: each call
+ * is one EVALSHA (the script is sent once per server), and a step that would otherwise be a
+ * MULTI of several commands is one command — fewer writes on the socket per turn. Keys of
+ * one script always share a hash tag, so they work in cluster mode.
+ */
+const SCRIPTS = {
+  /**
+   * Counts a hit in a fixed window: INCR, and the window's expiry set by the first hit.
+   * KEYS[1] the counter; ARGV[1] the window in ms. Returns the count.
+   */
+  kefuCount: {
+    numberOfKeys: 1,
+    lua: `
+local n = redis.call('INCR', KEYS[1])
+redis.call('PEXPIRE', KEYS[1], ARGV[1], 'NX')
+return n`,
+  },
+  /**
+   * Appends to a list that keeps only its newest entries. KEYS[1] the list; ARGV[1] how many
+   * to keep, ARGV[2] TTL in seconds (0: none), ARGV[3..] the entries.
+   */
+  kefuAppendCapped: {
+    numberOfKeys: 1,
+    lua: `
+redis.call('RPUSH', KEYS[1], unpack(ARGV, 3))
+redis.call('LTRIM', KEYS[1], -tonumber(ARGV[1]), -1)
+if tonumber(ARGV[2]) > 0 then redis.call('EXPIRE', KEYS[1], ARGV[2]) end
+return 1`,
+  },
+  /**
+   * Compare-and-set of a state item: writes when the caller's eTag is empty or "*", when
+   * nothing is stored yet, or when it matches the stored one. KEYS[1] the item; ARGV:
+   * expected eTag, new eTag, JSON, TTL in seconds (0: none). Returns 0 for a stale eTag.
+   */
+  kefuStateWrite: {
+    numberOfKeys: 1,
+    lua: `
+local expected = ARGV[1]
+if expected ~= '' and expected ~= '*' then
+  local current = redis.call('HGET', KEYS[1], 'e')
+  if current and current ~= expected then return 0 end
+end
+redis.call('HSET', KEYS[1], 'e', ARGV[2], 'v', ARGV[3])
+if tonumber(ARGV[4]) > 0 then redis.call('EXPIRE', KEYS[1], ARGV[4]) else redis.call('PERSIST', KEYS[1]) end
+return 1`,
+  },
+  /** Deletes a lock only if it is still ours (KEYS[1] the lock, ARGV[1] our token). */
+  kefuLockRelease: {
+    numberOfKeys: 1,
+    lua: `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`,
+  },
+  /** Extends a lock's lease only if it is still ours (ARGV[2] the lease in ms). */
+  kefuLockRenew: {
+    numberOfKeys: 1,
+    lua: `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end`,
+  },
+  /**
+   * Sets fields of a record stored as a hash if its field ARGV[1] holds one of the values in
+   * the JSON array ARGV[2] (each JSON-encoded); ARGV[3..] field, value pairs. 1 when set, 0
+   * when the record is missing or the field holds another value.
+   */
+  kefuCompareAndSet: {
+    numberOfKeys: 1,
+    lua: `
+local current = redis.call('HGET', KEYS[1], ARGV[1])
+if not current then return 0 end
+local accepted = false
+for _, value in ipairs(cjson.decode(ARGV[2])) do
+  if value == current then accepted = true end
+end
+if not accepted then return 0 end
+for i = 3, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
+return 1`,
+  },
+  /**
+   * Opens a handoff unless the conversation has one open, so two instances asked at once
+   * open one. KEYS: open-by-conversation, open ids, the record; ARGV[1] the conversation,
+   * ARGV[2] the id, ARGV[3..] field, value pairs. Returns the open handoff's id.
+   */
+  kefuHandoffOpen: {
+    numberOfKeys: 3,
+    lua: `
+local existing = redis.call('HGET', KEYS[1], ARGV[1])
+if existing then return existing end
+for i = 3, #ARGV, 2 do redis.call('HSET', KEYS[3], ARGV[i], ARGV[i + 1]) end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+redis.call('SADD', KEYS[2], ARGV[2])
+return ARGV[2]`,
+  },
+  /**
+   * After a handoff closed: out of the open indexes, into "last closed". KEYS:
+   * open-by-conversation, open ids, last-closed-by-conversation; ARGV: conversation, id.
+   */
+  kefuHandoffClose: {
+    numberOfKeys: 3,
+    lua: `
+if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then redis.call('HDEL', KEYS[1], ARGV[1]) end
+redis.call('SREM', KEYS[2], ARGV[2])
+redis.call('HSET', KEYS[3], ARGV[1], ARGV[2])
+return 1`,
+  },
+  /**
+   * Appends to a Direct Line conversation's log and returns the new activity's sequence
+   * number (the log's offset plus its length before the push), trimming the oldest beyond
+   * the cap. KEYS: log, offset; ARGV: activity JSON, cap, TTL seconds.
+   */
+  kefuDirectLineAppend: {
+    numberOfKeys: 2,
+    lua: `
+local seq = tonumber(redis.call('GET', KEYS[2]) or '0') + redis.call('LLEN', KEYS[1])
+redis.call('RPUSH', KEYS[1], ARGV[1])
+if redis.call('LLEN', KEYS[1]) > tonumber(ARGV[2]) then
+  redis.call('LPOP', KEYS[1])
+  redis.call('INCR', KEYS[2])
+end
+redis.call('EXPIRE', KEYS[1], ARGV[3])
+redis.call('EXPIRE', KEYS[2], ARGV[3])
+return seq`,
+  },
+} as const;
+
+declare module 'ioredis' {
+  interface RedisCommander<Context> {
+    kefuCount(key: string, windowMs: number): Result<number, Context>;
+    kefuAppendCapped(key: string, keep: number, ttlSeconds: number, ...entries: string[]): Result<number, Context>;
+    kefuStateWrite(key: string, expectedETag: string, newETag: string, json: string, ttlSeconds: number): Result<number, Context>;
+    kefuLockRelease(key: string, token: string): Result<number, Context>;
+    kefuLockRenew(key: string, token: string, leaseMs: number): Result<number, Context>;
+    kefuCompareAndSet(key: string, field: string, acceptedJson: string, ...pairs: string[]): Result<number, Context>;
+    kefuHandoffOpen(openByConversation: string, openIds: string, record: string, conversation: string, id: string, ...pairs: string[]): Result<string, Context>;
+    kefuHandoffClose(openByConversation: string, openIds: string, lastClosed: string, conversation: string, id: string): Result<number, Context>;
+    kefuDirectLineAppend(log: string, offset: string, json: string, cap: number, ttlSeconds: number): Result<number, Context>;
+  }
+}
+
+const ready = new WeakSet<RedisClient>();
+
+/** Registers Kefu's scripts on a client (once; every Redis-backed store calls it). */
+export function withScripts(redis: RedisClient): RedisClient {
+  if (ready.has(redis)) return redis;
+  for (const [name, definition] of Object.entries(SCRIPTS)) redis.defineCommand(name, definition);
+  ready.add(redis);
+  return redis;
+}
