@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import net from 'node:net';
 import { SHARED_ENV } from '../../test/support/cluster';
@@ -12,6 +13,24 @@ export interface LoadResult {
   perSecond: number;
   p50: number;
   p99: number;
+  /** CPU the bot process spent per counted turn, in ms (NaN where /proc is not there to ask). */
+  botCpuMs: number;
+}
+
+/** A bot under load: where it listens and which process it is. */
+export interface Target {
+  url: string;
+  pid: number;
+}
+
+/** CPU time (user + system) a process has used so far, in ms, from /proc (Linux; USER_HZ 100). */
+function cpuMsOf(pid: number): number {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return NaN;
+  }
 }
 
 /**
@@ -20,11 +39,14 @@ export interface LoadResult {
  * at once (closed loop, `intervalMs` 0 — the most turns per second, with the queueing that
  * comes with it), or one message every `intervalMs` (open loop — latency at a steady load).
  */
-async function load(connector: BenchConnector, botUrl: string, conversations: number, seconds: number, script: readonly string[], tag: string, intervalMs: number): Promise<LoadResult> {
+async function load(connector: BenchConnector, bot: Target, conversations: number, seconds: number, script: readonly string[], tag: string, intervalMs: number): Promise<LoadResult> {
   const latencies: number[] = [];
   let errors = 0;
   const warmUntil = Date.now() + 1000;
   const stopAt = warmUntil + seconds * 1000;
+  // The bot's CPU is read over the counted seconds only.
+  let cpuAtStart = NaN;
+  const startCpu = setTimeout(() => (cpuAtStart = cpuMsOf(bot.pid)), 1000);
   const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
   await Promise.all(
     Array.from({ length: conversations }, async (_, i) => {
@@ -34,7 +56,7 @@ async function load(connector: BenchConnector, botUrl: string, conversations: nu
       for (let n = 0; Date.now() < stopAt; n++) {
         const tick = Date.now();
         try {
-          const took = await connector.send(botUrl, id, script[n % script.length] ?? '');
+          const took = await connector.send(bot.url, id, script[n % script.length] ?? '');
           if (tick > warmUntil) latencies.push(took);
         } catch {
           errors++;
@@ -44,14 +66,16 @@ async function load(connector: BenchConnector, botUrl: string, conversations: nu
       }
     }),
   );
-  return { turns: latencies.length, errors, perSecond: latencies.length / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+  clearTimeout(startCpu);
+  const botCpuMs = (cpuMsOf(bot.pid) - cpuAtStart) / latencies.length;
+  return { turns: latencies.length, errors, perSecond: latencies.length / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99), botCpuMs };
 }
 
-export const closedLoop = (connector: BenchConnector, botUrl: string, conversations: number, seconds: number, script: readonly string[], tag: string) =>
-  load(connector, botUrl, conversations, seconds, script, tag, 0);
+export const closedLoop = (connector: BenchConnector, bot: Target, conversations: number, seconds: number, script: readonly string[], tag: string) =>
+  load(connector, bot, conversations, seconds, script, tag, 0);
 
-export const pacedLoop = (connector: BenchConnector, botUrl: string, conversations: number, seconds: number, script: readonly string[], tag: string, intervalMs = 1000) =>
-  load(connector, botUrl, conversations, seconds, script, tag, intervalMs);
+export const pacedLoop = (connector: BenchConnector, bot: Target, conversations: number, seconds: number, script: readonly string[], tag: string, intervalMs = 1000) =>
+  load(connector, bot, conversations, seconds, script, tag, intervalMs);
 
 /** The environment every Kefu process of the benchmarks runs with: embedded defaults, no rate limit in the way. */
 export const KEFU_BENCH_ENV = {
@@ -69,7 +93,7 @@ export const KEFU_BENCH_ENV = {
  * accepts connections. Its output goes nowhere: the load generator must not pay for reading
  * the bot's logs (the bot still writes them, as in production).
  */
-export async function startScript(script: string, env: Record<string, string>): Promise<{ url: string; stop(): Promise<void> }> {
+export async function startScript(script: string, env: Record<string, string>): Promise<Target & { stop(): Promise<void> }> {
   const port = await freePort();
   const child = spawn(process.execPath, [path.resolve(__dirname, '..', '..', '..', script)], {
     env: { PATH: process.env.PATH ?? '', ...env, PORT: String(port) },
@@ -84,6 +108,7 @@ export async function startScript(script: string, env: Record<string, string>): 
   }
   return {
     url: `http://127.0.0.1:${port}`,
+    pid: child.pid ?? -1,
     async stop() {
       child.kill('SIGTERM');
       await exited;
