@@ -39,7 +39,7 @@ const fileAttachmentsSchema = z
       .map((a) => ({ name: a.name ?? 'file', contentType: a.contentType, url: a.contentUrl })),
   );
 
-export const fileAttachments = (attachments: unknown) => fileAttachmentsSchema.parse(attachments ?? []);
+export const fileAttachments = (attachments: unknown) => (attachments === undefined ? [] : fileAttachmentsSchema.parse(attachments));
 
 export interface TurnOutcome {
   replies: Reply[];
