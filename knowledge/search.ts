@@ -42,7 +42,8 @@ interface Phrasing {
   text: string;
   /** What Fuse compares: canonical, without spaces, lower case (as Fuse reads it anyway). */
   fuzzyText: string;
-  terms: Set<string>;
+  /** Its distinct terms. */
+  terms: string[];
   weight: number;
 }
 
@@ -69,7 +70,7 @@ export class LocaleIndex {
     }
     this.bm25 = new Bm25Index(docs.map((d) => d.terms));
     this.phrasings = docs.map((d) => {
-      const terms = new Set(d.terms);
+      const terms = [...new Set(d.terms)];
       return { entryId: d.entryId, text: d.text, fuzzyText: this.fuzzyForm(d.text), terms, weight: this.weightOf(terms) };
     });
   }
@@ -95,7 +96,7 @@ export class LocaleIndex {
     const hits = this.bm25.search(queryTermList, this.options.candidates);
     const candidates = hits.map((hit) => this.phrasings[hit.doc]).filter((p): p is Phrasing => p !== undefined);
     const scored = candidates.map((phrasing) => {
-      const shared = [...phrasing.terms].filter((term) => queryTerms.has(term));
+      const shared = phrasing.terms.filter((term) => queryTerms.has(term));
       const sharedWeight = shared.reduce((sum, term) => sum + this.termWeight(term) ** 2, 0);
       return { phrasing, shared, cosine: sharedWeight / (queryWeight * phrasing.weight || 1) };
     });
