@@ -24,8 +24,19 @@ interface Row {
   paced: LoadResult;
 }
 
+/**
+ * Paced latency is measured three times (at 10 and 100 conversations) and the run with the
+ * median p99 kept: on a shared 2-core machine one stall of the host can set a 4-second run's
+ * p99 on its own. At 500 conversations the bot is saturated either way; one run.
+ */
+const PACED_RUNS = (n: number) => (n <= 100 ? 3 : 1);
+
 async function measure(connector: BenchConnector, bot: Target, script: readonly string[], tag: string, n: number) {
-  return { saturated: await closedLoop(connector, bot, n, SECONDS, script, `${tag}c${n}`), paced: await pacedLoop(connector, bot, n, SECONDS, script, `${tag}p${n}`) };
+  const saturated = await closedLoop(connector, bot, n, SECONDS, script, `${tag}c${n}`);
+  const runs: LoadResult[] = [];
+  for (let i = 0; i < PACED_RUNS(n); i++) runs.push(await pacedLoop(connector, bot, n, SECONDS, script, `${tag}p${n}r${i}`));
+  const paced = runs.sort((x, y) => x.p99 - y.p99)[Math.floor(runs.length / 2)]!;
+  return { saturated, paced: { ...paced, errors: runs.reduce((sum, r) => sum + r.errors, 0) } };
 }
 
 /**
@@ -66,7 +77,7 @@ export async function turnBenchmark(): Promise<string> {
   }
   const echoAt = (n: number) => rows.find((r) => r.bot === 'echo bot' && r.n === n)?.saturated.perSecond ?? NaN;
   return [
-    `Through \`POST /api/messages\`, a local connector receiving the replies; bot and load generator are separate processes sharing the machine's cores. **Saturated**: every conversation sends its next message as soon as the answer arrives (closed loop) — the most turns per second, and the queueing that comes with it. **Paced**: every conversation sends one message per second (open loop) — latency at a steady load. Each bot first runs ${WARM_UP_SECONDS} s of unmeasured load per kind of turn (V8 optimises the code on the way); then ${SECONDS} s per measurement after a 1 s ramp; latency = post until the reply reaches the connector. FAQ turns ask questions the knowledge base answers; flow turns start the unlock flow and cancel it, in turn. Bot CPU = the bot process's user + system time over the saturated run, per turn. Redis runs with AOF and \`appendfsync everysec\`.`,
+    `Through \`POST /api/messages\`, a local connector receiving the replies; bot and load generator are separate processes sharing the machine's cores. **Saturated**: every conversation sends its next message as soon as the answer arrives (closed loop) — the most turns per second, and the queueing that comes with it. **Paced**: every conversation sends one message per second (open loop) — latency at a steady load; at 10 and 100 conversations the median of three runs (by p99), errors summed over all three. Each bot first runs ${WARM_UP_SECONDS} s of unmeasured load per kind of turn (V8 optimises the code on the way); then ${SECONDS} s per measurement after a 1 s ramp; latency = post until the reply reaches the connector. FAQ turns ask questions the knowledge base answers; flow turns start the unlock flow and cancel it, in turn. Bot CPU = the bot process's user + system time over the saturated run, per turn. Redis runs with AOF and \`appendfsync everysec\`.`,
     '',
     table(
       ['bot', 'turns', 'storage', 'conversations', 'saturated turns/s', '× echo', 'bot CPU ms/turn', 'saturated p99 ms', 'paced turns/s', 'paced p50 ms', 'paced p99 ms', 'errors'],
