@@ -49,8 +49,8 @@ export class MemoryTurnLock implements TurnLock {
 /**
  * Across instances: a lease in Redis with a unique token (SET NX PX), renewed while the turn
  * runs so a long turn keeps it, released only by its holder (an expired lease taken over by
- * another instance stays theirs). Waiting is bounded: after
- * `waitMs` the caller gets `ConversationBusyError` and tells the user.
+ * another instance stays theirs). Waiting is bounded: after `waitMs` the caller gets
+ * `ConversationBusyError` and tells the user.
  */
 export class RedisTurnLock implements TurnLock {
   constructor(

@@ -18,8 +18,8 @@ function tagOf(key: string): string {
 /**
  * botbuilder `Storage` on Redis with real optimistic concurrency: every item carries an
  * eTag; a write with a stale one is rejected, `*` (or none) overwrites (one compare-and-set
- * script, `kefuStateWrite`). Items expire after
- * `ttlSeconds` without a write. Keys of a conversation share its hash tag.
+ * script, `kefuStateWrite`). Items expire after `ttlSeconds` without a write. Keys of a
+ * conversation share its hash tag.
  */
 export class RedisStorage implements Storage {
   constructor(
