@@ -14,8 +14,9 @@ const FILLER = '~';
  * of the pattern's, and which; so the pattern's distinct UTF-16 units are renamed to
  * one-byte symbols and every other unit to one filler. Fuse then finds the same matches
  * with the same scores, on one-byte strings: Chinese text otherwise costs it a new
- * one-character string and a dictionary lookup for every comparison. Texts are lower-cased
- * first, as Fuse itself would.
+ * one-character string and a dictionary lookup for every comparison. The query and the
+ * texts come lower-cased, as Fuse compares them (the search lower-cases its phrasings once,
+ * when it builds its index, not on every query).
  */
 export class FuzzyQuery {
   readonly pattern: string;
@@ -23,7 +24,7 @@ export class FuzzyQuery {
   private readonly counts: number[] = [];
 
   constructor(query: string) {
-    const raw = query.toLowerCase().slice(0, FUSE_PATTERN_LIMIT);
+    const raw = query.slice(0, FUSE_PATTERN_LIMIT);
     let pattern = '';
     for (let i = 0; i < raw.length; i++) {
       const unit = raw.charCodeAt(i);
@@ -45,12 +46,11 @@ export class FuzzyQuery {
    * shared units; past Fuse's threshold there is no match at all.
    */
   read(text: string): { renamed: string; ceiling: number } {
-    const lower = text.toLowerCase();
     const left = this.counts.slice();
     let renamed = '';
     let shared = 0;
-    for (let i = 0; i < lower.length; i++) {
-      const symbol = this.symbolOf.get(lower.charCodeAt(i));
+    for (let i = 0; i < text.length; i++) {
+      const symbol = this.symbolOf.get(text.charCodeAt(i));
       if (symbol === undefined) {
         renamed += FILLER;
         continue;
