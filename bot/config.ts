@@ -189,6 +189,9 @@ export const configSchema = z.object({
     .regex(/^[\w.-]+:\d+(,[\w.-]+:\d+)*$/, 'expected host:port[,host:port…]')
     .optional()
     .describe('Redis Cluster seed nodes, "host:port,host:port"; selects cluster mode instead of REDIS_URL.'),
+  REDIS_COMMAND_TIMEOUT_MS: integer(100, 60000)
+    .default(2000)
+    .describe('A Redis command that has no answer after this long fails, so a paused or overloaded Redis makes turns fail fast with "系统暂时无法服务" instead of hanging (milliseconds).'),
   STATE_TTL_S: integer(60, 31536000)
     .default(2592000)
     .describe('Conversation and user state is dropped this many seconds after its last change (Redis only).'),

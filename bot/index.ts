@@ -2,6 +2,8 @@ import path from 'node:path';
 import { openKnowledge } from '../knowledge/index';
 import { ConfigError, loadConfig, thresholdsOf } from './config';
 import { createLogger } from './logger';
+import { createMetrics } from './metrics';
+import { guardProcess } from './processGuard';
 import { PROJECT_ROOT } from './projectRoot';
 import { createApp } from './server';
 import { createBackend } from './storage/backend';
@@ -19,6 +21,8 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger(config.LOG_LEVEL);
+  const metrics = createMetrics();
+  guardProcess(logger, metrics.uncaught);
   const knowledge = openKnowledge({
     dir: config.kbDir,
     thresholds: thresholdsOf(config),
@@ -28,7 +32,7 @@ async function main(): Promise<void> {
   // With several instances the signals are shared in Redis; alone, a file or memory.
   const signals =
     backend.signals ?? (config.KB_SIGNALS_FILE ? new JsonlKbSignalLog(path.resolve(PROJECT_ROOT, config.KB_SIGNALS_FILE)) : new MemoryKbSignalLog());
-  const app = createApp({ config, knowledge, logger, signals, backend });
+  const app = createApp({ config, knowledge, logger, signals, backend, metrics });
   const port = await app.listen();
   logger.info({ port, entries: knowledge.kb.entries.length, auth: config.MicrosoftAppId ? 'bot-framework' : 'none (emulator)', state: backend.kind }, 'kefu listening');
 

@@ -40,6 +40,7 @@ export function createMetrics() {
   });
   const csat = new Histogram({ name: 'kefu_csat_rating', help: 'Ratings (1–5) users gave after a chat with a person.', buckets: [1, 2, 3, 4, 5], registers });
   const conversations = new Counter({ name: 'kefu_conversations_total', help: 'Conversations started, and those that needed a person (escalated).', labelNames: ['outcome'], registers });
+  const uncaught = new Counter({ name: 'kefu_uncaught_errors_total', help: 'Errors that escaped every request handler and were caught by the process guard (each one is a bug to fix).', labelNames: ['kind'], registers });
   new Gauge({
     name: 'kefu_containment_ratio',
     help: 'Share of the conversations started on this instance that were resolved without a person.',
@@ -68,6 +69,7 @@ export function createMetrics() {
     },
     queueWait: (seconds: number) => queueWait.observe(seconds),
     rated: (rating: number) => csat.observe(rating),
+    uncaught: (kind: 'exception' | 'rejection') => uncaught.inc({ kind }),
   } satisfies HandoffMetrics & Record<string, unknown>;
 }
 

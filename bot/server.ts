@@ -18,6 +18,7 @@ import { TurnRunner } from './conversation/turnRunner';
 import { channelLocale, KefuBot } from './kefuBot';
 import { hashId, type Logger } from './logger';
 import { explainInvalidActivity } from './inboundActivity';
+import { parseRequestTarget } from './http/requestTarget';
 import type { KbSignalLog } from './storage/kbSignalLog';
 import { createMetrics, type Metrics } from './metrics';
 import { AgentDirectory, DEMO_AGENTS_FILE } from './handoff/agents';
@@ -58,6 +59,9 @@ function liveRouter(current: () => Knowledge): Router {
 
 const MAX_ACTIVITY_BYTES = 1024 * 1024;
 const UPLOAD_PATH = /^\/v3\/directline\/conversations\/[^/?]+\/upload(\?|$)/;
+
+/** The route a request matched, never its path: paths carry conversation ids, which are not logged. */
+const routeOf = (req: Request) => String(req.getRoute()?.path ?? 'unrouted');
 
 /** The bot's id in channels that do not assign one (the embedded Direct Line). */
 const BOT_ID = 'kefu-bot';
@@ -165,7 +169,7 @@ export function createApp({
     const locale = channelLocale(context.activity.locale) ?? config.DEFAULT_LOCALE;
     try {
       // With the shared store down, say so plainly: the user can only wait.
-      await context.sendActivity(backend.available() ? messages(locale).turnFailed : messages(locale).unavailable);
+      await context.sendActivity(backend.outage(error) ? messages(locale).unavailable : messages(locale).turnFailed);
     } catch (sendError) {
       logger.error({ err: sendError }, 'could not tell the user about the failed turn');
     }
@@ -178,12 +182,35 @@ export function createApp({
   // Multipart bodies are written to temporary files by the parser: accept them only where
   // files are expected, so no other route can be used to fill the disk.
   server.pre((req, res, next) => {
+    // A target no route could read (absolute-form, "//host…", broken percent-escapes) is
+    // refused here, once, before any handler tries to parse it.
+    if (!parseRequestTarget(req.url)) {
+      res.send(400, { error: 'malformed request target' });
+      return next(false);
+    }
     const multipart = /^multipart\//i.test(String(req.headers['content-type'] ?? ''));
     if (multipart && !UPLOAD_PATH.test(req.url ?? '')) {
       res.send(415, { error: 'multipart bodies are only accepted by the Direct Line upload' });
       return next(false);
     }
     return next();
+  });
+  // The one place a failed request is logged and answered: a shared-store outage is the
+  // client's 503 (with the sentence users see in chat), anything else a 500 that names no
+  // internals. Errors restify raised itself (400, 404, 413 …) already have their status.
+  server.on('restifyError', (req: Request, res: Response, error: unknown, done: () => void) => {
+    const status = (error as { statusCode?: unknown }).statusCode;
+    if (typeof status !== 'number' && !res.headersSent) {
+      if (backend.outage(error)) {
+        logger.warn({ err: error, route: routeOf(req) }, 'request failed: shared store unavailable');
+        res.header('Retry-After', '5');
+        res.send(503, { error: 'service temporarily unavailable', message: messages(config.DEFAULT_LOCALE).unavailable });
+      } else {
+        logger.error({ err: error, route: routeOf(req) }, 'request failed');
+        res.send(500, { error: 'internal error' });
+      }
+    }
+    done();
   });
   server.use(restify.plugins.queryParser({ mapParams: false }));
   server.use(restify.plugins.bodyParser({ maxBodySize: maxBody, mapParams: false, mapFiles: false, multiples: true }));
@@ -228,7 +255,7 @@ export function createApp({
         await track(adapter.processActivityDirect('', activity as Activity, (context) => bot.run(context)));
       },
     });
-    stream = attachDirectLineStream(server.server, { store, tokens, logger });
+    stream = attachDirectLineStream(server.server, { store, tokens, logger, unavailable: (error) => backend.outage(error) });
   }
   mountWebChat(server, webChatDirectLine(config, tokens, embedded), logger);
   mountDevRoutes(server, platform);
@@ -243,7 +270,8 @@ export function createApp({
   });
   // Queued chats nobody claims in time expire; checked often enough to be on time.
   const sweeper = setInterval(
-    () => void handoff.sweep().catch((error: unknown) => logger.error({ err: error }, 'handoff sweep failed')),
+    // During a store outage the sweep waits for the next tick; the outage itself is logged once.
+    () => void handoff.sweep().catch((error: unknown) => backend.outage(error) || logger.error({ err: error }, 'handoff sweep failed')),
     Math.min(5000, (config.HANDOFF_QUEUE_TIMEOUT_S * 1000) / 2),
   );
   sweeper.unref();

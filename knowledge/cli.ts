@@ -111,7 +111,7 @@ function exportTsv(config: Config, localeArg: string | undefined, out: string | 
 
 async function readSignals(config: Config, file: string | undefined): Promise<AuthorSignal[]> {
   if (!file && (config.REDIS_URL || config.REDIS_CLUSTER_NODES)) {
-    const redis = connectRedis({ url: config.REDIS_URL, clusterNodes: config.REDIS_CLUSTER_NODES }, createLogger('silent'));
+    const redis = connectRedis({ url: config.REDIS_URL, clusterNodes: config.REDIS_CLUSTER_NODES, commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS }, createLogger('silent'));
     try {
       return await new RedisKbSignalLog(redis).list();
     } finally {

@@ -1,6 +1,7 @@
 import type { ConversationReference } from 'botbuilder';
 import type { RedisClient } from '../storage/redis/connection';
 import { keys } from '../storage/redis/keys';
+import { deliverEach } from '../storage/redis/deliver';
 import { compareAndSet, readRecord, toFields } from '../storage/redis/records';
 import { withScripts } from '../storage/redis/scripts';
 import { OPEN_STATUSES, type ConsoleEvent, type Handoff, type HandoffStatus, type Note, type Ticket, type TranscriptEntry } from './model';
@@ -143,11 +144,10 @@ export class RedisConsoleBus implements ConsoleBus {
     private readonly redis: RedisClient,
     subscriber: RedisClient,
   ) {
-    void subscriber.subscribe(this.channel);
+    // The subscriber connection waits for Redis (also at start-up); it fails only when closed.
+    subscriber.subscribe(this.channel).catch(() => undefined);
     subscriber.on('message', (channel: string, message: string) => {
-      if (channel !== this.channel) return;
-      const event = JSON.parse(message) as ConsoleEvent;
-      for (const listener of this.listeners) listener(event);
+      if (channel === this.channel) deliverEach(this.listeners, JSON.parse(message) as ConsoleEvent);
     });
   }
 

@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { Request, Response, Server } from 'restify';
 import { z } from 'zod';
 import type { Logger } from '../logger';
+import { decodeSegment } from '../http/requestTarget';
 import { PROJECT_ROOT } from '../projectRoot';
 import { mountStaticAssets } from '../staticAssets';
 import type { AgentDirectory } from './agents';
@@ -46,7 +47,7 @@ function cookieOf(req: Request): string | undefined {
   const header = String(req.headers.cookie ?? '');
   for (const part of header.split(';')) {
     const [name, ...value] = part.trim().split('=');
-    if (name === COOKIE) return decodeURIComponent(value.join('='));
+    if (name === COOKIE) return decodeSegment(value.join('='));
   }
   return undefined;
 }

@@ -93,14 +93,24 @@ export class MemoryDirectoryData implements DirectoryData {
 }
 
 export class DemoDirectory implements AccountPort {
-  private readonly seeded: Promise<void>;
+  private seeding: Promise<void> | undefined;
 
   constructor(
     private readonly now: () => Date = () => new Date(),
     private readonly data: DirectoryData = new MemoryDirectoryData(),
-  ) {
-    // Another instance may have seeded (and changed) the shared directory already.
-    this.seeded = data.seed(SEED, false);
+  ) {}
+
+  /**
+   * Seeds on first use, not at construction: the shared store may be down when the bot
+   * starts, and a failed seed is tried again by the next request instead of being kept.
+   * Another instance may have seeded (and changed) the shared directory already.
+   */
+  private get seeded(): Promise<void> {
+    this.seeding ??= this.data.seed(SEED, false).catch((error: unknown) => {
+      this.seeding = undefined;
+      throw error;
+    });
+    return this.seeding;
   }
 
   /** Back to the seed: accounts as listed, no cases. */

@@ -9,7 +9,7 @@ import { MemoryDirectLineStore, type DirectLineStore } from '../channels/directl
 import { RedisDirectLineStore } from './redis/directLineStore';
 import type { PlatformStores } from '../services/platform';
 import { RedisDirectoryData, RedisOutbox } from './redis/devStores';
-import { connectRedis, subscriberOf, type RedisClient } from './redis/connection';
+import { connectRedis, connectSubscriber, isRedisOutage } from './redis/connection';
 import { RedisAgentSessionStore, RedisKbSignalLog, RedisOtpStore } from './redis/smallStores';
 import { RedisStorage } from './redis/storage';
 import type { KbSignalLog } from './kbSignalLog';
@@ -37,6 +37,8 @@ export interface Backend {
   signals?: KbSignalLog;
   /** False while the shared store cannot be reached (turns then get "暂时无法服务"). */
   available(): boolean;
+  /** Whether a failure is the shared store being unreachable or too slow: the request gets 503 / "暂时无法服务", not 500. */
+  outage(error: unknown): boolean;
   /** Answers within a second whether the shared store responds (for /readyz). */
   ready(): Promise<boolean>;
   close(): Promise<void>;
@@ -58,12 +60,15 @@ export function createBackend(config: Config, logger: Logger): Backend {
       directLineStore: new MemoryDirectLineStore(),
       platformStores: { otpStore: new MemoryOtpStore() },
       available: () => true,
+      outage: () => false,
       ready: async () => true,
       close: async () => undefined,
     };
   }
-  const redis: RedisClient = connectRedis({ url: config.REDIS_URL, clusterNodes: config.REDIS_CLUSTER_NODES }, logger);
-  const subscriber = subscriberOf(redis);
+  const settings = { url: config.REDIS_URL, clusterNodes: config.REDIS_CLUSTER_NODES, commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS };
+  const redis = connectRedis(settings, logger);
+  const subscriber = connectSubscriber(settings, logger);
+  const available = () => redis.status === 'ready';
   return {
     kind: 'redis',
     storage: new RedisStorage(redis, config.STATE_TTL_S),
@@ -75,7 +80,8 @@ export function createBackend(config: Config, logger: Logger): Backend {
     directLineStore: new RedisDirectLineStore(redis, subscriber, config.STATE_TTL_S),
     platformStores: { otpStore: new RedisOtpStore(redis), directoryData: new RedisDirectoryData(redis), sharedOutbox: new RedisOutbox(redis) },
     signals: new RedisKbSignalLog(redis),
-    available: () => redis.status === 'ready',
+    available,
+    outage: (error) => !available() || isRedisOutage(error),
     async ready() {
       try {
         const pong = await Promise.race([redis.ping(), new Promise<string>((resolve) => setTimeout(() => resolve('timeout'), 1000).unref())]);

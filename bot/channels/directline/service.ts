@@ -97,12 +97,9 @@ export function mountDirectLine(server: Server, deps: DirectLineDeps): void {
       try {
         await work(req, res);
       } catch (error) {
-        if (error instanceof HttpError) {
-          res.send(error.status, { error: { code: error.code, message: error.message } });
-          return;
-        }
-        logger.error({ err: error, route: req.getRoute()?.path }, 'direct line request failed');
-        res.send(500, { error: { code: 'ServiceError', message: 'internal error' } });
+        // Anything else is the server's one failure path (logged there; 503 in an outage).
+        if (!(error instanceof HttpError)) throw error;
+        res.send(error.status, { error: { code: error.code, message: error.message } });
       }
     };
 

@@ -10,6 +10,7 @@ import {
 import type { RedisClient } from './connection';
 import { keys } from './keys';
 import { withScripts } from './scripts';
+import { deliverEach } from './deliver';
 
 const ATTACHMENT_TTL_S = 7 * 86400;
 
@@ -28,11 +29,13 @@ export class RedisDirectLineStore implements DirectLineStore {
     private readonly ttlSeconds: number,
   ) {
     withScripts(redis);
-    void subscriber.psubscribe(this.pattern);
+    // The subscriber connection waits for Redis (also at start-up); it fails only when closed.
+    subscriber.psubscribe(this.pattern).catch(() => undefined);
     subscriber.on('pmessage', (pattern: string, channel: string, message: string) => {
       if (pattern !== this.pattern) return;
       const conversationId = channel.slice(keys.channel('directline:').length);
-      for (const listener of this.listeners.get(conversationId) ?? []) listener(JSON.parse(message) as ActivitySet);
+      const listeners = this.listeners.get(conversationId);
+      if (listeners) deliverEach(listeners, JSON.parse(message) as ActivitySet);
     });
   }
 
