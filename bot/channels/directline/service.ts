@@ -89,7 +89,7 @@ function origin(req: Request, scheme: 'http' | 'ws'): string {
 }
 
 export function mountDirectLine(server: Server, deps: DirectLineDeps): void {
-  const { store, tokens, logger } = deps;
+  const { store, tokens } = deps;
 
   const handle =
     (work: (req: Request, res: Response) => Promise<void>) =>
