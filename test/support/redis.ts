@@ -72,10 +72,22 @@ export class RedisServer {
     }
   }
 
+  /** Freezes this server (SIGSTOP): connections stay open, nothing is answered. */
+  pause(): void {
+    this.process?.kill('SIGSTOP');
+  }
+
+  /** Lets a paused server go on (SIGCONT). */
+  resume(): void {
+    this.process?.kill('SIGCONT');
+  }
+
   /** Stops this server (only this one), waiting until it has exited. */
   async stop(): Promise<void> {
     const child = this.process;
     if (!child || child.exitCode !== null) return;
+    // A paused process would not act on SIGTERM until it is let go.
+    child.kill('SIGCONT');
     const exited = new Promise((resolve) => child.once('exit', resolve));
     child.kill('SIGTERM');
     await exited;
