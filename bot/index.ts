@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { openKnowledge } from '../knowledge/index';
+import { BOT_ENDPOINT_LOG, botEndpointMode } from './botEndpoint';
 import { ConfigError, loadConfig, thresholdsOf } from './config';
 import { createLogger } from './logger';
 import { createMetrics } from './metrics';
@@ -34,7 +35,7 @@ async function main(): Promise<void> {
     backend.signals ?? (config.KB_SIGNALS_FILE ? new JsonlKbSignalLog(path.resolve(PROJECT_ROOT, config.KB_SIGNALS_FILE)) : new MemoryKbSignalLog());
   const app = createApp({ config, knowledge, logger, signals, backend, metrics });
   const port = await app.listen();
-  logger.info({ port, entries: knowledge.kb.entries.length, auth: config.MicrosoftAppId ? 'bot-framework' : 'none (emulator)', state: backend.kind }, 'kefu listening');
+  logger.info({ port, entries: knowledge.kb.entries.length, auth: BOT_ENDPOINT_LOG[botEndpointMode(config)], state: backend.kind }, 'kefu listening');
 
   let stopping = false;
   const stop = (signal: string) => {

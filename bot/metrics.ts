@@ -39,6 +39,12 @@ export function createMetrics() {
     registers,
   });
   const csat = new Histogram({ name: 'kefu_csat_rating', help: 'Ratings (1–5) users gave after a chat with a person.', buckets: [1, 2, 3, 4, 5], registers });
+  const signIns = new Counter({
+    name: 'kefu_agent_sign_ins_total',
+    help: 'Agent console sign-ins: ok, wrong (password checked and wrong), throttled (429, attempts limit), busy (503, hashing capacity).',
+    labelNames: ['outcome'],
+    registers,
+  });
   const conversations = new Counter({ name: 'kefu_conversations_total', help: 'Conversations started, and those that needed a person (escalated).', labelNames: ['outcome'], registers });
   const uncaught = new Counter({ name: 'kefu_uncaught_errors_total', help: 'Errors that escaped every request handler and were caught by the process guard (each one is a bug to fix).', labelNames: ['kind'], registers });
   new Gauge({
@@ -70,6 +76,7 @@ export function createMetrics() {
     queueWait: (seconds: number) => queueWait.observe(seconds),
     rated: (rating: number) => csat.observe(rating),
     uncaught: (kind: 'exception' | 'rejection') => uncaught.inc({ kind }),
+    signIn: (outcome: string) => signIns.inc({ outcome }),
   } satisfies HandoffMetrics & Record<string, unknown>;
 }
 

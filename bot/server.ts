@@ -12,6 +12,8 @@ import { attachDirectLineStream } from './channels/directline/stream';
 import { DirectLineTokens } from './channels/directline/tokens';
 import { mountWebChat, type WebChatDirectLine } from './channels/webchat/routes';
 import { thresholdsOf, type Config } from './config';
+import { botEndpointMode, refusedClient, refusedServiceUrl } from './botEndpoint';
+import { isLocalRequest } from './clientAddress';
 import { createPlatform, mountDevRoutes, type Platform } from './services/platform';
 import { createFlows } from './conversation/flowActors';
 import { TurnRunner } from './conversation/turnRunner';
@@ -66,14 +68,15 @@ const routeOf = (req: Request) => String(req.getRoute()?.path ?? 'unrouted');
 /** The bot's id in channels that do not assign one (the embedded Direct Line). */
 const BOT_ID = 'kefu-bot';
 
-/** The operator's agents; outside production without a file, the demo agents of README. */
-function agentDirectory(config: Config, logger: Logger): AgentDirectory {
-  const file = config.AGENTS_FILE ?? (config.NODE_ENV === 'production' ? undefined : DEMO_AGENTS_FILE);
-  if (!file) {
-    logger.warn('no AGENTS_FILE: nobody can sign in to the agent console, so handoffs become messages for later');
-    return new AgentDirectory([]);
-  }
-  return AgentDirectory.fromFile(file);
+/**
+ * The operator's agents; outside production without a file, the demo agents of README, whose
+ * passwords everyone knows — so they answer only on this machine (`localOnly`).
+ */
+function agentDirectory(config: Config, logger: Logger): { agents: AgentDirectory; localOnly: boolean } {
+  if (config.AGENTS_FILE) return { agents: AgentDirectory.fromFile(config.AGENTS_FILE), localOnly: false };
+  if (config.NODE_ENV !== 'production') return { agents: AgentDirectory.fromFile(DEMO_AGENTS_FILE), localOnly: true };
+  logger.warn('no AGENTS_FILE: nobody can sign in to the agent console, so handoffs become messages for later');
+  return { agents: new AgentDirectory([]), localOnly: false };
 }
 
 function webChatDirectLine(config: Config, tokens: DirectLineTokens, embedded: boolean): WebChatDirectLine {
@@ -218,10 +221,18 @@ export function createApp({
   let draining = false;
   let port = 0;
 
+  // Refused before the adapter runs, so a refused activity never makes the bot send anything.
+  const endpointMode = botEndpointMode(config);
   server.post('/api/messages', async (req: Request, res: Response) => {
     if (draining) {
       res.header('Retry-After', '5');
       res.send(503, { error: 'shutting down' });
+      return;
+    }
+    const refusal = refusedClient(endpointMode, isLocalRequest(req));
+    if (refusal) {
+      logger.warn({ problem: refusal }, 'refused activity');
+      res.send(403, { error: refusal });
       return;
     }
     if ((req.contentLength() ?? 0) > MAX_ACTIVITY_BYTES) {
@@ -232,6 +243,12 @@ export function createApp({
     if (problem) {
       logger.warn({ problem }, 'rejected activity');
       res.send(400, { error: problem });
+      return;
+    }
+    const elsewhere = refusedServiceUrl(endpointMode, (req.body as { serviceUrl?: unknown }).serviceUrl);
+    if (elsewhere) {
+      logger.warn({ problem: elsewhere }, 'refused activity');
+      res.send(403, { error: elsewhere });
       return;
     }
     await track(adapter.process(req, res, (context) => bot.run(context)));
@@ -262,11 +279,12 @@ export function createApp({
   const agentConsole = mountAgentConsole(server, {
     service: handoff,
     bus: consoleBus,
-    agents: agentDirectory(config, logger),
+    ...agentDirectory(config, logger),
     sessions: new AgentSessions(backend.sessionStore, config.AGENT_SESSION_TTL_S * 1000),
     canned: loadCannedReplies(config.CANNED_REPLIES_FILE),
     logger,
     secureCookies: config.NODE_ENV === 'production',
+    metrics,
   });
   // Queued chats nobody claims in time expire; checked often enough to be on time.
   const sweeper = setInterval(

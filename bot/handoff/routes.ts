@@ -1,6 +1,7 @@
 import path from 'node:path';
-import type { Request, Response, Server } from 'restify';
+import type { Next, Request, Response, Server } from 'restify';
 import { z } from 'zod';
+import { clientAddress, isLocalRequest } from '../clientAddress';
 import type { Logger } from '../logger';
 import { decodeSegment } from '../http/requestTarget';
 import { PROJECT_ROOT } from '../projectRoot';
@@ -10,6 +11,7 @@ import type { CannedReply } from './cannedReplies';
 import type { ConsoleBus } from './store';
 import type { Agent, HandoffService, Refusal, Result } from './service';
 import type { AgentSessions } from './sessions';
+import { SignIn, type SignInOutcome } from './signIn';
 
 /**
  * The agent console: the page at /agent and the JSON API under /api/agent it calls. Every
@@ -20,17 +22,26 @@ export interface AgentConsoleDeps {
   service: HandoffService;
   bus: ConsoleBus;
   agents: AgentDirectory;
+  /** The API answers only this machine (the demo agents, whose passwords are public). */
+  localOnly: boolean;
   sessions: AgentSessions;
   canned: CannedReply[];
   logger: Logger;
   /** Cookies marked Secure (behind HTTPS in production). */
   secureCookies: boolean;
+  metrics?: { signIn(outcome: SignInOutcome['kind']): void };
 }
 
 const COOKIE = 'kefu_agent';
+/** Marks a browser where an agent signed in before; sent only to sign-in. */
+const DEVICE_COOKIE = 'kefu_device';
+const SIGN_IN_PATH = '/api/agent/session';
 const PUBLIC_DIR = path.join(PROJECT_ROOT, 'bot', 'handoff', 'console');
-const MAX_FAILED_SIGN_INS = 5;
 const HEARTBEAT_MS = 15_000;
+const API_PREFIX = '/api/agent/';
+const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
+/** What the console's fetch sends on every call; a cross-site form or link cannot send it. */
+export const CONSOLE_HEADER = 'x-kefu-agent';
 
 const signInSchema = z.object({ id: z.string().min(1).max(64), password: z.string().min(1).max(256) });
 const textSchema = z.object({ text: z.string().trim().min(1, 'text is empty').max(2000, 'text is longer than 2000 characters') });
@@ -43,11 +54,24 @@ const MESSAGE_OF: Record<Refusal, string> = {
   closed: 'this chat is no longer open',
 };
 
-function cookieOf(req: Request): string | undefined {
+function cookieOf(req: Request, cookie = COOKIE): string | undefined {
   const header = String(req.headers.cookie ?? '');
   for (const part of header.split(';')) {
     const [name, ...value] = part.trim().split('=');
-    if (name === COOKIE) return decodeSegment(value.join('='));
+    if (name === cookie) return decodeSegment(value.join('='));
+  }
+  return undefined;
+}
+
+/**
+ * Why an agent API request may not go on: with the demo agents, anyone but this machine; a
+ * state-changing request a cross-site page could have made (neither JSON, which needs a CORS
+ * preflight we never grant, nor the console's header) — on top of the SameSite cookie.
+ */
+function refusal(req: Request, localOnly: boolean): string | undefined {
+  if (localOnly && !isLocalRequest(req)) return 'the demo agents work only on this machine; set AGENTS_FILE to sign in from elsewhere';
+  if (!READS.has(req.method ?? '') && !req.is('application/json') && req.header(CONSOLE_HEADER) !== '1') {
+    return `state-changing requests need Content-Type: application/json or ${CONSOLE_HEADER}: 1`;
   }
   return undefined;
 }
@@ -60,6 +84,18 @@ function send<T>(res: Response, result: Result<T>, ok: (value: T) => unknown = (
 export function mountAgentConsole(server: Server, deps: AgentConsoleDeps): { close(): void } {
   const { service, sessions, logger } = deps;
   const streams = new Set<Response>();
+  const signIn = new SignIn(deps.agents, sessions);
+
+  // Runs after routing for every route, so each /api/agent route, however its URL was
+  // spelled and whenever it was added, passes here first.
+  server.use((req: Request, res: Response, next: Next) => {
+    const route = req.getRoute()?.path;
+    if (typeof route !== 'string' || !route.startsWith(API_PREFIX)) return next();
+    const problem = refusal(req, deps.localOnly);
+    if (!problem) return next();
+    res.send(403, { error: problem });
+    return next(false);
+  });
 
   mountStaticAssets(
     server,
@@ -94,33 +130,41 @@ export function mountAgentConsole(server: Server, deps: AgentConsoleDeps): { clo
     return parsed.data;
   };
 
-  const setCookie = (res: Response, value: string, maxAge: number) => {
+  const setCookie = (res: Response, value: string, maxAge: number, name = COOKIE, cookiePath = '/') => {
     const secure = deps.secureCookies ? '; Secure' : '';
-    res.setHeader('set-cookie', `${COOKIE}=${encodeURIComponent(value)}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${maxAge}${secure}`);
+    const previous = res.getHeader('set-cookie');
+    const cookies = previous === undefined ? [] : [previous].flat().map(String);
+    res.setHeader('set-cookie', [...cookies, `${name}=${encodeURIComponent(value)}; HttpOnly; SameSite=Strict; Path=${cookiePath}; Max-Age=${maxAge}${secure}`]);
   };
 
-  server.post('/api/agent/session', async (req: Request, res: Response) => {
+  server.post(SIGN_IN_PATH, async (req: Request, res: Response) => {
     res.setHeader('cache-control', 'no-store');
     const body = jsonBody(req, res, signInSchema);
     if (!body) return;
-    const key = body.id.trim().toLowerCase();
-    if ((await sessions.failures.count(key)) >= MAX_FAILED_SIGN_INS) {
-      res.send(429, { error: 'too many failed sign-ins; try again in 15 minutes' });
-      return;
+    const outcome = await signIn.attempt({ ...body, address: clientAddress(req), deviceToken: cookieOf(req, DEVICE_COOKIE) });
+    deps.metrics?.signIn(outcome.kind);
+    switch (outcome.kind) {
+      case 'throttled':
+        res.setHeader('retry-after', String(outcome.retryAfterS));
+        res.send(429, { error: `too many failed sign-ins; try again in ${outcome.retryAfterS} s`, retryAfterS: outcome.retryAfterS });
+        return;
+      case 'busy':
+        res.setHeader('retry-after', String(outcome.retryAfterS));
+        res.send(503, { error: 'too many sign-ins at once; try again in a moment', retryAfterS: outcome.retryAfterS });
+        return;
+      case 'wrong':
+        logger.warn({ agent: body.id.trim().toLowerCase() }, 'agent sign-in failed');
+        res.send(401, { error: 'wrong name or password' });
+        return;
+      case 'ok':
+        if (outcome.newDevice) setCookie(res, outcome.newDevice, sessions.maxDeviceAgeSeconds, DEVICE_COOKIE, SIGN_IN_PATH);
+        setCookie(res, await sessions.open(outcome.agent), sessions.maxAgeSeconds);
+        logger.info({ agent: outcome.agent.id }, 'agent signed in');
+        res.send(200, { agent: outcome.agent });
     }
-    const agent = await deps.agents.authenticate(body.id, body.password);
-    if (!agent) {
-      await sessions.failures.note(key);
-      logger.warn({ agent: key }, 'agent sign-in failed');
-      res.send(401, { error: 'wrong name or password' });
-      return;
-    }
-    setCookie(res, await sessions.open(agent), sessions.maxAgeSeconds);
-    logger.info({ agent: agent.id }, 'agent signed in');
-    res.send(200, { agent });
   });
 
-  server.del('/api/agent/session', async (req: Request, res: Response) => {
+  server.del(SIGN_IN_PATH, async (req: Request, res: Response) => {
     const agent = await sessions.agentOf(cookieOf(req));
     await sessions.close(cookieOf(req));
     if (agent) await service.agentOffline(agent);

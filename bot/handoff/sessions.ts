@@ -1,23 +1,24 @@
 import crypto from 'node:crypto';
 import type { Agent } from './service';
+import { MemoryAttemptStore, type AttemptCounter, type AttemptStore } from './signInLimits';
 
 /**
  * Agent sign-in sessions: an unguessable token in an HttpOnly cookie; only its SHA-256 is
- * stored, so a leaked store signs nobody in. Sign-in failures are counted per name to slow
- * down password guessing.
+ * stored, so a leaked store signs nobody in. The same store keeps "known devices" (a second
+ * token, remembered where an agent signed in) and the sign-in attempt counters.
  */
-export interface AgentSessionStore {
+export interface AgentSessionStore extends AttemptStore {
   put(tokenHash: string, agent: Agent, ttlMs: number): Promise<void>;
   get(tokenHash: string): Promise<Agent | undefined>;
   delete(tokenHash: string): Promise<void>;
-  /** Failures within the window, this one included. */
-  countFailure(key: string, windowMs: number): Promise<number>;
-  failures(key: string, windowMs: number): Promise<number>;
 }
 
-const FAILURE_WINDOW_MS = 15 * 60_000;
+/** How long a device stays known after its last successful sign-in. */
+const DEVICE_TTL_MS = 30 * 24 * 3600_000;
 
 const hashToken = (token: string) => crypto.createHash('sha256').update(token).digest('base64url');
+/** Device entries live beside sessions; '.' never occurs in a hash, so neither can pass for the other. */
+const deviceEntry = (tokenHash: string) => `device.${tokenHash}`;
 
 export class AgentSessions {
   constructor(
@@ -44,17 +45,38 @@ export class AgentSessions {
     return Math.floor(this.ttlMs / 1000);
   }
 
-  readonly failures = {
-    note: (key: string) => this.store.countFailure(key, FAILURE_WINDOW_MS),
-    count: (key: string) => this.store.failures(key, FAILURE_WINDOW_MS),
+  /** Remembers this device for the agent; returns the token for the device cookie. */
+  async rememberDevice(agent: Agent): Promise<string> {
+    const token = crypto.randomBytes(32).toString('base64url');
+    await this.store.put(deviceEntry(hashToken(token)), agent, DEVICE_TTL_MS);
+    return token;
+  }
+
+  /** The agent a device cookie was issued to, and the key its attempts are counted under. */
+  async deviceOf(token: string | undefined): Promise<{ agent: Agent; key: string } | undefined> {
+    if (!token) return undefined;
+    const key = hashToken(token);
+    const agent = await this.store.get(deviceEntry(key));
+    return agent ? { agent, key } : undefined;
+  }
+
+  get maxDeviceAgeSeconds(): number {
+    return Math.floor(DEVICE_TTL_MS / 1000);
+  }
+
+  readonly attempts = {
+    reserve: (counters: readonly AttemptCounter[], windowMs: number) => this.store.reserveAttempt(counters, windowMs),
+    refund: (counters: readonly AttemptCounter[]) => this.store.refundAttempt(counters.map((c) => c.key)),
   };
 }
 
 export class MemoryAgentSessionStore implements AgentSessionStore {
   private readonly sessions = new Map<string, { agent: Agent; expiresAt: number }>();
-  private readonly failed = new Map<string, number[]>();
+  private readonly attempts: MemoryAttemptStore;
 
-  constructor(private readonly now: () => number = Date.now) {}
+  constructor(private readonly now: () => number = Date.now) {
+    this.attempts = new MemoryAttemptStore(now);
+  }
 
   async put(tokenHash: string, agent: Agent, ttlMs: number) {
     this.sessions.set(tokenHash, { agent, expiresAt: this.now() + ttlMs });
@@ -74,14 +96,11 @@ export class MemoryAgentSessionStore implements AgentSessionStore {
     this.sessions.delete(tokenHash);
   }
 
-  async countFailure(key: string, windowMs: number) {
-    const recent = (this.failed.get(key) ?? []).filter((at) => at > this.now() - windowMs);
-    recent.push(this.now());
-    this.failed.set(key, recent);
-    return recent.length;
+  reserveAttempt(counters: readonly AttemptCounter[], windowMs: number) {
+    return this.attempts.reserveAttempt(counters, windowMs);
   }
 
-  async failures(key: string, windowMs: number) {
-    return (this.failed.get(key) ?? []).filter((at) => at > this.now() - windowMs).length;
+  refundAttempt(keys: readonly string[]) {
+    return this.attempts.refundAttempt(keys);
   }
 }

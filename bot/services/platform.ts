@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import type { Request, Response, Server } from 'restify';
+import { localOnly } from '../clientAddress';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
 import { mainlandMobileSchema, type AccountPort } from './accounts';
@@ -42,30 +43,31 @@ export function createPlatform(config: Config, logger: Logger, stores: PlatformS
 /**
  * Development routes of shared/demo-accounts.md, like a mail catcher's API. They exist only
  * with the console SMS provider outside production; otherwise they are never mounted (404).
+ * They show every code sent, so only this machine may call them (403 for anyone else).
  */
 export function mountDevRoutes(server: Server, platform: Platform): void {
   const dev = platform.dev;
   if (!dev) return;
   const phoneOf = (value: unknown) => mainlandMobileSchema.safeParse(value);
 
-  server.get('/api/dev/sms', async (req: Request, res: Response) => {
+  server.get('/api/dev/sms', localOnly, async (req: Request, res: Response) => {
     const phone = phoneOf((req.query as Record<string, unknown> | undefined)?.phone);
-    if (!phone.success) return res.send(400, { error: 'phone must be a mainland mobile number' });
+    if (!phone.success) return void res.send(400, { error: 'phone must be a mainland mobile number' });
     res.send(200, await dev.outbox.sentTo(phone.data));
   });
 
-  server.post('/api/dev/reset', async (_req: Request, res: Response) => {
+  server.post('/api/dev/reset', localOnly, async (_req: Request, res: Response) => {
     await dev.directory?.reset();
     await dev.outbox.reset();
     dev.otpStore?.clear();
     res.send(200, { reset: true });
   });
 
-  server.get('/api/dev/accounts/:phone', async (req: Request, res: Response) => {
+  server.get('/api/dev/accounts/:phone', localOnly, async (req: Request, res: Response) => {
     const phone = phoneOf(req.params.phone);
-    if (!phone.success) return res.send(400, { error: 'phone must be a mainland mobile number' });
+    if (!phone.success) return void res.send(400, { error: 'phone must be a mainland mobile number' });
     const account = await platform.accounts.findByPhone(phone.data);
-    if (!account) return res.send(404, { error: 'no account with this number' });
+    if (!account) return void res.send(404, { error: 'no account with this number' });
     res.send(200, { ...account, cases: await platform.accounts.casesOf(account.id) });
   });
 }

@@ -1,36 +1,54 @@
 /** An agent's side of the console API, as the page uses it: a session cookie, JSON, and the event stream. */
 export class AgentClient {
-  private constructor(
-    readonly url: string,
-    private cookie: string,
-  ) {}
+  private constructor(readonly url: string) {}
 
   static anonymous(url: string): AgentClient {
-    return new AgentClient(url, '');
+    return new AgentClient(url);
   }
 
   static async signIn(url: string, id: string, password: string): Promise<AgentClient> {
-    const client = new AgentClient(url, '');
+    const client = new AgentClient(url);
     const { status } = await client.signIn(id, password);
     if (status !== 200) throw new Error(`sign-in of ${id} answered ${status}`);
     return client;
   }
 
-  async signIn(id: string, password: string): Promise<{ status: number; body: unknown }> {
-    const response = await fetch(`${this.url}/api/agent/session`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ id, password }),
-    });
-    const cookie = response.headers.get('set-cookie');
-    if (cookie) this.cookie = cookie.split(';')[0] ?? '';
-    return { status: response.status, body: await response.json() };
+  /** Cookies by name, as a browser keeps them (the session, and the known-device mark). */
+  private readonly jar = new Map<string, string>();
+
+  private get cookie(): string {
+    return [...this.jar].map(([name, value]) => `${name}=${value}`).join('; ');
   }
 
+  /** Signs in as the console does, with the cookies this client holds; keeps those it is given. */
+  async signIn(id: string, password: string): Promise<{ status: number; body: unknown; retryAfter: string | null }> {
+    const response = await fetch(`${this.url}/api/agent/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-kefu-agent': '1', cookie: this.cookie },
+      body: JSON.stringify({ id, password }),
+    });
+    for (const set of response.headers.getSetCookie()) {
+      const [name = '', ...value] = (set.split(';')[0] ?? '').split('=');
+      if (value.join('=')) this.jar.set(name, value.join('='));
+      else this.jar.delete(name);
+    }
+    return { status: response.status, body: await response.json(), retryAfter: response.headers.get('retry-after') };
+  }
+
+  /** A call as the console makes it: the session cookie and the console's header. */
   async request(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<{ status: number; body: unknown }> {
+    return this.send(method, path, { 'x-kefu-agent': '1' }, body, contentType);
+  }
+
+  /** What a page on another site can make the agent's browser send: the cookie, a form body, no custom header. */
+  crossSite(method: string, path: string, body: string, contentType: string): Promise<{ status: number; body: unknown }> {
+    return this.send(method, path, {}, body, contentType);
+  }
+
+  private async send(method: string, path: string, headers: Record<string, string>, body: unknown, contentType: string): Promise<{ status: number; body: unknown }> {
     const response = await fetch(`${this.url}${path}`, {
       method,
-      headers: { cookie: this.cookie, ...(body !== undefined ? { 'content-type': contentType } : {}) },
+      headers: { ...headers, cookie: this.cookie, ...(body !== undefined ? { 'content-type': contentType } : {}) },
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
     const text = await response.text();

@@ -11,6 +11,8 @@ const ROOT = path.resolve(__dirname, '../..');
 
 export interface Instance {
   url: string;
+  /** The 'kefu listening' log line it started with. */
+  listening: Record<string, unknown>;
   /** SIGTERM: finishes in-flight turns, then exits. */
   stop(): Promise<void>;
   /** SIGKILL: gone at once, as a crashed machine. */
@@ -30,21 +32,21 @@ export async function startInstance(env: Record<string, string>): Promise<Instan
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-  const port = await new Promise<number>((resolve, reject) => {
+  const listening = await new Promise<Record<string, unknown> & { port: number }>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`kefu did not start within 20 s: ${stderr}`)), 20_000);
     child.once('exit', (code) => reject(new Error(`kefu exited with ${code}: ${stderr}`)));
     // Every line must be read, or a busy instance would block on a full pipe.
     readline.createInterface({ input: child.stdout! }).on('line', (line) => {
       if (!line.includes('kefu listening')) return;
       clearTimeout(timer);
-      resolve((JSON.parse(line) as { port: number }).port);
+      resolve(JSON.parse(line) as Record<string, unknown> & { port: number });
     });
   });
   const signal = async (name: NodeJS.Signals) => {
     if (child.exitCode === null && child.signalCode === null) child.kill(name);
     await exited;
   };
-  return { url: `http://127.0.0.1:${port}`, stop: () => signal('SIGTERM'), kill: () => signal('SIGKILL') };
+  return { url: `http://127.0.0.1:${listening.port}`, listening, stop: () => signal('SIGTERM'), kill: () => signal('SIGKILL') };
 }
 
 /** A channel whose activities go to the instances in turn, as a round-robin load balancer sends them. */

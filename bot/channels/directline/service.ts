@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import type { Activity } from 'botbuilder';
 import type { Request, Response, Server } from 'restify';
 import { z } from 'zod';
+import { isLocalRequest } from '../../clientAddress';
 import type { Logger } from '../../logger';
 import type { DirectLineConversation, DirectLineStore } from './store';
 import type { DirectLineTokens, TokenClaims } from './tokens';
@@ -74,11 +75,6 @@ function newConversationId(): string {
 function watermarkOf(req: Request): string | undefined {
   const value: unknown = (req.query as Record<string, unknown> | undefined)?.watermark;
   return typeof value === 'string' && value !== '' ? value : undefined;
-}
-
-function isLoopback(req: Request): boolean {
-  const address = req.socket.remoteAddress ?? '';
-  return address === '127.0.0.1' || address === '::1' || address === '::ffff:127.0.0.1';
 }
 
 function origin(req: Request, scheme: 'http' | 'ws'): string {
@@ -274,7 +270,7 @@ export function mountDirectLine(server: Server, deps: DirectLineDeps): void {
 
   // Bot Connector API: where the bot's replies arrive. Only the bot itself, on loopback, may call it.
   const fromBot = handle(async (req, res) => {
-    if (!isLoopback(req)) throw fail(403, 'Forbidden', 'the connector endpoint only accepts the bot on this machine');
+    if (!isLocalRequest(req)) throw fail(403, 'Forbidden', 'the connector endpoint only accepts the bot on this machine');
     const id = String(req.params.conversationId ?? '');
     if (!(await store.get(id))) throw fail(404, 'BadArgument', 'conversation not found');
     const body = z.object({ type: z.string().min(1) }).passthrough().safeParse(req.body);

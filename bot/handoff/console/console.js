@@ -6,7 +6,7 @@
   const TEXT = {
     'zh-CN': {
       title: 'Kefu 客服工作台', agentId: '工号', password: '密码', signIn: '登录', signOut: '退出登录', lang: 'English',
-      wrongPassword: '工号或密码不正确。', tooMany: '失败次数过多，请 15 分钟后再试。',
+      wrongPassword: '工号或密码不正确。', tooMany: (s) => `尝试次数过多，请 ${s} 秒后再试。`, busy: '登录请求较多，请稍后再试。', localOnly: '演示账号只能在运行机器人的这台电脑上登录。',
       queue: '排队中', active: '处理中', tickets: '留言工单', none: '暂无',
       pickChat: '从左侧选择一个会话。', claim: '接入', resolve: '结束并交还机器人', send: '发送', closeTicket: '标记已处理',
       cannedHint: '输入 / 选择快捷回复', notes: '内部备注（仅客服可见）', addNote: '添加备注',
@@ -24,7 +24,7 @@
     },
     'en-US': {
       title: 'Kefu agent console', agentId: 'Agent id', password: 'Password', signIn: 'Sign in', signOut: 'Sign out', lang: '中文',
-      wrongPassword: 'Wrong agent id or password.', tooMany: 'Too many failed attempts; try again in 15 minutes.',
+      wrongPassword: 'Wrong agent id or password.', tooMany: (s) => `Too many attempts; try again in ${s} s.`, busy: 'Many sign-ins at once; try again in a moment.', localOnly: 'The demo agents can only sign in on the machine the bot runs on.',
       queue: 'Queue', active: 'In progress', tickets: 'Messages', none: 'None',
       pickChat: 'Pick a conversation on the left.', claim: 'Claim', resolve: 'Resolve and hand back', send: 'Send', closeTicket: 'Mark done',
       cannedHint: 'Type / for canned replies', notes: 'Private notes (agents only)', addNote: 'Add note',
@@ -57,7 +57,8 @@
     const response = await fetch(path, {
       method,
       credentials: 'same-origin',
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      // The header marks the call as the console's own: the server refuses writes without it or JSON.
+      headers: body === undefined ? { 'x-kefu-agent': '1' } : { 'x-kefu-agent': '1', 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     if (response.status === 401 && path !== '/api/agent/session') showSignIn();
@@ -358,7 +359,9 @@
       $('sign-in-error').textContent = '';
       await start();
     } else {
-      $('sign-in-error').textContent = result.status === 429 ? t().tooMany : t().wrongPassword;
+      const retryAfter = (result.body && result.body.retryAfterS) || 1;
+      const why = { 429: t().tooMany(retryAfter), 503: t().busy, 403: t().localOnly }[result.status];
+      $('sign-in-error').textContent = why || t().wrongPassword;
     }
   });
   $('sign-out').addEventListener('click', async () => {

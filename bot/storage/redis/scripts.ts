@@ -104,6 +104,45 @@ redis.call('HSET', KEYS[3], ARGV[1], ARGV[2])
 return 1`,
   },
   /**
+   * Reserves a sign-in attempt on several counters at once (bot/handoff/signInLimits.ts, whose
+   * MemoryAttemptStore is the twin): if a counter still makes the next attempt wait, counts
+   * nothing and returns the wait in ms; otherwise counts the attempt on each and returns 0.
+   * Each counter is a hash {n, last}, forgotten ARGV[1] ms after its last count; ARGV[1 + i]
+   * is KEYS[i]'s delays as a JSON array (delays[n] ms after the n-th attempt, the last repeats).
+   * Redis's clock, so instances with skewed clocks agree.
+   */
+  // No numberOfKeys: the caller passes it first (as many keys as counters).
+  kefuAttemptReserve: {
+    lua: `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local wait = 0
+for i, key in ipairs(KEYS) do
+  local state = redis.call('HMGET', key, 'n', 'last')
+  local n = tonumber(state[1] or '0')
+  if n > 0 then
+    local delays = cjson.decode(ARGV[i + 1])
+    local open = tonumber(state[2] or '0') + delays[math.min(n, #delays)]
+    if open - now > wait then wait = open - now end
+  end
+end
+if wait > 0 then return wait end
+for _, key in ipairs(KEYS) do
+  redis.call('HINCRBY', key, 'n', 1)
+  redis.call('HSET', key, 'last', now)
+  redis.call('PEXPIRE', key, ARGV[1])
+end
+return 0`,
+  },
+  /** Takes one counted attempt back from each counter (KEYS); a counter at 0 is deleted. */
+  kefuAttemptRefund: {
+    lua: `
+for _, key in ipairs(KEYS) do
+  if redis.call('EXISTS', key) == 1 and redis.call('HINCRBY', key, 'n', -1) <= 0 then redis.call('DEL', key) end
+end
+return 1`,
+  },
+  /**
    * Appends to a Direct Line conversation's log and returns the new activity's sequence
    * number (the log's offset plus its length before the push), trimming the oldest beyond
    * the cap. KEYS: log, offset; ARGV: activity JSON, cap, TTL seconds.
@@ -133,6 +172,8 @@ declare module 'ioredis' {
     kefuCompareAndSet(key: string, field: string, acceptedJson: string, ...pairs: string[]): Result<number, Context>;
     kefuHandoffOpen(openByConversation: string, openIds: string, record: string, conversation: string, id: string, ...pairs: string[]): Result<string, Context>;
     kefuHandoffClose(openByConversation: string, openIds: string, lastClosed: string, conversation: string, id: string): Result<number, Context>;
+    kefuAttemptReserve(numberOfKeys: number, ...keysThenArgs: (string | number)[]): Result<number, Context>;
+    kefuAttemptRefund(numberOfKeys: number, ...keys: string[]): Result<number, Context>;
     kefuDirectLineAppend(log: string, offset: string, json: string, cap: number, ttlSeconds: number): Result<number, Context>;
   }
 }

@@ -1,5 +1,6 @@
 import type { Agent } from '../../handoff/service';
 import type { AgentSessionStore } from '../../handoff/sessions';
+import type { AttemptCounter } from '../../handoff/signInLimits';
 import type { OtpRecord, OtpStore } from '../../services/otp';
 import type { KbSignal } from '../../../dialogs/rootMachine';
 import { stored, type KbSignalLog, type StoredKbSignal } from '../kbSignalLog';
@@ -33,7 +34,7 @@ export class RedisOtpStore implements OtpStore {
   }
 }
 
-/** Agent sessions (by token hash) and sign-in failures; both expire in Redis. */
+/** Agent sessions and known devices (by token hash) and sign-in attempt counters; all expire in Redis. */
 export class RedisAgentSessionStore implements AgentSessionStore {
   constructor(private readonly redis: RedisClient) {
     withScripts(redis);
@@ -52,12 +53,16 @@ export class RedisAgentSessionStore implements AgentSessionStore {
     await this.redis.del(keys.shared(`session:${tokenHash}`));
   }
 
-  async countFailure(key: string, windowMs: number): Promise<number> {
-    return this.redis.kefuCount(keys.shared(`sign-in-failures:${key}`), windowMs);
+  // Every counter shares the {kefu} hash tag, so one script may touch several in cluster mode.
+  private attemptKey = (key: string) => keys.shared(`sign-in:${key}`);
+
+  async reserveAttempt(counters: readonly AttemptCounter[], windowMs: number): Promise<number> {
+    const names = counters.map((c) => this.attemptKey(c.key));
+    return this.redis.kefuAttemptReserve(names.length, ...names, windowMs, ...counters.map((c) => JSON.stringify(c.delays)));
   }
 
-  async failures(key: string): Promise<number> {
-    return Number((await this.redis.get(keys.shared(`sign-in-failures:${key}`))) ?? 0);
+  async refundAttempt(attemptKeys: readonly string[]): Promise<void> {
+    if (attemptKeys.length > 0) await this.redis.kefuAttemptRefund(attemptKeys.length, ...attemptKeys.map(this.attemptKey));
   }
 }
 
