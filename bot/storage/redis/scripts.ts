@@ -172,6 +172,24 @@ if attempts >= tonumber(ARGV[3]) then
 end
 return {'wrong', tonumber(ARGV[3]) - attempts}`,
   },
+  /**
+   * Compare-and-set of a demo account (a field of one hash, stored as JSON): writes the new
+   * JSON only while the stored one is still the expected one and, when the number changes,
+   * no account has the new number. KEYS[1] the accounts; ARGV: id, expected JSON, new
+   * JSON, the new number ('' when unchanged). 1 when written.
+   */
+  kefuAccountReplace: {
+    numberOfKeys: 1,
+    lua: `
+if redis.call('HGET', KEYS[1], ARGV[1]) ~= ARGV[2] then return 0 end
+if ARGV[4] ~= '' then
+  for _, raw in ipairs(redis.call('HVALS', KEYS[1])) do
+    if cjson.decode(raw).phone == ARGV[4] then return 0 end
+  end
+end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
+return 1`,
+  },
 } as const;
 
 declare module 'ioredis' {
@@ -197,6 +215,7 @@ declare module 'ioredis' {
       counterTtlMs: number,
     ): Result<[string, number], Context>;
     kefuOtpCheck(code: string, hash: string, now: number, maxAttempts: number): Result<[string, number], Context>;
+    kefuAccountReplace(accounts: string, id: string, expectedJson: string, nextJson: string, newPhone: string): Result<number, Context>;
   }
 }
 
