@@ -62,18 +62,21 @@ interface Group {
   afterDash: boolean;
 }
 
+/** How many characters each kind of number has: a code, a mobile number (after 86), an ID number. */
+const LENGTHS = new Set([6, 11, 13, 18]);
+
 /**
  * A stretch of whole groups read as one number. Mobile and ID numbers may be split by
  * spaces or dashes; a code only by spaces, since a dash between digits usually means a
  * date or a range ("2026-11-26" is not the code 202611).
  */
-function classify(groups: readonly Group[]): TypedNumber | undefined {
-  const joined = groups.map((g) => g.text).join('');
+function classify(joined: string, dashed: boolean): TypedNumber | undefined {
+  if (!LENGTHS.has(joined.length)) return undefined;
   if (/^\d{17}[\dXx]$/.test(joined) && isMainlandIdNumber(joined)) return { kind: 'id', digits: joined.toUpperCase() };
   if (!/^\d+$/.test(joined)) return undefined;
   const mobile = /^(86)?(1[3-9]\d{9})$/.exec(joined);
   if (mobile) return { kind: 'mobile', digits: mobile[2]!, countryCode: mobile[1] ?? '' };
-  if (joined.length === 6 && !groups.slice(1).some((g) => g.afterDash)) return { kind: 'code', digits: joined };
+  if (joined.length === 6 && !dashed) return { kind: 'code', digits: joined };
   return undefined;
 }
 
@@ -93,18 +96,21 @@ export function findNumbers(folded: string): FoundNumber[] {
       previousEnd = start + g[0].length;
       return group;
     });
+    const digitGroups = groups.filter((g) => g.text !== 'X' && g.text !== 'x').length;
     for (let i = 0; i < groups.length; ) {
       let best: { last: number; number: TypedNumber } | undefined;
-      let digits = 0;
-      for (let j = i; j < groups.length && (digits += groups[j]!.text.length) <= MAX_DIGITS; j++) {
-        const number = classify(groups.slice(i, j + 1));
+      let joined = '';
+      let dashed = false;
+      for (let j = i; j < groups.length && joined.length + groups[j]!.text.length <= MAX_DIGITS; j++) {
+        joined += groups[j]!.text;
+        dashed ||= j > i && groups[j]!.afterDash;
+        const number = classify(joined, dashed);
         if (number) best = { last: j, number };
       }
       if (!best) {
         i++;
         continue;
       }
-      const digitGroups = groups.filter((g) => g.text !== 'X' && g.text !== 'x').length;
       found.push({ start: groups[i]!.start, end: groups[best.last]!.end, number: best.number, whole: i === 0 && best.last >= digitGroups - 1 });
       i = best.last + 1;
     }
