@@ -7,7 +7,7 @@ import type { ConversationNotice, TranscriptEntry } from './handoff/model';
 import type { HandoffService } from './handoff/service';
 import type { Metrics } from './metrics';
 import { hashId, type Logger } from './logger';
-import { maskCodes, maskSensitive } from './privacy/mask';
+import { maskText } from './privacy/mask';
 import type { KbSignalLog } from './storage/kbSignalLog';
 import { ConversationBusyError, type TurnLock } from './storage/turnLock';
 import type { RateLimiter } from './storage/rateLimit';
@@ -36,7 +36,7 @@ const handoffStatusSchema = z.object({ state: z.enum(['accepted', 'completed', '
 /** What may be kept of a line of the conversation: never a code, numbers masked. */
 const TRANSCRIPT_LINE_CHARS = 4000;
 const REFERENCE_REFRESH_MS = 3600_000;
-const forTranscript = (text: string) => maskCodes(maskSensitive(text.length > TRANSCRIPT_LINE_CHARS ? `${text.slice(0, TRANSCRIPT_LINE_CHARS)}…` : text));
+const forTranscript = (text: string) => maskText(text.length > TRANSCRIPT_LINE_CHARS ? `${text.slice(0, TRANSCRIPT_LINE_CHARS)}…` : text);
 
 /** Reads the channel's locale tag ("zh-cn", "en", "en-GB" …) as one of ours, if it is one. */
 export function channelLocale(tag: string | undefined): Locale | undefined {

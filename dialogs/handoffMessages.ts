@@ -1,4 +1,5 @@
 import type { Locale } from '../knowledge/schema';
+import { plainText } from '../knowledge/text';
 
 /** Everything the bot says around a handoff to a person, in both languages. */
 export interface HandoffMessages {
@@ -105,13 +106,13 @@ const END_CHAT = ['结束人工', '结束人工服务', '结束对话', '结束�
 const LEAVE_MESSAGE = ['留言', '我要留言', '好', '好的', '要', '需要', '可以', '行', 'leave a message', 'yes', 'ok', 'okay', 'sure'];
 
 /** Pure readers of what the user types during a handoff. */
-export const leavesQueue = (text: string) => LEAVE_QUEUE.includes(text.trim().toLowerCase());
-export const endsChat = (text: string) => END_CHAT.includes(text.trim().toLowerCase());
-export const wantsToLeaveMessage = (text: string) => LEAVE_MESSAGE.includes(text.trim().toLowerCase());
+export const leavesQueue = (text: string) => LEAVE_QUEUE.includes(plainText(text).trim().toLowerCase());
+export const endsChat = (text: string) => END_CHAT.includes(plainText(text).trim().toLowerCase());
+export const wantsToLeaveMessage = (text: string) => LEAVE_MESSAGE.includes(plainText(text).trim().toLowerCase());
 
 /** "5", "5分", "⭐ 4", "五星" → 1–5, or undefined. */
 export function readRating(text: string): number | undefined {
-  const t = text.normalize('NFKC').replace(/⭐|\uFE0F|\s/gu, '').replace(/(分|星|stars?)$/i, '');
+  const t = plainText(text).replace(/⭐|\uFE0F|\s/gu, '').replace(/(分|星|stars?)$/i, '');
   const words: Record<string, number> = { 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5 };
   const n = /^[1-5]$/.test(t) ? Number(t) : words[t];
   return n;

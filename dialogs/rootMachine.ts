@@ -1,7 +1,7 @@
 import { assign, enqueueActions, fromPromise, raise, sendTo, setup } from 'xstate';
 import type { ConversationNotice, FlowTrail, HandoffReason, Priority } from '../bot/handoff/model';
 import type { HandoffRequest, HandoffService, RequestResult } from '../bot/handoff/service';
-import { maskCodes, maskPhone, maskSensitive } from '../bot/privacy/mask';
+import { maskPhone, maskText } from '../bot/privacy/mask';
 import type { Route } from '../knowledge/route';
 import type { FlowName, FaqEntry, Locale } from '../knowledge/schema';
 import { isNo, isYes, pickOption, rejectsAll } from './commands';
@@ -605,7 +605,7 @@ export function createRootMachine(deps: RootMachineDeps) {
                   locale: context.locale,
                   contact: context.contact ?? '',
                   // Kept as the agent will read it: no codes, numbers masked.
-                  text: event.type === 'user.message' ? maskCodes(maskSensitive(event.text)) : '',
+                  text: event.type === 'user.message' ? maskText(event.text) : '',
                   reason: context.handoff?.reason ?? 'user-request',
                 },
               }),
@@ -624,7 +624,7 @@ export function createRootMachine(deps: RootMachineDeps) {
 
 /** Questions nobody answered, for the agent if one takes over: masked, the latest few. */
 function withMiss(context: RootContext, question: string): string[] {
-  return [...context.misses, maskCodes(maskSensitive(question))].slice(-MAX_MISSES_KEPT);
+  return [...context.misses, maskText(question)].slice(-MAX_MISSES_KEPT);
 }
 
 /** "How would you rate it?" with 5 … 1 stars. */

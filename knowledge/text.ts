@@ -3,10 +3,25 @@ import { EN_SYNONYMS, ZH_SYNONYMS } from './synonyms';
 
 const HAN = /\p{Script=Han}/u;
 
-/** NFKC (full-width → half-width), lower case, punctuation and symbols → single spaces. */
+/**
+ * Invisible format characters (Unicode Cf): zero-width space and joiners, the BOM, the soft
+ * hyphen, bidi marks. They change nothing a reader sees, so they must change nothing a
+ * pattern sees either ("帮\u200b我解锁" is "帮我解锁").
+ */
+const FORMAT_CHARACTERS = /\p{Cf}/gu;
+
+export function withoutFormatCharacters(text: string): string {
+  return text.replace(FORMAT_CHARACTERS, '');
+}
+
+/** Text as the user meant it: no format characters, NFKC (full-width → half-width). */
+export function plainText(text: string): string {
+  return withoutFormatCharacters(text).normalize('NFKC');
+}
+
+/** Plain text, lower case, punctuation and symbols → single spaces. */
 export function normalize(text: string): string {
-  return text
-    .normalize('NFKC')
+  return plainText(text)
     .toLowerCase()
     .replace(/[^\p{L}\p{N}]+/gu, ' ')
     .trim();
@@ -78,7 +93,7 @@ export function tokenize(text: string, locale: Locale): string[] {
 /** zh-CN when the text has Chinese characters, en-US when it has Latin words and none; else undefined. */
 export function detectLocale(text: string): 'zh-CN' | 'en-US' | undefined {
   if (HAN.test(text)) return 'zh-CN';
-  const words = text.normalize('NFKC').match(/[a-z]{2,}/gi) ?? [];
+  const words = plainText(text).match(/[a-z]{2,}/gi) ?? [];
   const meaningful = words.filter((w) => !/^(ok|okay|yes|no|hi|app|id|sms|otp)$/i.test(w));
   return meaningful.length >= 1 && words.join('').length >= 4 ? 'en-US' : undefined;
 }

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import type { Locale } from '../../knowledge/schema';
 import type { Logger } from '../logger';
 import type { HandoffEvent, HandoffMetrics } from '../metrics';
-import { maskPhone } from '../privacy/mask';
+import { maskPhone, maskText } from '../privacy/mask';
 import { newCaseId } from '../services/demoDirectory';
 import type { ConversationNotice, FlowTrail, Handoff, HandoffContext, HandoffReason, Note, Priority, Ticket, TranscriptEntry } from './model';
 import { estimatedWaitMinutes, positions, queueOrder } from './queue';
@@ -246,7 +246,8 @@ export class HandoffService {
     const handoff = await this.store.get(id);
     if (!handoff) return refuse('not-found');
     if (handoff.status === 'active' && handoff.agentId !== agent.id) return refuse('not-yours');
-    const note = { at: this.now(), agentId: agent.id, agentName: agent.name, text };
+    // Kept for good: masked like every other line (an agent may paste the user's number).
+    const note = { at: this.now(), agentId: agent.id, agentName: agent.name, text: maskText(text) };
     await this.store.addNote(id, note);
     await this.options.bus.publish({ type: 'chat', id });
     return ok(note);

@@ -81,11 +81,16 @@ export class MemoryHandoffStore implements HandoffStore {
     return [...(this.transcripts.get(conversation) ?? [])];
   }
 
+  /** No await between the look and the write: two requests at once open one handoff. */
   async open(handoff: Handoff) {
-    const existing = await this.openFor(handoff.conversation);
-    if (existing) return existing;
+    const existing = this.findOpen(handoff.conversation);
+    if (existing) return { ...existing };
     this.handoffs.set(handoff.id, { ...handoff });
     return { ...handoff };
+  }
+
+  private findOpen(conversation: string): Handoff | undefined {
+    return [...this.handoffs.values()].find((h) => h.conversation === conversation && OPEN_STATUSES.includes(h.status));
   }
 
   async get(id: string) {
@@ -94,7 +99,7 @@ export class MemoryHandoffStore implements HandoffStore {
   }
 
   async openFor(conversation: string) {
-    const found = [...this.handoffs.values()].find((h) => h.conversation === conversation && OPEN_STATUSES.includes(h.status));
+    const found = this.findOpen(conversation);
     return found && { ...found };
   }
 

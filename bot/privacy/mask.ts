@@ -1,23 +1,20 @@
+import { findNumbers, foldDigits, type TypedNumber } from './typedNumbers';
+
+export { isMainlandIdNumber } from './typedNumbers';
+
 /**
  * Masks what must never appear in full in replies, logs or transcripts: mainland mobile
- * numbers (138****0002) and mainland ID numbers (18 digits with a valid GB 11643 check
- * digit, shown as 110***********1234).
+ * numbers (138****0002), mainland ID numbers (18 characters with a valid GB 11643 check
+ * digit, shown as 110***********1234) and one-time codes (gone). Numbers are found the way
+ * the flows read them (typedNumbers.ts): spaced, dashed, full-width, with invisible
+ * characters in between.
  */
 
-const MOBILE = /(?<!\d)(1[3-9]\d)(\d{4})(\d{4})(?!\d)/g;
-const ID_CANDIDATE = /(?<![\dXx])(\d{17}[\dXx])(?![\dXx])/g;
-const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-const ID_CHECK = '10X98765432';
+const MOBILE = /^(1[3-9]\d)(\d{4})(\d{4})$/;
 
-/** True when the 18th character is the GB 11643-1999 check digit of the first 17. */
-export function isMainlandIdNumber(id: string): boolean {
-  if (!/^\d{17}[\dXx]$/.test(id)) return false;
-  const sum = ID_WEIGHTS.reduce((acc, weight, i) => acc + weight * Number(id[i]), 0);
-  return ID_CHECK[sum % 11] === id[17]?.toUpperCase();
-}
-
+/** A known mobile number (one the flows read), shown as 138****0002; anything else is masked as free text. */
 export function maskPhone(phone: string): string {
-  return phone.replace(MOBILE, (_m, head: string, _mid: string, tail: string) => `${head}****${tail}`);
+  return MOBILE.test(phone) ? phone.replace(MOBILE, (_m, head: string, _mid: string, tail: string) => `${head}****${tail}`) : maskText(phone);
 }
 
 /** Keeps the first 3 and the last 4 characters of an ID number. */
@@ -25,13 +22,29 @@ export function maskIdNumber(id: string): string {
   return `${id.slice(0, 3)}${'*'.repeat(id.length - 7)}${id.slice(-4)}`;
 }
 
-/** Masks every ID number and mobile number in free text. */
-export function maskSensitive(text: string): string {
-  const ids = text.replace(ID_CANDIDATE, (candidate) => (isMainlandIdNumber(candidate) ? maskIdNumber(candidate) : candidate));
-  return maskPhone(ids);
+function masked(number: TypedNumber): string {
+  switch (number.kind) {
+    case 'mobile':
+      return `${number.countryCode}${maskPhone(number.digits)}`;
+    case 'id':
+      return maskIdNumber(number.digits);
+    case 'code':
+      return '******';
+  }
 }
 
-/** Six digits standing alone look like a one-time code: never keep them. */
-export function maskCodes(text: string): string {
-  return text.replace(/(?<!\d)\d{6}(?!\d)/g, '******');
+/**
+ * Free text as it may be kept (transcripts, KB signals, tickets, logs): every mobile and ID
+ * number masked, every six-digit run (a code, as far as anyone can tell) hidden, format
+ * characters dropped and digits folded to ASCII. Everything that keeps text calls this.
+ */
+export function maskText(text: string): string {
+  const folded = foldDigits(text);
+  let kept = '';
+  let at = 0;
+  for (const found of findNumbers(folded)) {
+    kept += folded.slice(at, found.start) + masked(found.number);
+    at = found.end;
+  }
+  return kept + folded.slice(at);
 }

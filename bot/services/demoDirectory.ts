@@ -46,7 +46,11 @@ export interface DirectoryData {
   seed(accounts: readonly Account[], force: boolean): Promise<void>;
   accounts(): Promise<Account[]>;
   account(id: string): Promise<Account | undefined>;
-  putAccount(account: Account): Promise<void>;
+  /**
+   * Compare-and-set: stores `next` only while the account is still exactly `expected` and,
+   * when the number changes, no account has the new one. False when it did not.
+   */
+  replaceAccount(expected: Account, next: Account): Promise<boolean>;
   /** False when a case with this id exists already. */
   addCase(appeal: AppealCase): Promise<boolean>;
   case(id: string): Promise<AppealCase | undefined>;
@@ -72,8 +76,12 @@ export class MemoryDirectoryData implements DirectoryData {
     return found && structuredClone(found);
   }
 
-  async putAccount(account: Account) {
-    this.accountsById.set(account.id, structuredClone(account));
+  async replaceAccount(expected: Account, next: Account) {
+    const current = this.accountsById.get(expected.id);
+    if (!current || JSON.stringify(current) !== JSON.stringify(expected)) return false;
+    if (next.phone !== expected.phone && [...this.accountsById.values()].some((a) => a.phone === next.phone)) return false;
+    this.accountsById.set(next.id, structuredClone(next));
+    return true;
   }
 
   async addCase(appeal: AppealCase) {
@@ -130,12 +138,25 @@ export class DemoDirectory implements AccountPort {
     return (await this.data.accounts()).find((a) => a.phone === phone);
   }
 
+  /**
+   * Read, decide, compare-and-set: when another request changed the account in between
+   * (two unlocks at once, two accounts taking one number), the decision is made again on
+   * what is stored now, so the second one is refused instead of overwriting the first.
+   */
+  private async update(accountId: string, change: (account: Account) => Promise<Account>): Promise<Account> {
+    for (let attempt = 1; ; attempt++) {
+      const account = await this.byId(accountId);
+      const next = await change(account);
+      if (await this.data.replaceAccount(account, next)) return next;
+      if (attempt === 5) throw new AccountBackendError(`account ${accountId} kept changing`, 409);
+    }
+  }
+
   async unlock(accountId: string): Promise<Account> {
-    const account = await this.byId(accountId);
-    if (account.status !== 'locked') throw new AccountBackendError(`account ${accountId} is ${account.status}, not locked`, 409);
-    const unlocked: Account = { id: account.id, phone: account.phone, name: account.name, status: 'active' };
-    await this.data.putAccount(unlocked);
-    return unlocked;
+    return this.update(accountId, async (account) => {
+      if (account.status !== 'locked') throw new AccountBackendError(`account ${accountId} is ${account.status}, not locked`, 409);
+      return { id: account.id, phone: account.phone, name: account.name, status: 'active' };
+    });
   }
 
   async createPasswordResetLink(accountId: string): Promise<{ url: string; expiresAt: string }> {
@@ -149,11 +170,10 @@ export class DemoDirectory implements AccountPort {
   }
 
   async changePhone(accountId: string, newPhone: string): Promise<Account> {
-    const account = await this.byId(accountId);
-    if (!(await this.isPhoneFree(newPhone))) throw new AccountBackendError(`number is bound to another account`, 409);
-    const changed = { ...account, phone: newPhone };
-    await this.data.putAccount(changed);
-    return changed;
+    return this.update(accountId, async (account) => {
+      if (!(await this.isPhoneFree(newPhone))) throw new AccountBackendError(`number is bound to another account`, 409);
+      return { ...account, phone: newPhone };
+    });
   }
 
   async createAppeal(accountId: string, appeal: NewAppeal): Promise<AppealCase> {

@@ -19,44 +19,103 @@ export interface OtpRecord {
   attempts: number;
 }
 
-/** Where OTP state lives: memory by default, Redis when several instances share it. */
-export interface OtpStore {
-  get(key: string): Promise<OtpRecord | undefined>;
-  set(key: string, record: OtpRecord, ttlMs: number): Promise<void>;
-  delete(key: string): Promise<void>;
-  /** Adds one to a counter that expires after `ttlMs`; returns the new value. */
-  increment(key: string, ttlMs: number): Promise<number>;
+/** The code of one number for one purpose: a resend replaces it, it is never shared with another purpose. */
+export interface OtpSlot {
+  phone: string;
+  purpose: OtpPurpose;
 }
 
+export type IssueResult = { status: 'issued' } | { status: 'too-soon'; retryInMs: number } | { status: 'daily-limit' };
+
+/**
+ * Where OTP state lives: memory by default, Redis when several instances share it. Each
+ * method is one atomic step on the store — never a read here and a write later — so
+ * concurrent sends or guesses, on any number of instances, are taken one at a time: at most
+ * `maxAttempts` guesses are ever compared, and a code is accepted once.
+ */
+export interface OtpStore {
+  /**
+   * Stores `record` as the slot's code (replacing the old one), unless the old one was sent
+   * less than `resendAfterMs` ago or the number has had `maxSendsPerDay` sends on `day`;
+   * a send that is not too soon counts against the day.
+   */
+  issue(slot: OtpSlot, day: string, record: OtpRecord): Promise<IssueResult>;
+  /**
+   * Compares `hash` with the slot's code and counts the attempt: an expired code, the right
+   * one, or the last allowed wrong one is deleted on the spot.
+   */
+  check(slot: OtpSlot, hash: string, now: number): Promise<VerifyResult>;
+  /** Forgets every code and send counter (the development reset). */
+  clear(): Promise<void>;
+}
+
+/** Sends count against the China day; the counter outlives the day a little. */
+export const SEND_COUNTER_TTL_MS = 26 * 3600_000;
+
+const sameHash = (a: string, b: string) => {
+  const [x, y] = [Buffer.from(a, 'hex'), Buffer.from(b, 'hex')];
+  return x.length === y.length && crypto.timingSafeEqual(x, y);
+};
+
+/**
+ * One process. Every method runs from its read to its write without an await, so on
+ * Node's single thread nothing can come between them.
+ */
 export class MemoryOtpStore implements OtpStore {
-  private readonly records = new Map<string, { record: OtpRecord; until: number }>();
+  private readonly records = new Map<string, OtpRecord>();
   private readonly counters = new Map<string, { value: number; until: number }>();
 
   constructor(private readonly now: () => number = Date.now) {}
 
-  async get(key: string): Promise<OtpRecord | undefined> {
-    const entry = this.records.get(key);
-    if (!entry || entry.until <= this.now()) return undefined;
-    return { ...entry.record };
+  private live(slot: OtpSlot): OtpRecord | undefined {
+    const key = `${slot.purpose}:${slot.phone}`;
+    const record = this.records.get(key);
+    if (record && record.expiresAt <= this.now()) this.records.delete(key);
+    return this.records.get(key);
   }
 
-  async set(key: string, record: OtpRecord, ttlMs: number): Promise<void> {
-    this.records.set(key, { record: { ...record }, until: this.now() + ttlMs });
+  /** The stored record, for inspection (tests): never the code, only its HMAC. */
+  record(slot: OtpSlot): OtpRecord | undefined {
+    const record = this.live(slot);
+    return record && { ...record };
   }
 
-  async delete(key: string): Promise<void> {
-    this.records.delete(key);
-  }
-
-  async increment(key: string, ttlMs: number): Promise<number> {
-    const entry = this.counters.get(key);
-    const live = entry && entry.until > this.now() ? entry : { value: 0, until: this.now() + ttlMs };
+  async issue(slot: OtpSlot, day: string, record: OtpRecord): Promise<IssueResult> {
+    const current = this.live(slot);
+    if (current && record.sentAt - current.sentAt < OTP_RULES.resendAfterMs) {
+      return { status: 'too-soon', retryInMs: OTP_RULES.resendAfterMs - (record.sentAt - current.sentAt) };
+    }
+    const counterKey = `sends:${slot.phone}:${day}`;
+    const counter = this.counters.get(counterKey);
+    const live = counter && counter.until > this.now() ? counter : { value: 0, until: this.now() + SEND_COUNTER_TTL_MS };
     live.value++;
-    this.counters.set(key, live);
-    return live.value;
+    this.counters.set(counterKey, live);
+    if (live.value > OTP_RULES.maxSendsPerDay) return { status: 'daily-limit' };
+    this.records.set(`${slot.purpose}:${slot.phone}`, { ...record });
+    return { status: 'issued' };
   }
 
-  clear(): void {
+  async check(slot: OtpSlot, hash: string, now: number): Promise<VerifyResult> {
+    const key = `${slot.purpose}:${slot.phone}`;
+    const record = this.records.get(key);
+    if (!record) return { status: 'none' };
+    if (record.expiresAt <= now) {
+      this.records.delete(key);
+      return { status: 'expired' };
+    }
+    if (sameHash(hash, record.hash)) {
+      this.records.delete(key);
+      return { status: 'ok' };
+    }
+    record.attempts++;
+    if (record.attempts >= OTP_RULES.maxAttempts) {
+      this.records.delete(key);
+      return { status: 'used-up' };
+    }
+    return { status: 'wrong', attemptsLeft: OTP_RULES.maxAttempts - record.attempts };
+  }
+
+  async clear(): Promise<void> {
     this.records.clear();
     this.counters.clear();
   }
@@ -88,41 +147,23 @@ export class OtpService {
   }
 
   async send(phone: string, purpose: OtpPurpose, locale: Locale): Promise<SendResult> {
-    const key = `${purpose}:${phone}`;
     const now = this.now();
-    const current = await this.store.get(key);
-    if (current && now - current.sentAt < OTP_RULES.resendAfterMs) {
-      return { status: 'too-soon', retryInSeconds: Math.ceil((OTP_RULES.resendAfterMs - (now - current.sentAt)) / 1000) };
-    }
-    const sends = await this.store.increment(`sends:${phone}:${chinaDay(now)}`, 26 * 3600_000);
-    if (sends > OTP_RULES.maxSendsPerDay) return { status: 'daily-limit' };
     const code = String(crypto.randomInt(0, 10 ** OTP_RULES.digits)).padStart(OTP_RULES.digits, '0');
-    // The new code replaces any older one for this number and purpose.
-    await this.store.set(key, { hash: this.hash(key, code), sentAt: now, expiresAt: now + OTP_RULES.ttlMs, attempts: 0 }, OTP_RULES.ttlMs);
+    // One step on the store: two sends at once cannot both pass the 60 s wait.
+    const issued = await this.store.issue({ phone, purpose }, chinaDay(now), {
+      hash: this.hash(`${purpose}:${phone}`, code),
+      sentAt: now,
+      expiresAt: now + OTP_RULES.ttlMs,
+      attempts: 0,
+    });
+    if (issued.status === 'too-soon') return { status: 'too-soon', retryInSeconds: Math.ceil(issued.retryInMs / 1000) };
+    if (issued.status === 'daily-limit') return issued;
     await this.sms.send({ phone, text: SMS_TEXT[locale](code), kind: 'code', code });
     return { status: 'sent' };
   }
 
+  /** Only the HMAC of the guess reaches the store, which compares and counts in one step. */
   async verify(phone: string, purpose: OtpPurpose, code: string): Promise<VerifyResult> {
-    const key = `${purpose}:${phone}`;
-    const record = await this.store.get(key);
-    if (!record) return { status: 'none' };
-    if (record.expiresAt <= this.now()) {
-      await this.store.delete(key);
-      return { status: 'expired' };
-    }
-    const given = Buffer.from(this.hash(key, code.trim()), 'hex');
-    const expected = Buffer.from(record.hash, 'hex');
-    if (given.length === expected.length && crypto.timingSafeEqual(given, expected)) {
-      await this.store.delete(key);
-      return { status: 'ok' };
-    }
-    const attempts = record.attempts + 1;
-    if (attempts >= OTP_RULES.maxAttempts) {
-      await this.store.delete(key);
-      return { status: 'used-up' };
-    }
-    await this.store.set(key, { ...record, attempts }, record.expiresAt - this.now());
-    return { status: 'wrong', attemptsLeft: OTP_RULES.maxAttempts - attempts };
+    return this.store.check({ phone, purpose }, this.hash(`${purpose}:${phone}`, code.trim()), this.now());
   }
 }

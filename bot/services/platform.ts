@@ -15,8 +15,8 @@ export interface Platform {
   sms: SmsSender;
   otp: OtpService;
   /** Development tools, present only with the console SMS provider outside production. */
-  /** `otpStore` is there when codes are kept in memory (so a reset can clear them). */
-  dev?: { outbox: ConsoleSmsOutbox; otpStore?: MemoryOtpStore; directory?: DemoDirectory };
+  /** `otpStore` is there so a reset can clear codes and send counters, in memory or Redis. */
+  dev?: { outbox: ConsoleSmsOutbox; otpStore?: OtpStore; directory?: DemoDirectory };
 }
 
 /** Where the platform keeps what instances share: codes, and the demo directory and outbox. */
@@ -36,7 +36,7 @@ export function createPlatform(config: Config, logger: Logger, stores: PlatformS
   const sms: SmsSender =
     outbox ?? new WebhookSms({ url: config.SMS_WEBHOOK_URL as string, token: config.SMS_WEBHOOK_TOKEN as string, timeoutMs: 10_000 }, logger);
   const otp = new OtpService(otpStore, sms, config.OTP_SECRET ?? crypto.randomBytes(32).toString('base64url'));
-  const devTools = outbox && config.NODE_ENV !== 'production' ? { outbox, otpStore: otpStore instanceof MemoryOtpStore ? otpStore : undefined, directory } : undefined;
+  const devTools = outbox && config.NODE_ENV !== 'production' ? { outbox, otpStore, directory } : undefined;
   return { accounts, sms, otp, dev: devTools };
 }
 
@@ -59,7 +59,7 @@ export function mountDevRoutes(server: Server, platform: Platform): void {
   server.post('/api/dev/reset', localOnly, async (_req: Request, res: Response) => {
     await dev.directory?.reset();
     await dev.outbox.reset();
-    dev.otpStore?.clear();
+    await dev.otpStore?.clear();
     res.send(200, { reset: true });
   });
 

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { KbSignal } from '../../dialogs/rootMachine';
-import { maskCodes, maskSensitive } from '../privacy/mask';
+import { maskText } from '../privacy/mask';
 
 /** A signal for the knowledge-base authors, as stored: masked, timestamped, conversation hashed. */
 export type StoredKbSignal = KbSignal & { at: string; conversation: string };
@@ -13,7 +13,7 @@ export interface KbSignalLog {
 }
 
 export function stored(signal: KbSignal, conversation: string): StoredKbSignal {
-  return { ...signal, question: maskCodes(maskSensitive(signal.question)), at: new Date().toISOString(), conversation };
+  return { ...signal, question: maskText(signal.question), at: new Date().toISOString(), conversation };
 }
 
 /** Keeps the most recent signals in memory (tests, or when no file is configured). */

@@ -1,18 +1,23 @@
-import { normalize } from '../../knowledge/text';
+import { typedNumbers } from '../../bot/privacy/typedNumbers';
+import { normalize, plainText } from '../../knowledge/text';
 
-/** How flows read what the user typed: pure, forgiving about spaces and full-width digits. */
+/**
+ * How flows read what the user typed: pure, forgiving about spaces, dashes, full-width
+ * digits and invisible characters — read by the same module the masking uses, so every
+ * number a flow accepts is masked where text is kept.
+ */
 
-/** A mainland mobile number anywhere in the text ("我的号是 138 0000 0002"), or undefined. */
+/** A mainland mobile number anywhere in the text ("我的号是 138 0000 0002", "+86 138-0000-0002"), or undefined. */
 export function readMobile(text: string): string | undefined {
-  const digits = text.normalize('NFKC').replace(/[\s-]/g, '');
-  const match = /(?<!\d)(?:\+?86)?(1[3-9]\d{9})(?!\d)/.exec(digits);
-  return match?.[1];
+  const mobile = typedNumbers(text).find((n) => n.kind === 'mobile');
+  return mobile?.digits;
 }
 
-/** Exactly six digits, possibly spaced ("123 456"). */
+/** Exactly six digits and nothing else, possibly spaced ("123 456", "１２３４５６"). */
 export function readCode(text: string): string | undefined {
-  const digits = text.normalize('NFKC').replace(/\s/g, '');
-  return /^\d{6}$/.test(digits) ? digits : undefined;
+  const numbers = typedNumbers(text);
+  const [code] = numbers;
+  return numbers.length === 1 && code?.kind === 'code' && /^[\s0-9]*$/.test(plainText(text)) ? code.digits : undefined;
 }
 
 const CANCEL = ['取消', '退出', '不办了', '算了', '不要了', '结束', 'cancel', 'quit', 'stop', 'exit'];
@@ -21,7 +26,7 @@ const RESEND = ['重新发送', '重发', '再发一次', '再发一遍', '重�
 const LOST_NUMBER = /(旧|原|以前的?|之前的?)(手机)?(号码?|手机号?|卡)?.{0,4}(收不到|停机|停用|注销|销号|丢|没了|不用了|用不了|不在了)|lost (my )?(old )?(phone|number|sim)|old number .{0,12}(gone|cancel|deactivat|lost|no longer)|can'?t (get|receive) .{0,20}old/i;
 
 /** "旧号码收不到", "原号码已经停机了": the user no longer holds the old number. */
-export const isLostNumber = (text: string) => LOST_NUMBER.test(text.normalize('NFKC'));
+export const isLostNumber = (text: string) => LOST_NUMBER.test(plainText(text));
 
 const CONFIRM = ['确认', '确认更换', '确定', '确定更换', '是', '是的', '好', '好的', '对', 'ok', 'yes', 'confirm', 'confirm change'];
 
@@ -35,7 +40,7 @@ export const isSkip = (text: string) => SKIP.includes(normalize(text));
 
 /** A case id such as AP-20261122-7K3Q, anywhere in the text, upper-cased. */
 export function readCaseId(text: string): string | undefined {
-  return /\bAP-?\d{8}-?[0-9A-Z]{4}\b/i.exec(text.normalize('NFKC'))?.[0].toUpperCase().replace(/^AP-?(\d{8})-?/, 'AP-$1-');
+  return /\bAP-?\d{8}-?[0-9A-Z]{4}\b/i.exec(plainText(text))?.[0].toUpperCase().replace(/^AP-?(\d{8})-?/, 'AP-$1-');
 }
 
 export const isCancel = (text: string) => CANCEL.includes(normalize(text));

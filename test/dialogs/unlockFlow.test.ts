@@ -29,6 +29,23 @@ describe('unlock flow', () => {
     expect(s.chat.state).toBe('idle');
   });
 
+  test('zero-width characters change nothing: the request, the number and the code are read as typed', async () => {
+    const s = flowChat();
+    expect(text(await s.chat.say('帮\u200b我\u200d解\ufeff锁'))).toContain('请输入账户绑定的手机号');
+    expect(text(await s.chat.say('138\u200b0000\u200d0003'))).toContain('验证码已发送至 138****0003');
+    const code = s.codeFor('13800000003');
+    expect(text(await s.chat.say(`${code.slice(0, 3)}\u200b${code.slice(3)}`))).toContain('账户已解锁');
+  });
+
+  test('numbers and codes typed full-width, spaced or dashed are read', async () => {
+    const s = flowChat();
+    await s.chat.say('帮我解锁');
+    expect(text(await s.chat.say('１３８-００００-０００３'))).toContain('验证码已发送至 138****0003');
+    const code = s.codeFor('13800000003');
+    const fullWidth = [...code].map((d) => String.fromCharCode(0xff10 + Number(d))).join('');
+    expect(text(await s.chat.say(`${fullWidth.slice(0, 3)} ${fullWidth.slice(3)}`))).toContain('账户已解锁');
+  });
+
   test('13800000003 (inactive): unlocked after the code', async () => {
     const { result, directory } = await verified('13800000003');
     expect(text(result)).toContain('账户已解锁');

@@ -1,9 +1,18 @@
 import { canonicalize, detectLocale, normalize, tokenize } from '../../knowledge/text';
+import { detectIntent } from '../../knowledge/intents';
 
 describe('text normalization', () => {
   test('full-width letters, digits and punctuation become half-width; case and spaces fold', () => {
     expect(normalize('ＡＰＰ里　换手机号？１２３')).toBe('app里 换手机号 123');
     expect(normalize('  Unlock   MY account!!! ')).toBe('unlock my account');
+  });
+
+  test('invisible format characters (zero-width, BOM, soft hyphen, bidi marks) are dropped, not turned into spaces', () => {
+    expect(normalize('帮\u200b我\u200d解\ufeff锁')).toBe('帮我解锁');
+    expect(normalize('un\u00adlock my\u200e account\u2069')).toBe('unlock my account');
+    expect(tokenize('解\u200c锁', 'zh-CN')).toEqual(tokenize('解锁', 'zh-CN'));
+    expect(detectIntent('帮\u200b我\u200d解\ufeff锁', 'zh-CN')).toEqual(detectIntent('帮我解锁', 'zh-CN'));
+    expect(detectIntent('帮\u200b我\u200d解\ufeff锁', 'zh-CN')).toEqual({ kind: 'flow', flow: 'unlock' });
   });
 
   test('domain synonyms fold to one spelling', () => {

@@ -113,4 +113,46 @@ export function sharedStateSuite(redisEnv: () => Record<string, string>): void {
       await channel.stop();
     }
   });
+
+  test('a code is accepted once, whichever instance hears it first', async () => {
+    const channel = await roundRobinChannel(() => [a, b]);
+    try {
+      const ids = ['once-0', 'once-1', 'once-2', 'once-3', 'once-4', 'once-5'];
+      for (const id of ids) {
+        await channel.ask(id, '帮我解锁');
+        await channel.ask(id, '13800000008');
+      }
+      const code = await latestCode(b.url, '13800000008');
+      // Round robin: the six arrive at both instances at the same moment.
+      const replies = await Promise.all(ids.map(async (id) => (await channel.ask(id, code))[0]?.text ?? ''));
+      expect(replies.filter((text) => text.startsWith('验证通过'))).toHaveLength(1);
+    } finally {
+      await channel.stop();
+    }
+  });
+
+  test('after /api/dev/reset a number that used up its codes for the day gets one again', async () => {
+    const channel = await roundRobinChannel(() => [a, b]);
+    const phone = '13800000001';
+    try {
+      // Each code is used at once, so the next may be sent without the 60 s wait.
+      for (let i = 0; i < 10; i++) {
+        await channel.ask(`cap-${i}`, '帮我解锁');
+        const [sent] = await channel.ask(`cap-${i}`, phone);
+        expect(sent?.text).toContain('验证码已发送至');
+        const [verified] = await channel.ask(`cap-${i}`, await latestCode(a.url, phone));
+        expect(verified?.text).toContain('验证通过');
+      }
+      await channel.ask('cap-10', '帮我解锁');
+      const [capped] = await channel.ask('cap-10', phone);
+      expect(capped?.text).toContain('次数已达上限');
+
+      expect((await fetch(`${b.url}/api/dev/reset`, { method: 'POST' })).status).toBe(200);
+      await channel.ask('cap-11', '帮我解锁');
+      const [again] = await channel.ask('cap-11', phone);
+      expect(again?.text).toContain('验证码已发送至');
+    } finally {
+      await channel.stop();
+    }
+  });
 }

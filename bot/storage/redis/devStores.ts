@@ -10,7 +10,9 @@ export class RedisDirectoryData implements DirectoryData {
   private readonly accountsKey = keys.shared('demo:accounts');
   private readonly casesKey = keys.shared('demo:cases');
 
-  constructor(private readonly redis: RedisClient) {}
+  constructor(private readonly redis: RedisClient) {
+    withScripts(redis);
+  }
 
   async seed(accounts: readonly Account[], force: boolean) {
     if (force) {
@@ -30,8 +32,9 @@ export class RedisDirectoryData implements DirectoryData {
     return raw ? (JSON.parse(raw) as Account) : undefined;
   }
 
-  async putAccount(account: Account) {
-    await this.redis.hset(this.accountsKey, account.id, JSON.stringify(account));
+  async replaceAccount(expected: Account, next: Account) {
+    const newPhone = next.phone === expected.phone ? '' : next.phone;
+    return (await this.redis.kefuAccountReplace(this.accountsKey, expected.id, JSON.stringify(expected), JSON.stringify(next), newPhone)) === 1;
   }
 
   async addCase(appeal: AppealCase) {

@@ -160,6 +160,75 @@ redis.call('EXPIRE', KEYS[1], ARGV[3])
 redis.call('EXPIRE', KEYS[2], ARGV[3])
 return seq`,
   },
+  /**
+   * Issues a one-time code: refused while the current one is younger than the resend wait,
+   * else counted against the number's day, and stored (replacing the old one) while under
+   * the day's cap. KEYS: the code (a hash), the day's send counter; ARGV: HMAC, sent at,
+   * expires at, TTL ms, resend wait ms, sends per day, counter TTL ms. Returns
+   * {status, ms to wait}.
+   */
+  kefuOtpIssue: {
+    numberOfKeys: 2,
+    lua: `
+local sentAt = redis.call('HGET', KEYS[1], 'sentAt')
+if sentAt then
+  local since = tonumber(ARGV[2]) - tonumber(sentAt)
+  if since < tonumber(ARGV[5]) then return {'too-soon', tonumber(ARGV[5]) - since} end
+end
+local sends = redis.call('INCR', KEYS[2])
+redis.call('PEXPIRE', KEYS[2], ARGV[7], 'NX')
+if sends > tonumber(ARGV[6]) then return {'daily-limit', 0} end
+redis.call('DEL', KEYS[1])
+redis.call('HSET', KEYS[1], 'hash', ARGV[1], 'sentAt', ARGV[2], 'expiresAt', ARGV[3], 'attempts', '0')
+redis.call('PEXPIRE', KEYS[1], ARGV[4])
+return {'issued', 0}`,
+  },
+  /**
+   * Checks a guess against a one-time code and counts it, in one step: an expired code, the
+   * right guess and the last allowed wrong one delete the code, so no guess after it is
+   * compared and a code is accepted once. (Both sides are HMACs under a secret the caller
+   * holds: comparing them with == tells a timing observer nothing about the code.)
+   * KEYS[1] the code; ARGV: HMAC of the guess, now, attempts allowed. Returns
+   * {status, attempts left}.
+   */
+  kefuOtpCheck: {
+    numberOfKeys: 1,
+    lua: `
+local code = redis.call('HMGET', KEYS[1], 'hash', 'expiresAt')
+if not code[1] then return {'none', 0} end
+if tonumber(code[2]) <= tonumber(ARGV[2]) then
+  redis.call('DEL', KEYS[1])
+  return {'expired', 0}
+end
+if code[1] == ARGV[1] then
+  redis.call('DEL', KEYS[1])
+  return {'ok', 0}
+end
+local attempts = redis.call('HINCRBY', KEYS[1], 'attempts', 1)
+if attempts >= tonumber(ARGV[3]) then
+  redis.call('DEL', KEYS[1])
+  return {'used-up', 0}
+end
+return {'wrong', tonumber(ARGV[3]) - attempts}`,
+  },
+  /**
+   * Compare-and-set of a demo account (a field of one hash, stored as JSON): writes the new
+   * JSON only while the stored one is still the expected one and, when the number changes,
+   * no account has the new number. KEYS[1] the accounts; ARGV: id, expected JSON, new
+   * JSON, the new number ('' when unchanged). 1 when written.
+   */
+  kefuAccountReplace: {
+    numberOfKeys: 1,
+    lua: `
+if redis.call('HGET', KEYS[1], ARGV[1]) ~= ARGV[2] then return 0 end
+if ARGV[4] ~= '' then
+  for _, raw in ipairs(redis.call('HVALS', KEYS[1])) do
+    if cjson.decode(raw).phone == ARGV[4] then return 0 end
+  end
+end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
+return 1`,
+  },
 } as const;
 
 declare module 'ioredis' {
@@ -175,6 +244,19 @@ declare module 'ioredis' {
     kefuAttemptReserve(numberOfKeys: number, ...keysThenArgs: (string | number)[]): Result<number, Context>;
     kefuAttemptRefund(numberOfKeys: number, ...keys: string[]): Result<number, Context>;
     kefuDirectLineAppend(log: string, offset: string, json: string, cap: number, ttlSeconds: number): Result<number, Context>;
+    kefuOtpIssue(
+      code: string,
+      sends: string,
+      hash: string,
+      sentAt: number,
+      expiresAt: number,
+      ttlMs: number,
+      resendAfterMs: number,
+      maxSends: number,
+      counterTtlMs: number,
+    ): Result<[string, number], Context>;
+    kefuOtpCheck(code: string, hash: string, now: number, maxAttempts: number): Result<[string, number], Context>;
+    kefuAccountReplace(accounts: string, id: string, expectedJson: string, nextJson: string, newPhone: string): Result<number, Context>;
   }
 }
 

@@ -1,36 +1,63 @@
 import type { Agent } from '../../handoff/service';
 import type { AgentSessionStore } from '../../handoff/sessions';
+import { Cluster } from 'ioredis';
 import type { AttemptCounter } from '../../handoff/signInLimits';
-import type { OtpRecord, OtpStore } from '../../services/otp';
+import { OTP_RULES, SEND_COUNTER_TTL_MS, type IssueResult, type OtpRecord, type OtpSlot, type OtpStore, type VerifyResult } from '../../services/otp';
 import type { KbSignal } from '../../../dialogs/rootMachine';
 import { stored, type KbSignalLog, type StoredKbSignal } from '../kbSignalLog';
 import type { RedisClient } from './connection';
 import { keys } from './keys';
 import { withScripts } from './scripts';
 
-/** One-time codes and their rate-limit counters; Redis expires them. */
+/** One-time codes and their send counters; Redis expires them. Each call is one script. */
 export class RedisOtpStore implements OtpStore {
   constructor(private readonly redis: RedisClient) {
     withScripts(redis);
   }
 
-  private key = (name: string) => keys.conversation(`otp:${name}`, 'otp');
-
-  async get(name: string): Promise<OtpRecord | undefined> {
-    const raw = await this.redis.get(this.key(name));
-    return raw ? (JSON.parse(raw) as OtpRecord) : undefined;
+  async issue(slot: OtpSlot, day: string, record: OtpRecord): Promise<IssueResult> {
+    const ttlMs = Math.max(1, Math.round(record.expiresAt - record.sentAt));
+    const [status, waitMs] = await this.redis.kefuOtpIssue(
+      keys.otp(slot.phone, `code:${slot.purpose}`),
+      keys.otp(slot.phone, `sends:${day}`),
+      record.hash,
+      record.sentAt,
+      record.expiresAt,
+      ttlMs,
+      OTP_RULES.resendAfterMs,
+      OTP_RULES.maxSendsPerDay,
+      SEND_COUNTER_TTL_MS,
+    );
+    if (status === 'too-soon') return { status, retryInMs: waitMs };
+    if (status === 'daily-limit') return { status };
+    return { status: 'issued' };
   }
 
-  async set(name: string, record: OtpRecord, ttlMs: number): Promise<void> {
-    await this.redis.set(this.key(name), JSON.stringify(record), 'PX', Math.max(1, Math.round(ttlMs)));
+  async check(slot: OtpSlot, hash: string, now: number): Promise<VerifyResult> {
+    const [status, attemptsLeft] = await this.redis.kefuOtpCheck(keys.otp(slot.phone, `code:${slot.purpose}`), hash, now, OTP_RULES.maxAttempts);
+    switch (status) {
+      case 'ok':
+      case 'used-up':
+      case 'expired':
+      case 'none':
+        return { status };
+      default:
+        return { status: 'wrong', attemptsLeft };
+    }
   }
 
-  async delete(name: string): Promise<void> {
-    await this.redis.del(this.key(name));
-  }
-
-  async increment(name: string, ttlMs: number): Promise<number> {
-    return this.redis.kefuCount(this.key(`count:${name}`), Math.max(1, Math.round(ttlMs)));
+  /** Development only: a SCAN of every master (codes of different numbers live in different slots). */
+  async clear(): Promise<void> {
+    const nodes = this.redis instanceof Cluster ? this.redis.nodes('master') : [this.redis];
+    for (const node of nodes) {
+      let cursor = '0';
+      do {
+        const [next, found] = await node.scan(cursor, 'MATCH', keys.otpPattern, 'COUNT', 500);
+        cursor = next;
+        // One DEL per key: keys of different numbers are in different slots.
+        await Promise.all(found.map((key) => node.del(key)));
+      } while (cursor !== '0');
+    }
   }
 }
 
