@@ -146,7 +146,7 @@ export function createApp({
     logger,
   });
 
-  const machine = createRootMachine({ entry: (id, locale) => router.entry(id, locale), flows: createFlows(platform), handoff });
+  const machine = createRootMachine({ entry: (id, locale) => router.entry(id, locale), flows: createFlows(platform, { maxUploadBytes: config.DIRECTLINE_MAX_UPLOAD_BYTES }), handoff });
   const runner = new TurnRunner(machine, router, config.DEFAULT_LOCALE, config.FLOW_IDLE_TIMEOUT_S * 1000, config.MAX_MESSAGE_CHARS);
   const bot = new KefuBot({
     conversationState,
