@@ -101,7 +101,20 @@ export const configSchema = z.object({
     .describe('Lifetime of a Direct Line token in seconds; clients refresh before it ends.'),
   DIRECTLINE_MAX_UPLOAD_BYTES: integer(1024, 50 * 1024 * 1024)
     .default(4 * 1024 * 1024)
-    .describe('Largest attachment upload the embedded Direct Line accepts (bytes); larger ones get 413.'),
+    .describe('Largest upload the embedded Direct Line accepts, all files of one message together (bytes); larger ones get 413. The bot states this limit to users.'),
+  DIRECTLINE_UPLOAD_CONVERSATION_BYTES: integer(1024, 1024 * 1024 * 1024)
+    .default(16 * 1024 * 1024)
+    .describe('Upload quota of one Direct Line conversation (bytes, all its uploads together); beyond it uploads get 413.'),
+  DIRECTLINE_UPLOAD_TOTAL_BYTES: integer(1024 * 1024, 64 * 1024 * 1024 * 1024)
+    .default(256 * 1024 * 1024)
+    .describe('Uploaded files kept at most, all conversations together (bytes, in memory or in Redis); beyond it the oldest files are dropped. Files expire with their conversation.'),
+  PUBLIC_URL: z
+    .string()
+    .url('expected the origin users reach Kefu at, e.g. https://kefu.example.com')
+    .regex(/^https?:\/\/[^/?#]+(\/[^?#]*)?$/, 'expected an http(s) URL without query or fragment, e.g. https://kefu.example.com')
+    .transform((url) => url.replace(/\/+$/, ''))
+    .optional()
+    .describe("Address users and agents reach this server at, e.g. https://kefu.example.com (set it behind a reverse proxy or load balancer). Attachment links and the Direct Line streamUrl are built from it, never from the request's Host header. Empty: attachment links use http://127.0.0.1:<port>, streamUrl the address the connection arrived on."),
   WEBCHAT_DIRECTLINE_URL: z
     .string()
     .url('expected a URL such as https://directline.botframework.com/v3/directline')

@@ -7,7 +7,8 @@ import { watchKnowledge } from '../knowledge/watch';
 import { isFaq } from '../knowledge/schema';
 import { createRootMachine } from '../dialogs/rootMachine';
 import { messages } from '../dialogs/messages';
-import { mountDirectLine } from './channels/directline/service';
+import { attachmentBase, ownAttachmentPath } from './channels/directline/publicUrl';
+import { mountDirectLine, UPLOAD_ROUTE } from './channels/directline/service';
 import { attachDirectLineStream } from './channels/directline/stream';
 import { DirectLineTokens } from './channels/directline/tokens';
 import { mountWebChat, type WebChatDirectLine } from './channels/webchat/routes';
@@ -153,7 +154,7 @@ export function createApp({
     logger,
   });
 
-  const machine = createRootMachine({ entry: (id, locale) => router.entry(id, locale), flows: createFlows(platform), handoff });
+  const machine = createRootMachine({ entry: (id, locale) => router.entry(id, locale), flows: createFlows(platform, { maxUploadBytes: config.DIRECTLINE_MAX_UPLOAD_BYTES }), handoff });
   const runner = new TurnRunner(machine, router, config.DEFAULT_LOCALE, config.FLOW_IDLE_TIMEOUT_S * 1000, config.MAX_MESSAGE_CHARS);
   const bot = new KefuBot({
     conversationState,
@@ -179,11 +180,8 @@ export function createApp({
   };
 
   const server = restify.createServer({ name: 'kefu', handleUncaughtExceptions: false });
-  // One parser for all routes; the largest body anyone may send is an upload. Routes that
-  // take only JSON check their own, smaller cap.
-  const maxBody = Math.max(MAX_ACTIVITY_BYTES, config.DIRECTLINE_MAX_UPLOAD_BYTES);
-  // Multipart bodies are written to temporary files by the parser: accept them only where
-  // files are expected, so no other route can be used to fill the disk.
+  // Multipart bodies are accepted only where files are expected; that route streams them
+  // itself under its caps, in memory.
   server.pre((req, res, next) => {
     // A target no route could read (absolute-form, "//host…", broken percent-escapes) is
     // refused here, once, before any handler tries to parse it.
@@ -216,10 +214,18 @@ export function createApp({
     done();
   });
   server.use(restify.plugins.queryParser({ mapParams: false }));
-  server.use(restify.plugins.bodyParser({ maxBodySize: maxBody, mapParams: false, mapFiles: false, multiples: true }));
+  // JSON and form bodies only: restify's multipart parser (formidable, which writes to the
+  // temporary directory) is never in the chain, and the upload route's body is left unread.
+  const parsers = [
+    restify.plugins.bodyReader({ maxBodySize: MAX_ACTIVITY_BYTES }),
+    ...restify.plugins.jsonBodyParser({ bodyReader: true, mapParams: false }),
+    ...restify.plugins.urlEncodedBodyParser({ bodyReader: true, mapParams: false }),
+  ];
+  for (const parse of parsers) server.use((req, res, next) => (req.getRoute()?.path === UPLOAD_ROUTE ? next() : parse(req, res, next)));
 
   let draining = false;
   let port = 0;
+  const loopbackUrl = () => `http://127.0.0.1:${port}`;
 
   // Refused before the adapter runs, so a refused activity never makes the bot send anything.
   const endpointMode = botEndpointMode(config);
@@ -260,13 +266,17 @@ export function createApp({
   const embedded = !config.WEBCHAT_DIRECTLINE_URL && !config.MicrosoftAppId;
   let stream: { close(): void } | undefined;
   if (embedded) {
+    if (config.NODE_ENV === 'production' && !config.PUBLIC_URL) {
+      logger.warn('PUBLIC_URL is not set: links to uploaded files point at http://127.0.0.1, which only this machine can open');
+    }
     mountDirectLine(server, {
       store,
       tokens,
       logger,
       botId: BOT_ID,
       maxUploadBytes: config.DIRECTLINE_MAX_UPLOAD_BYTES,
-      serviceUrl: () => `http://127.0.0.1:${port}`,
+      publicUrl: config.PUBLIC_URL,
+      serviceUrl: loopbackUrl,
       deliver: async (activity) => {
         if (draining) throw new Error('shutting down');
         await track(adapter.processActivityDirect('', activity as Activity, (context) => bot.run(context)));
@@ -285,6 +295,8 @@ export function createApp({
     logger,
     secureCookies: config.NODE_ENV === 'production',
     metrics,
+    // Only files of the embedded Direct Line become links for agents; other URLs users post stay text.
+    attachmentLink: (url) => (embedded ? ownAttachmentPath(attachmentBase(config.PUBLIC_URL, loopbackUrl()), url) : undefined),
   });
   // Queued chats nobody claims in time expire; checked often enough to be on time.
   const sweeper = setInterval(

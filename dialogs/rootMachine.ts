@@ -9,7 +9,7 @@ import { isCancel } from './flows/input';
 import { readMobile } from './flows/input';
 import type { FlowMessageEvent, FlowOutcome, FlowProgress, FlowToParent } from './flows/protocol';
 import { endsChat, handoffMessages, leavesQueue, readRating, wantsToLeaveMessage } from './handoffMessages';
-import type { appealFlow } from './flows/appeal';
+import type { AppealFlow } from './flows/appeal';
 import type { appealStatusFlow } from './flows/appealStatus';
 import type { phoneChangeFlow } from './flows/phoneChange';
 import type { unlockFlow } from './flows/unlock';
@@ -92,7 +92,7 @@ export type HandoffPort = Pick<HandoffService, 'request' | 'cancel' | 'position'
 export interface RootMachineDeps {
   entry(id: string, locale: Locale): FaqEntry | undefined;
   /** The guided flows, with their I/O provided (bot/conversation/flowActors.ts). */
-  flows: { unlock: typeof unlockFlow; phoneChange: typeof phoneChangeFlow; appeal: typeof appealFlow; appealStatus: typeof appealStatusFlow };
+  flows: { unlock: typeof unlockFlow; phoneChange: typeof phoneChangeFlow; appeal: AppealFlow; appealStatus: typeof appealStatusFlow };
   handoff: HandoffPort;
 }
 

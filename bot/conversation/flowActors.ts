@@ -1,6 +1,6 @@
 import { fromPromise } from 'xstate';
 import { flowMessages } from '../../dialogs/flows/flowMessages';
-import { appealFlow } from '../../dialogs/flows/appeal';
+import { createAppealFlow, type FileRules } from '../../dialogs/flows/appeal';
 import { identifyAccount } from '../../dialogs/flows/identifyAccount';
 import { appealStatusFlow } from '../../dialogs/flows/appealStatus';
 import { phoneChangeFlow } from '../../dialogs/flows/phoneChange';
@@ -15,7 +15,7 @@ import type { Platform } from '../services/platform';
  * The guided flows with their I/O wired to the platform: the machines in dialogs/ name
  * what they need (send a code, verify it, find, unlock); this is where it is done.
  */
-export function createFlows(platform: Platform) {
+export function createFlows(platform: Platform, files: FileRules) {
   const codes = verifyNumber.provide({
     actors: {
       sendCode: fromPromise(({ input }: { input: { phone: string; purpose: OtpPurpose; locale: Locale } }) =>
@@ -56,7 +56,7 @@ export function createFlows(platform: Platform) {
       }),
     },
   });
-  const appeal = appealFlow.provide({
+  const appeal = createAppealFlow(files).provide({
     actors: {
       identifyAccount: identify,
       fileAppeal: fromPromise(({ input }: { input: { account: Account; appeal: NewAppeal } }) => platform.accounts.createAppeal(input.account.id, input.appeal)),

@@ -8,6 +8,7 @@ import { PROJECT_ROOT } from '../projectRoot';
 import { mountStaticAssets } from '../staticAssets';
 import type { AgentDirectory } from './agents';
 import type { CannedReply } from './cannedReplies';
+import type { TranscriptEntry } from './model';
 import type { ConsoleBus } from './store';
 import type { Agent, HandoffService, Refusal, Result } from './service';
 import type { AgentSessions } from './sessions';
@@ -30,6 +31,11 @@ export interface AgentConsoleDeps {
   /** Cookies marked Secure (behind HTTPS in production). */
   secureCookies: boolean;
   metrics?: { signIn(outcome: SignInOutcome['kind']): void };
+  /**
+   * This server's path of a file a user sent, when the URL is one of its own Direct Line's
+   * attachments (served sandboxed); undefined for any other URL, which agents see as text.
+   */
+  attachmentLink(url: string): string | undefined;
 }
 
 const COOKIE = 'kefu_agent';
@@ -108,6 +114,9 @@ export function mountAgentConsole(server: Server, deps: AgentConsoleDeps): { clo
     { 'content-security-policy': "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'" },
   );
 
+  const withLinks = (entry: TranscriptEntry) =>
+    entry.attachments ? { ...entry, attachments: entry.attachments.map((file) => ({ ...file, href: deps.attachmentLink(file.url) })) } : entry;
+
   /** The signed-in agent, or a 401 already sent. */
   const agentOf = async (req: Request, res: Response): Promise<Agent | undefined> => {
     res.setHeader('cache-control', 'no-store');
@@ -184,7 +193,7 @@ export function mountAgentConsole(server: Server, deps: AgentConsoleDeps): { clo
   server.get('/api/agent/chats/:id', async (req: Request, res: Response) => {
     if (!(await agentOf(req, res))) return;
     const chat = await service.chat(String(req.params.id));
-    if (chat) res.send(200, chat);
+    if (chat) res.send(200, { ...chat, transcript: chat.transcript.map(withLinks) });
     else res.send(404, { error: MESSAGE_OF['not-found'] });
   });
 

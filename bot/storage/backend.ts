@@ -5,7 +5,7 @@ import { MemoryAgentSessionStore, type AgentSessionStore } from '../handoff/sess
 import { MemoryConsoleBus, MemoryHandoffStore, type ConsoleBus, type HandoffStore } from '../handoff/store';
 import type { Logger } from '../logger';
 import { MemoryOtpStore } from '../services/otp';
-import { MemoryDirectLineStore, type DirectLineStore } from '../channels/directline/store';
+import { MemoryDirectLineStore, type DirectLineStore, type UploadCaps } from '../channels/directline/store';
 import { RedisDirectLineStore } from './redis/directLineStore';
 import type { PlatformStores } from '../services/platform';
 import { RedisDirectoryData, RedisOutbox } from './redis/devStores';
@@ -47,6 +47,8 @@ export interface Backend {
 /** How long a turn may hold its conversation's lock before renewals must keep it. */
 const LOCK_LEASE_MS = 15_000;
 
+const uploadCaps = (config: Config): UploadCaps => ({ conversationBytes: config.DIRECTLINE_UPLOAD_CONVERSATION_BYTES, totalBytes: config.DIRECTLINE_UPLOAD_TOTAL_BYTES });
+
 export function createBackend(config: Config, logger: Logger): Backend {
   if (!config.REDIS_URL && !config.REDIS_CLUSTER_NODES) {
     return {
@@ -57,7 +59,7 @@ export function createBackend(config: Config, logger: Logger): Backend {
       handoffStore: new MemoryHandoffStore(),
       consoleBus: new MemoryConsoleBus(),
       sessionStore: new MemoryAgentSessionStore(),
-      directLineStore: new MemoryDirectLineStore(),
+      directLineStore: new MemoryDirectLineStore(uploadCaps(config)),
       platformStores: { otpStore: new MemoryOtpStore() },
       available: () => true,
       outage: () => false,
@@ -77,7 +79,7 @@ export function createBackend(config: Config, logger: Logger): Backend {
     handoffStore: new RedisHandoffStore(redis, Date.now, config.STATE_TTL_S),
     consoleBus: new RedisConsoleBus(redis, subscriber),
     sessionStore: new RedisAgentSessionStore(redis),
-    directLineStore: new RedisDirectLineStore(redis, subscriber, config.STATE_TTL_S),
+    directLineStore: new RedisDirectLineStore(redis, subscriber, config.STATE_TTL_S, uploadCaps(config)),
     platformStores: { otpStore: new RedisOtpStore(redis), directoryData: new RedisDirectoryData(redis), sharedOutbox: new RedisOutbox(redis) },
     signals: new RedisKbSignalLog(redis),
     available,

@@ -3,6 +3,7 @@ import type { Account, AppealCase, NewAppeal } from '../../bot/services/accounts
 import type { Locale } from '../../knowledge/schema';
 import { identifyAccount, type IdentifyOutcome } from './identifyAccount';
 import { isDone, isSkip } from './input';
+import { sizeLabel } from './flowMessages';
 import { COMMON_LINES, chinaDate, digression, messageOf, relay, sayLine, type AttachmentRef, type FlowMessageEvent, type FlowOutcome, type FlowToParent, type Lines } from './protocol';
 
 /**
@@ -19,6 +20,12 @@ const EXPLANATION = { min: 10, max: 1000 } as const;
 const MAX_FILES = 3;
 const MAX_INVALID = 3;
 
+/** What the channel accepts, as configured: the bot states it rather than a number of its own. */
+export interface FileRules {
+  /** Largest upload, all files of one message together (DIRECTLINE_MAX_UPLOAD_BYTES). */
+  maxUploadBytes: number;
+}
+
 interface AppealContext {
   locale: Locale;
   invalidInARow: number;
@@ -31,21 +38,22 @@ interface AppealContext {
 
 const isAcceptedFile = (file: AttachmentRef) => file.contentType.startsWith('image/') || file.contentType === 'application/pdf';
 
-const LINES = {
+const linesFor = (files: FileRules) => ({
   notClosed: (m) => m.apNotClosed,
   guidance: (m, c) => (c.account?.status === 'closed' ? m.apGuidance[c.account.closureReason] : ''),
   askExplanation: (m) => m.apAskExplanation,
   tooShort: (m) => m.apTooShort,
   tooLong: (m) => m.apTooLong,
-  askFiles: (m) => ({ text: m.apAskFiles, suggestions: [{ title: m.apDone, value: m.apDone }, { title: m.apSkip, value: m.apSkip }] }),
+  askFiles: (m) => ({ text: m.apAskFiles(sizeLabel(files.maxUploadBytes)), suggestions: [{ title: m.apDone, value: m.apDone }, { title: m.apSkip, value: m.apSkip }] }),
   fileAdded: (m, c) => ({ text: m.apFileAdded(c.files.length), suggestions: [{ title: m.apDone, value: m.apDone }] }),
-  badFile: (m) => m.apBadFile,
+  badFile: (m) => m.apBadFile(sizeLabel(files.maxUploadBytes)),
   tooManyFiles: (m) => m.apTooManyFiles,
   filed: (m, c) => m.apCreated(c.filed?.id ?? '', chinaDate(c.filed?.answerBy ?? '')),
   ...COMMON_LINES,
-} satisfies Lines<AppealContext>;
+}) satisfies Lines<AppealContext>;
 
-export const appealFlow = setup({
+/** The appeal flow stating the configured upload limit. */
+export const createAppealFlow = (files: FileRules) => setup({
   types: {
     context: {} as AppealContext,
     input: {} as { locale: Locale },
@@ -71,7 +79,7 @@ export const appealFlow = setup({
     finished: ({ event }) => isDone(messageOf(event)?.text ?? '') || isSkip(messageOf(event)?.text ?? ''),
   },
   actions: {
-    say: sendParent(sayLine(LINES)),
+    say: sendParent(sayLine(linesFor(files))),
     digress: sendParent(digression),
     passUp: sendParent(relay),
     countInvalid: assign({ invalidInARow: ({ context }) => context.invalidInARow + 1 }),
@@ -145,3 +153,5 @@ export const appealFlow = setup({
   },
   output: ({ context }) => context.outcome,
 });
+
+export type AppealFlow = ReturnType<typeof createAppealFlow>;

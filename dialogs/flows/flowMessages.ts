@@ -44,9 +44,9 @@ export interface FlowMessages {
   apAskExplanation: string;
   apTooShort: string;
   apTooLong: string;
-  apAskFiles: string;
+  apAskFiles(maxSize: string): string;
   apFileAdded(count: number): string;
-  apBadFile: string;
+  apBadFile(maxSize: string): string;
   apTooManyFiles: string;
   apDone: string;
   apSkip: string;
@@ -107,9 +107,9 @@ const zh: FlowMessages = {
   apAskExplanation: '请用一段话说明情况（10 到 1000 字），比如发生了什么、为什么认为关闭有误。',
   apTooShort: '说明有点短，请至少写 10 个字，把情况讲清楚一些。',
   apTooLong: '说明太长了，请控制在 1000 字以内。',
-  apAskFiles: '如有证明材料，现在可以上传图片或 PDF（每个不超过 5 MB，最多 3 个）。上传好了回复“完成”，没有材料回复“跳过”。',
+  apAskFiles: (max) => `如有证明材料，现在可以上传图片或 PDF（最多 3 个，每次上传合计不超过 ${max}）。上传好了回复“完成”，没有材料回复“跳过”。`,
   apFileAdded: (count) => `已收到 ${count} 个文件。可以继续上传，或回复“完成”提交申诉。`,
-  apBadFile: '只能上传图片或 PDF 文件，每个不超过 5 MB。',
+  apBadFile: (max) => `只能上传图片或 PDF 文件，每次上传合计不超过 ${max}。`,
   apTooManyFiles: '最多上传 3 个文件。请回复“完成”提交申诉。',
   apDone: '完成',
   apSkip: '跳过',
@@ -171,9 +171,9 @@ const en: FlowMessages = {
   apAskExplanation: 'Please explain in one message (10 to 1000 characters) what happened and why you think the closure is wrong.',
   apTooShort: 'That is a little short: please write at least 10 characters.',
   apTooLong: 'That is too long: please keep it under 1000 characters.',
-  apAskFiles: 'If you have evidence, upload images or PDFs now (up to 3, 5 MB each). Type "done" when finished, or "skip" if you have none.',
+  apAskFiles: (max) => `If you have evidence, upload images or PDFs now (up to 3, at most ${max} per upload). Type "done" when finished, or "skip" if you have none.`,
   apFileAdded: (count) => `Got ${count} file${count === 1 ? '' : 's'}. Upload more, or type "done" to submit the appeal.`,
-  apBadFile: 'Only images or PDF files, up to 5 MB each, please.',
+  apBadFile: (max) => `Only images or PDF files, at most ${max} per upload, please.`,
   apTooManyFiles: 'That is the maximum of 3 files. Type "done" to submit the appeal.',
   apDone: 'Done',
   apSkip: 'Skip',
@@ -186,6 +186,12 @@ const en: FlowMessages = {
   asCase: (caseId, status, createdAt, answerBy, history) =>
     `Case ${caseId}: **${status}**. Filed on ${createdAt}; answer expected by ${answerBy}.\n\nHistory:\n${history}`,
 };
+
+/** A byte limit as people read it: "4 MB", "1.5 MB", "512 KB". */
+export function sizeLabel(bytes: number): string {
+  const mb = bytes / (1024 * 1024);
+  return mb >= 1 ? `${Number(mb.toFixed(1))} MB` : `${Math.max(1, Math.round(bytes / 1024))} KB`;
+}
 
 export function flowMessages(locale: Locale): FlowMessages {
   return locale === 'en-US' ? en : zh;

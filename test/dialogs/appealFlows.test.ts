@@ -1,4 +1,5 @@
-import { buttons, flowChat, text } from '../support/conversation';
+import { sizeLabel } from '../../dialogs/flows/flowMessages';
+import { buttons, FILE_RULES, flowChat, text } from '../support/conversation';
 
 /** Appeal and appeal status through the turn runner, against the demo directory and outbox. */
 
@@ -40,8 +41,13 @@ describe('appeal flow', () => {
 
   test('files: only images or PDF, at most three; skip files altogether', async () => {
     const s = await verifiedAppeal('13800000006');
-    await s.chat.say('账户被盗后我已经改了密码，请帮我恢复账户，谢谢。');
-    expect(text(await s.chat.submitFiles([file('notes.exe', 'application/x-msdownload')]))).toContain('只能上传图片或 PDF');
+    // The limit the bot states is the configured upload limit (DIRECTLINE_MAX_UPLOAD_BYTES, 4 MiB by default).
+    const asked = text(await s.chat.say('账户被盗后我已经改了密码，请帮我恢复账户，谢谢。'));
+    expect(asked).toContain(`不超过 ${sizeLabel(FILE_RULES.maxUploadBytes)}`);
+    expect(asked).toContain('4 MB');
+    const refused = text(await s.chat.submitFiles([file('notes.exe', 'application/x-msdownload')]));
+    expect(refused).toContain('只能上传图片或 PDF');
+    expect(refused).toContain('4 MB');
     await s.chat.submitFiles([file('a.pdf', 'application/pdf'), file('b.png', 'image/png')]);
     expect(text(await s.chat.submitFiles([file('c.png', 'image/png'), file('d.png', 'image/png')]))).toContain('最多上传 3 个');
     expect(text(await s.chat.say('跳过'))).toMatch(/案件号 \*\*AP-/);

@@ -1,4 +1,5 @@
 import jwt from 'jsonwebtoken';
+import { PNG } from 'pngjs';
 import { DirectLine, ConnectionStatus, type Activity, type Message } from 'botframework-directlinejs';
 import WebSocket from 'ws';
 import XMLHttpRequestPolyfill from 'xhr2';
@@ -204,15 +205,18 @@ describe('tokens and access', () => {
     await call('/conversations', grant.token, { method: 'POST', body: '{}' });
     const form = new FormData();
     form.append('activity', new Blob([JSON.stringify({ type: 'message', text: '' })], { type: 'application/vnd.microsoft.activity' }));
-    form.append('file', new Blob([Buffer.from('截图内容')], { type: 'text/plain' }), '截图.txt');
+    // The type is read from the bytes: a PNG the browser labelled octet-stream is a PNG.
+    const png = PNG.sync.write(new PNG({ width: 4, height: 4 }));
+    form.append('file', new Blob([png], { type: 'application/octet-stream' }), '截图.png');
     const upload = await call(`/conversations/${grant.conversationId}/upload?userId=x`, grant.token, { method: 'POST', body: form });
     expect(upload.status).toBe(200);
     const { activities } = (await call(`/conversations/${grant.conversationId}/activities`, grant.token)).body as { activities: Message[] };
     const sent = activities.find((a) => a.id === (upload.body as { id: string }).id);
     const attachment = sent?.attachments?.[0] as { contentType: string; name: string; contentUrl: string } | undefined;
-    expect(attachment).toEqual(expect.objectContaining({ contentType: 'text/plain', name: '截图.txt' }));
+    expect(attachment).toEqual(expect.objectContaining({ contentType: 'image/png', name: '截图.png' }));
     const fetched = await fetch(attachment!.contentUrl);
-    expect(await fetched.text()).toBe('截图内容');
+    expect(fetched.headers.get('content-type')).toBe('image/png');
+    expect(Buffer.from(await fetched.arrayBuffer()).equals(png)).toBe(true);
     // The bot answered the file-only message in words.
     expect(activities.some((a) => a.from.id === 'kefu-bot' && (a.text ?? '').includes('文字'))).toBe(true);
   });

@@ -1,10 +1,13 @@
 import crypto from 'node:crypto';
-import fs from 'node:fs';
 import type { Activity } from 'botbuilder';
 import type { Request, Response, Server } from 'restify';
 import { z } from 'zod';
 import { isLocalRequest } from '../../clientAddress';
-import type { Logger } from '../../logger';
+import { sizeLabel } from '../../../dialogs/flows/flowMessages';
+import { hashId, type Logger } from '../../logger';
+import { ACCEPTED_TYPES, isInlineSafe, sniffType } from './fileTypes';
+import { maxUploadBody, readUpload, UploadRejected, type UploadLimits } from './multipart';
+import { attachmentBase, attachmentUrl, connectionOrigin, webSocketOrigin } from './publicUrl';
 import type { DirectLineConversation, DirectLineStore } from './store';
 import type { DirectLineTokens, TokenClaims } from './tokens';
 
@@ -21,6 +24,8 @@ export interface DirectLineDeps {
   logger: Logger;
   botId: string;
   maxUploadBytes: number;
+  /** PUBLIC_URL: where users and agents reach this server; links are made from it. */
+  publicUrl: string | undefined;
   /** This server as the bot reaches it (loopback). */
   serviceUrl(): string;
   /** Runs one activity through the bot; replies arrive on the connector routes. */
@@ -28,7 +33,10 @@ export interface DirectLineDeps {
 }
 
 const MAX_ACTIVITY_BYTES = 256 * 1024;
+const MAX_FILES_PER_UPLOAD = 10;
 const PREFIX = '/v3/directline';
+/** The one route that takes multipart bodies; it reads them itself (restify's body parsers never see them). */
+export const UPLOAD_ROUTE = `${PREFIX}/conversations/:conversationId/upload`;
 
 /** What a client may post; the service fills in who, where and when. */
 const clientActivitySchema = z
@@ -56,12 +64,14 @@ class HttpError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** More for the client to act on, e.g. the limit that was passed. */
+    readonly details: Record<string, unknown> = {},
   ) {
     super(message);
   }
 }
 
-const fail = (status: number, code: string, message: string) => new HttpError(status, code, message);
+const fail = (status: number, code: string, message: string, details?: Record<string, unknown>) => new HttpError(status, code, message, details);
 
 /** Azure requires token user ids to start with "dl_"; keep the same rule. */
 function userIdFrom(requested: string | undefined): string {
@@ -77,15 +87,8 @@ function watermarkOf(req: Request): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
-function origin(req: Request, scheme: 'http' | 'ws'): string {
-  const forwarded = String(req.headers['x-forwarded-proto'] ?? '').split(',')[0]?.trim();
-  const secure = forwarded === 'https' || (req.socket as { encrypted?: boolean }).encrypted === true;
-  const protocol = scheme === 'ws' ? (secure ? 'wss' : 'ws') : secure ? 'https' : 'http';
-  return `${protocol}://${req.headers.host ?? 'localhost'}`;
-}
-
 export function mountDirectLine(server: Server, deps: DirectLineDeps): void {
-  const { store, tokens } = deps;
+  const { store, tokens, logger } = deps;
 
   const handle =
     (work: (req: Request, res: Response) => Promise<void>) =>
@@ -95,7 +98,7 @@ export function mountDirectLine(server: Server, deps: DirectLineDeps): void {
       } catch (error) {
         // Anything else is the server's one failure path (logged there; 503 in an outage).
         if (!(error instanceof HttpError)) throw error;
-        res.send(error.status, { error: { code: error.code, message: error.message } });
+        res.send(error.status, { error: { code: error.code, message: error.message, ...error.details } });
       }
     };
 
@@ -125,7 +128,7 @@ export function mountDirectLine(server: Server, deps: DirectLineDeps): void {
 
   function streamUrl(req: Request, conversation: DirectLineConversation, token: string): string {
     const watermark = watermarkOf(req) ?? '-';
-    return `${origin(req, 'ws')}${PREFIX}/conversations/${encodeURIComponent(conversation.id)}/stream?watermark=${encodeURIComponent(watermark)}&t=${encodeURIComponent(token)}`;
+    return `${webSocketOrigin(deps.publicUrl ?? connectionOrigin(req))}${PREFIX}/conversations/${encodeURIComponent(conversation.id)}/stream?watermark=${encodeURIComponent(watermark)}&t=${encodeURIComponent(token)}`;
   }
 
   /** Creates the conversation on first use and tells the bot who joined. */
@@ -198,20 +201,24 @@ export function mountDirectLine(server: Server, deps: DirectLineDeps): void {
     }),
   );
 
-  async function receive(conversation: DirectLineConversation, raw: unknown, attachments?: Partial<Activity>['attachments']) {
+  function clientActivity(raw: unknown): z.infer<typeof clientActivitySchema> {
     const parsed = clientActivitySchema.safeParse(raw);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       throw fail(400, 'BadArgument', `invalid activity: ${issue?.path.join('.') || 'body'} ${issue?.message ?? ''}`.trim());
     }
+    return parsed.data;
+  }
+
+  async function receive(conversation: DirectLineConversation, posted: z.infer<typeof clientActivitySchema>, attachments?: Partial<Activity>['attachments']) {
     const activity = {
-      ...parsed.data,
+      ...posted,
       ...(attachments ? { attachments } : {}),
       channelId: 'directline',
       serviceUrl: deps.serviceUrl(),
       conversation: { id: conversation.id },
       // The token decides who speaks; a client cannot post as someone else.
-      from: { id: conversation.userId, name: parsed.data.from?.name ?? '', role: 'user' },
+      from: { id: conversation.userId, name: posted.from?.name ?? '', role: 'user' },
       recipient: { id: deps.botId, name: 'Kefu', role: 'bot' },
       timestamp: new Date(),
     } as Partial<Activity>;
@@ -225,45 +232,75 @@ export function mountDirectLine(server: Server, deps: DirectLineDeps): void {
     handle(async (req, res) => {
       const conversation = await authorizedConversation(req);
       if ((req.contentLength() ?? 0) > MAX_ACTIVITY_BYTES) throw fail(413, 'MessageSizeTooBig', `activity is larger than ${MAX_ACTIVITY_BYTES} bytes`);
-      const stored = await receive(conversation, req.body);
+      const stored = await receive(conversation, clientActivity(req.body));
       res.send(200, { id: stored.id });
     }),
   );
 
+  const uploadLimits: UploadLimits = { maxBytes: deps.maxUploadBytes, maxActivityBytes: MAX_ACTIVITY_BYTES, maxFiles: MAX_FILES_PER_UPLOAD };
+  const limitDetails = { maxBytes: deps.maxUploadBytes, accepted: ACCEPTED_TYPES };
+  const tooLarge = () => fail(413, 'MessageSizeTooBig', `upload is larger than the limit of ${sizeLabel(deps.maxUploadBytes)} (${deps.maxUploadBytes} bytes)`, limitDetails);
+  /** Links to files are made from configuration, so what the uploader's request says of its host never lands in a transcript. */
+  const fileBase = () => attachmentBase(deps.publicUrl, deps.serviceUrl());
+
+  const readLimited = (req: Request) =>
+    readUpload(req, uploadLimits).catch((error: unknown) => {
+      if (!(error instanceof UploadRejected)) throw error;
+      if (error.problem === 'too-large') throw tooLarge();
+      throw fail(400, 'BadArgument', error.message);
+    });
+
+  function activityPart(raw: Buffer | undefined): unknown {
+    if (raw === undefined) return { type: 'message' };
+    try {
+      return JSON.parse(raw.toString('utf8'));
+    } catch {
+      throw fail(400, 'BadArgument', 'the activity part is not JSON');
+    }
+  }
+
   server.post(
-    `${PREFIX}/conversations/:conversationId/upload`,
+    UPLOAD_ROUTE,
     handle(async (req, res) => {
-      const files = (req.files ?? {}) as Record<string, UploadedFile | UploadedFile[]>;
-      const all = Object.values(files).flat();
-      try {
-        const conversation = await authorizedConversation(req);
-        if (all.reduce((sum, f) => sum + f.size, 0) > deps.maxUploadBytes) throw fail(413, 'MessageSizeTooBig', `upload is larger than ${deps.maxUploadBytes} bytes`);
-        const activityPart = [files.activity].flat()[0];
-        const template: unknown = activityPart ? JSON.parse(await fs.promises.readFile(activityPart.path, 'utf8')) : { type: 'message' };
-        const attachments: NonNullable<Partial<Activity>['attachments']> = [];
-        for (const file of all.filter((f) => f !== activityPart)) {
-          const id = crypto.randomBytes(18).toString('base64url');
-          const contentType = file.type || 'application/octet-stream';
-          await store.putAttachment(id, { contentType, name: file.name ?? 'file', data: await fs.promises.readFile(file.path) });
-          attachments.push({ contentType, name: file.name ?? 'file', contentUrl: `${origin(req, 'http')}${PREFIX}/attachments/${id}` });
-        }
-        const stored = await receive(conversation, template, attachments);
-        res.send(200, { id: stored.id });
-      } finally {
-        await Promise.all(all.map((f) => fs.promises.rm(f.path, { force: true })));
+      // Who asks and how much they say they send are settled before a byte of the body is read.
+      const conversation = await authorizedConversation(req);
+      if ((req.contentLength() ?? 0) > maxUploadBody(uploadLimits)) throw tooLarge();
+      const upload = await readLimited(req);
+      const posted = clientActivity(activityPart(upload.activity));
+      const files = upload.files.map((file) => ({ ...file, type: sniffType(file.data) }));
+      const refused = files.find((file) => file.type === undefined);
+      if (refused) {
+        logger.info({ conversation: hashId(conversation.id), head: refused.data.subarray(0, 8).toString('hex') }, 'upload refused: not an accepted file type');
+        throw fail(415, 'UnsupportedMediaType', `only images (PNG, JPEG, GIF, WebP) and PDF files are accepted, judged by their content; "${fileName(refused.name)}" is none of them`, limitDetails);
       }
+      const attachments: NonNullable<Partial<Activity>['attachments']> = [];
+      for (const file of files) {
+        const id = crypto.randomBytes(18).toString('base64url');
+        const contentType = file.type ?? 'application/octet-stream';
+        const name = fileName(file.name);
+        if (!(await store.putAttachment(conversation.id, id, { contentType, name, data: file.data, sniffed: true }))) {
+          throw fail(413, 'UploadQuotaExceeded', 'this conversation has used its upload quota', limitDetails);
+        }
+        attachments.push({ contentType, name, contentUrl: attachmentUrl(fileBase(), id) });
+      }
+      const stored = await receive(conversation, posted, attachments);
+      res.send(200, { id: stored.id });
     }),
   );
 
   // Attachment URLs are unguessable capabilities, as Azure's are: the bot and the page fetch them plainly.
+  // They are served on the agent console's origin, so nothing in them may run: only types sniffed at
+  // upload are shown inline, anything else is a download, and the document is sandboxed either way.
   server.get(
     `${PREFIX}/attachments/:attachmentId`,
     handle(async (req, res) => {
       const attachment = await store.getAttachment(String(req.params.attachmentId ?? ''));
       if (!attachment) throw fail(404, 'NotFound', 'attachment not found');
-      res.setHeader('content-type', attachment.contentType);
-      res.setHeader('content-disposition', `inline; filename*=UTF-8''${encodeURIComponent(attachment.name)}`);
+      const inline = attachment.sniffed && isInlineSafe(attachment.contentType);
+      res.setHeader('content-type', inline ? attachment.contentType : 'application/octet-stream');
+      res.setHeader('content-disposition', `${inline ? 'inline' : 'attachment'}; filename*=UTF-8''${encodeURIComponent(attachment.name)}`);
       res.setHeader('x-content-type-options', 'nosniff');
+      res.setHeader('content-security-policy', "default-src 'none'; sandbox");
       res.sendRaw(200, attachment.data);
     }),
   );
@@ -282,10 +319,9 @@ export function mountDirectLine(server: Server, deps: DirectLineDeps): void {
   server.post('/v3/conversations/:conversationId/activities/:activityId', fromBot);
 }
 
-/** formidable 1.x's file record, as restify's multipart parser leaves it on `req.files`. */
-interface UploadedFile {
-  path: string;
-  size: number;
-  name?: string;
-  type?: string;
+/** A file name as the uploader gave it, without control characters and not overly long; only ever shown as text. */
+function fileName(name: string): string {
+  // eslint-disable-next-line no-control-regex
+  const clean = name.replace(/[\u0000-\u001f\u007f]/g, '').trim().slice(0, 200);
+  return clean || 'file';
 }

@@ -14,19 +14,27 @@ export interface ActivitySet {
 }
 
 export interface StoredAttachment {
+  /** Sniffed from the bytes at upload, never the uploader's claim. */
   contentType: string;
   name: string;
   data: Buffer;
+  /** False for files stored before types were sniffed: they are only ever served as downloads. */
+  sniffed: boolean;
 }
 
-/** Uploaded files kept in memory; the oldest go first beyond this. */
-const MAX_ATTACHMENT_BYTES = 256 * 1024 * 1024;
+/** How much the uploads may hold: one conversation's quota, and all files together (the oldest go first). */
+export interface UploadCaps {
+  conversationBytes: number;
+  totalBytes: number;
+}
 
 interface Log {
   conversation: DirectLineConversation;
   /** Watermark of activities[0]: older ones were trimmed. */
   offset: number;
   activities: Partial<Activity>[];
+  /** Bytes uploaded in the conversation: a quota, so files dropped later still count. */
+  uploadedBytes: number;
 }
 
 /**
@@ -44,7 +52,8 @@ export interface DirectLineStore {
   since(conversationId: string, watermark: string | undefined): Promise<ActivitySet>;
   /** Calls `listener` with each new activity of the conversation until unsubscribed. */
   subscribe(conversationId: string, listener: (set: ActivitySet) => void): () => void;
-  putAttachment(id: string, attachment: StoredAttachment): Promise<void>;
+  /** Keeps a file of the conversation; false (and nothing kept) when that would pass the conversation's quota. */
+  putAttachment(conversationId: string, id: string, attachment: StoredAttachment): Promise<boolean>;
   getAttachment(id: string): Promise<StoredAttachment | undefined>;
 }
 
@@ -60,9 +69,11 @@ export class MemoryDirectLineStore implements DirectLineStore {
   private attachmentBytes = 0;
   private readonly events = new EventEmitter().setMaxListeners(0);
 
+  constructor(private readonly caps: UploadCaps) {}
+
   async create(conversation: DirectLineConversation): Promise<boolean> {
     if (this.logs.has(conversation.id)) return false;
-    this.logs.set(conversation.id, { conversation, offset: 0, activities: [] });
+    this.logs.set(conversation.id, { conversation, offset: 0, activities: [], uploadedBytes: 0 });
     return true;
   }
 
@@ -100,15 +111,19 @@ export class MemoryDirectLineStore implements DirectLineStore {
     return () => this.events.off(conversationId, listener);
   }
 
-  async putAttachment(id: string, attachment: StoredAttachment): Promise<void> {
+  async putAttachment(conversationId: string, id: string, attachment: StoredAttachment): Promise<boolean> {
+    const log = this.logs.get(conversationId);
+    if (!log || log.uploadedBytes + attachment.data.length > this.caps.conversationBytes) return false;
+    log.uploadedBytes += attachment.data.length;
     this.attachments.set(id, attachment);
     this.attachmentBytes += attachment.data.length;
     // Maps iterate in insertion order: the first keys are the oldest uploads.
     for (const [oldId, old] of this.attachments) {
-      if (this.attachmentBytes <= MAX_ATTACHMENT_BYTES || oldId === id) break;
+      if (this.attachmentBytes <= this.caps.totalBytes || oldId === id) break;
       this.attachments.delete(oldId);
       this.attachmentBytes -= old.data.length;
     }
+    return true;
   }
 
   async getAttachment(id: string): Promise<StoredAttachment | undefined> {

@@ -29,10 +29,8 @@ const STATIC_FILES: Record<string, StaticAsset> = {
   '/webchat/webchat.js': { file: WEBCHAT_BUNDLE, type: 'text/javascript; charset=utf-8', maxAge: 86400 },
 };
 
-function embeddedDomain(req: Request): string {
-  const forwarded = String(req.headers['x-forwarded-proto'] ?? '').split(',')[0]?.trim();
-  return `${forwarded === 'https' ? 'https' : 'http'}://${req.headers.host ?? 'localhost'}/v3/directline`;
-}
+/** The embedded Direct Line, relative to the page that asks: the page's own origin, whatever the request's Host header says. */
+const EMBEDDED_DOMAIN = '/v3/directline';
 
 export function mountWebChat(server: Server, directLine: WebChatDirectLine, logger: Logger): void {
   mountStaticAssets(server, STATIC_FILES);
@@ -49,7 +47,7 @@ export function mountWebChat(server: Server, directLine: WebChatDirectLine, logg
         const conversationId = crypto.randomUUID().replace(/-/g, '');
         const user = `dl_${crypto.randomUUID().replace(/-/g, '')}`;
         const token = directLine.tokens.issue({ conv: conversationId, user });
-        res.send(200, { conversationId, token, expires_in: directLine.tokens.ttlSeconds, domain: embeddedDomain(req) });
+        res.send(200, { conversationId, token, expires_in: directLine.tokens.ttlSeconds, domain: EMBEDDED_DOMAIN });
         return;
       }
       case 'remote': {

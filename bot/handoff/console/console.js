@@ -21,6 +21,7 @@
       contact: '联系电话', message: '留言内容', created: '留言时间', ticket: (id) => `工单 ${id}`,
       takenByOther: '该会话已被其他客服接入。', notDelivered: '消息未能送达用户，请重试。', closed: '该会话已结束。', failed: '操作失败，请重试。',
       attachment: '附件',
+      foreignFile: '外部链接，未经本系统核验，请勿直接打开',
     },
     'en-US': {
       title: 'Kefu agent console', agentId: 'Agent id', password: 'Password', signIn: 'Sign in', signOut: 'Sign out', lang: '中文',
@@ -39,6 +40,7 @@
       contact: 'Contact', message: 'Message', created: 'Left at', ticket: (id) => `Ticket ${id}`,
       takenByOther: 'Another agent has claimed this chat.', notDelivered: 'The message did not reach the user; try again.', closed: 'This chat has ended.', failed: 'Something went wrong; try again.',
       attachment: 'Attachment',
+      foreignFile: 'external link, not checked by Kefu; do not open it',
     },
   };
 
@@ -210,14 +212,18 @@
         li.appendChild(el('span', 'who', `${entry.from === 'agent' ? entry.agentName : t().who[entry.from]} · ${new Date(entry.at).toLocaleTimeString(state.lang)}`));
         li.appendChild(document.createTextNode(entry.text));
         for (const file of entry.attachments || []) {
-          // Only web links: a user-supplied javascript: URL never becomes clickable.
-          if (!/^https?:\/\//i.test(file.url)) continue;
-          const link = el('a', '', `📎 ${file.name}`);
-          link.href = file.url;
-          link.target = '_blank';
-          link.rel = 'noopener noreferrer';
           li.appendChild(document.createElement('br'));
-          li.appendChild(link);
+          // Only files this server holds (served sandboxed) are links; any other URL a user
+          // posted is shown as text, never opened from the agent's session.
+          if (typeof file.href === 'string' && /^\/v3\/directline\/attachments\/[\w-]+$/.test(file.href)) {
+            const link = el('a', '', `📎 ${file.name}`);
+            link.href = file.href;
+            link.target = '_blank';
+            link.rel = 'noopener noreferrer';
+            li.appendChild(link);
+          } else {
+            li.appendChild(el('span', 'foreign-file', `📎 ${file.name} · ${t().foreignFile} · ${file.url}`));
+          }
         }
         return li;
       }),

@@ -6,13 +6,12 @@ import {
   type DirectLineConversation,
   type DirectLineStore,
   type StoredAttachment,
+  type UploadCaps,
 } from '../../channels/directline/store';
 import type { RedisClient } from './connection';
 import { keys } from './keys';
 import { withScripts } from './scripts';
 import { deliverEach } from './deliver';
-
-const ATTACHMENT_TTL_S = 7 * 86400;
 
 /**
  * The embedded Direct Line on Redis: any instance can serve any conversation (tokens are
@@ -27,6 +26,7 @@ export class RedisDirectLineStore implements DirectLineStore {
     private readonly redis: RedisClient,
     subscriber: RedisClient,
     private readonly ttlSeconds: number,
+    private readonly caps: UploadCaps,
   ) {
     withScripts(redis);
     // The subscriber connection waits for Redis (also at start-up); it fails only when closed.
@@ -82,19 +82,42 @@ export class RedisDirectLineStore implements DirectLineStore {
     };
   }
 
-  async putAttachment(id: string, attachment: StoredAttachment) {
-    const key = keys.conversation(`file:${id}`, 'file');
+  private fileKey(id: string) {
+    return keys.conversation(`file:${id}`, 'file');
+  }
+
+  /**
+   * A file lives as long as its conversation: both expire STATE_TTL_S after they were last
+   * written, and the upload is the conversation's latest activity when the file is kept.
+   */
+  async putAttachment(conversationId: string, id: string, attachment: StoredAttachment) {
+    const size = attachment.data.length;
+    if ((await this.redis.kefuReserve(this.key(conversationId, 'uploaded'), size, this.caps.conversationBytes, this.ttlSeconds)) !== 1) return false;
+    const key = this.fileKey(id);
     await this.redis
       .multi()
-      .hset(key, { contentType: attachment.contentType, name: attachment.name, data: attachment.data })
-      .expire(key, ATTACHMENT_TTL_S)
+      .hset(key, { contentType: attachment.contentType, name: attachment.name, data: attachment.data, sniffed: attachment.sniffed ? '1' : '0' })
+      .expire(key, this.ttlSeconds)
       .exec();
+    const now = Date.now();
+    const evicted = await this.redis.kefuTrackUpload(
+      keys.shared('dl:files'),
+      keys.shared('dl:file-sizes'),
+      keys.shared('dl:file-bytes'),
+      id,
+      size,
+      now + this.ttlSeconds * 1000,
+      now,
+      this.caps.totalBytes,
+    );
+    // Each file has a slot of its own, so they go one by one.
+    await Promise.all(evicted.map((old) => this.redis.del(this.fileKey(old))));
+    return true;
   }
 
   async getAttachment(id: string) {
-    const key = keys.conversation(`file:${id}`, 'file');
-    const [contentType, name, data] = await this.redis.hmgetBuffer(key, 'contentType', 'name', 'data');
+    const [contentType, name, data, sniffed] = await this.redis.hmgetBuffer(this.fileKey(id), 'contentType', 'name', 'data', 'sniffed');
     if (!contentType || !name || !data) return undefined;
-    return { contentType: contentType.toString('utf8'), name: name.toString('utf8'), data };
+    return { contentType: contentType.toString('utf8'), name: name.toString('utf8'), data, sniffed: sniffed?.toString('utf8') === '1' };
   }
 }

@@ -229,6 +229,46 @@ end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
 return 1`,
   },
+  /**
+   * Adds to a counter unless that would pass a cap (an upload quota). KEYS[1] the counter;
+   * ARGV: amount, cap, TTL seconds. 1 when added, 0 when the cap would be passed.
+   */
+  kefuReserve: {
+    numberOfKeys: 1,
+    lua: `
+local n = tonumber(redis.call('GET', KEYS[1]) or '0') + tonumber(ARGV[1])
+if n > tonumber(ARGV[2]) then return 0 end
+redis.call('SET', KEYS[1], n, 'EX', ARGV[3])
+return 1`,
+  },
+  /**
+   * Keeps the index of every uploaded file within the overall cap. KEYS: the index (ids
+   * scored by expiry in ms), sizes by id, the total; ARGV: id, size, expiry, now, cap.
+   * Expired files leave the index; beyond the cap the oldest go. Returns the ids to delete.
+   */
+  kefuTrackUpload: {
+    numberOfKeys: 3,
+    lua: `
+local total = tonumber(redis.call('GET', KEYS[3]) or '0')
+local function drop(id)
+  total = total - tonumber(redis.call('HGET', KEYS[2], id) or '0')
+  redis.call('HDEL', KEYS[2], id)
+  redis.call('ZREM', KEYS[1], id)
+end
+for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[4], 'LIMIT', 0, 1000)) do drop(id) end
+redis.call('ZADD', KEYS[1], ARGV[3], ARGV[1])
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
+total = total + tonumber(ARGV[2])
+local evicted = {}
+while total > tonumber(ARGV[5]) do
+  local oldest = redis.call('ZRANGE', KEYS[1], 0, 0)[1]
+  if not oldest or oldest == ARGV[1] then break end
+  drop(oldest)
+  table.insert(evicted, oldest)
+end
+redis.call('SET', KEYS[3], math.max(total, 0))
+return evicted`,
+  },
 } as const;
 
 declare module 'ioredis' {
@@ -257,6 +297,8 @@ declare module 'ioredis' {
     ): Result<[string, number], Context>;
     kefuOtpCheck(code: string, hash: string, now: number, maxAttempts: number): Result<[string, number], Context>;
     kefuAccountReplace(accounts: string, id: string, expectedJson: string, nextJson: string, newPhone: string): Result<number, Context>;
+    kefuReserve(counter: string, amount: number, cap: number, ttlSeconds: number): Result<number, Context>;
+    kefuTrackUpload(index: string, sizes: string, total: string, id: string, size: number, expiresAtMs: number, nowMs: number, cap: number): Result<string[], Context>;
   }
 }
 

@@ -15,6 +15,36 @@
   function save(session) { window.sessionStorage.setItem(STORAGE_KEY, JSON.stringify(session)); }
   function forget() { window.sessionStorage.removeItem(STORAGE_KEY); }
 
+  // Uploads the server refuses (by their content or size) get a sentence saying what is
+  // accepted, not only Web Chat's "send failed". The limit comes from the server's answer.
+  var UPLOAD_REFUSED = {
+    UnsupportedMediaType: function (max) { return '只能上传图片（PNG、JPEG、GIF、WebP）或 PDF 文件，每次上传合计不超过 ' + max + '。'; },
+    MessageSizeTooBig: function (max) { return '文件太大了：只能上传图片或 PDF 文件，每次上传合计不超过 ' + max + '。'; },
+    UploadQuotaExceeded: function () { return '这次对话上传的文件已达上限，请直接用文字说明，或回复“转人工”。'; }
+  };
+
+  function megabytes(bytes) { return Number((bytes / 1048576).toFixed(1)) + ' MB'; }
+
+  function refusal(payload) {
+    var body = payload && payload.response;
+    if (typeof body === 'string') { try { body = JSON.parse(body); } catch { body = null; } }
+    var error = body && body.error;
+    var say = error && Object.prototype.hasOwnProperty.call(UPLOAD_REFUSED, error.code) && UPLOAD_REFUSED[error.code];
+    return say ? say(megabytes(Number(error.maxBytes) || 0)) : null;
+  }
+
+  function createStore() {
+    return window.WebChat.createStore({}, function (api) {
+      return function (next) {
+        return function (action) {
+          var message = action.type === 'DIRECT_LINE/POST_ACTIVITY_REJECTED' && refusal(action.payload);
+          if (message) api.dispatch({ type: 'WEB_CHAT/SET_NOTIFICATION', payload: { id: 'kefu-upload', level: 'error', message: message } });
+          return next(action);
+        };
+      };
+    });
+  }
+
   function fetchGrant() {
     return fetch('/api/webchat/token', { method: 'POST' }).then(function (res) {
       if (!res.ok) throw new Error('token endpoint answered ' + res.status);
@@ -25,7 +55,8 @@
   function render(session, resumed) {
     var directLine = window.WebChat.createDirectLine({
       token: session.token,
-      domain: session.domain,
+      // The embedded Direct Line's domain is relative: this page's own origin.
+      domain: new window.URL(session.domain, window.location.href).href,
       conversationId: resumed ? session.conversationId : undefined,
       webSocket: true,
     });
@@ -46,6 +77,7 @@
     window.WebChat.renderWebChat(
       {
         directLine: directLine,
+        store: createStore(),
         locale: 'zh-CN',
         styleOptions: {
           accent: '#1f6feb',
@@ -60,6 +92,7 @@
           botAvatarInitials: '客',
           botAvatarBackgroundColor: '#1f6feb',
           hideUploadButton: false,
+          uploadAccept: 'image/png,image/jpeg,image/gif,image/webp,application/pdf',
           sendBoxTextWrap: true,
           suggestedActionLayout: 'flow',
           suggestedActionBorderRadius: 16,
