@@ -1,4 +1,5 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { LimitName } from './limits/limits';
 
 /**
  * Prometheus metrics, served at GET /metrics. Each instance counts its own turns; with
@@ -39,6 +40,7 @@ export function createMetrics() {
     registers,
   });
   const csat = new Histogram({ name: 'kefu_csat_rating', help: 'Ratings (1–5) users gave after a chat with a person.', buckets: [1, 2, 3, 4, 5], registers });
+  const limitHits = new Counter({ name: 'kefu_limit_hits_total', help: 'Requests refused by a limit (per address, per user, overall), by limit.', labelNames: ['limit'], registers });
   const conversations = new Counter({ name: 'kefu_conversations_total', help: 'Conversations started, and those that needed a person (escalated).', labelNames: ['outcome'], registers });
   new Gauge({
     name: 'kefu_containment_ratio',
@@ -68,6 +70,7 @@ export function createMetrics() {
     },
     queueWait: (seconds: number) => queueWait.observe(seconds),
     rated: (rating: number) => csat.observe(rating),
+    limitHit: (limit: LimitName) => limitHits.inc({ limit }),
   } satisfies HandoffMetrics & Record<string, unknown>;
 }
 

@@ -17,7 +17,10 @@ import { createFlows } from './conversation/flowActors';
 import { TurnRunner } from './conversation/turnRunner';
 import { channelLocale, KefuBot } from './kefuBot';
 import { hashId, type Logger } from './logger';
-import { explainInvalidActivity } from './inboundActivity';
+import { explainInvalidActivity, MAX_CHANNEL_ACTIVITY_BYTES, MAX_USER_ACTIVITY_BYTES } from './inboundActivity';
+import { addressLimits } from './limits/httpLimits';
+import { Limits, limitRules } from './limits/limits';
+import { CLIENT_ADDRESS } from './limits/turnClient';
 import type { KbSignalLog } from './storage/kbSignalLog';
 import { createMetrics, type Metrics } from './metrics';
 import { AgentDirectory, DEMO_AGENTS_FILE } from './handoff/agents';
@@ -56,8 +59,13 @@ function liveRouter(current: () => Knowledge): Router {
   };
 }
 
-const MAX_ACTIVITY_BYTES = 1024 * 1024;
+const MAX_ACTIVITY_BYTES = MAX_CHANNEL_ACTIVITY_BYTES;
 const UPLOAD_PATH = /^\/v3\/directline\/conversations\/[^/?]+\/upload(\?|$)/;
+/** The two routes where activities arrive, with the most each may be (bot/inboundActivity.ts). */
+const ACTIVITY_ROUTES: { method: string; path: RegExp; maxBytes: number }[] = [
+  { method: 'POST', path: /^\/api\/messages(\?|$)/, maxBytes: MAX_CHANNEL_ACTIVITY_BYTES },
+  { method: 'POST', path: /^\/v3\/directline\/conversations\/[^/?]+\/activities(\?|$)/, maxBytes: MAX_USER_ACTIVITY_BYTES },
+];
 
 /** The bot's id in channels that do not assign one (the embedded Direct Line). */
 const BOT_ID = 'kefu-bot';
@@ -87,9 +95,13 @@ export function createApp({
   logger,
   signals,
   backend = createBackend(config, logger),
-  platform = createPlatform(config, logger, backend.platformStores),
+  platform: givenPlatform,
   metrics = createMetrics(),
 }: AppDeps): KefuApp {
+  // Every limit counts in one place, shared by the instances with Redis.
+  const limits = new Limits(backend.rateLimiter, limitRules(config), logger, metrics);
+  const perAddress = addressLimits(limits, config.TRUSTED_PROXY_HEADER, config.DEFAULT_LOCALE);
+  const platform = givenPlatform ?? createPlatform(config, logger, backend.platformStores, () => limits.takeForTurn('sms-per-address', 'sms-total'));
   let knowledge = initialKnowledge;
   const router = liveRouter(() => knowledge);
   const watcher =
@@ -144,6 +156,7 @@ export function createApp({
     metrics,
     initiateExternal: config.HANDOFF_MODE === 'external' ? initiateExternal : undefined,
     logger,
+    admit: () => limits.takeForTurn('handoffs-per-address'),
   });
 
   const machine = createRootMachine({ entry: (id, locale) => router.entry(id, locale), flows: createFlows(platform), handoff });
@@ -155,7 +168,7 @@ export function createApp({
     handoff,
     lock: backend.turnLock,
     metrics,
-    rateLimit: { limiter: backend.rateLimiter, max: config.RATE_LIMIT_MESSAGES },
+    limits,
     logger,
   });
 
@@ -185,6 +198,27 @@ export function createApp({
     }
     return next();
   });
+  // Activities are parsed whole before anyone looks at them: each activity route's cap is
+  // checked on the declared length first, and a compressed body (whose size says nothing of
+  // what it unpacks to) is not accepted anywhere.
+  server.pre((req, res, next) => {
+    const encoding = String(req.headers['content-encoding'] ?? 'identity').toLowerCase();
+    if (encoding !== 'identity') {
+      res.send(415, { error: 'compressed request bodies are not accepted' });
+      return next(false);
+    }
+    const route = ACTIVITY_ROUTES.find((r) => r.method === req.method && r.path.test(req.url ?? ''));
+    if (!route) return next();
+    if (req.headers['transfer-encoding'] !== undefined && req.headers['content-length'] === undefined) {
+      res.send(411, { error: 'an activity needs a Content-Length' });
+      return next(false);
+    }
+    if (Number(req.headers['content-length'] ?? 0) > route.maxBytes) {
+      res.send(413, { error: `activity is larger than ${route.maxBytes} bytes` });
+      return next(false);
+    }
+    return next();
+  });
   server.use(restify.plugins.queryParser({ mapParams: false }));
   server.use(restify.plugins.bodyParser({ maxBodySize: maxBody, mapParams: false, mapFiles: false, multiples: true }));
 
@@ -207,7 +241,16 @@ export function createApp({
       res.send(400, { error: problem });
       return;
     }
-    await track(adapter.process(req, res, (context) => bot.run(context)));
+    // Without Bot Framework authentication anyone can name any user: count the address. With
+    // it, callers are the channel's servers, and the user the channel vouches for is counted in the turn.
+    const client = config.MicrosoftAppId ? undefined : perAddress.clientOf(req);
+    if (client && !(await perAddress.admit(req, res, 'messages-per-address', (req.body as { locale?: unknown }).locale))) return;
+    await track(
+      adapter.process(req, res, (context) => {
+        if (client) context.turnState.set(CLIENT_ADDRESS, client);
+        return bot.run(context);
+      }),
+    );
   });
 
   // The web chat widget and, unless it talks to Azure's, the embedded Direct Line.
@@ -223,14 +266,20 @@ export function createApp({
       botId: BOT_ID,
       maxUploadBytes: config.DIRECTLINE_MAX_UPLOAD_BYTES,
       serviceUrl: () => `http://127.0.0.1:${port}`,
-      deliver: async (activity) => {
+      deliver: async (activity, client) => {
         if (draining) throw new Error('shutting down');
-        await track(adapter.processActivityDirect('', activity as Activity, (context) => bot.run(context)));
+        await track(
+          adapter.processActivityDirect('', activity as Activity, (context) => {
+            if (client) context.turnState.set(CLIENT_ADDRESS, client);
+            return bot.run(context);
+          }),
+        );
       },
+      limits: perAddress,
     });
-    stream = attachDirectLineStream(server.server, { store, tokens, logger });
+    stream = attachDirectLineStream(server.server, { store, tokens, logger, limits: perAddress, maxStreamsPerConversation: config.LIMIT_STREAMS_PER_CONVERSATION });
   }
-  mountWebChat(server, webChatDirectLine(config, tokens, embedded), logger);
+  mountWebChat(server, webChatDirectLine(config, tokens, embedded), logger, perAddress);
   mountDevRoutes(server, platform);
   const agentConsole = mountAgentConsole(server, {
     service: handoff,

@@ -62,7 +62,8 @@ export class MemoryOtpStore implements OtpStore {
   }
 }
 
-export type SendResult = { status: 'sent' } | { status: 'too-soon'; retryInSeconds: number } | { status: 'daily-limit' };
+/** `limited`: the client asking, or everyone together, has had too many codes sent lately (against SMS pumping). */
+export type SendResult = { status: 'sent' } | { status: 'too-soon'; retryInSeconds: number } | { status: 'daily-limit' } | { status: 'limited' };
 export type VerifyResult = { status: 'ok' } | { status: 'wrong'; attemptsLeft: number } | { status: 'used-up' } | { status: 'expired' } | { status: 'none' };
 
 const SMS_TEXT: Record<Locale, (code: string) => string> = {
@@ -81,6 +82,8 @@ export class OtpService {
     private readonly sms: SmsSender,
     private readonly secret: string,
     private readonly now: () => number = Date.now,
+    /** Counts a code about to be sent against the per-client and overall SMS limits; false: over. */
+    private readonly admitSend: () => Promise<boolean> = async () => true,
   ) {}
 
   private hash(key: string, code: string): string {
@@ -94,6 +97,7 @@ export class OtpService {
     if (current && now - current.sentAt < OTP_RULES.resendAfterMs) {
       return { status: 'too-soon', retryInSeconds: Math.ceil((OTP_RULES.resendAfterMs - (now - current.sentAt)) / 1000) };
     }
+    if (!(await this.admitSend())) return { status: 'limited' };
     const sends = await this.store.increment(`sends:${phone}:${chinaDay(now)}`, 26 * 3600_000);
     if (sends > OTP_RULES.maxSendsPerDay) return { status: 'daily-limit' };
     const code = String(crypto.randomInt(0, 10 ** OTP_RULES.digits)).padStart(OTP_RULES.digits, '0');

@@ -3,6 +3,8 @@ import fs from 'node:fs';
 import type { Activity } from 'botbuilder';
 import type { Request, Response, Server } from 'restify';
 import { z } from 'zod';
+import { MAX_JSON_DEPTH, MAX_USER_ACTIVITY_BYTES, nestsDeeperThan } from '../../inboundActivity';
+import type { AddressLimits } from '../../limits/httpLimits';
 import type { Logger } from '../../logger';
 import type { DirectLineConversation, DirectLineStore } from './store';
 import type { DirectLineTokens, TokenClaims } from './tokens';
@@ -22,11 +24,15 @@ export interface DirectLineDeps {
   maxUploadBytes: number;
   /** This server as the bot reaches it (loopback). */
   serviceUrl(): string;
-  /** Runs one activity through the bot; replies arrive on the connector routes. */
-  deliver(activity: Partial<Activity>): Promise<void>;
+  /**
+   * Runs one activity through the bot; replies arrive on the connector routes. `client` is
+   * the address it came from, for the limits counted inside the turn.
+   */
+  deliver(activity: Partial<Activity>, client?: string): Promise<void>;
+  /** Per-address limits on new conversations and on activities. */
+  limits?: AddressLimits;
 }
 
-const MAX_ACTIVITY_BYTES = 256 * 1024;
 const PREFIX = '/v3/directline';
 
 /** What a client may post; the service fills in who, where and when. */
@@ -136,7 +142,7 @@ export function mountDirectLine(server: Server, deps: DirectLineDeps): void {
   }
 
   /** Creates the conversation on first use and tells the bot who joined. */
-  async function start(claims: TokenClaims, locale: string | undefined): Promise<{ conversation: DirectLineConversation; created: boolean }> {
+  async function start(claims: TokenClaims, locale: string | undefined, client: string | undefined): Promise<{ conversation: DirectLineConversation; created: boolean }> {
     const conversation: DirectLineConversation = { id: claims.conv, userId: claims.user, createdAt: new Date().toISOString() };
     const created = await store.create(conversation);
     if (created) {
@@ -151,7 +157,7 @@ export function mountDirectLine(server: Server, deps: DirectLineDeps): void {
         membersAdded: [{ id: deps.botId, name: 'Kefu' }, { id: conversation.userId, name: '' }],
         locale,
         timestamp: new Date(),
-      });
+      }, client);
     }
     return { conversation: (await store.get(claims.conv)) ?? conversation, created };
   }
@@ -160,6 +166,7 @@ export function mountDirectLine(server: Server, deps: DirectLineDeps): void {
     `${PREFIX}/tokens/generate`,
     handle(async (req, res) => {
       if (credential(req).kind !== 'secret') throw fail(403, 'BadArgument', 'tokens/generate needs the secret');
+      if (deps.limits && !(await deps.limits.admit(req, res, 'conversations-per-address'))) return;
       const body = startBodySchema.safeParse(req.body ?? {});
       const claims = { conv: newConversationId(), user: userIdFrom(body.success ? body.data.user?.id : undefined) };
       res.send(200, { conversationId: claims.conv, token: tokens.issue(claims), expires_in: tokens.ttlSeconds });
@@ -181,8 +188,10 @@ export function mountDirectLine(server: Server, deps: DirectLineDeps): void {
       const cred = credential(req);
       const body = startBodySchema.safeParse(req.body ?? {});
       const requested = body.success ? body.data : {};
+      // A token's conversation was counted when the token was given; the secret mints a new one here.
+      if (cred.kind !== 'token' && deps.limits && !(await deps.limits.admit(req, res, 'conversations-per-address', requested.locale))) return;
       const claims = cred.kind === 'token' ? { conv: cred.conv, user: cred.user } : { conv: newConversationId(), user: userIdFrom(requested.user?.id) };
-      const { conversation, created } = await start(claims, requested.locale);
+      const { conversation, created } = await start(claims, requested.locale, deps.limits?.clientOf(req));
       const grant = issued(conversation);
       res.send(created ? 201 : 200, { ...grant, streamUrl: streamUrl(req, conversation, grant.token) });
     }),
@@ -205,7 +214,9 @@ export function mountDirectLine(server: Server, deps: DirectLineDeps): void {
     }),
   );
 
-  async function receive(conversation: DirectLineConversation, raw: unknown, attachments?: Partial<Activity>['attachments']) {
+  async function receive(conversation: DirectLineConversation, raw: unknown, attachments?: Partial<Activity>['attachments'], client?: string) {
+    // Checked before anything is stored: a value the service could not serialise again would break the conversation's reads for good.
+    if (nestsDeeperThan(raw, MAX_JSON_DEPTH)) throw fail(400, 'BadArgument', `invalid activity: nested deeper than ${MAX_JSON_DEPTH} levels`);
     const parsed = clientActivitySchema.safeParse(raw);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
@@ -223,7 +234,7 @@ export function mountDirectLine(server: Server, deps: DirectLineDeps): void {
       timestamp: new Date(),
     } as Partial<Activity>;
     const stored = await store.append(conversation.id, activity);
-    if (activity.type !== 'typing') await deps.deliver(stored);
+    if (activity.type !== 'typing') await deps.deliver(stored, client);
     return stored;
   }
 
@@ -231,8 +242,10 @@ export function mountDirectLine(server: Server, deps: DirectLineDeps): void {
     `${PREFIX}/conversations/:conversationId/activities`,
     handle(async (req, res) => {
       const conversation = await authorizedConversation(req);
-      if ((req.contentLength() ?? 0) > MAX_ACTIVITY_BYTES) throw fail(413, 'MessageSizeTooBig', `activity is larger than ${MAX_ACTIVITY_BYTES} bytes`);
-      const stored = await receive(conversation, req.body);
+      if ((req.contentLength() ?? 0) > MAX_USER_ACTIVITY_BYTES) throw fail(413, 'MessageSizeTooBig', `activity is larger than ${MAX_USER_ACTIVITY_BYTES} bytes`);
+      const locale: unknown = (req.body as { locale?: unknown } | undefined)?.locale;
+      if (deps.limits && !(await deps.limits.admit(req, res, 'messages-per-address', locale))) return;
+      const stored = await receive(conversation, req.body, undefined, deps.limits?.clientOf(req));
       res.send(200, { id: stored.id });
     }),
   );

@@ -1,6 +1,7 @@
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
+import type { AddressLimits } from '../../limits/httpLimits';
 import type { Logger } from '../../logger';
 import type { ActivitySet, DirectLineStore } from './store';
 import type { DirectLineTokens } from './tokens';
@@ -13,12 +14,26 @@ const HEARTBEAT_MS = 30_000;
  * new activity as an ActivitySet. The `t` query parameter must be a token of the same
  * conversation. Dead sockets are found by ping and closed.
  */
-export function attachDirectLineStream(http: HttpServer, deps: { store: DirectLineStore; tokens: DirectLineTokens; logger: Logger }): { close(): void } {
+export function attachDirectLineStream(
+  http: HttpServer,
+  deps: { store: DirectLineStore; tokens: DirectLineTokens; logger: Logger; limits?: AddressLimits; maxStreamsPerConversation?: number },
+): { close(): void } {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
   const alive = new WeakSet<WebSocket>();
+  // Streams open (or being opened) per conversation on this instance, whatever token opened them.
+  const open = new Map<string, number>();
+  const atCap = new Set<string>();
+  const maxStreams = deps.maxStreamsPerConversation ?? Infinity;
 
   const reject = (socket: Duplex, status: number, reason: string) => {
     socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+  };
+
+  const release = (conversationId: string) => {
+    const left = (open.get(conversationId) ?? 1) - 1;
+    if (left > 0) open.set(conversationId, left);
+    else open.delete(conversationId);
+    if (left < maxStreams) atCap.delete(conversationId);
   };
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -28,6 +43,16 @@ export function attachDirectLineStream(http: HttpServer, deps: { store: DirectLi
     const conversationId = decodeURIComponent(match[1]);
     const cred = deps.tokens.read(url.searchParams.get('t') ?? '');
     if (cred.kind !== 'token' || cred.conv !== conversationId) return reject(socket, 403, 'Forbidden');
+    const streams = open.get(conversationId) ?? 0;
+    if (streams >= maxStreams) {
+      // Counted every time, logged once while the conversation stays at the cap.
+      deps.limits?.limits.refused('streams-per-conversation', deps.limits.clientOf(req), !atCap.has(conversationId));
+      atCap.add(conversationId);
+      return reject(socket, 429, 'Too Many Requests');
+    }
+    // Held from here until the socket closes, however the upgrade ends.
+    open.set(conversationId, streams + 1);
+    socket.once('close', () => release(conversationId));
     const watermark = url.searchParams.get('watermark') ?? undefined;
     void deps.store.get(conversationId).then((conversation) => {
       if (!conversation) return reject(socket, 404, 'Not Found');

@@ -7,6 +7,8 @@ import {
   type DirectLineStore,
   type StoredAttachment,
 } from '../../channels/directline/store';
+import { byTheUser } from '../../channels/directline/store';
+import type { StateTtl } from '../stateTtl';
 import type { RedisClient } from './connection';
 import { keys } from './keys';
 import { withScripts } from './scripts';
@@ -25,7 +27,7 @@ export class RedisDirectLineStore implements DirectLineStore {
   constructor(
     private readonly redis: RedisClient,
     subscriber: RedisClient,
-    private readonly ttlSeconds: number,
+    private readonly ttl: StateTtl,
   ) {
     withScripts(redis);
     void subscriber.psubscribe(this.pattern);
@@ -41,7 +43,7 @@ export class RedisDirectLineStore implements DirectLineStore {
   }
 
   async create(conversation: DirectLineConversation) {
-    return (await this.redis.set(this.key(conversation.id, 'meta'), JSON.stringify(conversation), 'EX', this.ttlSeconds, 'NX')) === 'OK';
+    return (await this.redis.set(this.key(conversation.id, 'meta'), JSON.stringify(conversation), 'EX', this.ttl.anonymousS, 'NX')) === 'OK';
   }
 
   async get(id: string) {
@@ -50,11 +52,19 @@ export class RedisDirectLineStore implements DirectLineStore {
   }
 
   async append(conversationId: string, activity: Partial<Activity>) {
-    if (!(await this.get(conversationId))) throw new Error(`unknown conversation ${conversationId}`);
     // The id is the position in the log, given on the way out.
     const rest = { ...activity, id: undefined };
-    const seq = await this.redis.kefuDirectLineAppend(this.key(conversationId, 'log'), this.key(conversationId, 'offset'), JSON.stringify(rest), MAX_ACTIVITIES_PER_CONVERSATION, this.ttlSeconds);
-    await this.redis.expire(this.key(conversationId, 'meta'), this.ttlSeconds);
+    const user = byTheUser(activity);
+    const seq = await this.redis.kefuDirectLineAppend(
+      this.key(conversationId, 'log'),
+      this.key(conversationId, 'offset'),
+      this.key(conversationId, 'meta'),
+      JSON.stringify(rest),
+      MAX_ACTIVITIES_PER_CONVERSATION,
+      user ? this.ttl.engagedS : this.ttl.anonymousS,
+      user ? '1' : '0',
+    );
+    if (seq < 0) throw new Error(`unknown conversation ${conversationId}`);
     const stored = { ...rest, id: activityId(conversationId, seq) };
     await this.redis.publish(keys.channel(`directline:${conversationId}`), JSON.stringify({ activities: [stored], watermark: String(seq + 1) } satisfies ActivitySet));
     return stored;
