@@ -59,7 +59,6 @@ function liveRouter(current: () => Knowledge): Router {
   };
 }
 
-const MAX_ACTIVITY_BYTES = MAX_CHANNEL_ACTIVITY_BYTES;
 const UPLOAD_PATH = /^\/v3\/directline\/conversations\/[^/?]+\/upload(\?|$)/;
 /** The two routes where activities arrive, with the most each may be (bot/inboundActivity.ts). */
 const ACTIVITY_ROUTES: { method: string; path: RegExp; maxBytes: number }[] = [
@@ -187,7 +186,7 @@ export function createApp({
   const server = restify.createServer({ name: 'kefu', handleUncaughtExceptions: false });
   // One parser for all routes; the largest body anyone may send is an upload. Routes that
   // take only JSON check their own, smaller cap.
-  const maxBody = Math.max(MAX_ACTIVITY_BYTES, config.DIRECTLINE_MAX_UPLOAD_BYTES);
+  const maxBody = Math.max(MAX_CHANNEL_ACTIVITY_BYTES, config.DIRECTLINE_MAX_UPLOAD_BYTES);
   // Multipart bodies are written to temporary files by the parser: accept them only where
   // files are expected, so no other route can be used to fill the disk.
   server.pre((req, res, next) => {
@@ -202,7 +201,7 @@ export function createApp({
   // checked on the declared length first, and a compressed body (whose size says nothing of
   // what it unpacks to) is not accepted anywhere.
   server.pre((req, res, next) => {
-    const encoding = String(req.headers['content-encoding'] ?? 'identity').toLowerCase();
+    const encoding = (req.headers['content-encoding'] || 'identity').toLowerCase();
     if (encoding !== 'identity') {
       res.send(415, { error: 'compressed request bodies are not accepted' });
       return next(false);
@@ -229,10 +228,6 @@ export function createApp({
     if (draining) {
       res.header('Retry-After', '5');
       res.send(503, { error: 'shutting down' });
-      return;
-    }
-    if ((req.contentLength() ?? 0) > MAX_ACTIVITY_BYTES) {
-      res.send(413, { error: `activity is larger than ${MAX_ACTIVITY_BYTES} bytes` });
       return;
     }
     const problem = explainInvalidActivity(req.body);

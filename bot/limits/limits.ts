@@ -42,10 +42,20 @@ export class Limits {
     private readonly metrics: { limitHit(limit: LimitName): void },
   ) {}
 
-  /** Counts one use by `client`; refused beyond the limit's count in its window. */
+  /**
+   * Counts one use by `client`; refused beyond the limit's count in its window. When the
+   * counter cannot be reached (Redis down), the use is allowed: the request then meets the
+   * outage itself and its one clear answer, not a failure of the limit.
+   */
   async take(limit: WindowLimit, client: string): Promise<Admission> {
     const rule = this.rules[limit];
-    const count = await this.counter.hit(`${limit}:${hashId(client)}`, rule.windowMs);
+    let count: number;
+    try {
+      count = await this.counter.hit(`${limit}:${hashId(client)}`, rule.windowMs);
+    } catch (error) {
+      this.logger.debug({ err: error, limit }, 'limit not counted: counter unavailable');
+      return { allowed: true };
+    }
     if (count <= rule.max) return { allowed: true };
     const first = count === rule.max + 1;
     this.refused(limit, client, first);

@@ -59,16 +59,6 @@ export class ExpiringMap<K, V> {
     return this.entries.delete(key);
   }
 
-  clear(): void {
-    this.entries.clear();
-  }
-
-  /** The live entries. */
-  *values(): IterableIterator<V> {
-    const now = this.now();
-    for (const entry of this.entries.values()) if (entry.until > now) yield entry.value;
-  }
-
   private drop(key: K, value: V): void {
     this.entries.delete(key);
     this.onExpire?.(key, value);

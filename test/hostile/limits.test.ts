@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { Redis } from 'ioredis';
 import WebSocket from 'ws';
 import { AgentClient, DEMO_AGENTS } from '../support/agentClient';
@@ -279,6 +280,15 @@ describe('one instance, memory', () => {
       { 'x-forwarded-for': '203.0.113.71' },
     );
     expect(viaChannel.status).toBe(413);
+    // A compressed body says nothing of its unpacked size: not accepted at all.
+    const bomb = zlib.gzipSync(Buffer.from(`{"type":"message","text":"hi"${' '.repeat(8 * 1024 * 1024)}}`));
+    const compressed = await fetch(`${user.url}/v3/directline/conversations/${user.conversationId}/activities`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${user.token}`, 'content-type': 'application/json', 'content-encoding': 'gzip', 'x-forwarded-for': user.address },
+      body: bomb,
+    });
+    expect(compressed.status).toBe(415);
+    expect(bomb.length).toBeLessThan(64 * 1024);
   });
 
   test('the signals file is rotated at its size and only the configured number of old files is kept', async () => {
