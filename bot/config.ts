@@ -225,13 +225,13 @@ export const configSchema = z.object({
     .optional()
     .describe('Header your reverse proxy writes the client address into (e.g. x-forwarded-for). Its right-most entry, the one your proxy appended, is the client address the per-address limits count; clients cannot forge it. Empty: the socket address (no proxy in front). Set it only when every request comes through that proxy.'),
   LIMIT_MESSAGES_PER_ADDRESS: rate
-    .default('600/1m')
-    .describe('Messages accepted from one client address per window ("count/window", window in s, m or h), over all its conversations; beyond, 429. Generous so that many users behind one NAT are never slowed down.'),
+    .default('1200/1m')
+    .describe('Activities (messages, events) accepted from one client address per window ("count/window", window in s, m or h), over all its conversations, on the Direct Line and on an unauthenticated /api/messages; beyond, 429. Generous, so that many users behind one NAT are never slowed down.'),
   LIMIT_CONVERSATIONS_PER_ADDRESS: rate
-    .default('300/1h')
+    .default('600/1h')
     .describe('New conversations (web chat tokens, Direct Line conversations and tokens/generate) one client address may start per window; beyond, 429.'),
   LIMIT_HANDOFFS_PER_ADDRESS: rate
-    .default('20/1h')
+    .default('30/1h')
     .describe('Chats one client address may put in the queue for a person per window; beyond, the user is told to try again later. For authenticated Bot Framework channels the client is the user the channel vouches for.'),
   LIMIT_SMS_PER_ADDRESS: rate
     .default('30/1h')
