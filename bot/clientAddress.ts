@@ -5,7 +5,8 @@ import type { Request, Response, Next } from 'restify';
 /**
  * Who is at the other end of a request, and whether it is this machine. Every address
  * decision (the Emulator endpoint, the development routes, the demo agents, the Direct
- * Line connector routes, the sign-in limits) is made here, so they cannot drift apart.
+ * Line connector routes, the sign-in and per-address limits) is made here, so they cannot
+ * drift apart.
  */
 
 const LOOPBACK = new net.BlockList();
@@ -35,12 +36,57 @@ export function isLoopbackUrl(value: unknown): boolean {
 }
 
 /**
- * The address per-client limits are counted for: the socket's peer, IPv4-mapped IPv6 written
- * as IPv4 so one client has one key. Behind a reverse proxy this is the proxy.
+ * Where a request comes from, as the per-address limits count it. Without a proxy in front
+ * it is the socket's peer. Behind one, `TRUSTED_PROXY_HEADER` names the header the proxy
+ * writes: its right-most entry is the address the proxy itself saw (what the proxy appended),
+ * so whatever a client puts in the header is to the left of it and never counts.
+ * IPv6 clients are counted by their /64: one subscriber holds a whole /64.
  */
-export function clientAddress(req: IncomingMessage): string {
-  const address = req.socket.remoteAddress ?? '';
-  return address.startsWith('::ffff:') && net.isIPv4(address.slice(7)) ? address.slice(7) : address;
+export function clientAddress(req: Pick<IncomingMessage, 'headers' | 'socket'>, trustedHeader?: string): string {
+  const peer = normalise(req.socket.remoteAddress ?? '');
+  if (trustedHeader) {
+    const raw = req.headers[trustedHeader.toLowerCase()];
+    const entries = (Array.isArray(raw) ? raw.join(',') : (raw ?? '')).split(',');
+    const forwarded = normalise(withoutPort(entries.at(-1)?.trim() ?? ''));
+    if (forwarded) return `ip:${forwarded}`;
+  }
+  return `ip:${peer || 'unknown'}`;
+}
+
+/** "1.2.3.4:5678" and "[2001:db8::1]:443", as some proxies write them, without the port. */
+function withoutPort(entry: string): string {
+  const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(entry);
+  if (bracketed?.[1]) return bracketed[1];
+  const v4 = /^(\d{1,3}(?:\.\d{1,3}){3}):\d+$/.exec(entry);
+  return v4?.[1] ?? entry;
+}
+
+/** An IPv4 address as is, an IPv6 one as its /64; anything else is not an address (""). */
+export function normalise(address: string): string {
+  const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(address);
+  if (mapped?.[1]) return mapped[1];
+  if (net.isIPv4(address)) return address;
+  const zoneless = address.split('%')[0] ?? '';
+  if (!net.isIPv6(zoneless)) return '';
+  return `${ipv6Groups(zoneless)
+    .slice(0, 4)
+    .map((group) => group.toString(16))
+    .join(':')}::/64`;
+}
+
+/** The eight 16-bit groups of a valid IPv6 address ("::" expanded, an IPv4 tail as two groups). */
+function ipv6Groups(address: string): number[] {
+  let text = address;
+  const tail = /(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(text);
+  if (tail) {
+    const [a, b, c, d] = tail.slice(1).map(Number) as [number, number, number, number];
+    text = `${text.slice(0, tail.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  }
+  const [head = '', rest] = text.split('::');
+  const left = head ? head.split(':') : [];
+  const right = rest ? rest.split(':') : [];
+  const groups = rest === undefined ? left : [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right];
+  return groups.map((group) => Number.parseInt(group, 16));
 }
 
 /** Headers a reverse proxy adds: a proxy on this machine would make every client look local. */

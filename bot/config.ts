@@ -22,6 +22,18 @@ const ratio = z.coerce
   .min(0, 'expected a number from 0 to 1')
   .max(1, 'expected a number from 0 to 1');
 
+/** "count/window" with the window in seconds, minutes or hours: "600/1m", "20/1h". */
+const RATE_FORMAT = /^(\d{1,9})\/(\d{1,6})([smh])$/;
+const rate = z.string().regex(RATE_FORMAT, 'expected a count per window such as 600/1m (window in s, m or h)');
+
+/** A limit's count and window, from its "count/window" setting. */
+export function parseRate(text: string): { max: number; windowMs: number } {
+  const match = RATE_FORMAT.exec(text);
+  if (!match) throw new ConfigError(`Invalid rate "${text}": expected a count per window such as 600/1m`);
+  const unitMs = { s: 1000, m: 60_000, h: 3_600_000 }[match[3] as 's' | 'm' | 'h'];
+  return { max: Number(match[1]), windowMs: Math.max(1, Number(match[2])) * unitMs };
+}
+
 export const configSchema = z.object({
   NODE_ENV: z
     .enum(['development', 'test', 'production'], {
@@ -205,9 +217,12 @@ export const configSchema = z.object({
   REDIS_COMMAND_TIMEOUT_MS: integer(100, 60000)
     .default(2000)
     .describe('A Redis command that has no answer after this long fails, so a paused or overloaded Redis makes turns fail fast with "系统暂时无法服务" instead of hanging (milliseconds).'),
-  STATE_TTL_S: integer(60, 31536000)
+  STATE_TTL_S: integer(1, 31536000)
     .default(2592000)
-    .describe('Conversation and user state is dropped this many seconds after its last change (Redis only).'),
+    .describe('Conversation state (the chat, its Direct Line log, transcript and handoff reference) is dropped this many seconds after its last change, in memory and in Redis.'),
+  STATE_TTL_ANONYMOUS_S: integer(1, 31536000)
+    .default(7200)
+    .describe('The same for a conversation in which the user has not written anything yet (a page load, a token flood): dropped this many seconds after its last change, until the first message gives it STATE_TTL_S.'),
   FLOW_IDLE_TIMEOUT_S: integer(10, 86400)
     .default(1800)
     .describe('A guided flow left untouched this long is over: the returning user is told it timed out and can start again.'),
@@ -220,6 +235,38 @@ export const configSchema = z.object({
   RATE_LIMIT_WINDOW_S: integer(1, 3600)
     .default(10)
     .describe('Window of the per-user message rate limit (seconds).'),
+  TRUSTED_PROXY_HEADER: z
+    .string()
+    .regex(/^[A-Za-z0-9-]+$/, 'expected a header name such as x-forwarded-for')
+    .optional()
+    .describe('Header your reverse proxy writes the client address into (e.g. x-forwarded-for). Its right-most entry, the one your proxy appended, is the client address the per-address limits count; clients cannot forge it. Empty: the socket address (no proxy in front). Set it only when every request comes through that proxy.'),
+  LIMIT_MESSAGES_PER_ADDRESS: rate
+    .default('1200/1m')
+    .describe('Activities (messages, events) accepted from one client address per window ("count/window", window in s, m or h), over all its conversations, on the Direct Line and on an unauthenticated /api/messages; beyond, 429. Generous, so that many users behind one NAT are never slowed down.'),
+  LIMIT_CONVERSATIONS_PER_ADDRESS: rate
+    .default('600/1h')
+    .describe('New conversations (web chat tokens, Direct Line conversations and tokens/generate) one client address may start per window; beyond, 429.'),
+  LIMIT_HANDOFFS_PER_ADDRESS: rate
+    .default('30/1h')
+    .describe('Chats one client address may put in the queue for a person per window; beyond, the user is told to try again later. For authenticated Bot Framework channels the client is the user the channel vouches for.'),
+  LIMIT_SMS_PER_ADDRESS: rate
+    .default('30/1h')
+    .describe('SMS codes one client address may have sent per window, to any numbers (against SMS pumping; each number also has its own limits).'),
+  LIMIT_SMS_TOTAL: rate
+    .default('1000/1h')
+    .describe('SMS codes sent per window by the whole deployment (every instance): a cost ceiling against SMS pumping from many addresses.'),
+  LIMIT_STREAMS_PER_CONVERSATION: integer(1, 100)
+    .default(5)
+    .describe('Direct Line WebSocket streams open at once on one conversation (per instance); one more gets 429.'),
+  KB_SIGNALS_MAX_BYTES: integer(4096, 1024 * 1024 * 1024)
+    .default(10 * 1024 * 1024)
+    .describe('The KB signals file is rotated (kb-signals.jsonl.1, .2 …) when it would grow beyond this many bytes.'),
+  KB_SIGNALS_FILES: integer(1, 100)
+    .default(5)
+    .describe('Rotated KB signals files kept besides the current one; older ones are deleted.'),
+  KB_SIGNALS_KEEP: integer(100, 10_000_000)
+    .default(10000)
+    .describe('Signals kept in Redis (shared by the instances) or in memory (no file); the oldest go first.'),
   TURN_LOCK_WAIT_MS: integer(100, 60000)
     .default(8000)
     .describe('How long a message waits for the previous turn of its conversation (on any instance) before the user is asked to send it again.'),

@@ -32,7 +32,10 @@ async function main(): Promise<void> {
   const backend = createBackend(config, logger);
   // With several instances the signals are shared in Redis; alone, a file or memory.
   const signals =
-    backend.signals ?? (config.KB_SIGNALS_FILE ? new JsonlKbSignalLog(path.resolve(PROJECT_ROOT, config.KB_SIGNALS_FILE)) : new MemoryKbSignalLog());
+    backend.signals ??
+    (config.KB_SIGNALS_FILE
+      ? new JsonlKbSignalLog(path.resolve(PROJECT_ROOT, config.KB_SIGNALS_FILE), { maxBytes: config.KB_SIGNALS_MAX_BYTES, keep: config.KB_SIGNALS_FILES })
+      : new MemoryKbSignalLog(config.KB_SIGNALS_KEEP));
   const app = createApp({ config, knowledge, logger, signals, backend, metrics });
   const port = await app.listen();
   logger.info({ port, entries: knowledge.kb.entries.length, auth: BOT_ENDPOINT_LOG[botEndpointMode(config)], state: backend.kind }, 'kefu listening');

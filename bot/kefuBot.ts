@@ -10,7 +10,9 @@ import { hashId, type Logger } from './logger';
 import { maskText } from './privacy/mask';
 import type { KbSignalLog } from './storage/kbSignalLog';
 import { ConversationBusyError, type TurnLock } from './storage/turnLock';
-import type { RateLimiter } from './storage/rateLimit';
+import type { Limits } from './limits/limits';
+import { CLIENT_ADDRESS, withClient } from './limits/turnClient';
+import { ENGAGED_PROPERTY } from './storage/stateTtl';
 import { messages } from '../dialogs/messages';
 
 export interface KefuBotDeps {
@@ -21,8 +23,8 @@ export interface KefuBotDeps {
   /** One turn per conversation at a time, on every instance. */
   lock: TurnLock;
   metrics: Metrics;
-  /** At most `max` messages per user per window; beyond, one polite sentence. */
-  rateLimit: { limiter: RateLimiter; max: number };
+  /** Messages per user (beyond: one polite sentence), and the per-client limits counted inside a turn. */
+  limits: Limits;
   logger: Logger;
 }
 
@@ -30,6 +32,9 @@ export interface KefuBotDeps {
 export function conversationKey(activity: Pick<Activity, 'channelId' | 'conversation'>): string {
   return `${activity.channelId}:${activity.conversation.id}`;
 }
+
+/** The user as the channel names them, for the per-user limit. */
+const userKey = (activity: Pick<Activity, 'channelId' | 'from' | 'conversation'>) => `${activity.channelId}:${activity.from?.id ?? activity.conversation.id}`;
 
 const handoffStatusSchema = z.object({ state: z.enum(['accepted', 'completed', 'failed']) });
 
@@ -58,12 +63,14 @@ export class KefuBot extends TeamsActivityHandler {
   private readonly snapshot: StatePropertyAccessor<unknown>;
   private readonly lastTurnAt: StatePropertyAccessor<number | undefined>;
   private readonly referenceSaved: StatePropertyAccessor<{ route: string; at: number } | undefined>;
+  private readonly engaged: StatePropertyAccessor<boolean | undefined>;
 
   constructor(private readonly deps: KefuBotDeps) {
     super();
     this.snapshot = deps.conversationState.createProperty<unknown>('kefu.root');
     this.lastTurnAt = deps.conversationState.createProperty<number | undefined>('kefu.lastTurnAt');
     this.referenceSaved = deps.conversationState.createProperty<{ route: string; at: number } | undefined>('kefu.referenceSaved');
+    this.engaged = deps.conversationState.createProperty<boolean | undefined>(ENGAGED_PROPERTY);
     this.onMessage(async (context, next) => {
       const text = typeof context.activity.text === 'string' ? TurnContext.removeRecipientMention(context.activity) : undefined;
       await this.turn(context, { kind: 'message', text, value: context.activity.value, attachments: context.activity.attachments });
@@ -97,6 +104,13 @@ export class KefuBot extends TeamsActivityHandler {
    * that cannot get the lock in time is not lost silently: the user is asked to resend it.
    */
   override async run(context: TurnContext): Promise<void> {
+    // The per-client limits inside the turn (codes, handoffs) count the address the HTTP layer
+    // saw; where there is none (an authenticated channel), the user the channel vouches for.
+    const address = context.turnState.get(CLIENT_ADDRESS) as string | undefined;
+    await withClient(address ?? `user:${userKey(context.activity)}`, () => this.guardedRun(context));
+  }
+
+  private async guardedRun(context: TurnContext): Promise<void> {
     if (await this.overLimit(context)) return;
     try {
       await this.deps.lock.run(conversationKey(context.activity), async () => {
@@ -114,11 +128,9 @@ export class KefuBot extends TeamsActivityHandler {
   private async overLimit(context: TurnContext): Promise<boolean> {
     const { activity } = context;
     if (activity.type !== 'message') return false;
-    const { limiter, max } = this.deps.rateLimit;
-    const count = await limiter.hit(`${activity.channelId}:${activity.from?.id ?? activity.conversation.id}`);
-    if (count <= max) return false;
-    this.deps.logger.warn({ conversation: hashId(activity.conversation.id), count }, 'rate limit: message not handled');
-    if (count === max + 1) await context.sendActivity(messages(channelLocale(activity.locale) ?? 'zh-CN').slowDown);
+    const admission = await this.deps.limits.take('messages-per-user', userKey(activity));
+    if (admission.allowed) return false;
+    if (admission.first) await context.sendActivity(messages(channelLocale(activity.locale) ?? 'zh-CN').slowDown);
     return true;
   }
 
@@ -195,6 +207,8 @@ export class KefuBot extends TeamsActivityHandler {
     this.count(outcome, context.activity.channelId, performance.now() - started);
     await this.snapshot.set(context, outcome.snapshot);
     if (input.kind !== 'notice') await this.lastTurnAt.set(context, Date.now());
+    // The user has written: the conversation now lives the full STATE_TTL_S.
+    if (input.kind === 'message') await this.engaged.set(context, true);
     this.deps.logger.info(
       {
         conversation,

@@ -1,4 +1,5 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { LimitName } from './limits/limits';
 
 /**
  * Prometheus metrics, served at GET /metrics. Each instance counts its own turns; with
@@ -45,6 +46,7 @@ export function createMetrics() {
     labelNames: ['outcome'],
     registers,
   });
+  const limitHits = new Counter({ name: 'kefu_limit_hits_total', help: 'Requests refused by a limit (per address, per user, overall), by limit.', labelNames: ['limit'], registers });
   const conversations = new Counter({ name: 'kefu_conversations_total', help: 'Conversations started, and those that needed a person (escalated).', labelNames: ['outcome'], registers });
   const uncaught = new Counter({ name: 'kefu_uncaught_errors_total', help: 'Errors that escaped every request handler and were caught by the process guard (each one is a bug to fix).', labelNames: ['kind'], registers });
   new Gauge({
@@ -77,6 +79,7 @@ export function createMetrics() {
     rated: (rating: number) => csat.observe(rating),
     uncaught: (kind: 'exception' | 'rejection') => uncaught.inc({ kind }),
     signIn: (outcome: string) => signIns.inc({ outcome }),
+    limitHit: (limit: LimitName) => limitHits.inc({ limit }),
   } satisfies HandoffMetrics & Record<string, unknown>;
 }
 

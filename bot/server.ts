@@ -20,8 +20,11 @@ import { createFlows } from './conversation/flowActors';
 import { TurnRunner } from './conversation/turnRunner';
 import { channelLocale, KefuBot } from './kefuBot';
 import { hashId, type Logger } from './logger';
-import { explainInvalidActivity } from './inboundActivity';
+import { explainInvalidActivity, MAX_CHANNEL_ACTIVITY_BYTES, MAX_USER_ACTIVITY_BYTES } from './inboundActivity';
 import { parseRequestTarget } from './http/requestTarget';
+import { addressLimits } from './limits/httpLimits';
+import { Limits, limitRules } from './limits/limits';
+import { CLIENT_ADDRESS } from './limits/turnClient';
 import type { KbSignalLog } from './storage/kbSignalLog';
 import { createMetrics, type Metrics } from './metrics';
 import { AgentDirectory, DEMO_AGENTS_FILE } from './handoff/agents';
@@ -60,8 +63,12 @@ function liveRouter(current: () => Knowledge): Router {
   };
 }
 
-const MAX_ACTIVITY_BYTES = 1024 * 1024;
 const UPLOAD_PATH = /^\/v3\/directline\/conversations\/[^/?]+\/upload(\?|$)/;
+/** The two routes where activities arrive, with the most each may be (bot/inboundActivity.ts). */
+const ACTIVITY_ROUTES: { method: string; path: RegExp; maxBytes: number }[] = [
+  { method: 'POST', path: /^\/api\/messages(\?|$)/, maxBytes: MAX_CHANNEL_ACTIVITY_BYTES },
+  { method: 'POST', path: /^\/v3\/directline\/conversations\/[^/?]+\/activities(\?|$)/, maxBytes: MAX_USER_ACTIVITY_BYTES },
+];
 
 /** The route a request matched, never its path: paths carry conversation ids, which are not logged. */
 const routeOf = (req: Request) => String(req.getRoute()?.path ?? 'unrouted');
@@ -95,9 +102,13 @@ export function createApp({
   logger,
   signals,
   backend = createBackend(config, logger),
-  platform = createPlatform(config, logger, backend.platformStores),
+  platform: givenPlatform,
   metrics = createMetrics(),
 }: AppDeps): KefuApp {
+  // Every limit counts in one place, shared by the instances with Redis.
+  const limits = new Limits(backend.rateLimiter, limitRules(config), logger, metrics);
+  const perAddress = addressLimits(limits, config.TRUSTED_PROXY_HEADER, config.DEFAULT_LOCALE);
+  const platform = givenPlatform ?? createPlatform(config, logger, backend.platformStores, () => limits.takeForTurn('sms-per-address', 'sms-total'));
   let knowledge = initialKnowledge;
   const router = liveRouter(() => knowledge);
   const watcher =
@@ -152,6 +163,7 @@ export function createApp({
     metrics,
     initiateExternal: config.HANDOFF_MODE === 'external' ? initiateExternal : undefined,
     logger,
+    admit: () => limits.takeForTurn('handoffs-per-address'),
   });
 
   const machine = createRootMachine({ entry: (id, locale) => router.entry(id, locale), flows: createFlows(platform, { maxUploadBytes: config.DIRECTLINE_MAX_UPLOAD_BYTES }), handoff });
@@ -163,7 +175,7 @@ export function createApp({
     handoff,
     lock: backend.turnLock,
     metrics,
-    rateLimit: { limiter: backend.rateLimiter, max: config.RATE_LIMIT_MESSAGES },
+    limits,
     logger,
   });
 
@@ -213,11 +225,32 @@ export function createApp({
     }
     done();
   });
+  // Activities are parsed whole before anyone looks at them: each activity route's cap is
+  // checked on the declared length first, and a compressed body (whose size says nothing of
+  // what it unpacks to) is not accepted anywhere.
+  server.pre((req, res, next) => {
+    const encoding = (req.headers['content-encoding'] || 'identity').toLowerCase();
+    if (encoding !== 'identity') {
+      res.send(415, { error: 'compressed request bodies are not accepted' });
+      return next(false);
+    }
+    const route = ACTIVITY_ROUTES.find((r) => r.method === req.method && r.path.test(req.url ?? ''));
+    if (!route) return next();
+    if (req.headers['transfer-encoding'] !== undefined && req.headers['content-length'] === undefined) {
+      res.send(411, { error: 'an activity needs a Content-Length' });
+      return next(false);
+    }
+    if (Number(req.headers['content-length'] ?? 0) > route.maxBytes) {
+      res.send(413, { error: `activity is larger than ${route.maxBytes} bytes` });
+      return next(false);
+    }
+    return next();
+  });
   server.use(restify.plugins.queryParser({ mapParams: false }));
   // JSON and form bodies only: restify's multipart parser (formidable, which writes to the
   // temporary directory) is never in the chain, and the upload route's body is left unread.
   const parsers = [
-    restify.plugins.bodyReader({ maxBodySize: MAX_ACTIVITY_BYTES }),
+    restify.plugins.bodyReader({ maxBodySize: MAX_CHANNEL_ACTIVITY_BYTES }),
     ...restify.plugins.jsonBodyParser({ bodyReader: true, mapParams: false }),
     ...restify.plugins.urlEncodedBodyParser({ bodyReader: true, mapParams: false }),
   ];
@@ -241,10 +274,6 @@ export function createApp({
       res.send(403, { error: refusal });
       return;
     }
-    if ((req.contentLength() ?? 0) > MAX_ACTIVITY_BYTES) {
-      res.send(413, { error: `activity is larger than ${MAX_ACTIVITY_BYTES} bytes` });
-      return;
-    }
     const problem = explainInvalidActivity(req.body);
     if (problem) {
       logger.warn({ problem }, 'rejected activity');
@@ -257,7 +286,16 @@ export function createApp({
       res.send(403, { error: elsewhere });
       return;
     }
-    await track(adapter.process(req, res, (context) => bot.run(context)));
+    // Without Bot Framework authentication anyone can name any user: count the address. With
+    // it, callers are the channel's servers, and the user the channel vouches for is counted in the turn.
+    const client = config.MicrosoftAppId ? undefined : perAddress.clientOf(req);
+    if (client && !(await perAddress.admit(req, res, 'messages-per-address', (req.body as { locale?: unknown }).locale))) return;
+    await track(
+      adapter.process(req, res, (context) => {
+        if (client) context.turnState.set(CLIENT_ADDRESS, client);
+        return bot.run(context);
+      }),
+    );
   });
 
   // The web chat widget and, unless it talks to Azure's, the embedded Direct Line.
@@ -277,14 +315,27 @@ export function createApp({
       maxUploadBytes: config.DIRECTLINE_MAX_UPLOAD_BYTES,
       publicUrl: config.PUBLIC_URL,
       serviceUrl: loopbackUrl,
-      deliver: async (activity) => {
+      deliver: async (activity, client) => {
         if (draining) throw new Error('shutting down');
-        await track(adapter.processActivityDirect('', activity as Activity, (context) => bot.run(context)));
+        await track(
+          adapter.processActivityDirect('', activity as Activity, (context) => {
+            if (client) context.turnState.set(CLIENT_ADDRESS, client);
+            return bot.run(context);
+          }),
+        );
       },
+      limits: perAddress,
     });
-    stream = attachDirectLineStream(server.server, { store, tokens, logger, unavailable: (error) => backend.outage(error) });
+    stream = attachDirectLineStream(server.server, {
+      store,
+      tokens,
+      logger,
+      unavailable: (error) => backend.outage(error),
+      limits: perAddress,
+      maxStreamsPerConversation: config.LIMIT_STREAMS_PER_CONVERSATION,
+    });
   }
-  mountWebChat(server, webChatDirectLine(config, tokens, embedded), logger);
+  mountWebChat(server, webChatDirectLine(config, tokens, embedded), logger, perAddress);
   mountDevRoutes(server, platform);
   const agentConsole = mountAgentConsole(server, {
     service: handoff,
@@ -294,6 +345,7 @@ export function createApp({
     canned: loadCannedReplies(config.CANNED_REPLIES_FILE),
     logger,
     secureCookies: config.NODE_ENV === 'production',
+    trustedProxyHeader: config.TRUSTED_PROXY_HEADER,
     metrics,
     // Only files of the embedded Direct Line become links for agents; other URLs users post stay text.
     attachmentLink: (url) => (embedded ? ownAttachmentPath(attachmentBase(config.PUBLIC_URL, loopbackUrl()), url) : undefined),

@@ -27,6 +27,7 @@ export interface HandoffMessages {
   ticketFailed: string;
   declined: string;
   requestFailed: string;
+  tooManyHandoffs: string;
   askRating: string;
   thanksRating(rating: number): string;
   complaintOffer: string;
@@ -59,6 +60,7 @@ const zh: HandoffMessages = {
   ticketFailed: '抱歉，留言没能保存成功，请稍后再试一次。',
   declined: '好的。还有其他问题可以继续问我。',
   requestFailed: '抱歉，转接人工客服时出了点问题，请稍后再试一次。',
+  tooManyHandoffs: '您所在的网络最近转人工和留言的次数太多了，请过一段时间再试；有问题也可以继续问我。',
   askRating: '本次人工服务已结束。请为客服的服务打个分：5 分非常满意，1 分非常不满意。',
   thanksRating: (r) => (r >= 4 ? '感谢您的评价！还有其他问题随时问我。' : '感谢您的评价，我们会认真改进。还有其他问题随时问我。'),
   complaintOffer: '非常抱歉给您带来了不好的体验。需要为您转接人工客服来处理吗？',
@@ -91,6 +93,7 @@ const en: HandoffMessages = {
   ticketFailed: 'Sorry, your message could not be saved. Please try again in a moment.',
   declined: 'OK. Feel free to keep asking me.',
   requestFailed: 'Sorry, something went wrong while connecting you to an agent. Please try again in a moment.',
+  tooManyHandoffs: 'Too many requests for an agent or messages have come from your network lately; please try again later, or keep asking me.',
   askRating: 'Your chat with our agent has ended. How would you rate it? 5 is excellent, 1 is poor.',
   thanksRating: (r) => (r >= 4 ? 'Thank you for your rating! Ask me anything else any time.' : 'Thank you for your rating; we will work on it. Ask me anything else any time.'),
   complaintOffer: 'I am very sorry about your experience. Would you like a human agent to look into it?',

@@ -26,6 +26,7 @@ export interface Messages {
   busy: string;
   tooLong(max: number): string;
   slowDown: string;
+  tooManyRequests: string;
   flowTimedOut: string;
   cancelled: string;
   greeting: string;
@@ -65,6 +66,7 @@ const zh: Messages = {
   busy: '上一条消息还在处理中，请稍等片刻再发一次。',
   tooLong: (max) => `这条消息有点长，我一次最多能看 ${max} 个字。麻烦精简一下，或者分成几条发给我。`,
   slowDown: '您发消息有点快，请稍等几秒再发，我会一条一条回复您。',
+  tooManyRequests: '您所在的网络发来的请求太多了，请稍等一会儿再试。',
   flowTimedOut: '刚才的办理因为长时间没有操作已经结束了，需要的话可以重新开始。',
   cancelled: '好的，已取消。还有其他问题随时问我。',
   greeting: '您好！请问有什么可以帮您？可以直接描述您遇到的问题。',
@@ -104,6 +106,7 @@ const en: Messages = {
   busy: 'Your previous message is still being handled; please send this one again in a moment.',
   tooLong: (max) => `That message is a bit long: I can read up to ${max} characters at a time. Please shorten it or split it into a few messages.`,
   slowDown: 'You are sending messages a little fast; please wait a few seconds and I will answer them one by one.',
+  tooManyRequests: 'Too many requests have come from your network; please wait a moment and try again.',
   flowTimedOut: 'The previous request ended because it was idle for a long time; you can start it again any time.',
   cancelled: 'OK, cancelled. Ask me anything else any time.',
   greeting: 'Hello! How can I help you? Just describe the problem.',

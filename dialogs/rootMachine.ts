@@ -439,6 +439,11 @@ export function createRootMachine(deps: RootMachineDeps) {
               }),
             },
             {
+              guard: ({ event }) => event.output.status === 'limited',
+              target: 'idle',
+              actions: { type: 'say', params: ({ context }) => textReply(h(context.locale).tooManyHandoffs) },
+            },
+            {
               target: 'offeringMessage',
               actions: {
                 type: 'offerMessage',
@@ -609,10 +614,17 @@ export function createRootMachine(deps: RootMachineDeps) {
                   reason: context.handoff?.reason ?? 'user-request',
                 },
               }),
-              onDone: {
-                target: '#kefu.idle',
-                actions: { type: 'say', params: ({ context, event }) => textReply(h(context.locale).ticketLeft(event.output.id, maskPhone(context.contact ?? ''))) },
-              },
+              onDone: [
+                {
+                  guard: ({ event }) => event.output === undefined,
+                  target: '#kefu.idle',
+                  actions: { type: 'say', params: ({ context }) => textReply(h(context.locale).tooManyHandoffs) },
+                },
+                {
+                  target: '#kefu.idle',
+                  actions: { type: 'say', params: ({ context, event }) => textReply(h(context.locale).ticketLeft(event.output?.id ?? '', maskPhone(context.contact ?? ''))) },
+                },
+              ],
               onError: { target: '#kefu.idle', actions: { type: 'say', params: ({ context }) => textReply(h(context.locale).ticketFailed) } },
             },
           },

@@ -113,14 +113,14 @@ async function readSignals(config: Config, file: string | undefined): Promise<Au
   if (!file && (config.REDIS_URL || config.REDIS_CLUSTER_NODES)) {
     const redis = connectRedis({ url: config.REDIS_URL, clusterNodes: config.REDIS_CLUSTER_NODES, commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS }, createLogger('silent'));
     try {
-      return await new RedisKbSignalLog(redis).list();
+      return await new RedisKbSignalLog(redis, config.KB_SIGNALS_KEEP).list();
     } finally {
       redis.disconnect();
     }
   }
   const source = file ?? (config.KB_SIGNALS_FILE ? path.resolve(PROJECT_ROOT, config.KB_SIGNALS_FILE) : undefined);
   if (!source) throw new UsageError('no signals: set KB_SIGNALS_FILE or REDIS_URL, or pass --file');
-  return new JsonlKbSignalLog(source).list();
+  return new JsonlKbSignalLog(source, { maxBytes: config.KB_SIGNALS_MAX_BYTES, keep: config.KB_SIGNALS_FILES }).list();
 }
 
 async function unanswered(config: Config, file: string | undefined, json: boolean): Promise<number> {

@@ -4,6 +4,7 @@ import { keys } from '../storage/redis/keys';
 import { deliverEach } from '../storage/redis/deliver';
 import { compareAndSet, readRecord, toFields } from '../storage/redis/records';
 import { withScripts } from '../storage/redis/scripts';
+import type { StateTtl } from '../storage/stateTtl';
 import { OPEN_STATUSES, type ConsoleEvent, type Handoff, type HandoffStatus, type Note, type Ticket, type TranscriptEntry } from './model';
 import type { ConsoleBus, HandoffStore } from './store';
 
@@ -28,14 +29,14 @@ export class RedisHandoffStore implements HandoffStore {
   constructor(
     private readonly redis: RedisClient,
     private readonly now: () => number = Date.now,
-    /** References and transcripts of idle conversations go after this long. */
-    private readonly conversationTtlSeconds = 30 * 86400,
+    /** References and transcripts of idle conversations go after this long (bot/storage/stateTtl.ts). */
+    private readonly ttl: StateTtl = { engagedS: 30 * 86400, anonymousS: 30 * 86400 },
   ) {
     withScripts(redis);
   }
 
   async saveReference(conversation: string, reference: Partial<ConversationReference>) {
-    await this.redis.set(k.reference(conversation), JSON.stringify(reference), 'EX', this.conversationTtlSeconds);
+    await this.redis.kefuSetKept(k.reference(conversation), JSON.stringify(reference), this.ttl.anonymousS, '0');
   }
 
   async reference(conversation: string) {
@@ -43,8 +44,12 @@ export class RedisHandoffStore implements HandoffStore {
     return raw ? (JSON.parse(raw) as Partial<ConversationReference>) : undefined;
   }
 
+  /** A line the user wrote gives the conversation's transcript and reference their full lifetime. */
   async appendTranscript(conversation: string, entries: readonly TranscriptEntry[], keep: number) {
-    await this.redis.kefuAppendCapped(k.transcript(conversation), keep, this.conversationTtlSeconds, ...entries.map((entry) => JSON.stringify(entry)));
+    const user = entries.some((entry) => entry.from === 'user');
+    const ttl = user ? this.ttl.engagedS : this.ttl.anonymousS;
+    await this.redis.kefuAppendCapped(k.transcript(conversation), keep, ttl, user ? '1' : '0', ...entries.map((entry) => JSON.stringify(entry)));
+    if (user) await this.redis.kefuKeep(k.reference(conversation), ttl, '1');
   }
 
   async transcript(conversation: string) {

@@ -30,6 +30,8 @@ export interface AgentConsoleDeps {
   logger: Logger;
   /** Cookies marked Secure (behind HTTPS in production). */
   secureCookies: boolean;
+  /** The header a trusted reverse proxy writes the client's address in (TRUSTED_PROXY_HEADER). */
+  trustedProxyHeader?: string;
   metrics?: { signIn(outcome: SignInOutcome['kind']): void };
   /**
    * This server's path of a file a user sent, when the URL is one of its own Direct Line's
@@ -150,7 +152,7 @@ export function mountAgentConsole(server: Server, deps: AgentConsoleDeps): { clo
     res.setHeader('cache-control', 'no-store');
     const body = jsonBody(req, res, signInSchema);
     if (!body) return;
-    const outcome = await signIn.attempt({ ...body, address: clientAddress(req), deviceToken: cookieOf(req, DEVICE_COOKIE) });
+    const outcome = await signIn.attempt({ ...body, address: clientAddress(req, deps.trustedProxyHeader), deviceToken: cookieOf(req, DEVICE_COOKIE) });
     deps.metrics?.signIn(outcome.kind);
     switch (outcome.kind) {
       case 'throttled':

@@ -27,7 +27,9 @@ export type RequestResult =
   /** Handed to an external hub, which answers with handoff.status events. */
   | { status: 'external' }
   | { status: 'with-agent'; agentName: string }
-  | { status: 'unavailable'; why: 'closed' | 'no-agents'; hours: string };
+  | { status: 'unavailable'; why: 'closed' | 'no-agents'; hours: string }
+  /** This client has put too many chats in the queue lately (LIMIT_HANDOFFS_PER_ADDRESS). */
+  | { status: 'limited' };
 
 /** Why an agent's action was refused; the routes turn these into HTTP statuses. */
 export type Refusal = 'not-found' | 'taken' | 'not-yours' | 'closed';
@@ -51,6 +53,11 @@ export interface HandoffServiceOptions {
   logger: Logger;
   metrics?: HandoffMetrics;
   now?: () => number;
+  /**
+   * Counts a new handoff or message left against the current client's limit; false when the
+   * client is over it. Absent: no limit (tests, tools).
+   */
+  admit?(): Promise<boolean>;
 }
 
 /** Transcript lines kept per conversation; the agent sees the last 30 before the handoff. */
@@ -92,6 +99,7 @@ export class HandoffService {
     if (!existing) {
       const why = !this.isOpenNow() ? 'closed' : (await this.store.agentsOnline()).length === 0 ? 'no-agents' : undefined;
       if (why) return { status: 'unavailable', why, hours: this.hours(request.locale) };
+      if (!(await this.admitted())) return { status: 'limited' };
     }
     const handoff = existing ?? (await this.open(conversation, request, false));
     const wait = await this.waitFor(handoff.id);
@@ -129,6 +137,7 @@ export class HandoffService {
     initiate: NonNullable<HandoffServiceOptions['initiateExternal']>,
   ): Promise<RequestResult> {
     if (await this.store.openFor(conversation)) return { status: 'external' };
+    if (!(await this.admitted())) return { status: 'limited' };
     const handoff = await this.open(conversation, request, true);
     const transcript = (await this.store.transcript(conversation)).slice(-CONTEXT_MESSAGES);
     this.count('requested');
@@ -261,7 +270,9 @@ export class HandoffService {
     this.options.metrics?.rated(rating);
   }
 
-  async leaveMessage(conversation: string, message: { locale: Locale; contact: string; text: string; reason: HandoffReason }): Promise<Ticket> {
+  /** The ticket, or undefined when this client is over its limit of handoffs and messages. */
+  async leaveMessage(conversation: string, message: { locale: Locale; contact: string; text: string; reason: HandoffReason }): Promise<Ticket | undefined> {
+    if (!(await this.admitted())) return undefined;
     const reference = await this.store.reference(conversation);
     const ticket: Ticket = {
       id: newCaseId(new Date(this.now()), 'T'),
@@ -363,6 +374,10 @@ export class HandoffService {
     const after = transcript.filter((e) => e.at >= handoff.createdAt && (handoff.closedAt === undefined || e.at <= handoff.closedAt));
     // The conversation key names the user's channel conversation: agents have no use for it.
     return { handoff: { ...handoff, conversation: undefined }, transcript: [...before, ...after], notes: await this.store.notes(id) };
+  }
+
+  private async admitted(): Promise<boolean> {
+    return this.options.admit ? this.options.admit() : true;
   }
 
   private count(event: HandoffEvent): void {

@@ -1,4 +1,6 @@
 import type { ConversationReference } from 'botbuilder';
+import { ExpiringMap, sweepInterval } from '../storage/expiringMap';
+import type { StateTtl } from '../storage/stateTtl';
 import { OPEN_STATUSES, type ConsoleEvent, type Handoff, type HandoffStatus, type Note, type Ticket, type TranscriptEntry } from './model';
 
 /**
@@ -52,18 +54,25 @@ export interface ConsoleBus {
 const RECENT_HANDLE_TIMES = 20;
 
 export class MemoryHandoffStore implements HandoffStore {
-  private readonly references = new Map<string, Partial<ConversationReference>>();
-  private readonly transcripts = new Map<string, TranscriptEntry[]>();
+  /** Per conversation, with the lifetimes of bot/storage/stateTtl.ts, as in Redis. */
+  private readonly references: ExpiringMap<string, Partial<ConversationReference>>;
+  private readonly transcripts: ExpiringMap<string, TranscriptEntry[]>;
   private readonly handoffs = new Map<string, Handoff>();
   private readonly notesById = new Map<string, Note[]>();
   private readonly ticketsById = new Map<string, Ticket>();
   private readonly presence = new Map<string, number>();
   private readonly recentHandleTimes: number[] = [];
 
-  constructor(private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly now: () => number = Date.now,
+    private readonly ttl: StateTtl = { engagedS: 30 * 86400, anonymousS: 30 * 86400 },
+  ) {
+    this.references = new ExpiringMap(sweepInterval(ttl.anonymousS * 1000), now);
+    this.transcripts = new ExpiringMap(sweepInterval(ttl.anonymousS * 1000), now);
+  }
 
   async saveReference(conversation: string, reference: Partial<ConversationReference>) {
-    this.references.set(conversation, reference);
+    this.references.set(conversation, reference, this.ttl.anonymousS * 1000, 'extend');
   }
 
   async reference(conversation: string) {
@@ -74,7 +83,10 @@ export class MemoryHandoffStore implements HandoffStore {
     const list = this.transcripts.get(conversation) ?? [];
     list.push(...entries);
     if (list.length > keep) list.splice(0, list.length - keep);
-    this.transcripts.set(conversation, list);
+    // A line the user wrote gives the transcript and the reference their full lifetime.
+    const user = entries.some((entry) => entry.from === 'user');
+    this.transcripts.set(conversation, list, (user ? this.ttl.engagedS : this.ttl.anonymousS) * 1000, user ? 'reset' : 'extend');
+    if (user) this.references.touch(conversation, this.ttl.engagedS * 1000, 'reset');
   }
 
   async transcript(conversation: string) {

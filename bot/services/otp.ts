@@ -121,7 +121,8 @@ export class MemoryOtpStore implements OtpStore {
   }
 }
 
-export type SendResult = { status: 'sent' } | { status: 'too-soon'; retryInSeconds: number } | { status: 'daily-limit' };
+/** `limited`: the client asking, or everyone together, has had too many codes sent lately (against SMS pumping). */
+export type SendResult = { status: 'sent' } | { status: 'too-soon'; retryInSeconds: number } | { status: 'daily-limit' } | { status: 'limited' };
 export type VerifyResult = { status: 'ok' } | { status: 'wrong'; attemptsLeft: number } | { status: 'used-up' } | { status: 'expired' } | { status: 'none' };
 
 const SMS_TEXT: Record<Locale, (code: string) => string> = {
@@ -140,6 +141,8 @@ export class OtpService {
     private readonly sms: SmsSender,
     private readonly secret: string,
     private readonly now: () => number = Date.now,
+    /** Counts a code about to be sent against the per-client and overall SMS limits; false: over. */
+    private readonly admitSend: () => Promise<boolean> = async () => true,
   ) {}
 
   private hash(key: string, code: string): string {
@@ -148,6 +151,8 @@ export class OtpService {
 
   async send(phone: string, purpose: OtpPurpose, locale: Locale): Promise<SendResult> {
     const now = this.now();
+    // Per-client and overall SMS limits first: a flood of distinct numbers is SMS pumping.
+    if (!(await this.admitSend())) return { status: 'limited' };
     const code = String(crypto.randomInt(0, 10 ** OTP_RULES.digits)).padStart(OTP_RULES.digits, '0');
     // One step on the store: two sends at once cannot both pass the 60 s wait.
     const issued = await this.store.issue({ phone, purpose }, chinaDay(now), {

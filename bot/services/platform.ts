@@ -26,7 +26,13 @@ export interface PlatformStores {
   sharedOutbox?: SharedOutbox;
 }
 
-export function createPlatform(config: Config, logger: Logger, stores: PlatformStores = { otpStore: new MemoryOtpStore() }): Platform {
+export function createPlatform(
+  config: Config,
+  logger: Logger,
+  stores: PlatformStores = { otpStore: new MemoryOtpStore() },
+  /** Counts a code about to be sent against the SMS limits (bot/limits/limits.ts); false: over. */
+  admitSms?: () => Promise<boolean>,
+): Platform {
   const { otpStore } = stores;
   const directory = config.ACCOUNT_BACKEND === 'demo' ? new DemoDirectory(undefined, stores.directoryData) : undefined;
   const accounts: AccountPort =
@@ -35,7 +41,7 @@ export function createPlatform(config: Config, logger: Logger, stores: PlatformS
   const outbox = config.SMS_PROVIDER === 'console' ? new ConsoleSmsOutbox(logger, stores.sharedOutbox) : undefined;
   const sms: SmsSender =
     outbox ?? new WebhookSms({ url: config.SMS_WEBHOOK_URL as string, token: config.SMS_WEBHOOK_TOKEN as string, timeoutMs: 10_000 }, logger);
-  const otp = new OtpService(otpStore, sms, config.OTP_SECRET ?? crypto.randomBytes(32).toString('base64url'));
+  const otp = new OtpService(otpStore, sms, config.OTP_SECRET ?? crypto.randomBytes(32).toString('base64url'), Date.now, admitSms);
   const devTools = outbox && config.NODE_ENV !== 'production' ? { outbox, otpStore, directory } : undefined;
   return { accounts, sms, otp, dev: devTools };
 }

@@ -1,4 +1,4 @@
-import { MemoryStorage, type Storage } from 'botbuilder';
+import type { Storage } from 'botbuilder';
 import type { Config } from '../config';
 import { RedisConsoleBus, RedisHandoffStore } from '../handoff/redisStore';
 import { MemoryAgentSessionStore, type AgentSessionStore } from '../handoff/sessions';
@@ -15,6 +15,8 @@ import { RedisStorage } from './redis/storage';
 import type { KbSignalLog } from './kbSignalLog';
 import { MemoryTurnLock, RedisTurnLock, type TurnLock } from './turnLock';
 import { MemoryRateLimiter, RedisRateLimiter, type RateLimiter } from './rateLimit';
+import { ExpiringMemoryStorage } from './expiringStorage';
+import { stateTtlOf } from './stateTtl';
 
 /**
  * Where every piece of shared state lives: this process's memory (one instance, the
@@ -24,7 +26,7 @@ export interface Backend {
   kind: 'memory' | 'redis';
   storage: Storage;
   turnLock: TurnLock;
-  /** Per-user message counts for the rate limit. */
+  /** The fixed-window counter behind every limit (bot/limits/limits.ts). */
   rateLimiter: RateLimiter;
   handoffStore: HandoffStore;
   consoleBus: ConsoleBus;
@@ -50,16 +52,18 @@ const LOCK_LEASE_MS = 15_000;
 const uploadCaps = (config: Config): UploadCaps => ({ conversationBytes: config.DIRECTLINE_UPLOAD_CONVERSATION_BYTES, totalBytes: config.DIRECTLINE_UPLOAD_TOTAL_BYTES });
 
 export function createBackend(config: Config, logger: Logger): Backend {
+  // Conversations expire when idle in both modes, sooner while the user has not written.
+  const ttl = stateTtlOf(config);
   if (!config.REDIS_URL && !config.REDIS_CLUSTER_NODES) {
     return {
       kind: 'memory',
-      storage: new MemoryStorage(),
+      storage: new ExpiringMemoryStorage(ttl),
       turnLock: new MemoryTurnLock(config.TURN_LOCK_WAIT_MS),
-      rateLimiter: new MemoryRateLimiter(config.RATE_LIMIT_WINDOW_S * 1000),
-      handoffStore: new MemoryHandoffStore(),
+      rateLimiter: new MemoryRateLimiter(),
+      handoffStore: new MemoryHandoffStore(Date.now, ttl),
       consoleBus: new MemoryConsoleBus(),
       sessionStore: new MemoryAgentSessionStore(),
-      directLineStore: new MemoryDirectLineStore(uploadCaps(config)),
+      directLineStore: new MemoryDirectLineStore(ttl, uploadCaps(config)),
       platformStores: { otpStore: new MemoryOtpStore() },
       available: () => true,
       outage: () => false,
@@ -73,15 +77,15 @@ export function createBackend(config: Config, logger: Logger): Backend {
   const available = () => redis.status === 'ready';
   return {
     kind: 'redis',
-    storage: new RedisStorage(redis, config.STATE_TTL_S),
+    storage: new RedisStorage(redis, ttl),
     turnLock: new RedisTurnLock(redis, { leaseMs: LOCK_LEASE_MS, waitMs: config.TURN_LOCK_WAIT_MS }),
-    rateLimiter: new RedisRateLimiter(redis, config.RATE_LIMIT_WINDOW_S * 1000),
-    handoffStore: new RedisHandoffStore(redis, Date.now, config.STATE_TTL_S),
+    rateLimiter: new RedisRateLimiter(redis),
+    handoffStore: new RedisHandoffStore(redis, Date.now, ttl),
     consoleBus: new RedisConsoleBus(redis, subscriber),
     sessionStore: new RedisAgentSessionStore(redis),
-    directLineStore: new RedisDirectLineStore(redis, subscriber, config.STATE_TTL_S, uploadCaps(config)),
+    directLineStore: new RedisDirectLineStore(redis, subscriber, ttl, uploadCaps(config)),
     platformStores: { otpStore: new RedisOtpStore(redis), directoryData: new RedisDirectoryData(redis), sharedOutbox: new RedisOutbox(redis) },
-    signals: new RedisKbSignalLog(redis),
+    signals: new RedisKbSignalLog(redis, config.KB_SIGNALS_KEEP),
     available,
     outage: (error) => !available() || isRedisOutage(error),
     async ready() {

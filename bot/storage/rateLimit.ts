@@ -1,42 +1,39 @@
 import type { RedisClient } from './redis/connection';
+import { ExpiringMap } from './expiringMap';
 import { keys } from './redis/keys';
 import { withScripts } from './redis/scripts';
 
-/** Counts hits per key in fixed windows: how many this one is, in the current window. */
+/**
+ * Counts hits per key in fixed windows: how many this one is, in the current window. The one
+ * counter every limit uses (messages, conversations, handoffs, SMS …), each with its window.
+ */
 export interface RateLimiter {
-  hit(key: string): Promise<number>;
+  hit(key: string, windowMs: number): Promise<number>;
 }
 
+/** Windows end by themselves: a finished one is dropped when read or swept, never kept. */
 export class MemoryRateLimiter implements RateLimiter {
-  private readonly windows = new Map<string, { count: number; until: number }>();
+  private readonly windows: ExpiringMap<string, { count: number }>;
 
-  constructor(
-    private readonly windowMs: number,
-    private readonly now: () => number = Date.now,
-  ) {}
+  constructor(now: () => number = Date.now) {
+    this.windows = new ExpiringMap(10_000, now);
+  }
 
-  async hit(key: string): Promise<number> {
-    const now = this.now();
+  async hit(key: string, windowMs: number): Promise<number> {
     const current = this.windows.get(key);
-    const window = current && current.until > now ? current : { count: 0, until: now + this.windowMs };
-    window.count++;
-    this.windows.set(key, window);
-    // Forget finished windows now and then, so idle users cost nothing.
-    if (this.windows.size > 10_000) for (const [k, w] of this.windows) if (w.until <= now) this.windows.delete(k);
-    return window.count;
+    if (current) return ++current.count;
+    this.windows.set(key, { count: 1 }, windowMs);
+    return 1;
   }
 }
 
-/** The same on Redis, so a user's messages count together on every instance. */
+/** The same on Redis, so hits count together on every instance (INCR and the window's expiry in one script). */
 export class RedisRateLimiter implements RateLimiter {
-  constructor(
-    private readonly redis: RedisClient,
-    private readonly windowMs: number,
-  ) {
+  constructor(private readonly redis: RedisClient) {
     withScripts(redis);
   }
 
-  async hit(key: string): Promise<number> {
-    return this.redis.kefuCount(keys.conversation(`rate:${key}`, 'rate'), this.windowMs);
+  async hit(key: string, windowMs: number): Promise<number> {
+    return this.redis.kefuCount(keys.conversation(`rate:${key}`, 'rate'), windowMs);
   }
 }

@@ -12,6 +12,7 @@ export interface FlowMessages {
   codeExpired: string;
   resendTooSoon(seconds: number): string;
   dailyLimit: string;
+  smsLimited: string;
   cancelled: string;
   tooManyTries: string;
   backendDown: string;
@@ -68,6 +69,7 @@ const zh: FlowMessages = {
   codeExpired: '验证码已过期。回复“重新发送”获取新的验证码。',
   resendTooSoon: (s) => `验证码刚刚发出，请 ${s} 秒后再重新发送。`,
   dailyLimit: '这个号码今天获取验证码的次数已达上限，请明天再试，或回复“转人工”联系人工客服。',
+  smsLimited: '获取验证码的请求太多了，请过一段时间再试，或回复“转人工”联系人工客服。',
   cancelled: '好的，已取消。还有其他问题随时问我。',
   tooManyTries: '看来这一步不太顺利，我来为您转接人工客服。',
   backendDown: '抱歉，账户系统暂时无法处理您的请求，我来为您转接人工客服。',
@@ -133,6 +135,7 @@ const en: FlowMessages = {
   codeExpired: 'The code has expired. Type "resend" for a new one.',
   resendTooSoon: (s) => `A code was just sent. Please wait ${s} seconds before asking for another.`,
   dailyLimit: 'This number has reached today\'s limit of codes. Please try again tomorrow, or type "agent" to reach a person.',
+  smsLimited: 'Too many codes have been requested lately. Please try again later, or type "agent" to reach a person.',
   cancelled: 'OK, cancelled. Ask me anything else any time.',
   tooManyTries: 'This step does not seem to work out; let me connect you to a human agent.',
   backendDown: 'Sorry, the account system cannot handle this right now; let me connect you to a human agent.',

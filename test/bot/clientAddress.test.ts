@@ -62,8 +62,8 @@ test('a local request: loopback peer, no proxy in between, a loopback Host, not 
 });
 
 test('limits count a client under one address, however the socket spells it', () => {
-  expect(clientAddress(fakeRequest('::ffff:203.0.113.7'))).toBe('203.0.113.7');
-  expect(clientAddress(fakeRequest('2001:db8::1'))).toBe('2001:db8::1');
+  expect(clientAddress(fakeRequest('::ffff:203.0.113.7'))).toBe('ip:203.0.113.7');
+  expect(clientAddress(fakeRequest('2001:db8::1'))).toBe('ip:2001:db8:0:0::/64');
 });
 
 describe('the Bot Framework endpoint without MicrosoftAppId', () => {

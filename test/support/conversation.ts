@@ -35,7 +35,7 @@ export function demoPlatform(now: () => number = Date.now) {
  * store, open 24/7, whose notices (agent joined, wrote, resolved …) reach the registered
  * conversations as turns, the way proactive messages do.
  */
-export function helpDesk(now: () => number = Date.now) {
+export function helpDesk(now: () => number = Date.now, admit?: () => Promise<boolean>) {
   const store = new MemoryHandoffStore(now);
   const conversations = new Map<string, Conversation>();
   const service = new HandoffService({
@@ -49,6 +49,7 @@ export function helpDesk(now: () => number = Date.now) {
     },
     logger: pino({ level: 'silent' }),
     now,
+    admit,
   });
   const wang = { id: 'wang', name: '小王' };
   return { store, service, conversations, wang, agentOnline: () => service.agentOnline(wang) };

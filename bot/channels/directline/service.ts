@@ -8,6 +8,8 @@ import { hashId, type Logger } from '../../logger';
 import { ACCEPTED_TYPES, isInlineSafe, sniffType } from './fileTypes';
 import { maxUploadBody, readUpload, UploadRejected, type UploadLimits } from './multipart';
 import { attachmentBase, attachmentUrl, connectionOrigin, webSocketOrigin } from './publicUrl';
+import { MAX_JSON_DEPTH, MAX_USER_ACTIVITY_BYTES, nestsDeeperThan } from '../../inboundActivity';
+import type { AddressLimits } from '../../limits/httpLimits';
 import type { DirectLineConversation, DirectLineStore } from './store';
 import type { DirectLineTokens, TokenClaims } from './tokens';
 
@@ -28,11 +30,15 @@ export interface DirectLineDeps {
   publicUrl: string | undefined;
   /** This server as the bot reaches it (loopback). */
   serviceUrl(): string;
-  /** Runs one activity through the bot; replies arrive on the connector routes. */
-  deliver(activity: Partial<Activity>): Promise<void>;
+  /**
+   * Runs one activity through the bot; replies arrive on the connector routes. `client` is
+   * the address it came from, for the limits counted inside the turn.
+   */
+  deliver(activity: Partial<Activity>, client?: string): Promise<void>;
+  /** Per-address limits on new conversations and on activities. */
+  limits?: AddressLimits;
 }
 
-const MAX_ACTIVITY_BYTES = 256 * 1024;
 const MAX_FILES_PER_UPLOAD = 10;
 const PREFIX = '/v3/directline';
 /** The one route that takes multipart bodies; it reads them itself (restify's body parsers never see them). */
@@ -132,7 +138,7 @@ export function mountDirectLine(server: Server, deps: DirectLineDeps): void {
   }
 
   /** Creates the conversation on first use and tells the bot who joined. */
-  async function start(claims: TokenClaims, locale: string | undefined): Promise<{ conversation: DirectLineConversation; created: boolean }> {
+  async function start(claims: TokenClaims, locale: string | undefined, client: string | undefined): Promise<{ conversation: DirectLineConversation; created: boolean }> {
     const conversation: DirectLineConversation = { id: claims.conv, userId: claims.user, createdAt: new Date().toISOString() };
     const created = await store.create(conversation);
     if (created) {
@@ -147,7 +153,7 @@ export function mountDirectLine(server: Server, deps: DirectLineDeps): void {
         membersAdded: [{ id: deps.botId, name: 'Kefu' }, { id: conversation.userId, name: '' }],
         locale,
         timestamp: new Date(),
-      });
+      }, client);
     }
     return { conversation: (await store.get(claims.conv)) ?? conversation, created };
   }
@@ -156,6 +162,7 @@ export function mountDirectLine(server: Server, deps: DirectLineDeps): void {
     `${PREFIX}/tokens/generate`,
     handle(async (req, res) => {
       if (credential(req).kind !== 'secret') throw fail(403, 'BadArgument', 'tokens/generate needs the secret');
+      if (deps.limits && !(await deps.limits.admit(req, res, 'conversations-per-address'))) return;
       const body = startBodySchema.safeParse(req.body ?? {});
       const claims = { conv: newConversationId(), user: userIdFrom(body.success ? body.data.user?.id : undefined) };
       res.send(200, { conversationId: claims.conv, token: tokens.issue(claims), expires_in: tokens.ttlSeconds });
@@ -177,8 +184,10 @@ export function mountDirectLine(server: Server, deps: DirectLineDeps): void {
       const cred = credential(req);
       const body = startBodySchema.safeParse(req.body ?? {});
       const requested = body.success ? body.data : {};
+      // A token's conversation was counted when the token was given; the secret mints a new one here.
+      if (cred.kind !== 'token' && deps.limits && !(await deps.limits.admit(req, res, 'conversations-per-address', requested.locale))) return;
       const claims = cred.kind === 'token' ? { conv: cred.conv, user: cred.user } : { conv: newConversationId(), user: userIdFrom(requested.user?.id) };
-      const { conversation, created } = await start(claims, requested.locale);
+      const { conversation, created } = await start(claims, requested.locale, deps.limits?.clientOf(req));
       const grant = issued(conversation);
       res.send(created ? 201 : 200, { ...grant, streamUrl: streamUrl(req, conversation, grant.token) });
     }),
@@ -202,6 +211,8 @@ export function mountDirectLine(server: Server, deps: DirectLineDeps): void {
   );
 
   function clientActivity(raw: unknown): z.infer<typeof clientActivitySchema> {
+    // Checked before anything is stored: a value the service could not serialise again would break the conversation's reads for good.
+    if (nestsDeeperThan(raw, MAX_JSON_DEPTH)) throw fail(400, 'BadArgument', `invalid activity: nested deeper than ${MAX_JSON_DEPTH} levels`);
     const parsed = clientActivitySchema.safeParse(raw);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
@@ -210,7 +221,7 @@ export function mountDirectLine(server: Server, deps: DirectLineDeps): void {
     return parsed.data;
   }
 
-  async function receive(conversation: DirectLineConversation, posted: z.infer<typeof clientActivitySchema>, attachments?: Partial<Activity>['attachments']) {
+  async function receive(conversation: DirectLineConversation, posted: z.infer<typeof clientActivitySchema>, attachments?: Partial<Activity>['attachments'], client?: string) {
     const activity = {
       ...posted,
       ...(attachments ? { attachments } : {}),
@@ -223,7 +234,7 @@ export function mountDirectLine(server: Server, deps: DirectLineDeps): void {
       timestamp: new Date(),
     } as Partial<Activity>;
     const stored = await store.append(conversation.id, activity);
-    if (activity.type !== 'typing') await deps.deliver(stored);
+    if (activity.type !== 'typing') await deps.deliver(stored, client);
     return stored;
   }
 
@@ -231,13 +242,15 @@ export function mountDirectLine(server: Server, deps: DirectLineDeps): void {
     `${PREFIX}/conversations/:conversationId/activities`,
     handle(async (req, res) => {
       const conversation = await authorizedConversation(req);
-      if ((req.contentLength() ?? 0) > MAX_ACTIVITY_BYTES) throw fail(413, 'MessageSizeTooBig', `activity is larger than ${MAX_ACTIVITY_BYTES} bytes`);
-      const stored = await receive(conversation, clientActivity(req.body));
+      if ((req.contentLength() ?? 0) > MAX_USER_ACTIVITY_BYTES) throw fail(413, 'MessageSizeTooBig', `activity is larger than ${MAX_USER_ACTIVITY_BYTES} bytes`);
+      const locale: unknown = (req.body as { locale?: unknown } | undefined)?.locale;
+      if (deps.limits && !(await deps.limits.admit(req, res, 'messages-per-address', locale))) return;
+      const stored = await receive(conversation, clientActivity(req.body), undefined, deps.limits?.clientOf(req));
       res.send(200, { id: stored.id });
     }),
   );
 
-  const uploadLimits: UploadLimits = { maxBytes: deps.maxUploadBytes, maxActivityBytes: MAX_ACTIVITY_BYTES, maxFiles: MAX_FILES_PER_UPLOAD };
+  const uploadLimits: UploadLimits = { maxBytes: deps.maxUploadBytes, maxActivityBytes: MAX_USER_ACTIVITY_BYTES, maxFiles: MAX_FILES_PER_UPLOAD };
   const limitDetails = { maxBytes: deps.maxUploadBytes, accepted: ACCEPTED_TYPES };
   const tooLarge = () => fail(413, 'MessageSizeTooBig', `upload is larger than the limit of ${sizeLabel(deps.maxUploadBytes)} (${deps.maxUploadBytes} bytes)`, limitDetails);
   /** Links to files are made from configuration, so what the uploader's request says of its host never lands in a transcript. */
@@ -265,6 +278,7 @@ export function mountDirectLine(server: Server, deps: DirectLineDeps): void {
       // Who asks and how much they say they send are settled before a byte of the body is read.
       const conversation = await authorizedConversation(req);
       if ((req.contentLength() ?? 0) > maxUploadBody(uploadLimits)) throw tooLarge();
+      if (deps.limits && !(await deps.limits.admit(req, res, 'messages-per-address'))) return;
       const upload = await readLimited(req);
       const posted = clientActivity(activityPart(upload.activity));
       const files = upload.files.map((file) => ({ ...file, type: sniffType(file.data) }));
@@ -283,7 +297,7 @@ export function mountDirectLine(server: Server, deps: DirectLineDeps): void {
         }
         attachments.push({ contentType, name, contentUrl: attachmentUrl(fileBase(), id) });
       }
-      const stored = await receive(conversation, posted, attachments);
+      const stored = await receive(conversation, posted, attachments, deps.limits?.clientOf(req));
       res.send(200, { id: stored.id });
     }),
   );

@@ -1,5 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { Activity } from 'botbuilder';
+import { ExpiringMap, sweepInterval } from '../../storage/expiringMap';
+import type { StateTtl } from '../../storage/stateTtl';
 
 /** One Direct Line conversation: who may use it and everything said in it, in order. */
 export interface DirectLineConversation {
@@ -59,21 +61,30 @@ export interface DirectLineStore {
 
 export const MAX_ACTIVITIES_PER_CONVERSATION = 1000;
 
+/** A message the user wrote: what gives a conversation its full lifetime (bot/storage/stateTtl.ts). */
+export const byTheUser = (activity: Partial<Activity>) => activity.type === 'message' && activity.from?.role === 'user';
+
 /** The id of the activity at position `seq` of a conversation. */
 export const activityId = (conversationId: string, seq: number) => `${conversationId}|${String(seq).padStart(7, '0')}`;
 
-/** All in this process's memory: the default, for one instance. */
+/** All in this process's memory: the default, for one instance. Idle conversations expire as in Redis. */
 export class MemoryDirectLineStore implements DirectLineStore {
-  private readonly logs = new Map<string, Log>();
-  private readonly attachments = new Map<string, StoredAttachment>();
+  private readonly logs: ExpiringMap<string, Log>;
+  private readonly attachments = new Map<string, StoredAttachment & { conversationId: string }>();
   private attachmentBytes = 0;
   private readonly events = new EventEmitter().setMaxListeners(0);
 
-  constructor(private readonly caps: UploadCaps) {}
+  constructor(
+    private readonly ttl: StateTtl,
+    private readonly caps: UploadCaps,
+    now: () => number = Date.now,
+  ) {
+    this.logs = new ExpiringMap(sweepInterval(ttl.anonymousS * 1000), now);
+  }
 
   async create(conversation: DirectLineConversation): Promise<boolean> {
     if (this.logs.has(conversation.id)) return false;
-    this.logs.set(conversation.id, { conversation, offset: 0, activities: [], uploadedBytes: 0 });
+    this.logs.set(conversation.id, { conversation, offset: 0, activities: [], uploadedBytes: 0 }, this.ttl.anonymousS * 1000);
     return true;
   }
 
@@ -92,6 +103,8 @@ export class MemoryDirectLineStore implements DirectLineStore {
       log.activities.shift();
       log.offset++;
     }
+    if (byTheUser(activity)) this.logs.touch(conversationId, this.ttl.engagedS * 1000, 'reset');
+    else this.logs.touch(conversationId, this.ttl.anonymousS * 1000, 'extend');
     this.events.emit(conversationId, { activities: [stored], watermark: String(seq + 1) } satisfies ActivitySet);
     return stored;
   }
@@ -115,7 +128,7 @@ export class MemoryDirectLineStore implements DirectLineStore {
     const log = this.logs.get(conversationId);
     if (!log || log.uploadedBytes + attachment.data.length > this.caps.conversationBytes) return false;
     log.uploadedBytes += attachment.data.length;
-    this.attachments.set(id, attachment);
+    this.attachments.set(id, { ...attachment, conversationId });
     this.attachmentBytes += attachment.data.length;
     // Maps iterate in insertion order: the first keys are the oldest uploads.
     for (const [oldId, old] of this.attachments) {
@@ -126,7 +139,13 @@ export class MemoryDirectLineStore implements DirectLineStore {
     return true;
   }
 
+  /** A file lives as long as its conversation (then it is gone, as in Redis). */
   async getAttachment(id: string): Promise<StoredAttachment | undefined> {
-    return this.attachments.get(id);
+    const attachment = this.attachments.get(id);
+    if (!attachment) return undefined;
+    if (this.logs.has(attachment.conversationId)) return attachment;
+    this.attachments.delete(id);
+    this.attachmentBytes -= attachment.data.length;
+    return undefined;
   }
 }

@@ -1,6 +1,7 @@
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
+import type { AddressLimits } from '../../limits/httpLimits';
 import type { Logger } from '../../logger';
 import type { ActivitySet, DirectLineStore } from './store';
 import type { DirectLineTokens } from './tokens';
@@ -14,13 +15,34 @@ const HEARTBEAT_MS = 30_000;
  * new activity as an ActivitySet. The `t` query parameter must be a token of the same
  * conversation. Dead sockets are found by ping and closed.
  */
-export function attachDirectLineStream(http: HttpServer, deps: { store: DirectLineStore; tokens: DirectLineTokens; logger: Logger; unavailable(error: unknown): boolean }): { close(): void } {
+export function attachDirectLineStream(
+  http: HttpServer,
+  deps: {
+    store: DirectLineStore;
+    tokens: DirectLineTokens;
+    logger: Logger;
+    unavailable(error: unknown): boolean;
+    limits?: AddressLimits;
+    maxStreamsPerConversation?: number;
+  },
+): { close(): void } {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
   const alive = new WeakSet<WebSocket>();
+  // Streams open (or being opened) per conversation on this instance, whatever token opened them.
+  const streamsOf = new Map<string, number>();
+  const atCap = new Set<string>();
+  const maxStreams = deps.maxStreamsPerConversation ?? Infinity;
 
   const reject = (socket: Duplex, status: number, reason: string) => {
     if (socket.writable) socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     else socket.destroy();
+  };
+
+  const release = (conversationId: string) => {
+    const left = (streamsOf.get(conversationId) ?? 1) - 1;
+    if (left > 0) streamsOf.set(conversationId, left);
+    else streamsOf.delete(conversationId);
+    if (left < maxStreams) atCap.delete(conversationId);
   };
 
   const open = async (req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> => {
@@ -31,6 +53,16 @@ export function attachDirectLineStream(http: HttpServer, deps: { store: DirectLi
     const conversationId = decodeSegment(match[1]) ?? '';
     const cred = deps.tokens.read(target.query.get('t') ?? '');
     if (cred.kind !== 'token' || cred.conv !== conversationId) return reject(socket, 403, 'Forbidden');
+    const streams = streamsOf.get(conversationId) ?? 0;
+    if (streams >= maxStreams) {
+      // Counted every time, logged once while the conversation stays at the cap.
+      deps.limits?.limits.refused('streams-per-conversation', deps.limits.clientOf(req), !atCap.has(conversationId));
+      atCap.add(conversationId);
+      return reject(socket, 429, 'Too Many Requests');
+    }
+    // Held from here until the socket closes, however the upgrade ends.
+    streamsOf.set(conversationId, streams + 1);
+    socket.once('close', () => release(conversationId));
     const watermark = target.query.get('watermark') ?? undefined;
     const conversation = await deps.store.get(conversationId);
     if (!conversation) return reject(socket, 404, 'Not Found');

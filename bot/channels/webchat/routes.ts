@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Request, Response, Server } from 'restify';
 import { z } from 'zod';
+import type { AddressLimits } from '../../limits/httpLimits';
 import type { Logger } from '../../logger';
 import { PROJECT_ROOT } from '../../projectRoot';
 import { mountStaticAssets, type StaticAsset } from '../../staticAssets';
@@ -32,7 +33,7 @@ const STATIC_FILES: Record<string, StaticAsset> = {
 /** The embedded Direct Line, relative to the page that asks: the page's own origin, whatever the request's Host header says. */
 const EMBEDDED_DOMAIN = '/v3/directline';
 
-export function mountWebChat(server: Server, directLine: WebChatDirectLine, logger: Logger): void {
+export function mountWebChat(server: Server, directLine: WebChatDirectLine, logger: Logger, limits?: AddressLimits): void {
   mountStaticAssets(server, STATIC_FILES);
 
   server.get('/favicon.ico', async (_req: Request, res: Response) => {
@@ -42,6 +43,8 @@ export function mountWebChat(server: Server, directLine: WebChatDirectLine, logg
 
   server.post('/api/webchat/token', async (req: Request, res: Response) => {
     res.setHeader('cache-control', 'no-store');
+    // Each token is a new conversation (and, embedded, its state): counted per client address.
+    if (directLine.kind !== 'unavailable' && limits && !(await limits.admit(req, res, 'conversations-per-address'))) return;
     switch (directLine.kind) {
       case 'embedded': {
         const conversationId = crypto.randomUUID().replace(/-/g, '');

@@ -60,7 +60,7 @@ export class RedisOutbox implements SharedOutbox {
   }
 
   async push(entry: OutboxEntry, limit: number) {
-    await this.redis.kefuAppendCapped(this.key, limit, 0, JSON.stringify(entry));
+    await this.redis.kefuAppendCapped(this.key, limit, 0, '0', JSON.stringify(entry));
   }
 
   async list() {

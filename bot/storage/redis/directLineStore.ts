@@ -8,6 +8,8 @@ import {
   type StoredAttachment,
   type UploadCaps,
 } from '../../channels/directline/store';
+import { byTheUser } from '../../channels/directline/store';
+import type { StateTtl } from '../stateTtl';
 import type { RedisClient } from './connection';
 import { keys } from './keys';
 import { withScripts } from './scripts';
@@ -25,7 +27,7 @@ export class RedisDirectLineStore implements DirectLineStore {
   constructor(
     private readonly redis: RedisClient,
     subscriber: RedisClient,
-    private readonly ttlSeconds: number,
+    private readonly ttl: StateTtl,
     private readonly caps: UploadCaps,
   ) {
     withScripts(redis);
@@ -44,7 +46,7 @@ export class RedisDirectLineStore implements DirectLineStore {
   }
 
   async create(conversation: DirectLineConversation) {
-    return (await this.redis.set(this.key(conversation.id, 'meta'), JSON.stringify(conversation), 'EX', this.ttlSeconds, 'NX')) === 'OK';
+    return (await this.redis.set(this.key(conversation.id, 'meta'), JSON.stringify(conversation), 'EX', this.ttl.anonymousS, 'NX')) === 'OK';
   }
 
   async get(id: string) {
@@ -53,11 +55,19 @@ export class RedisDirectLineStore implements DirectLineStore {
   }
 
   async append(conversationId: string, activity: Partial<Activity>) {
-    if (!(await this.get(conversationId))) throw new Error(`unknown conversation ${conversationId}`);
     // The id is the position in the log, given on the way out.
     const rest = { ...activity, id: undefined };
-    const seq = await this.redis.kefuDirectLineAppend(this.key(conversationId, 'log'), this.key(conversationId, 'offset'), JSON.stringify(rest), MAX_ACTIVITIES_PER_CONVERSATION, this.ttlSeconds);
-    await this.redis.expire(this.key(conversationId, 'meta'), this.ttlSeconds);
+    const user = byTheUser(activity);
+    const seq = await this.redis.kefuDirectLineAppend(
+      this.key(conversationId, 'log'),
+      this.key(conversationId, 'offset'),
+      this.key(conversationId, 'meta'),
+      JSON.stringify(rest),
+      MAX_ACTIVITIES_PER_CONVERSATION,
+      user ? this.ttl.engagedS : this.ttl.anonymousS,
+      user ? '1' : '0',
+    );
+    if (seq < 0) throw new Error(`unknown conversation ${conversationId}`);
     const stored = { ...rest, id: activityId(conversationId, seq) };
     await this.redis.publish(keys.channel(`directline:${conversationId}`), JSON.stringify({ activities: [stored], watermark: String(seq + 1) } satisfies ActivitySet));
     return stored;
@@ -92,12 +102,12 @@ export class RedisDirectLineStore implements DirectLineStore {
    */
   async putAttachment(conversationId: string, id: string, attachment: StoredAttachment) {
     const size = attachment.data.length;
-    if ((await this.redis.kefuReserve(this.key(conversationId, 'uploaded'), size, this.caps.conversationBytes, this.ttlSeconds)) !== 1) return false;
+    if ((await this.redis.kefuReserve(this.key(conversationId, 'uploaded'), size, this.caps.conversationBytes, this.ttl.engagedS)) !== 1) return false;
     const key = this.fileKey(id);
     await this.redis
       .multi()
       .hset(key, { contentType: attachment.contentType, name: attachment.name, data: attachment.data, sniffed: attachment.sniffed ? '1' : '0' })
-      .expire(key, this.ttlSeconds)
+      .expire(key, this.ttl.engagedS)
       .exec();
     const now = Date.now();
     const evicted = await this.redis.kefuTrackUpload(
@@ -106,7 +116,7 @@ export class RedisDirectLineStore implements DirectLineStore {
       keys.shared('dl:file-bytes'),
       id,
       size,
-      now + this.ttlSeconds * 1000,
+      now + this.ttl.engagedS * 1000,
       now,
       this.caps.totalBytes,
     );

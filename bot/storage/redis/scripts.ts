@@ -7,6 +7,19 @@ import type { RedisClient } from './connection';
  * MULTI of several commands is one command — fewer writes on the socket per turn. Keys of
  * one script always share a hash tag, so they work in cluster mode.
  */
+/**
+ * Lifetimes of conversation keys (see bot/storage/stateTtl.ts): `reset` ('1') sets the TTL,
+ * as a write on the user's behalf does; otherwise a key without one gets it and a longer one
+ * is kept, so a bot reply or a notice never shortens what the user's message gave.
+ */
+const KEEP_LUA = `
+local function keep(key, ttl, reset)
+  if reset == '1' then return redis.call('EXPIRE', key, ttl) end
+  redis.call('EXPIRE', key, ttl, 'NX')
+  return redis.call('EXPIRE', key, ttl, 'GT')
+end
+`;
+
 const SCRIPTS = {
   /**
    * Counts a hit in a fixed window: INCR, and the window's expiry set by the first hit.
@@ -21,15 +34,29 @@ return n`,
   },
   /**
    * Appends to a list that keeps only its newest entries. KEYS[1] the list; ARGV[1] how many
-   * to keep, ARGV[2] TTL in seconds (0: none), ARGV[3..] the entries.
+   * to keep, ARGV[2] TTL in seconds (0: none), ARGV[3] '1' to reset the TTL (else kept, see
+   * KEEP_LUA), ARGV[4..] the entries.
    */
   kefuAppendCapped: {
     numberOfKeys: 1,
-    lua: `
-redis.call('RPUSH', KEYS[1], unpack(ARGV, 3))
+    lua: `${KEEP_LUA}
+redis.call('RPUSH', KEYS[1], unpack(ARGV, 4))
 redis.call('LTRIM', KEYS[1], -tonumber(ARGV[1]), -1)
-if tonumber(ARGV[2]) > 0 then redis.call('EXPIRE', KEYS[1], ARGV[2]) end
+if tonumber(ARGV[2]) > 0 then keep(KEYS[1], ARGV[2], ARGV[3]) end
 return 1`,
+  },
+  /** Sets a key's lifetime (KEYS[1]; ARGV[1] TTL in seconds, ARGV[2] '1' to reset, see KEEP_LUA). */
+  kefuKeep: {
+    numberOfKeys: 1,
+    lua: `${KEEP_LUA}
+return keep(KEYS[1], ARGV[1], ARGV[2])`,
+  },
+  /** Sets a string keeping its lifetime as KEEP_LUA says (KEYS[1]; ARGV: value, TTL in seconds, reset). */
+  kefuSetKept: {
+    numberOfKeys: 1,
+    lua: `${KEEP_LUA}
+redis.call('SET', KEYS[1], ARGV[1], 'KEEPTTL')
+return keep(KEYS[1], ARGV[2], ARGV[3])`,
   },
   /**
    * Compare-and-set of a state item: writes when the caller's eTag is empty or "*", when
@@ -145,19 +172,21 @@ return 1`,
   /**
    * Appends to a Direct Line conversation's log and returns the new activity's sequence
    * number (the log's offset plus its length before the push), trimming the oldest beyond
-   * the cap. KEYS: log, offset; ARGV: activity JSON, cap, TTL seconds.
+   * the cap; -1 when the conversation does not exist. KEYS: log, offset, meta; ARGV:
+   * activity JSON, cap, TTL seconds, '1' when the user wrote it (resets the TTL of all three,
+   * else they are kept as KEEP_LUA says).
    */
   kefuDirectLineAppend: {
-    numberOfKeys: 2,
-    lua: `
+    numberOfKeys: 3,
+    lua: `${KEEP_LUA}
+if redis.call('EXISTS', KEYS[3]) == 0 then return -1 end
 local seq = tonumber(redis.call('GET', KEYS[2]) or '0') + redis.call('LLEN', KEYS[1])
 redis.call('RPUSH', KEYS[1], ARGV[1])
 if redis.call('LLEN', KEYS[1]) > tonumber(ARGV[2]) then
   redis.call('LPOP', KEYS[1])
   redis.call('INCR', KEYS[2])
 end
-redis.call('EXPIRE', KEYS[1], ARGV[3])
-redis.call('EXPIRE', KEYS[2], ARGV[3])
+for i = 1, 3 do keep(KEYS[i], ARGV[3], ARGV[4]) end
 return seq`,
   },
   /**
@@ -274,7 +303,9 @@ return evicted`,
 declare module 'ioredis' {
   interface RedisCommander<Context> {
     kefuCount(key: string, windowMs: number): Result<number, Context>;
-    kefuAppendCapped(key: string, keep: number, ttlSeconds: number, ...entries: string[]): Result<number, Context>;
+    kefuAppendCapped(key: string, keep: number, ttlSeconds: number, reset: '1' | '0', ...entries: string[]): Result<number, Context>;
+    kefuKeep(key: string, ttlSeconds: number, reset: '1' | '0'): Result<number, Context>;
+    kefuSetKept(key: string, value: string, ttlSeconds: number, reset: '1' | '0'): Result<number, Context>;
     kefuStateWrite(key: string, expectedETag: string, newETag: string, json: string, ttlSeconds: number): Result<number, Context>;
     kefuLockRelease(key: string, token: string): Result<number, Context>;
     kefuLockRenew(key: string, token: string, leaseMs: number): Result<number, Context>;
@@ -283,7 +314,7 @@ declare module 'ioredis' {
     kefuHandoffClose(openByConversation: string, openIds: string, lastClosed: string, conversation: string, id: string): Result<number, Context>;
     kefuAttemptReserve(numberOfKeys: number, ...keysThenArgs: (string | number)[]): Result<number, Context>;
     kefuAttemptRefund(numberOfKeys: number, ...keys: string[]): Result<number, Context>;
-    kefuDirectLineAppend(log: string, offset: string, json: string, cap: number, ttlSeconds: number): Result<number, Context>;
+    kefuDirectLineAppend(log: string, offset: string, meta: string, json: string, cap: number, ttlSeconds: number, byUser: '1' | '0'): Result<number, Context>;
     kefuOtpIssue(
       code: string,
       sends: string,

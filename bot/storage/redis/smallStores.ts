@@ -93,18 +93,19 @@ export class RedisAgentSessionStore implements AgentSessionStore {
   }
 }
 
-const SIGNALS_KEPT = 100_000;
-
-/** Questions that fell back and 👍/👎 votes, for the knowledge-base authors. */
+/** Questions that fell back and 👍/👎 votes, for the knowledge-base authors: the newest `kept`. */
 export class RedisKbSignalLog implements KbSignalLog {
   private readonly key = keys.shared('kb-signals');
 
-  constructor(private readonly redis: RedisClient) {
+  constructor(
+    private readonly redis: RedisClient,
+    private readonly kept = 10_000,
+  ) {
     withScripts(redis);
   }
 
   async append(signal: KbSignal, conversation: string): Promise<void> {
-    await this.redis.kefuAppendCapped(this.key, SIGNALS_KEPT, 0, JSON.stringify(stored(signal, conversation)));
+    await this.redis.kefuAppendCapped(this.key, this.kept, 0, '0', JSON.stringify(stored(signal, conversation)));
   }
 
   async list(): Promise<StoredKbSignal[]> {

@@ -3,6 +3,7 @@ import crypto from 'node:crypto';
 import type { RedisClient } from './connection';
 import { keys } from './keys';
 import { withScripts } from './scripts';
+import { ttlOfState, type StateTtl } from '../stateTtl';
 
 export class StaleETagError extends Error {
   override readonly name = 'StaleETagError';
@@ -18,15 +19,19 @@ function tagOf(key: string): string {
 /**
  * botbuilder `Storage` on Redis with real optimistic concurrency: every item carries an
  * eTag; a write with a stale one is rejected, `*` (or none) overwrites (one compare-and-set
- * script, `kefuStateWrite`). Items expire after `ttlSeconds` without a write. Keys of a
- * conversation share its hash tag.
+ * script, `kefuStateWrite`). Items expire after their lifetime without a write: one number
+ * for all, or short for conversations the user has not written in yet (bot/storage/stateTtl.ts).
+ * Keys of a conversation share its hash tag.
  */
 export class RedisStorage implements Storage {
+  private readonly ttlOf: (item: unknown) => number;
+
   constructor(
     private readonly redis: RedisClient,
-    private readonly ttlSeconds: number,
+    ttl: number | StateTtl,
   ) {
     withScripts(redis);
+    this.ttlOf = typeof ttl === 'number' ? () => ttl : (item) => ttlOfState(ttl, item);
   }
 
   static keyOf(key: string): string {
@@ -49,7 +54,7 @@ export class RedisStorage implements Storage {
     await Promise.all(
       Object.entries(changes).map(async ([key, item]) => {
         const { eTag, ...value } = (item ?? {}) as { eTag?: unknown };
-        const written = await this.redis.kefuStateWrite(RedisStorage.keyOf(key), typeof eTag === 'string' ? eTag : '', crypto.randomUUID(), JSON.stringify(value), this.ttlSeconds);
+        const written = await this.redis.kefuStateWrite(RedisStorage.keyOf(key), typeof eTag === 'string' ? eTag : '', crypto.randomUUID(), JSON.stringify(value), this.ttlOf(value));
         if (written !== 1) throw new StaleETagError(`storage: eTag conflict writing "${key}"`);
       }),
     );
