@@ -5,7 +5,7 @@ import YAML from 'yaml';
 import { createLogger } from '../bot/logger';
 import { PROJECT_ROOT } from '../bot/projectRoot';
 import { JsonlKbSignalLog } from '../bot/storage/kbSignalLog';
-import { connectRedis } from '../bot/storage/redis/connection';
+import { connectRedis, untilReady } from '../bot/storage/redis/connection';
 import { RedisKbSignalLog } from '../bot/storage/redis/smallStores';
 import { exportQnaTsv, importQnaTsv } from './qnaMaker';
 import { groupUnanswered, type AuthorSignal } from './unanswered';
@@ -113,6 +113,7 @@ async function readSignals(config: Config, file: string | undefined): Promise<Au
   if (!file && (config.REDIS_URL || config.REDIS_CLUSTER_NODES)) {
     const redis = connectRedis({ url: config.REDIS_URL, clusterNodes: config.REDIS_CLUSTER_NODES, commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS }, createLogger('silent'));
     try {
+      if (!(await untilReady(redis, 5000))) throw new Error('Redis is not reachable');
       return await new RedisKbSignalLog(redis, config.KB_SIGNALS_KEEP).list();
     } finally {
       redis.disconnect();

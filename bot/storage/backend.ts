@@ -9,7 +9,7 @@ import { MemoryDirectLineStore, type DirectLineStore, type UploadCaps } from '..
 import { RedisDirectLineStore } from './redis/directLineStore';
 import type { PlatformStores } from '../services/platform';
 import { RedisDirectoryData, RedisOutbox } from './redis/devStores';
-import { connectRedis, connectSubscriber, isRedisOutage } from './redis/connection';
+import { connectRedis, connectSubscriber, isRedisOutage, untilReady } from './redis/connection';
 import { RedisAgentSessionStore, RedisKbSignalLog, RedisOtpStore } from './redis/smallStores';
 import { RedisStorage } from './redis/storage';
 import type { KbSignalLog } from './kbSignalLog';
@@ -41,6 +41,8 @@ export interface Backend {
   available(): boolean;
   /** Whether a failure is the shared store being unreachable or too slow: the request gets 503 / "暂时无法服务", not 500. */
   outage(error: unknown): boolean;
+  /** Waits (at most `timeoutMs`) for the shared store's first connection, so the first requests do not meet a store still connecting. */
+  connected(timeoutMs: number): Promise<boolean>;
   /** Answers within a second whether the shared store responds (for /readyz). */
   ready(): Promise<boolean>;
   close(): Promise<void>;
@@ -67,6 +69,7 @@ export function createBackend(config: Config, logger: Logger): Backend {
       platformStores: { otpStore: new MemoryOtpStore() },
       available: () => true,
       outage: () => false,
+      connected: async () => true,
       ready: async () => true,
       close: async () => undefined,
     };
@@ -88,6 +91,7 @@ export function createBackend(config: Config, logger: Logger): Backend {
     signals: new RedisKbSignalLog(redis, config.KB_SIGNALS_KEEP),
     available,
     outage: (error) => !available() || isRedisOutage(error),
+    connected: (timeoutMs) => untilReady(redis, timeoutMs),
     async ready() {
       try {
         const pong = await Promise.race([redis.ping(), new Promise<string>((resolve) => setTimeout(() => resolve('timeout'), 1000).unref())]);

@@ -65,7 +65,13 @@ export class RedisTurnLock implements TurnLock {
     const token = crypto.randomUUID();
     const deadline = Date.now() + this.options.waitMs;
     for (let attempt = 0; ; attempt++) {
-      const taken = await this.redis.set(key, token, 'PX', this.options.leaseMs, 'NX');
+      const taken = await this.redis.set(key, token, 'PX', this.options.leaseMs, 'NX').catch((error: unknown) => {
+        // A command that timed out may still run when a paused Redis wakes up: the release
+        // goes out behind it on the same connection, so a lock nobody holds cannot keep
+        // the conversation busy after the outage.
+        this.redis.kefuLockRelease(key, token).catch(() => undefined);
+        throw error;
+      });
       if (taken === 'OK') break;
       if (Date.now() >= deadline) throw new ConversationBusyError(`conversation busy for ${this.options.waitMs} ms`);
       // Short first waits (the previous turn is usually about to finish), then back off.

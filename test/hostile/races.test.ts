@@ -18,7 +18,9 @@ let onB: FakeChannel;
 
 beforeAll(async () => {
   redis = await RedisServer.start();
-  [a, b] = await Promise.all([startInstance({ REDIS_URL: redis.url }), startInstance({ REDIS_URL: redis.url })]);
+  // Every conversation here asks from 127.0.0.1: the per-address SMS limit (tested in limits.test.ts) is lifted.
+  const env = { REDIS_URL: redis.url, LIMIT_SMS_PER_ADDRESS: '1000/1h', LIMIT_SMS_TOTAL: '1000/1h' };
+  [a, b] = await Promise.all([startInstance(env), startInstance(env)]);
   onA = new FakeChannel(() => a.url);
   onB = new FakeChannel(() => b.url);
   await Promise.all([onA.start(), onB.start()]);

@@ -64,14 +64,16 @@ async function widgetAsks(base: string, text: string): Promise<string[]> {
   const token = await request(`${base}/api/webchat/token`, 'POST');
   expect(token.status).toBe(200);
   const grant = token.body as { token: string; conversationId: string; domain: string };
+  // The domain is relative to the page that asked, as Web Chat resolves it.
+  const domain = new URL(grant.domain, base).href;
   const auth = { authorization: `Bearer ${grant.token}` };
-  expect((await request(`${grant.domain}/conversations`, 'POST', {}, auth)).status).toBe(201);
-  const posted = await request(`${grant.domain}/conversations/${grant.conversationId}/activities`, 'POST', { type: 'message', text, locale: 'en-US' }, auth);
+  expect((await request(`${domain}/conversations`, 'POST', {}, auth)).status).toBe(201);
+  const posted = await request(`${domain}/conversations/${grant.conversationId}/activities`, 'POST', { type: 'message', text, locale: 'en-US' }, auth);
   expect(posted.status).toBe(200);
   const { id } = posted.body as { id: string };
   const deadline = Date.now() + 15_000;
   for (;;) {
-    const log = (await request(`${grant.domain}/conversations/${grant.conversationId}/activities`, 'GET', undefined, auth)).body as {
+    const log = (await request(`${domain}/conversations/${grant.conversationId}/activities`, 'GET', undefined, auth)).body as {
       activities: { type: string; replyToId?: string; text?: string; from: { id: string } }[];
     };
     const replies = log.activities.filter((a) => a.type === 'message' && a.replyToId === id).map((a) => a.text ?? '');

@@ -15,13 +15,21 @@ export interface RedisSettings {
 const retryStrategy = (times: number) => Math.min(100 * times, 1000);
 
 /**
- * Commands fail after a couple of retries, or when Redis does not answer within the
- * command timeout, instead of queueing forever, so a turn that needs Redis while it is
- * down gets a clear answer quickly. The client keeps reconnecting in the background
- * (also when Redis was down at start-up) and service resumes by itself.
+ * While Redis is away a command fails at once, and one that gets no answer fails after the
+ * command timeout, so a turn that needs Redis then gets a clear answer quickly. No offline
+ * queue: a command the caller already saw fail must not run later, when Redis is back (a
+ * turn lock taken after its turn had failed would hold the conversation). The client keeps
+ * reconnecting in the background (also when Redis was down at start-up).
  */
 function commandOptions(settings: RedisSettings): RedisOptions {
-  return { maxRetriesPerRequest: 2, connectTimeout: 2000, commandTimeout: settings.commandTimeoutMs, retryStrategy, enableAutoPipelining: true };
+  return {
+    maxRetriesPerRequest: 2,
+    enableOfflineQueue: false,
+    connectTimeout: 2000,
+    commandTimeout: settings.commandTimeoutMs,
+    retryStrategy,
+    enableAutoPipelining: true,
+  };
 }
 
 /**
@@ -40,7 +48,8 @@ function clusterNodes(spec: string) {
 
 function open(settings: RedisSettings, options: RedisOptions): RedisClient {
   if (!settings.clusterNodes) return new Redis(settings.url ?? 'redis://127.0.0.1:6379', options);
-  const cluster: ClusterOptions = { redisOptions: options, clusterRetryStrategy: retryStrategy, enableAutoPipelining: options.enableAutoPipelining ?? false };
+  const { enableOfflineQueue, enableAutoPipelining, ...redisOptions } = options;
+  const cluster: ClusterOptions = { redisOptions, clusterRetryStrategy: retryStrategy, enableOfflineQueue, enableAutoPipelining };
   return new Cluster(clusterNodes(settings.clusterNodes), cluster);
 }
 
@@ -77,4 +86,19 @@ export function isRedisOutage(error: unknown): boolean {
   const code = (error as NodeJS.ErrnoException).code;
   if (code && ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH'].includes(code)) return true;
   return /^(Command timed out|Connection is closed|Stream isn't writeable|None of startup nodes is available|Failed to refresh slots cache)/.test(error.message);
+}
+
+/** Resolves true once the client is ready, or false after `timeoutMs` (Redis may be down: start anyway, not ready). */
+export function untilReady(client: RedisClient, timeoutMs: number): Promise<boolean> {
+  if (client.status === 'ready') return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const done = (ready: boolean) => {
+      clearTimeout(timer);
+      client.off('ready', onReady);
+      resolve(ready);
+    };
+    const onReady = () => done(true);
+    const timer = setTimeout(() => done(false), timeoutMs);
+    client.once('ready', onReady);
+  });
 }
