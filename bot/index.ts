@@ -37,8 +37,6 @@ async function main(): Promise<void> {
       ? new JsonlKbSignalLog(path.resolve(PROJECT_ROOT, config.KB_SIGNALS_FILE), { maxBytes: config.KB_SIGNALS_MAX_BYTES, keep: config.KB_SIGNALS_FILES })
       : new MemoryKbSignalLog(config.KB_SIGNALS_KEEP));
   const app = createApp({ config, knowledge, logger, signals, backend, metrics });
-  // Redis down at start-up is no reason not to start: the instance reports not ready and connects when Redis appears.
-  if (!(await backend.connected(5000))) logger.warn('shared store not reachable yet: starting anyway, not ready until it is');
   const port = await app.listen();
   logger.info({ port, entries: knowledge.kb.entries.length, auth: BOT_ENDPOINT_LOG[botEndpointMode(config)], state: backend.kind }, 'kefu listening');
 

@@ -377,14 +377,18 @@ export function createApp({
 
   return {
     server,
-    listen: () =>
-      new Promise((resolve, reject) => {
+    async listen() {
+      // Redis down at start-up is no reason not to start: the instance reports not ready and
+      // connects when Redis appears. Up, it is connected before the first request arrives.
+      if (!(await backend.connected(5000))) logger.warn('shared store not reachable yet: starting anyway, not ready until it is');
+      return new Promise((resolve, reject) => {
         server.once('error', reject);
         server.listen(config.PORT, config.HOST, () => {
           port = server.address().port;
           resolve(port);
         });
-      }),
+      });
+    },
     async shutdown() {
       draining = true;
       clearInterval(sweeper);

@@ -5,6 +5,7 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import { openKnowledge } from '../../knowledge/index';
 import { startKefu } from '../support/kefuServer';
+import { until } from '../support/until';
 
 /** Knowledge files edited while the bot runs: reloaded when valid, ignored (and logged) when not. */
 jest.setTimeout(30_000);
@@ -19,13 +20,6 @@ const NEW_ENTRY = `
   answer: 提现到银行卡一般 2 小时内到账，节假日可能顺延到下一个工作日。
 `;
 
-async function until(check: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met within 10 s');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 test('a new entry is answered without a restart; a broken file keeps the old knowledge base', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kefu-kb-'));

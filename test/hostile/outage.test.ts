@@ -4,6 +4,7 @@ import { FakeChannel } from '../support/channel';
 import { startInstance, type Instance } from '../support/cluster';
 import { RedisServer } from '../support/redis';
 import { rawRequest, upgradeHead } from '../support/rawHttp';
+import { until } from '../support/until';
 
 /**
  * Redis away — stopped, paused, or not there yet when the bot starts: every request gets a
@@ -14,13 +15,6 @@ jest.setTimeout(120_000);
 
 const UNAVAILABLE = '暂时无法服务';
 
-async function until(check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 const status = async (instance: Instance, path: string) => (await fetch(`${instance.url}${path}`)).status;
 

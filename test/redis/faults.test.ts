@@ -3,6 +3,7 @@ import { FakeChannel } from '../support/channel';
 import { startInstance, type Instance } from '../support/cluster';
 import { latestCode } from '../support/kefuServer';
 import { RedisServer } from '../support/redis';
+import { until } from '../support/until';
 
 /** Faults: the tests' own Redis restarted and stopped, an instance gone mid-handoff. */
 jest.setTimeout(60_000);
@@ -11,13 +12,6 @@ async function readiness(instance: Instance): Promise<number> {
   return (await fetch(`${instance.url}/readyz`)).status;
 }
 
-async function until(check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 describe('one instance, its Redis restarted or stopped', () => {
   let redis: RedisServer;
