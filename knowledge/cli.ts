@@ -10,7 +10,7 @@ import { RedisKbSignalLog } from '../bot/storage/redis/smallStores';
 import { exportQnaTsv, importQnaTsv } from './qnaMaker';
 import { groupUnanswered, type AuthorSignal } from './unanswered';
 import { ConfigError, loadConfig, thresholdsOf, type Config } from '../bot/config';
-import { parseLabelledSet, evaluateWithRouter, routeLabel, type EvalReport } from './eval';
+import { parseLabelledSet, evaluateWithRouter, routeLabel, type EvalFigures, type EvalReport } from './eval';
 import { openKnowledge, type Knowledge } from './index';
 import { checkKnowledgeBase, formatProblem, KnowledgeBaseError } from './loader';
 import { localeSchema } from './schema';
@@ -19,7 +19,9 @@ const USAGE = `Usage: npm run kb -- <command>
 
   check                              validate every knowledge file; exit 1 on any problem
   ask "<text>" [--locale L] [--json] how the bot routes one message
-  eval <file.tsv> [--json]           accuracy on a labelled set (question<TAB>expected)
+  eval <file.tsv> [--json]           accuracy on a labelled set (question<TAB>expected[<TAB>kind]):
+                                     top-1, direct-correct, wrong actions, clarify rate, fallback
+                                     precision / recall, and the same per kind of message
   import <qna.tsv> [--locale L] [--out F]
                                      a QnA Maker export (Question, Answer, Source, Metadata) into
                                      YAML entries (default out: <KB_DIR>/<locale>/imported.yaml)
@@ -69,12 +71,22 @@ function ask(config: Config, text: string, localeArg: string | undefined, json: 
   return 0;
 }
 
+const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+
+function figuresLine(f: EvalFigures): string {
+  return (
+    `top-1 ${pct(f.top1)}  direct-correct ${pct(f.directCorrect)}  wrong-action ${pct(f.wrongAction)}  clarify ${pct(f.clarify)}  ` +
+    `in-scope ${pct(f.inScope)}  fallback precision ${pct(f.fallbackPrecision)}  recall ${pct(f.fallbackRecall)}`
+  );
+}
+
 function printReport(report: EvalReport): void {
-  const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
-  console.log(`total ${report.total}  top-1 ${pct(report.top1)}  in-scope ${pct(report.inScope)}  ` +
-    `fallback precision ${pct(report.fallbackPrecision)}  recall ${pct(report.fallbackRecall)}`);
+  console.log(`total ${report.total}  ${figuresLine(report)}`);
+  const kinds = Object.entries(report.byKind);
+  if (kinds.length > 0) console.log('\nby kind of message:');
+  for (const [kind, f] of kinds) console.log(`  ${kind.padEnd(18)} n=${String(f.total).padEnd(4)} ${figuresLine(f)}`);
   if (report.misses.length > 0) console.log(`\n${report.misses.length} miss(es):`);
-  for (const miss of report.misses) console.log(`  ${miss.question}\n      expected ${miss.expected}, got ${miss.got}`);
+  for (const miss of report.misses) console.log(`  ${miss.question}\n      expected ${miss.expected}, got ${miss.got} (${miss.decision})${miss.kind ? ` [${miss.kind}]` : ''}`);
 }
 
 function evalFile(config: Config, file: string, json: boolean): number {

@@ -4,30 +4,44 @@ export interface LabelledQuestion {
   question: string;
   /** An entry id, `flow:<name>`, `handoff` or `fallback`. */
   expected: string;
+  /** What kind of message it is (typo, long, negated …), when the set says: the per-class table. */
+  kind?: string;
   line: number;
 }
 
-export interface EvalReport {
+/** Strict and lenient figures for one group of lines. */
+export interface EvalFigures {
   total: number;
+  /** Lenient: the label matches, a "您是想问" whose first candidate is right included. */
   top1: number;
+  /** Top-1 of the lines that have an answer (expected is not `fallback`). */
   inScope: number;
+  /** Strict: answered, started or handed off straight and right, of the in-scope lines. */
+  directCorrect: number;
+  /** Answered, started a flow or handed off wrongly, of all lines. */
+  wrongAction: number;
+  /** "您是想问" instead of an answer, of all lines. */
+  clarify: number;
   fallbackPrecision: number;
   fallbackRecall: number;
-  misses: { question: string; expected: string; got: string }[];
 }
 
-/** Parses `question<TAB>expected` lines; blank lines and `#` comments are skipped. */
+export interface EvalReport extends EvalFigures {
+  /** The same figures per kind of message, for sets that label kinds. */
+  byKind: Record<string, EvalFigures>;
+  misses: { question: string; expected: string; got: string; decision: string; kind?: string }[];
+}
+
+/** Parses `question<TAB>expected[<TAB>kind]` lines; blank lines and `#` comments are skipped. */
 export function parseLabelledSet(text: string): LabelledQuestion[] {
   const items: LabelledQuestion[] = [];
   text.split(/\r?\n/).forEach((raw, index) => {
     const line = raw.trim();
     if (!line || line.startsWith('#')) return;
-    const tab = raw.lastIndexOf('\t');
-    if (tab < 0) throw new Error(`line ${index + 1}: expected "question<TAB>expected"`);
-    const question = raw.slice(0, tab).trim();
-    const expected = raw.slice(tab + 1).trim();
+    const [question = '', expected = '', kind] = raw.split('\t').map((cell) => cell.trim());
+    if (!raw.includes('\t')) throw new Error(`line ${index + 1}: expected "question<TAB>expected"`);
     if (!question || !expected) throw new Error(`line ${index + 1}: question and expected label must both be present`);
-    items.push({ question, expected, line: index + 1 });
+    items.push({ question, expected, line: index + 1, ...(kind ? { kind } : {}) });
   });
   return items;
 }
@@ -51,36 +65,44 @@ export function routeLabel(route: Route): string {
 
 const ratio = (n: number, d: number) => (d === 0 ? 1 : n / d);
 
-export function evaluate(items: readonly LabelledQuestion[], route: (question: string) => Route): EvalReport {
-  let right = 0;
-  let inScopeTotal = 0;
-  let inScopeRight = 0;
-  let predictedFallback = 0;
-  let trueFallback = 0;
-  let expectedFallback = 0;
-  const misses: EvalReport['misses'] = [];
-  for (const item of items) {
-    const got = routeLabel(route(item.question));
-    const ok = got === item.expected;
-    if (ok) right++;
-    else misses.push({ question: item.question, expected: item.expected, got });
-    if (item.expected === 'fallback') expectedFallback++;
-    else {
-      inScopeTotal++;
-      if (ok) inScopeRight++;
-    }
-    if (got === 'fallback') {
-      predictedFallback++;
-      if (item.expected === 'fallback') trueFallback++;
-    }
-  }
+/** Decisions that act: a wrong one misleads the user (an answer) or starts the wrong thing. */
+const ACTS = new Set(['answer', 'flow', 'handoff']);
+
+interface Outcome {
+  expected: string;
+  got: string;
+  decision: string;
+}
+
+function figures(outcomes: readonly Outcome[]): EvalFigures {
+  const inScope = outcomes.filter((o) => o.expected !== 'fallback');
+  const predictedFallback = outcomes.filter((o) => o.got === 'fallback');
+  const expectedFallback = outcomes.filter((o) => o.expected === 'fallback');
+  const right = (o: Outcome) => o.got === o.expected;
   return {
-    total: items.length,
-    top1: ratio(right, items.length),
-    inScope: ratio(inScopeRight, inScopeTotal),
-    fallbackPrecision: ratio(trueFallback, predictedFallback),
-    fallbackRecall: ratio(trueFallback, expectedFallback),
-    misses,
+    total: outcomes.length,
+    top1: ratio(outcomes.filter(right).length, outcomes.length),
+    inScope: ratio(inScope.filter(right).length, inScope.length),
+    directCorrect: ratio(inScope.filter((o) => right(o) && ACTS.has(o.decision)).length, inScope.length),
+    wrongAction: ratio(outcomes.filter((o) => !right(o) && ACTS.has(o.decision)).length, outcomes.length),
+    clarify: ratio(outcomes.filter((o) => o.decision === 'clarify').length, outcomes.length),
+    fallbackPrecision: ratio(predictedFallback.filter(right).length, predictedFallback.length),
+    fallbackRecall: ratio(expectedFallback.filter(right).length, expectedFallback.length),
+  };
+}
+
+export function evaluate(items: readonly LabelledQuestion[], route: (question: string) => Route): EvalReport {
+  const outcomes = items.map((item) => {
+    const routed = route(item.question);
+    return { item, expected: item.expected, got: routeLabel(routed), decision: routed.decision };
+  });
+  const kinds = [...new Set(items.flatMap((item) => (item.kind ? [item.kind] : [])))].sort();
+  return {
+    ...figures(outcomes),
+    byKind: Object.fromEntries(kinds.map((kind) => [kind, figures(outcomes.filter((o) => o.item.kind === kind))])),
+    misses: outcomes
+      .filter((o) => o.got !== o.expected)
+      .map(({ item, expected, got, decision }) => ({ question: item.question, expected, got, decision, ...(item.kind ? { kind: item.kind } : {}) })),
   };
 }
 

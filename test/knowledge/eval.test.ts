@@ -14,22 +14,37 @@ describe('kb eval', () => {
     expect(() => parseLabelledSet('no tab here')).toThrow(/line 1/);
   });
 
-  test('computes top-1, in-scope accuracy and fallback precision / recall', () => {
+  test('reads an optional third column: the kind of message', () => {
+    expect(parseLabelledSet('帳號被鎖了\tunlock-how\ttraditional\n')).toEqual([{ question: '帳號被鎖了', expected: 'unlock-how', kind: 'traditional', line: 1 }]);
+  });
+
+  test('computes lenient top-1 and the strict figures: direct-correct, wrong actions, clarify rate — overall and per kind', () => {
     const routes: Record<string, Route> = {
       a: { decision: 'answer', entryId: 'x', locale: 'zh-CN', results: [] },
       b: { decision: 'clarify', entryId: 'y', candidates: ['y', 'x'], locale: 'zh-CN', results: [] },
       c: { decision: 'fallback', locale: 'zh-CN', results: [] },
       d: { decision: 'fallback', locale: 'zh-CN', results: [] },
       e: { decision: 'flow', flow: 'unlock', locale: 'zh-CN', results: [] },
+      f: { decision: 'answer', entryId: 'x', locale: 'zh-CN', results: [] },
     };
-    const items = parseLabelledSet('a\tx\nb\ty\nc\tfallback\nd\tz\ne\tflow:unlock\n');
+    const items = parseLabelledSet('a\tx\tplain\nb\ty\ttypo\nc\tfallback\tplain\nd\tz\ttypo\ne\tflow:unlock\tplain\nf\tq\ttypo\n');
     const report = evaluate(items, (q) => routes[q]!);
-    expect(report.total).toBe(5);
-    expect(report.top1).toBeCloseTo(4 / 5);
-    expect(report.inScope).toBeCloseTo(3 / 4);
+    expect(report.total).toBe(6);
+    expect(report.top1).toBeCloseTo(4 / 6);
+    expect(report.inScope).toBeCloseTo(3 / 5);
+    // a and e acted rightly; b was right only as a "您是想问".
+    expect(report.directCorrect).toBeCloseTo(2 / 5);
+    // f answered the wrong entry; d's fallback is a miss but no wrong action.
+    expect(report.wrongAction).toBeCloseTo(1 / 6);
+    expect(report.clarify).toBeCloseTo(1 / 6);
     expect(report.fallbackPrecision).toBeCloseTo(1 / 2);
     expect(report.fallbackRecall).toBe(1);
-    expect(report.misses).toEqual([{ question: 'd', expected: 'z', got: 'fallback' }]);
+    expect(report.byKind.plain).toEqual(expect.objectContaining({ total: 3, top1: 1, directCorrect: 1, wrongAction: 0 }));
+    expect(report.byKind.typo).toEqual(expect.objectContaining({ total: 3, directCorrect: 0, wrongAction: 1 / 3, clarify: 1 / 3 }));
+    expect(report.misses).toEqual([
+      { question: 'd', expected: 'z', got: 'fallback', decision: 'fallback', kind: 'typo' },
+      { question: 'f', expected: 'q', got: 'x', decision: 'answer', kind: 'typo' },
+    ]);
   });
 
   test('our labelled set has at least 150 lines and every label is a real route', () => {
