@@ -73,18 +73,13 @@ function ask(config: Config, text: string, localeArg: string | undefined, json: 
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
-function figuresLine(f: EvalFigures): string {
-  return (
-    `top-1 ${pct(f.top1)}  direct-correct ${pct(f.directCorrect)}  wrong-action ${pct(f.wrongAction)}  clarify ${pct(f.clarify)}  ` +
-    `in-scope ${pct(f.inScope)}  fallback precision ${pct(f.fallbackPrecision)}  recall ${pct(f.fallbackRecall)}`
-  );
-}
+const strictLine = (f: EvalFigures) => `top-1 ${pct(f.top1)}  direct-correct ${pct(f.directCorrect)}  wrong-action ${pct(f.wrongAction)}  clarify ${pct(f.clarify)}`;
 
 function printReport(report: EvalReport): void {
-  console.log(`total ${report.total}  ${figuresLine(report)}`);
+  console.log(`total ${report.total}  ${strictLine(report)}  in-scope ${pct(report.inScope)}  fallback precision ${pct(report.fallbackPrecision)}  recall ${pct(report.fallbackRecall)}`);
   const kinds = Object.entries(report.byKind);
   if (kinds.length > 0) console.log('\nby kind of message:');
-  for (const [kind, f] of kinds) console.log(`  ${kind.padEnd(18)} n=${String(f.total).padEnd(4)} ${figuresLine(f)}`);
+  for (const [kind, f] of kinds) console.log(`  ${kind.padEnd(18)} n=${String(f.total).padEnd(4)} ${strictLine(f)}`);
   if (report.misses.length > 0) console.log(`\n${report.misses.length} miss(es):`);
   for (const miss of report.misses) console.log(`  ${miss.question}\n      expected ${miss.expected}, got ${miss.got} (${miss.decision})${miss.kind ? ` [${miss.kind}]` : ''}`);
 }

@@ -1,3 +1,4 @@
+import * as OpenCC from 'opencc-js';
 import type { Locale } from './schema';
 import { EN_SYNONYMS, ZH_SYNONYMS } from './synonyms';
 
@@ -14,9 +15,16 @@ export function withoutFormatCharacters(text: string): string {
   return text.replace(FORMAT_CHARACTERS, '');
 }
 
-/** Text as the user meant it: no format characters, NFKC (full-width → half-width). */
+/**
+ * Traditional characters (Taiwan and Hong Kong usage included) as simplified ones: "帳號被鎖定"
+ * must route like "帐号被锁定". OpenCC's tables, not a hand-made list.
+ */
+const toSimplified = OpenCC.Converter({ from: 'tw', to: 'cn' });
+
+/** Text as the user meant it: no format characters, NFKC (full-width → half-width), simplified characters. */
 export function plainText(text: string): string {
-  return withoutFormatCharacters(text).normalize('NFKC');
+  const plain = withoutFormatCharacters(text).normalize('NFKC');
+  return HAN.test(plain) ? toSimplified(plain) : plain;
 }
 
 /** Plain text, lower case, punctuation and symbols → single spaces. */
