@@ -10,12 +10,16 @@ export type Intent = { kind: 'flow'; flow: FlowName } | { kind: 'handoff' };
 
 const ZH_HOW = /怎么|怎样|如何|咋|为什么|为啥|什么|多久|多长|几天|哪里|在哪|能不能.{0,6}吗$|是否|会不会|有没有|需要.{0,4}吗$/;
 const ZH_ASK_DO = /帮我|给我|替我|我要|我想|我需要|我得|请|麻烦|申请|办理|办一下|现在就|马上|立即|可以帮|能帮|能不能帮|可不可以帮|开始|^(把|将)/;
-const ZH_HUMAN = /转人工|人工客服|人工服务|人工坐席|找人工|要人工|接人工|转接人工|真人|活人|客服人员|^(人工\s*)+$|^客服$|^找客服$|^联系客服$/;
+const ZH_HUMAN =
+  /转人工|人工客服|人工服务|人工坐席|(找|要|接|换|转|来)个?人工|转接人工|真人|活人|客服人员|^(人工\s*)+$|^客服$|^找客服$|^联系客服$|(接|转|换|找|叫|喊|来)个?(你们)?(的)?(客服|人)(来|出来|过来|吧|$)|让个?人来|(不要|不想|不跟|别让).{0,4}机器人|机器人.{0,6}(说不明白|说不清|讲不清|听不懂|不懂|没用|不行)|(跟|和)机器人.{0,6}(说不|讲不|聊不|没法)/;
+/** Asking whether one needs a person ("还是要找客服", "要联系客服吗") is a question, not a request for one. */
+const ZH_ASKS_ABOUT_HUMAN = /还是(要|得)?(找|联系|问)|(要|需要|得|用)(找|联系).{0,4}(客服|人工)(吗|么|呢)|是否.{0,4}(找|联系)/;
 const ZH_HOURS = /几点|时间|什么时候|上班|下班|营业|在吗$|有没有人|还在吗|周末|节假日|晚上|过年/;
 
 const EN_HOW = /\b(how|why|what|when|where|which|does|do i need|is it|will it|can i)\b/;
 const EN_ASK_DO = /\b(please|pls|plz|help me|i want|i wanna|i need|i'd like|i would like|can you|could you|let me|start)\b|^(change|update|switch|unlock|check|file)\b/;
-const EN_HUMAN = /\b(human|real person|live (agent|person|chat)|agent|representative|operator|talk to (someone|somebody|a person|support)|speak (to|with) (someone|somebody|a person))\b/;
+const EN_HUMAN =
+  /\b(human|real person|someone real|somebody real|live (agent|person|chat)|agent|representative|operator|(talk|speak|chat) (to|with) (someone|somebody|a person|support|a real)|transfer me|connect me (to|with)|not (a|the|this) (bot|robot)|stop (the|this) (bot|robot))\b/;
 const EN_HOURS = /\b(hours?|when|open|available|weekend|holiday|time)\b/;
 
 interface FlowRule {
@@ -40,6 +44,25 @@ const EN_FLOWS: FlowRule[] = [
   { flow: 'appeal', pattern: /\b(appeal|dispute)\b/, needsAsk: true },
 ];
 
+/**
+ * Someone else asking the user for a code, a password, money or their screen: whatever the
+ * message also asks for ("他说帮我解冻"), the user first needs the phishing warning, never a
+ * flow that would send them a code. A third party acting on the user AND something only a
+ * fraudster asks for must both be there.
+ */
+const ZH_THIRD_PARTY =
+  /自称|冒充|假冒|声称|说是|说他是|说她是|说自己是|(有人|有个人|一个人|对方|陌生人|他|她|他们|警察|公安|民警|银行的人|工作人员|专员|客服).{0,12}(让我|叫我|要我|问我|跟我要|向我要|找我要|加我|打电话|来电|发来|发了)/;
+const ZH_FRAUD_ASK =
+  /验证码|动态码|短信码|密码|口令|cvv|转账|转钱|汇款|打钱|转一笔|转到|保证金|安全账户|共享屏幕|屏幕共享|远程(控制|协助|操作)|会议(软件|app)|(点|打开|点开).{0,4}链接|下载.{0,6}(app|软件)/;
+const EN_THIRD_PARTY =
+  /\b(claim(s|ed|ing)? to be|pretend(s|ed|ing)? to be|(says|said|saying) (he|she|they) (is|are|was|were|'re|'s)|from your (team|support|company|bank|platform)|(someone|somebody|a (guy|man|woman|person|caller|lady)|caller|stranger|they|he|she|agent|police|bank)\b.{0,40}\b(asked|asks|asking|wants?|wanted|told me to|tells me to|requested|demand(s|ed)?))\b/;
+const EN_FRAUD_ASK = /\b(code|otp|password|pin|passcode|transfer|wire|send (money|funds)|move (my )?(money|funds)|safe account|screen ?shar\w*|share (my )?screen|remote (access|control)|anydesk|teamviewer|link)\b/;
+
+export function isFraudReport(text: string, locale: Locale): boolean {
+  const t = normalize(text);
+  return locale === 'zh-CN' ? ZH_THIRD_PARTY.test(t) && ZH_FRAUD_ASK.test(t) : EN_THIRD_PARTY.test(t) && EN_FRAUD_ASK.test(t);
+}
+
 const ZH_COMPLAINT = /投诉|举报你们|骗子|骗钱|黑心|坑人|坑爹|垃圾|太差|差劲|恶心|气死|烦死|无语|忍无可忍|强烈不满|什么破|破(app|软件|平台|系统)|曝光你们|12315|消协|监管/;
 const EN_COMPLAINT = /\b(complain|complaint|scam|scammers?|fraudsters?|rip ?off|ripoff|terrible|awful|worst|pathetic|ridiculous|disgusting|furious|sue you|report you)\b/;
 
@@ -62,7 +85,7 @@ export function detectIntent(text: string, locale: Locale): Intent | undefined {
     : [EN_HOW, EN_ASK_DO, EN_HUMAN, EN_HOURS, EN_FLOWS];
 
   // "人工客服几点上班" asks about support hours; it is not a request for a person.
-  if (human.test(t) && !hours.test(t)) return { kind: 'handoff' };
+  if (human.test(t) && !hours.test(t) && !(zh && ZH_ASKS_ABOUT_HUMAN.test(t))) return { kind: 'handoff' };
 
   const asks = askDo.test(t);
   const isQuestion = how.test(t) && !(zh ? /(可以|能|能不能|可不可以)帮/.test(t) : /\b(can|could) you\b/.test(t));

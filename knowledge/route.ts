@@ -1,5 +1,5 @@
 import { decide, type DecisionThresholds } from './decide';
-import { detectIntent, isComplaint } from './intents';
+import { detectIntent, isComplaint, isFraudReport } from './intents';
 import type { KnowledgeBase } from './loader';
 import { isFaq, type FaqEntry, type FlowName, type Locale } from './schema';
 import type { KnowledgeSearch, SearchResult } from './search';
@@ -24,6 +24,9 @@ export interface Router {
   /** An answerable entry by id. */
   entry(id: string, locale: Locale): FaqEntry | undefined;
 }
+
+/** The entry every report of someone asking for a code, a password or money is answered with first. */
+const PHISHING_WARNING = 'phishing-warning';
 
 /**
  * Out-of-scope examples only veto. One does when it is closer than the best FAQ match,
@@ -59,6 +62,8 @@ export function createRouter(kb: KnowledgeBase, search: KnowledgeSearch, thresho
       const ranked = search.search(text, locale, 8);
       const results = ranked.filter((r) => isAnswerable(r.id, locale)).slice(0, 5);
       const vetoed = isVetoed(ranked, results[0], (id) => isAnswerable(id, locale), thresholds.outOfScopeMargin);
+      // Safety first: a third party asking for a code or money gets the warning, never a flow.
+      if (isFraudReport(text, locale) && isAnswerable(PHISHING_WARNING, locale)) return { decision: 'answer', entryId: PHISHING_WARNING, locale, results };
       const intent = detectIntent(text, locale);
       if (intent?.kind === 'handoff') return { decision: 'handoff', locale, results };
       if (intent?.kind === 'flow') return { decision: 'flow', flow: intent.flow, locale, results };
