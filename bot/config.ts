@@ -22,6 +22,13 @@ const ratio = z.coerce
   .min(0, 'expected a number from 0 to 1')
   .max(1, 'expected a number from 0 to 1');
 
+/** A path through the app's menus as users see it: "我 > 账户安全". */
+const menuPath = z
+  .string()
+  .max(100, 'expected at most 100 characters')
+  .regex(/^[^>{}]+(>[^>{}]+)*$/, 'expected menu labels separated by ">", e.g. "我 > 账户安全", without braces')
+  .refine((text) => text.split('>').every((step) => step.trim() !== ''), 'expected no empty step between ">"');
+
 /** "count/window" with the window in seconds, minutes or hours: "600/1m", "20/1h". */
 const RATE_FORMAT = /^(\d{1,9})\/(\d{1,6})([smh])$/;
 const rate = z.string().regex(RATE_FORMAT, 'expected a count per window such as 600/1m (window in s, m or h)');
@@ -178,6 +185,20 @@ export const configSchema = z.object({
     .startsWith('https://', 'expected an https URL')
     .optional()
     .describe('Terms of use URL for the Teams app package (https). Required by teams:package.'),
+  APP_MENU_ACCOUNT_SECURITY_ZH: menuPath
+    .default('我 > 账户安全')
+    .describe('Where the account-security page is in your app, in Chinese, steps separated by ">". Answers about binding or changing the phone number ({menuAccountSecurity}) show it.'),
+  APP_MENU_ACCOUNT_SECURITY_EN: menuPath
+    .default('Me > Account security')
+    .describe('The same path as the English app names it.'),
+  APP_MENU_BIND_PHONE_ZH: menuPath
+    .default('绑定手机号')
+    .describe('Label of the item on the account-security page that links a phone number, in Chinese ({menuBindPhone}).'),
+  APP_MENU_BIND_PHONE_EN: menuPath.default('Link phone number').describe('The same label in English.'),
+  APP_MENU_CHANGE_PHONE_ZH: menuPath
+    .default('更换手机号')
+    .describe('Label of the item on the account-security page that changes the phone number, in Chinese ({menuChangePhone}).'),
+  APP_MENU_CHANGE_PHONE_EN: menuPath.default('Change phone number').describe('The same label in English.'),
   HANDOFF_MODE: z
     .enum(['console', 'external'], { errorMap: () => ({ message: 'expected console or external' }) })
     .default('console')

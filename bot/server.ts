@@ -13,6 +13,7 @@ import { attachDirectLineStream } from './channels/directline/stream';
 import { DirectLineTokens } from './channels/directline/tokens';
 import { mountWebChat, type WebChatDirectLine } from './channels/webchat/routes';
 import { thresholdsOf, type Config } from './config';
+import { answerValuesOf } from './answerValues';
 import { botEndpointMode, refusedClient, refusedServiceUrl } from './botEndpoint';
 import { isLocalRequest } from './clientAddress';
 import { createPlatform, mountDevRoutes, type Platform } from './services/platform';
@@ -166,7 +167,12 @@ export function createApp({
     admit: () => limits.takeForTurn('handoffs-per-address'),
   });
 
-  const machine = createRootMachine({ entry: (id, locale) => router.entry(id, locale), flows: createFlows(platform, { maxUploadBytes: config.DIRECTLINE_MAX_UPLOAD_BYTES }), handoff });
+  const machine = createRootMachine({
+    entry: (id, locale) => router.entry(id, locale),
+    answerValues: answerValuesOf(config),
+    flows: createFlows(platform, { maxUploadBytes: config.DIRECTLINE_MAX_UPLOAD_BYTES }),
+    handoff,
+  });
   const runner = new TurnRunner(machine, router, config.DEFAULT_LOCALE, config.FLOW_IDLE_TIMEOUT_S * 1000, config.MAX_MESSAGE_CHARS);
   const bot = new KefuBot({
     conversationState,

@@ -81,7 +81,7 @@ const en: HandoffMessages = {
   alreadyWithAgent: (name) => `You are talking to ${name} from our support team; just send your message.`,
   agentSays: (name, text) => `${name}: ${text}`,
   expired: 'Sorry, all agents are busy and nobody could take your chat. You can leave us a message and an agent will contact you. Leave a message?',
-  closedNow: (hours) => `Our agents are not available right now (hours: ${hours}). You can leave a message and an agent will contact you when they are back. Leave a message?`,
+  closedNow: (hours) => `Our agents are not available right now; their hours are ${hours}. You can leave a message and an agent will contact you when they are back. Leave a message?`,
   noAgents: 'Sorry, no agent is online right now. You can leave a message and an agent will contact you. Leave a message?',
   leaveMessage: 'Leave a message',
   noThanks: 'No thanks',

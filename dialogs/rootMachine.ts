@@ -2,6 +2,7 @@ import { assign, enqueueActions, fromPromise, raise, sendTo, setup } from 'xstat
 import type { ConversationNotice, FlowTrail, HandoffReason, Priority } from '../bot/handoff/model';
 import type { HandoffRequest, HandoffService, RequestResult } from '../bot/handoff/service';
 import { maskPhone, maskText } from '../bot/privacy/mask';
+import type { LocalizedAnswerValues } from '../knowledge/placeholders';
 import type { Route } from '../knowledge/route';
 import type { FlowName, FaqEntry, Locale } from '../knowledge/schema';
 import { isNo, isYes, pickOption, rejectsAll } from './commands';
@@ -91,6 +92,8 @@ export type HandoffPort = Pick<HandoffService, 'request' | 'cancel' | 'position'
 
 export interface RootMachineDeps {
   entry(id: string, locale: Locale): FaqEntry | undefined;
+  /** What the answers' placeholders read as in this deployment (bot/answerValues.ts). */
+  answerValues: LocalizedAnswerValues;
   /** The guided flows, with their I/O provided (bot/conversation/flowActors.ts). */
   flows: { unlock: typeof unlockFlow; phoneChange: typeof phoneChangeFlow; appeal: AppealFlow; appealStatus: typeof appealStatusFlow };
   handoff: HandoffPort;
@@ -207,7 +210,7 @@ export function createRootMachine(deps: RootMachineDeps) {
           return;
         }
         const offerText = offerFor(entry, context.locale);
-        enqueue.emit({ type: 'reply', reply: answerReply(entry, related(entry), offerText ? { title: offerText, value: offerText } : undefined) });
+        enqueue.emit({ type: 'reply', reply: answerReply(entry, related(entry), deps.answerValues[entry.locale], offerText ? { title: offerText, value: offerText } : undefined) });
         const question = params.question ?? entry.question;
         enqueue.assign({ lastAnswer: { entryId: entry.id, question }, fallbackStreak: 0, clarify: undefined });
       }),

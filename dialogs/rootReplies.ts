@@ -1,14 +1,19 @@
+import { renderAnswer, type AnswerValues } from '../knowledge/placeholders';
 import type { FaqEntry, Locale } from '../knowledge/schema';
 import { messages } from './messages';
 import type { Reply, Suggestion } from './reply';
 
 /** Replies of the root conversation, built from data only: no state, no I/O. */
 
-/** `offer` is a button that starts what the answer describes (a guided flow). */
-export function answerReply(entry: FaqEntry, related: readonly FaqEntry[], offer?: Suggestion): Reply {
+/**
+ * `values` fill the answer's placeholders (in the entry's language); `offer` is a button that
+ * starts what the answer describes (a guided flow).
+ */
+export function answerReply(entry: FaqEntry, related: readonly FaqEntry[], values: AnswerValues, offer?: Suggestion): Reply {
   const m = messages(entry.locale);
+  const answer = renderAnswer(entry.answer.trim(), values);
   const relatedList = related.map((r) => `- ${r.question}`).join('\n');
-  const text = related.length > 0 ? `${entry.answer.trim()}\n\n${m.relatedHeading}\n${relatedList}` : entry.answer.trim();
+  const text = related.length > 0 ? `${answer}\n\n${m.relatedHeading}\n${relatedList}` : answer;
   const suggestions = [
     { title: m.helpful, value: m.helpful },
     { title: m.notHelpful, value: m.notHelpful },

@@ -9,10 +9,12 @@ import { connectRedis, untilReady } from '../bot/storage/redis/connection';
 import { RedisKbSignalLog } from '../bot/storage/redis/smallStores';
 import { exportQnaTsv, importQnaTsv } from './qnaMaker';
 import { groupUnanswered, type AuthorSignal } from './unanswered';
+import { answerValuesOf } from '../bot/answerValues';
 import { ConfigError, loadConfig, thresholdsOf, type Config } from '../bot/config';
 import { parseLabelledSet, evaluateWithRouter, routeLabel, type EvalFigures, type EvalReport } from './eval';
 import { openKnowledge, type Knowledge } from './index';
 import { checkKnowledgeBase, formatProblem, KnowledgeBaseError } from './loader';
+import { renderAnswer } from './placeholders';
 import { localeSchema } from './schema';
 
 const USAGE = `Usage: npm run kb -- <command>
@@ -67,7 +69,10 @@ function ask(config: Config, text: string, localeArg: string | undefined, json: 
   console.log(`${route.decision}: ${routeLabel(route)}  (locale ${route.locale})`);
   if (route.decision === 'clarify') console.log(`candidates: ${route.candidates.join(', ')}`);
   for (const r of route.results) console.log(`  ${r.score.toFixed(3)}  ${r.id}  ← ${r.matched}`);
-  if (route.decision === 'answer') console.log(`\n${router.entry(route.entryId, route.locale)?.answer ?? ''}`);
+  if (route.decision === 'answer') {
+    const answer = router.entry(route.entryId, route.locale)?.answer ?? '';
+    console.log(`\n${renderAnswer(answer, answerValuesOf(config)[route.locale])}`);
+  }
   return 0;
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ANSWER_PLACEHOLDERS, unknownPlaceholders } from './placeholders';
 
 export const LOCALES = ['zh-CN', 'en-US'] as const;
 export const localeSchema = z.enum(LOCALES);
@@ -41,6 +42,13 @@ export const kbEntrySchema = z
   .superRefine((entry, ctx) => {
     if (entry.kind === 'faq' && entry.answer === undefined) {
       ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['answer'], message: 'is required for an FAQ entry' });
+    }
+    for (const name of unknownPlaceholders(entry.answer ?? '')) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['answer'],
+        message: `{${name}} is not a placeholder (known: ${ANSWER_PLACEHOLDERS.map((p) => `{${p}}`).join(', ')})`,
+      });
     }
   });
 

@@ -77,24 +77,63 @@ export function isOpen(schedule: Schedule, at: Date): boolean {
 }
 
 const ZH_DAYS = ['周日', '周一', '周二', '周三', '周四', '周五', '周六'];
-const EN_DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+const EN_DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+
+/** Zones users in China know as Beijing time, whatever the IANA database calls them. */
+const BEIJING_TIME = new Set(['Asia/Shanghai', 'Asia/Chongqing', 'Asia/Chungking', 'Asia/Harbin', 'PRC']);
+
+const UTC = new Set(['UTC', 'Etc/UTC', 'Etc/GMT', 'GMT', 'Etc/Universal', 'Etc/Zulu']);
 
 const clock = (minutes: number) => `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
 
-/** "周一至周五 09:00–21:00；周六、周日 10:00–18:00" — the hours as the user is told them. */
+/** Runs of consecutive days, Monday first, the way people read a week. */
+function dayRuns(days: ReadonlySet<Day>): Day[][] {
+  const sorted = [...days].sort((a, b) => ((a + 6) % 7) - ((b + 6) % 7));
+  const runs: Day[][] = [];
+  for (const day of sorted) {
+    const run = runs[runs.length - 1];
+    const last = run?.[run.length - 1];
+    if (run && last !== undefined && day === (last + 1) % 7) run.push(day);
+    else runs.push([day]);
+  }
+  return runs;
+}
+
+/** "周一至周五、周日" / "Monday to Friday and Sunday"; three days in a row or more are a range. */
+function describeDays(days: ReadonlySet<Day>, zh: boolean): string {
+  if (days.size === 7) return zh ? '每天' : 'every day';
+  const names = zh ? ZH_DAYS : EN_DAYS;
+  const parts = dayRuns(days).flatMap((run) => {
+    const first = names[run[0] ?? 0] ?? '';
+    const last = names[run[run.length - 1] ?? 0] ?? '';
+    if (run.length >= 3) return [zh ? `${first}至${last}` : `${first} to ${last}`];
+    return run.map((d) => names[d] ?? '');
+  });
+  if (zh) return parts.join('、');
+  return parts.length < 2 ? (parts[0] ?? '') : `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1] ?? ''}`;
+}
+
+/** "北京时间" / "Beijing time", else the zone's generic name ("英国时间", "Eastern Time"). */
+function zoneName(timeZone: string, zh: boolean): string {
+  if (BEIJING_TIME.has(timeZone)) return zh ? '北京时间' : 'Beijing time';
+  if (UTC.has(timeZone)) return 'UTC';
+  // The generic name does not depend on the date (no summer/winter variant).
+  const part = new Intl.DateTimeFormat(zh ? 'zh-CN' : 'en-US', { timeZone, timeZoneName: 'longGeneric' })
+    .formatToParts(0)
+    .find((p) => p.type === 'timeZoneName');
+  return part?.value ?? timeZone;
+}
+
+/**
+ * The hours as the user is told them: "北京时间周一至周五 09:00–21:00；周六、周日 10:00–18:00",
+ * "Monday to Friday 09:00–21:00; Saturday and Sunday 10:00–18:00 (Beijing time)", "7×24 小时".
+ */
 export function describeSchedule(schedule: Schedule, locale: 'zh-CN' | 'en-US'): string {
   const zh = locale === 'zh-CN';
   if (schedule.always) return zh ? '7×24 小时' : '24/7';
-  const names = zh ? ZH_DAYS : EN_DAYS;
-  return schedule.windows
-    .map((w) => {
-      // Monday first, the way people read a week.
-      const days = [...w.days].sort((a, b) => ((a + 6) % 7) - ((b + 6) % 7));
-      const consecutive = days.length > 2 && days.every((d, i) => i === 0 || d === ((days[i - 1] ?? 0) + 1) % 7);
-      const first = names[days[0] ?? 0] ?? '';
-      const last = names[days[days.length - 1] ?? 0] ?? '';
-      const dayText = consecutive ? (zh ? `${first}至${last}` : `${first}–${last}`) : days.map((d) => names[d]).join(zh ? '、' : ', ');
-      return `${dayText} ${clock(w.from)}–${clock(w.to)}`;
-    })
-    .join(zh ? '；' : '; ');
+  const windows = schedule.windows.map((w) => `${describeDays(w.days, zh)} ${clock(w.from)}–${clock(w.to)}`);
+  const zone = zoneName(schedule.timeZone, zh);
+  // Chinese names the zone first ("北京时间周一…"); English after the times.
+  const gap = /\p{Script=Han}$/u.test(zone) ? '' : ' ';
+  return zh ? `${zone}${gap}${windows.join('；')}` : `${windows.join('; ')} (${zone})`;
 }

@@ -18,10 +18,24 @@ describe('business hours', () => {
     expect(isOpen(parseSchedule('24/7', 'UTC'), new Date())).toBe(true);
   });
 
-  test('said the way people read it', () => {
-    expect(describeSchedule(hours, 'zh-CN')).toBe('周一至周五 09:00–21:00；周六、周日 10:00–18:00');
-    expect(describeSchedule(hours, 'en-US')).toBe('Mon–Fri 09:00–21:00; Sat, Sun 10:00–18:00');
+  test('said the way people read it, with the time zone they are in', () => {
+    expect(describeSchedule(hours, 'zh-CN')).toBe('北京时间周一至周五 09:00–21:00；周六、周日 10:00–18:00');
+    expect(describeSchedule(hours, 'en-US')).toBe('Monday to Friday 09:00–21:00; Saturday and Sunday 10:00–18:00 (Beijing time)');
     expect(describeSchedule(parseSchedule('7x24', 'UTC'), 'zh-CN')).toBe('7×24 小时');
+    expect(describeSchedule(parseSchedule('24/7', 'Asia/Shanghai'), 'en-US')).toBe('24/7');
+  });
+
+  test('every day, gaps in the week and zones other than Beijing time', () => {
+    const daily = parseSchedule('mon-sun 08:00-24:00', 'Asia/Shanghai');
+    expect(describeSchedule(daily, 'zh-CN')).toBe('北京时间每天 08:00–24:00');
+    expect(describeSchedule(daily, 'en-US')).toBe('every day 08:00–24:00 (Beijing time)');
+    // Written in any order: ranges of three days or more, the rest one by one, Monday first.
+    const gaps = parseSchedule('sat,mon-wed,fri 09:30-17:00', 'UTC');
+    expect(describeSchedule(gaps, 'zh-CN')).toBe('UTC 周一至周三、周五、周六 09:30–17:00');
+    expect(describeSchedule(gaps, 'en-US')).toBe('Monday to Wednesday, Friday and Saturday 09:30–17:00 (UTC)');
+    const london = parseSchedule('mon 09:00-12:00; thu 13:00-18:00', 'Europe/London');
+    expect(describeSchedule(london, 'zh-CN')).toBe('英国时间周一 09:00–12:00；周四 13:00–18:00');
+    expect(describeSchedule(london, 'en-US')).toBe('Monday 09:00–12:00; Thursday 13:00–18:00 (United Kingdom Time)');
   });
 
   test('a bad schedule is one line of configuration error', () => {

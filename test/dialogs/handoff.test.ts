@@ -130,10 +130,10 @@ test('outside business hours the user is told the hours and offered a message', 
   const desk = { ...helpDesk(), service, store };
   const chat = new Conversation('zh-CN', demoPlatform().platform, desk);
   const closed = await chat.say('转人工');
-  expect(text(closed)).toContain('现在不在人工客服的服务时间（周一至周五 09:00–18:00）');
+  expect(text(closed)).toContain('现在不在人工客服的服务时间（北京时间周一至周五 09:00–18:00）');
   expect(chat.state).toBe('offeringMessage');
   const english = new Conversation('en-US', demoPlatform().platform, desk);
-  expect(text(await english.say('talk to a human'))).toContain('hours: Mon–Fri 09:00–18:00');
+  expect(text(await english.say('talk to a human'))).toContain('their hours are Monday to Friday 09:00–18:00 (Beijing time)');
 });
 
 test('a complaint is apologised for and a person offered; yes queues it as a complaint', async () => {

@@ -1,7 +1,7 @@
 import { createFlows } from '../../bot/conversation/flowActors';
 import { TurnRunner } from '../../bot/conversation/turnRunner';
 import { createRootMachine } from '../../dialogs/rootMachine';
-import { buttons, Conversation, demoPlatform, FILE_RULES, helpDesk, text } from '../support/conversation';
+import { ANSWER_VALUES, buttons, Conversation, demoPlatform, FILE_RULES, helpDesk, text } from '../support/conversation';
 import { realKnowledge } from '../support/knowledge';
 
 describe('root conversation machine', () => {
@@ -115,7 +115,7 @@ describe('root conversation machine', () => {
 
   test('an unreadable stored snapshot starts a fresh conversation instead of failing', async () => {
     const { router } = realKnowledge();
-    const machine = createRootMachine({ entry: (id, locale) => router.entry(id, locale), flows: createFlows(demoPlatform().platform, FILE_RULES), handoff: helpDesk().service });
+    const machine = createRootMachine({ entry: (id, locale) => router.entry(id, locale), answerValues: ANSWER_VALUES, flows: createFlows(demoPlatform().platform, FILE_RULES), handoff: helpDesk().service });
     const runner = new TurnRunner(machine, router, 'zh-CN');
     const outcome = await runner.run({ status: 'active', value: 'no-such-state', context: {} }, { kind: 'message', text: '忘记密码怎么办' }, { conversation: 'test:1' });
     expect(outcome.route).toEqual(expect.objectContaining({ decision: 'answer', entryId: 'password-forgot' }));

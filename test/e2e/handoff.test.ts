@@ -213,7 +213,7 @@ describe('availability', () => {
       const wang = await AgentClient.signIn(closed.url, ...DEMO_AGENTS.wang);
       const events = await wang.stream();
       const [offer] = await closed.channel.ask('h-1', '转人工');
-      expect(offer?.text).toMatch(/现在不在人工客服的服务时间（周. 09:00–18:00）/);
+      expect(offer?.text).toMatch(/现在不在人工客服的服务时间（北京时间周. 09:00–18:00）/);
       events.close();
     } finally {
       await closed.stop();

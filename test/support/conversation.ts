@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import pino from 'pino';
+import { answerValuesOf } from '../../bot/answerValues';
 import { loadConfig } from '../../bot/config';
 import { createFlows } from '../../bot/conversation/flowActors';
 import type { ConversationNotice } from '../../bot/handoff/model';
@@ -15,6 +16,8 @@ import { realKnowledge } from './knowledge';
 
 /** The flows' file rules as a default configuration states them. */
 export const FILE_RULES = { maxUploadBytes: loadConfig({}).DIRECTLINE_MAX_UPLOAD_BYTES };
+/** The answers' placeholders as a default configuration fills them. */
+export const ANSWER_VALUES = answerValuesOf(loadConfig({}));
 
 /** The embedded platform as the tests use it: demo directory, dev outbox, codes. */
 export function demoPlatform(now: () => number = Date.now) {
@@ -74,7 +77,7 @@ export class Conversation {
     readonly desk: HelpDesk = helpDesk(),
   ) {
     const { router } = realKnowledge();
-    const machine = createRootMachine({ entry: (id, locale) => router.entry(id, locale), flows: createFlows(platform, FILE_RULES), handoff: desk.service });
+    const machine = createRootMachine({ entry: (id, locale) => router.entry(id, locale), answerValues: ANSWER_VALUES, flows: createFlows(platform, FILE_RULES), handoff: desk.service });
     this.runner = new TurnRunner(machine, router, 'zh-CN');
     desk.conversations.set(this.key, this);
   }
