@@ -1,4 +1,6 @@
-import { normalize } from '../knowledge/text';
+import type { Route, Router } from '../knowledge/route';
+import type { Locale } from '../knowledge/schema';
+import { detectLocale, normalize } from '../knowledge/text';
 
 /**
  * The few fixed things a user can type at any point. Matched on the whole message only,
@@ -9,7 +11,7 @@ export type Command = 'help' | 'restart' | 'greeting' | 'thanks';
 const COMMANDS: Record<Command, string[]> = {
   greeting: ['你好', '您好', '在吗', '在不在', '有人吗', '哈喽', 'hi', 'hello', 'hey', 'hi there'],
   thanks: ['谢谢', '谢谢你', '感谢', '多谢', '好的谢谢', '谢啦', 'thanks', 'thank you', 'thx', 'ty'],
-  help: ['帮助', '帮助一下', '菜单', '你能做什么', '你会什么', 'help', 'menu', '?', '？'],
+  help: ['帮助', '帮助一下', '菜单', '你能做什么', '你会什么', '你可以做什么', '你能帮我做什么', '你都能做什么', '能做什么', 'help', 'menu', 'what can you do', 'what can you do for me', 'what can i do here', '?', '？'],
   restart: ['重新开始', '重来', '重置', '从头开始', 'restart', 'start over', 'reset'],
 };
 
@@ -31,6 +33,25 @@ export function parseFeedback(text: string): 'up' | 'down' | undefined {
   if (['有帮助', '有用', '解决了', '很有用', '谢谢有用', 'helpful', 'that helped', 'useful'].includes(t)) return 'up';
   if (['没帮助', '没用', '没有用', '没解决', '不对', '答非所问', 'not helpful', 'useless', 'didn t help', 'did not help'].includes(t)) return 'down';
   return undefined;
+}
+
+/** What a typed message is, before the conversation acts on it. */
+export type Understood =
+  | { kind: 'command'; command: Command; locale: Locale }
+  | { kind: 'feedback'; vote: 'up' | 'down'; locale: Locale }
+  | { kind: 'message'; route: Route };
+
+/**
+ * Commands and feedback first, then the router: the bot and `kb ask` both call this, so
+ * the CLI shows what the bot does with "帮助" or "👍 有帮助" too.
+ */
+export function understand(text: string, router: Pick<Router, 'route'>, conversationLocale: Locale): Understood {
+  const locale = detectLocale(text) ?? conversationLocale;
+  const command = parseCommand(text);
+  if (command) return { kind: 'command', command, locale };
+  const vote = parseFeedback(text);
+  if (vote) return { kind: 'feedback', vote, locale };
+  return { kind: 'message', route: router.route(text, conversationLocale) };
 }
 
 const YES = ['是', '是的', '好', '好的', '要', '需要', '可以', '行', '嗯', '嗯嗯', '对', 'yes', 'y', 'ok', 'okay', 'sure', 'yes please', 'please'];

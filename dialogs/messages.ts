@@ -4,6 +4,8 @@ import type { Locale } from '../knowledge/schema';
 export interface Messages {
   welcome: string;
   help: string;
+  /** Help while a flow or a message for the team is under way: its buttons would only confuse the step. */
+  helpInFlow: string;
   restarted: string;
   clarifyIntro: string;
   clarifyOutro: string;
@@ -43,7 +45,8 @@ const zh: Messages = {
   welcome:
     '您好，我是智能客服 👋\n\n账户锁定与解锁、手机号更换和绑定、验证码、账户关闭与申诉这些问题，都可以直接问我。回复“帮助”看看我能做什么。',
   help:
-    '我可以帮您：\n\n1. 解答常见问题：手机号更换与绑定、验证码收不到、账户锁定与解锁、账户关闭与申诉、防骗提醒等；\n2. 需要真人协助时，回复“转人工”。\n\n用一句话说清楚问题，我找得最准；回复“重新开始”可以清空当前对话。',
+    '我可以直接帮您办理：\n\n1. 解锁被锁定的账户\n2. 更换绑定的手机号\n3. 账户被关闭后提交申诉\n4. 查询申诉进度\n\n点下面的按钮就能开始。也可以直接问我问题，比如“验证码收不到怎么办”，用一句话说清楚，我找得最准；需要真人协助时，点“转人工”。回复“重新开始”可以清空当前对话。',
+  helpInFlow: '您正在办理的事情还没完成，请按上一条提示继续；想先退出，回复“取消”。退出后回复“帮助”，可以看到我能帮您办理的所有事情。',
   restarted: '好的，我们重新开始。请问有什么可以帮您？',
   clarifyIntro: '您是想问：',
   clarifyOutro: '请回复序号，或直接点选。都不是的话，换个说法再问我也行。',
@@ -83,7 +86,8 @@ const en: Messages = {
   welcome:
     "Hi, I'm the support assistant 👋\n\nAsk me about locked accounts, changing or binding your phone number, SMS codes, closed accounts and appeals. Type \"help\" to see what I can do.",
   help:
-    'I can help you with:\n\n1. Common questions: changing or binding your phone number, missing SMS codes, locked accounts, closed accounts and appeals, scam warnings;\n2. A real person: type "agent" any time.\n\nOne sentence describing the problem works best; type "restart" to start over.',
+    'I can do these for you right here:\n\n1. Unlock a locked account\n2. Change the phone number on your account\n3. File an appeal for a closed account\n4. Check the status of an appeal\n\nTap a button below to start. You can also just ask me a question, e.g. "I didn\'t get the SMS code"; one sentence works best. For a real person, tap "Talk to an agent" or type "agent" any time. Type "restart" to start over.',
+  helpInFlow: 'We are in the middle of a request: please go on with the last step, or type "cancel" to leave it. After that, type "help" to see everything I can do for you.',
   restarted: "OK, let's start over. What can I help you with?",
   clarifyIntro: 'Did you mean:',
   clarifyOutro: 'Reply with the number or tap one. If none fits, just ask again in other words.',

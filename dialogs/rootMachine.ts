@@ -16,7 +16,7 @@ import type { phoneChangeFlow } from './flows/phoneChange';
 import type { unlockFlow } from './flows/unlock';
 import { messages } from './messages';
 import type { Reply } from './reply';
-import { answerReply, clarifyReply, offerHumanReply, textReply, welcomeReply } from './rootReplies';
+import { answerReply, clarifyReply, helpReply, offerHumanReply, textReply, welcomeReply } from './rootReplies';
 
 /**
  * The conversation as one machine, persisted after every turn:
@@ -191,7 +191,8 @@ export function createRootMachine(deps: RootMachineDeps) {
       say: enqueueActions(({ enqueue }, reply: Reply) => enqueue.emit({ type: 'reply', reply })),
       sayCancelled: enqueueActions(({ enqueue, context }) => enqueue.emit({ type: 'reply', reply: textReply(messages(context.locale).cancelled) })),
       sayWelcome: enqueueActions(({ enqueue, context }) => enqueue.emit({ type: 'reply', reply: welcomeReply(context.locale) })),
-      sayHelp: enqueueActions(({ enqueue, context }) => enqueue.emit({ type: 'reply', reply: textReply(messages(context.locale).help) })),
+      sayHelp: enqueueActions(({ enqueue, context }) => enqueue.emit({ type: 'reply', reply: helpReply(context.locale) })),
+      sayHelpInFlow: enqueueActions(({ enqueue, context }) => enqueue.emit({ type: 'reply', reply: cancellable(context.locale, messages(context.locale).helpInFlow) })),
       sayRestarted: enqueueActions(({ enqueue, context }) =>
         enqueue.emit({ type: 'reply', reply: textReply(messages(context.locale).restarted) }),
       ),
@@ -353,6 +354,8 @@ export function createRootMachine(deps: RootMachineDeps) {
           'flow.say': { actions: 'relay' },
           'flow.progress': { actions: assign({ trail: ({ event }) => event.trail }) },
           'flow.timeout': { target: 'idle', actions: ['abandonFlow', { type: 'say', params: ({ context }) => textReply(messages(context.locale).flowTimedOut) }] },
+          // The help buttons start flows; pressed now they would be taken as this step's answer.
+          'user.help': { actions: ['setLocale', 'sayHelpInFlow'] },
           // A tap on an older "您是想问" card while a flow runs: the flow comes first.
           'user.choose': { actions: { type: 'say', params: ({ context }) => textReply(messages(context.locale).finishFlowFirst) } },
           'flow.digress': { actions: { type: 'answerEntry', params: ({ event }) => ({ entryId: event.entryId }) } },
@@ -378,7 +381,13 @@ export function createRootMachine(deps: RootMachineDeps) {
           },
           appealStatus: {
             entry: { type: 'enterFlow', params: 'appealStatus' },
-            invoke: { id: 'flow', src: 'appealStatus', input: ({ context }) => ({ locale: context.locale }), onDone: { target: '#kefu.flowEnded', actions: 'keepOutcome' } },
+            invoke: {
+              id: 'flow',
+              src: 'appealStatus',
+              // "查一下申诉 AP-… 的进度": the flow takes the case id from the message itself.
+              input: ({ context, event }) => ({ locale: context.locale, opening: event.type === 'user.message' ? event.text : undefined }),
+              onDone: { target: '#kefu.flowEnded', actions: 'keepOutcome' },
+            },
           },
         },
       },
@@ -577,6 +586,7 @@ export function createRootMachine(deps: RootMachineDeps) {
         initial: 'contact',
         on: {
           'flow.timeout': { target: 'idle', actions: { type: 'say', params: ({ context }) => textReply(messages(context.locale).flowTimedOut) } },
+          'user.help': { actions: ['setLocale', 'sayHelpInFlow'] },
         },
         states: {
           contact: {

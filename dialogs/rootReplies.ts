@@ -41,6 +41,13 @@ export function welcomeReply(locale: Locale): Reply {
   return { text: m.welcome, suggestions: m.sampleQuestions.map((q) => ({ title: q, value: q })) };
 }
 
+/** What the bot can do, each as a button whose words start it, then a person. */
+export function helpReply(locale: Locale): Reply {
+  const m = messages(locale);
+  const actions = [m.offerUnlock, m.offerPhoneChange, m.offerAppeal, m.offerAppealStatus, m.yesHuman];
+  return { text: m.help, suggestions: actions.map((words) => ({ title: words, value: words })) };
+}
+
 export function textReply(text: string): Reply {
   return { text };
 }

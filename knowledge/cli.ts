@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import YAML from 'yaml';
+import { understand } from '../dialogs/commands';
+import { helpReply } from '../dialogs/rootReplies';
 import { createLogger } from '../bot/logger';
 import { PROJECT_ROOT } from '../bot/projectRoot';
 import { JsonlKbSignalLog } from '../bot/storage/kbSignalLog';
@@ -20,7 +22,7 @@ import { localeSchema } from './schema';
 const USAGE = `Usage: npm run kb -- <command>
 
   check                              validate every knowledge file; exit 1 on any problem
-  ask "<text>" [--locale L] [--json] how the bot routes one message
+  ask "<text>" [--locale L] [--json] how the bot routes one message (commands such as "帮助" included)
   eval <file.tsv> [--json]           accuracy on a labelled set (question<TAB>expected[<TAB>kind]):
                                      top-1, direct-correct, wrong actions, clarify rate, fallback
                                      precision / recall, and the same per kind of message
@@ -56,7 +58,20 @@ function check(config: Config): number {
 function ask(config: Config, text: string, localeArg: string | undefined, json: boolean): number {
   const locale = localeArg === undefined ? undefined : localeSchema.parse(localeArg);
   const { router } = knowledgeFrom(config);
-  const route = router.route(text, locale);
+  const understood = understand(text, router, locale ?? config.DEFAULT_LOCALE);
+  if (understood.kind !== 'message') {
+    const what = understood.kind === 'command' ? { command: understood.command } : { vote: understood.vote };
+    // What the bot says to the help command, buttons included: the command's whole effect.
+    const reply = understood.kind === 'command' && understood.command === 'help' ? helpReply(understood.locale) : undefined;
+    if (json) {
+      console.log(JSON.stringify({ decision: understood.kind, ...what, locale: understood.locale, ...(reply ? { reply } : {}) }));
+      return 0;
+    }
+    console.log(`${understood.kind}: ${Object.values(what).join('')}  (locale ${understood.locale})`);
+    if (reply) console.log(`\n${reply.text}\n\n${(reply.suggestions ?? []).map((s) => `[${s.title}]`).join(' ')}`);
+    return 0;
+  }
+  const { route } = understood;
   const results = route.results.map((r) => ({ id: r.id, score: Number(r.score.toFixed(4)) }));
   if (json) {
     const out: Record<string, unknown> = { decision: route.decision };

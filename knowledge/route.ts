@@ -1,3 +1,4 @@
+import { mentionsCaseId } from './caseId';
 import { decide, type DecisionThresholds } from './decide';
 import { detectIntent, isComplaint, isFraudReport } from './intents';
 import type { KnowledgeBase } from './loader';
@@ -66,6 +67,8 @@ export function createRouter(kb: KnowledgeBase, search: KnowledgeSearch, thresho
       if (isFraudReport(text, locale) && isAnswerable(PHISHING_WARNING, locale)) return { decision: 'answer', entryId: PHISHING_WARNING, locale, results };
       const intent = detectIntent(text, locale);
       if (intent?.kind === 'handoff') return { decision: 'handoff', locale, results };
+      // A case number can only be looked up: "申诉 AP-… 有结果了吗" is a status check, never a new appeal.
+      if (mentionsCaseId(text)) return { decision: 'flow', flow: 'appeal-status', locale, results };
       if (intent?.kind === 'flow') return { decision: 'flow', flow: intent.flow, locale, results };
       const faq = vetoed ? ({ decision: 'fallback' } as const) : decide(results, thresholds);
       switch (faq.decision) {

@@ -1,6 +1,6 @@
 import { createActor, toPromise, type Actor, type AnyActorRef, type SnapshotFrom } from 'xstate';
 import { z } from 'zod';
-import { parseCommand, parseFeedback } from '../../dialogs/commands';
+import { understand } from '../../dialogs/commands';
 import type { Reply } from '../../dialogs/reply';
 import type { FlowEvent, KbSignal, RootMachine, UserEvent } from '../../dialogs/rootMachine';
 import type { Route, Router } from '../../knowledge/route';
@@ -189,14 +189,12 @@ export class TurnRunner {
     if ([...text].length > this.maxMessageChars) return { type: 'user.tooLong', locale: detectLocale(text.slice(0, 200)) ?? conversationLocale, max: this.maxMessageChars };
     const attachments = fileAttachments(input.attachments);
     if (!text && attachments.length === 0) return { type: 'user.nonText', locale: conversationLocale };
-    const locale = detectLocale(text) ?? conversationLocale;
-    const command = parseCommand(text);
+    const understood = understand(text, this.router, conversationLocale);
+    if (understood.kind === 'feedback') return { type: 'user.feedback', locale: understood.locale, vote: understood.vote };
+    if (understood.kind === 'message') return { type: 'user.message', locale: understood.route.locale, text, route: understood.route, attachments };
+    const { command, locale } = understood;
     if (command === 'help') return { type: 'user.help', locale };
     if (command === 'restart') return { type: 'user.restart', locale };
-    if (command === 'greeting' || command === 'thanks') return { type: 'user.smallTalk', locale, kind: command };
-    const vote = parseFeedback(text);
-    if (vote) return { type: 'user.feedback', locale, vote };
-    const route = this.router.route(text, conversationLocale);
-    return { type: 'user.message', locale: route.locale, text, route, attachments };
+    return { type: 'user.smallTalk', locale, kind: command };
   }
 }

@@ -9,8 +9,11 @@ import { verifyNumber, type VerifyOutcome } from './verifyNumber';
 /**
  * Appeal status, as the conversation goes:
  *
- *   askingCaseOrPhone ─► a case id: lookingUpCase ─► its status and history
- *                     └► a number: verifying (SMS code) ─► lookingUpAccount ─► its cases
+ *   opening ─► askingCaseOrPhone ─► a case id: lookingUpCase ─► its status and history
+ *                                 └► a number: verifying (SMS code) ─► lookingUpAccount ─► its cases
+ *
+ * The message that started the flow ("查一下申诉 AP-20261123-7K3Q 的进度") is read as if it
+ * had been typed at the prompt: a case id or number in it is taken without asking again.
  *
  * A case id shows only the case's status and dates (never the explanation or files);
  * everything about an account's cases needs the code first.
@@ -51,7 +54,8 @@ const LINES = {
 export const appealStatusFlow = setup({
   types: {
     context: {} as StatusContext,
-    input: {} as { locale: Locale },
+    /** `opening`: the message that started the flow. */
+    input: {} as { locale: Locale; opening?: string },
     events: {} as FlowMessageEvent | FlowToParent,
     output: {} as FlowOutcome,
   },
@@ -77,13 +81,24 @@ export const appealStatusFlow = setup({
   },
 }).createMachine({
   id: 'appealStatus',
-  context: ({ input }) => ({ locale: input.locale, phone: '', caseId: '', cases: [], invalidInARow: 0, outcome: { outcome: 'done' } }),
-  initial: 'askingCaseOrPhone',
+  context: ({ input }) => {
+    const caseId = readCaseId(input.opening ?? '') ?? '';
+    const phone = caseId ? '' : (readMobile(input.opening ?? '') ?? '');
+    return { locale: input.locale, phone, caseId, cases: [], invalidInARow: 0, outcome: { outcome: 'done' } };
+  },
+  initial: 'opening',
   on: {
     'flow.say': { actions: 'passUp' },
     'flow.digress': { actions: 'passUp' },
   },
   states: {
+    opening: {
+      always: [
+        { guard: ({ context }) => context.caseId !== '', target: 'lookingUpCase' },
+        { guard: ({ context }) => context.phone !== '', target: 'verifying' },
+        { target: 'askingCaseOrPhone' },
+      ],
+    },
     askingCaseOrPhone: {
       entry: { type: 'say', params: 'ask' },
       on: {

@@ -38,10 +38,8 @@ const SKIP = ['跳过', '没有', '不用', '无', 'skip', 'none', 'no'];
 export const isDone = (text: string) => DONE.includes(normalize(text));
 export const isSkip = (text: string) => SKIP.includes(normalize(text));
 
-/** A case id such as AP-20261122-7K3Q, anywhere in the text, upper-cased. */
-export function readCaseId(text: string): string | undefined {
-  return /\bAP-?\d{8}-?[0-9A-Z]{4}\b/i.exec(plainText(text))?.[0].toUpperCase().replace(/^AP-?(\d{8})-?/, 'AP-$1-');
-}
+/** A case id such as AP-20261122-7K3Q, anywhere in the text: read as the router reads it. */
+export { readCaseId } from '../../knowledge/caseId';
 
 export const isCancel = (text: string) => CANCEL.includes(normalize(text));
 export const isResend = (text: string) => RESEND.includes(normalize(text));

@@ -84,3 +84,22 @@ describe('appeal status flow', () => {
     expect(text(await s.chat.say('AP-20260101-ZZZZ'))).toContain('没有找到这个案件号');
   });
 });
+
+describe('appeal status flow opened with what it needs', () => {
+  test('a number in the opening message is verified straight away, as if typed at the prompt', async () => {
+    const s = await verifiedAppeal('13800000005');
+    await s.chat.say('身份证照片已经更新，请重新审核我的账户，谢谢。');
+    const caseId = /AP-\d{8}-[0-9A-Z]{4}/.exec(text(await s.chat.say('跳过')))?.[0] ?? '';
+    s.clock.ms += 61_000;
+    const sent = text(await s.chat.say('查一下 13800000005 的申诉进度'));
+    expect(sent).toContain('138****0005');
+    expect(sent).not.toContain('请提供申诉案件号');
+    expect(text(await s.chat.say(s.codeFor('13800000005')))).toContain(caseId);
+  });
+
+  test('a case id in the opening message wins over a number beside it', async () => {
+    const s = flowChat();
+    const reply = text(await s.chat.say('申诉 AP-20260101-ZZZZ 进度怎么样 我的号码 13800000005'));
+    expect(reply).toContain('没有找到这个案件号');
+  });
+});

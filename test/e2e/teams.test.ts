@@ -133,7 +133,19 @@ test('a message without text (an image only) gets one clear sentence, not a cras
 test('Teams locale tags (en-us) pick English', async () => {
   const id = 'a:teams-personal-4';
   const [answer] = await kefu.channel.ask(id, 'help', teamsFields(personal(id), { locale: 'en-us' }));
-  expect(answer?.text).toContain('agent');
+  // Five buttons: more than Teams shows as suggested actions, so a card.
+  expect((card(answer)?.body as { text: string }[])[0]?.text).toContain('agent');
+});
+
+test('help in Teams: a card whose buttons start the flows when submitted', async () => {
+  const id = 'a:teams-help';
+  const fields = teamsFields(personal(id));
+  const [help] = await kefu.channel.ask(id, '帮助', fields);
+  expectTeamsRenderable([help!]);
+  const actions = (card(help)?.actions ?? []) as { title: string; data: { text: string } }[];
+  expect(actions.map((a) => a.title)).toEqual(['帮我解锁', '我要换手机号', '我要申诉', '查询申诉进度', '转人工']);
+  const [started] = await kefu.channel.ask(id, '', { ...fields, text: undefined, value: actions[0]?.data });
+  expect(started?.text).toContain('请输入账户绑定的手机号');
 });
 
 test('phone change in Teams: the confirmation card is answered by an Adaptive Card submit', async () => {

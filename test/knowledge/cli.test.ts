@@ -37,6 +37,25 @@ describe('kb CLI', () => {
     expect(JSON.parse((await kb('ask', '转人工', '--json')).out)).toEqual(expect.objectContaining({ decision: 'handoff' }));
   });
 
+  test('ask routes commands as the bot does: "帮助" is the help command with its buttons, not a fallback', async () => {
+    const help = JSON.parse((await kb('ask', '帮助', '--json')).out) as { decision: string; command: string; reply: { suggestions: { value: string }[] } };
+    expect(help).toEqual(expect.objectContaining({ decision: 'command', command: 'help', locale: 'zh-CN' }));
+    expect(help.reply.suggestions.map((s) => s.value)).toEqual(['帮我解锁', '我要换手机号', '我要申诉', '查询申诉进度', '转人工']);
+    // Each button's words route to what it offers.
+    const routes = await Promise.all(help.reply.suggestions.map(async (s) => JSON.parse((await kb('ask', s.value, '--json')).out) as { decision: string; flow?: string }));
+    expect(routes.map((r) => r.flow ?? r.decision)).toEqual(['unlock', 'phone-change', 'appeal', 'appeal-status', 'handoff']);
+    expect(JSON.parse((await kb('ask', 'what can you do', '--json')).out)).toEqual(expect.objectContaining({ decision: 'command', command: 'help', locale: 'en-US' }));
+    const { out } = await kb('ask', '帮助');
+    expect(out).toContain('command: help');
+    expect(out).toContain('[帮我解锁] [我要换手机号] [我要申诉] [查询申诉进度] [转人工]');
+  });
+
+  test('ask: a case number in the message is a status check, never a new appeal', async () => {
+    for (const text of ['查一下申诉 AP-20261123-7K3Q 的进度', '我要申诉 ap - 20261123 - 7k3q 到哪一步了', "what's the status of appeal AP-20261123-7K3Q"]) {
+      expect(JSON.parse((await kb('ask', text, '--json')).out)).toEqual(expect.objectContaining({ decision: 'flow', flow: 'appeal-status' }));
+    }
+  });
+
   test('ask --locale en-US answers from the English entries', async () => {
     const route = JSON.parse((await kb('ask', 'forgot my password', '--locale', 'en-US', '--json')).out) as { entryId: string };
     expect(route.entryId).toBe('password-forgot');
