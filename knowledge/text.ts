@@ -98,10 +98,21 @@ export function tokenize(text: string, locale: Locale): string[] {
   return terms;
 }
 
-/** zh-CN when the text has Chinese characters, en-US when it has Latin words and none; else undefined. */
+/** Words that make Latin letters English rather than noise ("asdfgh") or a stray term ("app"). */
+const EN_WORDS = new Set([
+  ...EN_STOPWORDS,
+  ...'how what why when where who which not no yes need want help get got cant can\'t dont don\'t doesnt isnt won\'t wont still again now my account phone number code password unlock locked lock change closed appeal status agent human person support wallet card bank sms message login sign'.split(' '),
+]);
+
+/**
+ * zh-CN when the text has Chinese characters; en-US only for English words ("how do I
+ * unlock", "help"), not for letters typed at random, a lone "ok" or "app"; else undefined, and
+ * the conversation keeps its language.
+ */
 export function detectLocale(text: string): 'zh-CN' | 'en-US' | undefined {
   if (HAN.test(text)) return 'zh-CN';
-  const words = plainText(text).match(/[a-z]{2,}/gi) ?? [];
-  const meaningful = words.filter((w) => !/^(ok|okay|yes|no|hi|app|id|sms|otp)$/i.test(w));
-  return meaningful.length >= 1 && words.join('').length >= 4 ? 'en-US' : undefined;
+  const words = (plainText(text).toLowerCase().match(/[a-z']{2,}/g) ?? []).map((w) => w.replace(/'/g, ''));
+  const meaningful = words.filter((w) => !/^(ok|okay|yes|no|hi|app|id|sms|otp)$/.test(w));
+  const english = words.filter((w) => EN_WORDS.has(w) || EN_WORDS.has(stemEnglish(w)));
+  return meaningful.length >= 1 && words.join('').length >= 4 && english.length >= 1 ? 'en-US' : undefined;
 }

@@ -80,6 +80,17 @@ describe('kb CLI', () => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'kefu-eval-')), 'set.tsv');
     fs.writeFileSync(file, '# sample\n忘记密码怎么办\tpassword-forgot\n今天天气怎么样\tfallback\n帮我解锁\tflow:unlock\n');
     const report = JSON.parse((await kb('eval', file, '--json')).out) as Record<string, unknown>;
-    expect(report).toEqual({ total: 3, top1: 1, inScope: 1, fallbackPrecision: 1, fallbackRecall: 1, misses: [] });
+    expect(report).toEqual({
+      total: 3,
+      top1: 1,
+      inScope: 1,
+      directCorrect: 1,
+      wrongAction: 0,
+      clarify: 0,
+      fallbackPrecision: 1,
+      fallbackRecall: 1,
+      byKind: {},
+      misses: [],
+    });
   });
 });

@@ -1,0 +1,70 @@
+import { startKefu, type RunningKefu } from '../support/kefuServer';
+
+/**
+ * Messages the way users really type them, through the Bot Framework protocol: what the
+ * user sees, not only what the router returns.
+ */
+let kefu: RunningKefu;
+beforeAll(async () => {
+  kefu = await startKefu();
+});
+afterAll(async () => {
+  await kefu.stop();
+});
+
+const texts = (replies: { text?: string }[]) => replies.map((r) => r.text ?? '').join('\n');
+
+describe('traditional characters route exactly like their simplified form', () => {
+  test('a question', async () => {
+    const [simplified] = await kefu.channel.ask('trad-1', '账号被锁定了要怎么处理');
+    const [traditional] = await kefu.channel.ask('trad-2', '帳號被鎖定了要怎麼處理');
+    expect(traditional?.text).toBe(simplified?.text);
+    expect(traditional?.text).not.toContain('答不上来');
+  });
+
+  test('a request starts its flow', async () => {
+    const [ask] = await kefu.channel.ask('trad-3', '幫我解鎖帳戶');
+    expect(ask?.text).toContain('手机号');
+  });
+});
+
+describe('safety first: someone else asking for a code, a password or money', () => {
+  test.each([
+    ['zh', '有人自稱客服 要我把驗證碼發給他 說幫我解凍帳戶'],
+    ['zh', '对方说是平台工作人员 让我开屏幕共享 帮我把账户解锁'],
+    ['en', 'someone claiming to be from your team asked for my otp so they can unlock my account'],
+  ])('%s: %s → the phishing warning and the offer of a person, never a flow', async (_lang, message) => {
+    const replies = await kefu.channel.ask(`phish-${message.length}`, message);
+    const text = texts(replies);
+    expect(text).toMatch(/不会.{0,8}索要|never\W{0,3}ask/);
+    expect(text).toMatch(/转人工|agent/);
+    // No flow started: the bot did not ask for a number to send a code to.
+    expect(text).not.toMatch(/请.{0,6}手机号|your phone number/);
+  });
+});
+
+describe('indirect requests for a person', () => {
+  test.each(['机器人说不明白 换个客服来', '给我接客服', '有真人吗', 'get me someone real'])('%s → the handoff (queued, or a message left when nobody is online)', async (message) => {
+    const [reply] = await kefu.channel.ask(`person-${message.length}`, message);
+    expect(reply?.text).toMatch(/人工客服|agent|person/i);
+    expect(reply?.text).not.toMatch(/答不上来|don't have an answer/);
+  });
+
+  test('asking whether one needs a person is answered, not queued', async () => {
+    const [reply] = await kefu.channel.ask('person-q', '账号锁了 自己能解开吗 还是要找客服');
+    expect(reply?.text).not.toContain('正在为您转接');
+  });
+});
+
+describe("a conversation's language is sticky", () => {
+  test('Latin-letter noise, punctuation and emoji in a Chinese chat are answered in Chinese; an English sentence switches', async () => {
+    await kefu.channel.ask('lang-1', '验证码收不到怎么办');
+    for (const noise of ['asdfgh', '？？？', '😀😀', 'ok']) {
+      const [reply] = await kefu.channel.ask('lang-1', noise);
+      expect([noise, /[\u4e00-\u9fff]/.test(reply?.text ?? '')]).toEqual([noise, true]);
+    }
+    const [english] = await kefu.channel.ask('lang-1', 'how do I unlock my account');
+    expect(english?.text).toMatch(/unlock/i);
+    expect(english?.text).not.toMatch(/[\u4e00-\u9fff]{4}/);
+  });
+});
