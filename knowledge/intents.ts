@@ -76,19 +76,51 @@ export function isComplaint(text: string, locale: Locale): boolean {
   return (locale === 'zh-CN' ? ZH_COMPLAINT : EN_COMPLAINT).test(t);
 }
 
+/**
+ * Saying what one does NOT want done ("我不想解锁", "先别帮我申诉", "I don't want to appeal")
+ * or that one is only asking ("就问问", "just asking") makes the message a question: the
+ * negated request must not start its flow, whatever else the message says.
+ */
+const ZH_NEGATION = /不想|不要|先不|先别|别帮|别给|不用|暂时不|暂不|没打算|不打算|不是要|不是想|并不想|还没想/;
+const ZH_JUST_ASKING = /问问|问一下|问下|打听|了解一下|咨询一下|只是想知道|就想知道|想知道/;
+/** "申请" as a noun (the request someone filed: "换号申请没通过") is no request to act. */
+const ZH_FILED_REQUEST = /申请(?=.{0,3}(没|被|失败|结果|驳回|不通过|为什么|为啥|怎么|一直|还))/g;
+const EN_NEGATION = /\b(don'?t|do not|dont|not|no need to|never) (want|wanna|need|trying|going|planning)?\s?(to )?(unlock|appeal|change|file|start|switch)\b|\bnot (now|yet)\b/;
+const EN_JUST_ASKING = /\bjust (asking|want(ed)? to know|wondering|curious|checking)\b|\bonly (want|wanted) to know\b|\bwondering\b/;
+
+/** "不要转人工", "no agent please": declining a person is not asking for one. */
+const ZH_NO_HUMAN = /(不要|不用|别|不想|不需要|无需|先不)(转|找|接)?(人工|客服|真人)/;
+const EN_NO_HUMAN = /\b(no|don'?t|do not|dont) (need |want )?(an? |any )?(agent|human|person|operator)\b/;
+
+/**
+ * The part of a message that asks: clauses that decline something ("我不想解锁", "先别帮我申诉",
+ * "I don't want to appeal") are dropped, so they neither start a flow nor dilute the search.
+ * The whole text when every clause declines (there is nothing else to go on).
+ */
+export function askingPart(text: string, locale: Locale): string {
+  const negation = locale === 'zh-CN' ? ZH_NEGATION : EN_NEGATION;
+  const clauses = text.split(/[，,。.!！?？;；、\n]+|\s+(?=but\b)|(?<=[\p{Script=Han}])\s+(?=[\p{Script=Han}])/u).filter((c) => c.trim());
+  const kept = clauses.filter((clause) => !negation.test(normalize(clause)));
+  return kept.length > 0 && kept.length < clauses.length ? kept.join(' ') : text;
+}
+
 export function detectIntent(text: string, locale: Locale): Intent | undefined {
-  const t = normalize(text);
-  if (!t) return undefined;
+  const whole = normalize(text);
+  if (!whole) return undefined;
+  // Flows are read from what the message asks; what it declines ("不要转人工") is left out.
+  const t = normalize(askingPart(text, locale));
   const zh = locale === 'zh-CN';
   const [how, askDo, human, hours, flows] = zh
     ? [ZH_HOW, ZH_ASK_DO, ZH_HUMAN, ZH_HOURS, ZH_FLOWS]
     : [EN_HOW, EN_ASK_DO, EN_HUMAN, EN_HOURS, EN_FLOWS];
 
   // "人工客服几点上班" asks about support hours; it is not a request for a person.
-  if (human.test(t) && !hours.test(t) && !(zh && ZH_ASKS_ABOUT_HUMAN.test(t))) return { kind: 'handoff' };
+  const declinesHuman = zh ? ZH_NO_HUMAN.test(whole) || ZH_ASKS_ABOUT_HUMAN.test(whole) : EN_NO_HUMAN.test(whole);
+  if (human.test(whole) && !hours.test(whole) && !declinesHuman) return { kind: 'handoff' };
 
-  const asks = askDo.test(t);
-  const isQuestion = how.test(t) && !(zh ? /(可以|能|能不能|可不可以)帮/.test(t) : /\b(can|could) you\b/.test(t));
+  const asks = askDo.test(zh ? t.replace(ZH_FILED_REQUEST, '') : t);
+  const declines = zh ? ZH_NEGATION.test(t) || ZH_JUST_ASKING.test(t) : EN_NEGATION.test(t) || EN_JUST_ASKING.test(t);
+  const isQuestion = declines || (how.test(t) && !(zh ? /(可以|能|能不能|可不可以)帮/.test(t) : /\b(can|could) you\b/.test(t)));
   for (const rule of flows) {
     if (!rule.pattern.test(t)) continue;
     if (!rule.needsAsk) {

@@ -1,10 +1,10 @@
 import { mentionsCaseId } from './caseId';
 import { decide, type DecisionThresholds } from './decide';
-import { detectIntent, isComplaint, isFraudReport } from './intents';
+import { askingPart, detectIntent, isComplaint, isFraudReport } from './intents';
 import type { KnowledgeBase } from './loader';
 import { isFaq, type FaqEntry, type FlowName, type Locale } from './schema';
 import type { KnowledgeSearch, SearchResult } from './search';
-import { detectLocale } from './text';
+import { detectLocale, tokenize } from './text';
 
 /** Where one message goes, with the ranked FAQ matches behind the decision. */
 export type Route = { locale: Locale; results: SearchResult[] } & (
@@ -30,17 +30,26 @@ export interface Router {
 const PHISHING_WARNING = 'phishing-warning';
 
 /**
- * Out-of-scope examples only veto. One does when it is closer than the best FAQ match,
- * or about as close *and* explains words of the message that the FAQ match does not ("qq号被冻结了"
- * vs "手机号被冻结了"): then the question is probably not ours, and a wrong answer is worse
- * than none. Sharing only our own vocabulary ("账户关闭") is no evidence against us.
+ * Out-of-scope examples only veto. One does when it is closer than the best FAQ match, or
+ * about as close *and* explains words of the message that the FAQ match does not ("qq号被冻结了"
+ * vs "手机号被冻结了"), or when it shares a word that none of our FAQ phrasings has at all
+ * ("qq", "wifi", "instagram"): the message is about someone else's account or product, and a
+ * wrong answer is worse than none. Sharing only our own vocabulary ("账户关闭") is no evidence
+ * against us.
  */
-function isVetoed(ranked: SearchResult[], best: SearchResult | undefined, answerable: (id: string) => boolean, margin: number): boolean {
+function isVetoed(
+  ranked: SearchResult[],
+  best: SearchResult | undefined,
+  answerable: (id: string) => boolean,
+  ours: ReadonlySet<string>,
+  thresholds: DecisionThresholds,
+): boolean {
   const outOfScope = ranked.find((r) => !answerable(r.id));
   if (!outOfScope) return false;
   if (!best) return true;
   if (outOfScope.score >= best.score) return true;
-  if (outOfScope.score < best.score - margin) return false;
+  if (outOfScope.score >= thresholds.clarify && outOfScope.shared.some((term) => !ours.has(term))) return true;
+  if (outOfScope.score < best.score - thresholds.outOfScopeMargin) return false;
   const explained = new Set(best.shared);
   return outOfScope.shared.some((term) => !explained.has(term));
 }
@@ -51,6 +60,11 @@ function isVetoed(ranked: SearchResult[], best: SearchResult | undefined, answer
  * hint (the channel's locale or the conversation's language so far).
  */
 export function createRouter(kb: KnowledgeBase, search: KnowledgeSearch, thresholds: DecisionThresholds, defaultLocale: Locale = 'zh-CN'): Router {
+  // Every term our FAQ phrasings use, per locale: a word outside it is someone else's subject.
+  const faqTerms: Record<Locale, ReadonlySet<string>> = {
+    'zh-CN': new Set(kb.entries.filter((e) => e.locale === 'zh-CN' && isFaq(e)).flatMap((e) => [e.question, ...e.alternates].flatMap((p) => tokenize(p, 'zh-CN')))),
+    'en-US': new Set(kb.entries.filter((e) => e.locale === 'en-US' && isFaq(e)).flatMap((e) => [e.question, ...e.alternates].flatMap((p) => tokenize(p, 'en-US')))),
+  };
   const isAnswerable = (id: string, locale: Locale) => {
     const entry = kb.byLocale[locale].get(id);
     return entry !== undefined && isFaq(entry);
@@ -60,9 +74,10 @@ export function createRouter(kb: KnowledgeBase, search: KnowledgeSearch, thresho
       const locale = detectLocale(text) ?? localeHint ?? defaultLocale;
       // Digits and punctuation alone ("2", "？？") are no question; don't let "7×24" match them.
       if (!/[\p{L}]/u.test(text)) return { decision: 'fallback', locale, results: [] };
-      const ranked = search.search(text, locale, 8);
+      // What the user declines ("我不想解锁，只想问…") is left out of the search, not only of the intents.
+      const ranked = search.search(askingPart(text, locale), locale, 8);
       const results = ranked.filter((r) => isAnswerable(r.id, locale)).slice(0, 5);
-      const vetoed = isVetoed(ranked, results[0], (id) => isAnswerable(id, locale), thresholds.outOfScopeMargin);
+      const vetoed = isVetoed(ranked, results[0], (id) => isAnswerable(id, locale), faqTerms[locale], thresholds);
       // Safety first: a third party asking for a code or money gets the warning, never a flow.
       if (isFraudReport(text, locale) && isAnswerable(PHISHING_WARNING, locale)) return { decision: 'answer', entryId: PHISHING_WARNING, locale, results };
       const intent = detectIntent(text, locale);

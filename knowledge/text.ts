@@ -51,6 +51,16 @@ function buildRewriter(table: Record<string, string[]>, wholeWords: boolean): (t
 }
 
 const rewriteZh = buildRewriter(ZH_SYNONYMS, false);
+
+/**
+ * What carries no subject in a Chinese support message ("请问", "想知道", "问一下", "麻烦",
+ * particles): dropped before indexing and searching, so that one rare bigram of politeness
+ * ("想知道") cannot outweigh the words that say what the question is about.
+ */
+const ZH_FILLERS = new RegExp(
+  ['我想知道', '想知道', '想问一下', '想问下', '想问问', '我想问', '想问', '问一下', '问下', '问问', '请问', '咨询一下', '咨询下', '打听一下', '了解一下', '麻烦', '你好', '您好', '谢谢', '就是', '那个', '一下', '呢', '啊', '呀', '哈', '嘛'].join('|'),
+  'g',
+);
 const rewriteEn = buildRewriter(EN_SYNONYMS, true);
 
 /**
@@ -59,7 +69,7 @@ const rewriteEn = buildRewriter(EN_SYNONYMS, true);
  */
 export function canonicalize(text: string, locale: Locale): string {
   const normalized = normalize(text);
-  return locale === 'zh-CN' ? rewriteEn(rewriteZh(normalized)) : rewriteEn(normalized);
+  return locale === 'zh-CN' ? rewriteEn(rewriteZh(normalized).replace(ZH_FILLERS, ' ')).replace(/ {2,}/g, ' ').trim() : rewriteEn(normalized);
 }
 
 const EN_STOPWORDS = new Set(
