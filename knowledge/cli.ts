@@ -93,7 +93,8 @@ function ask(config: Config, text: string, localeArg: string | undefined, json: 
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
-const strictLine = (f: EvalFigures) => `top-1 ${pct(f.top1)}  direct-correct ${pct(f.directCorrect)}  wrong-action ${pct(f.wrongAction)}  clarify ${pct(f.clarify)}`;
+const strictLine = (f: EvalFigures) =>
+  `top-1 ${pct(f.top1)}  direct-correct ${f.answerable > 0 ? pct(f.directCorrect) : '—'}  wrong-action ${pct(f.wrongAction)}  clarify ${pct(f.clarify)}`;
 
 function printReport(report: EvalReport): void {
   console.log(`total ${report.total}  ${strictLine(report)}  in-scope ${pct(report.inScope)}  fallback precision ${pct(report.fallbackPrecision)}  recall ${pct(report.fallbackRecall)}`);

@@ -12,6 +12,8 @@ export interface LabelledQuestion {
 /** Strict and lenient figures for one group of lines. */
 export interface EvalFigures {
   total: number;
+  /** Lines that have an answer (expected is not `fallback`): what in-scope and direct-correct divide by. */
+  answerable: number;
   /** Lenient: the label matches, a "您是想问" whose first candidate is right included. */
   top1: number;
   /** Top-1 of the lines that have an answer (expected is not `fallback`). */
@@ -81,6 +83,7 @@ function figures(outcomes: readonly Outcome[]): EvalFigures {
   const right = (o: Outcome) => o.got === o.expected;
   return {
     total: outcomes.length,
+    answerable: inScope.length,
     top1: ratio(outcomes.filter(right).length, outcomes.length),
     inScope: ratio(inScope.filter(right).length, inScope.length),
     directCorrect: ratio(inScope.filter((o) => right(o) && ACTS.has(o.decision)).length, inScope.length),

@@ -82,6 +82,7 @@ describe('kb CLI', () => {
     const report = JSON.parse((await kb('eval', file, '--json')).out) as Record<string, unknown>;
     expect(report).toEqual({
       total: 3,
+      answerable: 2,
       top1: 1,
       inScope: 1,
       directCorrect: 1,

@@ -30,6 +30,7 @@ describe('kb eval', () => {
     const items = parseLabelledSet('a\tx\tplain\nb\ty\ttypo\nc\tfallback\tplain\nd\tz\ttypo\ne\tflow:unlock\tplain\nf\tq\ttypo\n');
     const report = evaluate(items, (q) => routes[q]!);
     expect(report.total).toBe(6);
+    expect(report.answerable).toBe(5);
     expect(report.top1).toBeCloseTo(4 / 6);
     expect(report.inScope).toBeCloseTo(3 / 5);
     // a and e acted rightly; b was right only as a "您是想问".
