@@ -1,0 +1,150 @@
+import type { Locale } from './schema';
+import { canonicalize, tokenize } from './text';
+
+/**
+ * A multinomial logistic regression over the words and character n-grams of every phrasing
+ * in the knowledge base, trained when the knowledge base loads (the way Rasa's count-vector
+ * pipelines learn from their examples). Retrieval asks "which phrasing is this message most
+ * like"; the classifier asks "which entry do messages like this belong to", learning from
+ * all of an entry's phrasings at once which words tell it apart — so a paraphrase that shares
+ * few characters with any single phrasing can still land on the right entry.
+ */
+export interface Example {
+  label: string;
+  text: string;
+}
+
+export interface Prediction {
+  label: string;
+  probability: number;
+}
+
+export interface ClassifierOptions {
+  epochs: number;
+  learningRate: number;
+  l2: number;
+}
+
+export const DEFAULT_CLASSIFIER_OPTIONS: ClassifierOptions = { epochs: 30, learningRate: 0.5, l2: 1e-4 };
+
+/**
+ * The weights are one dense matrix (labels × features): fine for the few hundred entries a
+ * support knowledge base has, not for tens of thousands. Beyond this many weights the
+ * classifier is not built and routing is retrieval alone.
+ */
+export const MAX_WEIGHTS = 8_000_000;
+
+/** A classifier for these examples, or undefined when the matrix would be too large. */
+export function trainClassifier(examples: readonly Example[], locale: Locale, options: ClassifierOptions = DEFAULT_CLASSIFIER_OPTIONS): EntryClassifier | undefined {
+  const labels = new Set(examples.map((e) => e.label)).size;
+  const features = new Set(examples.flatMap((e) => featuresOf(e.text, locale))).size;
+  return labels * features <= MAX_WEIGHTS ? new EntryClassifier(examples, locale, options) : undefined;
+}
+
+/** Index terms plus Chinese character trigrams: the classifier's view of a text. */
+export function featuresOf(text: string, locale: Locale): string[] {
+  const features = tokenize(text, locale);
+  if (locale === 'zh-CN') {
+    for (const run of canonicalize(text, locale).match(/\p{Script=Han}{3,}/gu) ?? []) {
+      const chars = [...run];
+      for (let i = 0; i + 2 < chars.length; i++) features.push(`${chars[i]}${chars[i + 1]}${chars[i + 2]}`);
+    }
+  }
+  return [...new Set(features)];
+}
+
+/** Deterministic pseudo-random numbers (mulberry32): training gives the same model every time. */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export class EntryClassifier {
+  private readonly labels: string[];
+  private readonly featureIndex = new Map<string, number>();
+  /** weights[label * features + feature]. */
+  private readonly weights: Float64Array;
+  private readonly bias: Float64Array;
+
+  constructor(
+    examples: readonly Example[],
+    private readonly locale: Locale,
+    options: ClassifierOptions = DEFAULT_CLASSIFIER_OPTIONS,
+  ) {
+    this.labels = [...new Set(examples.map((e) => e.label))].sort();
+    const labelIndex = new Map(this.labels.map((label, i) => [label, i]));
+    const encoded = examples.map((example) => {
+      const indices = featuresOf(example.text, locale).map((feature) => {
+        let index = this.featureIndex.get(feature);
+        if (index === undefined) this.featureIndex.set(feature, (index = this.featureIndex.size));
+        return index;
+      });
+      return { label: labelIndex.get(example.label) ?? 0, indices };
+    });
+    const classes = this.labels.length;
+    const width = this.featureIndex.size;
+    this.weights = new Float64Array(classes * width);
+    this.bias = new Float64Array(classes);
+    const next = random(0x6b656675);
+    const order = encoded.map((_, i) => i);
+    const probabilities = new Float64Array(classes);
+    for (let epoch = 0; epoch < options.epochs; epoch++) {
+      // Fisher–Yates with the seeded generator, then a learning rate that decays per epoch.
+      for (let i = order.length - 1; i > 0; i--) {
+        const j = Math.floor(next() * (i + 1));
+        [order[i], order[j]] = [order[j]!, order[i]!];
+      }
+      const rate = options.learningRate / (1 + epoch * 0.1);
+      for (const at of order) {
+        const { label, indices } = encoded[at]!;
+        const value = 1 / Math.sqrt(indices.length || 1);
+        this.softmax(indices, value, probabilities);
+        for (let c = 0; c < classes; c++) {
+          const gradient = probabilities[c]! - (c === label ? 1 : 0);
+          this.bias[c]! -= rate * gradient;
+          const row = c * width;
+          for (const f of indices) this.weights[row + f]! -= rate * (gradient * value + options.l2 * this.weights[row + f]!);
+        }
+      }
+    }
+  }
+
+  private softmax(indices: readonly number[], value: number, out: Float64Array): void {
+    const width = this.featureIndex.size;
+    let max = -Infinity;
+    for (let c = 0; c < this.labels.length; c++) {
+      let z = this.bias[c]!;
+      const row = c * width;
+      for (const f of indices) z += this.weights[row + f]! * value;
+      out[c] = z;
+      if (z > max) max = z;
+    }
+    let sum = 0;
+    for (let c = 0; c < this.labels.length; c++) sum += out[c] = Math.exp(out[c]! - max);
+    for (let c = 0; c < this.labels.length; c++) out[c]! /= sum;
+  }
+
+  /**
+   * The most likely labels, best first. Features the knowledge base never had are left out
+   * rather than counted: they say nothing about which of our entries is meant (whether the
+   * message is ours at all is the out-of-scope classes' and retrieval's question).
+   */
+  predict(text: string, limit = 5): Prediction[] {
+    const indices = featuresOf(text, this.locale)
+      .map((feature) => this.featureIndex.get(feature))
+      .filter((index): index is number => index !== undefined);
+    if (indices.length === 0) return [];
+    const probabilities = new Float64Array(this.labels.length);
+    this.softmax(indices, 1 / Math.sqrt(indices.length), probabilities);
+    return this.labels
+      .map((label, i) => ({ label, probability: probabilities[i]! }))
+      .sort((a, b) => b.probability - a.probability)
+      .slice(0, limit);
+  }
+}
