@@ -29,19 +29,19 @@ describe('root conversation machine', () => {
 
   test('clarify: a number, the option text or a card choice picks the entry', async () => {
     const byNumber = new Conversation();
-    const question = await byNumber.say('绑定手机的步骤');
+    const question = await byNumber.say('手机号');
     expect(byNumber.state).toBe('clarifying');
     const options = question.replies[0]?.suggestions?.map((s) => s.title) ?? [];
     expect((await byNumber.say('第二个')).replies[0]?.text).not.toContain('您是想问');
     expect(byNumber.state).toBe('idle');
 
     const byText = new Conversation();
-    await byText.say('绑定手机的步骤');
+    await byText.say('手机号');
     const picked = await byText.say(options[0] ?? '');
     expect(buttons(picked)).toContain('👍 有帮助');
 
     const byCard = new Conversation();
-    await byCard.say('绑定手机的步骤');
+    await byCard.say('手机号');
     const carded = await byCard.submit({ kefu: 'choose', entryId: 'bind-phone-how' });
     expect(text(carded)).toMatch(/绑定/);
     expect(byCard.state).toBe('idle');
@@ -49,13 +49,13 @@ describe('root conversation machine', () => {
 
   test('clarify: "都不是" asks to rephrase and records the miss; a new question is just answered', async () => {
     const none = new Conversation();
-    await none.say('绑定手机的步骤');
+    await none.say('手机号');
     const rephrase = await none.say('都不是');
     expect(text(rephrase)).toContain('换个说法');
-    expect(rephrase.signals).toEqual([expect.objectContaining({ kind: 'unanswered', question: '绑定手机的步骤' })]);
+    expect(rephrase.signals).toEqual([expect.objectContaining({ kind: 'unanswered', question: '手机号' })]);
 
     const moveOn = new Conversation();
-    await moveOn.say('绑定手机的步骤');
+    await moveOn.say('手机号');
     const answer = await moveOn.say('忘记密码怎么办');
     expect(answer.route).toEqual(expect.objectContaining({ decision: 'answer', entryId: 'password-forgot' }));
     expect(text(answer)).toMatch(/密码/);
@@ -107,7 +107,7 @@ describe('root conversation machine', () => {
     const c = new Conversation();
     expect(text(await c.say('帮助'))).toContain('转人工');
     expect(text(await c.say('help'))).toContain('agent');
-    await c.say('绑定手机的步骤');
+    await c.say('手机号');
     expect(text(await c.say('重新开始'))).toContain('重新开始');
     expect(c.state).toBe('idle');
     expect(text(await c.submit({ unexpected: ['card', 1] }))).toContain('文字');

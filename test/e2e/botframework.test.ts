@@ -43,7 +43,7 @@ describe('Kefu over the Bot Framework protocol (Emulator path)', () => {
   });
 
   test('asks "您是想问" when two articles fit, and a typed number picks one', async () => {
-    const [question] = await kefu.channel.ask('clarify-1', '绑定手机的步骤');
+    const [question] = await kefu.channel.ask('clarify-1', '手机号');
     expect(question?.text).toContain('您是想问');
     expect(question?.text).toMatch(/1\. .+\n2\. .+/);
     const options = buttons(question!);
@@ -103,7 +103,7 @@ describe('Kefu over the Bot Framework protocol (Emulator path)', () => {
   });
 
   test('help and restart work at any point', async () => {
-    await kefu.channel.ask('commands-1', '绑定手机的步骤');
+    await kefu.channel.ask('commands-1', '手机号');
     const [help] = await kefu.channel.ask('commands-1', '帮助');
     expect(help?.text).toContain('转人工');
     const [restarted] = await kefu.channel.ask('commands-1', '重新开始');
@@ -135,7 +135,7 @@ describe('failures', () => {
     };
     const kefu = await startKefu({}, flaky);
     try {
-      const [question] = await kefu.channel.ask('crash-1', '绑定手机的步骤');
+      const [question] = await kefu.channel.ask('crash-1', '手机号');
       expect(question?.text).toContain('您是想问');
       const [apology] = await kefu.channel.ask('crash-1', '触发故障');
       expect(apology?.text).toContain('出了点问题');

@@ -32,7 +32,7 @@ test('welcome, FAQ answer, "您是想问" choice, 👍, reload resumes, English 
     await widget.waitForBot('银行卡', before);
     await widget.screenshot('faq-answer');
 
-    before = await widget.say('绑定手机的步骤');
+    before = await widget.say('手机号');
     await widget.waitForBot('您是想问', before);
     const options = await widget.suggestions();
     expect(options).toContain('都不是');
