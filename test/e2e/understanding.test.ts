@@ -68,3 +68,39 @@ describe("a conversation's language is sticky", () => {
     expect(english?.text).not.toMatch(/[\u4e00-\u9fff]{4}/);
   });
 });
+
+describe('long, negated and two-part messages, and questions about a flow', () => {
+  test('a long message with its context is not "I don\'t know": the right entry is answered or offered first', async () => {
+    const [reply] = await kefu.channel.ask('long-ctx', '我前两天刚换了新号码 旧号已经停用了 现在app里的手机号要怎么改过来');
+    expect(reply?.text).not.toContain('答不上来');
+    expect(reply?.text).toMatch(/怎么更换账户绑定的手机号|更换手机号/);
+  });
+
+  test.each([
+    ['我不想解锁，只想问下为啥被锁', /常见原因/],
+    ['先不申诉 就问问一般要等几天', /3 个工作日/],
+    ['换手机号申请被拒绝', /常见原因/],
+  ])('%s → answered, and no flow starts', async (message, answer) => {
+    const [reply, ...more] = await kefu.channel.ask(`neg-${message.length}`, message);
+    expect(reply?.text).toMatch(answer);
+    expect([reply, ...more].map((r) => r.text ?? '').join('\n')).not.toMatch(/请.{0,8}(输入|发送|告诉我).{0,8}手机号/);
+  });
+
+  test('declining a person inside a request still starts the request', async () => {
+    const [reply] = await kefu.channel.ask('neg-person', '帮我解锁账户 不用转人工');
+    expect(reply?.text).toContain('手机号');
+    expect(reply?.text).not.toContain('转接人工客服');
+  });
+});
+
+describe('near-domain questions we do not cover', () => {
+  test.each(['信用卡额度怎么提高', 'qq号被冻结了怎么办', 'my instagram account got banned how to appeal'])('%s → an honest "I don\'t know", not a borrowed answer', async (message) => {
+    const [reply] = await kefu.channel.ask(`near-${message.length}`, message);
+    expect(reply?.text).toMatch(/答不上来|don't have an answer/);
+  });
+
+  test('"钱包用不了了" is not told its account was closed for good', async () => {
+    const [reply] = await kefu.channel.ask('cannot-pay', '钱包用不了了');
+    expect(reply?.text).not.toMatch(/永久关闭|永久/);
+  });
+});
