@@ -40,3 +40,25 @@ export const EN_SYNONYMS: Record<string, string[]> = {
   receive: ['recieve', 'received', 'receiving', 'recieved', 'recive', 'recieving'],
   support: ['customer service', 'helpdesk', 'help desk', 'customer support'],
 };
+
+/**
+ * English words typed in a Chinese message ("app登不上 提示 account locked"), after the English
+ * table has folded them to one spelling: read as the Chinese term the knowledge base uses.
+ * Whole words only.
+ */
+export const EN_IN_ZH: Record<string, string[]> = {
+  手机号: ['phone'],
+  账户: ['account'],
+  解锁: ['unlock'],
+  锁定: ['lock'],
+  关闭: ['close'],
+  申诉: ['appeal'],
+  验证码: ['code'],
+  密码: ['password'],
+  更换: ['change'],
+  登录: ['login', 'log in', 'sign in', 'signin'],
+  绑定: ['bind', 'link'],
+  银行卡: ['bank card', 'card'],
+  费用: ['fee', 'charge'],
+  钱包: ['wallet'],
+};

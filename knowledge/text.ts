@@ -1,6 +1,6 @@
 import * as OpenCC from 'opencc-js';
 import type { Locale } from './schema';
-import { EN_SYNONYMS, ZH_SYNONYMS } from './synonyms';
+import { EN_IN_ZH, EN_SYNONYMS, ZH_SYNONYMS } from './synonyms';
 
 const HAN = /\p{Script=Han}/u;
 
@@ -46,7 +46,8 @@ function buildRewriter(table: Record<string, string[]>, wholeWords: boolean): (t
   }
   const alternatives = [...canonicalOf.keys()].sort((a, b) => b.length - a.length).map(escapeRegExp);
   const body = `(?:${alternatives.join('|')})`;
-  const pattern = new RegExp(wholeWords ? `(?<![\\p{L}\\p{N}])${body}(?![\\p{L}\\p{N}])` : body, 'gu');
+  // A whole word ends at anything but a Latin letter or digit: "account被锁" has the word "account".
+  const pattern = new RegExp(wholeWords ? `(?<![\\p{Script=Latin}\\p{N}])${body}(?![\\p{Script=Latin}\\p{N}])` : body, 'gu');
   return (text) => text.replace(pattern, (match) => canonicalOf.get(match) ?? match);
 }
 
@@ -62,6 +63,7 @@ const ZH_FILLERS = new RegExp(
   'g',
 );
 const rewriteEn = buildRewriter(EN_SYNONYMS, true);
+const rewriteEnInZh = buildRewriter(EN_IN_ZH, true);
 
 /**
  * Normalized text with domain synonyms folded to one spelling. Chinese text often mixes
@@ -69,7 +71,7 @@ const rewriteEn = buildRewriter(EN_SYNONYMS, true);
  */
 export function canonicalize(text: string, locale: Locale): string {
   const normalized = normalize(text);
-  return locale === 'zh-CN' ? rewriteEn(rewriteZh(normalized).replace(ZH_FILLERS, ' ')).replace(/ {2,}/g, ' ').trim() : rewriteEn(normalized);
+  return locale === 'zh-CN' ? rewriteEnInZh(rewriteEn(rewriteZh(normalized).replace(ZH_FILLERS, ' '))).replace(/ {2,}/g, ' ').trim() : rewriteEn(normalized);
 }
 
 const EN_STOPWORDS = new Set(

@@ -83,7 +83,7 @@ describe('long, negated and two-part messages, and questions about a flow', () =
   ])('%s → answered, and no flow starts', async (message, answer) => {
     const [reply, ...more] = await kefu.channel.ask(`neg-${message.length}`, message);
     expect(reply?.text).toMatch(answer);
-    expect([reply, ...more].map((r) => r.text ?? '').join('\n')).not.toMatch(/请.{0,8}(输入|发送|告诉我).{0,8}手机号/);
+    expect([reply, ...more].map((r) => r?.text ?? '').join('\n')).not.toMatch(/请.{0,8}(输入|发送|告诉我).{0,8}手机号/);
   });
 
   test('declining a person inside a request still starts the request', async () => {
