@@ -1,4 +1,5 @@
 import type { Locale } from './schema';
+import { seededRandom } from './seededRandom';
 import { canonicalize, tokenize } from './text';
 
 /**
@@ -53,18 +54,6 @@ export function featuresOf(text: string, locale: Locale): string[] {
   return [...new Set(features)];
 }
 
-/** Deterministic pseudo-random numbers (mulberry32): training gives the same model every time. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export class EntryClassifier {
   private readonly labels: string[];
   private readonly featureIndex = new Map<string, number>();
@@ -91,7 +80,8 @@ export class EntryClassifier {
     const width = this.featureIndex.size;
     this.weights = new Float64Array(classes * width);
     this.bias = new Float64Array(classes);
-    const next = random(0x6b656675);
+    // Seeded, so training gives the same model every time.
+    const next = seededRandom(0x6b656675);
     const order = encoded.map((_, i) => i);
     const probabilities = new Float64Array(classes);
     for (let epoch = 0; epoch < options.epochs; epoch++) {

@@ -1,3 +1,4 @@
+import { seededRandom } from '../../knowledge/seededRandom';
 import { latestCode, startKefu, TEST_DIRECTLINE_SECRET, type RunningKefu } from '../support/kefuServer';
 
 /**
@@ -9,17 +10,6 @@ import { latestCode, startKefu, TEST_DIRECTLINE_SECRET, type RunningKefu } from 
 const SECONDS = Number(process.env.KEFU_FUZZ_SECONDS ?? 8);
 jest.setTimeout((SECONDS + 30) * 1000);
 
-/** Deterministic pseudo-random numbers (mulberry32), so a failure can be replayed by its seed. */
-function random(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const NASTY_TEXT = [
   '<script>alert(1)</script>',
@@ -103,7 +93,8 @@ afterAll(async () => {
 
 test(`${SECONDS} s of hostile activities: no 5xx, no crash, a parallel user's flow intact`, async () => {
   const seed = Number(process.env.KEFU_FUZZ_SEED ?? Date.now() % 1e9);
-  const next = random(seed);
+  // Seeded, so a failure can be replayed by its seed.
+  const next = seededRandom(seed);
   const stopAt = Date.now() + SECONDS * 1000;
   const failures: string[] = [];
   let requests = 0;
