@@ -1,6 +1,6 @@
 import { mentionsCaseId } from './caseId';
 import { trainClassifier, type EntryClassifier, type Prediction } from './classifier';
-import { decide, type DecisionThresholds } from './decide';
+import { decide, type DecisionThresholds, type FaqDecision } from './decide';
 import { askingPart, detectIntent, isComplaint, isFraudReport } from './intents';
 import type { KnowledgeBase } from './loader';
 import { isFaq, type FaqEntry, type FlowName, type Locale } from './schema';
@@ -49,6 +49,24 @@ function blend(matches: readonly SearchResult[], predictions: readonly Predictio
     if (!byId.has(p.label)) byId.set(p.label, { id: p.label, score: CLASSIFIER_WEIGHT * p.probability, matched: questionOf(p.label), shared: [] });
   }
   return [...byId.values()].sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));
+}
+
+/**
+ * The classifier's probability from which its agreement with retrieval's best match settles a
+ * "您是想问" (chosen on the dev sets: at 0.5 no wrong answer was added there, and bare "手机号"
+ * or "账户被冻结", which could mean two things, are still asked about).
+ */
+const AGREEMENT = 0.5;
+
+/**
+ * Two different readings of the message — which phrasing it is most like, which entry messages
+ * like it belong to — that name the same entry, the classifier sure of it: answer instead of
+ * asking. Long messages land here, their best match diluted by context both readings see past.
+ */
+function agreed(faq: FaqDecision, results: readonly SearchResult[], predictions: readonly Prediction[]): FaqDecision {
+  const [top] = predictions;
+  if (faq.decision !== 'clarify' || !top || top.label !== results[0]?.id || top.probability < AGREEMENT) return faq;
+  return { decision: 'answer', entryId: top.label };
 }
 
 /** The entry every report of someone asking for a code, a password or money is answered with first. */
@@ -125,7 +143,7 @@ export function createRouter(kb: KnowledgeBase, search: KnowledgeSearch, thresho
       // A case number can only be looked up: "申诉 AP-… 有结果了吗" is a status check, never a new appeal.
       if (mentionsCaseId(text)) return { decision: 'flow', flow: 'appeal-status', locale, results };
       if (intent?.kind === 'flow') return { decision: 'flow', flow: intent.flow, locale, results };
-      const faq = vetoed ? ({ decision: 'fallback' } as const) : decide(results, thresholds);
+      const faq = vetoed ? ({ decision: 'fallback' } as const) : agreed(decide(results, thresholds), results, predictions);
       switch (faq.decision) {
         case 'answer':
           return { decision: 'answer', entryId: faq.entryId, locale, results };
