@@ -1,5 +1,5 @@
 import { mentionsCaseId } from './caseId';
-import { trainClassifier, type EntryClassifier, type Prediction } from './classifier';
+import { trainClassifier, type Prediction } from './classifier';
 import { decide, type DecisionThresholds, type FaqDecision } from './decide';
 import { askingPart, detectIntent, isComplaint, isFraudReport } from './intents';
 import type { KnowledgeBase } from './loader';
@@ -103,24 +103,25 @@ function isVetoed(
  * hint (the channel's locale or the conversation's language so far).
  */
 export function createRouter(kb: KnowledgeBase, search: KnowledgeSearch, thresholds: DecisionThresholds, defaultLocale: Locale = 'zh-CN'): Router {
-  // Every term our FAQ phrasings use, per locale: a word outside it is someone else's subject.
-  const faqTerms: Record<Locale, ReadonlySet<string>> = {
-    'zh-CN': new Set(kb.entries.filter((e) => e.locale === 'zh-CN' && isFaq(e)).flatMap((e) => [e.question, ...e.alternates].flatMap((p) => tokenize(p, 'zh-CN')))),
-    'en-US': new Set(kb.entries.filter((e) => e.locale === 'en-US' && isFaq(e)).flatMap((e) => [e.question, ...e.alternates].flatMap((p) => tokenize(p, 'en-US')))),
-  };
   const isAnswerable = (id: string, locale: Locale) => {
     const entry = kb.byLocale[locale].get(id);
     return entry !== undefined && isFaq(entry);
   };
-  // Trained on every phrasing: FAQ entries by id, all out-of-scope examples as one class.
-  const classifierOf = (locale: Locale) =>
-    trainClassifier(
-      kb.entries
-        .filter((e) => e.locale === locale)
-        .flatMap((e) => [e.question, ...e.alternates].map((text) => ({ label: isFaq(e) ? e.id : OUT_OF_SCOPE, text }))),
-      locale,
-    );
-  const classifiers: Record<Locale, EntryClassifier | undefined> = { 'zh-CN': classifierOf('zh-CN'), 'en-US': classifierOf('en-US') };
+  /**
+   * What routing learns from one locale's phrasings when the knowledge base loads: every term
+   * our FAQ phrasings use (a word outside it is someone else's subject), and the classifier,
+   * trained on FAQ entries by id and all out-of-scope examples as one class.
+   */
+  const learn = (locale: Locale) => {
+    const phrasings = kb.entries
+      .filter((e) => e.locale === locale)
+      .flatMap((e) => [e.question, ...e.alternates].map((text) => ({ label: isFaq(e) ? e.id : OUT_OF_SCOPE, text })));
+    return {
+      faqTerms: new Set(phrasings.filter((p) => p.label !== OUT_OF_SCOPE).flatMap((p) => tokenize(p.text, locale))) as ReadonlySet<string>,
+      classifier: trainClassifier(phrasings, locale),
+    };
+  };
+  const learned: Record<Locale, ReturnType<typeof learn>> = { 'zh-CN': learn('zh-CN'), 'en-US': learn('en-US') };
   return {
     route(text, localeHint) {
       const locale = detectLocale(text) ?? localeHint ?? defaultLocale;
@@ -129,12 +130,13 @@ export function createRouter(kb: KnowledgeBase, search: KnowledgeSearch, thresho
       // What the user declines ("我不想解锁，只想问…") is left out of the search, not only of the intents.
       const asking = askingPart(text, locale);
       const ranked = search.search(asking, locale, 8);
-      const predictions = classifiers[locale]?.predict(asking, 8) ?? [];
+      const { faqTerms, classifier } = learned[locale];
+      const predictions = classifier?.predict(asking, 8) ?? [];
       const matches = ranked.filter((r) => isAnswerable(r.id, locale));
       const results = blend(matches, predictions.filter((p) => isAnswerable(p.label, locale)), (id) => kb.byLocale[locale].get(id)?.question ?? '').slice(0, 5);
       // Similarity against similarity: the out-of-scope examples veto on retrieval's own terms.
       const vetoed =
-        isVetoed(ranked, matches[0], (id) => isAnswerable(id, locale), faqTerms[locale], thresholds) ||
+        isVetoed(ranked, matches[0], (id) => isAnswerable(id, locale), faqTerms, thresholds) ||
         (predictions[0]?.label === OUT_OF_SCOPE && predictions[0].probability >= CLASSIFIER_VETO);
       // Safety first: a third party asking for a code or money gets the warning, never a flow.
       if (isFraudReport(text, locale) && isAnswerable(PHISHING_WARNING, locale)) return { decision: 'answer', entryId: PHISHING_WARNING, locale, results };

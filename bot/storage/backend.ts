@@ -37,8 +37,6 @@ export interface Backend {
   platformStores: PlatformStores;
   /** Set with Redis: signals shared by every instance. */
   signals?: KbSignalLog;
-  /** False while the shared store cannot be reached (turns then get "暂时无法服务"). */
-  available(): boolean;
   /** Whether a failure is the shared store being unreachable or too slow: the request gets 503 / "暂时无法服务", not 500. */
   outage(error: unknown): boolean;
   /** Waits (at most `timeoutMs`) for the shared store's first connection, so the first requests do not meet a store still connecting. */
@@ -67,7 +65,6 @@ export function createBackend(config: Config, logger: Logger): Backend {
       sessionStore: new MemoryAgentSessionStore(),
       directLineStore: new MemoryDirectLineStore(ttl, uploadCaps(config)),
       platformStores: { otpStore: new MemoryOtpStore() },
-      available: () => true,
       outage: () => false,
       connected: async () => true,
       ready: async () => true,
@@ -77,7 +74,6 @@ export function createBackend(config: Config, logger: Logger): Backend {
   const settings = { url: config.REDIS_URL, clusterNodes: config.REDIS_CLUSTER_NODES, commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS };
   const redis = connectRedis(settings, logger);
   const subscriber = connectSubscriber(settings, logger);
-  const available = () => redis.status === 'ready';
   return {
     kind: 'redis',
     storage: new RedisStorage(redis, ttl),
@@ -89,8 +85,7 @@ export function createBackend(config: Config, logger: Logger): Backend {
     directLineStore: new RedisDirectLineStore(redis, subscriber, ttl, uploadCaps(config)),
     platformStores: { otpStore: new RedisOtpStore(redis), directoryData: new RedisDirectoryData(redis), sharedOutbox: new RedisOutbox(redis) },
     signals: new RedisKbSignalLog(redis, config.KB_SIGNALS_KEEP),
-    available,
-    outage: (error) => !available() || isRedisOutage(error),
+    outage: (error) => redis.status !== 'ready' || isRedisOutage(error),
     connected: (timeoutMs) => untilReady(redis, timeoutMs),
     async ready() {
       try {
