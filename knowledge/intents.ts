@@ -92,6 +92,11 @@ const EN_JUST_ASKING = /\bjust (asking|want(ed)? to know|wondering|curious|check
 const ZH_NO_HUMAN = /(不要|不用|别|不想|不需要|无需|先不)(转|找|接)?(人工|客服|真人)/;
 const EN_NO_HUMAN = /\b(no|don'?t|do not|dont) (need |want )?(an? |any )?(agent|human|person|operator)\b/;
 
+/** A message cut at punctuation, at "but", and at spaces between Chinese phrases ("换了号 收不到验证码"). */
+export function clausesOf(text: string): string[] {
+  return text.split(/[，,。.!！?？;；、\n]+|\s+(?=but\b)|(?<=[\p{Script=Han}])\s+(?=[\p{Script=Han}])/u).filter((c) => c.trim());
+}
+
 /**
  * The part of a message that asks: clauses that decline something ("我不想解锁", "先别帮我申诉",
  * "I don't want to appeal") are dropped, so they neither start a flow nor dilute the search.
@@ -99,7 +104,7 @@ const EN_NO_HUMAN = /\b(no|don'?t|do not|dont) (need |want )?(an? |any )?(agent|
  */
 export function askingPart(text: string, locale: Locale): string {
   const negation = locale === 'zh-CN' ? ZH_NEGATION : EN_NEGATION;
-  const clauses = text.split(/[，,。.!！?？;；、\n]+|\s+(?=but\b)|(?<=[\p{Script=Han}])\s+(?=[\p{Script=Han}])/u).filter((c) => c.trim());
+  const clauses = clausesOf(text);
   const kept = clauses.filter((clause) => !negation.test(normalize(clause)));
   return kept.length > 0 && kept.length < clauses.length ? kept.join(' ') : text;
 }

@@ -1,11 +1,13 @@
 import { mentionsCaseId } from './caseId';
 import { trainClassifier, type Prediction } from './classifier';
 import { decide, type DecisionThresholds, type FaqDecision } from './decide';
-import { askingPart, detectIntent, isComplaint, isFraudReport } from './intents';
+import { askingPart, clausesOf, detectIntent, isComplaint, isFraudReport } from './intents';
 import type { KnowledgeBase } from './loader';
 import { isFaq, type FaqEntry, type FlowName, type Locale } from './schema';
 import type { KnowledgeSearch, SearchResult } from './search';
+import { ZH_SYNONYMS } from './synonyms';
 import { detectLocale, tokenize } from './text';
+import { learnTyping } from './typing';
 
 /** Where one message goes, with the ranked FAQ matches behind the decision. */
 export type Route = { locale: Locale; results: SearchResult[] } & (
@@ -69,6 +71,34 @@ function agreed(faq: FaqDecision, results: readonly SearchResult[], predictions:
   return { decision: 'answer', entryId: top.label };
 }
 
+/**
+ * Terms in at least this share of a locale's phrasings ("了", "怎么", "定了") say nothing about
+ * whose subject a message is; they never count as words an out-of-scope example explains.
+ */
+const COMMON_SHARE = 0.03;
+
+/** Clauses shorter than this many letters are no view of their own ("是吗", "急"). */
+const MIN_VIEW_LETTERS = 4;
+
+/**
+ * A long message told with its story ("早上想转钱 结果一直提示账户已锁定 之前没遇到过 我该怎么弄开")
+ * has its question in one or two of its clauses, where the whole scores low against any one
+ * phrasing. Each entry keeps its best score over the whole message, each clause and each pair
+ * of neighbouring clauses.
+ */
+function searchViews(text: string, searchOne: (view: string) => SearchResult[]): SearchResult[] {
+  const clauses = clausesOf(text).filter((c) => (c.match(/[\p{L}\p{N}]/gu) ?? []).length >= MIN_VIEW_LETTERS);
+  const views = clauses.length < 2 ? [text] : [text, ...clauses, ...clauses.slice(1).map((c, i) => `${clauses[i]} ${c}`)];
+  const best = new Map<string, SearchResult>();
+  for (const view of views) {
+    for (const result of searchOne(view)) {
+      const current = best.get(result.id);
+      if (!current || result.score > current.score) best.set(result.id, result);
+    }
+  }
+  return [...best.values()].sort((a, b) => b.score - a.score || a.id.localeCompare(b.id)).slice(0, 8);
+}
+
 /** The entry every report of someone asking for a code, a password or money is answered with first. */
 const PHISHING_WARNING = 'phishing-warning';
 
@@ -85,6 +115,7 @@ function isVetoed(
   best: SearchResult | undefined,
   answerable: (id: string) => boolean,
   ours: ReadonlySet<string>,
+  common: ReadonlySet<string>,
   thresholds: DecisionThresholds,
 ): boolean {
   const outOfScope = ranked.find((r) => !answerable(r.id));
@@ -94,7 +125,7 @@ function isVetoed(
   if (outOfScope.score >= thresholds.clarify && outOfScope.shared.some((term) => !ours.has(term))) return true;
   if (outOfScope.score < best.score - thresholds.outOfScopeMargin) return false;
   const explained = new Set(best.shared);
-  return outOfScope.shared.some((term) => !explained.has(term));
+  return outOfScope.shared.some((term) => !explained.has(term) && !common.has(term));
 }
 
 /**
@@ -116,27 +147,36 @@ export function createRouter(kb: KnowledgeBase, search: KnowledgeSearch, thresho
     const phrasings = kb.entries
       .filter((e) => e.locale === locale)
       .flatMap((e) => [e.question, ...e.alternates].map((text) => ({ label: isFaq(e) ? e.id : OUT_OF_SCOPE, text })));
+    const documentFrequency = new Map<string, number>();
+    for (const p of phrasings) for (const term of new Set(tokenize(p.text, locale))) documentFrequency.set(term, (documentFrequency.get(term) ?? 0) + 1);
     return {
       faqTerms: new Set(phrasings.filter((p) => p.label !== OUT_OF_SCOPE).flatMap((p) => tokenize(p.text, locale))) as ReadonlySet<string>,
+      commonTerms: new Set([...documentFrequency].filter(([, df]) => df >= COMMON_SHARE * phrasings.length).map(([term]) => term)) as ReadonlySet<string>,
       classifier: trainClassifier(phrasings, locale),
     };
   };
   const learned: Record<Locale, ReturnType<typeof learn>> = { 'zh-CN': learn('zh-CN'), 'en-US': learn('en-US') };
+  const typing = learnTyping(
+    kb.entries.filter((e) => e.locale === 'zh-CN').flatMap((e) => [e.question, ...e.alternates]),
+    Object.entries(ZH_SYNONYMS).flatMap(([canonical, variants]) => [canonical, ...variants]),
+  );
   return {
-    route(text, localeHint) {
+    route(typed, localeHint) {
+      // Pinyin and mistyped homophones read as what the user meant, before anything else reads the message.
+      const text = typing.correct(typed);
       const locale = detectLocale(text) ?? localeHint ?? defaultLocale;
       // Digits and punctuation alone ("2", "？？") are no question; don't let "7×24" match them.
       if (!/[\p{L}]/u.test(text)) return { decision: 'fallback', locale, results: [] };
       // What the user declines ("我不想解锁，只想问…") is left out of the search, not only of the intents.
       const asking = askingPart(text, locale);
-      const ranked = search.search(asking, locale, 8);
-      const { faqTerms, classifier } = learned[locale];
+      const ranked = searchViews(asking, (view) => search.search(view, locale, 8));
+      const { faqTerms, commonTerms, classifier } = learned[locale];
       const predictions = classifier?.predict(asking, 8) ?? [];
       const matches = ranked.filter((r) => isAnswerable(r.id, locale));
       const results = blend(matches, predictions.filter((p) => isAnswerable(p.label, locale)), (id) => kb.byLocale[locale].get(id)?.question ?? '').slice(0, 5);
       // Similarity against similarity: the out-of-scope examples veto on retrieval's own terms.
       const vetoed =
-        isVetoed(ranked, matches[0], (id) => isAnswerable(id, locale), faqTerms, thresholds) ||
+        isVetoed(ranked, matches[0], (id) => isAnswerable(id, locale), faqTerms, commonTerms, thresholds) ||
         (predictions[0]?.label === OUT_OF_SCOPE && predictions[0].probability >= CLASSIFIER_VETO);
       // Safety first: a third party asking for a code or money gets the warning, never a flow.
       if (isFraudReport(text, locale) && isAnswerable(PHISHING_WARNING, locale)) return { decision: 'answer', entryId: PHISHING_WARNING, locale, results };

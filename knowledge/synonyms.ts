@@ -25,6 +25,7 @@ export const ZH_SYNONYMS: Record<string, string[]> = {
   客服: ['客服人员', '在线客服', '客服小姐姐'],
   永久: ['永远', '再也', '彻底'],
   密码: ['登录密码', '登陆密码', '口令'],
+  登录: ['登陆', '登入'],
 };
 
 export const EN_SYNONYMS: Record<string, string[]> = {

@@ -59,7 +59,7 @@ const rewriteZh = buildRewriter(ZH_SYNONYMS, false);
  * ("想知道") cannot outweigh the words that say what the question is about.
  */
 const ZH_FILLERS = new RegExp(
-  ['我想知道', '想知道', '想问一下', '想问下', '想问问', '我想问', '想问', '问一下', '问下', '问问', '请问', '咨询一下', '咨询下', '打听一下', '了解一下', '麻烦', '你好', '您好', '谢谢', '就是', '那个', '一下', '呢', '啊', '呀', '哈', '嘛'].join('|'),
+  ['我想知道', '想知道', '不知道', '想问一下', '想问下', '想问问', '我想问', '想问', '问一下', '问下', '问问', '请问', '咨询一下', '咨询下', '打听一下', '了解一下', '麻烦', '你好', '您好', '谢谢', '就是', '那个', '一下', '呢', '啊', '呀', '哈', '嘛'].join('|'),
   'g',
 );
 const rewriteEn = buildRewriter(EN_SYNONYMS, true);
@@ -115,6 +115,16 @@ const EN_WORDS = new Set([
   ...EN_STOPWORDS,
   ...'how what why when where who which not no yes need want help get got cant can\'t dont don\'t doesnt isnt won\'t wont still again now my account phone number code password unlock locked lock change closed appeal status agent human person support wallet card bank sms message login sign'.split(' '),
 ]);
+
+const EN_VOCABULARY = new Set(
+  [...EN_WORDS, ...[EN_SYNONYMS, EN_IN_ZH].flatMap((table) => Object.entries(table).flatMap(([canonical, variants]) => [canonical, ...variants]))].flatMap((w) => normalize(w).split(' ')),
+);
+
+/** An English word the knowledge base's tables know ("code", "locked"): never read as pinyin. */
+export function isEnglishWord(word: string): boolean {
+  const w = word.toLowerCase();
+  return EN_VOCABULARY.has(w) || EN_VOCABULARY.has(stemEnglish(w));
+}
 
 /**
  * zh-CN when the text has Chinese characters; en-US only for English words ("how do I
