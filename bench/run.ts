@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { footprintBenchmark } from './footprint';
 import { qualityBenchmark } from './quality';
+import { rankingBenchmark } from './ranking';
 import { searchBenchmark } from './search';
 import { machineLine } from './lib/stats';
 import { turnBenchmark } from './turn';
@@ -18,6 +19,7 @@ const BENCHMARKS: Record<string, { title: string; run: () => Promise<string> }> 
   quality: { title: '3. Answer quality', run: qualityBenchmark },
   footprint: { title: '4. Footprint', run: footprintBenchmark },
   widget: { title: '5. Widget load', run: widgetBenchmark },
+  ranking: { title: '6. Ranking on public data', run: rankingBenchmark },
 };
 
 const FILE = path.resolve(__dirname, '..', '..', 'BENCHMARKS.md');

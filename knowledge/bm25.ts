@@ -18,6 +18,7 @@ export class Bm25Index {
   private readonly postings = new Map<string, { docs: Int32Array; tfs: Float64Array }>();
   /** Per document: k1 · (1 − b + b · length / average length), the BM25 length norm. */
   private readonly norms: Float64Array;
+  private readonly averageLength: number;
   private readonly idfCache = new Map<string, number>();
   /** Scratch space reused by every search (searches are synchronous). */
   private readonly scores: Float64Array;
@@ -27,8 +28,11 @@ export class Bm25Index {
     docs: readonly string[][],
     private readonly k1 = 1.2,
     private readonly b = 0.75,
+    /** 1: every query term generates candidates (plain BM25, as a baseline to measure against). */
+    private readonly commonShare = COMMON_SHARE,
   ) {
     const averageLength = docs.reduce((sum, terms) => sum + terms.length, 0) / Math.max(1, docs.length);
+    this.averageLength = averageLength;
     this.norms = Float64Array.from(docs, (terms) => k1 * (1 - b + (b * terms.length) / (averageLength || 1)));
     const lists = new Map<string, { docs: number[]; tfs: number[] }>();
     docs.forEach((terms, doc) => {
@@ -69,10 +73,32 @@ export class Bm25Index {
     return value;
   }
 
+  /** One term's share of a document's BM25 score, for a term found `tf` times in it. */
+  termScore(term: string, tf: number, doc: number): number {
+    return this.scoreWith(term, tf, this.norms[doc] ?? this.k1);
+  }
+
+  private scoreWith(term: string, tf: number, norm: number): number {
+    return (this.idf(term) * tf * (this.k1 + 1)) / (tf + norm);
+  }
+
+  /**
+   * What a document made of exactly the query's terms would score: about the most a document
+   * can, so `score / selfScore` reads as a share, comparable across queries.
+   */
+  selfScore(queryTerms: readonly string[]): number {
+    const counts = new Map<string, number>();
+    for (const term of queryTerms) counts.set(term, (counts.get(term) ?? 0) + 1);
+    const norm = this.k1 * (1 - this.b + (this.b * queryTerms.length) / (this.averageLength || 1));
+    let score = 0;
+    for (const [term, tf] of counts) score += this.scoreWith(term, tf, norm);
+    return score;
+  }
+
   /** The `limit` best documents for the query terms, best first. */
   search(queryTerms: readonly string[], limit: number): Bm25Hit[] {
     const known = [...new Set(queryTerms)].filter((term) => this.postings.has(term));
-    const rare = known.filter((term) => this.df(term) <= this.size * COMMON_SHARE);
+    const rare = known.filter((term) => this.df(term) <= this.size * this.commonShare);
     const terms = rare.length >= 2 ? rare : known;
     let count = 0;
     for (const term of terms) {

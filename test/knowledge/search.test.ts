@@ -1,6 +1,7 @@
 import Fuse from 'fuse.js';
 import { FuzzyQuery } from '../../knowledge/fuzzy';
-import { DEFAULT_SEARCH_OPTIONS, KnowledgeSearch } from '../../knowledge/search';
+import type { KbEntry } from '../../knowledge/schema';
+import { DEFAULT_SEARCH_OPTIONS, KnowledgeSearch, LocaleIndex } from '../../knowledge/search';
 import { realKnowledge } from '../support/knowledge';
 
 describe('Chinese-aware FAQ search', () => {
@@ -51,6 +52,21 @@ describe('Chinese-aware FAQ search', () => {
   test('an empty or symbol-only query finds nothing', () => {
     expect(search.search('', 'zh-CN')).toEqual([]);
     expect(search.search('？？？', 'zh-CN')).toEqual([]);
+  });
+});
+
+describe('ranking: the phrasing that shares most of the message wins', () => {
+  const entry = (id: string, question: string): KbEntry => ({ id, kind: 'faq', locale: 'zh-CN', question, alternates: [], answer: question, tags: [] });
+  const entries = [
+    ...['花呗怎么还款', '借呗怎么还款', '花呗额度怎么提升', '借呗额度为什么降低了', '花呗账单什么时候出', '花呗逾期了怎么办', '借呗可以提前还款吗', '花呗分期怎么取消', '余额宝收益怎么算', '银行卡怎么解绑'].map((q, i) => entry(`other-${i}`, q)),
+    entry('prepay-instalments', '花呗分期了可以提前还吗'),
+    // Short, and all of it is in the message, through "期后": a rare bigram straddling 分期|后.
+    entry('after-instalments', '分期后'),
+  ];
+
+  test('a short phrasing sharing one rare straddling bigram does not outrank the one sharing the subject', () => {
+    const [first] = new LocaleIndex(entries, 'zh-CN').search('花呗分期后能提前还款吗');
+    expect(first?.id).toBe('prepay-instalments');
   });
 });
 
