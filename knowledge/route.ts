@@ -77,6 +77,8 @@ function agreed(faq: FaqDecision, results: readonly SearchResult[], predictions:
  */
 const COMMON_SHARE = 0.03;
 
+const CLAUSE_DISCOUNT = 0.7;
+
 /** Clauses shorter than this many letters are no view of their own ("是吗", "急"). */
 const MIN_VIEW_LETTERS = 4;
 
@@ -90,12 +92,13 @@ function searchViews(text: string, searchOne: (view: string) => SearchResult[]):
   const clauses = clausesOf(text).filter((c) => (c.match(/[\p{L}\p{N}]/gu) ?? []).length >= MIN_VIEW_LETTERS);
   const views = clauses.length < 2 ? [text] : [text, ...clauses, ...clauses.slice(1).map((c, i) => `${clauses[i]} ${c}`)];
   const best = new Map<string, SearchResult>();
-  for (const view of views) {
-    for (const result of searchOne(view)) {
+  views.forEach((view, i) => {
+    for (const found of searchOne(view)) {
+      const result = i === 0 ? found : { ...found, score: found.score * CLAUSE_DISCOUNT };
       const current = best.get(result.id);
       if (!current || result.score > current.score) best.set(result.id, result);
     }
-  }
+  });
   return [...best.values()].sort((a, b) => b.score - a.score || a.id.localeCompare(b.id)).slice(0, 8);
 }
 
