@@ -35,9 +35,17 @@ export const DEFAULT_CLASSIFIER_OPTIONS: ClassifierOptions = { epochs: 30, learn
  */
 export const MAX_WEIGHTS = 8_000_000;
 
-/** A classifier for these examples, or undefined when the matrix would be too large. */
+/**
+ * Training touches every label for every example in every epoch: beyond this many such steps
+ * (about two seconds at start-up on a 2-core machine; a 1 000-entry base would take 40 s) the
+ * classifier is not built either.
+ */
+export const MAX_TRAINING_STEPS = 5_000_000;
+
+/** A classifier for these examples, or undefined when its matrix or its training would be too large. */
 export function trainClassifier(examples: readonly Example[], locale: Locale, options: ClassifierOptions = DEFAULT_CLASSIFIER_OPTIONS): EntryClassifier | undefined {
   const labels = new Set(examples.map((e) => e.label)).size;
+  if (labels * examples.length * options.epochs > MAX_TRAINING_STEPS) return undefined;
   const features = new Set(examples.flatMap((e) => featuresOf(e.text, locale))).size;
   return labels * features <= MAX_WEIGHTS ? new EntryClassifier(examples, locale, options) : undefined;
 }

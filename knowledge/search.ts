@@ -17,7 +17,7 @@ export interface SearchOptions {
   /** Phrasings the BM25 pruner hands to the rescoring step. */
   candidates: number;
   /** Share of the Fuse (typo-tolerant) similarity in the final score, 0..1. */
-  fuseWeight: number;
+  fuseWeight: Record<Locale, number>;
   /**
    * Weight of a query term the knowledge base has never seen, as a share of the rarest
    * known term's. Unknown words are evidence that the question is about something else
@@ -60,7 +60,7 @@ export interface SearchOptions {
  */
 export const DEFAULT_SEARCH_OPTIONS: SearchOptions = {
   candidates: 40,
-  fuseWeight: 0.2,
+  fuseWeight: { 'zh-CN': 0.1, 'en-US': 0.2 },
   unknownTermWeight: { 'zh-CN': 0.5, 'en-US': 2 },
   coverageWeight: { 'zh-CN': 0.7, 'en-US': 0 },
   queryCoverageExponent: 0.1,
@@ -129,7 +129,7 @@ export class LocaleIndex {
   }
 
   /** Entries ranked by their best-matching phrasing, best first. */
-  search(query: string, limit = 5): SearchResult[] {
+  search(query: string, limit = 5, fuzzy = true): SearchResult[] {
     const queryTermList = tokenize(query, this.locale);
     if (queryTermList.length === 0) return [];
     const queryTerms = new Set(queryTermList);
@@ -163,11 +163,12 @@ export class LocaleIndex {
       }
       return [{ phrasing, shared, cosine: (1 - bm25Weight) * cosine + bm25Weight * share }];
     });
-    const fuzzy = this.fuzzyWhereItCounts(query, scored, limit);
+    const similarity = fuzzy ? this.fuzzyWhereItCounts(query, scored, limit) : [];
 
     const best = new Map<string, SearchResult>();
     scored.forEach(({ phrasing, shared, cosine }, i) => {
-      const score = (1 - this.options.fuseWeight) * cosine + this.options.fuseWeight * (fuzzy[i] ?? 0);
+      const fuseWeight = this.options.fuseWeight[this.locale];
+      const score = (1 - fuseWeight) * cosine + fuseWeight * (similarity[i] ?? 0);
       const current = best.get(phrasing.entryId);
       if (!current || score > current.score) best.set(phrasing.entryId, { id: phrasing.entryId, score, matched: phrasing.text, shared });
     });
@@ -189,7 +190,7 @@ export class LocaleIndex {
    */
   private fuzzyWhereItCounts(query: string, scored: readonly { phrasing: Phrasing; cosine: number }[], limit: number): number[] {
     const similarity = new Array<number>(scored.length).fill(0);
-    const w = this.options.fuseWeight;
+    const w = this.options.fuseWeight[this.locale];
     const fuzzy = new FuzzyQuery(this.fuzzyForm(query));
     if (w === 0 || !fuzzy.pattern) return similarity;
     const bestPerEntry = new Map<string, number>();
@@ -231,7 +232,8 @@ export class KnowledgeSearch {
     };
   }
 
-  search(query: string, locale: Locale, limit = 5): SearchResult[] {
-    return this.indexes[locale].search(query, limit);
+  /** `fuzzy: false` leaves Fuse's share out: for parts of a message, whose typos the whole already covers. */
+  search(query: string, locale: Locale, limit = 5, fuzzy = true): SearchResult[] {
+    return this.indexes[locale].search(query, limit, fuzzy);
   }
 }

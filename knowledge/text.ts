@@ -94,7 +94,7 @@ export function tokenize(text: string, locale: Locale): string[] {
   const terms: string[] = [];
   for (const run of canonicalize(text, locale).split(' ')) {
     if (!run) continue;
-    for (const part of run.match(/\p{Script=Han}+|[\p{L}\p{N}]+/gu) ?? []) {
+    for (const part of run.match(/\p{Script=Han}+|(?:(?!\p{Script=Han})[\p{L}\p{N}])+/gu) ?? []) {
       if (HAN.test(part)) {
         const chars = [...part];
         chars.forEach((char, i) => {

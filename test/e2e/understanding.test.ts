@@ -104,3 +104,44 @@ describe('near-domain questions we do not cover', () => {
     expect(reply?.text).not.toMatch(/永久关闭|永久/);
   });
 });
+
+describe('input-method typing: homophones, pinyin and English words in a Chinese message', () => {
+  const typedAndMeant: [string, string][] = [
+    ['账户结冻了怎么办', '账号被锁了怎么办'],
+    ['帐户被东结了 怎么解', '账号被锁了怎么办'],
+    ['yanzhengma 收不到', '验证码收不到'],
+    ['收不到验证吗', '验证码收不到'],
+    ['shou ji hao zen me huan', '手机号怎么换'],
+    ['app登不上 提示 account locked', '账号被锁了怎么办'],
+  ];
+  test.each(typedAndMeant.map(([typed, meant], i) => [typed, meant, i] as const))('"%s" gets the answer "%s" gets', async (typed, meant, i) => {
+    const [expected] = await kefu.channel.ask(`meant-${i}`, meant);
+    const [reply] = await kefu.channel.ask(`typed-${i}`, typed);
+    expect(reply?.text).toBe(expected?.text);
+    expect(reply?.text).not.toMatch(/答不上来|您是想问/);
+  });
+
+  test('a mistyped flow word still starts its flow: "申述进度怎么查" asks for the case number', async () => {
+    const [ask] = await kefu.channel.ask('typed-status', '申述进度怎么查');
+    expect(ask?.text).toContain('请提供申诉案件号');
+  });
+});
+
+describe('colloquial paraphrase and ranking by what the message is about', () => {
+  test('"我的钱包被注销了还能找回来吗" is about reopening a closed account, not a locked number', async () => {
+    const [reply] = await kefu.channel.ask('closed-findback', '我的钱包被注销了还能找回来吗');
+    expect(reply?.text).toContain('关闭原因');
+    expect(reply?.text).not.toMatch(/手机号.{0,6}(锁定|冻结)/);
+  });
+
+  test('"号码不用了 app里怎么弄" is understood as a number question: answered or offered, never "I don\'t know"', async () => {
+    const [reply] = await kefu.channel.ask('number-gone', '号码不用了 app里怎么弄');
+    expect(reply?.text).not.toContain('答不上来');
+    expect(reply?.text).toMatch(/手机号/);
+  });
+
+  test('the phrasing that shares the subject wins over one that shares a rare pair of characters', async () => {
+    const [reply] = await kefu.channel.ask('bank-card', '手机号换了以后银行卡要重新绑吗');
+    expect(reply?.text).toContain('重新绑定一次银行卡');
+  });
+});

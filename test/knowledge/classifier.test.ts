@@ -42,3 +42,8 @@ test('no classifier when the weight matrix would be too large', () => {
   expect(trainClassifier(wide, 'en-US')).toBeUndefined();
   expect(trainClassifier(EXAMPLES, 'zh-CN')).toBeInstanceOf(EntryClassifier);
 });
+
+test('no classifier when training would hold up start-up: every label for every example in every epoch', () => {
+  const many = Array.from({ length: 1000 }, (_, i) => ({ label: `e${i}`, text: `问题${i}` }));
+  expect(trainClassifier(many, 'zh-CN')).toBeUndefined();
+});
