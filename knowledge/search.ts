@@ -34,8 +34,9 @@ export interface SearchOptions {
   queryCoverageExponent: number;
   /**
    * Share of BM25 in the match score, against the cosine/coverage blend above. The BM25 score
-   * counts every query term (the common ones too) and is divided by the score of the message
-   * against itself, so it reads as "how much of the message this phrasing matches" in 0..1.
+   * counts every query term (the common ones too) and is divided by what a full match scores
+   * (the message against itself, or the best candidate phrasing against itself when that is
+   * less: a long message's story inflates its own score), so it reads as a share in 0..1.
    * Its term-frequency saturation and length norm relative to the average phrasing keep one
    * rare bigram straddling two words ("期后") from deciding, and do not favour a short
    * phrasing over the one that shares most of the message's terms, as IDF² cosine did.
@@ -54,9 +55,9 @@ export interface SearchOptions {
  *
  * Chinese ranks by BM25's share alone (bm25Weight 1): on public question-matching data
  * (AFQMC, `npm run bench -- ranking`, chosen on its train split) the cosine/coverage blend
- * ranked below plain BM25 (MRR@10 0.184 against 0.226), the BM25 share with Fuse matched it
- * (0.222), and the dev sets held (zh-CN direct-correct 90.5 %, wrong actions 1.9 → 1.5 %).
- * English keeps the cosine, which its dev set was tuned with.
+ * ranked below plain BM25 (MRR@10 0.184 against 0.226), the BM25 share with Fuse at 0.1
+ * matched it (0.227), and the dev sets held. English keeps the cosine and Fuse at 0.2, which
+ * its dev set was tuned with.
  */
 export const DEFAULT_SEARCH_OPTIONS: SearchOptions = {
   candidates: 40,
@@ -76,6 +77,8 @@ interface Phrasing {
   terms: string[];
   /** How often each of them occurs in it. */
   counts: number[];
+  /** Its BM25 score against itself: what a message that says exactly this phrasing scores. */
+  self: number;
   weight: number;
   /** Sum of its terms' weights (not squared): what coverage divides by. */
   mass: number;
@@ -108,7 +111,7 @@ export class LocaleIndex {
       const tally = new Map<string, number>();
       for (const term of d.terms) tally.set(term, (tally.get(term) ?? 0) + 1);
       const terms = [...tally.keys()];
-      return { entryId: d.entryId, text: d.text, fuzzyText: this.fuzzyForm(d.text), terms, counts: [...tally.values()], weight: this.weightOf(terms), mass: this.massOf(terms) };
+      return { entryId: d.entryId, text: d.text, fuzzyText: this.fuzzyForm(d.text), terms, counts: [...tally.values()], weight: this.weightOf(terms), mass: this.massOf(terms), self: this.bm25.selfScore(d.terms) };
     });
   }
 
@@ -142,6 +145,10 @@ export class LocaleIndex {
     const hits = this.bm25.search(queryTermList, this.options.candidates);
     const bm25Weight = this.options.bm25Weight[this.locale];
     const selfScore = bm25Weight > 0 ? this.bm25.selfScore(queryTermList) : 0;
+    // The share is of what a full match could score: the message's own score, or — for a long
+    // message whose story inflates its own score — that of the best candidate phrasing, when
+    // smaller. One number per message, so the ranking stays BM25's.
+    const fullMatch = Math.min(selfScore, this.phrasings[hits[0]?.doc ?? -1]?.self ?? selfScore);
     const scored = hits.flatMap((hit) => {
       const phrasing = this.phrasings[hit.doc];
       if (!phrasing) return [];
@@ -152,7 +159,7 @@ export class LocaleIndex {
         shared.push(term);
         bm25 += this.bm25.termScore(term, phrasing.counts[k] ?? 1, hit.doc);
       });
-      const share = Math.min(1, bm25 / (selfScore || 1));
+      const share = Math.min(1, bm25 / (fullMatch || 1));
       if (bm25Weight >= 1) return [{ phrasing, shared, cosine: share }];
       const sharedWeight = shared.reduce((sum, term) => sum + this.termWeight(term) ** 2, 0);
       let cosine = sharedWeight / (queryWeight * phrasing.weight || 1);
