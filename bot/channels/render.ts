@@ -22,27 +22,44 @@ export const ADAPTIVE_CARD_VERSION = '1.5';
 export function toActivity(reply: Reply, to: Destination): Partial<Activity> {
   const suggestions = reply.suggestions ?? [];
   const base: Partial<Activity> = { type: ActivityTypes.Message, locale: to.locale };
-  if (suggestions.length === 0) return { ...base, text: reply.text, textFormat: reply.plain ? 'plain' : 'markdown' };
+  const text = reply.plain ? reply.text : literalMasks(reply.text);
+  const textFormat = reply.plain ? 'plain' : 'markdown';
+  if (suggestions.length === 0) return { ...base, text, textFormat };
 
   const teams = to.channelId === 'msteams';
   const suggestedActionsFit = !reply.asCard && (!teams || (to.conversationType === 'personal' && suggestions.length <= TEAMS_MAX_SUGGESTED_ACTIONS));
   if (suggestedActionsFit) {
     return {
       ...base,
-      text: reply.text,
-      textFormat: 'markdown',
+      text,
+      textFormat,
       suggestedActions: { to: [], actions: suggestions.map((s) => ({ type: ActionTypes.ImBack, title: s.title, value: s.value })) },
     };
   }
   return { ...base, attachments: [CardFactory.adaptiveCard(adaptiveCard(reply))] };
 }
 
+/**
+ * Masked values (138****0002, 110***********1234, ******) are the only runs of four or more
+ * asterisks a reply holds (bot/privacy/mask.ts); Markdown would read them as emphasis and
+ * eat them ("138**0008" in bold). Escaped, every Markdown reader shows them as written.
+ */
+const MASK_RUN = /\*{4,}/g;
+
+export function literalMasks(markdown: string): string {
+  return markdown.replace(MASK_RUN, (run) => run.replace(/\*/g, '\\*'));
+}
+
 export function adaptiveCard(reply: Reply): Record<string, unknown> {
+  // A TextBlock is always read as Markdown; a TextRun never is, so words typed by a person stay as typed.
+  const body = reply.plain
+    ? { type: 'RichTextBlock', inlines: [{ type: 'TextRun', text: reply.text }] }
+    : { type: 'TextBlock', text: literalMasks(reply.text), wrap: true };
   return {
     type: 'AdaptiveCard',
     $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
     version: ADAPTIVE_CARD_VERSION,
-    body: [{ type: 'TextBlock', text: reply.text, wrap: true }],
+    body: [body],
     actions: (reply.suggestions ?? []).map((s) => ({ type: 'Action.Submit', title: s.title, data: { text: s.value } })),
   };
 }

@@ -7,7 +7,8 @@ export { isMainlandIdNumber } from './typedNumbers';
  * numbers (138****0002), mainland ID numbers (18 characters with a valid GB 11643 check
  * digit, shown as 110***********1234) and one-time codes (gone). Numbers are found the way
  * the flows read them (typedNumbers.ts): spaced, dashed, full-width, with invisible
- * characters in between.
+ * characters in between. Every mask is a run of at least four asterisks, which
+ * bot/channels/render.ts keeps literal where replies are read as Markdown.
  */
 
 const MOBILE = /^(1[3-9]\d)(\d{4})(\d{4})$/;
