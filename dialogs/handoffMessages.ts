@@ -1,5 +1,6 @@
 import type { Locale } from '../knowledge/schema';
 import { plainText } from '../knowledge/text';
+import type { Suggestion } from './reply';
 
 /** Everything the bot says around a handoff to a person, in both languages. */
 export interface HandoffMessages {
@@ -29,6 +30,8 @@ export interface HandoffMessages {
   requestFailed: string;
   tooManyHandoffs: string;
   askRating: string;
+  /** A rating button's words ("5 分"); readRating reads them back. */
+  stars(rating: number): string;
   thanksRating(rating: number): string;
   complaintOffer: string;
   talkToAgent: string;
@@ -62,6 +65,7 @@ const zh: HandoffMessages = {
   requestFailed: '抱歉，转接人工客服时出了点问题，请稍后再试一次。',
   tooManyHandoffs: '您所在的网络最近转人工和留言的次数太多了，请过一段时间再试；有问题也可以继续问我。',
   askRating: '本次人工服务已结束。请为客服的服务打个分：5 分非常满意，1 分非常不满意。',
+  stars: (r) => `${r} 分`,
   thanksRating: (r) => (r >= 4 ? '感谢您的评价！还有其他问题随时问我。' : '感谢您的评价，我们会认真改进。还有其他问题随时问我。'),
   complaintOffer: '非常抱歉给您带来了不好的体验。需要为您转接人工客服来处理吗？',
   talkToAgent: '转人工',
@@ -95,6 +99,7 @@ const en: HandoffMessages = {
   requestFailed: 'Sorry, something went wrong while connecting you to an agent. Please try again in a moment.',
   tooManyHandoffs: 'Too many requests for an agent or messages have come from your network lately; please try again later, or keep asking me.',
   askRating: 'Your chat with our agent has ended. How would you rate it? 5 is excellent, 1 is poor.',
+  stars: (r) => `${r} ${r === 1 ? 'star' : 'stars'}`,
   thanksRating: (r) => (r >= 4 ? 'Thank you for your rating! Ask me anything else any time.' : 'Thank you for your rating; we will work on it. Ask me anything else any time.'),
   complaintOffer: 'I am very sorry about your experience. Would you like a human agent to look into it?',
   talkToAgent: 'Talk to an agent',
@@ -102,6 +107,12 @@ const en: HandoffMessages = {
 
 export function handoffMessages(locale: Locale): HandoffMessages {
   return locale === 'en-US' ? en : zh;
+}
+
+/** The rating buttons, 5 down to 1: words that say the rating, the ⭐ only as decoration. */
+export function ratingChoices(locale: Locale): Suggestion[] {
+  const m = handoffMessages(locale);
+  return [5, 4, 3, 2, 1].map((r) => ({ title: `⭐ ${m.stars(r)}`, value: m.stars(r) }));
 }
 
 const LEAVE_QUEUE = ['取消排队', '不排了', '不等了', '退出排队', '取消', '算了', 'leave queue', 'cancel', 'stop waiting', 'quit'];

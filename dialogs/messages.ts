@@ -17,6 +17,7 @@ export interface Messages {
   noThanks: string;
   declinedHuman: string;
   relatedHeading: string;
+  /** The words of the feedback buttons; the 👍/👎 beside them is decoration only. */
   helpful: string;
   notHelpful: string;
   thanksUp: string;
@@ -58,8 +59,8 @@ const zh: Messages = {
   noThanks: '不用了',
   declinedHuman: '好的，您可以继续问我。',
   relatedHeading: '您可能还想了解：',
-  helpful: '👍 有帮助',
-  notHelpful: '👎 没帮助',
+  helpful: '有帮助',
+  notHelpful: '没帮助',
   thanksUp: '感谢您的反馈！还有其他问题随时问我。',
   sorryDown: '抱歉没能帮到您，这条反馈我们会用来改进回答。您可以换个说法再问一次，或者回复“转人工”。',
   thanksNoAnswer: '谢谢！有问题随时问我。',
@@ -99,8 +100,8 @@ const en: Messages = {
   noThanks: 'No thanks',
   declinedHuman: 'OK, feel free to keep asking me.',
   relatedHeading: 'You may also want to know:',
-  helpful: '👍 Helpful',
-  notHelpful: '👎 Not helpful',
+  helpful: 'Helpful',
+  notHelpful: 'Not helpful',
   thanksUp: 'Thanks for the feedback! Ask me anything else any time.',
   sorryDown: 'Sorry that did not help; we use this feedback to improve. Try asking in other words, or type "agent".',
   thanksNoAnswer: 'Thanks! Ask me anything any time.',

@@ -9,7 +9,7 @@ import { isNo, isYes, pickOption, rejectsAll } from './commands';
 import { isCancel } from './flows/input';
 import { readMobile } from './flows/input';
 import type { FlowMessageEvent, FlowOutcome, FlowProgress, FlowToParent } from './flows/protocol';
-import { endsChat, handoffMessages, leavesQueue, readRating, wantsToLeaveMessage } from './handoffMessages';
+import { endsChat, handoffMessages, leavesQueue, ratingChoices, readRating, wantsToLeaveMessage } from './handoffMessages';
 import type { AppealFlow } from './flows/appeal';
 import type { appealStatusFlow } from './flows/appealStatus';
 import type { phoneChangeFlow } from './flows/phoneChange';
@@ -654,7 +654,7 @@ function withMiss(context: RootContext, question: string): string[] {
 
 /** "How would you rate it?" with 5 … 1 stars. */
 function ratingPrompt(locale: Locale): Reply {
-  return { text: handoffMessages(locale).askRating, suggestions: ['5', '4', '3', '2', '1'].map((n) => ({ title: `${n} ⭐`, value: n })) };
+  return { text: handoffMessages(locale).askRating, suggestions: ratingChoices(locale) };
 }
 
 /** A prompt with a "取消" button. */

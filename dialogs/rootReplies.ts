@@ -15,8 +15,9 @@ export function answerReply(entry: FaqEntry, related: readonly FaqEntry[], value
   const relatedList = related.map((r) => `- ${r.question}`).join('\n');
   const text = related.length > 0 ? `${answer}\n\n${m.relatedHeading}\n${relatedList}` : answer;
   const suggestions = [
-    { title: m.helpful, value: m.helpful },
-    { title: m.notHelpful, value: m.notHelpful },
+    // Words carry the meaning: without an emoji font the emoji is an empty box, and a click echoes the value as the user's line.
+    { title: `👍 ${m.helpful}`, value: m.helpful },
+    { title: `👎 ${m.notHelpful}`, value: m.notHelpful },
     ...(offer ? [offer] : related.slice(0, 1).map((r) => ({ title: r.question, value: r.question }))),
   ];
   return { text, suggestions };

@@ -37,7 +37,7 @@ test('request → queue position → agent joins → messages both ways → reso
   await desk.service.resolve(handoff!.id, desk.wang);
   const rating = chat.pushed.at(-1)!;
   expect(text(rating)).toContain('请为客服的服务打个分');
-  expect(buttons(rating)).toEqual(['5 ⭐', '4 ⭐', '3 ⭐', '2 ⭐', '1 ⭐']);
+  expect(buttons(rating)).toEqual(['⭐ 5 分', '⭐ 4 分', '⭐ 3 分', '⭐ 2 分', '⭐ 1 分']);
   expect(text(await chat.say('4'))).toContain('感谢您的评价');
   expect(chat.state).toBe('idle');
   expect((await desk.store.lastClosed(chat.key))?.rating).toBe(4);

@@ -94,7 +94,7 @@ test('a user asks for a person; an agent in the console claims, replies, resolve
     await agent.locator('#resolve').click();
     await widget.waitForBot('请为客服的服务打个分', before);
     await agent.locator('#chat-title', { hasText: '已结束' }).waitFor();
-    before = await widget.click('5 ⭐');
+    before = await widget.click('5 分');
     await widget.waitForBot('感谢您的评价', before);
     await widget.screenshot('rated');
     await shoot(agent, '04-resolved');
