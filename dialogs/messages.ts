@@ -34,6 +34,8 @@ export interface Messages {
   cancelled: string;
   greeting: string;
   finishFlowFirst: string;
+  /** A button of a step that is over (a card still on the page), or its words, with nothing open. */
+  stepOver: string;
   youAreWelcome: string;
   offerUnlock: string;
   offerPhoneChange: string;
@@ -75,6 +77,7 @@ const zh: Messages = {
   cancelled: '好的，已取消。还有其他问题随时问我。',
   greeting: '您好！请问有什么可以帮您？可以直接描述您遇到的问题。',
   finishFlowFirst: '我们先把当前这一步办完吧；想退出的话，回复“取消”。',
+  stepOver: '那一步已经结束了，不用再操作；还需要什么，直接告诉我就好。',
   youAreWelcome: '不客气！还有其他问题随时问我。',
   offerUnlock: '帮我解锁',
   offerPhoneChange: '我要换手机号',
@@ -116,6 +119,7 @@ const en: Messages = {
   cancelled: 'OK, cancelled. Ask me anything else any time.',
   greeting: 'Hello! How can I help you? Just describe the problem.',
   finishFlowFirst: 'Let us finish the current step first; type "cancel" to leave it.',
+  stepOver: 'That step is already over, so there is nothing more to do there; just tell me what you need.',
   youAreWelcome: "You're welcome! Ask me anything else any time.",
   offerUnlock: 'Unlock my account',
   offerPhoneChange: 'Change my phone number',

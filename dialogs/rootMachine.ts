@@ -16,6 +16,7 @@ import type { phoneChangeFlow } from './flows/phoneChange';
 import type { unlockFlow } from './flows/unlock';
 import { messages } from './messages';
 import type { Reply } from './reply';
+import { isStepButton } from './stepButtons';
 import { answerReply, clarifyReply, helpReply, offerHumanReply, textReply, welcomeReply } from './rootReplies';
 
 /**
@@ -141,6 +142,7 @@ export function createRootMachine(deps: RootMachineDeps) {
     guards: {
       startsFlow: ({ event }, flow: FlowName) => event.type === 'user.message' && event.route.decision === 'flow' && event.route.flow === flow,
       onlyFiles: ({ event }) => event.type === 'user.message' && event.text === '',
+      stepButton: ({ event }) => event.type === 'user.message' && isStepButton(event.text),
       cancels: ({ event }) => event.type === 'user.message' && isCancel(event.text),
       flowEnded: ({ context }, outcome: FlowOutcome['outcome']) => context.flowOutcome?.outcome === outcome,
       routedTo: ({ event }, decision: Route['decision']) => event.type === 'user.message' && event.route.decision === decision,
@@ -270,6 +272,8 @@ export function createRootMachine(deps: RootMachineDeps) {
           'user.message': [
             // Files outside a flow: nothing here takes them.
             { guard: 'onlyFiles', actions: 'sayTextOnly' },
+            // "取消", "确认更换" … from a card whose step is over: that step is gone, not a question.
+            { guard: 'stepButton', actions: ['setLocale', { type: 'say', params: ({ event }) => textReply(messages(event.locale).stepOver) }] },
             { guard: { type: 'startsFlow', params: 'unlock' }, target: 'inFlow.unlock', actions: 'setLocale' },
             { guard: { type: 'startsFlow', params: 'phone-change' }, target: 'inFlow.phoneChange', actions: 'setLocale' },
             { guard: { type: 'startsFlow', params: 'appeal' }, target: 'inFlow.appeal', actions: 'setLocale' },
