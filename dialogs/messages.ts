@@ -16,6 +16,8 @@ export interface Messages {
   yesHuman: string;
   noThanks: string;
   declinedHuman: string;
+  /** Offered when a flow's step got three invalid answers in a row: yes, "不用了" (the step again) or "取消". */
+  flowStuck: string;
   relatedHeading: string;
   /** The words of the feedback buttons; the 👍/👎 beside them is decoration only. */
   helpful: string;
@@ -60,6 +62,7 @@ const zh: Messages = {
   yesHuman: '转人工',
   noThanks: '不用了',
   declinedHuman: '好的，您可以继续问我。',
+  flowStuck: '看来这一步不太顺利。需要为您转接人工客服吗？回复“不用了”我们接着办，回复“取消”就先不办了。',
   relatedHeading: '您可能还想了解：',
   helpful: '有帮助',
   notHelpful: '没帮助',
@@ -102,6 +105,7 @@ const en: Messages = {
   yesHuman: 'Talk to an agent',
   noThanks: 'No thanks',
   declinedHuman: 'OK, feel free to keep asking me.',
+  flowStuck: 'This step does not seem to be working out. Would you like me to connect you to a human agent? Reply "No thanks" to carry on here, or "cancel" to stop.',
   relatedHeading: 'You may also want to know:',
   helpful: 'Helpful',
   notHelpful: 'Not helpful',

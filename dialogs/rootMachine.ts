@@ -1,4 +1,4 @@
-import { assign, enqueueActions, fromPromise, raise, sendTo, setup } from 'xstate';
+import { and, assign, enqueueActions, fromPromise, raise, sendTo, setup } from 'xstate';
 import type { ConversationNotice, FlowTrail, HandoffReason, Priority } from '../bot/handoff/model';
 import type { HandoffRequest, HandoffService, RequestResult } from '../bot/handoff/service';
 import { maskPhone, maskText } from '../bot/privacy/mask';
@@ -16,8 +16,8 @@ import type { phoneChangeFlow } from './flows/phoneChange';
 import type { unlockFlow } from './flows/unlock';
 import { messages } from './messages';
 import type { Reply } from './reply';
+import { answerReply, clarifyReply, flowStuckReply, helpReply, offerHumanReply, textReply, welcomeReply } from './rootReplies';
 import { isStepButton } from './stepButtons';
-import { answerReply, clarifyReply, helpReply, offerHumanReply, textReply, welcomeReply } from './rootReplies';
 
 /**
  * The conversation as one machine, persisted after every turn:
@@ -26,6 +26,7 @@ import { answerReply, clarifyReply, helpReply, offerHumanReply, textReply, welco
  *     ▲                    second "I don't know" in a row, or a complaint ──► offeringHuman
  *     ├──────── choice / none-of-these / new question / yes-no ───┘            │ yes
  *     ├── "帮我解锁" … ──► inFlow (one guided flow) ── ends / 取消 ──► idle      │
+ *     │                      ├── three invalid answers: "转人工吗?" ─ 不用了: the step again
  *     │                      └── escalates / "转人工" ─────────────┐            │
  *     └── "转人工" ───────────────────────────────────────► requestingHuman ◄──┘
  *            queued (position, ETA; 取消排队) ──► withAgent (the bot is silent) ──► rating
@@ -79,6 +80,8 @@ export interface RootContext {
   activeFlow?: string;
   /** Where the running flow stands, for an agent who takes over. */
   trail?: FlowTrail;
+  /** A step of the running flow got three invalid answers in a row: a person is on offer. */
+  offeredPerson?: boolean;
   /** Questions the bot could not answer, masked, newest last (the agent sees them). */
   misses: string[];
   /** Why a person is being offered or asked for. */
@@ -148,6 +151,7 @@ export function createRootMachine(deps: RootMachineDeps) {
       routedTo: ({ event }, decision: Route['decision']) => event.type === 'user.message' && event.route.decision === decision,
       fallbackAgain: ({ context }) => context.fallbackStreak >= 1,
       hasLastAnswer: ({ context }) => context.lastAnswer !== undefined,
+      offeredPerson: ({ context }) => context.offeredPerson === true,
       picksOption: ({ context, event }) =>
         event.type === 'user.message' &&
         pickOption(event.text, context.clarify?.options.map((o) => o.question) ?? []) !== undefined,
@@ -184,8 +188,13 @@ export function createRootMachine(deps: RootMachineDeps) {
         if (context.activeFlow) enqueue.emit({ type: 'flow', flow: context.activeFlow, event: 'abandoned' });
         enqueue.assign({ activeFlow: undefined });
       }),
+      /** The flow could not go on, and its user took the person offered. */
+      handOffFlow: enqueueActions(({ enqueue, context }) => {
+        if (context.activeFlow) enqueue.emit({ type: 'flow', flow: context.activeFlow, event: 'handed_off' });
+        enqueue.assign({ activeFlow: undefined });
+      }),
       /** Nothing of the last flow or handoff matters once the conversation is back at rest. */
-      forgetHandoff: assign({ trail: undefined, handoff: undefined, contact: undefined, agentName: undefined }),
+      forgetHandoff: assign({ trail: undefined, handoff: undefined, contact: undefined, agentName: undefined, offeredPerson: undefined }),
       askFor: assign({ handoff: (_, params: { reason: HandoffReason; priority: Priority }) => params }),
       relay: enqueueActions(({ enqueue, event }) => {
         if (event.type === 'flow.say') enqueue.emit({ type: 'reply', reply: event.reply });
@@ -363,11 +372,20 @@ export function createRootMachine(deps: RootMachineDeps) {
           // A tap on an older "您是想问" card while a flow runs: the flow comes first.
           'user.choose': { actions: { type: 'say', params: ({ context }) => textReply(messages(context.locale).finishFlowFirst) } },
           'flow.digress': { actions: { type: 'answerEntry', params: ({ event }) => ({ entryId: event.entryId }) } },
+          // The step waits while the user decides.
+          'flow.stuck': { actions: [assign({ offeredPerson: true }), { type: 'say', params: ({ context }) => flowStuckReply(context.locale) }] },
           'user.message': [
             { guard: 'cancels', target: 'idle', actions: ['abandonFlow', 'sayCancelled'] },
+            {
+              guard: and(['offeredPerson', 'acceptsHuman']),
+              target: 'requestingHuman',
+              actions: ['handOffFlow', { type: 'askFor', params: { reason: 'flow-stuck', priority: 'normal' } }],
+            },
             // Asking for a person leaves the flow; the agent sees where it stood.
             { guard: { type: 'routedTo', params: 'handoff' }, target: 'requestingHuman', actions: ['abandonFlow', { type: 'askFor', params: BY_REQUEST }] },
-            { actions: sendTo('flow', ({ event }) => event) },
+            { guard: and(['offeredPerson', 'declines']), actions: [assign({ offeredPerson: false }), sendTo('flow', { type: 'flow.resume' })] },
+            // Anything else is an answer to the step: the offer lapses.
+            { actions: [assign({ offeredPerson: false }), sendTo('flow', ({ event }) => event)] },
           ],
         },
         states: {

@@ -1,5 +1,6 @@
 import { renderAnswer, type AnswerValues } from '../knowledge/placeholders';
 import type { FaqEntry, Locale } from '../knowledge/schema';
+import { flowMessages } from './flows/flowMessages';
 import { messages } from './messages';
 import type { Reply, Suggestion } from './reply';
 
@@ -35,6 +36,13 @@ export function clarifyReply(options: readonly { question: string }[], locale: L
 export function offerHumanReply(locale: Locale): Reply {
   const m = messages(locale);
   return { text: m.offerHuman, suggestions: [{ title: m.yesHuman, value: m.yesHuman }, { title: m.noThanks, value: m.noThanks }] };
+}
+
+/** Three invalid answers in a row at a flow's step: a person, the step again, or leave. */
+export function flowStuckReply(locale: Locale): Reply {
+  const m = messages(locale);
+  const words = [m.yesHuman, m.noThanks, flowMessages(locale).cancel];
+  return { text: m.flowStuck, suggestions: words.map((w) => ({ title: w, value: w })) };
 }
 
 export function welcomeReply(locale: Locale): Reply {

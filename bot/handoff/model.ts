@@ -11,7 +11,7 @@ export const handoffReasonSchema = z.enum([
   /** The account is locked by a security alert: only a person may unlock it. */
   'security_alert',
   'old-number-unavailable',
-  /** A guided flow could not finish: three invalid answers or the account system failing. */
+  /** A guided flow could not finish: the person offered after three invalid answers taken, or the account system failing. */
   'flow-stuck',
 ]);
 export type HandoffReason = z.infer<typeof handoffReasonSchema>;

@@ -4,7 +4,7 @@ import type { Locale } from '../../knowledge/schema';
 import { identifyAccount, type IdentifyOutcome } from './identifyAccount';
 import { isDone, isSkip } from './input';
 import { sizeLabel } from './flowMessages';
-import { COMMON_LINES, chinaDate, digression, messageOf, relay, sayLine, type AttachmentRef, type FlowMessageEvent, type FlowOutcome, type FlowToParent, type Lines } from './protocol';
+import { COMMON_LINES, chinaDate, digression, messageOf, relay, sayLine, type AttachmentRef, type FlowFromParent, type FlowMessageEvent, type FlowOutcome, type FlowToParent, type Lines } from './protocol';
 
 /**
  * Appeal of a closed account, as the conversation goes:
@@ -57,7 +57,7 @@ export const createAppealFlow = (files: FileRules) => setup({
   types: {
     context: {} as AppealContext,
     input: {} as { locale: Locale },
-    events: {} as FlowMessageEvent | FlowToParent,
+    events: {} as FlowMessageEvent | FlowFromParent | FlowToParent,
     output: {} as FlowOutcome,
   },
   actors: {
@@ -82,6 +82,7 @@ export const createAppealFlow = (files: FileRules) => setup({
     say: sendParent(sayLine(linesFor(files))),
     digress: sendParent(digression),
     passUp: sendParent(relay),
+    toStep: sendTo('step', ({ event }) => event),
     countInvalid: assign({ invalidInARow: ({ context }) => context.invalidInARow + 1 }),
     giveUp: assign({ outcome: { outcome: 'gave-up' } }),
   },
@@ -92,6 +93,7 @@ export const createAppealFlow = (files: FileRules) => setup({
   on: {
     'flow.say': { actions: 'passUp' },
     'flow.digress': { actions: 'passUp' },
+    'flow.stuck': { actions: 'passUp' },
   },
   states: {
     identifying: {
@@ -105,7 +107,7 @@ export const createAppealFlow = (files: FileRules) => setup({
           { target: 'done', actions: 'giveUp' },
         ],
       },
-      on: { 'user.message': { actions: sendTo('step', ({ event }) => event) } },
+      on: { 'user.message': { actions: 'toStep' }, 'flow.resume': { actions: 'toStep' } },
     },
     byAccount: {
       always: [
@@ -118,6 +120,8 @@ export const createAppealFlow = (files: FileRules) => setup({
       on: {
         'user.message': [
           { guard: 'explanationTooLong', actions: ['countInvalid', { type: 'say', params: 'tooLong' }] },
+          // Too short to be the explanation but a question the FAQ answers: answered, then asked again.
+          { guard: and(['explanationTooShort', 'digresses']), target: 'askingExplanation', reenter: true, actions: 'digress' },
           { guard: 'explanationTooShort', actions: ['countInvalid', { type: 'say', params: 'tooShort' }] },
           { target: 'askingFiles', actions: assign({ explanation: ({ event }) => messageOf(event)?.text ?? '', invalidInARow: 0 }) },
         ],

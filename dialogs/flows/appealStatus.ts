@@ -1,9 +1,9 @@
-import { assign, fromPromise, sendParent, sendTo, setup } from 'xstate';
+import { assign, enqueueActions, fromPromise, sendParent, sendTo, setup } from 'xstate';
 import type { AppealCase } from '../../bot/services/accounts';
 import type { Locale } from '../../knowledge/schema';
 import type { FlowMessages } from './flowMessages';
 import { readCaseId, readMobile } from './input';
-import { COMMON_LINES, chinaDate, digression, messageOf, relay, sayLine, type FlowMessageEvent, type FlowOutcome, type FlowToParent, type Lines } from './protocol';
+import { COMMON_LINES, STUCK, chinaDate, digression, messageOf, relay, sayLine, type FlowFromParent, type FlowMessageEvent, type FlowOutcome, type FlowToParent, type Lines } from './protocol';
 import { verifyNumber, type VerifyOutcome } from './verifyNumber';
 
 /**
@@ -16,7 +16,8 @@ import { verifyNumber, type VerifyOutcome } from './verifyNumber';
  * had been typed at the prompt: a case id or number in it is taken without asking again.
  *
  * A case id shows only the case's status and dates (never the explanation or files);
- * everything about an account's cases needs the code first.
+ * everything about an account's cases needs the code first. Three invalid answers in a row
+ * have the conversation offer a person (`flow.stuck`); declined, the question is asked again.
  */
 
 interface StatusContext {
@@ -56,7 +57,7 @@ export const appealStatusFlow = setup({
     context: {} as StatusContext,
     /** `opening`: the message that started the flow. */
     input: {} as { locale: Locale; opening?: string },
-    events: {} as FlowMessageEvent | FlowToParent,
+    events: {} as FlowMessageEvent | FlowFromParent | FlowToParent,
     output: {} as FlowOutcome,
   },
   actors: {
@@ -76,7 +77,13 @@ export const appealStatusFlow = setup({
     say: sendParent(sayLine(LINES)),
     digress: sendParent(digression),
     passUp: sendParent(relay),
+    toStep: sendTo('step', ({ event }) => event),
     countInvalid: assign({ invalidInARow: ({ context }) => context.invalidInARow + 1 }),
+    // Counted afresh, so the offer does not come again at the very next slip.
+    offerPerson: enqueueActions(({ enqueue }) => {
+      enqueue.assign({ invalidInARow: 0 });
+      enqueue.sendParent(STUCK);
+    }),
     giveUp: assign({ outcome: { outcome: 'gave-up' } }),
   },
 }).createMachine({
@@ -90,6 +97,7 @@ export const appealStatusFlow = setup({
   on: {
     'flow.say': { actions: 'passUp' },
     'flow.digress': { actions: 'passUp' },
+    'flow.stuck': { actions: 'passUp' },
   },
   states: {
     opening: {
@@ -106,9 +114,10 @@ export const appealStatusFlow = setup({
           { guard: 'givesCaseId', target: 'lookingUpCase', actions: assign({ caseId: ({ event }) => readCaseId(messageOf(event)?.text ?? '') ?? '' }) },
           { guard: 'givesPhone', target: 'verifying', actions: assign({ phone: ({ event }) => readMobile(messageOf(event)?.text ?? '') ?? '' }) },
           { guard: 'digresses', target: 'askingCaseOrPhone', reenter: true, actions: 'digress' },
-          { guard: 'lastStraw', target: 'done', actions: ['giveUp', { type: 'say', params: 'tooManyTries' }] },
+          { guard: 'lastStraw', actions: 'offerPerson' },
           { actions: ['countInvalid', { type: 'say', params: 'badInput' }] },
         ],
+        'flow.resume': { target: 'askingCaseOrPhone', reenter: true },
       },
     },
     lookingUpCase: {
@@ -130,7 +139,7 @@ export const appealStatusFlow = setup({
         input: ({ context }) => ({ locale: context.locale, phone: context.phone, purpose: 'appeal-status' as const }),
         onDone: [{ guard: 'verified', target: 'lookingUpAccount' }, { target: 'done', actions: 'giveUp' }],
       },
-      on: { 'user.message': { actions: sendTo('step', ({ event }) => event) } },
+      on: { 'user.message': { actions: 'toStep' }, 'flow.resume': { actions: 'toStep' } },
     },
     lookingUpAccount: {
       tags: 'busy',

@@ -4,17 +4,24 @@ import { maskPhone } from '../../bot/privacy/mask';
 /** What the guided flows say, in both languages. Numbers are always shown masked. */
 export interface FlowMessages {
   askPhone: string;
+  /** The number asked for again (after a question or a declined offer of a person), without the opening words. */
+  askPhoneAgain: string;
   badPhone: string;
+  /** A code to a number that may or may not have an account: the same words for every number. */
   codeSent(phone: string): string;
+  /** A code to the number an account is moving to: it proves the user holds that number. */
+  codeSentToNew(phone: string): string;
+  /** The code asked for again, after a question or a declined offer of a person. */
+  askCode(phone: string): string;
   badCode: string;
   wrongCode(attemptsLeft: number): string;
   codeUsedUp: string;
   codeExpired: string;
-  resendTooSoon(seconds: number): string;
+  /** A code for this number went out less than the resend wait ago: that one is still the one to enter. */
+  codeStillValid(phone: string, seconds: number): string;
   dailyLimit: string;
   smsLimited: string;
   cancelled: string;
-  tooManyTries: string;
   backendDown: string;
   resend: string;
   cancel: string;
@@ -32,6 +39,7 @@ export interface FlowMessages {
   pcClosed: string;
   pcLocked: string;
   pcAskNew: string;
+  pcAskNewAgain: string;
   pcSameNumber: string;
   pcTaken: string;
   pcConfirm(oldPhone: string, newPhone: string): string;
@@ -61,17 +69,19 @@ export interface FlowMessages {
 
 const zh: FlowMessages = {
   askPhone: '好的，我来帮您解锁账户。请输入账户绑定的手机号（11 位）。随时回复“取消”可以退出。',
+  askPhoneAgain: '请输入账户绑定的手机号（11 位）。',
   badPhone: '这好像不是有效的手机号，请输入 11 位的中国大陆手机号，例如 138 0000 0000。',
   codeSent: (phone) => `如果该号码已注册，验证码已发送至 ${maskPhone(phone)}，5 分钟内有效。请输入 6 位验证码。`,
+  codeSentToNew: (phone) => `为确认新号码在您手上，我们向 ${maskPhone(phone)} 发送了一条验证码短信，5 分钟内有效。请输入收到的 6 位验证码。`,
+  askCode: (phone) => `请输入发送到 ${maskPhone(phone)} 的 6 位验证码。没收到的话，回复“重新发送”。`,
   badCode: '验证码是 6 位数字，请再输入一次。没收到的话，回复“重新发送”。',
   wrongCode: (left) => `验证码不正确，您还可以再试 ${left} 次。`,
   codeUsedUp: '输错次数太多，这个验证码已失效。回复“重新发送”获取新的验证码。',
   codeExpired: '验证码已过期。回复“重新发送”获取新的验证码。',
-  resendTooSoon: (s) => `验证码刚刚发出，请 ${s} 秒后再重新发送。`,
+  codeStillValid: (phone, s) => `刚才发送到 ${maskPhone(phone)} 的验证码仍然有效，请直接输入短信里的 6 位验证码。如果没收到，${s} 秒后可以回复“重新发送”。`,
   dailyLimit: '这个号码今天获取验证码的次数已达上限，请明天再试，或回复“转人工”联系人工客服。',
   smsLimited: '获取验证码的请求太多了，请过一段时间再试，或回复“转人工”联系人工客服。',
   cancelled: '好的，已取消。还有其他问题随时问我。',
-  tooManyTries: '看来这一步不太顺利，我来为您转接人工客服。',
   backendDown: '抱歉，账户系统暂时无法处理您的请求，我来为您转接人工客服。',
   resend: '重新发送',
   cancel: '取消',
@@ -90,6 +100,7 @@ const zh: FlowMessages = {
   pcClosed: '验证通过。您的账户已被关闭，暂时无法更换手机号。如果您认为关闭有误，可以提交申诉。',
   pcLocked: '验证通过。您的账户目前处于锁定状态，请先解锁账户，再来更换手机号。',
   pcAskNew: '验证通过。请输入新的手机号（11 位）。',
+  pcAskNewAgain: '请输入新的手机号（11 位）。',
   pcSameNumber: '新号码和当前绑定的号码相同，请输入另一个号码。',
   pcTaken: '这个号码已经绑定了其他账户。一个号码只能绑定一个账户，请换一个号码，或先在原账户解除绑定。',
   pcConfirm: (oldPhone, newPhone) => `请确认：将账户绑定的手机号从 ${maskPhone(oldPhone)} 更换为 ${maskPhone(newPhone)}。`,
@@ -127,17 +138,19 @@ const zh: FlowMessages = {
 
 const en: FlowMessages = {
   askPhone: "OK, let's unlock your account. Please enter the mobile number bound to it (11 digits). Type \"cancel\" any time to stop.",
+  askPhoneAgain: 'Please enter the mobile number bound to your account (11 digits).',
   badPhone: "That doesn't look like a valid number. Please enter an 11-digit mainland China mobile number, e.g. 138 0000 0000.",
   codeSent: (phone) => `If this number is registered, a code has been sent to ${maskPhone(phone)}; it is valid for 5 minutes. Please enter the 6-digit code.`,
+  codeSentToNew: (phone) => `To confirm the new number is yours, a code has been sent to ${maskPhone(phone)}; it is valid for 5 minutes. Please enter the 6-digit code you received.`,
+  askCode: (phone) => `Please enter the 6-digit code sent to ${maskPhone(phone)}. Type "resend" if it did not arrive.`,
   badCode: 'The code has 6 digits; please try again. Type "resend" if it did not arrive.',
   wrongCode: (left) => `That code is not right; ${left} ${left === 1 ? 'try' : 'tries'} left.`,
   codeUsedUp: 'Too many wrong entries: this code no longer works. Type "resend" for a new one.',
   codeExpired: 'The code has expired. Type "resend" for a new one.',
-  resendTooSoon: (s) => `A code was just sent. Please wait ${s} seconds before asking for another.`,
+  codeStillValid: (phone, s) => `The code sent to ${maskPhone(phone)} a moment ago is still valid: please enter the 6 digits from that SMS. If it did not arrive, you can type "resend" in ${s} seconds.`,
   dailyLimit: 'This number has reached today\'s limit of codes. Please try again tomorrow, or type "agent" to reach a person.',
   smsLimited: 'Too many codes have been requested lately. Please try again later, or type "agent" to reach a person.',
   cancelled: 'OK, cancelled. Ask me anything else any time.',
-  tooManyTries: 'This step does not seem to work out; let me connect you to a human agent.',
   backendDown: 'Sorry, the account system cannot handle this right now; let me connect you to a human agent.',
   resend: 'Resend',
   cancel: 'Cancel',
@@ -155,6 +168,7 @@ const en: FlowMessages = {
   pcClosed: 'Verified. Your account has been closed, so its number cannot be changed. If you think the closure is a mistake, you can file an appeal.',
   pcLocked: 'Verified. Your account is locked right now; please unlock it first, then change the number.',
   pcAskNew: 'Verified. Please enter the new number (11 digits).',
+  pcAskNewAgain: 'Please enter the new number (11 digits).',
   pcSameNumber: 'That is the number bound now; please enter a different one.',
   pcTaken: 'That number is already bound to another account. One number can only be bound to one account: use another number, or unbind it from that account first.',
   pcConfirm: (oldPhone, newPhone) => `Please confirm: change the number bound to your account from ${maskPhone(oldPhone)} to ${maskPhone(newPhone)}.`,

@@ -1,9 +1,9 @@
-import { assign, fromPromise, sendParent, sendTo, setup } from 'xstate';
+import { assign, enqueueActions, fromPromise, sendParent, sendTo, setup } from 'xstate';
 import type { Account } from '../../bot/services/accounts';
 import type { OtpPurpose } from '../../bot/services/otp';
 import type { Locale } from '../../knowledge/schema';
 import { readMobile } from './input';
-import { COMMON_LINES, digression, messageOf, relay, sayLine, type FlowMessageEvent, type FlowToParent, type Lines } from './protocol';
+import { COMMON_LINES, STUCK, digression, messageOf, relay, sayLine, type FlowFromParent, type FlowMessageEvent, type FlowToParent, type Lines } from './protocol';
 import { verifyNumber, type VerifyOutcome } from './verifyNumber';
 import type { FlowMessages } from './flowMessages';
 
@@ -12,7 +12,10 @@ import type { FlowMessages } from './flowMessages';
  *
  *   askingPhone ─► verifying (SMS code to that number) ─► lookingUp ─► found
  *
- * Nothing about the account is said before the code is verified. Ends `found` (with the
+ * Nothing about the account is said before the code is verified. A question asked at the
+ * number is answered and the number asked for again; three invalid answers in a row have the
+ * conversation offer a person (`flow.stuck`), and declined, the number is asked for again.
+ * Ends `found` (with the
  * account), `no-account` (said so), `lost-number` (the user cannot receive SMS there, when the
  * flow allows that way out) or `failed` (already explained to the user).
  */
@@ -38,6 +41,7 @@ const MAX_INVALID = 3;
 
 const LINES = {
   ask: (m: FlowMessages, c: IdentifyContext) => ({ text: m[c.prompt], suggestions: [{ title: m.cancel, value: m.cancel }] }),
+  askAgain: (m) => ({ text: m.askPhoneAgain, suggestions: [{ title: m.cancel, value: m.cancel }] }),
   badPhone: (m) => m.badPhone,
   noAccount: (m) => m.noAccount,
   ...COMMON_LINES,
@@ -47,7 +51,7 @@ export const identifyAccount = setup({
   types: {
     context: {} as IdentifyContext,
     input: {} as { locale: Locale; prompt: Prompt; purpose: OtpPurpose; lostNumberWayOut?: boolean },
-    events: {} as FlowMessageEvent | FlowToParent,
+    events: {} as FlowMessageEvent | FlowFromParent | FlowToParent,
     output: {} as IdentifyOutcome,
   },
   actors: {
@@ -66,7 +70,13 @@ export const identifyAccount = setup({
     say: sendParent(sayLine(LINES)),
     digress: sendParent(digression),
     passUp: sendParent(relay),
+    toStep: sendTo('step', ({ event }) => event),
     countInvalid: assign({ invalidInARow: ({ context }) => context.invalidInARow + 1 }),
+    // Counted afresh, so the offer does not come again at the very next slip.
+    offerPerson: enqueueActions(({ enqueue }) => {
+      enqueue.assign({ invalidInARow: 0 });
+      enqueue.sendParent(STUCK);
+    }),
   },
 }).createMachine({
   id: 'identifyAccount',
@@ -83,6 +93,7 @@ export const identifyAccount = setup({
   on: {
     'flow.say': { actions: 'passUp' },
     'flow.digress': { actions: 'passUp' },
+    'flow.stuck': { actions: 'passUp' },
   },
   states: {
     askingPhone: {
@@ -90,10 +101,11 @@ export const identifyAccount = setup({
       on: {
         'user.message': [
           { guard: 'givesPhone', target: 'verifying', actions: assign({ phone: ({ event }) => readMobile(messageOf(event)?.text ?? '') ?? '', invalidInARow: 0 }) },
-          { guard: 'digresses', target: 'askingPhone', reenter: true, actions: 'digress' },
-          { guard: 'lastStraw', target: 'done', actions: { type: 'say', params: 'tooManyTries' } },
+          { guard: 'digresses', actions: ['digress', { type: 'say', params: 'askAgain' }] },
+          { guard: 'lastStraw', actions: 'offerPerson' },
           { actions: ['countInvalid', { type: 'say', params: 'badPhone' }] },
         ],
+        'flow.resume': { actions: { type: 'say', params: 'askAgain' } },
       },
     },
     verifying: {
@@ -107,7 +119,7 @@ export const identifyAccount = setup({
           { target: 'done' },
         ],
       },
-      on: { 'user.message': { actions: sendTo('step', ({ event }) => event) } },
+      on: { 'user.message': { actions: 'toStep' }, 'flow.resume': { actions: 'toStep' } },
     },
     lookingUp: {
       tags: 'busy',

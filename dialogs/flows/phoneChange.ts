@@ -1,8 +1,8 @@
-import { assign, fromPromise, sendParent, sendTo, setup } from 'xstate';
+import { assign, enqueueActions, fromPromise, sendParent, sendTo, setup } from 'xstate';
 import type { Account } from '../../bot/services/accounts';
 import type { Locale } from '../../knowledge/schema';
 import { isConfirm, readMobile } from './input';
-import { COMMON_LINES, digression, relay, sayLine, type FlowMessageEvent, type FlowOutcome, type FlowToParent, type Lines } from './protocol';
+import { COMMON_LINES, STUCK, digression, messageOf, relay, sayLine, type FlowFromParent, type FlowMessageEvent, type FlowOutcome, type FlowToParent, type Lines } from './protocol';
 import { identifyAccount, type IdentifyOutcome } from './identifyAccount';
 import { verifyNumber, type VerifyOutcome } from './verifyNumber';
 
@@ -13,7 +13,9 @@ import { verifyNumber, type VerifyOutcome } from './verifyNumber';
  *   documents — and the look-up) ─► active? ─► askingNew (valid, different, not
  *   bound to another account) ─► verifyingNew (code to the new number) ─► confirming (card
  *   with both numbers masked) ─► changing (SMS notice to both numbers) ─► reminders.
- *   Closed or locked accounts are told so.
+ *   Closed or locked accounts are told so. A question asked at a step is answered and the
+ *   step's question asked again; three invalid answers in a row have the conversation offer a
+ *   person (`flow.stuck`), and declined, the step's question is asked again.
  */
 
 interface PhoneChangeContext {
@@ -33,6 +35,7 @@ const LINES = {
   closed: (m) => ({ text: m.pcClosed, suggestions: [{ title: m.startAppeal, value: m.startAppeal }] }),
   locked: (m) => ({ text: m.pcLocked, suggestions: [{ title: m.startUnlock, value: m.startUnlock }] }),
   askNew: (m) => ({ text: m.pcAskNew, suggestions: [{ title: m.cancel, value: m.cancel }] }),
+  askNewAgain: (m) => ({ text: m.pcAskNewAgain, suggestions: [{ title: m.cancel, value: m.cancel }] }),
   sameNumber: (m) => m.pcSameNumber,
   taken: (m) => m.pcTaken,
   confirm: (m, c) => ({
@@ -52,7 +55,7 @@ export const phoneChangeFlow = setup({
   types: {
     context: {} as PhoneChangeContext,
     input: {} as { locale: Locale },
-    events: {} as FlowMessageEvent | FlowToParent,
+    events: {} as FlowMessageEvent | FlowFromParent | FlowToParent,
     output: {} as FlowOutcome,
   },
   actors: {
@@ -63,10 +66,10 @@ export const phoneChangeFlow = setup({
     changePhone: fromPromise<void, { account: Account; newPhone: string; locale: Locale }>(() => Promise.reject(new Error('changePhone not provided'))),
   },
   guards: {
-    givesPhone: ({ event }) => event.type === 'user.message' && readMobile(event.text) !== undefined,
-    givesSameNumber: ({ context, event }) => event.type === 'user.message' && readMobile(event.text) === context.currentPhone,
-    confirms: ({ event }) => event.type === 'user.message' && isConfirm(event.text),
-    digresses: ({ event }) => event.type === 'user.message' && event.route.decision === 'answer',
+    givesPhone: ({ event }) => readMobile(messageOf(event)?.text ?? '') !== undefined,
+    givesSameNumber: ({ context, event }) => readMobile(messageOf(event)?.text ?? '') === context.currentPhone,
+    confirms: ({ event }) => isConfirm(messageOf(event)?.text ?? ''),
+    digresses: ({ event }) => messageOf(event)?.route.decision === 'answer',
     lastStraw: ({ context }) => context.invalidInARow + 1 >= MAX_INVALID,
     verified: ({ event }) => (event as unknown as { output: VerifyOutcome }).output.status === 'verified',
     identified: ({ event }) => (event as unknown as { output: IdentifyOutcome }).output.status === 'found',
@@ -79,7 +82,13 @@ export const phoneChangeFlow = setup({
     say: sendParent(sayLine(LINES)),
     digress: sendParent(digression),
     passUp: sendParent(relay),
+    toStep: sendTo('step', ({ event }) => event),
     countInvalid: assign({ invalidInARow: ({ context }) => context.invalidInARow + 1 }),
+    // Counted afresh, so the offer does not come again at the very next slip.
+    offerPerson: enqueueActions(({ enqueue }) => {
+      enqueue.assign({ invalidInARow: 0 });
+      enqueue.sendParent(STUCK);
+    }),
     giveUp: assign({ outcome: { outcome: 'gave-up' } }),
   },
 }).createMachine({
@@ -89,6 +98,7 @@ export const phoneChangeFlow = setup({
   on: {
     'flow.say': { actions: 'passUp' },
     'flow.digress': { actions: 'passUp' },
+    'flow.stuck': { actions: 'passUp' },
   },
   states: {
     identifying: {
@@ -111,25 +121,25 @@ export const phoneChangeFlow = setup({
           { target: 'done', actions: 'giveUp' },
         ],
       },
-      on: { 'user.message': { actions: sendTo('step', ({ event }) => event) } },
+      on: { 'user.message': { actions: 'toStep' }, 'flow.resume': { actions: 'toStep' } },
     },
     byAccount: {
       always: [
-        { guard: { type: 'status', params: 'active' }, target: 'askingNew' },
+        { guard: { type: 'status', params: 'active' }, target: 'askingNew', actions: { type: 'say', params: 'askNew' } },
         { guard: { type: 'status', params: 'closed' }, target: 'done', actions: { type: 'say', params: 'closed' } },
         { target: 'done', actions: { type: 'say', params: 'locked' } },
       ],
     },
     askingNew: {
-      entry: { type: 'say', params: 'askNew' },
       on: {
         'user.message': [
           { guard: 'givesSameNumber', actions: ['countInvalid', { type: 'say', params: 'sameNumber' }] },
-          { guard: 'givesPhone', target: 'checkingNew', actions: assign({ newPhone: ({ event }) => readMobile(event.type === 'user.message' ? event.text : '') ?? '', invalidInARow: 0 }) },
-          { guard: 'digresses', target: 'askingNew', reenter: true, actions: 'digress' },
-          { guard: 'lastStraw', target: 'done', actions: ['giveUp', { type: 'say', params: 'tooManyTries' }] },
+          { guard: 'givesPhone', target: 'checkingNew', actions: assign({ newPhone: ({ event }) => readMobile(messageOf(event)?.text ?? '') ?? '', invalidInARow: 0 }) },
+          { guard: 'digresses', actions: ['digress', { type: 'say', params: 'askNewAgain' }] },
+          { guard: 'lastStraw', actions: 'offerPerson' },
           { actions: ['countInvalid', { type: 'say', params: 'badPhone' }] },
         ],
+        'flow.resume': { actions: { type: 'say', params: 'askNewAgain' } },
       },
     },
     checkingNew: {
@@ -151,7 +161,7 @@ export const phoneChangeFlow = setup({
         input: ({ context }) => ({ locale: context.locale, phone: context.newPhone, purpose: 'phone-change-new' as const }),
         onDone: [{ guard: 'verified', target: 'confirming' }, { target: 'done', actions: 'giveUp' }],
       },
-      on: { 'user.message': { actions: sendTo('step', ({ event }) => event) } },
+      on: { 'user.message': { actions: 'toStep' }, 'flow.resume': { actions: 'toStep' } },
     },
     confirming: {
       entry: { type: 'say', params: 'confirm' },
@@ -159,9 +169,10 @@ export const phoneChangeFlow = setup({
         'user.message': [
           { guard: 'confirms', target: 'changing' },
           { guard: 'digresses', target: 'confirming', reenter: true, actions: 'digress' },
-          { guard: 'lastStraw', target: 'done', actions: ['giveUp', { type: 'say', params: 'tooManyTries' }] },
+          { guard: 'lastStraw', actions: 'offerPerson' },
           { actions: ['countInvalid', { type: 'say', params: 'notConfirmed' }] },
         ],
+        'flow.resume': { target: 'confirming', reenter: true },
       },
     },
     changing: {

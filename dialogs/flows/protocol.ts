@@ -14,12 +14,20 @@ export interface AttachmentRef {
 /** What a flow receives: the user's message, already routed, with any files. */
 export type FlowMessageEvent = { type: 'user.message'; locale: Locale; text: string; route: Route; attachments: AttachmentRef[] };
 
-/** What a flow tells the conversation around it while it runs. */
-export type FlowToParent = { type: 'flow.say'; reply: Reply } | { type: 'flow.digress'; entryId: string };
+/**
+ * What a flow tells the conversation around it while it runs. `flow.stuck`: three invalid
+ * answers in a row at one step — the conversation offers a person, and the step waits.
+ */
+export type FlowToParent = { type: 'flow.say'; reply: Reply } | { type: 'flow.digress'; entryId: string } | { type: 'flow.stuck' };
+
+/** `flow.resume`: the person offered after `flow.stuck` was declined — the waiting step asks its question again. */
+export type FlowFromParent = { type: 'flow.resume' };
+
+export const STUCK: FlowToParent = { type: 'flow.stuck' };
 
 /**
- * How a flow ended, for the root conversation to carry on. `gave-up`: three invalid answers
- * or the account system failing — the flow cannot finish, so a person takes over.
+ * How a flow ended, for the root conversation to carry on. `gave-up`: the account system
+ * failing or no code can be sent — the flow cannot finish, so a person takes over.
  */
 export type FlowOutcome =
   | { outcome: 'done' }
@@ -32,9 +40,8 @@ export type FlowProgress = { type: 'flow.progress'; trail: FlowTrail };
 /** A flow's sentences by name: each builds its reply from the messages and the flow's context. */
 export type Lines<C> = Record<string, (m: FlowMessages, context: C) => Reply | string>;
 
-/** Sentences every flow may end with: the offer of a person, and the backend being down. */
+/** Sentences every flow may end with: the backend being down. */
 export const COMMON_LINES = {
-  tooManyTries: (m: FlowMessages) => m.tooManyTries,
   backendDown: (m: FlowMessages) => m.backendDown,
 };
 

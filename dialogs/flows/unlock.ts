@@ -2,7 +2,7 @@ import { assign, fromPromise, sendParent, sendTo, setup } from 'xstate';
 import type { Account } from '../../bot/services/accounts';
 import type { Locale } from '../../knowledge/schema';
 import { identifyAccount, type IdentifyOutcome } from './identifyAccount';
-import { relay, sayLine, type FlowMessageEvent, type FlowOutcome, type FlowToParent, type Lines } from './protocol';
+import { relay, sayLine, type FlowFromParent, type FlowMessageEvent, type FlowOutcome, type FlowToParent, type Lines } from './protocol';
 
 /**
  * Account unlock, as the conversation goes:
@@ -35,7 +35,7 @@ export const unlockFlow = setup({
   types: {
     context: {} as UnlockContext,
     input: {} as { locale: Locale },
-    events: {} as FlowMessageEvent | FlowToParent,
+    events: {} as FlowMessageEvent | FlowFromParent | FlowToParent,
     output: {} as FlowOutcome,
   },
   actors: {
@@ -53,6 +53,7 @@ export const unlockFlow = setup({
     say: sendParent(sayLine(LINES)),
     /** What the code step says goes straight up to the conversation. */
     passUp: sendParent(relay),
+    toStep: sendTo('step', ({ event }) => event),
     giveUp: assign({ outcome: { outcome: 'gave-up' } }),
   },
 }).createMachine({
@@ -62,6 +63,7 @@ export const unlockFlow = setup({
   on: {
     'flow.say': { actions: 'passUp' },
     'flow.digress': { actions: 'passUp' },
+    'flow.stuck': { actions: 'passUp' },
   },
   states: {
     identifying: {
@@ -75,7 +77,7 @@ export const unlockFlow = setup({
           { target: 'done', actions: 'giveUp' },
         ],
       },
-      on: { 'user.message': { actions: sendTo('step', ({ event }) => event) } },
+      on: { 'user.message': { actions: 'toStep' }, 'flow.resume': { actions: 'toStep' } },
     },
     byAccount: {
       always: [

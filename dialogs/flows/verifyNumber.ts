@@ -1,10 +1,10 @@
-import { assign, fromPromise, sendParent, setup } from 'xstate';
+import { assign, enqueueActions, fromPromise, sendParent, setup } from 'xstate';
 import type { OtpPurpose, SendResult, VerifyResult } from '../../bot/services/otp';
 import type { Locale } from '../../knowledge/schema';
 import type { Reply } from '../reply';
 import type { FlowMessages } from './flowMessages';
 import { isLostNumber, isResend, readCode } from './input';
-import { COMMON_LINES, digression, sayLine, type FlowMessageEvent, type Lines } from './protocol';
+import { COMMON_LINES, STUCK, digression, messageOf, sayLine, type FlowFromParent, type FlowMessageEvent, type Lines } from './protocol';
 
 /**
  * Proving the user holds a number, as every flow needs it:
@@ -12,9 +12,14 @@ import { COMMON_LINES, digression, sayLine, type FlowMessageEvent, type Lines } 
  *   sendingCode ─► askingCode ─► checking ─► verified
  *        ▲  "重新发送" ──┘   wrong / expired: ask again
  *
- * It says "如果该号码已注册，验证码已发送至 138****0002" whether or not the number has an
- * account. Ends `verified`, `lost-number` (the user cannot receive SMS there any more, when
- * the flow allows that way out) or `failed` (daily limit, backend down, three invalid answers).
+ * To a number that may have an account it says "如果该号码已注册，验证码已发送至 138****0002"
+ * whether or not it has one; to the number an account is moving to, that the code confirms
+ * the user holds it. A code sent less than the resend wait ago (the user started over) is
+ * not replaced: the user is told it is still valid and asked for it. A question asked
+ * meanwhile is answered and the code asked for again; three invalid answers in a row have
+ * the conversation offer a person (`flow.stuck`), and declined, the code is asked for again.
+ * Ends `verified`, `lost-number` (the user cannot receive SMS there any more, when the flow
+ * allows that way out) or `failed` (daily limit, SMS limit, backend down).
  */
 export type VerifyOutcome = { status: 'verified' } | { status: 'lost-number' } | { status: 'failed' };
 
@@ -41,8 +46,9 @@ const withCodeButtons = (m: FlowMessages, text: string): Reply => ({
 });
 
 const LINES = {
-  codeSent: (m, c) => withCodeButtons(m, m.codeSent(c.phone)),
-  tooSoon: (m, c) => m.resendTooSoon(c.retryInSeconds),
+  codeSent: (m, c) => withCodeButtons(m, c.purpose === 'phone-change-new' ? m.codeSentToNew(c.phone) : m.codeSent(c.phone)),
+  stillValid: (m, c) => withCodeButtons(m, m.codeStillValid(c.phone, c.retryInSeconds)),
+  askCode: (m, c) => withCodeButtons(m, m.askCode(c.phone)),
   dailyLimit: (m) => m.dailyLimit,
   smsLimited: (m) => m.smsLimited,
   badCode: (m) => m.badCode,
@@ -56,7 +62,7 @@ export const verifyNumber = setup({
   types: {
     context: {} as VerifyContext,
     input: {} as { locale: Locale; phone: string; purpose: OtpPurpose; lostNumberWayOut?: boolean },
-    events: {} as FlowMessageEvent,
+    events: {} as FlowMessageEvent | FlowFromParent,
     output: {} as VerifyOutcome,
   },
   actors: {
@@ -65,16 +71,21 @@ export const verifyNumber = setup({
     verifyCode: fromPromise<VerifyResult, { phone: string; purpose: OtpPurpose; code: string }>(() => Promise.reject(new Error('verifyCode not provided'))),
   },
   guards: {
-    givesCode: ({ event }) => readCode(event.text) !== undefined,
-    asksResend: ({ event }) => isResend(event.text),
-    lostNumber: ({ context, event }) => context.lostNumberWayOut && isLostNumber(event.text),
-    digresses: ({ event }) => event.route.decision === 'answer',
+    givesCode: ({ event }) => readCode(messageOf(event)?.text ?? '') !== undefined,
+    asksResend: ({ event }) => isResend(messageOf(event)?.text ?? ''),
+    lostNumber: ({ context, event }) => context.lostNumberWayOut && isLostNumber(messageOf(event)?.text ?? ''),
+    digresses: ({ event }) => messageOf(event)?.route.decision === 'answer',
     lastStraw: ({ context }) => context.invalidInARow + 1 >= MAX_INVALID,
   },
   actions: {
     say: sendParent(sayLine(LINES)),
     digress: sendParent(digression),
     countInvalid: assign({ invalidInARow: ({ context }) => context.invalidInARow + 1 }),
+    // Counted afresh, so the offer does not come again at the very next slip.
+    offerPerson: enqueueActions(({ enqueue }) => {
+      enqueue.assign({ invalidInARow: 0 });
+      enqueue.sendParent(STUCK);
+    }),
     fail: assign({ outcome: { status: 'failed' } }),
   },
 }).createMachine({
@@ -100,11 +111,12 @@ export const verifyNumber = setup({
         onDone: [
           { guard: ({ event }) => event.output.status === 'sent', target: 'askingCode', actions: { type: 'say', params: 'codeSent' } },
           {
+            // The code sent a moment ago stays the one to enter (its validity is not extended).
             guard: ({ event }) => event.output.status === 'too-soon',
             target: 'askingCode',
             actions: [
               assign({ retryInSeconds: ({ event }) => (event.output.status === 'too-soon' ? event.output.retryInSeconds : 60) }),
-              { type: 'say', params: 'tooSoon' },
+              { type: 'say', params: 'stillValid' },
             ],
           },
           { guard: ({ event }) => event.output.status === 'limited', target: 'done', actions: ['fail', { type: 'say', params: 'smsLimited' }] },
@@ -116,13 +128,14 @@ export const verifyNumber = setup({
     askingCode: {
       on: {
         'user.message': [
-          { guard: 'givesCode', target: 'checking', actions: assign({ code: ({ event }) => readCode(event.text) ?? '', invalidInARow: 0 }) },
+          { guard: 'givesCode', target: 'checking', actions: assign({ code: ({ event }) => readCode(messageOf(event)?.text ?? '') ?? '', invalidInARow: 0 }) },
           { guard: 'lostNumber', target: 'done', actions: assign({ outcome: { status: 'lost-number' } }) },
           { guard: 'asksResend', target: 'sendingCode' },
-          { guard: 'digresses', actions: ['digress', { type: 'say', params: 'badCode' }] },
-          { guard: 'lastStraw', target: 'done', actions: ['fail', { type: 'say', params: 'tooManyTries' }] },
+          { guard: 'digresses', actions: ['digress', { type: 'say', params: 'askCode' }] },
+          { guard: 'lastStraw', actions: 'offerPerson' },
           { actions: ['countInvalid', { type: 'say', params: 'badCode' }] },
         ],
+        'flow.resume': { actions: { type: 'say', params: 'askCode' } },
       },
     },
     checking: {

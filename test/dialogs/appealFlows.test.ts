@@ -34,6 +34,16 @@ describe('appeal flow', () => {
     expect(stored).toEqual(expect.objectContaining({ id: caseId, attachments: [expect.objectContaining({ name: 'id-front.jpg' })] }));
   });
 
+  test('a short question at the explanation is answered, then the explanation asked for again (not "too short")', async () => {
+    const s = await verifiedAppeal('13800000005');
+    const digression = await s.chat.say('申诉要多久');
+    expect(digression.replies).toHaveLength(2);
+    expect(digression.replies[0]?.text).not.toContain('至少写 10 个字');
+    expect(digression.replies[1]?.text).toBe('请用一段话说明情况（10 到 1000 字），比如发生了什么、为什么认为关闭有误。');
+    // The answer was not taken as the explanation: the next message is.
+    expect(buttons(await s.chat.say('上个月实名认证时照片不清楚，现在补充清晰的身份证照片，请重新审核。'))).toEqual(['完成', '跳过']);
+  });
+
   test('security and violation closures get their own guidance', async () => {
     expect(text((await verifiedAppeal('13800000006')).guidance)).toContain('双重验证');
     expect(text((await verifiedAppeal('13800000007')).guidance)).toContain('永久关闭');

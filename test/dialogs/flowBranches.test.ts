@@ -1,15 +1,15 @@
 import { AccountBackendError } from '../../bot/services/accounts';
 import { OTP_RULES } from '../../bot/services/otp';
-import { flowChat, text } from '../support/conversation';
+import { buttons, flowChat, text } from '../support/conversation';
 
 /** The branches every flow shares: cancel at each step, three invalid answers, backend and SMS limits. */
 
 
 describe.each([
-  ['phone change', '我要换手机号', '13800000008'],
-  ['appeal', '我要申诉', '13800000005'],
-  ['appeal status', '查一下申诉进度', '13800000005'],
-])('%s', (_name, start, phone) => {
+  ['phone change', '我要换手机号', '13800000008', '请输入账户绑定的手机号'],
+  ['appeal', '我要申诉', '13800000005', '请输入账户绑定的手机号'],
+  ['appeal status', '查一下申诉进度', '13800000005', '请提供申诉案件号'],
+])('%s', (_name, start, phone, question) => {
   test('cancel at the first question and at the code', async () => {
     const s = flowChat();
     await s.chat.say(start);
@@ -20,15 +20,39 @@ describe.each([
     expect(s.chat.state).toBe('idle');
   });
 
-  test('three invalid answers in a row hand off; with nobody online, the bot offers to take a message', async () => {
+  /** The flow started and three invalid answers given: the third gets the offer of a person. */
+  async function stuck() {
     const s = flowChat();
     await s.chat.say(start);
     await s.chat.say('999');
     await s.chat.say('abc');
     const third = await s.chat.say('???x');
-    expect(text(third)).toContain('转接人工');
-    expect(text(third)).toContain('没有人工客服在线');
+    return { ...s, third };
+  }
+
+  test('three invalid answers in a row offer a person; yes hands off (nobody online: the bot offers to take a message)', async () => {
+    const s = await stuck();
+    expect(text(s.third)).toBe('看来这一步不太顺利。需要为您转接人工客服吗？回复“不用了”我们接着办，回复“取消”就先不办了。');
+    expect(buttons(s.third)).toEqual(['转人工', '不用了', '取消']);
+    // Only offered: nobody was asked for yet.
+    expect(await s.chat.desk.store.openFor(s.chat.key)).toBeUndefined();
+    expect(text(await s.chat.say('好的'))).toContain('没有人工客服在线');
     expect(s.chat.state).toBe('offeringMessage');
+  });
+
+  test('the offer declined, the step asks its own question again and goes on', async () => {
+    const s = await stuck();
+    const again = await s.chat.say('不用了');
+    expect(text(again)).toContain(question);
+    expect(text(again)).not.toMatch(/有效|再输入|人工/);
+    expect(text(await s.chat.say(phone))).toContain(`${phone.slice(0, 3)}****${phone.slice(-4)}`);
+  });
+
+  test('取消 at the offer leaves the flow', async () => {
+    const s = await stuck();
+    expect(text(await s.chat.say('取消'))).toContain('已取消');
+    expect(s.chat.state).toBe('idle');
+    expect(await s.chat.desk.store.openFor(s.chat.key)).toBeUndefined();
   });
 });
 

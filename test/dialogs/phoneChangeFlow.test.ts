@@ -73,6 +73,50 @@ describe('phone change flow', () => {
     expect((await s.directory.findByPhone('13800000008'))?.status).toBe('active');
   });
 
+  test('the code to the new number says what it is for, never "如果该号码已注册"', async () => {
+    const s = await atNewNumber();
+    const sentNew = await s.chat.say('13900000000');
+    expect(text(sentNew)).toBe('为确认新号码在您手上，我们向 139****0000 发送了一条验证码短信，5 分钟内有效。请输入收到的 6 位验证码。');
+    expect(text(sentNew)).not.toContain('已注册');
+    expect(buttons(sentNew)).toEqual(['重新发送', '取消']);
+  });
+
+  test('in English, the code to the new number says what it is for', async () => {
+    const s = flowChat();
+    await s.chat.say('I want to change my phone number');
+    await s.chat.say('13800000008');
+    await s.chat.say(s.codeFor('13800000008'));
+    const sentNew = await s.chat.say('13900000000');
+    expect(text(sentNew)).toBe('To confirm the new number is yours, a code has been sent to 139****0000; it is valid for 5 minutes. Please enter the 6-digit code you received.');
+  });
+
+  test('a question at the new number is answered, then only the question is asked again', async () => {
+    const s = await atNewNumber();
+    const digression = await s.chat.say('换手机号收费吗');
+    expect(digression.replies[0]?.text).toMatch(/免费|费用/);
+    expect(digression.replies[1]?.text).toBe('请输入新的手机号（11 位）。');
+    expect(text(await s.chat.say('13900000000'))).toContain('139****0000');
+  });
+
+  test('a number already bound is refused once, without the question repeated after it', async () => {
+    const s = await atNewNumber();
+    const taken = await s.chat.say('13800000001');
+    expect(taken.replies).toHaveLength(1);
+    expect(text(taken)).toContain('请换一个号码');
+  });
+
+  test('three invalid answers at the confirmation offer a person; declined, the card comes again and confirms', async () => {
+    const s = await atNewNumber();
+    await s.chat.say('13900000000');
+    await s.chat.say(s.codeFor('13900000000'));
+    expect(text(await s.chat.say('嗯？'))).toContain('确认更换');
+    await s.chat.say('什么意思');
+    expect(text(await s.chat.say('再看看'))).toContain('需要为您转接人工客服吗');
+    const card = await s.chat.say('不用了');
+    expect(card.replies).toEqual([expect.objectContaining({ text: '请确认：将账户绑定的手机号从 138****0008 更换为 139****0000。', asCard: true })]);
+    expect(text(await s.chat.say('确认更换'))).toContain('更换成功');
+  });
+
   test('a card submission confirms like the typed words', async () => {
     const s = await atNewNumber();
     await s.chat.say('13900000000');

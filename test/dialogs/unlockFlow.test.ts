@@ -138,17 +138,87 @@ describe('unlock flow', () => {
     expect(text(await s.chat.say('13800000003'))).toContain('验证码已发送');
   });
 
-  test('three invalid answers in a row hand the chat to a person', async () => {
+  test('three invalid answers in a row offer a person; taken, the chat is queued as a stuck flow', async () => {
     const s = flowChat();
     await s.chat.desk.agentOnline();
     await s.chat.say('帮我解锁');
     expect(text(await s.chat.say('999'))).toContain('有效的手机号');
     await s.chat.say('12345');
     const third = await s.chat.say('abc');
-    expect(text(third)).toContain('转接人工');
-    expect(text(third)).toContain('排在第 1 位');
+    expect(text(third)).toContain('需要为您转接人工客服吗');
+    expect(text(third)).not.toContain('排在');
+    expect(s.chat.state).toEqual({ inFlow: 'unlock' });
+    const taken = await s.chat.say('转人工');
+    expect(text(taken)).toContain('排在第 1 位');
     expect(s.chat.state).toEqual({ withHuman: 'queued' });
     expect((await s.chat.desk.store.openFor(s.chat.key))?.context.reason).toBe('flow-stuck');
+    expect(taken.flows).toEqual([{ flow: 'unlock', event: 'handed_off' }]);
+  });
+
+  test('three invalid codes: the offer declined, the code is asked for again and the one sent still works', async () => {
+    const s = flowChat();
+    await s.chat.say('帮我解锁');
+    await s.chat.say('13800000003');
+    expect(text(await s.chat.say('12'))).toContain('验证码是 6 位数字');
+    await s.chat.say('abc');
+    expect(text(await s.chat.say('一二三'))).toContain('需要为您转接人工客服吗');
+    const again = await s.chat.say('不用了');
+    expect(text(again)).toBe('请输入发送到 138****0003 的 6 位验证码。没收到的话，回复“重新发送”。');
+    expect(buttons(again)).toEqual(['重新发送', '取消']);
+    // Counted afresh: one more slip is just that, not the offer again.
+    expect(text(await s.chat.say('xyz'))).toContain('验证码是 6 位数字');
+    expect(text(await s.chat.say(s.codeFor('13800000003')))).toContain('账户已解锁');
+    expect(s.outbox.messagesTo('13800000003').filter((m) => m.code)).toHaveLength(1);
+  });
+
+  test('an answer to the step instead of yes or no lets the offer lapse and the flow goes on', async () => {
+    const s = flowChat();
+    await s.chat.say('帮我解锁');
+    for (const wrong of ['999', '12345']) await s.chat.say(wrong);
+    expect(text(await s.chat.say('abc'))).toContain('需要为您转接人工客服吗');
+    expect(text(await s.chat.say('13800000003'))).toContain('验证码已发送至 138****0003');
+    // "好的" now is no longer a yes to the lapsed offer: it is a wrong code.
+    expect(text(await s.chat.say('好的'))).toContain('验证码是 6 位数字');
+    expect(s.chat.state).toEqual({ inFlow: 'unlock' });
+  });
+
+  test('a question at the code is answered, then the code is asked for, not an error', async () => {
+    const s = flowChat();
+    await s.chat.say('帮我解锁');
+    await s.chat.say('13800000003');
+    const digression = await s.chat.say('换手机号收费吗');
+    expect(digression.replies).toHaveLength(2);
+    expect(digression.replies[0]?.text).toMatch(/免费|费用/);
+    expect(digression.replies[1]?.text).toBe('请输入发送到 138****0003 的 6 位验证码。没收到的话，回复“重新发送”。');
+    expect(text(await s.chat.say(s.codeFor('13800000003')))).toContain('账户已解锁');
+  });
+
+  test('starting over within the resend wait: the code already sent is still valid, asked for, and accepted', async () => {
+    const s = flowChat();
+    await s.chat.say('帮我解锁');
+    await s.chat.say('13800000003');
+    expect(text(await s.chat.say('取消'))).toContain('已取消');
+    s.clock.ms += 20_000;
+    await s.chat.say('帮我解锁');
+    const again = await s.chat.say('13800000003');
+    expect(text(again)).toBe('刚才发送到 138****0003 的验证码仍然有效，请直接输入短信里的 6 位验证码。如果没收到，40 秒后可以回复“重新发送”。');
+    expect(buttons(again)).toEqual(['重新发送', '取消']);
+    // No second SMS: the earlier code is the one.
+    expect(s.outbox.messagesTo('13800000003').filter((m) => m.code)).toHaveLength(1);
+    expect(text(await s.chat.say(s.codeFor('13800000003')))).toContain('账户已解锁');
+  });
+
+  test('starting over within the resend wait does not extend the earlier code: it still expires 5 minutes after it was sent', async () => {
+    const s = flowChat();
+    await s.chat.say('帮我解锁');
+    await s.chat.say('13800000003');
+    await s.chat.say('取消');
+    s.clock.ms += 50_000;
+    await s.chat.say('帮我解锁');
+    expect(text(await s.chat.say('13800000003'))).toContain('仍然有效');
+    s.clock.ms += 5 * 60_000 - 50_000;
+    expect(text(await s.chat.say(s.codeFor('13800000003')))).toContain('验证码已过期');
+    expect((await s.directory.findByPhone('13800000003'))?.status).toBe('locked');
   });
 
   test('asking for a person mid-flow leaves the flow; the agent sees where it stood', async () => {
@@ -182,5 +252,25 @@ describe('unlock flow', () => {
     const start = await s.chat.say('please unlock my account');
     expect(text(start)).toContain('mobile number');
     expect(text(await s.chat.say('13800000003'))).toContain('138****0003');
+  });
+
+  test('in English: a question at the code, three slips and starting over are worded for what they are', async () => {
+    const s = flowChat();
+    await s.chat.say('please unlock my account');
+    await s.chat.say('13800000003');
+    const digression = await s.chat.say('Is changing my phone number free?');
+    expect(digression.replies[1]?.text).toBe('Please enter the 6-digit code sent to 138****0003. Type "resend" if it did not arrive.');
+    for (const wrong of ['12', 'abc']) await s.chat.say(wrong);
+    const third = await s.chat.say('what');
+    expect(text(third)).toContain('Would you like me to connect you to a human agent?');
+    expect(buttons(third)).toEqual(['Talk to an agent', 'No thanks', 'Cancel']);
+    expect(text(await s.chat.say('No thanks'))).toContain('Please enter the 6-digit code sent to 138****0003');
+    expect(text(await s.chat.say('cancel'))).toContain('cancelled');
+    s.clock.ms += 30_000;
+    await s.chat.say('please unlock my account');
+    expect(text(await s.chat.say('13800000003'))).toBe(
+      'The code sent to 138****0003 a moment ago is still valid: please enter the 6 digits from that SMS. If it did not arrive, you can type "resend" in 30 seconds.',
+    );
+    expect(text(await s.chat.say(s.codeFor('13800000003')))).toContain('unlocked');
   });
 });

@@ -45,7 +45,8 @@ async function inBatches(n: number, width: number, work: (i: number) => Promise<
 
 /**
  * `n` conversations for one number, all waiting for its code: the first one had it sent,
- * the others were told it was just sent (the code is the number's, not the conversation's).
+ * the others were told the one sent is still valid (the code is the number's, not the
+ * conversation's).
  */
 async function conversationsAskingForCode(prefix: string, phone: string, n: number): Promise<string[]> {
   const ids = Array.from({ length: n }, (_, i) => `${prefix}-${i}`);
@@ -53,7 +54,7 @@ async function conversationsAskingForCode(prefix: string, phone: string, n: numb
     const channel = channelOf(i);
     await channel.ask(ids[i]!, '帮我解锁');
     const [reply] = await channel.ask(ids[i]!, phone);
-    expect(reply?.text).toMatch(/验证码已发送至|验证码刚刚发出/);
+    expect(reply?.text).toMatch(/验证码已发送至|验证码仍然有效/);
   };
   await prepare(0);
   await inBatches(n - 1, 10, (i) => prepare(i + 1));
