@@ -22,9 +22,12 @@ const codesSentTo = async (phone: string) =>
   ((await (await fetch(`${kefu.url}/api/dev/sms?phone=${phone}`)).json()) as { code: string | null }[]).filter((m) => m.code).length;
 const buttonsOf = (activity: SentActivity | undefined) => activity?.suggestedActions?.actions.map((a) => a.title);
 
-/** A user of one language: what they type is posted with their locale. */
+/** Markdown text as the user reads it: the escaped asterisks of a mask ("138\\*\\*\\*\\*0003") are asterisks. */
+const asShown = (activity: SentActivity): SentActivity => ({ ...activity, text: activity.text?.replace(/\\\*/g, '*') });
+
+/** A user of one language: what they type is posted with their locale; the replies as shown. */
 function user(id: string, locale: 'zh-CN' | 'en-US') {
-  return (text: string, expected = 1) => kefu.channel.ask(id, text, { locale }, expected);
+  return async (text: string, expected = 1) => (await kefu.channel.ask(id, text, { locale }, expected)).map(asShown);
 }
 
 describe('a question asked at the code step', () => {
