@@ -120,6 +120,7 @@ test('cancel while queued: the user leaves the queue and the console sees it emp
 
 test('a number and a code typed outside a flow are no unanswered questions; the transcript keeps them, masked', async () => {
   const wang = await AgentClient.signIn(kefu.url, ...DEMO_AGENTS.wang);
+  const events = await wang.stream();
   await waitUntil(async () => (await board(wang)).agentsOnline >= 1);
   const user = 'misses-1';
   await kefu.channel.ask(user, '13800000004');
@@ -132,6 +133,7 @@ test('a number and a code typed outside a flow are no unanswered questions; the 
   expect(chat.handoff.context.misses).toEqual(['火星分行几点开门']);
   expect(chat.transcript.filter((e) => e.from === 'user').map((e) => e.text)).toEqual(['138****0004', '******', '不用了', '火星分行几点开门', '转人工']);
   await kefu.channel.ask(user, '取消排队');
+  events.close();
 });
 
 describe('security', () => {
