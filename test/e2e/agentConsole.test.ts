@@ -40,11 +40,16 @@ async function signIn(page: Page, [id, password]: readonly [string, string]): Pr
   await page.locator('#agent-name').filter({ hasText: /\S/ }).waitFor();
 }
 
+/** The page's <dl> as far as this test reads it (the tests compile without the DOM's types). */
+interface DefinitionList {
+  querySelectorAll(selector: 'dt'): ArrayLike<{ textContent: string | null; nextElementSibling: { textContent: string | null } | null }>;
+}
+
 /** The chat's context as the agent reads it: term → what is shown. */
 async function contextShown(page: Page): Promise<Record<string, string>> {
   return page.locator('#context').evaluate((list) => {
     const shown: Record<string, string> = {};
-    for (const term of Array.from(list.querySelectorAll('dt'))) shown[term.textContent ?? ''] = term.nextElementSibling?.textContent ?? '';
+    for (const term of Array.from((list as unknown as DefinitionList).querySelectorAll('dt'))) shown[term.textContent ?? ''] = term.nextElementSibling?.textContent ?? '';
     return shown;
   });
 }
@@ -162,7 +167,9 @@ test('unlock of an account locked by a security alert: right after "验证通过
     await agent.locator('#note-form button').click();
     await agent.locator('#notes li', { hasText: '待核实身份证后解锁' }).waitFor();
     // The context first, as an agent reads it on opening the chat.
-    await agent.locator('#chat').evaluate((pane) => pane.scrollTo(0, 0));
+    await agent.locator('#chat').evaluate((pane) => {
+      (pane as unknown as { scrollTop: number }).scrollTop = 0;
+    });
     await shoot(agent, 'security-context');
     await widget.screenshot('with-agent');
 
