@@ -1,7 +1,9 @@
-import { and, assign, enqueueActions, fromPromise, raise, sendTo, setup } from 'xstate';
+import { and, assign, enqueueActions, fromPromise, raise, sendTo, setup, type AnyActorRef } from 'xstate';
+import { flowTrail } from '../bot/conversation/flowTrail';
 import type { ConversationNotice, FlowTrail, HandoffReason, Priority } from '../bot/handoff/model';
 import type { HandoffRequest, HandoffService, RequestResult } from '../bot/handoff/service';
 import { maskPhone, maskText } from '../bot/privacy/mask';
+import { findNumbers, foldDigits } from '../bot/privacy/typedNumbers';
 import type { LocalizedAnswerValues } from '../knowledge/placeholders';
 import type { Route } from '../knowledge/route';
 import type { FlowName, FaqEntry, Locale } from '../knowledge/schema';
@@ -237,7 +239,7 @@ export function createRootMachine(deps: RootMachineDeps) {
       }),
       admitNotKnowing: enqueueActions(({ enqueue, context, event }, params: { offerHuman: boolean }) => {
         const e = event as MessageEvent;
-        enqueue.emit({ type: 'signal', signal: { kind: 'unanswered', question: e.text, locale: context.locale } });
+        if (isQuestion(e.text)) enqueue.emit({ type: 'signal', signal: { kind: 'unanswered', question: e.text, locale: context.locale } });
         enqueue.assign({ misses: withMiss(context, e.text), fallbackStreak: params.offerHuman ? 0 : context.fallbackStreak + 1, lastAnswer: undefined });
         const reply = params.offerHuman ? offerHumanReply(context.locale) : textReply(messages(context.locale).fallback);
         enqueue.emit({ type: 'reply', reply });
@@ -363,6 +365,14 @@ export function createRootMachine(deps: RootMachineDeps) {
       inFlow: {
         // Always entered straight into one of its flows; `initial` is only required by xstate.
         initial: 'unlock',
+        // A person may take over right now (the flow handed over, gave up, or the user asked):
+        // the agent is told where the flow stands at this moment, not at the end of the last turn.
+        exit: assign({
+          trail: ({ context, self }) => {
+            const flow = self.getSnapshot().children.flow as AnyActorRef | undefined;
+            return flow && context.activeFlow ? flowTrail(context.activeFlow, flow, context.trail) : context.trail;
+          },
+        }),
         on: {
           'flow.say': { actions: 'relay' },
           'flow.progress': { actions: assign({ trail: ({ event }) => event.trail }) },
@@ -669,9 +679,24 @@ export function createRootMachine(deps: RootMachineDeps) {
   });
 }
 
+/**
+ * A phone number, a code or bare digits typed outside a flow answer a question nobody asked:
+ * they are no question for the knowledge base or for an agent (the transcript keeps them, masked).
+ */
+export function isQuestion(text: string): boolean {
+  const folded = foldDigits(text);
+  let words = '';
+  let at = 0;
+  for (const found of findNumbers(folded)) {
+    words += folded.slice(at, found.start);
+    at = found.end;
+  }
+  return /\p{L}/u.test(words + folded.slice(at));
+}
+
 /** Questions nobody answered, for the agent if one takes over: masked, the latest few. */
 function withMiss(context: RootContext, question: string): string[] {
-  return [...context.misses, maskText(question)].slice(-MAX_MISSES_KEPT);
+  return isQuestion(question) ? [...context.misses, maskText(question)].slice(-MAX_MISSES_KEPT) : context.misses;
 }
 
 /** "How would you rate it?" with 5 … 1 stars. */

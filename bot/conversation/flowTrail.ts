@@ -1,38 +1,70 @@
 import type { AnyActorRef } from 'xstate';
+import type { FlowOutcome } from '../../dialogs/flows/protocol';
 import { accountSchema } from '../services/accounts';
-import type { FlowTrail } from '../handoff/model';
+import type { FlowStage, FlowTrail } from '../handoff/model';
 import { maskPhone } from '../privacy/mask';
 
 interface NodeSnapshot {
+  status?: string;
   value?: unknown;
   context?: Record<string, unknown>;
+  output?: unknown;
   children?: Record<string, AnyActorRef | undefined>;
 }
 
-/** "identifying" or { identifying: "code" } → "identifying.code". */
-function statePath(value: unknown): string {
-  if (typeof value === 'string') return value;
-  if (value && typeof value === 'object') {
-    return Object.entries(value)
-      .map(([key, inner]) => `${key}.${statePath(inner)}`)
-      .join(',');
-  }
-  return '';
-}
+/**
+ * The flows' states an agent is told about, by name. A state not listed (identifying,
+ * verifying, byAccount …) only wraps a step: the step it runs says where the user is.
+ * test/bot/flowTrail.test.ts checks every state of every flow is listed or wraps a step.
+ */
+export const STAGE_OF_STATE: Readonly<Record<string, FlowStage>> = {
+  askingPhone: 'askingPhone',
+  sendingCode: 'awaitingCode',
+  askingCode: 'awaitingCode',
+  checking: 'awaitingCode',
+  lookingUp: 'lookingUpAccount',
+  unlocking: 'unlocking',
+  askingNew: 'askingNewPhone',
+  checkingNew: 'awaitingNewCode',
+  verifyingNew: 'awaitingNewCode',
+  confirming: 'confirmingChange',
+  changing: 'changingPhone',
+  askingExplanation: 'askingExplanation',
+  askingFiles: 'askingFiles',
+  filing: 'filingAppeal',
+  opening: 'askingCaseOrPhone',
+  askingCaseOrPhone: 'askingCaseOrPhone',
+  lookingUpCase: 'lookingUpCase',
+  lookingUpAccount: 'lookingUpCases',
+};
+
+/** Why a flow handed the chat over, where that says more than the step it was at. */
+const STAGE_OF_HANDOFF: Partial<Record<string, FlowStage>> = {
+  security_alert: 'securityLocked',
+  'old-number-unavailable': 'oldNumberLost',
+};
+
+const topState = (value: unknown): string | undefined =>
+  typeof value === 'string' ? value : value && typeof value === 'object' ? Object.keys(value)[0] : undefined;
 
 /**
- * Where a running flow stands, read from its actor and the steps it invoked: the state path
- * ("identifying › code"), the number the user gave, and whether an account was identified
- * (which takes a correct SMS code). Flows follow one convention: the number is `phone` or
- * `currentPhone`, an identified account is `account`.
+ * Where a flow stands, read from its actor and the steps it invoked: the stage (the outermost
+ * state with a name for people), the number the user gave, and whether an account was
+ * identified (which takes a correct SMS code). Flows follow one convention: the number is
+ * `phone` or `currentPhone`, an identified account is `account`.
+ *
+ * A flow that has just ended (it handed over, or gave up) is read from its last context and
+ * its outcome; what the end no longer shows (the step it was stuck at, the number of a code
+ * that never came) is kept from `before`, the trail at the end of the previous turn.
  */
-export function flowTrail(flow: string, actor: AnyActorRef): FlowTrail {
-  const steps: string[] = [];
+export function flowTrail(flow: string, actor: AnyActorRef, before?: FlowTrail): FlowTrail {
+  let stage: FlowStage | undefined;
   let phone: string | undefined;
   let verified = false;
   const visit = (ref: AnyActorRef) => {
     const snapshot = ref.getSnapshot() as NodeSnapshot;
-    if (snapshot.value !== undefined) steps.push(statePath(snapshot.value));
+    const state = snapshot.status === 'active' ? topState(snapshot.value) : undefined;
+    stage ??= state === undefined ? undefined : STAGE_OF_STATE[state];
     const context = snapshot.context ?? {};
     for (const key of ['phone', 'currentPhone']) {
       const value = context[key];
@@ -46,5 +78,14 @@ export function flowTrail(flow: string, actor: AnyActorRef): FlowTrail {
     for (const child of Object.values(snapshot.children ?? {})) if (child) visit(child);
   };
   visit(actor);
-  return { flow, step: steps.filter(Boolean).join(' › '), maskedPhone: phone ? maskPhone(phone) : undefined, verified };
+  const root = actor.getSnapshot() as NodeSnapshot;
+  if (root.status === 'done') {
+    const outcome = root.output as FlowOutcome | undefined;
+    const handedOver = outcome?.outcome === 'handoff' ? STAGE_OF_HANDOFF[outcome.reason] : undefined;
+    // Verified in this very turn and then stuck: the step before the code no longer says where.
+    stage = handedOver ?? (verified && !before?.verified ? undefined : before?.stage);
+    verified ||= before?.verified ?? false;
+  }
+  const maskedPhone = phone ? maskPhone(phone) : root.status === 'done' ? before?.maskedPhone : undefined;
+  return { flow, ...(stage ? { stage } : {}), ...(maskedPhone ? { maskedPhone } : {}), verified };
 }

@@ -19,10 +19,38 @@ export type HandoffReason = z.infer<typeof handoffReasonSchema>;
 export const prioritySchema = z.enum(['normal', 'high']);
 export type Priority = z.infer<typeof prioritySchema>;
 
+/**
+ * Where a guided flow stands, as an agent needs to know it: what the user has done and what
+ * the bot was waiting for. The console words each stage in its own language.
+ */
+export const flowStageSchema = z.enum([
+  'askingPhone',
+  /** A code was sent to the number; the user has not given the right one yet. */
+  'awaitingCode',
+  'lookingUpAccount',
+  'unlocking',
+  /** Identified by code; the account is locked by a security alert, which only a person may lift. */
+  'securityLocked',
+  /** The user says the old number no longer receives SMS. */
+  'oldNumberLost',
+  'askingNewPhone',
+  'awaitingNewCode',
+  'confirmingChange',
+  'changingPhone',
+  'askingExplanation',
+  'askingFiles',
+  'filingAppeal',
+  'askingCaseOrPhone',
+  'lookingUpCase',
+  'lookingUpCases',
+]);
+export type FlowStage = z.infer<typeof flowStageSchema>;
+
 /** Where a guided flow stood when the conversation left it. */
 export const flowTrailSchema = z.object({
   flow: z.string(),
-  step: z.string(),
+  /** Absent when the flow ended somewhere no stage describes (the reason says why it ended). */
+  stage: flowStageSchema.optional(),
   /** Masked already (138****0002): the full number never leaves the flow. */
   maskedPhone: z.string().optional(),
   verified: z.boolean(),

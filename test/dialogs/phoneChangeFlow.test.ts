@@ -54,7 +54,7 @@ describe('phone change flow', () => {
     expect(text(lost)).toContain('排在第 1 位');
     expect(s.chat.state).toEqual({ withHuman: 'queued' });
     expect((await s.chat.desk.store.openFor(s.chat.key))?.context).toEqual(
-      expect.objectContaining({ reason: 'old-number-unavailable', trail: expect.objectContaining({ flow: 'phoneChange', maskedPhone: '138****0008' }) }),
+      expect.objectContaining({ reason: 'old-number-unavailable', trail: { flow: 'phoneChange', stage: 'oldNumberLost', maskedPhone: '138****0008', verified: false } }),
     );
   });
 

@@ -47,6 +47,17 @@ describe('root conversation machine', () => {
     expect(byCard.state).toBe('idle');
   });
 
+  test('a number, a code or an ID number typed on its own is no question: no miss, nothing for the KB authors', async () => {
+    const c = new Conversation();
+    for (const typed of ['13800000004', '802560', '１３８ ０００ ０４', '11010519491231002X', '+86 138-0000-0004。']) {
+      expect([typed, (await c.say(typed)).signals]).toEqual([typed, []]);
+    }
+    expect(c.context.misses).toEqual([]);
+    const asked = await c.say('火星分行几点开门 13800000004');
+    expect(asked.signals).toEqual([expect.objectContaining({ kind: 'unanswered' })]);
+    expect(c.context.misses).toEqual(['火星分行几点开门 138****0004']);
+  });
+
   test('clarify: "都不是" asks to rephrase and records the miss; a new question is just answered', async () => {
     const none = new Conversation();
     await none.say('手机号');

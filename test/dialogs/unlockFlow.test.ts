@@ -68,7 +68,8 @@ describe('unlock flow', () => {
     expect(s.chat.state).toEqual({ withHuman: 'queued' });
     const handoff = await s.chat.desk.store.openFor(s.chat.key);
     expect(handoff).toEqual(expect.objectContaining({ priority: 'high', context: expect.objectContaining({ reason: 'security_alert' }) }));
-    expect(handoff?.context.trail).toEqual({ flow: 'unlock', step: expect.stringContaining('identifying'), maskedPhone: '138****0004', verified: false });
+    // What is true when the handoff opens, in this very turn: verified by code, locked by the alert.
+    expect(handoff?.context.trail).toEqual({ flow: 'unlock', stage: 'securityLocked', maskedPhone: '138****0004', verified: true });
     // The one who was first is told they moved back.
     expect(text(other.pushed[0]!)).toContain('第 2 位');
   });
@@ -151,7 +152,10 @@ describe('unlock flow', () => {
     const taken = await s.chat.say('转人工');
     expect(text(taken)).toContain('排在第 1 位');
     expect(s.chat.state).toEqual({ withHuman: 'queued' });
-    expect((await s.chat.desk.store.openFor(s.chat.key))?.context.reason).toBe('flow-stuck');
+    // The agent reads where it got stuck: no number was ever given.
+    expect((await s.chat.desk.store.openFor(s.chat.key))?.context).toEqual(
+      expect.objectContaining({ reason: 'flow-stuck', trail: { flow: 'unlock', stage: 'askingPhone', verified: false } }),
+    );
     expect(taken.flows).toEqual([{ flow: 'unlock', event: 'handed_off' }]);
   });
 
@@ -232,7 +236,7 @@ describe('unlock flow', () => {
     const record = await s.chat.desk.store.openFor(s.chat.key);
     expect(record?.context).toEqual({
       reason: 'user-request',
-      trail: { flow: 'unlock', step: expect.stringMatching(/identifying.*askingCode/), maskedPhone: '138****0003', verified: false },
+      trail: { flow: 'unlock', stage: 'awaitingCode', maskedPhone: '138****0003', verified: false },
       misses: [],
     });
     // The flow is over: "取消排队" leaves the queue, and the next question is answered again.

@@ -53,7 +53,7 @@ test('the whole cycle: request, position, claim, messages both ways, resolve, ra
   const before = (await wang.get<Chat>(chatPath)).body;
   expect(before.handoff.context).toEqual({
     reason: 'user-request',
-    trail: { flow: 'unlock', step: expect.stringContaining('askingCode'), maskedPhone: '138****0003', verified: false },
+    trail: { flow: 'unlock', stage: 'awaitingCode', maskedPhone: '138****0003', verified: false },
     misses: [],
   });
   expect(before.transcript.map((e) => e.from)).toEqual(['user', 'bot', 'user', 'bot', 'user', 'bot']);
@@ -115,6 +115,24 @@ test('cancel while queued: the user leaves the queue and the console sees it emp
   const [left] = await kefu.channel.ask('cancel-1', '取消排队');
   expect(left?.text).toContain('已为您取消排队');
   expect((await board(wang)).queue).toHaveLength(0);
+  events.close();
+});
+
+test('a number and a code typed outside a flow are no unanswered questions; the transcript keeps them, masked', async () => {
+  const wang = await AgentClient.signIn(kefu.url, ...DEMO_AGENTS.wang);
+  const events = await wang.stream();
+  await waitUntil(async () => (await board(wang)).agentsOnline >= 1);
+  const user = 'misses-1';
+  await kefu.channel.ask(user, '13800000004');
+  await kefu.channel.ask(user, '802 560');
+  await kefu.channel.ask(user, '不用了');
+  await kefu.channel.ask(user, '火星分行几点开门');
+  await kefu.channel.ask(user, '转人工');
+  const item = (await board(wang)).queue.find((h) => h.reason === 'user-request');
+  const chat = (await wang.get<Chat>(`/api/agent/chats/${item!.id}`)).body;
+  expect(chat.handoff.context.misses).toEqual(['火星分行几点开门']);
+  expect(chat.transcript.filter((e) => e.from === 'user').map((e) => e.text)).toEqual(['138****0004', '******', '不用了', '火星分行几点开门', '转人工']);
+  await kefu.channel.ask(user, '取消排队');
   events.close();
 });
 
