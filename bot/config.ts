@@ -120,7 +120,7 @@ export const configSchema = z.object({
     .describe('Lifetime of a Direct Line token in seconds; clients refresh before it ends.'),
   DIRECTLINE_MAX_UPLOAD_BYTES: integer(1024, 50 * 1024 * 1024)
     .default(4 * 1024 * 1024)
-    .describe('Largest upload the embedded Direct Line accepts, all files of one message together (bytes); larger ones get 413. The bot states this limit to users.'),
+    .describe('Largest upload the embedded Direct Line accepts, all files of one message together (bytes). The bot states this limit when it asks for files; a larger upload reaches the bot without its files (none of it kept) and the bot answers with the limit (413 only when the message part does not come first).'),
   DIRECTLINE_UPLOAD_CONVERSATION_BYTES: integer(1024, 1024 * 1024 * 1024)
     .default(16 * 1024 * 1024)
     .describe('Upload quota of one Direct Line conversation (bytes, all its uploads together); beyond it uploads get 413.'),

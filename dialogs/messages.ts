@@ -30,6 +30,8 @@ export interface Messages {
   unavailable: string;
   busy: string;
   tooLong(max: number): string;
+  /** `max`: the upload limit as people read it ("4 MB"). */
+  fileTooLarge(max: string): string;
   slowDown: string;
   tooManyRequests: string;
   flowTimedOut: string;
@@ -74,6 +76,7 @@ const zh: Messages = {
   unavailable: '抱歉，系统暂时无法服务，请稍后再试。您的对话进度不会丢失。',
   busy: '上一条消息还在处理中，请稍等片刻再发一次。',
   tooLong: (max) => `这条消息有点长，我一次最多能看 ${max} 个字。麻烦精简一下，或者分成几条发给我。`,
+  fileTooLarge: (max) => `这个文件超过了每次上传 ${max} 的上限，没能收到，请压缩或只截取需要的部分后重新上传。`,
   slowDown: '您发消息有点快，请稍等几秒再发，我会一条一条回复您。',
   tooManyRequests: '您所在的网络发来的请求太多了，请稍等一会儿再试。',
   flowTimedOut: '刚才的办理因为长时间没有操作已经结束了，需要的话可以重新开始。',
@@ -117,6 +120,7 @@ const en: Messages = {
   unavailable: 'Sorry, the service is temporarily unavailable. Please try again in a moment; our conversation is kept.',
   busy: 'Your previous message is still being handled; please send this one again in a moment.',
   tooLong: (max) => `That message is a bit long: I can read up to ${max} characters at a time. Please shorten it or split it into a few messages.`,
+  fileTooLarge: (max) => `That file is over the ${max} upload limit and did not arrive; please compress it, or capture just the part that matters, and upload it again.`,
   slowDown: 'You are sending messages a little fast; please wait a few seconds and I will answer them one by one.',
   tooManyRequests: 'Too many requests have come from your network; please wait a moment and try again.',
   flowTimedOut: 'The previous request ended because it was idle for a long time; you can start it again any time.',

@@ -51,6 +51,8 @@ export type UserEvent =
   | { type: 'user.nonText'; locale: Locale }
   /** Longer than the configured cap: answered with one sentence, nothing else changes. */
   | { type: 'user.tooLong'; locale: Locale; max: number }
+  /** A file over the upload limit, which the channel did not take: the limit in one sentence, nothing else changes. */
+  | { type: 'user.fileTooLarge'; locale: Locale }
   | ConversationNotice
   | FlowProgress
   /** The conversation was idle longer than a flow may wait. */
@@ -271,6 +273,7 @@ export function createRootMachine(deps: RootMachineDeps) {
       'user.restart': { target: '.idle', actions: ['abandonFlow', 'reset', 'sayRestarted'] },
       'user.nonText': { actions: 'sayTextOnly' },
       'user.tooLong': { actions: { type: 'say', params: ({ event }) => textReply(messages(event.locale).tooLong(event.max)) } },
+      'user.fileTooLarge': { actions: { type: 'say', params: ({ event }) => textReply(messages(event.locale).fileTooLarge(deps.answerValues[event.locale].uploadLimit)) } },
       'user.feedback': [
         { guard: 'hasLastAnswer', actions: ['setLocale', 'recordFeedback'] },
         { actions: ['setLocale', { type: 'say', params: ({ context }) => textReply(messages(context.locale).thanksNoAnswer) }] },

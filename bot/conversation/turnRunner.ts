@@ -6,6 +6,7 @@ import type { FlowEvent, KbSignal, RootMachine, UserEvent } from '../../dialogs/
 import type { Route, Router } from '../../knowledge/route';
 import type { Locale } from '../../knowledge/schema';
 import { detectLocale } from '../../knowledge/text';
+import { refusedUploads } from '../channels/uploadNotice';
 import type { ConversationNotice } from '../handoff/model';
 import { flowTrail } from './flowTrail';
 
@@ -187,6 +188,8 @@ export class TurnRunner {
     const cardText = input.value === undefined ? undefined : cardTextSchema.safeParse(input.value);
     const text = (input.text || (cardText?.success ? cardText.data.text : '')).trim();
     if ([...text].length > this.maxMessageChars) return { type: 'user.tooLong', locale: detectLocale(text.slice(0, 200)) ?? conversationLocale, max: this.maxMessageChars };
+    // A file the channel refused is what this message is about, whatever text came with it.
+    if (refusedUploads(input.attachments) > 0) return { type: 'user.fileTooLarge', locale: conversationLocale };
     const attachments = fileAttachments(input.attachments);
     if (!text && attachments.length === 0) return { type: 'user.nonText', locale: conversationLocale };
     const understood = understand(text, this.router, conversationLocale);

@@ -221,6 +221,26 @@ describe('tokens and access', () => {
     expect(activities.some((a) => a.from.id === 'kefu-bot' && (a.text ?? '').includes('文字'))).toBe(true);
   });
 
+  test('a file over the limit: the message is taken without it and the bot answers in the user’s language with the limit', async () => {
+    const grant = await generate();
+    await call('/conversations', grant.token, { method: 'POST', body: '{}' });
+    const listed = async () => ((await call(`/conversations/${grant.conversationId}/activities`, grant.token)).body as { activities: Message[] }).activities;
+    expect((await call(`/conversations/${grant.conversationId}/activities`, grant.token, { method: 'POST', body: JSON.stringify({ type: 'message', text: 'how do I reset my password' }) })).status).toBe(200);
+    const answered = (await listed()).filter((a) => a.from.id === 'kefu-bot').length;
+    const form = new FormData();
+    // As Web Chat sends it: the activity part first, naming the file, then the file.
+    form.append('activity', new Blob([JSON.stringify({ type: 'message', locale: 'en-US', attachments: [{ contentType: 'application/pdf', name: 'statement.pdf' }] })], { type: 'application/vnd.microsoft.activity' }));
+    form.append('file', new Blob([Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(4_500_000)])], { type: 'application/pdf' }), 'statement.pdf');
+    const upload = await call(`/conversations/${grant.conversationId}/upload?userId=x`, grant.token, { method: 'POST', body: form });
+    expect(upload.status).toBe(200);
+    const activities = await listed();
+    const sent = activities.find((a) => a.id === (upload.body as { id: string }).id);
+    expect(sent?.attachments).toEqual([expect.objectContaining({ name: 'statement.pdf' })]);
+    expect((sent?.attachments?.[0] as { contentUrl?: string } | undefined)?.contentUrl).toBeUndefined();
+    const answers = activities.filter((a) => a.from.id === 'kefu-bot').slice(answered);
+    expect(answers.map((a) => a.text)).toEqual([expect.stringContaining('over the 4 MB upload limit')]);
+  });
+
   test('the connector endpoint refuses activities for conversations it does not hold', async () => {
     const { status } = await fetch(`${kefu.url}/v3/conversations/no-such-conversation/activities`, {
       method: 'POST',

@@ -76,3 +76,28 @@ test('an appeal for 13800000005 in the Emulator path, visible in the demo direct
   const [status] = await kefu.channel.ask(id, caseId ?? '');
   expect(status?.text).toContain(`${caseId}：**已受理**`);
 });
+
+test.each([
+  { locale: 'zh-CN', start: '我要申诉', explanation: '实名认证时上传的照片不清楚，现在补充清晰的身份证照片，请重新审核。', stated: '不超过 5 MB', refused: '超过了每次上传 5 MB 的上限', skip: '跳过', filed: '案件号' },
+  { locale: 'en-US', start: 'I want to appeal', explanation: 'The photo of my ID was blurry; here is a clear one, please review again.', stated: 'at most 5 MB per upload', refused: 'over the 5 MB upload limit', skip: 'skip', filed: 'case' },
+])('the appeal states the configured upload limit in $locale, and a file the channel refused is answered with it, the step kept', async ({ locale, start, explanation, stated, refused, skip, filed }) => {
+  // 5 MB is what the bot once promised on its own; now it is configuration, and the bot says what is configured.
+  const five = await startKefu({ DIRECTLINE_MAX_UPLOAD_BYTES: String(5 * 1024 * 1024) });
+  try {
+    const id = `appeal-limit-${locale}`;
+    const as = { locale };
+    await five.channel.ask(id, start, as);
+    await five.channel.ask(id, '13800000005', as);
+    await five.channel.ask(id, await latestCodeOf(five.url, '13800000005'), as, 2);
+    const [prompt] = await five.channel.ask(id, explanation, as);
+    expect(prompt?.text).toContain(stated);
+    // What the embedded Direct Line sends in place of a file over the limit.
+    const [answer, ...more] = await five.channel.ask(id, '', { ...as, attachments: [{ contentType: 'application/vnd.kefu.upload-refused', name: 'scan.pdf', content: { reason: 'too-large' } }] });
+    expect(answer?.text).toContain(refused);
+    expect(more).toEqual([]);
+    const [done] = await five.channel.ask(id, skip, as);
+    expect(done?.text?.toLowerCase()).toContain(filed);
+  } finally {
+    await five.stop();
+  }
+});

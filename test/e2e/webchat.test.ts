@@ -1,6 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { launchBrowser, WidgetPage } from '../support/browser';
+import { contrastRatio, paintedColours } from '../support/contrast';
 import { latestCode, startKefu, type RunningKefu } from '../support/kefuServer';
 
 /**
@@ -163,6 +164,55 @@ test('an appeal in the widget with a file attached through Web Chat’s upload b
     // The file the bot kept is the file the user sent.
     const stored = await fetch(record.cases[0]?.attachments[0]?.url ?? '');
     expect(stored.status).toBe(200);
+  } finally {
+    await widget.close();
+  }
+});
+
+test('an appeal in the widget: a 4.5 MB PDF is answered with the limit the bot stated, a file that fits is named legibly in the user’s bubble', async () => {
+  await fetch(`${kefu.url}/api/dev/reset`, { method: 'POST' });
+  const widget = await WidgetPage.open(browser, `${kefu.url}/`, 'webchat-upload-limit');
+  const userBubbles = widget.page.locator('.webchat__stacked-layout--from-user');
+  try {
+    await widget.waitForBot('您好');
+    let before = await widget.say('我要申诉');
+    await widget.waitForBot('提交申诉', before);
+    before = await widget.say('13800000005');
+    await widget.waitForBot('138****0005', before);
+    before = await widget.say(await latestCode(kefu.url, '13800000005'));
+    await widget.waitForBot('10 到 1000 字', before);
+    before = await widget.say('实名认证时上传的照片不清楚，现在补充清晰的身份证照片，请重新审核。');
+    await widget.waitForBot('图片或 PDF', before);
+    const prompt = (await widget.botTexts()).at(-1) ?? '';
+    // The limit the bot states is the one the Direct Line enforces (DIRECTLINE_MAX_UPLOAD_BYTES, 4 MiB by default).
+    const stated = /不超过 ([\d.]+ MB)/.exec(prompt)?.[1];
+    expect(stated).toBe('4 MB');
+
+    // A scanned PDF of 4.5 MB: the message goes out, and the bot answers it in the conversation with the limit.
+    before = (await widget.botTexts()).length;
+    await widget.page.setInputFiles('input[type="file"]', { name: '申诉材料扫描件.pdf', mimeType: 'application/pdf', buffer: Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(4_500_000)]) });
+    await widget.page.locator('.webchat__attachment-icon--checked').waitFor();
+    await widget.page.locator('button[title="发送"]').click();
+    await widget.waitForBot(`${stated} 的上限`, before);
+    const refusal = (await widget.botTexts()).at(-1) ?? '';
+    expect(refusal).toMatch(/^[^。]*。$/);
+    await userBubbles.filter({ hasText: '申诉材料扫描件.pdf' }).waitFor();
+    // No "send failed, retry" for a message that could never be sent.
+    expect(await widget.page.getByText('发送失败').count()).toBe(0);
+    await widget.screenshot('file-too-large');
+
+    // Still at the file step: a file that fits is taken, and its name in the user's blue bubble can be read.
+    before = (await widget.botTexts()).length;
+    await widget.page.setInputFiles('input[type="file"]', { name: 'id-card.png', mimeType: 'image/png', buffer: PNG.sync.write(new PNG({ width: 8, height: 8 })) });
+    await widget.page.locator('.webchat__attachment-icon--checked').waitFor();
+    await widget.page.locator('button[title="发送"]').click();
+    await widget.waitForBot('已收到 1 个文件', before);
+    const name = userBubbles.locator('.webchat__fileContent__fileName', { hasText: 'id-card.png' });
+    await name.waitFor();
+    const painted = await paintedColours(name);
+    expect(painted.visible).toBe(true);
+    expect(contrastRatio(painted.color, painted.background)).toBeGreaterThanOrEqual(4.5);
+    await widget.screenshot('file-name-legible');
   } finally {
     await widget.close();
   }

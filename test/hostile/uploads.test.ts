@@ -152,7 +152,7 @@ describe('one instance, memory', () => {
     fs.rmSync(tmp, { recursive: true, force: true });
   });
 
-  test('a huge upload is answered before its body is read: 403 without a token, 413 over the limit, nothing in the temporary directory', async () => {
+  test('a huge upload is answered before its body is read: 403 without a token, 413 over the limit (taken without its file when its activity part came first), nothing in the temporary directory', async () => {
     const grant = await conversation(kefu.url);
     const boundary = 'kefu-hostile-boundary';
     const first = Buffer.concat([
@@ -173,6 +173,13 @@ describe('one instance, memory', () => {
     const tooBig = await answerBeforeBody(kefu.url, pathname, { ...multipart, Authorization: `Bearer ${grant.token}` }, declared, first);
     expect(tooBig.status).toBe(413);
     expect(tooBig.body).toContain('1 MB');
+    // With the activity part first (as Web Chat sends it), that part alone is read: the message is taken without its file.
+    const activityFirst = Buffer.concat([
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="activity"; filename="blob"\r\nContent-Type: application/vnd.microsoft.activity\r\n\r\n{"type":"message","attachments":[{"contentType":"image/png","name":"big.png"}]}\r\n`),
+      first,
+    ]);
+    const taken = await answerBeforeBody(kefu.url, pathname, { ...multipart, Authorization: `Bearer ${grant.token}` }, declared, activityFirst);
+    expect(taken.status).toBe(200);
     // Nothing of the bodies was written anywhere.
     expect(usage(tmp)).toEqual({ files: 0, bytes: 0 });
     expect((await fetch(`${kefu.url}/healthz`)).status).toBe(200);
@@ -228,15 +235,38 @@ describe('one instance, memory', () => {
     expect((await fetch(`${kefu.url}/healthz`)).status).toBe(200);
   });
 
-  test('over the limit: 413 naming the limit; a conversation has a quota of its own', async () => {
+  test('over the limit: the message arrives without its files and the bot names the limit; 413 when no activity came first; a conversation has a quota of its own', async () => {
     const grant = await conversation(kefu.url);
-    const over = await upload(kefu.url, grant, form([{ name: 'big.png', type: 'image/png', data: png(LIMIT + 1024) }]));
-    expect(over.status).toBe(413);
-    expect(over.json.error?.message).toContain('1 MB');
-    expect(over.json.error?.maxBytes).toBe(LIMIT);
+    const over = await upload(kefu.url, grant, form([{ name: 'big.png', type: 'image/png', data: png(LIMIT + 1024) }], JSON.stringify({ type: 'message', attachments: [{ contentType: 'image/png', name: 'big.png' }] })));
+    expect(over.status).toBe(200);
     // Two files that fit one by one but not together.
     const together = await upload(kefu.url, grant, form([{ name: 'a.png', type: 'image/png', data: png(0.6 * MiB) }, { name: 'b.png', type: 'image/png', data: png(0.6 * MiB) }]));
-    expect(together.status).toBe(413);
+    expect(together.status).toBe(200);
+    const listed = async () =>
+      ((await (await fetch(`${kefu.url}/v3/directline/conversations/${grant.conversationId}/activities`, { headers: { authorization: `Bearer ${grant.token}` } })).json()) as {
+        activities: { id: string; from: { role?: string }; text?: string; attachments?: { name?: string; contentUrl?: string }[] }[];
+      }).activities;
+    const activities = await listed();
+    // The user's message names the file it carried, with nothing to fetch: no byte of it was kept.
+    expect(activities.find((a) => a.id === over.json.id)?.attachments).toEqual([expect.objectContaining({ name: 'big.png' })]);
+    expect(activities.flatMap((a) => a.attachments ?? []).filter((a) => a.contentUrl)).toEqual([]);
+    const answers = activities.filter((a) => a.from.role === 'bot' && (a.text ?? '').includes('1 MB 的上限'));
+    expect(answers).toHaveLength(2);
+    // A client cannot make the bot say so: only the Direct Line marks a file as refused.
+    const forged = await fetch(`${kefu.url}/v3/directline/conversations/${grant.conversationId}/activities`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${grant.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ type: 'message', text: '', attachments: [{ contentType: 'application/vnd.kefu.upload-refused', name: 'x.png', content: { reason: 'too-large' } }] }),
+    });
+    expect(forged.status).toBe(200);
+    expect((await listed()).filter((a) => a.from.role === 'bot' && (a.text ?? '').includes('上限'))).toHaveLength(2);
+    // A body whose files come before any activity part cannot be answered in the conversation: 413 naming the limit.
+    const filesOnly = new FormData();
+    filesOnly.append('file', new Blob([png(LIMIT + 1024)], { type: 'image/png' }), 'big.png');
+    const bare = await upload(kefu.url, grant, filesOnly);
+    expect(bare.status).toBe(413);
+    expect(bare.json.error?.message).toContain('1 MB');
+    expect(bare.json.error?.maxBytes).toBe(LIMIT);
     // 2.5 MiB per conversation: two uploads of 0.9 MiB fit, the third does not.
     for (let i = 0; i < 2; i++) expect((await upload(kefu.url, grant, form([{ name: `${i}.png`, type: 'image/png', data: png(0.9 * MiB) }]))).status).toBe(200);
     const third = await upload(kefu.url, grant, form([{ name: '2.png', type: 'image/png', data: png(0.9 * MiB) }]));

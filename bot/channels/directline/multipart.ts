@@ -4,7 +4,8 @@ import busboy from 'busboy';
 /**
  * Reads a Direct Line upload (multipart/form-data: an `activity` part and the files) into
  * memory under hard caps, with busboy. Nothing touches the disk; the moment a cap is passed
- * reading stops, the rest of the body is discarded unread, and the caller answers 413.
+ * reading stops and the rest of the body is discarded unread; the rejection keeps the
+ * activity part if it came whole before the cap, so the caller can still tell the user.
  */
 export interface UploadLimits {
   /** All files together (one file alone is capped by the same number). */
@@ -31,6 +32,8 @@ export class UploadRejected extends Error {
   constructor(
     readonly problem: UploadProblem,
     message: string,
+    /** The `activity` part, when it had been read whole before the problem (clients send it first). */
+    readonly activity?: Buffer,
   ) {
     super(message);
   }
@@ -63,6 +66,8 @@ export function readUpload(req: IncomingMessage, limits: UploadLimits): Promise<
     let bodyBytes = 0;
     let settled = false;
     const pending = new Set<Promise<void>>();
+    /** The activity part's stream, while busboy is still handing it on. */
+    let activityPart: Promise<void> | undefined;
 
     const stop = (problem: UploadProblem, message: string) => {
       if (settled) return;
@@ -73,7 +78,10 @@ export function readUpload(req: IncomingMessage, limits: UploadLimits): Promise<
       req.resume();
       parser.removeAllListeners();
       parser.on('error', () => undefined);
-      reject(new UploadRejected(problem, message));
+      // Busboy hands a part on a tick after reading it: an activity part it read whole still
+      // arrives; one cut off by the stop ends in an error once the parser is ended.
+      parser.end();
+      void (activityPart ?? Promise.resolve()).then(() => reject(new UploadRejected(problem, message, body.activity)));
     };
     const tooLarge = () => stop('too-large', `upload is larger than ${limits.maxBytes} bytes`);
 
@@ -97,29 +105,32 @@ export function readUpload(req: IncomingMessage, limits: UploadLimits): Promise<
         stream.resume();
         return stop('too-many-files', `at most ${limits.maxFiles} files per upload`);
       }
+      let oversized = false;
       const done = new Promise<void>((resolveFile) => {
         stream.on('data', (chunk: Buffer) => {
-          if (settled) return;
+          // The activity part is kept even after a file passed the cap (it is bounded by its own).
+          if (isActivity ? oversized : settled) return;
           size += chunk.length;
           if (!isActivity) {
             fileBytes += chunk.length;
             if (fileBytes > limits.maxBytes) return tooLarge();
           } else if (size > limits.maxActivityBytes) {
+            oversized = true;
             return stop('too-large', `the activity part is larger than ${limits.maxActivityBytes} bytes`);
           }
           chunks.push(chunk);
         });
         stream.on('end', () => {
-          if (!settled) {
-            const data = Buffer.concat(chunks, size);
-            if (isActivity) keepActivity(data);
-            else body.files.push({ name: info.filename || 'file', data });
-          }
+          const data = Buffer.concat(chunks, size);
+          if (isActivity) {
+            if (!oversized) keepActivity(data);
+          } else if (!settled) body.files.push({ name: info.filename || 'file', data });
           resolveFile();
         });
         stream.on('error', () => resolveFile());
       });
       pending.add(done);
+      if (isActivity) activityPart = done;
     });
     parser.on('field', (field, value, info) => {
       if (field !== 'activity') return;

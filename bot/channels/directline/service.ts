@@ -8,6 +8,7 @@ import { hashId, type Logger } from '../../logger';
 import { ACCEPTED_TYPES, isInlineSafe, sniffType } from './fileTypes';
 import { maxUploadBody, readUpload, UploadRejected, type UploadLimits } from './multipart';
 import { attachmentBase, attachmentUrl, connectionOrigin, webSocketOrigin } from './publicUrl';
+import { refusedUpload, UPLOAD_REFUSED_TYPE } from '../uploadNotice';
 import { MAX_JSON_DEPTH, MAX_USER_ACTIVITY_BYTES, nestsDeeperThan } from '../../inboundActivity';
 import type { AddressLimits } from '../../limits/httpLimits';
 import type { DirectLineConversation, DirectLineStore } from './store';
@@ -222,9 +223,11 @@ export function mountDirectLine(server: Server, deps: DirectLineDeps): void {
   }
 
   async function receive(conversation: DirectLineConversation, posted: z.infer<typeof clientActivitySchema>, attachments?: Partial<Activity>['attachments'], client?: string) {
+    // Only this service says a file was refused; a client's own claim is dropped.
+    const kept = attachments ?? posted.attachments?.filter((attachment) => attachment.contentType !== UPLOAD_REFUSED_TYPE);
     const activity = {
       ...posted,
-      ...(attachments ? { attachments } : {}),
+      ...(kept ? { attachments: kept } : {}),
       channelId: 'directline',
       serviceUrl: deps.serviceUrl(),
       conversation: { id: conversation.id },
@@ -256,12 +259,24 @@ export function mountDirectLine(server: Server, deps: DirectLineDeps): void {
   /** Links to files are made from configuration, so what the uploader's request says of its host never lands in a transcript. */
   const fileBase = () => attachmentBase(deps.publicUrl, deps.serviceUrl());
 
-  const readLimited = (req: Request) =>
-    readUpload(req, uploadLimits).catch((error: unknown) => {
-      if (!(error instanceof UploadRejected)) throw error;
-      if (error.problem === 'too-large') throw tooLarge();
-      throw fail(400, 'BadArgument', error.message);
-    });
+  /**
+   * The upload as read; over the limit, its activity part alone when that came whole first
+   * (Web Chat sends it first), the files left unread and unkept.
+   */
+  const readLimited = (req: Request, limits: UploadLimits) =>
+    readUpload(req, limits).then(
+      (upload) => ({ ...upload, overLimit: false }),
+      (error: unknown) => {
+        if (!(error instanceof UploadRejected)) throw error;
+        if (error.problem !== 'too-large') throw fail(400, 'BadArgument', error.message);
+        if (error.activity === undefined) throw tooLarge();
+        return { activity: error.activity, files: [], overLimit: true };
+      },
+    );
+
+  /** The files a refused message said it carried, by name only: what the user's bubble shows in their place. */
+  const refusedFiles = (posted: z.infer<typeof clientActivitySchema>) =>
+    (posted.attachments?.length ? posted.attachments : [{ name: undefined }]).map((attachment) => refusedUpload(fileName(attachment.name ?? '')));
 
   function activityPart(raw: Buffer | undefined): unknown {
     if (raw === undefined) return { type: 'message' };
@@ -277,10 +292,18 @@ export function mountDirectLine(server: Server, deps: DirectLineDeps): void {
     handle(async (req, res) => {
       // Who asks and how much they say they send are settled before a byte of the body is read.
       const conversation = await authorizedConversation(req);
-      if ((req.contentLength() ?? 0) > maxUploadBody(uploadLimits)) throw tooLarge();
+      // Declared over the limit: only the activity part is read (up to its own cap), never a file.
+      const declaredTooLarge = (req.contentLength() ?? 0) > maxUploadBody(uploadLimits);
       if (deps.limits && !(await deps.limits.admit(req, res, 'messages-per-address'))) return;
-      const upload = await readLimited(req);
+      const upload = await readLimited(req, declaredTooLarge ? { ...uploadLimits, maxBytes: 0 } : uploadLimits);
       const posted = clientActivity(activityPart(upload.activity));
+      if (upload.overLimit) {
+        // Accepted as a message the bot answers with the limit; a 413 would leave the widget offering a retry that cannot succeed.
+        logger.info({ conversation: hashId(conversation.id), declared: req.contentLength() ?? null }, 'upload over the limit: the files are dropped, the bot tells the user');
+        const stored = await receive(conversation, posted, refusedFiles(posted), deps.limits?.clientOf(req));
+        res.send(200, { id: stored.id });
+        return;
+      }
       const files = upload.files.map((file) => ({ ...file, type: sniffType(file.data) }));
       const refused = files.find((file) => file.type === undefined);
       if (refused) {
