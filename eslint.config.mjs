@@ -1,6 +1,9 @@
 import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+/** The restify Server methods that register a route. */
+const ROUTE_METHODS = '/^(get|post|put|patch|del|head|opts)$/';
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**'] },
   eslint.configs.recommended,
@@ -9,6 +12,25 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    // restify 11 logs, with the whole object, any value an async route handler resolves to
+    // (`return res.send(…)` resolves to the response): handlers answer through `res` and return nothing.
+    files: ['bot/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: `CallExpression[callee.property.name=${ROUTE_METHODS}] > ArrowFunctionExpression[async=true][expression=true]`,
+          message: 'A route handler returns nothing: put its body in braces.',
+        },
+        {
+          // Returns in functions nested inside a handler (callbacks) are theirs, not the handler's.
+          selector: `CallExpression[callee.property.name=${ROUTE_METHODS}] > :function ReturnStatement[argument]:not([argument.operator="void"]):not(CallExpression[callee.property.name=${ROUTE_METHODS}] > :function :function ReturnStatement)`,
+          message: 'A route handler returns nothing (restify logs whatever it resolves to): answer through res, then `return;`.',
+        },
+      ],
     },
   },
   {

@@ -20,7 +20,7 @@ import { createPlatform, mountDevRoutes, type Platform } from './services/platfo
 import { createFlows } from './conversation/flowActors';
 import { TurnRunner } from './conversation/turnRunner';
 import { channelLocale, KefuBot } from './kefuBot';
-import { hashId, type Logger } from './logger';
+import { hashId, httpLogger, type Logger } from './logger';
 import { explainInvalidActivity, MAX_CHANNEL_ACTIVITY_BYTES, MAX_USER_ACTIVITY_BYTES } from './inboundActivity';
 import { parseRequestTarget } from './http/requestTarget';
 import { addressLimits } from './limits/httpLimits';
@@ -197,7 +197,9 @@ export function createApp({
     }
   };
 
-  const server = restify.createServer({ name: 'kefu', handleUncaughtExceptions: false });
+  // restify 11 logs through pino; @types/restify still describes its bunyan days, hence the cast.
+  const log = httpLogger(logger) as unknown as restify.ServerOptions['log'];
+  const server = restify.createServer({ name: 'kefu', handleUncaughtExceptions: false, log });
   // Multipart bodies are accepted only where files are expected; that route streams them
   // itself under its caps, in memory.
   server.pre((req, res, next) => {

@@ -161,15 +161,23 @@ describe('failures', () => {
 
   test('shutdown lets an in-flight turn finish and refuses new ones', async () => {
     const kefu = await startKefu();
-    kefu.channel.replyDelayMs = 400;
-    const inFlight = kefu.channel.say('shutdown-1', '验证码收不到怎么办');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    const stopping = kefu.app.shutdown();
-    const { status } = await inFlight;
-    await stopping;
-    expect(status).toBe(200);
-    expect(kefu.channel.messages('shutdown-1')).toHaveLength(1);
-    await expect(kefu.channel.say('shutdown-2', '你好')).rejects.toThrow();
-    await kefu.channel.stop();
+    let stopping: Promise<void> | undefined;
+    try {
+      // The turn is certainly in flight when shutdown starts: its reply is held at the connector.
+      const held = kefu.channel.holdReplies();
+      const inFlight = kefu.channel.say('shutdown-1', '验证码收不到怎么办');
+      await held.arrived;
+      stopping = kefu.app.shutdown();
+      held.release();
+      const { status } = await inFlight;
+      await stopping;
+      expect(status).toBe(200);
+      expect(kefu.channel.messages('shutdown-1')).toHaveLength(1);
+      await expect(kefu.channel.say('shutdown-2', '你好')).rejects.toThrow();
+    } finally {
+      // A failed assertion must not leave the servers open: jest would not exit.
+      await (stopping ?? kefu.app.shutdown()).catch(() => undefined);
+      await kefu.channel.stop();
+    }
   });
 });

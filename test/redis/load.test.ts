@@ -33,6 +33,12 @@ afterAll(async () => {
   await redis?.destroy();
 });
 
+/** "fetch failed" says nothing by itself: the cause (ECONNRESET, a timeout …) is what to act on. */
+function describeFailure(reason: unknown): string {
+  const error = reason as { message?: string; cause?: { code?: string; message?: string } };
+  return [error.message ?? String(reason), error.cause?.code ?? error.cause?.message].filter(Boolean).join(': ');
+}
+
 const EXCHANGE: { say: string; expect: string }[] = [
   { say: '今天天气怎么样', expect: '答不上来' },
   { say: '讲个笑话', expect: '需要为您转接人工客服吗' },
@@ -43,7 +49,9 @@ test(`${CONVERSATIONS} conversations across two instances for ${SECONDS} s: ever
   const stopAt = Date.now() + SECONDS * 1000;
   const sent = new Map<string, number>();
   const wrong: string[] = [];
-  await Promise.all(
+  // Every conversation runs to the end even when one fails, so none is still sending after the
+  // test (jest would not exit), and each failure is reported with its cause.
+  const ended = await Promise.allSettled(
     Array.from({ length: CONVERSATIONS }, async (_, i) => {
       const id = `load-${i}`;
       let turns = 0;
@@ -56,6 +64,8 @@ test(`${CONVERSATIONS} conversations across two instances for ${SECONDS} s: ever
       sent.set(id, turns);
     }),
   );
+  const failed = ended.flatMap((outcome) => (outcome.status === 'rejected' ? [describeFailure(outcome.reason)] : []));
+  expect(failed).toEqual([]);
   // Late duplicates would arrive after the last reply: give them a moment to show.
   await new Promise((resolve) => setTimeout(resolve, 500));
   const total = [...sent.values()].reduce((x, y) => x + y, 0);

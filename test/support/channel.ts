@@ -25,6 +25,7 @@ export class FakeChannel {
   private waiters: (() => void)[] = [];
   /** Delay before the connector answers the bot, to hold a turn open. */
   replyDelayMs = 0;
+  private held: { arrived: () => void; responses: (() => void)[] } | undefined;
   serviceUrl = '';
 
   constructor(private readonly botUrl: () => string) {}
@@ -62,9 +63,31 @@ export class FakeChannel {
         this.waiters = [];
         waiters.forEach((wake) => wake());
       };
-      if (this.replyDelayMs > 0) setTimeout(respond, this.replyDelayMs);
+      if (this.held) {
+        this.held.responses.push(respond);
+        this.held.arrived();
+      } else if (this.replyDelayMs > 0) setTimeout(respond, this.replyDelayMs);
       else respond();
     });
+  }
+
+  /**
+   * Holds the bot's replies at the connector until `release`: the turn that sent them stays
+   * open for as long as a test needs, however slow the machine. `arrived` resolves when the
+   * first reply is waiting, that is when a turn is certainly in flight.
+   */
+  holdReplies(): { arrived: Promise<void>; release(): void } {
+    let arrived = () => {};
+    const first = new Promise<void>((resolve) => (arrived = resolve));
+    const held = { arrived, responses: [] as (() => void)[] };
+    this.held = held;
+    return {
+      arrived: first,
+      release: () => {
+        if (this.held === held) this.held = undefined;
+        held.responses.splice(0).forEach((respond) => respond());
+      },
+    };
   }
 
   /** Everything the bot sent into a conversation so far (messages and events). */
@@ -77,8 +100,8 @@ export class FakeChannel {
     return (this.received.get(conversationId) ?? []).filter((a) => a.type === 'message');
   }
 
-  /** Waits until the conversation has at least `count` bot messages. */
-  async waitForMessages(conversationId: string, count: number, timeoutMs = 5000): Promise<SentActivity[]> {
+  /** Waits until the conversation has at least `count` bot messages (generous by default: CI machines are busy). */
+  async waitForMessages(conversationId: string, count: number, timeoutMs = 30_000): Promise<SentActivity[]> {
     const deadline = Date.now() + timeoutMs;
     while (this.messages(conversationId).length < count) {
       const left = deadline - Date.now();
