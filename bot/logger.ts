@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import pino, { type Logger } from 'pino';
-import { maskText } from './privacy/mask';
+import { maskText } from '../domain/mask';
 
 export type { Logger };
 

@@ -30,7 +30,7 @@ import type { KbSignalLog } from './storage/kbSignalLog';
 import { createMetrics, type Metrics } from './metrics';
 import { AgentDirectory, DEMO_AGENTS_FILE } from './handoff/agents';
 import { loadCannedReplies } from './handoff/cannedReplies';
-import type { ConversationNotice, HandoffContext, TranscriptEntry } from './handoff/model';
+import type { ConversationNotice, HandoffContext, TranscriptEntry } from '../domain/handoff';
 import { mountAgentConsole } from './handoff/routes';
 import { parseSchedule } from './handoff/schedule';
 import { HandoffService } from './handoff/service';

@@ -1,13 +1,13 @@
 import { and, assign, enqueueActions, fromPromise, raise, sendTo, setup, type AnyActorRef } from 'xstate';
-import { flowTrail } from '../bot/conversation/flowTrail';
-import type { ConversationNotice, FlowTrail, HandoffReason, Priority } from '../bot/handoff/model';
-import type { HandoffRequest, HandoffService, RequestResult } from '../bot/handoff/service';
-import { maskPhone, maskText } from '../bot/privacy/mask';
-import { findNumbers, foldDigits } from '../bot/privacy/typedNumbers';
+import type { ConversationNotice, FlowTrail, HandoffPort, HandoffReason, HandoffRequest, Priority, RequestResult } from '../domain/handoff';
+import type { KbSignal } from '../domain/kbSignal';
+import { maskPhone, maskText } from '../domain/mask';
+import { findNumbers, foldDigits } from '../domain/typedNumbers';
 import type { LocalizedAnswerValues } from '../knowledge/placeholders';
 import type { Route } from '../knowledge/route';
 import type { FlowName, FaqEntry, Locale } from '../knowledge/schema';
 import { isNo, isYes, pickOption, rejectsAll } from './commands';
+import { flowTrail } from './flowTrail';
 import { isCancel } from './flows/input';
 import { readMobile } from './flows/input';
 import type { FlowMessageEvent, FlowOutcome, FlowProgress, FlowToParent } from './flows/protocol';
@@ -58,11 +58,6 @@ export type UserEvent =
   /** The conversation was idle longer than a flow may wait. */
   | { type: 'flow.timeout' };
 
-/** Something for the knowledge-base authors: a question we could not answer, or a vote. */
-export type KbSignal =
-  | { kind: 'unanswered'; question: string; locale: Locale }
-  | { kind: 'feedback'; vote: 'up' | 'down'; entryId: string; question: string; locale: Locale };
-
 /** A guided flow started or ended (for metrics). */
 export type FlowEvent = { flow: string; event: 'started' | 'completed' | 'abandoned' | 'handed_off' };
 
@@ -94,9 +89,6 @@ export interface RootContext {
   /** The number a message left for the team should be answered on, while it is written. */
   contact?: string;
 }
-
-/** The handoff as the conversation uses it. */
-export type HandoffPort = Pick<HandoffService, 'request' | 'cancel' | 'position' | 'leaveMessage' | 'rate' | 'endByUser'>;
 
 export interface RootMachineDeps {
   entry(id: string, locale: Locale): FaqEntry | undefined;

@@ -1,9 +1,9 @@
 import { z } from 'zod';
+import { localeSchema } from '../domain/locale';
 import { ANSWER_PLACEHOLDERS, unknownPlaceholders } from './placeholders';
 
-export const LOCALES = ['zh-CN', 'en-US'] as const;
-export const localeSchema = z.enum(LOCALES);
-export type Locale = z.infer<typeof localeSchema>;
+// The knowledge base speaks the domain's locales; its readers keep importing them from here.
+export { LOCALES, localeSchema, type Locale } from '../domain/locale';
 
 /** Guided self-service flows a message can start. */
 export const FLOWS = ['unlock', 'phone-change', 'appeal', 'appeal-status'] as const;

@@ -1,19 +1,9 @@
 import * as OpenCC from 'opencc-js';
+import { withoutFormatCharacters } from '../domain/text';
 import type { Locale } from './schema';
 import { EN_IN_ZH, EN_SYNONYMS, ZH_SYNONYMS } from './synonyms';
 
 const HAN = /\p{Script=Han}/u;
-
-/**
- * Invisible format characters (Unicode Cf): zero-width space and joiners, the BOM, the soft
- * hyphen, bidi marks. They change nothing a reader sees, so they must change nothing a
- * pattern sees either ("帮\u200b我解锁" is "帮我解锁").
- */
-const FORMAT_CHARACTERS = /\p{Cf}/gu;
-
-export function withoutFormatCharacters(text: string): string {
-  return text.replace(FORMAT_CHARACTERS, '');
-}
 
 /**
  * Traditional characters (Taiwan and Hong Kong usage included) as simplified ones: "帳號被鎖定"

@@ -41,7 +41,7 @@ export function toActivity(reply: Reply, to: Destination): Partial<Activity> {
 
 /**
  * Masked values (138****0002, 110***********1234, ******) are the only runs of four or more
- * asterisks a reply holds (bot/privacy/mask.ts); Markdown would read them as emphasis and
+ * asterisks a reply holds (domain/mask.ts); Markdown would read them as emphasis and
  * eat them ("138**0008" in bold). Escaped, every Markdown reader shows them as written.
  */
 const MASK_RUN = /\*{4,}/g;

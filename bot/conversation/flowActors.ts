@@ -7,8 +7,8 @@ import { phoneChangeFlow } from '../../dialogs/flows/phoneChange';
 import { unlockFlow } from '../../dialogs/flows/unlock';
 import { verifyNumber } from '../../dialogs/flows/verifyNumber';
 import type { Locale } from '../../knowledge/schema';
-import type { Account, NewAppeal } from '../services/accounts';
-import type { OtpPurpose } from '../services/otp';
+import type { Account, NewAppeal } from '../../domain/accounts';
+import type { OtpPurpose } from '../../domain/oneTimeCodes';
 import type { Platform } from '../services/platform';
 
 /**

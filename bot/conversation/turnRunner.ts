@@ -2,13 +2,14 @@ import { createActor, toPromise, type Actor, type AnyActorRef, type SnapshotFrom
 import { z } from 'zod';
 import { understand } from '../../dialogs/commands';
 import type { Reply } from '../../dialogs/reply';
-import type { FlowEvent, KbSignal, RootMachine, UserEvent } from '../../dialogs/rootMachine';
+import type { FlowEvent, RootMachine, UserEvent } from '../../dialogs/rootMachine';
+import type { KbSignal } from '../../domain/kbSignal';
 import type { Route, Router } from '../../knowledge/route';
 import type { Locale } from '../../knowledge/schema';
 import { detectLocale } from '../../knowledge/text';
 import { refusedUploads } from '../channels/uploadNotice';
-import type { ConversationNotice } from '../handoff/model';
-import { flowTrail } from './flowTrail';
+import type { ConversationNotice } from '../../domain/handoff';
+import { flowTrail } from '../../dialogs/flowTrail';
 
 /** What arrived from the channel (before interpretation), or from the handoff. */
 export type TurnInput =

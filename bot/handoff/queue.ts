@@ -1,4 +1,4 @@
-import type { Handoff } from './model';
+import type { Handoff } from '../../domain/handoff';
 
 /** Queue decisions, pure: who is next, where everyone stands, how long they may wait. */
 

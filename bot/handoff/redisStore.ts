@@ -5,7 +5,7 @@ import { deliverEach } from '../storage/redis/deliver';
 import { compareAndSet, readRecord, toFields } from '../storage/redis/records';
 import { withScripts } from '../storage/redis/scripts';
 import type { StateTtl } from '../storage/stateTtl';
-import { OPEN_STATUSES, type ConsoleEvent, type Handoff, type HandoffStatus, type Note, type Ticket, type TranscriptEntry } from './model';
+import { OPEN_STATUSES, type ConsoleEvent, type Handoff, type HandoffStatus, type Note, type Ticket, type TranscriptEntry } from '../../domain/handoff';
 import type { ConsoleBus, HandoffStore } from './store';
 
 const RECENT_HANDLE_TIMES = 20;

@@ -8,7 +8,7 @@ import { PROJECT_ROOT } from '../projectRoot';
 import { mountStaticAssets } from '../staticAssets';
 import type { AgentDirectory } from './agents';
 import type { CannedReply } from './cannedReplies';
-import type { TranscriptEntry } from './model';
+import type { TranscriptEntry } from '../../domain/handoff';
 import type { ConsoleBus } from './store';
 import type { Agent, HandoffService, Refusal, Result } from './service';
 import type { AgentSessions } from './sessions';

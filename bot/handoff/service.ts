@@ -1,10 +1,21 @@
 import crypto from 'node:crypto';
+import { newCaseId } from '../../domain/caseId';
+import type {
+  ConversationNotice,
+  Handoff,
+  HandoffContext,
+  HandoffPort,
+  HandoffReason,
+  HandoffRequest,
+  Note,
+  RequestResult,
+  Ticket,
+  TranscriptEntry,
+} from '../../domain/handoff';
+import { maskPhone, maskText } from '../../domain/mask';
 import type { Locale } from '../../knowledge/schema';
 import type { Logger } from '../logger';
 import type { HandoffEvent, HandoffMetrics } from '../metrics';
-import { maskPhone, maskText } from '../privacy/mask';
-import { newCaseId } from '../services/demoDirectory';
-import type { ConversationNotice, FlowTrail, Handoff, HandoffContext, HandoffReason, Note, Priority, Ticket, TranscriptEntry } from './model';
 import { estimatedWaitMinutes, positions, queueOrder } from './queue';
 import { describeSchedule, isOpen, type Schedule } from './schedule';
 import type { ConsoleBus, HandoffStore } from './store';
@@ -13,23 +24,6 @@ export interface Agent {
   id: string;
   name: string;
 }
-
-export interface HandoffRequest {
-  reason: HandoffReason;
-  priority: Priority;
-  locale: Locale;
-  trail?: FlowTrail;
-  misses: string[];
-}
-
-export type RequestResult =
-  | { status: 'queued'; position: number; etaMinutes: number }
-  /** Handed to an external hub, which answers with handoff.status events. */
-  | { status: 'external' }
-  | { status: 'with-agent'; agentName: string }
-  | { status: 'unavailable'; why: 'closed' | 'no-agents'; hours: string }
-  /** This client has put too many chats in the queue lately (LIMIT_HANDOFFS_PER_ADDRESS). */
-  | { status: 'limited' };
 
 /** Why an agent's action was refused; the routes turn these into HTTP statuses. */
 export type Refusal = 'not-found' | 'taken' | 'not-yours' | 'closed';
@@ -73,7 +67,7 @@ const refuse = <T>(refusal: Refusal): Result<T> => ({ ok: false, refusal });
  * directions, resolution, expiry and tickets. State lives in the store (shared by every
  * instance); users hear about changes through `notify`, consoles through the bus.
  */
-export class HandoffService {
+export class HandoffService implements HandoffPort {
   private readonly now: () => number;
 
   constructor(private readonly options: HandoffServiceOptions) {

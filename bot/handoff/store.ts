@@ -1,7 +1,7 @@
 import type { ConversationReference } from 'botbuilder';
 import { ExpiringMap, sweepInterval } from '../storage/expiringMap';
 import type { StateTtl } from '../storage/stateTtl';
-import { OPEN_STATUSES, type ConsoleEvent, type Handoff, type HandoffStatus, type Note, type Ticket, type TranscriptEntry } from './model';
+import { OPEN_STATUSES, type ConsoleEvent, type Handoff, type HandoffStatus, type Note, type Ticket, type TranscriptEntry } from '../../domain/handoff';
 
 /**
  * Everything the handoff shares between bot instances. This in-memory store serves one

@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
-import { AccountBackendError, type Account, type AccountPort, type AppealCase, type NewAppeal } from './accounts';
+import { AccountBackendError, type Account, type AccountPort, type AppealCase, type NewAppeal } from '../../domain/accounts';
+import { newCaseId } from '../../domain/caseId';
 
 /** The demo accounts of shared/demo-accounts.md: the embedded default account system. */
 const SEED: Account[] = [
@@ -19,8 +20,6 @@ export const DEMO_ID_LAST4: Record<string, string> = {
   'demo-0005': '5678', 'demo-0006': '6789', 'demo-0007': '7890', 'demo-0008': '8901',
 };
 
-const CASE_ALPHABET = '23456789ABCDEFGHJKLMNPQRSTUVWXYZ';
-
 /** Promised answer time: N business days (Mon–Fri) after `from`, in China time. */
 export function addBusinessDays(from: Date, days: number): Date {
   const date = new Date(from.getTime());
@@ -31,13 +30,6 @@ export function addBusinessDays(from: Date, days: number): Date {
     if (weekday !== 0 && weekday !== 6) left--;
   }
   return date;
-}
-
-/** A case number people can read out on the phone: AP-20261123-7K3Q (tickets use T-). */
-export function newCaseId(now: Date, prefix = 'AP'): string {
-  const day = new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10).replace(/-/g, '');
-  const suffix = Array.from(crypto.randomBytes(4), (b) => CASE_ALPHABET[b % CASE_ALPHABET.length]).join('');
-  return `${prefix}-${day}-${suffix}`;
 }
 
 /** Where the demo directory keeps its accounts and cases: memory, or Redis for several instances. */

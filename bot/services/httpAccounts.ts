@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AccountBackendError, accountSchema, appealCaseSchema, type Account, type AccountPort, type AppealCase, type NewAppeal } from './accounts';
+import { AccountBackendError, accountSchema, appealCaseSchema, type Account, type AccountPort, type AppealCase, type NewAppeal } from '../../domain/accounts';
 
 /**
  * The production account port: the platform's account API over HTTPS with an API key.

@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import type { OtpPurpose, SendResult, VerifyResult } from '../../domain/oneTimeCodes';
 import type { Locale } from '../../knowledge/schema';
 import type { SmsSender } from './sms';
 
@@ -9,8 +10,6 @@ import type { SmsSender } from './sms';
  * per day, compared in constant time. The code itself exists only in the SMS.
  */
 export const OTP_RULES = { digits: 6, ttlMs: 5 * 60_000, resendAfterMs: 60_000, maxAttempts: 5, maxSendsPerDay: 10 } as const;
-
-export type OtpPurpose = 'unlock' | 'phone-change-old' | 'phone-change-new' | 'appeal' | 'appeal-status';
 
 export interface OtpRecord {
   hash: string;
@@ -120,10 +119,6 @@ export class MemoryOtpStore implements OtpStore {
     this.counters.clear();
   }
 }
-
-/** `limited`: the client asking, or everyone together, has had too many codes sent lately (against SMS pumping). */
-export type SendResult = { status: 'sent' } | { status: 'too-soon'; retryInSeconds: number } | { status: 'daily-limit' } | { status: 'limited' };
-export type VerifyResult = { status: 'ok' } | { status: 'wrong'; attemptsLeft: number } | { status: 'used-up' } | { status: 'expired' } | { status: 'none' };
 
 const SMS_TEXT: Record<Locale, (code: string) => string> = {
   'zh-CN': (code) => `【客服】您的验证码是 ${code}，5 分钟内有效。请勿告诉任何人，客服不会向您索要验证码。`,

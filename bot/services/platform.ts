@@ -3,7 +3,7 @@ import type { Request, Response, Server } from 'restify';
 import { localOnly } from '../clientAddress';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
-import { mainlandMobileSchema, type AccountPort } from './accounts';
+import { mainlandMobileSchema, type AccountPort } from '../../domain/accounts';
 import { DemoDirectory, type DirectoryData } from './demoDirectory';
 import { HttpAccounts } from './httpAccounts';
 import { MemoryOtpStore, OtpService, type OtpStore } from './otp';

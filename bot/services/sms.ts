@@ -1,4 +1,4 @@
-import { maskPhone } from '../privacy/mask';
+import { maskPhone } from '../../domain/mask';
 import type { Logger } from '../logger';
 
 /** One text message. `code` is set for one-time codes, so the dev outbox can show it. */

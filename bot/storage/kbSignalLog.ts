@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { KbSignal } from '../../dialogs/rootMachine';
-import { maskText } from '../privacy/mask';
+import type { KbSignal } from '../../domain/kbSignal';
+import { maskText } from '../../domain/mask';
 
 /** A signal for the knowledge-base authors, as stored: masked, timestamped, conversation hashed. */
 export type StoredKbSignal = KbSignal & { at: string; conversation: string };

@@ -1,5 +1,5 @@
 import { and, assign, fromPromise, not, sendParent, sendTo, setup } from 'xstate';
-import type { Account, AppealCase, NewAppeal } from '../../bot/services/accounts';
+import type { Account, AppealCase, NewAppeal } from '../../domain/accounts';
 import type { Locale } from '../../knowledge/schema';
 import { identifyAccount, type IdentifyOutcome } from './identifyAccount';
 import { isDone, isSkip } from './input';

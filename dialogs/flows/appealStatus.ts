@@ -1,5 +1,5 @@
 import { assign, enqueueActions, fromPromise, sendParent, sendTo, setup } from 'xstate';
-import type { AppealCase } from '../../bot/services/accounts';
+import type { AppealCase } from '../../domain/accounts';
 import type { Locale } from '../../knowledge/schema';
 import type { FlowMessages } from './flowMessages';
 import { readCaseId, readMobile } from './input';

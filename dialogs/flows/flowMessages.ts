@@ -1,5 +1,5 @@
 import type { Locale } from '../../knowledge/schema';
-import { maskPhone } from '../../bot/privacy/mask';
+import { maskPhone } from '../../domain/mask';
 
 /** What the guided flows say, in both languages. Numbers are always shown masked. */
 export interface FlowMessages {

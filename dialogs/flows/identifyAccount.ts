@@ -1,6 +1,6 @@
 import { assign, enqueueActions, fromPromise, sendParent, sendTo, setup } from 'xstate';
-import type { Account } from '../../bot/services/accounts';
-import type { OtpPurpose } from '../../bot/services/otp';
+import type { Account } from '../../domain/accounts';
+import type { OtpPurpose } from '../../domain/oneTimeCodes';
 import type { Locale } from '../../knowledge/schema';
 import { readMobile } from './input';
 import { COMMON_LINES, STUCK, digression, messageOf, relay, sayLine, type FlowFromParent, type FlowMessageEvent, type FlowToParent, type Lines } from './protocol';

@@ -1,4 +1,4 @@
-import { typedNumbers } from '../../bot/privacy/typedNumbers';
+import { typedNumbers } from '../../domain/typedNumbers';
 import { normalize, plainText } from '../../knowledge/text';
 
 /**

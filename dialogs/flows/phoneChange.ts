@@ -1,5 +1,5 @@
 import { assign, enqueueActions, fromPromise, sendParent, sendTo, setup } from 'xstate';
-import type { Account } from '../../bot/services/accounts';
+import type { Account } from '../../domain/accounts';
 import type { Locale } from '../../knowledge/schema';
 import { isConfirm, readMobile } from './input';
 import { COMMON_LINES, STUCK, digression, messageOf, relay, sayLine, type FlowFromParent, type FlowMessageEvent, type FlowOutcome, type FlowToParent, type Lines } from './protocol';

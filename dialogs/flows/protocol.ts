@@ -1,4 +1,4 @@
-import type { FlowTrail, HandoffReason, Priority } from '../../bot/handoff/model';
+import type { FlowTrail, HandoffReason, Priority } from '../../domain/handoff';
 import type { Route } from '../../knowledge/route';
 import type { Locale } from '../../knowledge/schema';
 import type { Reply } from '../reply';

@@ -1,5 +1,5 @@
 import { assign, fromPromise, sendParent, sendTo, setup } from 'xstate';
-import type { Account } from '../../bot/services/accounts';
+import type { Account } from '../../domain/accounts';
 import type { Locale } from '../../knowledge/schema';
 import { identifyAccount, type IdentifyOutcome } from './identifyAccount';
 import { relay, sayLine, type FlowFromParent, type FlowMessageEvent, type FlowOutcome, type FlowToParent, type Lines } from './protocol';

@@ -1,5 +1,5 @@
 import { assign, enqueueActions, fromPromise, sendParent, setup } from 'xstate';
-import type { OtpPurpose, SendResult, VerifyResult } from '../../bot/services/otp';
+import type { OtpPurpose, SendResult, VerifyResult } from '../../domain/oneTimeCodes';
 import type { Locale } from '../../knowledge/schema';
 import type { Reply } from '../reply';
 import type { FlowMessages } from './flowMessages';

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { AccountBackendError } from '../../bot/services/accounts';
+import { AccountBackendError } from '../../domain/accounts';
 import { addBusinessDays, DemoDirectory } from '../../bot/services/demoDirectory';
 import { HttpAccounts } from '../../bot/services/httpAccounts';
 

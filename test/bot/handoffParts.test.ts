@@ -4,7 +4,7 @@ import { ConfigError, loadConfig } from '../../bot/config';
 import { estimatedWaitMinutes, queueOrder } from '../../bot/handoff/queue';
 import { describeSchedule, isOpen, parseSchedule } from '../../bot/handoff/schedule';
 import { AgentSessions, MemoryAgentSessionStore } from '../../bot/handoff/sessions';
-import type { Handoff } from '../../bot/handoff/model';
+import type { Handoff } from '../../domain/handoff';
 
 describe('business hours', () => {
   const hours = parseSchedule('mon-fri 09:00-21:00; sat,sun 10:00-18:00', 'Asia/Shanghai');

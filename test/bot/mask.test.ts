@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { createLogger } from '../../bot/logger';
-import { isMainlandIdNumber, maskPhone, maskText } from '../../bot/privacy/mask';
+import { isMainlandIdNumber, maskPhone, maskText } from '../../domain/mask';
 import { readCode, readMobile } from '../../dialogs/flows/input';
 
 describe('masking phone and ID numbers', () => {

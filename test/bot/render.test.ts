@@ -1,5 +1,5 @@
 import { toActivity, type Destination } from '../../bot/channels/render';
-import { maskText } from '../../bot/privacy/mask';
+import { maskText } from '../../domain/mask';
 import { flowMessages } from '../../dialogs/flows/flowMessages';
 import type { Reply } from '../../dialogs/reply';
 

@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { RedisHandoffStore } from '../../bot/handoff/redisStore';
-import type { Handoff } from '../../bot/handoff/model';
+import type { Handoff } from '../../domain/handoff';
 import { MemoryHandoffStore, type HandoffStore } from '../../bot/handoff/store';
 import { DemoDirectory, MemoryDirectoryData, type DirectoryData } from '../../bot/services/demoDirectory';
 import { RedisDirectoryData } from '../../bot/storage/redis/devStores';

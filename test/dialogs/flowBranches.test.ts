@@ -1,4 +1,4 @@
-import { AccountBackendError } from '../../bot/services/accounts';
+import { AccountBackendError } from '../../domain/accounts';
 import { OTP_RULES } from '../../bot/services/otp';
 import { buttons, flowChat, text } from '../support/conversation';
 

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { main } from '../../knowledge/cli';
+import { main } from '../../bot/kb/cli';
 
 /** Runs the CLI in-process and captures what it prints. */
 async function kb(...args: string[]): Promise<{ code: number; out: string; err: string }> {

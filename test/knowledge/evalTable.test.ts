@@ -2,10 +2,10 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { newCaseId } from '../../bot/services/demoDirectory';
+import { newCaseId } from '../../domain/caseId';
 import { flowMessages } from '../../dialogs/flows/flowMessages';
 import { readCaseId } from '../../knowledge/caseId';
-import { EVAL_SETS, evalReports, renderEvalTables } from '../../knowledge/evalTable';
+import { EVAL_SETS, evalReports, renderEvalTables } from '../../bot/kb/evalTable';
 
 /** What the README says of the router and of case ids is what the code does today. */
 const ROOT = path.resolve(__dirname, '../..');
@@ -22,7 +22,7 @@ test('the README evaluation tables are the ones the router generates (npm run do
 test('the generated figures are what `kb eval` prints for each set', async () => {
   for (const { name, file } of EVAL_SETS) {
     // dist/ is built by jest's global setup; the CLI runs exactly as `npm run kb -- eval` runs it.
-    const { stdout } = await promisify(execFile)(process.execPath, ['dist/knowledge/cli.js', 'eval', path.join('knowledge', 'eval', file), '--json'], {
+    const { stdout } = await promisify(execFile)(process.execPath, ['dist/bot/kb/cli.js', 'eval', path.join('knowledge', 'eval', file), '--json'], {
       cwd: ROOT,
       env: { PATH: process.env.PATH ?? '' },
       maxBuffer: 16 * 1024 * 1024,

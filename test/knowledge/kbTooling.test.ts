@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { main } from '../../knowledge/cli';
+import { main } from '../../bot/kb/cli';
 import { exportQnaTsv, importQnaTsv } from '../../knowledge/qnaMaker';
 import { groupUnanswered } from '../../knowledge/unanswered';
 import { realKnowledge } from '../support/knowledge';

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { answerValuesOf } from '../../bot/answerValues';
 import { loadConfig } from '../../bot/config';
-import { main } from '../../knowledge/cli';
+import { main } from '../../bot/kb/cli';
 import { checkKnowledgeBase } from '../../knowledge/loader';
 import { ANSWER_PLACEHOLDERS, renderAnswer, unknownPlaceholders, type AnswerValues } from '../../knowledge/placeholders';
 import { isFaq } from '../../knowledge/schema';

@@ -3,7 +3,7 @@ import pino from 'pino';
 import { answerValuesOf } from '../../bot/answerValues';
 import { loadConfig } from '../../bot/config';
 import { createFlows } from '../../bot/conversation/flowActors';
-import type { ConversationNotice } from '../../bot/handoff/model';
+import type { ConversationNotice } from '../../domain/handoff';
 import { HandoffService } from '../../bot/handoff/service';
 import { MemoryConsoleBus, MemoryHandoffStore } from '../../bot/handoff/store';
 import { TurnRunner, type TurnInput, type TurnOutcome } from '../../bot/conversation/turnRunner';

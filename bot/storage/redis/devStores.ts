@@ -1,4 +1,4 @@
-import type { Account, AppealCase } from '../../services/accounts';
+import type { Account, AppealCase } from '../../../domain/accounts';
 import type { DirectoryData } from '../../services/demoDirectory';
 import type { OutboxEntry, SharedOutbox } from '../../services/sms';
 import type { RedisClient } from './connection';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { localeSchema } from '../../knowledge/schema';
+import { localeSchema, type Locale } from './locale';
 
 /** The records of the human handoff, as stored and as the agent console reads them. */
 
@@ -132,3 +132,34 @@ export type ConversationNotice =
 
 /** What the agent consoles are told, to refresh what they show. */
 export type ConsoleEvent = { type: 'board' } | { type: 'chat'; id: string };
+
+export interface HandoffRequest {
+  reason: HandoffReason;
+  priority: Priority;
+  locale: Locale;
+  trail?: FlowTrail;
+  misses: string[];
+}
+
+export type RequestResult =
+  | { status: 'queued'; position: number; etaMinutes: number }
+  /** Handed to an external hub, which answers with handoff.status events. */
+  | { status: 'external' }
+  | { status: 'with-agent'; agentName: string }
+  | { status: 'unavailable'; why: 'closed' | 'no-agents'; hours: string }
+  /** This client has put too many chats in the queue lately (LIMIT_HANDOFFS_PER_ADDRESS). */
+  | { status: 'limited' };
+
+/**
+ * What a conversation asks of the human handoff. HandoffService implements it; the
+ * conversation's machine sees nothing else.
+ */
+export interface HandoffPort {
+  request(conversation: string, request: HandoffRequest): Promise<RequestResult>;
+  /** `with-agent`: too late, a person has the chat already. */
+  cancel(conversation: string): Promise<'cancelled' | 'with-agent' | 'none'>;
+  position(conversation: string): Promise<{ position: number; etaMinutes: number } | undefined>;
+  leaveMessage(conversation: string, message: { locale: Locale; contact: string; text: string; reason: HandoffReason }): Promise<Ticket | undefined>;
+  rate(conversation: string, rating: number): Promise<void>;
+  endByUser(conversation: string): Promise<void>;
+}

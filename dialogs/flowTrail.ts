@@ -1,8 +1,8 @@
 import type { AnyActorRef } from 'xstate';
-import type { FlowOutcome } from '../../dialogs/flows/protocol';
-import { accountSchema } from '../services/accounts';
-import type { FlowStage, FlowTrail } from '../handoff/model';
-import { maskPhone } from '../privacy/mask';
+import type { FlowOutcome } from './flows/protocol';
+import { accountSchema } from '../domain/accounts';
+import type { FlowStage, FlowTrail } from '../domain/handoff';
+import { maskPhone } from '../domain/mask';
 
 interface NodeSnapshot {
   status?: string;
@@ -15,7 +15,7 @@ interface NodeSnapshot {
 /**
  * The flows' states an agent is told about, by name. A state not listed (identifying,
  * verifying, byAccount …) only wraps a step: the step it runs says where the user is.
- * test/bot/flowTrail.test.ts checks every state of every flow is listed or wraps a step.
+ * test/dialogs/flowTrail.test.ts checks every state of every flow is listed or wraps a step.
  */
 export const STAGE_OF_STATE: Readonly<Record<string, FlowStage>> = {
   askingPhone: 'askingPhone',

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { loadConfig, thresholdsOf } from '../bot/config';
-import { PROJECT_ROOT } from '../bot/projectRoot';
-import { evaluateWithRouter, parseLabelledSet, type EvalFigures, type EvalReport } from './eval';
-import { openKnowledge } from './index';
+import { loadConfig, thresholdsOf } from '../config';
+import { PROJECT_ROOT } from '../projectRoot';
+import { evaluateWithRouter, parseLabelledSet, type EvalFigures, type EvalReport } from '../../knowledge/eval';
+import { openKnowledge } from '../../knowledge/index';
 
 /**
  * The README's evaluation tables, generated from the router's figures on the labelled sets

@@ -2,22 +2,22 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import YAML from 'yaml';
-import { understand } from '../dialogs/commands';
-import { helpReply } from '../dialogs/rootReplies';
-import { createLogger } from '../bot/logger';
-import { PROJECT_ROOT } from '../bot/projectRoot';
-import { JsonlKbSignalLog } from '../bot/storage/kbSignalLog';
-import { connectRedis, untilReady } from '../bot/storage/redis/connection';
-import { RedisKbSignalLog } from '../bot/storage/redis/smallStores';
-import { exportQnaTsv, importQnaTsv } from './qnaMaker';
-import { groupUnanswered, type AuthorSignal } from './unanswered';
-import { answerValuesOf } from '../bot/answerValues';
-import { ConfigError, loadConfig, thresholdsOf, type Config } from '../bot/config';
-import { parseLabelledSet, evaluateWithRouter, routeLabel, type EvalFigures, type EvalReport } from './eval';
-import { openKnowledge, type Knowledge } from './index';
-import { checkKnowledgeBase, formatProblem, KnowledgeBaseError } from './loader';
-import { renderAnswer } from './placeholders';
-import { localeSchema } from './schema';
+import { understand } from '../../dialogs/commands';
+import { helpReply } from '../../dialogs/rootReplies';
+import { createLogger } from '../logger';
+import { PROJECT_ROOT } from '../projectRoot';
+import { JsonlKbSignalLog } from '../storage/kbSignalLog';
+import { connectRedis, untilReady } from '../storage/redis/connection';
+import { RedisKbSignalLog } from '../storage/redis/smallStores';
+import { exportQnaTsv, importQnaTsv } from '../../knowledge/qnaMaker';
+import { groupUnanswered, type AuthorSignal } from '../../knowledge/unanswered';
+import { answerValuesOf } from '../answerValues';
+import { ConfigError, loadConfig, thresholdsOf, type Config } from '../config';
+import { parseLabelledSet, evaluateWithRouter, routeLabel, type EvalFigures, type EvalReport } from '../../knowledge/eval';
+import { openKnowledge, type Knowledge } from '../../knowledge/index';
+import { checkKnowledgeBase, formatProblem, KnowledgeBaseError } from '../../knowledge/loader';
+import { renderAnswer } from '../../knowledge/placeholders';
+import { localeSchema } from '../../knowledge/schema';
 
 const USAGE = `Usage: npm run kb -- <command>
 

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { AnyStateMachine, StateNode } from 'xstate';
-import { STAGE_OF_STATE } from '../../bot/conversation/flowTrail';
-import { flowStageSchema } from '../../bot/handoff/model';
+import { STAGE_OF_STATE } from '../../dialogs/flowTrail';
+import { flowStageSchema } from '../../domain/handoff';
 import { createAppealFlow } from '../../dialogs/flows/appeal';
 import { appealStatusFlow } from '../../dialogs/flows/appealStatus';
 import { identifyAccount } from '../../dialogs/flows/identifyAccount';

@@ -1,4 +1,4 @@
-import { withoutFormatCharacters } from '../../knowledge/text';
+import { withoutFormatCharacters } from './text';
 
 /**
  * Numbers as people type them: "138 0000 0002", "138-0000-0002", "１３８０００００００２",

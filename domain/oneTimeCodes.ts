@@ -1,0 +1,7 @@
+/** What a guided flow asks a code for, and what sending and checking one come to: the flows' side of the one-time codes. */
+
+export type OtpPurpose = 'unlock' | 'phone-change-old' | 'phone-change-new' | 'appeal' | 'appeal-status';
+
+/** `limited`: the client asking, or everyone together, has had too many codes sent lately (against SMS pumping). */
+export type SendResult = { status: 'sent' } | { status: 'too-soon'; retryInSeconds: number } | { status: 'daily-limit' } | { status: 'limited' };
+export type VerifyResult = { status: 'ok' } | { status: 'wrong'; attemptsLeft: number } | { status: 'used-up' } | { status: 'expired' } | { status: 'none' };
