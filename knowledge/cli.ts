@@ -5,10 +5,8 @@ import YAML from 'yaml';
 import { understand } from '../dialogs/commands';
 import { helpReply } from '../dialogs/rootReplies';
 import { createLogger } from '../bot/logger';
-import { PROJECT_ROOT } from '../bot/projectRoot';
-import { JsonlKbSignalLog } from '../bot/storage/kbSignalLog';
 import { connectRedis, untilReady } from '../bot/storage/redis/connection';
-import { RedisKbSignalLog } from '../bot/storage/redis/smallStores';
+import { configuredSignalsFile, kbSignalLogFor, signalsFileLog } from '../bot/storage/signalLogs';
 import { exportQnaTsv, importQnaTsv } from './qnaMaker';
 import { groupUnanswered, type AuthorSignal } from './unanswered';
 import { answerValuesOf } from '../bot/answerValues';
@@ -142,14 +140,14 @@ async function readSignals(config: Config, file: string | undefined): Promise<Au
     const redis = connectRedis({ url: config.REDIS_URL, clusterNodes: config.REDIS_CLUSTER_NODES, commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS }, createLogger('silent'));
     try {
       if (!(await untilReady(redis, 5000))) throw new Error('Redis is not reachable');
-      return await new RedisKbSignalLog(redis, config.KB_SIGNALS_KEEP).list();
+      return await kbSignalLogFor(config, redis).list();
     } finally {
       redis.disconnect();
     }
   }
-  const source = file ?? (config.KB_SIGNALS_FILE ? path.resolve(PROJECT_ROOT, config.KB_SIGNALS_FILE) : undefined);
+  const source = file ?? configuredSignalsFile(config);
   if (!source) throw new UsageError('no signals: set KB_SIGNALS_FILE or REDIS_URL, or pass --file');
-  return new JsonlKbSignalLog(source, { maxBytes: config.KB_SIGNALS_MAX_BYTES, keep: config.KB_SIGNALS_FILES }).list();
+  return signalsFileLog(config, source).list();
 }
 
 async function unanswered(config: Config, file: string | undefined, json: boolean): Promise<number> {
