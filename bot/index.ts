@@ -1,14 +1,12 @@
-import path from 'node:path';
 import { openKnowledge } from '../knowledge/index';
 import { BOT_ENDPOINT_LOG, botEndpointMode } from './botEndpoint';
 import { ConfigError, loadConfig, thresholdsOf } from './config';
 import { createLogger } from './logger';
 import { createMetrics } from './metrics';
 import { guardProcess } from './processGuard';
-import { PROJECT_ROOT } from './projectRoot';
 import { createApp } from './server';
 import { createBackend } from './storage/backend';
-import { JsonlKbSignalLog, MemoryKbSignalLog } from './storage/kbSignalLog';
+import { kbSignalLogFor } from './storage/signalLogs';
 
 async function main(): Promise<void> {
   let config;
@@ -31,11 +29,7 @@ async function main(): Promise<void> {
   });
   const backend = createBackend(config, logger);
   // With several instances the signals are shared in Redis; alone, a file or memory.
-  const signals =
-    backend.signals ??
-    (config.KB_SIGNALS_FILE
-      ? new JsonlKbSignalLog(path.resolve(PROJECT_ROOT, config.KB_SIGNALS_FILE), { maxBytes: config.KB_SIGNALS_MAX_BYTES, keep: config.KB_SIGNALS_FILES })
-      : new MemoryKbSignalLog(config.KB_SIGNALS_KEEP));
+  const signals = backend.signals ?? kbSignalLogFor(config);
   const app = createApp({ config, knowledge, logger, signals, backend, metrics });
   const port = await app.listen();
   logger.info({ port, entries: knowledge.kb.entries.length, auth: BOT_ENDPOINT_LOG[botEndpointMode(config)], state: backend.kind }, 'kefu listening');

@@ -26,6 +26,8 @@ export interface KefuBotDeps {
   /** Messages per user (beyond: one polite sentence), and the per-client limits counted inside a turn. */
   limits: Limits;
   logger: Logger;
+  /** The language of the sentences said outside a turn (busy, slow down) when the channel names none. */
+  defaultLocale: Locale;
 }
 
 /** One key per conversation across channels: what the handoff and its store know it by. */
@@ -113,15 +115,24 @@ export class KefuBot extends TeamsActivityHandler {
   private async guardedRun(context: TurnContext): Promise<void> {
     if (await this.overLimit(context)) return;
     try {
-      await this.deps.lock.run(conversationKey(context.activity), async () => {
-        await super.run(context);
-        await this.deps.conversationState.saveChanges(context, false);
-      });
+      await this.locked(context, () => super.run(context));
     } catch (error) {
       if (!(error instanceof ConversationBusyError) || context.activity.type !== 'message') throw error;
       this.deps.logger.warn({ conversation: hashId(context.activity.conversation.id) }, 'conversation busy: message not handled');
-      await context.sendActivity(messages(channelLocale(context.activity.locale) ?? 'zh-CN').busy);
+      await context.sendActivity(messages(this.localeOf(context.activity)).busy);
     }
+  }
+
+  /** Runs a turn under its conversation's lock and saves the state before letting go. */
+  private locked(context: TurnContext, turn: () => Promise<void>): Promise<void> {
+    return this.deps.lock.run(conversationKey(context.activity), async () => {
+      await turn();
+      await this.deps.conversationState.saveChanges(context, false);
+    });
+  }
+
+  private localeOf(activity: Pick<Activity, 'locale'>): Locale {
+    return channelLocale(activity.locale) ?? this.deps.defaultLocale;
   }
 
   /** Too many messages from one user: told once per window, the rest are not handled. */
@@ -130,7 +141,7 @@ export class KefuBot extends TeamsActivityHandler {
     if (activity.type !== 'message') return false;
     const admission = await this.deps.limits.take('messages-per-user', userKey(activity));
     if (admission.allowed) return false;
-    if (admission.first) await context.sendActivity(messages(channelLocale(activity.locale) ?? 'zh-CN').slowDown);
+    if (admission.first) await context.sendActivity(messages(this.localeOf(activity)).slowDown);
     return true;
   }
 
@@ -139,10 +150,7 @@ export class KefuBot extends TeamsActivityHandler {
    * resolved; the queue moved), run as a turn of its own inside a proactive context.
    */
   async notice(context: TurnContext, notice: ConversationNotice): Promise<void> {
-    await this.deps.lock.run(conversationKey(context.activity), async () => {
-      await this.turn(context, { kind: 'notice', notice });
-      await this.deps.conversationState.saveChanges(context, false);
-    });
+    await this.locked(context, () => this.turn(context, { kind: 'notice', notice }));
   }
 
   private count(outcome: TurnOutcome, channel: string, ms: number): void {

@@ -1,40 +1,34 @@
 import crypto from 'node:crypto';
-import { CloudAdapter, ConfigurationBotFrameworkAuthentication, ConversationState, EventFactory, type Activity, type TurnContext } from 'botbuilder';
-import restify, { type Request, type Response } from 'restify';
+import { CloudAdapter, ConfigurationBotFrameworkAuthentication, ConversationState, type Activity, type TurnContext } from 'botbuilder';
+import restify from 'restify';
 import type { Knowledge } from '../knowledge/index';
 import type { Router } from '../knowledge/route';
 import { watchKnowledge } from '../knowledge/watch';
-import { isFaq } from '../knowledge/schema';
-import { createRootMachine } from '../dialogs/rootMachine';
 import { messages } from '../dialogs/messages';
 import { attachmentBase, ownAttachmentPath } from './channels/directline/publicUrl';
-import { mountDirectLine, UPLOAD_ROUTE } from './channels/directline/service';
+import { mountDirectLine } from './channels/directline/service';
 import { attachDirectLineStream } from './channels/directline/stream';
 import { DirectLineTokens } from './channels/directline/tokens';
 import { mountWebChat, type WebChatDirectLine } from './channels/webchat/routes';
 import { thresholdsOf, type Config } from './config';
-import { answerValuesOf } from './answerValues';
-import { botEndpointMode, refusedClient, refusedServiceUrl } from './botEndpoint';
-import { isLocalRequest } from './clientAddress';
 import { createPlatform, mountDevRoutes, type Platform } from './services/platform';
-import { createFlows } from './conversation/flowActors';
-import { TurnRunner } from './conversation/turnRunner';
+import { createConversationCore } from './conversation/core';
 import { channelLocale, KefuBot } from './kefuBot';
 import { hashId, httpLogger, type Logger } from './logger';
-import { explainInvalidActivity, MAX_CHANNEL_ACTIVITY_BYTES, MAX_USER_ACTIVITY_BYTES } from './inboundActivity';
-import { parseRequestTarget } from './http/requestTarget';
+import { guardRequests } from './http/guards';
+import { mountMessagesRoute } from './http/messagesRoute';
+import { mountOpsRoutes } from './http/opsRoutes';
 import { addressLimits } from './limits/httpLimits';
 import { Limits, limitRules } from './limits/limits';
 import { CLIENT_ADDRESS } from './limits/turnClient';
 import type { KbSignalLog } from './storage/kbSignalLog';
 import { createMetrics, type Metrics } from './metrics';
+import { Lifecycle } from './lifecycle';
 import { AgentDirectory, DEMO_AGENTS_FILE } from './handoff/agents';
 import { loadCannedReplies } from './handoff/cannedReplies';
-import type { ConversationNotice, HandoffContext, TranscriptEntry } from '../domain/handoff';
 import { mountAgentConsole } from './handoff/routes';
-import { parseSchedule } from './handoff/schedule';
-import { HandoffService } from './handoff/service';
 import { AgentSessions } from './handoff/sessions';
+import { createHandoffService, proactiveHandoff, sweepHandoffQueue } from './handoff/wiring';
 import { createBackend, type Backend } from './storage/backend';
 
 export interface AppDeps {
@@ -63,16 +57,6 @@ function liveRouter(current: () => Knowledge): Router {
     entry: (id, locale) => current().router.entry(id, locale),
   };
 }
-
-const UPLOAD_PATH = /^\/v3\/directline\/conversations\/[^/?]+\/upload(\?|$)/;
-/** The two routes where activities arrive, with the most each may be (bot/inboundActivity.ts). */
-const ACTIVITY_ROUTES: { method: string; path: RegExp; maxBytes: number }[] = [
-  { method: 'POST', path: /^\/api\/messages(\?|$)/, maxBytes: MAX_CHANNEL_ACTIVITY_BYTES },
-  { method: 'POST', path: /^\/v3\/directline\/conversations\/[^/?]+\/activities(\?|$)/, maxBytes: MAX_USER_ACTIVITY_BYTES },
-];
-
-/** The route a request matched, never its path: paths carry conversation ids, which are not logged. */
-const routeOf = (req: Request) => String(req.getRoute()?.path ?? 'unrouted');
 
 /** The bot's id in channels that do not assign one (the embedded Direct Line). */
 const BOT_ID = 'kefu-bot';
@@ -110,12 +94,16 @@ export function createApp({
   const limits = new Limits(backend.rateLimiter, limitRules(config), logger, metrics);
   const perAddress = addressLimits(limits, config.TRUSTED_PROXY_HEADER, config.DEFAULT_LOCALE);
   const platform = givenPlatform ?? createPlatform(config, logger, backend.platformStores, () => limits.takeForTurn('sms-per-address', 'sms-total'));
+  // restify 11 logs through pino; @types/restify still describes its bunyan days, hence the cast.
+  const log = httpLogger(logger) as unknown as restify.ServerOptions['log'];
+  const server = restify.createServer({ name: 'kefu', handleUncaughtExceptions: false, log });
+  const lifecycle = new Lifecycle(server, config.SHUTDOWN_GRACE_MS);
   let knowledge = initialKnowledge;
   const router = liveRouter(() => knowledge);
-  const watcher =
-    config.KB_RELOAD === 'true'
-      ? watchKnowledge({ dir: config.kbDir, thresholds: thresholdsOf(config), defaultLocale: config.DEFAULT_LOCALE }, (next) => (knowledge = next), logger)
-      : undefined;
+  if (config.KB_RELOAD === 'true') {
+    const watcher = watchKnowledge({ dir: config.kbDir, thresholds: thresholdsOf(config), defaultLocale: config.DEFAULT_LOCALE }, (next) => (knowledge = next), logger);
+    lifecycle.onShutdown(() => watcher.close());
+  }
   const auth = new ConfigurationBotFrameworkAuthentication({
     MicrosoftAppId: config.MicrosoftAppId,
     MicrosoftAppPassword: config.MicrosoftAppPassword,
@@ -123,67 +111,32 @@ export function createApp({
     MicrosoftAppTenantId: config.MicrosoftAppTenantId,
   });
   const adapter = new CloudAdapter(auth);
-  const conversationState = new ConversationState(backend.storage);
 
-  const inFlight = new Set<Promise<unknown>>();
-  const track = async <T>(work: Promise<T>): Promise<T> => {
-    inFlight.add(work);
-    try {
-      return await work;
-    } finally {
-      inFlight.delete(work);
-    }
-  };
-
-  // The handoff reaches users from outside their turns: a proactive turn on the stored reference.
   const { handoffStore, consoleBus } = backend;
-  const proactive = async (conversation: string, logic: (context: TurnContext) => Promise<void>): Promise<void> => {
-    const reference = await handoffStore.reference(conversation);
-    if (!reference) throw new Error('no conversation reference stored');
-    await track(adapter.continueConversationAsync(config.MicrosoftAppId ?? '', reference, logic));
-  };
-  const notify = (conversation: string, notice: ConversationNotice): Promise<void> => proactive(conversation, (context) => bot.notice(context, notice));
-  // External mode: the Bot Framework handoff protocol, for contact-centre hubs.
-  const initiateExternal = (conversation: string, handoff: { context: HandoffContext; transcript: TranscriptEntry[] }): Promise<void> =>
-    proactive(conversation, async (context) => {
-      const activities = handoff.transcript.map((entry) => ({
-        type: 'message',
-        text: entry.text,
-        timestamp: new Date(entry.at),
-        from: { id: entry.from, name: entry.agentName ?? entry.from, role: entry.from === 'user' ? 'user' : 'bot' },
-      })) as Activity[];
-      await context.sendActivity(EventFactory.createHandoffInitiation(context, handoff.context, { activities }));
-    });
-  const handoff = new HandoffService({
+  const handoff = createHandoffService(config, {
     store: handoffStore,
     bus: consoleBus,
-    schedule: parseSchedule(config.HANDOFF_HOURS, config.HANDOFF_TIMEZONE),
-    queueTimeoutMs: config.HANDOFF_QUEUE_TIMEOUT_S * 1000,
-    defaultHandleMs: config.HANDOFF_AVG_HANDLE_S * 1000,
-    notify,
+    ...proactiveHandoff({ adapter, appId: config.MicrosoftAppId ?? '', store: handoffStore, track: lifecycle.track, notice: (context, notice) => bot.notice(context, notice) }),
     metrics,
-    initiateExternal: config.HANDOFF_MODE === 'external' ? initiateExternal : undefined,
     logger,
     admit: () => limits.takeForTurn('handoffs-per-address'),
   });
-
-  const machine = createRootMachine({
-    entry: (id, locale) => router.entry(id, locale),
-    answerValues: answerValuesOf(config),
-    flows: createFlows(platform, { maxUploadBytes: config.DIRECTLINE_MAX_UPLOAD_BYTES }),
-    handoff,
-  });
-  const runner = new TurnRunner(machine, router, config.DEFAULT_LOCALE, config.FLOW_IDLE_TIMEOUT_S * 1000, config.MAX_MESSAGE_CHARS);
   const bot = new KefuBot({
-    conversationState,
-    runner,
+    conversationState: new ConversationState(backend.storage),
+    runner: createConversationCore({ config, router, platform, handoff }),
     signals,
     handoff,
     lock: backend.turnLock,
     metrics,
     limits,
     logger,
+    defaultLocale: config.DEFAULT_LOCALE,
   });
+  // The turn of an activity that arrived over HTTP, counted against the address it came from.
+  const turnFrom = (client: string | undefined) => (context: TurnContext) => {
+    if (client) context.turnState.set(CLIENT_ADDRESS, client);
+    return bot.run(context);
+  };
 
   adapter.onTurnError = async (context: TurnContext, error: Error) => {
     logger.error({ err: error, conversation: hashId(context.activity.conversation?.id ?? '') }, 'turn failed');
@@ -197,120 +150,21 @@ export function createApp({
     }
   };
 
-  // restify 11 logs through pino; @types/restify still describes its bunyan days, hence the cast.
-  const log = httpLogger(logger) as unknown as restify.ServerOptions['log'];
-  const server = restify.createServer({ name: 'kefu', handleUncaughtExceptions: false, log });
-  // Multipart bodies are accepted only where files are expected; that route streams them
-  // itself under its caps, in memory.
-  server.pre((req, res, next) => {
-    // A target no route could read (absolute-form, "//host…", broken percent-escapes) is
-    // refused here, once, before any handler tries to parse it.
-    if (!parseRequestTarget(req.url)) {
-      res.send(400, { error: 'malformed request target' });
-      return next(false);
-    }
-    const multipart = /^multipart\//i.test(String(req.headers['content-type'] ?? ''));
-    if (multipart && !UPLOAD_PATH.test(req.url ?? '')) {
-      res.send(415, { error: 'multipart bodies are only accepted by the Direct Line upload' });
-      return next(false);
-    }
-    return next();
-  });
-  // The one place a failed request is logged and answered: a shared-store outage is the
-  // client's 503 (with the sentence users see in chat), anything else a 500 that names no
-  // internals. Errors restify raised itself (400, 404, 413 …) already have their status.
-  server.on('restifyError', (req: Request, res: Response, error: unknown, done: () => void) => {
-    const status = (error as { statusCode?: unknown }).statusCode;
-    if (typeof status !== 'number' && !res.headersSent) {
-      if (backend.outage(error)) {
-        logger.warn({ err: error, route: routeOf(req) }, 'request failed: shared store unavailable');
-        res.header('Retry-After', '5');
-        res.send(503, { error: 'service temporarily unavailable', message: messages(config.DEFAULT_LOCALE).unavailable });
-      } else {
-        logger.error({ err: error, route: routeOf(req) }, 'request failed');
-        res.send(500, { error: 'internal error' });
-      }
-    }
-    done();
-  });
-  // Activities are parsed whole before anyone looks at them: each activity route's cap is
-  // checked on the declared length first, and a compressed body (whose size says nothing of
-  // what it unpacks to) is not accepted anywhere.
-  server.pre((req, res, next) => {
-    const encoding = (req.headers['content-encoding'] || 'identity').toLowerCase();
-    if (encoding !== 'identity') {
-      res.send(415, { error: 'compressed request bodies are not accepted' });
-      return next(false);
-    }
-    const route = ACTIVITY_ROUTES.find((r) => r.method === req.method && r.path.test(req.url ?? ''));
-    if (!route) return next();
-    if (req.headers['transfer-encoding'] !== undefined && req.headers['content-length'] === undefined) {
-      res.send(411, { error: 'an activity needs a Content-Length' });
-      return next(false);
-    }
-    if (Number(req.headers['content-length'] ?? 0) > route.maxBytes) {
-      res.send(413, { error: `activity is larger than ${route.maxBytes} bytes` });
-      return next(false);
-    }
-    return next();
-  });
-  server.use(restify.plugins.queryParser({ mapParams: false }));
-  // JSON and form bodies only: restify's multipart parser (formidable, which writes to the
-  // temporary directory) is never in the chain, and the upload route's body is left unread.
-  const parsers = [
-    restify.plugins.bodyReader({ maxBodySize: MAX_CHANNEL_ACTIVITY_BYTES }),
-    ...restify.plugins.jsonBodyParser({ bodyReader: true, mapParams: false }),
-    ...restify.plugins.urlEncodedBodyParser({ bodyReader: true, mapParams: false }),
-  ];
-  for (const parse of parsers) server.use((req, res, next) => (req.getRoute()?.path === UPLOAD_ROUTE ? next() : parse(req, res, next)));
+  guardRequests(server, { logger, outage: (error) => backend.outage(error), locale: config.DEFAULT_LOCALE });
+  const loopbackUrl = () => `http://127.0.0.1:${lifecycle.port}`;
 
-  let draining = false;
-  let port = 0;
-  const loopbackUrl = () => `http://127.0.0.1:${port}`;
-
-  // Refused before the adapter runs, so a refused activity never makes the bot send anything.
-  const endpointMode = botEndpointMode(config);
-  server.post('/api/messages', async (req: Request, res: Response) => {
-    if (draining) {
-      res.header('Retry-After', '5');
-      res.send(503, { error: 'shutting down' });
-      return;
-    }
-    const refusal = refusedClient(endpointMode, isLocalRequest(req));
-    if (refusal) {
-      logger.warn({ problem: refusal }, 'refused activity');
-      res.send(403, { error: refusal });
-      return;
-    }
-    const problem = explainInvalidActivity(req.body);
-    if (problem) {
-      logger.warn({ problem }, 'rejected activity');
-      res.send(400, { error: problem });
-      return;
-    }
-    const elsewhere = refusedServiceUrl(endpointMode, (req.body as { serviceUrl?: unknown }).serviceUrl);
-    if (elsewhere) {
-      logger.warn({ problem: elsewhere }, 'refused activity');
-      res.send(403, { error: elsewhere });
-      return;
-    }
-    // Without Bot Framework authentication anyone can name any user: count the address. With
-    // it, callers are the channel's servers, and the user the channel vouches for is counted in the turn.
-    const client = config.MicrosoftAppId ? undefined : perAddress.clientOf(req);
-    if (client && !(await perAddress.admit(req, res, 'messages-per-address', (req.body as { locale?: unknown }).locale))) return;
-    await track(
-      adapter.process(req, res, (context) => {
-        if (client) context.turnState.set(CLIENT_ADDRESS, client);
-        return bot.run(context);
-      }),
-    );
+  mountMessagesRoute(server, {
+    config,
+    logger,
+    perAddress,
+    draining: () => lifecycle.draining,
+    process: (req, res, client) => lifecycle.track(adapter.process(req, res, turnFrom(client))),
   });
 
   // The web chat widget and, unless it talks to Azure's, the embedded Direct Line.
   const tokens = new DirectLineTokens(config.DIRECTLINE_SECRET ?? crypto.randomBytes(32).toString('base64url'), config.DIRECTLINE_TOKEN_TTL_S);
   const store = backend.directLineStore;
   const embedded = !config.WEBCHAT_DIRECTLINE_URL && !config.MicrosoftAppId;
-  let stream: { close(): void } | undefined;
   if (embedded) {
     if (config.NODE_ENV === 'production' && !config.PUBLIC_URL) {
       logger.warn('PUBLIC_URL is not set: links to uploaded files point at http://127.0.0.1, which only this machine can open');
@@ -324,17 +178,12 @@ export function createApp({
       publicUrl: config.PUBLIC_URL,
       serviceUrl: loopbackUrl,
       deliver: async (activity, client) => {
-        if (draining) throw new Error('shutting down');
-        await track(
-          adapter.processActivityDirect('', activity as Activity, (context) => {
-            if (client) context.turnState.set(CLIENT_ADDRESS, client);
-            return bot.run(context);
-          }),
-        );
+        if (lifecycle.draining) throw new Error('shutting down');
+        await lifecycle.track(adapter.processActivityDirect('', activity as Activity, turnFrom(client)));
       },
       limits: perAddress,
     });
-    stream = attachDirectLineStream(server.server, {
+    const stream = attachDirectLineStream(server.server, {
       store,
       tokens,
       logger,
@@ -342,6 +191,7 @@ export function createApp({
       limits: perAddress,
       maxStreamsPerConversation: config.LIMIT_STREAMS_PER_CONVERSATION,
     });
+    lifecycle.onShutdown(() => stream.close());
   }
   mountWebChat(server, webChatDirectLine(config, tokens, embedded), logger, perAddress);
   mountDevRoutes(server, platform);
@@ -358,30 +208,9 @@ export function createApp({
     // Only files of the embedded Direct Line become links for agents; other URLs users post stay text.
     attachmentLink: (url) => (embedded ? ownAttachmentPath(attachmentBase(config.PUBLIC_URL, loopbackUrl()), url) : undefined),
   });
-  // Queued chats nobody claims in time expire; checked often enough to be on time.
-  const sweeper = setInterval(
-    // During a store outage the sweep waits for the next tick; the outage itself is logged once.
-    () => void handoff.sweep().catch((error: unknown) => backend.outage(error) || logger.error({ err: error }, 'handoff sweep failed')),
-    Math.min(5000, (config.HANDOFF_QUEUE_TIMEOUT_S * 1000) / 2),
-  );
-  sweeper.unref();
-
-  server.get('/healthz', async (_req: Request, res: Response) => {
-    res.send(200, { status: 'ok', entries: knowledge.kb.entries.filter(isFaq).length });
-  });
-
-  server.get('/metrics', async (_req: Request, res: Response) => {
-    res.setHeader('content-type', metrics.registry.contentType);
-    res.sendRaw(200, await metrics.registry.metrics());
-  });
-
-  // Readiness, for the load balancer: the knowledge base is loaded and the shared store answers.
-  server.get('/readyz', async (_req: Request, res: Response) => {
-    const entries = knowledge.kb.entries.filter(isFaq).length;
-    const store = (await backend.ready()) ? 'ok' : 'unreachable';
-    const ready = entries > 0 && store === 'ok' && !draining;
-    res.send(ready ? 200 : 503, { status: ready ? 'ready' : 'not ready', entries, store: `${backend.kind}: ${store}` });
-  });
+  lifecycle.onShutdown(() => agentConsole.close());
+  lifecycle.onShutdown(sweepHandoffQueue(handoff, config, (error) => backend.outage(error), logger));
+  mountOpsRoutes(server, { knowledge: () => knowledge, metrics, backend, draining: () => lifecycle.draining });
 
   return {
     server,
@@ -389,27 +218,8 @@ export function createApp({
       // Redis down at start-up is no reason not to start: the instance reports not ready and
       // connects when Redis appears. Up, it is connected before the first request arrives.
       if (!(await backend.connected(5000))) logger.warn('shared store not reachable yet: starting anyway, not ready until it is');
-      return new Promise((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(config.PORT, config.HOST, () => {
-          port = server.address().port;
-          resolve(port);
-        });
-      });
+      return lifecycle.listen(config.PORT, config.HOST);
     },
-    async shutdown() {
-      draining = true;
-      clearInterval(sweeper);
-      watcher?.close();
-      stream?.close();
-      agentConsole.close();
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.server.closeIdleConnections();
-      const grace = new Promise<void>((resolve) => setTimeout(resolve, config.SHUTDOWN_GRACE_MS).unref());
-      await Promise.race([Promise.allSettled([...inFlight]), grace]);
-      server.server.closeAllConnections();
-      await closed;
-      await backend.close();
-    },
+    shutdown: () => lifecycle.shutdown(() => backend.close()),
   };
 }

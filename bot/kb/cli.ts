@@ -5,10 +5,8 @@ import YAML from 'yaml';
 import { understand } from '../../dialogs/commands';
 import { helpReply } from '../../dialogs/rootReplies';
 import { createLogger } from '../logger';
-import { PROJECT_ROOT } from '../projectRoot';
-import { JsonlKbSignalLog } from '../storage/kbSignalLog';
 import { connectRedis, untilReady } from '../storage/redis/connection';
-import { RedisKbSignalLog } from '../storage/redis/smallStores';
+import { configuredSignalsFile, kbSignalLogFor, signalsFileLog } from '../storage/signalLogs';
 import { exportQnaTsv, importQnaTsv } from '../../knowledge/qnaMaker';
 import { groupUnanswered, type AuthorSignal } from '../../knowledge/unanswered';
 import { answerValuesOf } from '../answerValues';
@@ -142,14 +140,14 @@ async function readSignals(config: Config, file: string | undefined): Promise<Au
     const redis = connectRedis({ url: config.REDIS_URL, clusterNodes: config.REDIS_CLUSTER_NODES, commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS }, createLogger('silent'));
     try {
       if (!(await untilReady(redis, 5000))) throw new Error('Redis is not reachable');
-      return await new RedisKbSignalLog(redis, config.KB_SIGNALS_KEEP).list();
+      return await kbSignalLogFor(config, redis).list();
     } finally {
       redis.disconnect();
     }
   }
-  const source = file ?? (config.KB_SIGNALS_FILE ? path.resolve(PROJECT_ROOT, config.KB_SIGNALS_FILE) : undefined);
+  const source = file ?? configuredSignalsFile(config);
   if (!source) throw new UsageError('no signals: set KB_SIGNALS_FILE or REDIS_URL, or pass --file');
-  return new JsonlKbSignalLog(source, { maxBytes: config.KB_SIGNALS_MAX_BYTES, keep: config.KB_SIGNALS_FILES }).list();
+  return signalsFileLog(config, source).list();
 }
 
 async function unanswered(config: Config, file: string | undefined, json: boolean): Promise<number> {

@@ -10,9 +10,10 @@ import { RedisDirectLineStore } from './redis/directLineStore';
 import type { PlatformStores } from '../services/platform';
 import { RedisDirectoryData, RedisOutbox } from './redis/devStores';
 import { connectRedis, connectSubscriber, isRedisOutage, untilReady } from './redis/connection';
-import { RedisAgentSessionStore, RedisKbSignalLog, RedisOtpStore } from './redis/smallStores';
+import { RedisAgentSessionStore, RedisOtpStore } from './redis/smallStores';
 import { RedisStorage } from './redis/storage';
 import type { KbSignalLog } from './kbSignalLog';
+import { kbSignalLogFor } from './signalLogs';
 import { MemoryTurnLock, RedisTurnLock, type TurnLock } from './turnLock';
 import { MemoryRateLimiter, RedisRateLimiter, type RateLimiter } from './rateLimit';
 import { ExpiringMemoryStorage } from './expiringStorage';
@@ -84,7 +85,7 @@ export function createBackend(config: Config, logger: Logger): Backend {
     sessionStore: new RedisAgentSessionStore(redis),
     directLineStore: new RedisDirectLineStore(redis, subscriber, ttl, uploadCaps(config)),
     platformStores: { otpStore: new RedisOtpStore(redis), directoryData: new RedisDirectoryData(redis), sharedOutbox: new RedisOutbox(redis) },
-    signals: new RedisKbSignalLog(redis, config.KB_SIGNALS_KEEP),
+    signals: kbSignalLogFor(config, redis),
     outage: (error) => redis.status !== 'ready' || isRedisOutage(error),
     connected: (timeoutMs) => untilReady(redis, timeoutMs),
     async ready() {

@@ -1,7 +1,4 @@
-import { HandoffService } from '../../bot/handoff/service';
-import { parseSchedule } from '../../bot/handoff/schedule';
-import { MemoryConsoleBus, MemoryHandoffStore } from '../../bot/handoff/store';
-import pino from 'pino';
+import { loadConfig } from '../../bot/config';
 import { buttons, Conversation, demoPlatform, helpDesk, text } from '../support/conversation';
 
 /** The handoff as the user lives it, turn by turn, with the real service on a memory store. */
@@ -114,20 +111,13 @@ test('declining to leave a message, and cancelling it half-way', async () => {
 });
 
 test('outside business hours the user is told the hours and offered a message', async () => {
-  const store = new MemoryHandoffStore();
-  const service = new HandoffService({
-    store,
-    bus: new MemoryConsoleBus(),
-    schedule: parseSchedule('mon-fri 09:00-18:00', 'Asia/Shanghai'),
-    queueTimeoutMs: 600_000,
-    defaultHandleMs: 300_000,
-    notify: async () => undefined,
-    logger: pino({ level: 'silent' }),
+  const desk = helpDesk(
     // Sunday 22 Nov 2026, 15:00 in Shanghai.
-    now: () => Date.parse('2026-11-22T15:00:00+08:00'),
-  });
-  await service.agentOnline({ id: 'wang', name: '小王' });
-  const desk = { ...helpDesk(), service, store };
+    () => Date.parse('2026-11-22T15:00:00+08:00'),
+    undefined,
+    loadConfig({ HANDOFF_HOURS: 'mon-fri 09:00-18:00', HANDOFF_TIMEZONE: 'Asia/Shanghai' }),
+  );
+  await desk.agentOnline();
   const chat = new Conversation('zh-CN', demoPlatform().platform, desk);
   const closed = await chat.say('转人工');
   expect(text(closed)).toContain('现在不在人工客服的服务时间（北京时间周一至周五 09:00–18:00）');

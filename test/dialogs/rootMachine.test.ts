@@ -1,7 +1,5 @@
-import { createFlows } from '../../bot/conversation/flowActors';
-import { TurnRunner } from '../../bot/conversation/turnRunner';
-import { createRootMachine } from '../../dialogs/rootMachine';
-import { ANSWER_VALUES, buttons, Conversation, demoPlatform, FILE_RULES, helpDesk, text } from '../support/conversation';
+import { createConversationCore } from '../../bot/conversation/core';
+import { buttons, Conversation, DEFAULT_CONFIG, demoPlatform, helpDesk, text } from '../support/conversation';
 import { realKnowledge } from '../support/knowledge';
 
 describe('root conversation machine', () => {
@@ -125,9 +123,7 @@ describe('root conversation machine', () => {
   });
 
   test('an unreadable stored snapshot starts a fresh conversation instead of failing', async () => {
-    const { router } = realKnowledge();
-    const machine = createRootMachine({ entry: (id, locale) => router.entry(id, locale), answerValues: ANSWER_VALUES, flows: createFlows(demoPlatform().platform, FILE_RULES), handoff: helpDesk().service });
-    const runner = new TurnRunner(machine, router, 'zh-CN');
+    const runner = createConversationCore({ config: DEFAULT_CONFIG, router: realKnowledge().router, platform: demoPlatform().platform, handoff: helpDesk().service });
     const outcome = await runner.run({ status: 'active', value: 'no-such-state', context: {} }, { kind: 'message', text: '忘记密码怎么办' }, { conversation: 'test:1' });
     expect(outcome.route).toEqual(expect.objectContaining({ decision: 'answer', entryId: 'password-forgot' }));
     expect(outcome.replies).toHaveLength(1);

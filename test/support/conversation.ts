@@ -1,23 +1,21 @@
 import crypto from 'node:crypto';
 import pino from 'pino';
-import { answerValuesOf } from '../../bot/answerValues';
-import { loadConfig } from '../../bot/config';
-import { createFlows } from '../../bot/conversation/flowActors';
+import { loadConfig, type Config } from '../../bot/config';
+import { createConversationCore } from '../../bot/conversation/core';
 import type { ConversationNotice } from '../../domain/handoff';
-import { HandoffService } from '../../bot/handoff/service';
 import { MemoryConsoleBus, MemoryHandoffStore } from '../../bot/handoff/store';
-import { TurnRunner, type TurnInput, type TurnOutcome } from '../../bot/conversation/turnRunner';
+import { createHandoffService } from '../../bot/handoff/wiring';
+import type { TurnInput, TurnOutcome, TurnRunner } from '../../bot/conversation/turnRunner';
 import { DemoDirectory } from '../../bot/services/demoDirectory';
 import { MemoryOtpStore, OtpService } from '../../bot/services/otp';
 import type { Platform } from '../../bot/services/platform';
 import { ConsoleSmsOutbox } from '../../bot/services/sms';
-import { createRootMachine } from '../../dialogs/rootMachine';
 import { realKnowledge } from './knowledge';
 
+/** The configuration the conversation tests run on: the defaults (open 24/7, zh-CN first). */
+export const DEFAULT_CONFIG: Config = loadConfig({});
 /** The flows' file rules as a default configuration states them. */
-export const FILE_RULES = { maxUploadBytes: loadConfig({}).DIRECTLINE_MAX_UPLOAD_BYTES };
-/** The answers' placeholders as a default configuration fills them. */
-export const ANSWER_VALUES = answerValuesOf(loadConfig({}));
+export const FILE_RULES = { maxUploadBytes: DEFAULT_CONFIG.DIRECTLINE_MAX_UPLOAD_BYTES };
 
 /** The embedded platform as the tests use it: demo directory, dev outbox, codes. */
 export function demoPlatform(now: () => number = Date.now) {
@@ -35,18 +33,15 @@ export function demoPlatform(now: () => number = Date.now) {
 
 /**
  * The human side of the handoff for conversation tests: the real service on an in-memory
- * store, open 24/7, whose notices (agent joined, wrote, resolved …) reach the registered
- * conversations as turns, the way proactive messages do.
+ * store, as `config` describes it (by default open 24/7), whose notices (agent joined, wrote,
+ * resolved …) reach the registered conversations as turns, the way proactive messages do.
  */
-export function helpDesk(now: () => number = Date.now, admit?: () => Promise<boolean>) {
+export function helpDesk(now: () => number = Date.now, admit?: () => Promise<boolean>, config: Config = DEFAULT_CONFIG) {
   const store = new MemoryHandoffStore(now);
   const conversations = new Map<string, Conversation>();
-  const service = new HandoffService({
+  const service = createHandoffService(config, {
     store,
     bus: new MemoryConsoleBus(),
-    schedule: { always: true },
-    queueTimeoutMs: 600_000,
-    defaultHandleMs: 300_000,
     notify: async (conversation, notice) => {
       await conversations.get(conversation)?.notice(notice);
     },
@@ -76,9 +71,7 @@ export class Conversation {
     readonly platform: Platform = demoPlatform().platform,
     readonly desk: HelpDesk = helpDesk(),
   ) {
-    const { router } = realKnowledge();
-    const machine = createRootMachine({ entry: (id, locale) => router.entry(id, locale), answerValues: ANSWER_VALUES, flows: createFlows(platform, FILE_RULES), handoff: desk.service });
-    this.runner = new TurnRunner(machine, router, 'zh-CN');
+    this.runner = createConversationCore({ config: DEFAULT_CONFIG, router: realKnowledge().router, platform, handoff: desk.service });
     desk.conversations.set(this.key, this);
   }
 

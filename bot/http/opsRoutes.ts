@@ -1,0 +1,34 @@
+import type { Request, Response, Server } from 'restify';
+import type { Knowledge } from '../../knowledge/index';
+import { isFaq } from '../../knowledge/schema';
+import type { Metrics } from '../metrics';
+import type { Backend } from '../storage/backend';
+
+export interface OpsDeps {
+  /** The knowledge base now (it is swapped whole on reload). */
+  knowledge(): Knowledge;
+  metrics: Metrics;
+  backend: Pick<Backend, 'kind' | 'ready'>;
+  /** True while shutting down. */
+  draining(): boolean;
+}
+
+/** The operator's routes: liveness, readiness for the load balancer, Prometheus metrics. */
+export function mountOpsRoutes(server: Server, { knowledge, metrics, backend, draining }: OpsDeps): void {
+  server.get('/healthz', async (_req: Request, res: Response) => {
+    res.send(200, { status: 'ok', entries: knowledge().kb.entries.filter(isFaq).length });
+  });
+
+  server.get('/metrics', async (_req: Request, res: Response) => {
+    res.setHeader('content-type', metrics.registry.contentType);
+    res.sendRaw(200, await metrics.registry.metrics());
+  });
+
+  // Readiness: the knowledge base is loaded and the shared store answers.
+  server.get('/readyz', async (_req: Request, res: Response) => {
+    const entries = knowledge().kb.entries.filter(isFaq).length;
+    const store = (await backend.ready()) ? 'ok' : 'unreachable';
+    const ready = entries > 0 && store === 'ok' && !draining();
+    res.send(ready ? 200 : 503, { status: ready ? 'ready' : 'not ready', entries, store: `${backend.kind}: ${store}` });
+  });
+}
