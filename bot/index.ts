@@ -8,7 +8,8 @@ import { guardProcess } from './processGuard';
 import { PROJECT_ROOT } from './projectRoot';
 import { createApp } from './server';
 import { createBackend } from './storage/backend';
-import { JsonlKbSignalLog, MemoryKbSignalLog } from './storage/kbSignalLog';
+import { JsonlKbSignalLog } from './storage/kbSignalLog';
+import { MemoryKbSignalLog } from './storage/memory/kbSignalLog';
 
 async function main(): Promise<void> {
   let config;

@@ -8,7 +8,7 @@ import { createLogger } from '../bot/logger';
 import { PROJECT_ROOT } from '../bot/projectRoot';
 import { JsonlKbSignalLog } from '../bot/storage/kbSignalLog';
 import { connectRedis, untilReady } from '../bot/storage/redis/connection';
-import { RedisKbSignalLog } from '../bot/storage/redis/smallStores';
+import { RedisKbSignalLog } from '../bot/storage/redis/kbSignalLog';
 import { exportQnaTsv, importQnaTsv } from './qnaMaker';
 import { groupUnanswered, type AuthorSignal } from './unanswered';
 import { answerValuesOf } from '../bot/answerValues';

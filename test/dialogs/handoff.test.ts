@@ -1,6 +1,6 @@
 import { HandoffService } from '../../bot/handoff/service';
 import { parseSchedule } from '../../bot/handoff/schedule';
-import { MemoryConsoleBus, MemoryHandoffStore } from '../../bot/handoff/store';
+import { MemoryConsoleBus, MemoryHandoffStore } from '../../bot/storage/memory/handoffStore';
 import pino from 'pino';
 import { buttons, Conversation, demoPlatform, helpDesk, text } from '../support/conversation';
 
