@@ -1,11 +1,12 @@
 import crypto from 'node:crypto';
 import type { Agent } from './service';
-import { MemoryAttemptStore, type AttemptCounter, type AttemptStore } from './signInLimits';
+import type { AttemptCounter, AttemptStore } from './signInLimits';
 
 /**
  * Agent sign-in sessions: an unguessable token in an HttpOnly cookie; only its SHA-256 is
  * stored, so a leaked store signs nobody in. The same store keeps "known devices" (a second
- * token, remembered where an agent signed in) and the sign-in attempt counters.
+ * token, remembered where an agent signed in) and the sign-in attempt counters. Kept in
+ * memory (bot/storage/memory/sessionStore.ts) or Redis (bot/storage/redis/sessionStore.ts).
  */
 export interface AgentSessionStore extends AttemptStore {
   put(tokenHash: string, agent: Agent, ttlMs: number): Promise<void>;
@@ -68,39 +69,4 @@ export class AgentSessions {
     reserve: (counters: readonly AttemptCounter[], windowMs: number) => this.store.reserveAttempt(counters, windowMs),
     refund: (counters: readonly AttemptCounter[]) => this.store.refundAttempt(counters.map((c) => c.key)),
   };
-}
-
-export class MemoryAgentSessionStore implements AgentSessionStore {
-  private readonly sessions = new Map<string, { agent: Agent; expiresAt: number }>();
-  private readonly attempts: MemoryAttemptStore;
-
-  constructor(private readonly now: () => number = Date.now) {
-    this.attempts = new MemoryAttemptStore(now);
-  }
-
-  async put(tokenHash: string, agent: Agent, ttlMs: number) {
-    this.sessions.set(tokenHash, { agent, expiresAt: this.now() + ttlMs });
-  }
-
-  async get(tokenHash: string) {
-    const session = this.sessions.get(tokenHash);
-    if (!session) return undefined;
-    if (session.expiresAt <= this.now()) {
-      this.sessions.delete(tokenHash);
-      return undefined;
-    }
-    return session.agent;
-  }
-
-  async delete(tokenHash: string) {
-    this.sessions.delete(tokenHash);
-  }
-
-  reserveAttempt(counters: readonly AttemptCounter[], windowMs: number) {
-    return this.attempts.reserveAttempt(counters, windowMs);
-  }
-
-  refundAttempt(keys: readonly string[]) {
-    return this.attempts.refundAttempt(keys);
-  }
 }

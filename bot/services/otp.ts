@@ -27,10 +27,11 @@ export interface OtpSlot {
 export type IssueResult = { status: 'issued' } | { status: 'too-soon'; retryInMs: number } | { status: 'daily-limit' };
 
 /**
- * Where OTP state lives: memory by default, Redis when several instances share it. Each
- * method is one atomic step on the store — never a read here and a write later — so
- * concurrent sends or guesses, on any number of instances, are taken one at a time: at most
- * `maxAttempts` guesses are ever compared, and a code is accepted once.
+ * Where OTP state lives: memory by default (bot/storage/memory/otpStore.ts), Redis when
+ * several instances share it (bot/storage/redis/otpStore.ts). Each method is one atomic
+ * step on the store — never a read here and a write later — so concurrent sends or
+ * guesses, on any number of instances, are taken one at a time: at most `maxAttempts`
+ * guesses are ever compared, and a code is accepted once.
  */
 export interface OtpStore {
   /**
@@ -51,74 +52,6 @@ export interface OtpStore {
 /** Sends count against the China day; the counter outlives the day a little. */
 export const SEND_COUNTER_TTL_MS = 26 * 3600_000;
 
-const sameHash = (a: string, b: string) => {
-  const [x, y] = [Buffer.from(a, 'hex'), Buffer.from(b, 'hex')];
-  return x.length === y.length && crypto.timingSafeEqual(x, y);
-};
-
-/**
- * One process. Every method runs from its read to its write without an await, so on
- * Node's single thread nothing can come between them.
- */
-export class MemoryOtpStore implements OtpStore {
-  private readonly records = new Map<string, OtpRecord>();
-  private readonly counters = new Map<string, { value: number; until: number }>();
-
-  constructor(private readonly now: () => number = Date.now) {}
-
-  private live(slot: OtpSlot): OtpRecord | undefined {
-    const key = `${slot.purpose}:${slot.phone}`;
-    const record = this.records.get(key);
-    if (record && record.expiresAt <= this.now()) this.records.delete(key);
-    return this.records.get(key);
-  }
-
-  /** The stored record, for inspection (tests): never the code, only its HMAC. */
-  record(slot: OtpSlot): OtpRecord | undefined {
-    const record = this.live(slot);
-    return record && { ...record };
-  }
-
-  async issue(slot: OtpSlot, day: string, record: OtpRecord): Promise<IssueResult> {
-    const current = this.live(slot);
-    if (current && record.sentAt - current.sentAt < OTP_RULES.resendAfterMs) {
-      return { status: 'too-soon', retryInMs: OTP_RULES.resendAfterMs - (record.sentAt - current.sentAt) };
-    }
-    const counterKey = `sends:${slot.phone}:${day}`;
-    const counter = this.counters.get(counterKey);
-    const live = counter && counter.until > this.now() ? counter : { value: 0, until: this.now() + SEND_COUNTER_TTL_MS };
-    live.value++;
-    this.counters.set(counterKey, live);
-    if (live.value > OTP_RULES.maxSendsPerDay) return { status: 'daily-limit' };
-    this.records.set(`${slot.purpose}:${slot.phone}`, { ...record });
-    return { status: 'issued' };
-  }
-
-  async check(slot: OtpSlot, hash: string, now: number): Promise<VerifyResult> {
-    const key = `${slot.purpose}:${slot.phone}`;
-    const record = this.records.get(key);
-    if (!record) return { status: 'none' };
-    if (record.expiresAt <= now) {
-      this.records.delete(key);
-      return { status: 'expired' };
-    }
-    if (sameHash(hash, record.hash)) {
-      this.records.delete(key);
-      return { status: 'ok' };
-    }
-    record.attempts++;
-    if (record.attempts >= OTP_RULES.maxAttempts) {
-      this.records.delete(key);
-      return { status: 'used-up' };
-    }
-    return { status: 'wrong', attemptsLeft: OTP_RULES.maxAttempts - record.attempts };
-  }
-
-  async clear(): Promise<void> {
-    this.records.clear();
-    this.counters.clear();
-  }
-}
 
 const SMS_TEXT: Record<Locale, (code: string) => string> = {
   'zh-CN': (code) => `【客服】您的验证码是 ${code}，5 分钟内有效。请勿告诉任何人，客服不会向您索要验证码。`,

@@ -6,7 +6,8 @@ import type { Logger } from '../logger';
 import { mainlandMobileSchema, type AccountPort } from '../../domain/accounts';
 import { DemoDirectory, type DirectoryData } from './demoDirectory';
 import { HttpAccounts } from './httpAccounts';
-import { MemoryOtpStore, OtpService, type OtpStore } from './otp';
+import { OtpService, type OtpStore } from './otp';
+import { MemoryOtpStore } from '../storage/memory/otpStore';
 import { ConsoleSmsOutbox, WebhookSms, type SharedOutbox, type SmsSender } from './sms';
 
 /** The platform as the flows see it: accounts, SMS and one-time codes, built from config. */

@@ -1,23 +1,32 @@
 import type { Storage } from 'botbuilder';
 import type { Config } from '../config';
-import { RedisConsoleBus, RedisHandoffStore } from '../handoff/redisStore';
-import { MemoryAgentSessionStore, type AgentSessionStore } from '../handoff/sessions';
-import { MemoryConsoleBus, MemoryHandoffStore, type ConsoleBus, type HandoffStore } from '../handoff/store';
+import type { AgentSessionStore } from '../handoff/sessions';
+import type { ConsoleBus, HandoffStore } from '../handoff/store';
 import type { Logger } from '../logger';
-import { MemoryOtpStore } from '../services/otp';
-import { MemoryDirectLineStore, type DirectLineStore, type UploadCaps } from '../channels/directline/store';
-import { RedisDirectLineStore } from './redis/directLineStore';
+import type { DirectLineStore, UploadCaps } from '../channels/directline/store';
 import type { PlatformStores } from '../services/platform';
-import { RedisDirectoryData, RedisOutbox } from './redis/devStores';
-import { connectRedis, connectSubscriber, isRedisOutage, untilReady } from './redis/connection';
-import { RedisAgentSessionStore, RedisOtpStore } from './redis/smallStores';
-import { RedisStorage } from './redis/storage';
 import type { KbSignalLog } from './kbSignalLog';
+import type { TurnLock } from './turnLock';
+import type { RateLimiter } from './rateLimit';
 import { kbSignalLogFor } from './signalLogs';
-import { MemoryTurnLock, RedisTurnLock, type TurnLock } from './turnLock';
-import { MemoryRateLimiter, RedisRateLimiter, type RateLimiter } from './rateLimit';
-import { ExpiringMemoryStorage } from './expiringStorage';
 import { stateTtlOf } from './stateTtl';
+import { MemoryDirectLineStore } from './memory/directLineStore';
+import { MemoryConsoleBus, MemoryHandoffStore } from './memory/handoffStore';
+import { MemoryOtpStore } from './memory/otpStore';
+import { MemoryRateLimiter } from './memory/rateLimit';
+import { MemoryAgentSessionStore } from './memory/sessionStore';
+import { ExpiringMemoryStorage } from './memory/storage';
+import { MemoryTurnLock } from './memory/turnLock';
+import { connectRedis, connectSubscriber, isRedisOutage, untilReady } from './redis/connection';
+import { RedisDirectoryData, RedisOutbox } from './redis/devStores';
+import { RedisDirectLineStore } from './redis/directLineStore';
+import { RedisConsoleBus, RedisHandoffStore } from './redis/handoffStore';
+import { RedisKbSignalLog } from './redis/kbSignalLog';
+import { RedisOtpStore } from './redis/otpStore';
+import { RedisRateLimiter } from './redis/rateLimit';
+import { RedisAgentSessionStore } from './redis/sessionStore';
+import { RedisStorage } from './redis/storage';
+import { RedisTurnLock } from './redis/turnLock';
 
 /**
  * Where every piece of shared state lives: this process's memory (one instance, the

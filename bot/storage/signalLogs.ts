@@ -1,9 +1,10 @@
 import path from 'node:path';
 import type { Config } from '../config';
 import { PROJECT_ROOT } from '../projectRoot';
-import { JsonlKbSignalLog, MemoryKbSignalLog, type KbSignalLog } from './kbSignalLog';
+import { JsonlKbSignalLog, type KbSignalLog } from './kbSignalLog';
+import { MemoryKbSignalLog } from './memory/kbSignalLog';
 import type { RedisClient } from './redis/connection';
-import { RedisKbSignalLog } from './redis/smallStores';
+import { RedisKbSignalLog } from './redis/kbSignalLog';
 
 /** KB_SIGNALS_FILE as a path (it is relative to the project), if one is set. */
 export function configuredSignalsFile(config: Config): string | undefined {

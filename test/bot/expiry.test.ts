@@ -2,12 +2,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Activity } from 'botbuilder';
-import { MemoryDirectLineStore } from '../../bot/channels/directline/store';
-import { MemoryHandoffStore } from '../../bot/handoff/store';
+import { MemoryDirectLineStore } from '../../bot/storage/memory/directLineStore';
+import { MemoryHandoffStore } from '../../bot/storage/memory/handoffStore';
 import { ExpiringMap } from '../../bot/storage/expiringMap';
-import { ExpiringMemoryStorage } from '../../bot/storage/expiringStorage';
+import { ExpiringMemoryStorage } from '../../bot/storage/memory/storage';
 import { JsonlKbSignalLog } from '../../bot/storage/kbSignalLog';
-import { MemoryRateLimiter } from '../../bot/storage/rateLimit';
+import { MemoryRateLimiter } from '../../bot/storage/memory/rateLimit';
 import { ENGAGED_PROPERTY, stateTtlOf } from '../../bot/storage/stateTtl';
 
 /**

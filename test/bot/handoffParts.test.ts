@@ -3,7 +3,8 @@ import { loadCannedReplies } from '../../bot/handoff/cannedReplies';
 import { ConfigError, loadConfig } from '../../bot/config';
 import { estimatedWaitMinutes, queueOrder } from '../../bot/handoff/queue';
 import { describeSchedule, isOpen, parseSchedule } from '../../bot/handoff/schedule';
-import { AgentSessions, MemoryAgentSessionStore } from '../../bot/handoff/sessions';
+import { AgentSessions } from '../../bot/handoff/sessions';
+import { MemoryAgentSessionStore } from '../../bot/storage/memory/sessionStore';
 import type { Handoff } from '../../domain/handoff';
 
 describe('business hours', () => {

@@ -5,7 +5,8 @@ import { explainInvalidActivity, nestsDeeperThan } from '../../bot/inboundActivi
 import { clientAddress } from '../../bot/clientAddress';
 import { Limits, limitRules, type LimitName } from '../../bot/limits/limits';
 import { currentClient, withClient } from '../../bot/limits/turnClient';
-import { MemoryRateLimiter, type RateLimiter } from '../../bot/storage/rateLimit';
+import { MemoryRateLimiter } from '../../bot/storage/memory/rateLimit';
+import type { RateLimiter } from '../../bot/storage/rateLimit';
 
 /** The pieces of the per-address limits: who the client is, the one counter, its refusals. */
 

@@ -1,7 +1,8 @@
 import { Redis } from 'ioredis';
-import { MemoryOtpStore, OTP_RULES, OtpService, type OtpStore } from '../../bot/services/otp';
+import { OTP_RULES, OtpService, type OtpStore } from '../../bot/services/otp';
+import { MemoryOtpStore } from '../../bot/storage/memory/otpStore';
 import type { SmsMessage, SmsSender } from '../../bot/services/sms';
-import { RedisOtpStore } from '../../bot/storage/redis/smallStores';
+import { RedisOtpStore } from '../../bot/storage/redis/otpStore';
 import { RedisServer } from '../support/redis';
 
 class Clock {

@@ -1,6 +1,7 @@
-import { AgentSessions, MemoryAgentSessionStore } from '../../bot/handoff/sessions';
+import { AgentSessions } from '../../bot/handoff/sessions';
+import { MemoryAgentSessionStore, MemoryAttemptStore } from '../../bot/storage/memory/sessionStore';
 import { SignIn, HASH_SLOTS, type PasswordCheck } from '../../bot/handoff/signIn';
-import { ATTEMPT_WINDOW_MS, counters, MemoryAttemptStore, progressiveDelays } from '../../bot/handoff/signInLimits';
+import { ATTEMPT_WINDOW_MS, counters, progressiveDelays } from '../../bot/handoff/signInLimits';
 import type { Agent } from '../../bot/handoff/service';
 import { WorkSlots } from '../../bot/workSlots';
 

@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { SmsError, WebhookSms } from '../../bot/services/sms';
-import { MemoryKbSignalLog } from '../../bot/storage/kbSignalLog';
+import { MemoryKbSignalLog } from '../../bot/storage/memory/kbSignalLog';
 
 describe('webhook SMS provider', () => {
   test('posts {to, text, kind} with the bearer token; a failing gateway is an SmsError', async () => {

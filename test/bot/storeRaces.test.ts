@@ -1,7 +1,8 @@
 import { Redis } from 'ioredis';
-import { RedisHandoffStore } from '../../bot/handoff/redisStore';
+import { RedisHandoffStore } from '../../bot/storage/redis/handoffStore';
 import type { Handoff } from '../../domain/handoff';
-import { MemoryHandoffStore, type HandoffStore } from '../../bot/handoff/store';
+import type { HandoffStore } from '../../bot/handoff/store';
+import { MemoryHandoffStore } from '../../bot/storage/memory/handoffStore';
 import { DemoDirectory, MemoryDirectoryData, type DirectoryData } from '../../bot/services/demoDirectory';
 import { RedisDirectoryData } from '../../bot/storage/redis/devStores';
 import { RedisServer } from '../support/redis';

@@ -1,5 +1,6 @@
 import pino from 'pino';
-import { MemoryOtpStore, OtpService } from '../../bot/services/otp';
+import { OtpService } from '../../bot/services/otp';
+import { MemoryOtpStore } from '../../bot/storage/memory/otpStore';
 import { ConsoleSmsOutbox } from '../../bot/services/sms';
 import { Conversation, demoPlatform, helpDesk, text } from '../support/conversation';
 

@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
-import { MemoryAgentSessionStore } from '../../bot/handoff/sessions';
+import { MemoryAgentSessionStore } from '../../bot/storage/memory/sessionStore';
 import { ATTEMPT_WINDOW_MS, counters, type AttemptStore } from '../../bot/handoff/signInLimits';
-import { RedisAgentSessionStore } from '../../bot/storage/redis/smallStores';
+import { RedisAgentSessionStore } from '../../bot/storage/redis/sessionStore';
 import { RedisServer } from '../support/redis';
 
 /**

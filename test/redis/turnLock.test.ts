@@ -1,5 +1,7 @@
 import { Redis } from 'ioredis';
-import { ConversationBusyError, MemoryTurnLock, RedisTurnLock, type TurnLock } from '../../bot/storage/turnLock';
+import { MemoryTurnLock } from '../../bot/storage/memory/turnLock';
+import { RedisTurnLock } from '../../bot/storage/redis/turnLock';
+import { ConversationBusyError, type TurnLock } from '../../bot/storage/turnLock';
 import { RedisServer } from '../support/redis';
 
 let server: RedisServer;

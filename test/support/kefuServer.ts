@@ -1,7 +1,7 @@
 import pino, { type Logger } from 'pino';
 import { loadConfig } from '../../bot/config';
 import { createApp, type KefuApp } from '../../bot/server';
-import { MemoryKbSignalLog } from '../../bot/storage/kbSignalLog';
+import { MemoryKbSignalLog } from '../../bot/storage/memory/kbSignalLog';
 import type { Knowledge } from '../../knowledge/index';
 import { FakeChannel } from './channel';
 import { realKnowledge } from './knowledge';

@@ -1,7 +1,4 @@
-import { EventEmitter } from 'node:events';
 import type { Activity } from 'botbuilder';
-import { ExpiringMap, sweepInterval } from '../../storage/expiringMap';
-import type { StateTtl } from '../../storage/stateTtl';
 
 /** One Direct Line conversation: who may use it and everything said in it, in order. */
 export interface DirectLineConversation {
@@ -30,19 +27,11 @@ export interface UploadCaps {
   totalBytes: number;
 }
 
-interface Log {
-  conversation: DirectLineConversation;
-  /** Watermark of activities[0]: older ones were trimmed. */
-  offset: number;
-  activities: Partial<Activity>[];
-  /** Bytes uploaded in the conversation: a quota, so files dropped later still count. */
-  uploadedBytes: number;
-}
-
 /**
  * The embedded Direct Line's conversations, their activity logs and uploaded files.
  * Watermarks count activities since the start of the conversation, so a client that
- * reconnects with one gets exactly what it missed — on any instance.
+ * reconnects with one gets exactly what it missed — on any instance. Kept in memory
+ * (bot/storage/memory/directLineStore.ts) or Redis (bot/storage/redis/directLineStore.ts).
  */
 export interface DirectLineStore {
   /** False when the conversation exists already. */
@@ -66,86 +55,3 @@ export const byTheUser = (activity: Partial<Activity>) => activity.type === 'mes
 
 /** The id of the activity at position `seq` of a conversation. */
 export const activityId = (conversationId: string, seq: number) => `${conversationId}|${String(seq).padStart(7, '0')}`;
-
-/** All in this process's memory: the default, for one instance. Idle conversations expire as in Redis. */
-export class MemoryDirectLineStore implements DirectLineStore {
-  private readonly logs: ExpiringMap<string, Log>;
-  private readonly attachments = new Map<string, StoredAttachment & { conversationId: string }>();
-  private attachmentBytes = 0;
-  private readonly events = new EventEmitter().setMaxListeners(0);
-
-  constructor(
-    private readonly ttl: StateTtl,
-    private readonly caps: UploadCaps,
-    now: () => number = Date.now,
-  ) {
-    this.logs = new ExpiringMap(sweepInterval(ttl.anonymousS * 1000), now);
-  }
-
-  async create(conversation: DirectLineConversation): Promise<boolean> {
-    if (this.logs.has(conversation.id)) return false;
-    this.logs.set(conversation.id, { conversation, offset: 0, activities: [], uploadedBytes: 0 }, this.ttl.anonymousS * 1000);
-    return true;
-  }
-
-  async get(id: string): Promise<DirectLineConversation | undefined> {
-    return this.logs.get(id)?.conversation;
-  }
-
-  /** Appends with the next id (`<conversation>|<seq>`); returns the stored activity. */
-  async append(conversationId: string, activity: Partial<Activity>): Promise<Partial<Activity>> {
-    const log = this.logs.get(conversationId);
-    if (!log) throw new Error(`unknown conversation ${conversationId}`);
-    const seq = log.offset + log.activities.length;
-    const stored = { ...activity, id: activityId(conversationId, seq) };
-    log.activities.push(stored);
-    if (log.activities.length > MAX_ACTIVITIES_PER_CONVERSATION) {
-      log.activities.shift();
-      log.offset++;
-    }
-    if (byTheUser(activity)) this.logs.touch(conversationId, this.ttl.engagedS * 1000, 'reset');
-    else this.logs.touch(conversationId, this.ttl.anonymousS * 1000, 'extend');
-    this.events.emit(conversationId, { activities: [stored], watermark: String(seq + 1) } satisfies ActivitySet);
-    return stored;
-  }
-
-  /** Activities after the watermark (all when it is missing or unreadable). */
-  async since(conversationId: string, watermark: string | undefined): Promise<ActivitySet> {
-    const log = this.logs.get(conversationId);
-    if (!log) return { activities: [], watermark: '0' };
-    const from = Number.parseInt(watermark ?? '', 10);
-    const start = Number.isFinite(from) && from > log.offset ? from - log.offset : 0;
-    return { activities: log.activities.slice(start), watermark: String(log.offset + log.activities.length) };
-  }
-
-  /** Calls `listener` with each new activity of the conversation until unsubscribed. */
-  subscribe(conversationId: string, listener: (set: ActivitySet) => void): () => void {
-    this.events.on(conversationId, listener);
-    return () => this.events.off(conversationId, listener);
-  }
-
-  async putAttachment(conversationId: string, id: string, attachment: StoredAttachment): Promise<boolean> {
-    const log = this.logs.get(conversationId);
-    if (!log || log.uploadedBytes + attachment.data.length > this.caps.conversationBytes) return false;
-    log.uploadedBytes += attachment.data.length;
-    this.attachments.set(id, { ...attachment, conversationId });
-    this.attachmentBytes += attachment.data.length;
-    // Maps iterate in insertion order: the first keys are the oldest uploads.
-    for (const [oldId, old] of this.attachments) {
-      if (this.attachmentBytes <= this.caps.totalBytes || oldId === id) break;
-      this.attachments.delete(oldId);
-      this.attachmentBytes -= old.data.length;
-    }
-    return true;
-  }
-
-  /** A file lives as long as its conversation (then it is gone, as in Redis). */
-  async getAttachment(id: string): Promise<StoredAttachment | undefined> {
-    const attachment = this.attachments.get(id);
-    if (!attachment) return undefined;
-    if (this.logs.has(attachment.conversationId)) return attachment;
-    this.attachments.delete(id);
-    this.attachmentBytes -= attachment.data.length;
-    return undefined;
-  }
-}

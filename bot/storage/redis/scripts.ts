@@ -131,9 +131,10 @@ redis.call('HSET', KEYS[3], ARGV[1], ARGV[2])
 return 1`,
   },
   /**
-   * Reserves a sign-in attempt on several counters at once (bot/handoff/signInLimits.ts, whose
-   * MemoryAttemptStore is the twin): if a counter still makes the next attempt wait, counts
-   * nothing and returns the wait in ms; otherwise counts the attempt on each and returns 0.
+   * Reserves a sign-in attempt on several counters at once (bot/handoff/signInLimits.ts;
+   * bot/storage/memory/sessionStore.ts's MemoryAttemptStore is the twin): if a counter still
+   * makes the next attempt wait, counts nothing and returns the wait in ms; otherwise counts
+   * the attempt on each and returns 0.
    * Each counter is a hash {n, last}, forgotten ARGV[1] ms after its last count; ARGV[1 + i]
    * is KEYS[i]'s delays as a JSON array (delays[n] ms after the n-th attempt, the last repeats).
    * Redis's clock, so instances with skewed clocks agree.

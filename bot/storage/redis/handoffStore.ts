@@ -1,14 +1,12 @@
 import type { ConversationReference } from 'botbuilder';
-import type { RedisClient } from '../storage/redis/connection';
-import { keys } from '../storage/redis/keys';
-import { deliverEach } from '../storage/redis/deliver';
-import { compareAndSet, readRecord, toFields } from '../storage/redis/records';
-import { withScripts } from '../storage/redis/scripts';
-import type { StateTtl } from '../storage/stateTtl';
-import { OPEN_STATUSES, type ConsoleEvent, type Handoff, type HandoffStatus, type Note, type Ticket, type TranscriptEntry } from '../../domain/handoff';
-import type { ConsoleBus, HandoffStore } from './store';
-
-const RECENT_HANDLE_TIMES = 20;
+import type { RedisClient } from './connection';
+import { keys } from './keys';
+import { deliverEach } from './deliver';
+import { compareAndSet, readRecord, toFields } from './records';
+import { withScripts } from './scripts';
+import type { StateTtl } from '../stateTtl';
+import { OPEN_STATUSES, type ConsoleEvent, type Handoff, type HandoffStatus, type Note, type Ticket, type TranscriptEntry } from '../../../domain/handoff';
+import { RECENT_HANDLE_TIMES, type ConsoleBus, type HandoffStore } from '../../handoff/store';
 
 const k = {
   reference: (conversation: string) => keys.conversation(conversation, 'ref'),

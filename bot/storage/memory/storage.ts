@@ -1,6 +1,6 @@
 import { MemoryStorage, type Storage, type StoreItems } from 'botbuilder';
-import { ExpiringMap, sweepInterval } from './expiringMap';
-import { ttlOfState, type StateTtl } from './stateTtl';
+import { ExpiringMap, sweepInterval } from '../expiringMap';
+import { ttlOfState, type StateTtl } from '../stateTtl';
 
 /**
  * botbuilder's MemoryStorage with the lifetimes Redis gives conversation state: an item not

@@ -1,0 +1,152 @@
+import type { ConversationReference } from 'botbuilder';
+import { ExpiringMap, sweepInterval } from '../expiringMap';
+import type { StateTtl } from '../stateTtl';
+import { OPEN_STATUSES, type ConsoleEvent, type Handoff, type HandoffStatus, type Note, type Ticket, type TranscriptEntry } from '../../../domain/handoff';
+import { RECENT_HANDLE_TIMES, type ConsoleBus, type HandoffStore } from '../../handoff/store';
+
+/** The handoff's shared records in this process's memory: one instance. */
+export class MemoryHandoffStore implements HandoffStore {
+  /** Per conversation, with the lifetimes of bot/storage/stateTtl.ts, as in Redis. */
+  private readonly references: ExpiringMap<string, Partial<ConversationReference>>;
+  private readonly transcripts: ExpiringMap<string, TranscriptEntry[]>;
+  private readonly handoffs = new Map<string, Handoff>();
+  private readonly notesById = new Map<string, Note[]>();
+  private readonly ticketsById = new Map<string, Ticket>();
+  private readonly presence = new Map<string, number>();
+  private readonly recentHandleTimes: number[] = [];
+
+  constructor(
+    private readonly now: () => number = Date.now,
+    private readonly ttl: StateTtl = { engagedS: 30 * 86400, anonymousS: 30 * 86400 },
+  ) {
+    this.references = new ExpiringMap(sweepInterval(ttl.anonymousS * 1000), now);
+    this.transcripts = new ExpiringMap(sweepInterval(ttl.anonymousS * 1000), now);
+  }
+
+  async saveReference(conversation: string, reference: Partial<ConversationReference>) {
+    this.references.set(conversation, reference, this.ttl.anonymousS * 1000, 'extend');
+  }
+
+  async reference(conversation: string) {
+    return this.references.get(conversation);
+  }
+
+  async appendTranscript(conversation: string, entries: readonly TranscriptEntry[], keep: number) {
+    const list = this.transcripts.get(conversation) ?? [];
+    list.push(...entries);
+    if (list.length > keep) list.splice(0, list.length - keep);
+    // A line the user wrote gives the transcript and the reference their full lifetime.
+    const user = entries.some((entry) => entry.from === 'user');
+    this.transcripts.set(conversation, list, (user ? this.ttl.engagedS : this.ttl.anonymousS) * 1000, user ? 'reset' : 'extend');
+    if (user) this.references.touch(conversation, this.ttl.engagedS * 1000, 'reset');
+  }
+
+  async transcript(conversation: string) {
+    return [...(this.transcripts.get(conversation) ?? [])];
+  }
+
+  /** No await between the look and the write: two requests at once open one handoff. */
+  async open(handoff: Handoff) {
+    const existing = this.findOpen(handoff.conversation);
+    if (existing) return { ...existing };
+    this.handoffs.set(handoff.id, { ...handoff });
+    return { ...handoff };
+  }
+
+  private findOpen(conversation: string): Handoff | undefined {
+    return [...this.handoffs.values()].find((h) => h.conversation === conversation && OPEN_STATUSES.includes(h.status));
+  }
+
+  async get(id: string) {
+    const found = this.handoffs.get(id);
+    return found && { ...found };
+  }
+
+  async openFor(conversation: string) {
+    const found = this.findOpen(conversation);
+    return found && { ...found };
+  }
+
+  async listOpen() {
+    return [...this.handoffs.values()].filter((h) => OPEN_STATUSES.includes(h.status)).map((h) => ({ ...h }));
+  }
+
+  async transition(id: string, from: readonly HandoffStatus[], patch: Partial<Handoff>) {
+    const found = this.handoffs.get(id);
+    if (!found || !from.includes(found.status)) return undefined;
+    const next = { ...found, ...patch };
+    this.handoffs.set(id, next);
+    return { ...next };
+  }
+
+  async annotate(id: string, patch: Pick<Partial<Handoff>, 'toldPosition' | 'rating'>) {
+    const found = this.handoffs.get(id);
+    if (found) this.handoffs.set(id, { ...found, ...patch });
+  }
+
+  async lastClosed(conversation: string) {
+    const closed = [...this.handoffs.values()]
+      .filter((h) => h.conversation === conversation && h.closedAt !== undefined)
+      .sort((a, b) => (b.closedAt ?? 0) - (a.closedAt ?? 0));
+    return closed[0] && { ...closed[0] };
+  }
+
+  async addNote(id: string, note: Note) {
+    this.notesById.set(id, [...(this.notesById.get(id) ?? []), note]);
+  }
+
+  async notes(id: string) {
+    return [...(this.notesById.get(id) ?? [])];
+  }
+
+  async addTicket(ticket: Ticket) {
+    this.ticketsById.set(ticket.id, { ...ticket });
+  }
+
+  async tickets() {
+    return [...this.ticketsById.values()].map((t) => ({ ...t }));
+  }
+
+  async closeTicket(id: string, agentId: string) {
+    const found = this.ticketsById.get(id);
+    if (!found || found.status !== 'open') return undefined;
+    const closed = { ...found, status: 'done' as const, closedBy: agentId };
+    this.ticketsById.set(id, closed);
+    return { ...closed };
+  }
+
+  async touchPresence(agentId: string, ttlMs: number) {
+    this.presence.set(agentId, this.now() + ttlMs);
+  }
+
+  async dropPresence(agentId: string) {
+    this.presence.delete(agentId);
+  }
+
+  async agentsOnline() {
+    const now = this.now();
+    return [...this.presence.entries()].filter(([, until]) => until > now).map(([id]) => id);
+  }
+
+  async recordHandleTime(ms: number) {
+    this.recentHandleTimes.push(ms);
+    if (this.recentHandleTimes.length > RECENT_HANDLE_TIMES) this.recentHandleTimes.shift();
+  }
+
+  async handleTimes() {
+    return [...this.recentHandleTimes];
+  }
+}
+
+export class MemoryConsoleBus implements ConsoleBus {
+  private readonly listeners = new Set<(event: ConsoleEvent) => void>();
+
+  async publish(event: ConsoleEvent) {
+    for (const listener of this.listeners) listener(event);
+  }
+
+  subscribe(listener: (event: ConsoleEvent) => void) {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+}

@@ -1,0 +1,189 @@
+import type { ConsoleEvent, Handoff, Ticket } from '../../../domain/handoff';
+import { RECENT_HANDLE_TIMES, type ConsoleBus, type HandoffStore } from '../../../bot/handoff/store';
+import { until } from '../until';
+import { twoInstances, type Backend } from './backend';
+
+/**
+ * What every HandoffStore promises (bot/handoff/store.ts), whatever keeps it: one open
+ * handoff per conversation, status changes as compare-and-set, so two agents or two instances
+ * acting at once never both win.
+ */
+export function handoffStoreContract(makeBackend: () => Backend<HandoffStore>): void {
+  let backend: Backend<HandoffStore>;
+  beforeEach(() => {
+    backend = makeBackend();
+  });
+
+  const handoff = (id: string, conversation = 'webchat:c1'): Handoff => ({
+    id,
+    conversation,
+    channel: 'webchat',
+    locale: 'zh-CN',
+    status: 'queued',
+    priority: 'normal',
+    context: { reason: 'user-request', misses: [] },
+    createdAt: backend.clock.now(),
+  });
+
+  const claim = (agentId: string) => ({ status: 'active' as const, agentId, agentName: agentId, claimedAt: backend.clock.now() });
+  const close = (closedAt: number) => ({ status: 'resolved' as const, closedAt });
+
+  test('a second open of the conversation, on any instance, returns the handoff it has', async () => {
+    const [a, b] = await twoInstances(backend);
+    expect(await a.open(handoff('h1'))).toEqual(handoff('h1'));
+    expect((await b.open(handoff('h2'))).id).toBe('h1');
+    expect(await b.get('h2')).toBeUndefined();
+    expect((await a.openFor('webchat:c1'))?.id).toBe('h1');
+    expect((await b.listOpen()).map((h) => h.id)).toEqual(['h1']);
+    expect(await a.openFor('webchat:other')).toBeUndefined();
+    expect(await a.get('unknown')).toBeUndefined();
+  });
+
+  test('ten opens of one conversation at once, on two instances: one handoff', async () => {
+    const [a, b] = await twoInstances(backend);
+    const opened = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).open(handoff(`h${i}`))));
+    expect(new Set(opened.map((h) => h.id)).size).toBe(1);
+    expect(await a.listOpen()).toHaveLength(1);
+  });
+
+  test('transition is compare-and-set: applied only from the given statuses; a conflict changes nothing', async () => {
+    const [a, b] = await twoInstances(backend);
+    await a.open(handoff('h1'));
+    expect(await a.transition('h1', ['queued'], claim('wang'))).toEqual(expect.objectContaining({ id: 'h1', status: 'active', agentId: 'wang' }));
+    expect(await b.transition('h1', ['queued'], claim('li'))).toBeUndefined();
+    expect(await b.get('h1')).toEqual(expect.objectContaining({ status: 'active', agentId: 'wang' }));
+    expect(await b.transition('unknown', ['queued', 'active'], claim('li'))).toBeUndefined();
+    expect(await b.get('unknown')).toBeUndefined();
+  });
+
+  test('ten agents claiming one handoff at once, on two instances: one wins and keeps it', async () => {
+    const [a, b] = await twoInstances(backend);
+    await a.open(handoff('h1'));
+    const results = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).transition('h1', ['queued'], claim(`agent-${i}`))));
+    const winners = results.filter((r): r is Handoff => r !== undefined);
+    expect(winners).toHaveLength(1);
+    expect((await a.get('h1'))?.agentId).toBe(winners[0]?.agentId);
+  });
+
+  test('a closed handoff leaves the open lists and is the last closed; the conversation may open another', async () => {
+    const [a, b] = await twoInstances(backend);
+    await a.open(handoff('h1'));
+    await a.open(handoff('other', 'webchat:c2'));
+    expect(await b.transition('h1', ['queued', 'active'], close(backend.clock.now()))).toEqual(expect.objectContaining({ status: 'resolved' }));
+    expect(await a.openFor('webchat:c1')).toBeUndefined();
+    expect((await a.listOpen()).map((h) => h.id)).toEqual(['other']);
+    expect((await a.lastClosed('webchat:c1'))?.id).toBe('h1');
+    expect(await a.lastClosed('webchat:c2')).toBeUndefined();
+    expect((await b.open(handoff('h2'))).id).toBe('h2');
+    expect((await a.openFor('webchat:c1'))?.id).toBe('h2');
+  });
+
+  test('the last closed is the one closed most recently', async () => {
+    const store = await backend.instance();
+    await store.open(handoff('h1'));
+    await store.transition('h1', ['queued'], close(backend.clock.now()));
+    backend.clock.advance(1000);
+    await store.open(handoff('h2'));
+    await store.transition('h2', ['queued'], close(backend.clock.now()));
+    expect((await store.lastClosed('webchat:c1'))?.id).toBe('h2');
+  });
+
+  test('annotate sets the told position and the rating, never the status, and creates nothing', async () => {
+    const store = await backend.instance();
+    await store.open(handoff('h1'));
+    await store.annotate('h1', { toldPosition: 3 });
+    await store.annotate('h1', { rating: 5 });
+    expect(await store.get('h1')).toEqual({ ...handoff('h1'), toldPosition: 3, rating: 5 });
+    await store.annotate('unknown', { rating: 1 });
+    expect(await store.get('unknown')).toBeUndefined();
+  });
+
+  test('notes are kept in the order written, per handoff', async () => {
+    const [a, b] = await twoInstances(backend);
+    const note = (text: string) => ({ at: backend.clock.now(), agentId: 'wang', agentName: '小王', text });
+    await a.addNote('h1', note('第一条'));
+    await b.addNote('h1', note('第二条'));
+    expect((await a.notes('h1')).map((n) => n.text)).toEqual(['第一条', '第二条']);
+    expect(await a.notes('h2')).toEqual([]);
+  });
+
+  test('a ticket is listed, and closed once however many agents close it at once', async () => {
+    const [a, b] = await twoInstances(backend);
+    const ticket: Ticket = {
+      id: 't1',
+      conversation: 'webchat:c1',
+      channel: 'webchat',
+      locale: 'zh-CN',
+      contact: '13800000002',
+      text: '请回电',
+      reason: 'user-request',
+      createdAt: backend.clock.now(),
+      status: 'open',
+    };
+    await a.addTicket(ticket);
+    expect(await b.tickets()).toEqual([ticket]);
+    const results = await Promise.all(Array.from({ length: 6 }, (_, i) => (i % 2 ? a : b).closeTicket('t1', `agent-${i}`)));
+    const closed = results.filter((r): r is Ticket => r !== undefined);
+    expect(closed).toHaveLength(1);
+    expect(closed[0]).toEqual({ ...ticket, status: 'done', closedBy: closed[0]?.closedBy });
+    expect(await a.tickets()).toEqual([closed[0]]);
+    expect(await a.closeTicket('unknown', 'wang')).toBeUndefined();
+  });
+
+  test('an agent is online until its touch runs out on the clock given, or it is dropped', async () => {
+    const [a, b] = await twoInstances(backend);
+    await a.touchPresence('wang', 30_000);
+    await b.touchPresence('li', 90_000);
+    expect((await b.agentsOnline()).sort()).toEqual(['li', 'wang']);
+    backend.clock.advance(30_001);
+    expect(await a.agentsOnline()).toEqual(['li']);
+    await a.touchPresence('wang', 30_000);
+    await b.dropPresence('li');
+    expect(await b.agentsOnline()).toEqual(['wang']);
+  });
+
+  test(`handle times: the newest ${RECENT_HANDLE_TIMES} are kept`, async () => {
+    const [a, b] = await twoInstances(backend);
+    for (let ms = 1; ms <= RECENT_HANDLE_TIMES + 5; ms++) await (ms % 2 ? a : b).recordHandleTime(ms * 1000);
+    const kept = (await a.handleTimes()).sort((x, y) => x - y);
+    expect(kept).toEqual(Array.from({ length: RECENT_HANDLE_TIMES }, (_, i) => (i + 6) * 1000));
+  });
+
+  test('a transcript keeps its newest lines, oldest first; a reference is kept per conversation', async () => {
+    const [a, b] = await twoInstances(backend);
+    const line = (text: string, from: 'user' | 'bot' = 'user') => ({ at: backend.clock.now(), from, text });
+    await a.appendTranscript('webchat:c1', [line('一'), line('二', 'bot')], 3);
+    await b.appendTranscript('webchat:c1', [line('三'), line('四', 'bot')], 3);
+    expect((await a.transcript('webchat:c1')).map((l) => l.text)).toEqual(['二', '三', '四']);
+    expect(await a.transcript('webchat:c2')).toEqual([]);
+    const reference = { conversation: { id: 'c1', isGroup: false, conversationType: 'personal', name: '' }, serviceUrl: 'http://127.0.0.1:1/' };
+    await a.saveReference('webchat:c1', reference);
+    expect(await b.reference('webchat:c1')).toEqual(reference);
+    expect(await b.reference('webchat:c2')).toBeUndefined();
+  });
+}
+
+/** What every ConsoleBus promises: an event reaches the consoles of every instance. */
+export function consoleBusContract(makeBackend: () => Backend<ConsoleBus>): void {
+  test('an event published on one instance reaches listeners on every instance; one unsubscribed hears no more', async () => {
+    const backend = makeBackend();
+    const [a, b] = await twoInstances(backend);
+    const heardOnA: ConsoleEvent[] = [];
+    const heardOnB: ConsoleEvent[] = [];
+    const leaving: ConsoleEvent[] = [];
+    a.subscribe((event) => heardOnA.push(event));
+    b.subscribe((event) => heardOnB.push(event));
+    const unsubscribe = b.subscribe((event) => leaving.push(event));
+    const first: ConsoleEvent = { type: 'board' };
+    await a.publish(first);
+    await until(async () => heardOnA.length === 1 && heardOnB.length === 1 && leaving.length === 1);
+    unsubscribe();
+    const second: ConsoleEvent = { type: 'chat', id: 'h1' };
+    await a.publish(second);
+    // Events arrive in order: once the second has reached B, the unsubscribed listener had its chance.
+    await until(async () => heardOnB.length === 2);
+    expect(heardOnA).toEqual([first, second]);
+    expect(heardOnB).toEqual([first, second]);
+    expect(leaving).toEqual([first]);
+  });
+}
