@@ -5,7 +5,7 @@ import type { Knowledge } from '../knowledge/index';
 import type { Router } from '../knowledge/route';
 import { watchKnowledge } from '../knowledge/watch';
 import { isFaq } from '../knowledge/schema';
-import { createRootMachine } from '../dialogs/rootMachine';
+import { createRootMachine } from '../dialogs/root/machine';
 import { messages } from '../dialogs/messages';
 import { attachmentBase, ownAttachmentPath } from './channels/directline/publicUrl';
 import { mountDirectLine, UPLOAD_ROUTE } from './channels/directline/service';

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { KbSignal } from '../../dialogs/rootMachine';
+import type { KbSignal } from '../../dialogs/root/events';
 import { maskText } from '../privacy/mask';
 
 /** A signal for the knowledge-base authors, as stored: masked, timestamped, conversation hashed. */

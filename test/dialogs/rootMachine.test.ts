@@ -1,6 +1,6 @@
 import { createFlows } from '../../bot/conversation/flowActors';
 import { TurnRunner } from '../../bot/conversation/turnRunner';
-import { createRootMachine } from '../../dialogs/rootMachine';
+import { createRootMachine } from '../../dialogs/root/machine';
 import { ANSWER_VALUES, buttons, Conversation, demoPlatform, FILE_RULES, helpDesk, text } from '../support/conversation';
 import { realKnowledge } from '../support/knowledge';
 

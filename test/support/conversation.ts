@@ -11,7 +11,7 @@ import { DemoDirectory } from '../../bot/services/demoDirectory';
 import { MemoryOtpStore, OtpService } from '../../bot/services/otp';
 import type { Platform } from '../../bot/services/platform';
 import { ConsoleSmsOutbox } from '../../bot/services/sms';
-import { createRootMachine } from '../../dialogs/rootMachine';
+import { createRootMachine } from '../../dialogs/root/machine';
 import { realKnowledge } from './knowledge';
 
 /** The flows' file rules as a default configuration states them. */

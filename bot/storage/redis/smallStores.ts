@@ -3,7 +3,7 @@ import type { AgentSessionStore } from '../../handoff/sessions';
 import { Cluster } from 'ioredis';
 import type { AttemptCounter } from '../../handoff/signInLimits';
 import { OTP_RULES, SEND_COUNTER_TTL_MS, type IssueResult, type OtpRecord, type OtpSlot, type OtpStore, type VerifyResult } from '../../services/otp';
-import type { KbSignal } from '../../../dialogs/rootMachine';
+import type { KbSignal } from '../../../dialogs/root/events';
 import { stored, type KbSignalLog, type StoredKbSignal } from '../kbSignalLog';
 import type { RedisClient } from './connection';
 import { keys } from './keys';
