@@ -120,7 +120,6 @@ export const createAppealFlow = (files: FileRules) => setup({
       },
     },
     filing: {
-      tags: 'busy',
       invoke: {
         src: 'fileAppeal',
         input: ({ context }) => ({ account: context.account as Account, appeal: { explanation: context.explanation, attachments: context.files } }),

@@ -103,7 +103,6 @@ export const appealStatusFlow = setup({
       },
     },
     lookingUpCase: {
-      tags: 'busy',
       invoke: {
         src: 'getCase',
         input: ({ context }) => ({ caseId: context.caseId }),
@@ -124,7 +123,6 @@ export const appealStatusFlow = setup({
       on: toStep,
     },
     lookingUpAccount: {
-      tags: 'busy',
       invoke: {
         src: 'casesOfPhone',
         input: ({ context }) => ({ phone: context.phone }),

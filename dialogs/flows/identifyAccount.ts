@@ -105,7 +105,6 @@ export const identifyAccount = setup({
       on: toStep,
     },
     lookingUp: {
-      tags: 'busy',
       invoke: {
         src: 'findAccount',
         input: ({ context }) => ({ phone: context.phone }),

@@ -122,7 +122,6 @@ export const phoneChangeFlow = setup({
       },
     },
     checkingNew: {
-      tags: 'busy',
       invoke: {
         src: 'isPhoneFree',
         input: ({ context }) => ({ phone: context.newPhone }),
@@ -155,7 +154,6 @@ export const phoneChangeFlow = setup({
       },
     },
     changing: {
-      tags: 'busy',
       invoke: {
         src: 'changePhone',
         input: ({ context }) => ({ account: context.account as Account, newPhone: context.newPhone, locale: context.locale }),

@@ -71,7 +71,6 @@ export const unlockFlow = setup({
       ],
     },
     unlocking: {
-      tags: 'busy',
       invoke: {
         src: 'unlockAccount',
         input: ({ context }) => ({ account: context.account as Account, locale: context.locale }),

@@ -99,7 +99,6 @@ export const verifyNumber = setup({
   initial: 'sendingCode',
   states: {
     sendingCode: {
-      tags: 'busy',
       invoke: {
         src: 'sendCode',
         input: ({ context }) => ({ phone: context.phone, purpose: context.purpose, locale: context.locale }),
@@ -134,7 +133,6 @@ export const verifyNumber = setup({
       },
     },
     checking: {
-      tags: 'busy',
       invoke: {
         src: 'verifyCode',
         input: ({ context }) => ({ phone: context.phone, purpose: context.purpose, code: context.code }),
