@@ -1,6 +1,7 @@
 import { renderAnswer, type AnswerValues } from '../knowledge/placeholders';
 import type { FaqEntry, Locale } from '../knowledge/schema';
 import { flowMessages } from './flows/flowMessages';
+import { FLOW_REGISTRY } from './flows/registry';
 import { messages } from './messages';
 import type { Reply, Suggestion } from './reply';
 
@@ -53,7 +54,7 @@ export function welcomeReply(locale: Locale): Reply {
 /** What the bot can do, each as a button whose words start it, then a person. */
 export function helpReply(locale: Locale): Reply {
   const m = messages(locale);
-  const actions = [m.offerUnlock, m.offerPhoneChange, m.offerAppeal, m.offerAppealStatus, m.yesHuman];
+  const actions = [...FLOW_REGISTRY.map((flow) => flow.startPhrase(m)), m.yesHuman];
   return { text: m.help, suggestions: actions.map((words) => ({ title: words, value: words })) };
 }
 

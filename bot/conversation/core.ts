@@ -1,5 +1,5 @@
 import type { Router } from '../../knowledge/route';
-import { createRootMachine } from '../../dialogs/rootMachine';
+import { createRootMachine } from '../../dialogs/root/machine';
 import { answerValuesOf } from '../answerValues';
 import type { Config } from '../config';
 import type { Platform } from '../services/platform';

@@ -2,7 +2,8 @@ import { createActor, toPromise, type Actor, type AnyActorRef, type SnapshotFrom
 import { z } from 'zod';
 import { understand } from '../../dialogs/commands';
 import type { Reply } from '../../dialogs/reply';
-import type { FlowEvent, RootMachine, UserEvent } from '../../dialogs/rootMachine';
+import type { FlowEvent, UserEvent } from '../../dialogs/root/events';
+import type { RootMachine } from '../../dialogs/root/machine';
 import type { KbSignal } from '../../domain/kbSignal';
 import type { Route, Router } from '../../knowledge/route';
 import type { Locale } from '../../knowledge/schema';

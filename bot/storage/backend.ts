@@ -21,7 +21,6 @@ import { connectRedis, connectSubscriber, isRedisOutage, untilReady } from './re
 import { RedisDirectoryData, RedisOutbox } from './redis/devStores';
 import { RedisDirectLineStore } from './redis/directLineStore';
 import { RedisConsoleBus, RedisHandoffStore } from './redis/handoffStore';
-import { RedisKbSignalLog } from './redis/kbSignalLog';
 import { RedisOtpStore } from './redis/otpStore';
 import { RedisRateLimiter } from './redis/rateLimit';
 import { RedisAgentSessionStore } from './redis/sessionStore';

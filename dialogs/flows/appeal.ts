@@ -1,10 +1,12 @@
-import { and, assign, fromPromise, not, sendParent, sendTo, setup } from 'xstate';
+import { and, assign, fromPromise, not, sendParent, setup } from 'xstate';
 import type { Account, AppealCase, NewAppeal } from '../../domain/accounts';
 import type { Locale } from '../../knowledge/schema';
-import { identifyAccount, type IdentifyOutcome } from './identifyAccount';
+import { flowMessages, sizeLabel } from './flowMessages';
+import { identifyAccount } from './identifyAccount';
+import { identifyingState } from './identifying';
 import { isDone, isSkip } from './input';
-import { sizeLabel } from './flowMessages';
-import { COMMON_LINES, chinaDate, digression, messageOf, relay, sayLine, type AttachmentRef, type FlowFromParent, type FlowMessageEvent, type FlowOutcome, type FlowToParent, type Lines } from './protocol';
+import { askingActions, askingGuards, flowTypes, outcomeActions, passUpFromStep, stepActions } from './kit';
+import { COMMON_LINES, chinaDate, messageOf, sayLine, type AttachmentRef, type FlowOutcome, type Lines } from './protocol';
 
 /**
  * Appeal of a closed account, as the conversation goes:
@@ -18,7 +20,6 @@ import { COMMON_LINES, chinaDate, digression, messageOf, relay, sayLine, type At
 
 const EXPLANATION = { min: 10, max: 1000 } as const;
 const MAX_FILES = 3;
-const MAX_INVALID = 3;
 
 /** What the channel accepts, as configured: the bot states it rather than a number of its own. */
 export interface FileRules {
@@ -54,22 +55,14 @@ const linesFor = (files: FileRules) => ({
 
 /** The appeal flow stating the configured upload limit. */
 export const createAppealFlow = (files: FileRules) => setup({
-  types: {
-    context: {} as AppealContext,
-    input: {} as { locale: Locale },
-    events: {} as FlowMessageEvent | FlowFromParent | FlowToParent,
-    output: {} as FlowOutcome,
-  },
+  types: flowTypes<AppealContext>(),
   actors: {
     identifyAccount,
     // Stand-in: the runtime provides the real one (bot/conversation/flowActors.ts).
     fileAppeal: fromPromise<AppealCase, { account: Account; appeal: NewAppeal }>(() => Promise.reject(new Error('fileAppeal not provided'))),
   },
   guards: {
-    digresses: ({ event }) => messageOf(event)?.route.decision === 'answer',
-    lastStraw: ({ context }) => context.invalidInARow + 1 >= MAX_INVALID,
-    identified: ({ event }) => (event as unknown as { output: IdentifyOutcome }).output.status === 'found',
-    noAccount: ({ event }) => (event as unknown as { output: IdentifyOutcome }).output.status === 'no-account',
+    ...askingGuards,
     closed: ({ context }) => context.account?.status === 'closed',
     explanationTooShort: ({ event }) => (messageOf(event)?.text.length ?? 0) < EXPLANATION.min,
     explanationTooLong: ({ event }) => (messageOf(event)?.text.length ?? 0) > EXPLANATION.max,
@@ -80,35 +73,17 @@ export const createAppealFlow = (files: FileRules) => setup({
   },
   actions: {
     say: sendParent(sayLine(linesFor(files))),
-    digress: sendParent(digression),
-    passUp: sendParent(relay),
-    toStep: sendTo('step', ({ event }) => event),
-    countInvalid: assign({ invalidInARow: ({ context }) => context.invalidInARow + 1 }),
-    giveUp: assign({ outcome: { outcome: 'gave-up' } }),
+    ...askingActions<AppealContext>(),
+    ...stepActions<AppealContext>(),
+    ...outcomeActions<AppealContext>(),
   },
 }).createMachine({
   id: 'appeal',
   context: ({ input }) => ({ locale: input.locale, invalidInARow: 0, explanation: '', files: [], outcome: { outcome: 'done' } }),
   initial: 'identifying',
-  on: {
-    'flow.say': { actions: 'passUp' },
-    'flow.digress': { actions: 'passUp' },
-    'flow.stuck': { actions: 'passUp' },
-  },
+  on: passUpFromStep,
   states: {
-    identifying: {
-      invoke: {
-        id: 'step',
-        src: 'identifyAccount',
-        input: ({ context }) => ({ locale: context.locale, prompt: 'apAsk' as const, purpose: 'appeal' as const }),
-        onDone: [
-          { guard: 'identified', target: 'byAccount', actions: assign({ account: ({ event }) => (event.output.status === 'found' ? event.output.account : undefined) }) },
-          { guard: 'noAccount', target: 'done' },
-          { target: 'done', actions: 'giveUp' },
-        ],
-      },
-      on: { 'user.message': { actions: 'toStep' }, 'flow.resume': { actions: 'toStep' } },
-    },
+    identifying: identifyingState<AppealContext>((locale) => flowMessages(locale).apAsk, 'appeal'),
     byAccount: {
       always: [
         { guard: 'closed', target: 'askingExplanation', actions: { type: 'say', params: 'guidance' } },
@@ -145,7 +120,6 @@ export const createAppealFlow = (files: FileRules) => setup({
       },
     },
     filing: {
-      tags: 'busy',
       invoke: {
         src: 'fileAppeal',
         input: ({ context }) => ({ account: context.account as Account, appeal: { explanation: context.explanation, attachments: context.files } }),

@@ -1,10 +1,11 @@
-import { assign, enqueueActions, fromPromise, sendParent, sendTo, setup } from 'xstate';
+import { assign, fromPromise, sendParent, setup } from 'xstate';
 import type { AppealCase } from '../../domain/accounts';
 import type { Locale } from '../../knowledge/schema';
 import type { FlowMessages } from './flowMessages';
 import { readCaseId, readMobile } from './input';
-import { COMMON_LINES, STUCK, chinaDate, digression, messageOf, relay, sayLine, type FlowFromParent, type FlowMessageEvent, type FlowOutcome, type FlowToParent, type Lines } from './protocol';
-import { verifyNumber, type VerifyOutcome } from './verifyNumber';
+import { askingActions, askingGuards, flowTypes, outcomeActions, passUpFromStep, stepActions, toStep } from './kit';
+import { COMMON_LINES, chinaDate, messageOf, sayLine, type FlowOutcome, type Lines } from './protocol';
+import { verifyNumber } from './verifyNumber';
 
 /**
  * Appeal status, as the conversation goes:
@@ -29,7 +30,6 @@ interface StatusContext {
   outcome: FlowOutcome;
 }
 
-const MAX_INVALID = 3;
 const MAX_CASES_SHOWN = 3;
 
 function describeCase(m: FlowMessages, found: AppealCase): string {
@@ -53,13 +53,8 @@ const LINES = {
 } satisfies Lines<StatusContext>;
 
 export const appealStatusFlow = setup({
-  types: {
-    context: {} as StatusContext,
-    /** `opening`: the message that started the flow. */
-    input: {} as { locale: Locale; opening?: string },
-    events: {} as FlowMessageEvent | FlowFromParent | FlowToParent,
-    output: {} as FlowOutcome,
-  },
+  /** `opening`: the message that started the flow. */
+  types: flowTypes<StatusContext, { locale: Locale; opening?: string }>(),
   actors: {
     verifyNumber,
     // Stand-ins: the runtime provides the real ones (bot/conversation/flowActors.ts).
@@ -69,22 +64,13 @@ export const appealStatusFlow = setup({
   guards: {
     givesCaseId: ({ event }) => readCaseId(messageOf(event)?.text ?? '') !== undefined,
     givesPhone: ({ event }) => readMobile(messageOf(event)?.text ?? '') !== undefined,
-    digresses: ({ event }) => messageOf(event)?.route.decision === 'answer',
-    lastStraw: ({ context }) => context.invalidInARow + 1 >= MAX_INVALID,
-    verified: ({ event }) => (event as unknown as { output: VerifyOutcome }).output.status === 'verified',
+    ...askingGuards,
   },
   actions: {
     say: sendParent(sayLine(LINES)),
-    digress: sendParent(digression),
-    passUp: sendParent(relay),
-    toStep: sendTo('step', ({ event }) => event),
-    countInvalid: assign({ invalidInARow: ({ context }) => context.invalidInARow + 1 }),
-    // Counted afresh, so the offer does not come again at the very next slip.
-    offerPerson: enqueueActions(({ enqueue }) => {
-      enqueue.assign({ invalidInARow: 0 });
-      enqueue.sendParent(STUCK);
-    }),
-    giveUp: assign({ outcome: { outcome: 'gave-up' } }),
+    ...askingActions<StatusContext>(),
+    ...stepActions<StatusContext>(),
+    ...outcomeActions<StatusContext>(),
   },
 }).createMachine({
   id: 'appealStatus',
@@ -94,11 +80,7 @@ export const appealStatusFlow = setup({
     return { locale: input.locale, phone, caseId, cases: [], invalidInARow: 0, outcome: { outcome: 'done' } };
   },
   initial: 'opening',
-  on: {
-    'flow.say': { actions: 'passUp' },
-    'flow.digress': { actions: 'passUp' },
-    'flow.stuck': { actions: 'passUp' },
-  },
+  on: passUpFromStep,
   states: {
     opening: {
       always: [
@@ -121,7 +103,6 @@ export const appealStatusFlow = setup({
       },
     },
     lookingUpCase: {
-      tags: 'busy',
       invoke: {
         src: 'getCase',
         input: ({ context }) => ({ caseId: context.caseId }),
@@ -137,12 +118,11 @@ export const appealStatusFlow = setup({
         id: 'step',
         src: 'verifyNumber',
         input: ({ context }) => ({ locale: context.locale, phone: context.phone, purpose: 'appeal-status' as const }),
-        onDone: [{ guard: 'verified', target: 'lookingUpAccount' }, { target: 'done', actions: 'giveUp' }],
+        onDone: [{ guard: ({ event }) => event.output.status === 'verified', target: 'lookingUpAccount' }, { target: 'done', actions: 'giveUp' }],
       },
-      on: { 'user.message': { actions: 'toStep' }, 'flow.resume': { actions: 'toStep' } },
+      on: toStep,
     },
     lookingUpAccount: {
-      tags: 'busy',
       invoke: {
         src: 'casesOfPhone',
         input: ({ context }) => ({ phone: context.phone }),

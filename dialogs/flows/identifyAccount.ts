@@ -1,11 +1,11 @@
-import { assign, enqueueActions, fromPromise, sendParent, sendTo, setup } from 'xstate';
+import { assign, fromPromise, sendParent, setup } from 'xstate';
 import type { Account } from '../../domain/accounts';
 import type { OtpPurpose } from '../../domain/oneTimeCodes';
 import type { Locale } from '../../knowledge/schema';
 import { readMobile } from './input';
-import { COMMON_LINES, STUCK, digression, messageOf, relay, sayLine, type FlowFromParent, type FlowMessageEvent, type FlowToParent, type Lines } from './protocol';
-import { verifyNumber, type VerifyOutcome } from './verifyNumber';
-import type { FlowMessages } from './flowMessages';
+import { askingActions, askingGuards, passUpFromStep, stepActions, toStep, type FlowEvents } from './kit';
+import { COMMON_LINES, messageOf, sayLine, type Lines } from './protocol';
+import { verifyNumber } from './verifyNumber';
 
 /**
  * How every account flow begins:
@@ -25,11 +25,10 @@ export type IdentifyOutcome =
   | { status: 'lost-number' }
   | { status: 'failed' };
 
-type Prompt = 'askPhone' | 'pcAskCurrent' | 'apAsk';
-
 interface IdentifyContext {
   locale: Locale;
-  prompt: Prompt;
+  /** The parent flow's question for the number, in the user's language. */
+  prompt: string;
   purpose: OtpPurpose;
   lostNumberWayOut: boolean;
   phone: string;
@@ -37,10 +36,8 @@ interface IdentifyContext {
   outcome: IdentifyOutcome;
 }
 
-const MAX_INVALID = 3;
-
 const LINES = {
-  ask: (m: FlowMessages, c: IdentifyContext) => ({ text: m[c.prompt], suggestions: [{ title: m.cancel, value: m.cancel }] }),
+  ask: (m, c) => ({ text: c.prompt, suggestions: [{ title: m.cancel, value: m.cancel }] }),
   askAgain: (m) => ({ text: m.askPhoneAgain, suggestions: [{ title: m.cancel, value: m.cancel }] }),
   badPhone: (m) => m.badPhone,
   noAccount: (m) => m.noAccount,
@@ -50,8 +47,8 @@ const LINES = {
 export const identifyAccount = setup({
   types: {
     context: {} as IdentifyContext,
-    input: {} as { locale: Locale; prompt: Prompt; purpose: OtpPurpose; lostNumberWayOut?: boolean },
-    events: {} as FlowMessageEvent | FlowFromParent | FlowToParent,
+    input: {} as { locale: Locale; prompt: string; purpose: OtpPurpose; lostNumberWayOut?: boolean },
+    events: {} as FlowEvents,
     output: {} as IdentifyOutcome,
   },
   actors: {
@@ -61,22 +58,12 @@ export const identifyAccount = setup({
   },
   guards: {
     givesPhone: ({ event }) => readMobile(messageOf(event)?.text ?? '') !== undefined,
-    digresses: ({ event }) => messageOf(event)?.route.decision === 'answer',
-    lastStraw: ({ context }) => context.invalidInARow + 1 >= MAX_INVALID,
-    verified: ({ event }) => (event as unknown as { output: VerifyOutcome }).output.status === 'verified',
-    lostNumber: ({ event }) => (event as unknown as { output: VerifyOutcome }).output.status === 'lost-number',
+    ...askingGuards,
   },
   actions: {
     say: sendParent(sayLine(LINES)),
-    digress: sendParent(digression),
-    passUp: sendParent(relay),
-    toStep: sendTo('step', ({ event }) => event),
-    countInvalid: assign({ invalidInARow: ({ context }) => context.invalidInARow + 1 }),
-    // Counted afresh, so the offer does not come again at the very next slip.
-    offerPerson: enqueueActions(({ enqueue }) => {
-      enqueue.assign({ invalidInARow: 0 });
-      enqueue.sendParent(STUCK);
-    }),
+    ...askingActions<IdentifyContext>(),
+    ...stepActions<IdentifyContext>(),
   },
 }).createMachine({
   id: 'identifyAccount',
@@ -90,11 +77,7 @@ export const identifyAccount = setup({
     outcome: { status: 'failed' },
   }),
   initial: 'askingPhone',
-  on: {
-    'flow.say': { actions: 'passUp' },
-    'flow.digress': { actions: 'passUp' },
-    'flow.stuck': { actions: 'passUp' },
-  },
+  on: passUpFromStep,
   states: {
     askingPhone: {
       entry: { type: 'say', params: 'ask' },
@@ -114,15 +97,14 @@ export const identifyAccount = setup({
         src: 'verifyNumber',
         input: ({ context }) => ({ locale: context.locale, phone: context.phone, purpose: context.purpose, lostNumberWayOut: context.lostNumberWayOut }),
         onDone: [
-          { guard: 'verified', target: 'lookingUp' },
-          { guard: 'lostNumber', target: 'done', actions: assign({ outcome: { status: 'lost-number' } }) },
+          { guard: ({ event }) => event.output.status === 'verified', target: 'lookingUp' },
+          { guard: ({ event }) => event.output.status === 'lost-number', target: 'done', actions: assign({ outcome: { status: 'lost-number' } }) },
           { target: 'done' },
         ],
       },
-      on: { 'user.message': { actions: 'toStep' }, 'flow.resume': { actions: 'toStep' } },
+      on: toStep,
     },
     lookingUp: {
-      tags: 'busy',
       invoke: {
         src: 'findAccount',
         input: ({ context }) => ({ phone: context.phone }),

@@ -1,10 +1,12 @@
-import { assign, enqueueActions, fromPromise, sendParent, sendTo, setup } from 'xstate';
+import { assign, fromPromise, sendParent, setup } from 'xstate';
 import type { Account } from '../../domain/accounts';
 import type { Locale } from '../../knowledge/schema';
 import { isConfirm, readMobile } from './input';
-import { COMMON_LINES, STUCK, digression, messageOf, relay, sayLine, type FlowFromParent, type FlowMessageEvent, type FlowOutcome, type FlowToParent, type Lines } from './protocol';
-import { identifyAccount, type IdentifyOutcome } from './identifyAccount';
-import { verifyNumber, type VerifyOutcome } from './verifyNumber';
+import { flowMessages } from './flowMessages';
+import { identifyAccount } from './identifyAccount';
+import { askingActions, askingGuards, flowTypes, outcomeActions, passUpFromStep, stepActions, toStep } from './kit';
+import { COMMON_LINES, messageOf, sayLine, type FlowOutcome, type Lines } from './protocol';
+import { verifyNumber } from './verifyNumber';
 
 /**
  * Changing the bound phone number, as the conversation goes:
@@ -27,7 +29,6 @@ interface PhoneChangeContext {
   outcome: FlowOutcome;
 }
 
-const MAX_INVALID = 3;
 
 const LINES = {
   badPhone: (m) => m.badPhone,
@@ -52,12 +53,7 @@ const LINES = {
 } satisfies Lines<PhoneChangeContext>;
 
 export const phoneChangeFlow = setup({
-  types: {
-    context: {} as PhoneChangeContext,
-    input: {} as { locale: Locale },
-    events: {} as FlowMessageEvent | FlowFromParent | FlowToParent,
-    output: {} as FlowOutcome,
-  },
+  types: flowTypes<PhoneChangeContext>(),
   actors: {
     identifyAccount,
     verifyNumber,
@@ -69,59 +65,42 @@ export const phoneChangeFlow = setup({
     givesPhone: ({ event }) => readMobile(messageOf(event)?.text ?? '') !== undefined,
     givesSameNumber: ({ context, event }) => readMobile(messageOf(event)?.text ?? '') === context.currentPhone,
     confirms: ({ event }) => isConfirm(messageOf(event)?.text ?? ''),
-    digresses: ({ event }) => messageOf(event)?.route.decision === 'answer',
-    lastStraw: ({ context }) => context.invalidInARow + 1 >= MAX_INVALID,
-    verified: ({ event }) => (event as unknown as { output: VerifyOutcome }).output.status === 'verified',
-    identified: ({ event }) => (event as unknown as { output: IdentifyOutcome }).output.status === 'found',
-    lostNumber: ({ event }) => (event as unknown as { output: IdentifyOutcome }).output.status === 'lost-number',
-    noAccount: ({ event }) => (event as unknown as { output: IdentifyOutcome }).output.status === 'no-account',
-    free: ({ event }) => (event as unknown as { output: boolean }).output,
+    ...askingGuards,
     status: ({ context }, status: Account['status']) => context.account?.status === status,
   },
   actions: {
     say: sendParent(sayLine(LINES)),
-    digress: sendParent(digression),
-    passUp: sendParent(relay),
-    toStep: sendTo('step', ({ event }) => event),
-    countInvalid: assign({ invalidInARow: ({ context }) => context.invalidInARow + 1 }),
-    // Counted afresh, so the offer does not come again at the very next slip.
-    offerPerson: enqueueActions(({ enqueue }) => {
-      enqueue.assign({ invalidInARow: 0 });
-      enqueue.sendParent(STUCK);
-    }),
-    giveUp: assign({ outcome: { outcome: 'gave-up' } }),
+    ...askingActions<PhoneChangeContext>(),
+    ...stepActions<PhoneChangeContext>(),
+    ...outcomeActions<PhoneChangeContext>(),
   },
 }).createMachine({
   id: 'phoneChange',
   context: ({ input }) => ({ locale: input.locale, currentPhone: '', newPhone: '', invalidInARow: 0, outcome: { outcome: 'done' } }),
   initial: 'identifying',
-  on: {
-    'flow.say': { actions: 'passUp' },
-    'flow.digress': { actions: 'passUp' },
-    'flow.stuck': { actions: 'passUp' },
-  },
+  on: passUpFromStep,
   states: {
     identifying: {
       invoke: {
         id: 'step',
         src: 'identifyAccount',
-        input: ({ context }) => ({ locale: context.locale, prompt: 'pcAskCurrent' as const, purpose: 'phone-change-old' as const, lostNumberWayOut: true }),
+        input: ({ context }) => ({ locale: context.locale, prompt: flowMessages(context.locale).pcAskCurrent, purpose: 'phone-change-old' as const, lostNumberWayOut: true }),
         onDone: [
           {
-            guard: 'identified',
+            guard: ({ event }) => event.output.status === 'found',
             target: 'byAccount',
             actions: assign(({ event }) => (event.output.status === 'found' ? { account: event.output.account, currentPhone: event.output.phone } : {})),
           },
           {
-            guard: 'lostNumber',
+            guard: ({ event }) => event.output.status === 'lost-number',
             target: 'done',
             actions: [{ type: 'say', params: 'lostOld' }, assign({ outcome: { outcome: 'handoff', priority: 'normal', reason: 'old-number-unavailable' } })],
           },
-          { guard: 'noAccount', target: 'done' },
+          { guard: ({ event }) => event.output.status === 'no-account', target: 'done' },
           { target: 'done', actions: 'giveUp' },
         ],
       },
-      on: { 'user.message': { actions: 'toStep' }, 'flow.resume': { actions: 'toStep' } },
+      on: toStep,
     },
     byAccount: {
       always: [
@@ -143,12 +122,11 @@ export const phoneChangeFlow = setup({
       },
     },
     checkingNew: {
-      tags: 'busy',
       invoke: {
         src: 'isPhoneFree',
         input: ({ context }) => ({ phone: context.newPhone }),
         onDone: [
-          { guard: 'free', target: 'verifyingNew' },
+          { guard: ({ event }) => event.output, target: 'verifyingNew' },
           { target: 'askingNew', actions: [{ type: 'say', params: 'taken' }, 'countInvalid'] },
         ],
         onError: { target: 'done', actions: ['giveUp', { type: 'say', params: 'backendDown' }] },
@@ -159,9 +137,9 @@ export const phoneChangeFlow = setup({
         id: 'step',
         src: 'verifyNumber',
         input: ({ context }) => ({ locale: context.locale, phone: context.newPhone, purpose: 'phone-change-new' as const }),
-        onDone: [{ guard: 'verified', target: 'confirming' }, { target: 'done', actions: 'giveUp' }],
+        onDone: [{ guard: ({ event }) => event.output.status === 'verified', target: 'confirming' }, { target: 'done', actions: 'giveUp' }],
       },
-      on: { 'user.message': { actions: 'toStep' }, 'flow.resume': { actions: 'toStep' } },
+      on: toStep,
     },
     confirming: {
       entry: { type: 'say', params: 'confirm' },
@@ -176,7 +154,6 @@ export const phoneChangeFlow = setup({
       },
     },
     changing: {
-      tags: 'busy',
       invoke: {
         src: 'changePhone',
         input: ({ context }) => ({ account: context.account as Account, newPhone: context.newPhone, locale: context.locale }),

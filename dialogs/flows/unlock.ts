@@ -1,8 +1,11 @@
-import { assign, fromPromise, sendParent, sendTo, setup } from 'xstate';
+import { assign, fromPromise, sendParent, setup } from 'xstate';
 import type { Account } from '../../domain/accounts';
 import type { Locale } from '../../knowledge/schema';
-import { identifyAccount, type IdentifyOutcome } from './identifyAccount';
-import { relay, sayLine, type FlowFromParent, type FlowMessageEvent, type FlowOutcome, type FlowToParent, type Lines } from './protocol';
+import { flowMessages } from './flowMessages';
+import { identifyAccount } from './identifyAccount';
+import { identifyingState } from './identifying';
+import { flowTypes, outcomeActions, passUpFromStep, stepActions } from './kit';
+import { sayLine, type FlowOutcome, type Lines } from './protocol';
 
 /**
  * Account unlock, as the conversation goes:
@@ -32,53 +35,28 @@ const LINES = {
 } satisfies Lines<UnlockContext>;
 
 export const unlockFlow = setup({
-  types: {
-    context: {} as UnlockContext,
-    input: {} as { locale: Locale },
-    events: {} as FlowMessageEvent | FlowFromParent | FlowToParent,
-    output: {} as FlowOutcome,
-  },
+  types: flowTypes<UnlockContext>(),
   actors: {
     identifyAccount,
     // Stand-in: the runtime provides the real one (bot/conversation/flowActors.ts).
     unlockAccount: fromPromise<void, { account: Account; locale: Locale }>(() => Promise.reject(new Error('unlockAccount not provided'))),
   },
   guards: {
-    identified: ({ event }) => (event as unknown as { output: IdentifyOutcome }).output.status === 'found',
-    noAccount: ({ event }) => (event as unknown as { output: IdentifyOutcome }).output.status === 'no-account',
     lockedBy: ({ context }, reason: string) => context.account?.status === 'locked' && context.account.lockReason === reason,
     closed: ({ context }) => context.account?.status === 'closed',
   },
   actions: {
     say: sendParent(sayLine(LINES)),
-    /** What the code step says goes straight up to the conversation. */
-    passUp: sendParent(relay),
-    toStep: sendTo('step', ({ event }) => event),
-    giveUp: assign({ outcome: { outcome: 'gave-up' } }),
+    ...stepActions<UnlockContext>(),
+    ...outcomeActions<UnlockContext>(),
   },
 }).createMachine({
   id: 'unlock',
   context: ({ input }) => ({ locale: input.locale, outcome: { outcome: 'done' } }),
   initial: 'identifying',
-  on: {
-    'flow.say': { actions: 'passUp' },
-    'flow.digress': { actions: 'passUp' },
-    'flow.stuck': { actions: 'passUp' },
-  },
+  on: passUpFromStep,
   states: {
-    identifying: {
-      invoke: {
-        id: 'step',
-        src: 'identifyAccount',
-        input: ({ context }) => ({ locale: context.locale, prompt: 'askPhone' as const, purpose: 'unlock' as const }),
-        onDone: [
-          { guard: 'identified', target: 'byAccount', actions: assign({ account: ({ event }) => (event.output.status === 'found' ? event.output.account : undefined) }) },
-          { guard: 'noAccount', target: 'done' },
-          { target: 'done', actions: 'giveUp' },
-        ],
-      },
-      on: { 'user.message': { actions: 'toStep' }, 'flow.resume': { actions: 'toStep' } },
-    },
+    identifying: identifyingState<UnlockContext>((locale) => flowMessages(locale).askPhone, 'unlock'),
     byAccount: {
       always: [
         {
@@ -93,7 +71,6 @@ export const unlockFlow = setup({
       ],
     },
     unlocking: {
-      tags: 'busy',
       invoke: {
         src: 'unlockAccount',
         input: ({ context }) => ({ account: context.account as Account, locale: context.locale }),

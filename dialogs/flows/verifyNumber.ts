@@ -1,10 +1,11 @@
-import { assign, enqueueActions, fromPromise, sendParent, setup } from 'xstate';
+import { assign, fromPromise, sendParent, setup } from 'xstate';
 import type { OtpPurpose, SendResult, VerifyResult } from '../../domain/oneTimeCodes';
 import type { Locale } from '../../knowledge/schema';
 import type { Reply } from '../reply';
 import type { FlowMessages } from './flowMessages';
 import { isLostNumber, isResend, readCode } from './input';
-import { COMMON_LINES, STUCK, digression, messageOf, sayLine, type FlowFromParent, type FlowMessageEvent, type Lines } from './protocol';
+import { askingActions, askingGuards } from './kit';
+import { COMMON_LINES, messageOf, sayLine, type FlowFromParent, type FlowMessageEvent, type Lines } from './protocol';
 
 /**
  * Proving the user holds a number, as every flow needs it:
@@ -35,7 +36,8 @@ interface VerifyContext {
   outcome: VerifyOutcome;
 }
 
-const MAX_INVALID = 3;
+/** A step with no step of its own: nothing comes up from below. */
+type VerifyEvents = FlowMessageEvent | FlowFromParent;
 
 const withCodeButtons = (m: FlowMessages, text: string): Reply => ({
   text,
@@ -62,7 +64,7 @@ export const verifyNumber = setup({
   types: {
     context: {} as VerifyContext,
     input: {} as { locale: Locale; phone: string; purpose: OtpPurpose; lostNumberWayOut?: boolean },
-    events: {} as FlowMessageEvent | FlowFromParent,
+    events: {} as VerifyEvents,
     output: {} as VerifyOutcome,
   },
   actors: {
@@ -74,18 +76,11 @@ export const verifyNumber = setup({
     givesCode: ({ event }) => readCode(messageOf(event)?.text ?? '') !== undefined,
     asksResend: ({ event }) => isResend(messageOf(event)?.text ?? ''),
     lostNumber: ({ context, event }) => context.lostNumberWayOut && isLostNumber(messageOf(event)?.text ?? ''),
-    digresses: ({ event }) => messageOf(event)?.route.decision === 'answer',
-    lastStraw: ({ context }) => context.invalidInARow + 1 >= MAX_INVALID,
+    ...askingGuards,
   },
   actions: {
     say: sendParent(sayLine(LINES)),
-    digress: sendParent(digression),
-    countInvalid: assign({ invalidInARow: ({ context }) => context.invalidInARow + 1 }),
-    // Counted afresh, so the offer does not come again at the very next slip.
-    offerPerson: enqueueActions(({ enqueue }) => {
-      enqueue.assign({ invalidInARow: 0 });
-      enqueue.sendParent(STUCK);
-    }),
+    ...askingActions<VerifyContext, VerifyEvents>(),
     fail: assign({ outcome: { status: 'failed' } }),
   },
 }).createMachine({
@@ -104,7 +99,6 @@ export const verifyNumber = setup({
   initial: 'sendingCode',
   states: {
     sendingCode: {
-      tags: 'busy',
       invoke: {
         src: 'sendCode',
         input: ({ context }) => ({ phone: context.phone, purpose: context.purpose, locale: context.locale }),
@@ -139,7 +133,6 @@ export const verifyNumber = setup({
       },
     },
     checking: {
-      tags: 'busy',
       invoke: {
         src: 'verifyCode',
         input: ({ context }) => ({ phone: context.phone, purpose: context.purpose, code: context.code }),

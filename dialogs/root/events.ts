@@ -1,0 +1,58 @@
+import type { ConversationNotice, FlowTrail, HandoffReason, Priority } from '../../domain/handoff';
+import type { KbSignal } from '../../domain/kbSignal';
+import type { Locale } from '../../knowledge/schema';
+import type { FlowMessageEvent, FlowOutcome, FlowProgress } from '../flows/protocol';
+import type { Reply } from '../reply';
+
+/** The conversation's protocol: what it hears, what it keeps, what it emits. bot/ imports these. */
+
+export type UserEvent =
+  | { type: 'conversation.joined'; locale: Locale }
+  | FlowMessageEvent
+  | { type: 'user.choose'; locale: Locale; entryId: string }
+  | { type: 'user.feedback'; locale: Locale; vote: 'up' | 'down' }
+  | { type: 'user.help'; locale: Locale }
+  | { type: 'user.restart'; locale: Locale }
+  | { type: 'user.smallTalk'; locale: Locale; kind: 'greeting' | 'thanks' }
+  | { type: 'user.nonText'; locale: Locale }
+  /** Longer than the configured cap: answered with one sentence, nothing else changes. */
+  | { type: 'user.tooLong'; locale: Locale; max: number }
+  /** A file over the upload limit, which the channel did not take: the limit in one sentence, nothing else changes. */
+  | { type: 'user.fileTooLarge'; locale: Locale }
+  | ConversationNotice
+  | FlowProgress
+  /** The conversation was idle longer than a flow may wait. */
+  | { type: 'flow.timeout' };
+
+/** A guided flow started or ended (for metrics). */
+export type FlowEvent = { flow: string; event: 'started' | 'completed' | 'abandoned' | 'handed_off' };
+
+export type RootEmitted = { type: 'reply'; reply: Reply } | { type: 'signal'; signal: KbSignal } | ({ type: 'flow' } & FlowEvent);
+
+export interface RootContext {
+  /** The conversation's key with the handoff service. */
+  conversation: string;
+  locale: Locale;
+  /** "I don't know" answers in a row; the second one offers a person. */
+  fallbackStreak: number;
+  /** What the 👍/👎 buttons under the last answer refer to. */
+  lastAnswer?: { entryId: string; question: string };
+  /** The options of an open "您是想问…". */
+  clarify?: { question: string; options: { id: string; question: string }[] };
+  /** How the last guided flow ended. */
+  flowOutcome?: FlowOutcome;
+  /** The guided flow running now. */
+  activeFlow?: string;
+  /** Where the running flow stands, for an agent who takes over. */
+  trail?: FlowTrail;
+  /** A step of the running flow got three invalid answers in a row: a person is on offer. */
+  offeredPerson?: boolean;
+  /** Questions the bot could not answer, masked, newest last (the agent sees them). */
+  misses: string[];
+  /** Why a person is being offered or asked for. */
+  handoff?: { reason: HandoffReason; priority: Priority };
+  agentName?: string;
+  /** The number a message left for the team should be answered on, while it is written. */
+  contact?: string;
+}
+

@@ -1,0 +1,214 @@
+import { assign, enqueueActions, fromPromise, setup } from 'xstate';
+import type { HandoffReason, HandoffRequest, Priority, RequestResult } from '../../domain/handoff';
+import { maskText } from '../../domain/mask';
+import { findNumbers, foldDigits } from '../../domain/typedNumbers';
+import type { LocalizedAnswerValues } from '../../knowledge/placeholders';
+import type { Route } from '../../knowledge/route';
+import type { FlowName, FaqEntry, Locale } from '../../knowledge/schema';
+import { isNo, isYes, pickOption, rejectsAll } from '../commands';
+import { flowMessages } from '../flows/flowMessages';
+import { isCancel, readMobile } from '../flows/input';
+import type { FlowOutcome, FlowToParent } from '../flows/protocol';
+import { registrationOf, type FlowMachines } from '../flows/registry';
+import { endsChat, handoffMessages, leavesQueue, ratingChoices, readRating, wantsToLeaveMessage } from '../handoffMessages';
+import { messages } from '../messages';
+import type { Reply } from '../reply';
+import { answerReply, clarifyReply, helpReply, offerHumanReply, textReply, welcomeReply } from '../rootReplies';
+import { isStepButton } from '../stepButtons';
+import type { HandoffPort } from '../../domain/handoff';
+import type { RootContext, RootEmitted, UserEvent } from './events';
+
+export interface RootMachineDeps {
+  entry(id: string, locale: Locale): FaqEntry | undefined;
+  /** What the answers' placeholders read as in this deployment (bot/answerValues.ts). */
+  answerValues: LocalizedAnswerValues;
+  /** The guided flows, with their I/O provided (bot/conversation/flowActors.ts). */
+  flows: FlowMachines;
+  handoff: HandoffPort;
+}
+
+const MAX_MISSES_KEPT = 5;
+const MIN_MESSAGE_CHARS = 5;
+export const BY_REQUEST = { reason: 'user-request', priority: 'normal' } as const;
+
+export type MessageEvent = Extract<UserEvent, { type: 'user.message' }>;
+
+/** The words of the button under an answer that starts its flow — typing them does the same. */
+function offerFor(entry: FaqEntry, locale: Locale): string | undefined {
+  const flow = entry.action && entry.action !== 'handoff' ? registrationOf(entry.action) : undefined;
+  return flow?.startPhrase(messages(locale));
+}
+
+/** The conversation's typed vocabulary: its context, events, actors, guards and actions; the states use them by name. */
+export function createRootSetup(deps: RootMachineDeps) {
+  const related = (entry: FaqEntry) =>
+    (entry.followUps ?? []).map((id) => deps.entry(id, entry.locale)).filter((e): e is FaqEntry => e !== undefined);
+  const h = handoffMessages;
+
+  return setup({
+    types: {
+      context: {} as RootContext,
+      events: {} as UserEvent | FlowToParent,
+      emitted: {} as RootEmitted,
+      input: {} as { locale: Locale; conversation: string },
+    },
+    actors: {
+      ...deps.flows,
+      requestHuman: fromPromise<RequestResult, { conversation: string; request: HandoffRequest }>(({ input }) => deps.handoff.request(input.conversation, input.request)),
+      queuePosition: fromPromise(({ input }: { input: { conversation: string } }) => deps.handoff.position(input.conversation)),
+      leaveQueue: fromPromise(({ input }: { input: { conversation: string } }) => deps.handoff.cancel(input.conversation)),
+      leaveMessage: fromPromise(({ input }: { input: { conversation: string; message: Parameters<HandoffPort['leaveMessage']>[1] } }) =>
+        deps.handoff.leaveMessage(input.conversation, input.message),
+      ),
+      endChat: fromPromise(({ input }: { input: { conversation: string } }) => deps.handoff.endByUser(input.conversation)),
+      rate: fromPromise(({ input }: { input: { conversation: string; rating: number } }) => deps.handoff.rate(input.conversation, input.rating)),
+    },
+    guards: {
+      startsFlow: ({ event }, flow: FlowName) => event.type === 'user.message' && event.route.decision === 'flow' && event.route.flow === flow,
+      onlyFiles: ({ event }) => event.type === 'user.message' && event.text === '',
+      stepButton: ({ event }) => event.type === 'user.message' && isStepButton(event.text),
+      cancels: ({ event }) => event.type === 'user.message' && isCancel(event.text),
+      flowEnded: ({ context }, outcome: FlowOutcome['outcome']) => context.flowOutcome?.outcome === outcome,
+      routedTo: ({ event }, decision: Route['decision']) => event.type === 'user.message' && event.route.decision === decision,
+      fallbackAgain: ({ context }) => context.fallbackStreak >= 1,
+      hasLastAnswer: ({ context }) => context.lastAnswer !== undefined,
+      offeredPerson: ({ context }) => context.offeredPerson === true,
+      picksOption: ({ context, event }) =>
+        event.type === 'user.message' &&
+        pickOption(event.text, context.clarify?.options.map((o) => o.question) ?? []) !== undefined,
+      rejectsOptions: ({ event }) => event.type === 'user.message' && rejectsAll(event.text),
+      acceptsHuman: ({ event }) => event.type === 'user.message' && (isYes(event.text) || event.route.decision === 'handoff'),
+      declines: ({ event }) => event.type === 'user.message' && isNo(event.text),
+      leavesQueue: ({ event }) => event.type === 'user.message' && leavesQueue(event.text),
+      endsChat: ({ event }) => event.type === 'user.message' && endsChat(event.text),
+      wantsToLeaveMessage: ({ event }) => event.type === 'user.message' && wantsToLeaveMessage(event.text),
+      givesMobile: ({ event }) => event.type === 'user.message' && readMobile(event.text) !== undefined,
+      tooShort: ({ event }) => event.type === 'user.message' && [...event.text.trim()].length < MIN_MESSAGE_CHARS,
+      rates: ({ event }) => event.type === 'user.message' && readRating(event.text) !== undefined,
+    },
+    actions: {
+      setLocale: assign({ locale: ({ context, event }) => ('locale' in event ? event.locale : context.locale) }),
+      reset: assign(({ context, event }) => ({
+        locale: 'locale' in event ? event.locale : context.locale,
+        fallbackStreak: 0,
+        lastAnswer: undefined,
+        clarify: undefined,
+        misses: [],
+      })),
+      keepOutcome: enqueueActions(({ enqueue, context, event }) => {
+        const outcome = (event as unknown as { output: FlowOutcome }).output;
+        enqueue.assign({ flowOutcome: outcome, activeFlow: undefined });
+        enqueue.emit({ type: 'flow', flow: context.activeFlow ?? '', event: outcome.outcome === 'done' ? 'completed' : 'handed_off' });
+      }),
+      enterFlow: enqueueActions(({ enqueue }, flow: string) => {
+        enqueue.assign({ activeFlow: flow });
+        enqueue.emit({ type: 'flow', flow, event: 'started' });
+      }),
+      /** Cancelled, timed out, or left for a person mid-way. */
+      abandonFlow: enqueueActions(({ enqueue, context }) => {
+        if (context.activeFlow) enqueue.emit({ type: 'flow', flow: context.activeFlow, event: 'abandoned' });
+        enqueue.assign({ activeFlow: undefined });
+      }),
+      /** The flow could not go on, and its user took the person offered. */
+      handOffFlow: enqueueActions(({ enqueue, context }) => {
+        if (context.activeFlow) enqueue.emit({ type: 'flow', flow: context.activeFlow, event: 'handed_off' });
+        enqueue.assign({ activeFlow: undefined });
+      }),
+      /** Nothing of the last flow or handoff matters once the conversation is back at rest. */
+      forgetHandoff: assign({ trail: undefined, handoff: undefined, contact: undefined, agentName: undefined, offeredPerson: undefined }),
+      askFor: assign({ handoff: (_, params: { reason: HandoffReason; priority: Priority }) => params }),
+      relay: enqueueActions(({ enqueue, event }) => {
+        if (event.type === 'flow.say') enqueue.emit({ type: 'reply', reply: event.reply });
+      }),
+      say: enqueueActions(({ enqueue }, reply: Reply) => enqueue.emit({ type: 'reply', reply })),
+      sayCancelled: enqueueActions(({ enqueue, context }) => enqueue.emit({ type: 'reply', reply: textReply(messages(context.locale).cancelled) })),
+      sayWelcome: enqueueActions(({ enqueue, context }) => enqueue.emit({ type: 'reply', reply: welcomeReply(context.locale) })),
+      sayHelp: enqueueActions(({ enqueue, context }) => enqueue.emit({ type: 'reply', reply: helpReply(context.locale) })),
+      sayHelpInFlow: enqueueActions(({ enqueue, context }) => enqueue.emit({ type: 'reply', reply: cancellable(context.locale, messages(context.locale).helpInFlow) })),
+      sayRestarted: enqueueActions(({ enqueue, context }) =>
+        enqueue.emit({ type: 'reply', reply: textReply(messages(context.locale).restarted) }),
+      ),
+      sayTextOnly: enqueueActions(({ enqueue, context }) =>
+        enqueue.emit({ type: 'reply', reply: textReply(messages(context.locale).textOnly) }),
+      ),
+      sayStillQueued: enqueueActions(({ enqueue, context }) => {
+        const m = h(context.locale);
+        enqueue.emit({ type: 'reply', reply: { text: m.stillQueued, suggestions: [{ title: m.cancelQueue, value: m.cancelQueue }] } });
+      }),
+      /** `question` is what the user asked, which feedback will refer to; default: the entry's own. */
+      answerEntry: enqueueActions(({ enqueue, context }, params: { entryId: string; question?: string }) => {
+        const entry = deps.entry(params.entryId, context.locale);
+        if (!entry) {
+          enqueue.emit({ type: 'reply', reply: textReply(messages(context.locale).fallback) });
+          return;
+        }
+        const offerText = offerFor(entry, context.locale);
+        enqueue.emit({ type: 'reply', reply: answerReply(entry, related(entry), deps.answerValues[entry.locale], offerText ? { title: offerText, value: offerText } : undefined) });
+        const question = params.question ?? entry.question;
+        enqueue.assign({ lastAnswer: { entryId: entry.id, question }, fallbackStreak: 0, clarify: undefined });
+      }),
+      askWhichOne: enqueueActions(({ enqueue, context, event }) => {
+        const e = event as MessageEvent;
+        const options = (e.route.decision === 'clarify' ? e.route.candidates : [])
+          .map((id) => deps.entry(id, context.locale))
+          .filter((entry): entry is FaqEntry => entry !== undefined)
+          .map((entry) => ({ id: entry.id, question: entry.question }));
+        enqueue.assign({ clarify: { question: e.text, options }, fallbackStreak: 0 });
+        enqueue.emit({ type: 'reply', reply: clarifyReply(options, context.locale) });
+      }),
+      admitNotKnowing: enqueueActions(({ enqueue, context, event }, params: { offerHuman: boolean }) => {
+        const e = event as MessageEvent;
+        if (isQuestion(e.text)) enqueue.emit({ type: 'signal', signal: { kind: 'unanswered', question: e.text, locale: context.locale } });
+        enqueue.assign({ misses: withMiss(context, e.text), fallbackStreak: params.offerHuman ? 0 : context.fallbackStreak + 1, lastAnswer: undefined });
+        const reply = params.offerHuman ? offerHumanReply(context.locale) : textReply(messages(context.locale).fallback);
+        enqueue.emit({ type: 'reply', reply });
+      }),
+      recordFeedback: enqueueActions(({ enqueue, context, event }) => {
+        if (event.type !== 'user.feedback' || !context.lastAnswer) return;
+        const { entryId, question } = context.lastAnswer;
+        enqueue.emit({ type: 'signal', signal: { kind: 'feedback', vote: event.vote, entryId, question, locale: context.locale } });
+        const m = messages(context.locale);
+        enqueue.emit({ type: 'reply', reply: textReply(event.vote === 'up' ? m.thanksUp : m.sorryDown) });
+        enqueue.assign({ lastAnswer: undefined });
+      }),
+      /** "留言 / 不用了" after telling why nobody can take the chat. */
+      offerMessage: enqueueActions(({ enqueue, context }, text: string) => {
+        const m = h(context.locale);
+        enqueue.emit({ type: 'reply', reply: { text, suggestions: [{ title: m.leaveMessage, value: m.leaveMessage }, { title: m.noThanks, value: m.noThanks }] } });
+      }),
+    },
+  });
+}
+
+export type RootSetup = ReturnType<typeof createRootSetup>;
+
+/**
+ * A phone number, a code or bare digits typed outside a flow answer a question nobody asked:
+ * they are no question for the knowledge base or for an agent (the transcript keeps them, masked).
+ */
+export function isQuestion(text: string): boolean {
+  const folded = foldDigits(text);
+  let words = '';
+  let at = 0;
+  for (const found of findNumbers(folded)) {
+    words += folded.slice(at, found.start);
+    at = found.end;
+  }
+  return /\p{L}/u.test(words + folded.slice(at));
+}
+
+/** Questions nobody answered, for the agent if one takes over: masked, the latest few. */
+export function withMiss(context: RootContext, question: string): string[] {
+  return isQuestion(question) ? [...context.misses, maskText(question)].slice(-MAX_MISSES_KEPT) : context.misses;
+}
+
+/** "How would you rate it?" with 5 … 1 stars. */
+export function ratingPrompt(locale: Locale): Reply {
+  return { text: handoffMessages(locale).askRating, suggestions: ratingChoices(locale) };
+}
+
+/** A prompt with the flows' cancel button. */
+export function cancellable(locale: Locale, text: string): Reply {
+  const cancel = flowMessages(locale).cancel;
+  return { text, suggestions: [{ title: cancel, value: cancel }] };
+}
