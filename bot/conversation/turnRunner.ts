@@ -91,7 +91,7 @@ function pendingWork(actor: AnyActorRef): AnyActorRef[] {
  * Waits until the conversation has nothing running: every code sent, account looked up,
  * and the machine moved on, so the snapshot stored at the end of the turn is at rest.
  */
-async function settle(actor: AnyActorRef): Promise<void> {
+export async function settle(actor: AnyActorRef): Promise<void> {
   const deadline = Date.now() + SETTLE_LIMIT_MS;
   for (let pending = pendingWork(actor); pending.length > 0; pending = pendingWork(actor)) {
     if (Date.now() > deadline) throw new Error(`turn did not settle within ${SETTLE_LIMIT_MS} ms`);

@@ -1,6 +1,7 @@
 import type { Activity } from 'botbuilder';
 import {
   activityId,
+  byTheUser,
   MAX_ACTIVITIES_PER_CONVERSATION,
   type ActivitySet,
   type DirectLineConversation,
@@ -8,7 +9,6 @@ import {
   type StoredAttachment,
   type UploadCaps,
 } from '../../channels/directline/store';
-import { byTheUser } from '../../channels/directline/store';
 import type { StateTtl } from '../stateTtl';
 import type { RedisClient } from './connection';
 import { keys } from './keys';
