@@ -214,6 +214,9 @@ export const configSchema = z.object({
   HANDOFF_AVG_HANDLE_S: integer(10, 86400)
     .default(300)
     .describe('Handle time per chat assumed for the estimated wait until resolved chats give a measured average (seconds).'),
+  AGENT_MAX_CHATS: integer(1, 50)
+    .default(5)
+    .describe('Most chats one agent may have claimed at once; a claim beyond it is refused until the agent resolves one.'),
   AGENTS_FILE: z
     .string()
     .optional()

@@ -1,4 +1,4 @@
-import { TeamsActivityHandler, TurnContext, type Activity, type ConversationState, type StatePropertyAccessor } from 'botbuilder';
+import { ActivityTypes, TeamsActivityHandler, TurnContext, type Activity, type ConversationState, type StatePropertyAccessor } from 'botbuilder';
 import { z } from 'zod';
 import { localeSchema, type Locale } from '../knowledge/schema';
 import { toActivity } from './channels/render';
@@ -113,6 +113,8 @@ export class KefuBot extends TeamsActivityHandler {
   }
 
   private async guardedRun(context: TurnContext): Promise<void> {
+    // The user typing is no turn: the agent who has the chat is told, nothing is loaded or saved.
+    if (context.activity.type === ActivityTypes.Typing) return this.deps.handoff.userTyping(conversationKey(context.activity));
     if (await this.overLimit(context)) return;
     try {
       await this.locked(context, () => super.run(context));

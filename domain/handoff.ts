@@ -131,7 +131,7 @@ export type ConversationNotice =
   | { type: 'agent.message'; agentName: string; text: string };
 
 /** What the agent consoles are told, to refresh what they show. */
-export type ConsoleEvent = { type: 'board' } | { type: 'chat'; id: string };
+export type ConsoleEvent = { type: 'board' } | { type: 'chat'; id: string } | { type: 'typing'; id: string };
 
 export interface HandoffRequest {
   reason: HandoffReason;

@@ -54,12 +54,15 @@ export const CONSOLE_HEADER = 'x-kefu-agent';
 const signInSchema = z.object({ id: z.string().min(1).max(64), password: z.string().min(1).max(256) });
 const textSchema = z.object({ text: z.string().trim().min(1, 'text is empty').max(2000, 'text is longer than 2000 characters') });
 
-const STATUS_OF: Record<Refusal, number> = { 'not-found': 404, taken: 403, 'not-yours': 403, closed: 409 };
+const historySchema = z.object({ q: z.string().trim().min(1, 'q is empty').max(64, 'q is longer than 64 characters') });
+
+const STATUS_OF: Record<Refusal, number> = { 'not-found': 404, taken: 403, 'not-yours': 403, closed: 409, 'at-limit': 409 };
 const MESSAGE_OF: Record<Refusal, string> = {
   'not-found': 'no such chat',
   taken: 'another agent has claimed this chat',
   'not-yours': 'this chat is claimed by another agent',
   closed: 'this chat is no longer open',
+  'at-limit': 'you have as many chats as you may have at once (AGENT_MAX_CHATS); resolve one first',
 };
 
 function cookieOf(req: Request, cookie = COOKIE): string | undefined {
@@ -86,7 +89,7 @@ function refusal(req: Request, localOnly: boolean): string | undefined {
 
 function send<T>(res: Response, result: Result<T>, ok: (value: T) => unknown = (value) => value): void {
   if (result.ok) res.send(200, ok(result.value));
-  else res.send(STATUS_OF[result.refusal], { error: MESSAGE_OF[result.refusal] });
+  else res.send(STATUS_OF[result.refusal], { error: MESSAGE_OF[result.refusal], refusal: result.refusal });
 }
 
 export function mountAgentConsole(server: Server, deps: AgentConsoleDeps): { close(): void } {
@@ -217,6 +220,12 @@ export function mountAgentConsole(server: Server, deps: AgentConsoleDeps): { clo
     }
   });
 
+  // The console calls this while the agent types (throttled here too): the user sees a typing indicator.
+  server.post('/api/agent/chats/:id/typing', async (req: Request, res: Response) => {
+    const agent = await agentOf(req, res);
+    if (agent) send(res, await service.agentTyping(String(req.params.id), agent));
+  });
+
   server.post('/api/agent/chats/:id/notes', async (req: Request, res: Response) => {
     const agent = await agentOf(req, res);
     if (!agent) return;
@@ -234,8 +243,23 @@ export function mountAgentConsole(server: Server, deps: AgentConsoleDeps): { clo
     if (agent) send(res, await service.closeTicket(String(req.params.id), agent), () => ({ closed: true }));
   });
 
+  server.get('/api/agent/history', async (req: Request, res: Response) => {
+    if (!(await agentOf(req, res))) return;
+    const query = historySchema.safeParse(req.query ?? {});
+    const found = query.success ? await service.history(query.data.q) : undefined;
+    if (!found) {
+      res.send(400, { error: 'search by a chat id, a case id (T-20261123-7K3Q) or the last four digits of the number' });
+      return;
+    }
+    res.send(200, { chats: found.chats.map((chat) => ({ ...chat, transcript: chat.transcript.map(withLinks) })), tickets: found.tickets });
+  });
+
+  server.get('/api/agent/supervisor', async (req: Request, res: Response) => {
+    if (await agentOf(req, res)) res.send(200, await service.supervisor());
+  });
+
   // Server-sent events: "board" when the queue, chats or tickets change, "chat" with an id
-  // when a chat's transcript or notes do. The page refetches what it shows.
+  // when a chat's transcript or notes do, "typing" with an id while its user types. The page refetches what it shows.
   server.get('/api/agent/events', async (req: Request, res: Response) => {
     const agent = await agentOf(req, res);
     if (!agent) return;

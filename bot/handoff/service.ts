@@ -16,7 +16,9 @@ import { maskPhone, maskText } from '../../domain/mask';
 import type { Locale } from '../../knowledge/schema';
 import type { Logger } from '../logger';
 import type { HandoffEvent, HandoffMetrics } from '../metrics';
+import { chatMatches, parseHistoryQuery, ticketMatches } from './history';
 import { estimatedWaitMinutes, positions, queueOrder } from './queue';
+import { startOfDay, supervisorFigures } from './supervisor';
 import { describeSchedule, isOpen, type Schedule } from './schedule';
 import type { ConsoleBus, HandoffStore } from './store';
 
@@ -26,7 +28,7 @@ export interface Agent {
 }
 
 /** Why an agent's action was refused; the routes turn these into HTTP statuses. */
-export type Refusal = 'not-found' | 'taken' | 'not-yours' | 'closed';
+export type Refusal = 'not-found' | 'taken' | 'not-yours' | 'closed' | 'at-limit';
 export type Result<T> = { ok: true; value: T } | { ok: false; refusal: Refusal };
 
 export interface HandoffServiceOptions {
@@ -37,6 +39,12 @@ export interface HandoffServiceOptions {
   queueTimeoutMs: number;
   /** Handle time assumed until resolved chats give a real average. */
   defaultHandleMs: number;
+  /** Where "today" of the supervisor's figures begins and ends (HANDOFF_TIMEZONE); absent: Asia/Shanghai. */
+  timeZone?: string;
+  /** Most chats one agent may have claimed at once (AGENT_MAX_CHATS); absent: no limit. */
+  maxChatsPerAgent?: number;
+  /** Shows the user that an agent is typing (the channel's typing activity); absent: not shown. */
+  typing?(conversation: string): Promise<void>;
   /** Delivers something that happened to a user's conversation as a turn of its own. */
   notify(conversation: string, notice: ConversationNotice): Promise<void>;
   /**
@@ -58,6 +66,13 @@ export interface HandoffServiceOptions {
 const TRANSCRIPT_KEEP = 200;
 const CONTEXT_MESSAGES = 30;
 const PRESENCE_TTL_MS = 45_000;
+/** A typing indicator is passed on at most this often per chat and direction (Web Chat shows one for a few seconds). */
+const TYPING_EVERY_MS = 3000;
+/** The history answers at most this many matches, from the newest closed chats it scans. */
+const HISTORY_RESULTS = 20;
+const HISTORY_SCAN = 500;
+/** The day's figures read at most this many closed chats. */
+const DAY_SCAN = 5000;
 
 const ok = <T>(value: T): Result<T> => ({ ok: true, value });
 const refuse = <T>(refusal: Refusal): Result<T> => ({ ok: false, refusal });
@@ -69,6 +84,8 @@ const refuse = <T>(refusal: Refusal): Result<T> => ({ ok: false, refusal });
  */
 export class HandoffService implements HandoffPort {
   private readonly now: () => number;
+  /** When each chat's typing was last passed on, per direction; forgotten once stale. */
+  private readonly typingSent = new Map<string, number>();
 
   constructor(private readonly options: HandoffServiceOptions) {
     this.now = options.now ?? Date.now;
@@ -186,12 +203,14 @@ export class HandoffService implements HandoffPort {
   }
 
   async claim(id: string, agent: Agent): Promise<Result<Handoff>> {
-    if ((await this.store.get(id))?.external) return refuse('not-found');
+    const current = await this.store.get(id);
+    if (current?.external) return refuse('not-found');
+    if (current?.status === 'queued' && (await this.loadOf(agent.id)) >= this.maxChats) return refuse('at-limit');
     const claimed = await this.store.transition(id, ['queued'], { status: 'active', agentId: agent.id, agentName: agent.name, claimedAt: this.now() });
     if (!claimed) {
-      const current = await this.store.get(id);
-      if (!current) return refuse('not-found');
-      if (current.status === 'active') return current.agentId === agent.id ? ok(current) : refuse('taken');
+      const now = await this.store.get(id);
+      if (!now) return refuse('not-found');
+      if (now.status === 'active') return now.agentId === agent.id ? ok(now) : refuse('taken');
       return refuse('closed');
     }
     this.claimed(claimed);
@@ -199,6 +218,16 @@ export class HandoffService implements HandoffPort {
     await this.safely(claimed.conversation, { type: 'handoff.claimed', agentName: agent.name });
     await this.afterQueueChange();
     return ok(claimed);
+  }
+
+  /** AGENT_MAX_CHATS, or no limit. */
+  get maxChats(): number {
+    return this.options.maxChatsPerAgent ?? Number.POSITIVE_INFINITY;
+  }
+
+  /** How many chats the agent has claimed and not resolved. */
+  private async loadOf(agentId: string): Promise<number> {
+    return (await this.store.listOpen()).filter((h) => h.status === 'active' && h.agentId === agentId).length;
   }
 
   /** An active chat of this agent's, or why not. */
@@ -216,6 +245,39 @@ export class HandoffService implements HandoffPort {
     if (!chat.ok) return chat;
     await this.options.notify(chat.value.conversation, { type: 'agent.message', agentName: agent.name, text });
     return ok(undefined);
+  }
+
+  /** The agent is typing in this chat: the user is shown so, at most every TYPING_EVERY_MS. */
+  async agentTyping(id: string, agent: Agent): Promise<Result<{ shown: boolean }>> {
+    const chat = await this.mine(id, agent);
+    if (!chat.ok) return chat;
+    const { typing } = this.options;
+    if (!typing || !this.typingDue(`agent:${id}`)) return ok({ shown: false });
+    try {
+      await typing(chat.value.conversation);
+    } catch (error) {
+      // Only a hint: a user who cannot be reached now hears nothing of it.
+      this.options.logger.warn({ err: error, handoff: id }, 'typing indicator not delivered');
+      return ok({ shown: false });
+    }
+    return ok({ shown: true });
+  }
+
+  /** The user is typing (the channel said so): the agent who has the chat is told, at most every TYPING_EVERY_MS. */
+  async userTyping(conversation: string): Promise<void> {
+    const handoff = await this.store.openFor(conversation);
+    if (handoff?.status !== 'active' || handoff.external || !this.typingDue(`user:${handoff.id}`)) return;
+    await this.options.bus.publish({ type: 'typing', id: handoff.id });
+  }
+
+  private typingDue(key: string): boolean {
+    const now = this.now();
+    if (now - (this.typingSent.get(key) ?? Number.NEGATIVE_INFINITY) < TYPING_EVERY_MS) return false;
+    if (this.typingSent.size > 1000) {
+      for (const [stale, at] of this.typingSent) if (now - at >= TYPING_EVERY_MS) this.typingSent.delete(stale);
+    }
+    this.typingSent.set(key, now);
+    return true;
   }
 
   async resolve(id: string, agent: Agent): Promise<Result<Handoff>> {
@@ -346,6 +408,7 @@ export class HandoffService implements HandoffPort {
     return {
       openNow: this.isOpenNow(),
       agentsOnline: agents.length,
+      maxChats: Number.isFinite(this.maxChats) ? this.maxChats : null,
       queue: queueOrder(open).map((h, i) => ({
         ...summary(h),
         position: i + 1,
@@ -368,6 +431,37 @@ export class HandoffService implements HandoffPort {
     const after = transcript.filter((e) => e.at >= handoff.createdAt && (handoff.closedAt === undefined || e.at <= handoff.closedAt));
     // The conversation key names the user's channel conversation: agents have no use for it.
     return { handoff: { ...handoff, conversation: undefined }, transcript: [...before, ...after], notes: await this.store.notes(id) };
+  }
+
+  /**
+   * Closed chats and closed tickets matching a chat id, a case id or the last four digits of
+   * the user's number, newest first, as the console shows them: masked, without the
+   * conversation key, each with its own chat's transcript and notes only.
+   */
+  async history(raw: string) {
+    const query = parseHistoryQuery(raw);
+    if (!query) return undefined;
+    const chats = [];
+    for (const handoff of await this.store.closedSince(0, HISTORY_SCAN)) {
+      if (chats.length >= HISTORY_RESULTS) break;
+      if (handoff.external) continue;
+      const chat = await this.chat(handoff.id);
+      if (chat && chatMatches(query, handoff, chat.transcript)) chats.push(chat);
+    }
+    const tickets = (await this.store.tickets())
+      .filter((t) => t.status === 'done' && ticketMatches(query, t))
+      .sort((a, b) => b.createdAt - a.createdAt)
+      .slice(0, HISTORY_RESULTS)
+      .map((t) => ({ ...t, contact: maskPhone(t.contact), text: maskText(t.text), conversation: undefined }));
+    return { chats, tickets };
+  }
+
+  /** The supervisor's figures, read live from the store: the queue now, the agents' load, today so far. */
+  async supervisor() {
+    const now = this.now();
+    const open = (await this.store.listOpen()).filter((h) => !h.external);
+    const since = startOfDay(now, this.options.timeZone ?? 'Asia/Shanghai');
+    return supervisorFigures({ now, since, open, online: await this.store.agentsOnline(), closedToday: await this.store.closedSince(since, DAY_SCAN), maxChats: this.maxChats });
   }
 
   private async admitted(): Promise<boolean> {

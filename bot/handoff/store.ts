@@ -26,6 +26,11 @@ export interface HandoffStore {
   annotate(id: string, patch: Pick<Partial<Handoff>, 'toldPosition' | 'rating'>): Promise<void>;
   /** The most recent closed handoff of a conversation, for the rating that follows. */
   lastClosed(conversation: string): Promise<Handoff | undefined>;
+  /**
+   * Handoffs closed at or after `since`, newest first, at most `limit`: the history and the
+   * supervisor's day. The store remembers the newest CLOSED_KEPT of them.
+   */
+  closedSince(since: number, limit: number): Promise<Handoff[]>;
 
   addNote(id: string, note: Note): Promise<void>;
   notes(id: string): Promise<Note[]>;
@@ -49,6 +54,9 @@ export interface ConsoleBus {
   publish(event: ConsoleEvent): Promise<void>;
   subscribe(listener: (event: ConsoleEvent) => void): () => void;
 }
+
+/** How many closed handoffs the store indexes for the history and the day's figures. */
+export const CLOSED_KEPT = 5000;
 
 /** How many handle times the store keeps: the estimated wait follows the recent ones. */
 export const RECENT_HANDLE_TIMES = 20;

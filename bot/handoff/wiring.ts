@@ -1,4 +1,4 @@
-import { EventFactory, type Activity, type CloudAdapter, type TurnContext } from 'botbuilder';
+import { ActivityTypes, EventFactory, type Activity, type CloudAdapter, type TurnContext } from 'botbuilder';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
 import type { ConversationNotice } from '../../domain/handoff';
@@ -7,7 +7,7 @@ import { HandoffService, type HandoffServiceOptions } from './service';
 import type { HandoffStore } from './store';
 
 /** What the handoff service needs besides what the configuration says (hours, timeouts, mode). */
-export type HandoffParts = Omit<HandoffServiceOptions, 'schedule' | 'queueTimeoutMs' | 'defaultHandleMs'>;
+export type HandoffParts = Omit<HandoffServiceOptions, 'schedule' | 'queueTimeoutMs' | 'defaultHandleMs' | 'maxChatsPerAgent' | 'timeZone'>;
 
 /**
  * The handoff service as the configuration describes it; `initiateExternal` is used only in
@@ -19,6 +19,8 @@ export function createHandoffService(config: Config, parts: HandoffParts): Hando
     schedule: parseSchedule(config.HANDOFF_HOURS, config.HANDOFF_TIMEZONE),
     queueTimeoutMs: config.HANDOFF_QUEUE_TIMEOUT_S * 1000,
     defaultHandleMs: config.HANDOFF_AVG_HANDLE_S * 1000,
+    maxChatsPerAgent: config.AGENT_MAX_CHATS,
+    timeZone: config.HANDOFF_TIMEZONE,
     initiateExternal: config.HANDOFF_MODE === 'external' ? parts.initiateExternal : undefined,
   });
 }
@@ -39,7 +41,7 @@ export interface ProactiveReach {
  * reference, for notices (agent joined, wrote, resolved …) and, in external mode, for the
  * Bot Framework handoff protocol of contact-centre hubs.
  */
-export function proactiveHandoff({ adapter, appId, store, track, notice }: ProactiveReach): Pick<HandoffParts, 'notify' | 'initiateExternal'> {
+export function proactiveHandoff({ adapter, appId, store, track, notice }: ProactiveReach): Pick<HandoffParts, 'notify' | 'typing' | 'initiateExternal'> {
   const proactive = async (conversation: string, logic: (context: TurnContext) => Promise<void>): Promise<void> => {
     const reference = await store.reference(conversation);
     if (!reference) throw new Error('no conversation reference stored');
@@ -47,6 +49,11 @@ export function proactiveHandoff({ adapter, appId, store, track, notice }: Proac
   };
   return {
     notify: (conversation, what) => proactive(conversation, (context) => notice(context, what)),
+    // Not a turn of the bot's: no lock, no state, just the channel's typing activity.
+    typing: (conversation) =>
+      proactive(conversation, async (context) => {
+        await context.sendActivity({ type: ActivityTypes.Typing });
+      }),
     initiateExternal: (conversation, handoff) =>
       proactive(conversation, async (context) => {
         const activities = handoff.transcript.map((entry) => ({

@@ -237,7 +237,8 @@ export function mountDirectLine(server: Server, deps: DirectLineDeps): void {
       timestamp: new Date(),
     } as Partial<Activity>;
     const stored = await store.append(conversation.id, activity);
-    if (activity.type !== 'typing') await deps.deliver(stored, client);
+    // Typing reaches the bot too: an agent who has the chat sees the user typing.
+    await deps.deliver(stored, client);
     return stored;
   }
 

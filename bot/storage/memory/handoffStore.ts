@@ -2,7 +2,7 @@ import type { ConversationReference } from 'botbuilder';
 import { ExpiringMap, sweepInterval } from '../expiringMap';
 import type { StateTtl } from '../stateTtl';
 import { OPEN_STATUSES, type ConsoleEvent, type Handoff, type HandoffStatus, type Note, type Ticket, type TranscriptEntry } from '../../../domain/handoff';
-import { RECENT_HANDLE_TIMES, type ConsoleBus, type HandoffStore } from '../../handoff/store';
+import { CLOSED_KEPT, RECENT_HANDLE_TIMES, type ConsoleBus, type HandoffStore } from '../../handoff/store';
 
 /** The handoff's shared records in this process's memory: one instance. */
 export class MemoryHandoffStore implements HandoffStore {
@@ -89,6 +89,14 @@ export class MemoryHandoffStore implements HandoffStore {
       .filter((h) => h.conversation === conversation && h.closedAt !== undefined)
       .sort((a, b) => (b.closedAt ?? 0) - (a.closedAt ?? 0));
     return closed[0] && { ...closed[0] };
+  }
+
+  async closedSince(since: number, limit: number) {
+    return [...this.handoffs.values()]
+      .filter((h) => h.closedAt !== undefined && h.closedAt >= since && !OPEN_STATUSES.includes(h.status))
+      .sort((a, b) => (b.closedAt ?? 0) - (a.closedAt ?? 0))
+      .slice(0, Math.min(limit, CLOSED_KEPT))
+      .map((h) => ({ ...h }));
   }
 
   async addNote(id: string, note: Note) {

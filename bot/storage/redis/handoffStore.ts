@@ -6,7 +6,7 @@ import { compareAndSet, readRecord, toFields } from './records';
 import { withScripts } from './scripts';
 import type { StateTtl } from '../stateTtl';
 import { OPEN_STATUSES, type ConsoleEvent, type Handoff, type HandoffStatus, type Note, type Ticket, type TranscriptEntry } from '../../../domain/handoff';
-import { RECENT_HANDLE_TIMES, type ConsoleBus, type HandoffStore } from '../../handoff/store';
+import { CLOSED_KEPT, RECENT_HANDLE_TIMES, type ConsoleBus, type HandoffStore } from '../../handoff/store';
 
 const k = {
   reference: (conversation: string) => keys.conversation(conversation, 'ref'),
@@ -15,6 +15,7 @@ const k = {
   openIds: keys.shared('handoffs:open'),
   openByConversation: keys.shared('handoffs:open-by-conversation'),
   lastClosedByConversation: keys.shared('handoffs:last-closed-by-conversation'),
+  closedByTime: keys.shared('handoffs:closed-by-time'),
   notes: (id: string) => keys.shared(`handoff:${id}:notes`),
   ticket: (id: string) => keys.shared(`ticket:${id}`),
   ticketIds: keys.shared('tickets'),
@@ -80,6 +81,12 @@ export class RedisHandoffStore implements HandoffStore {
     const updated = await this.get(id);
     if (updated && !OPEN_STATUSES.includes(updated.status)) {
       await this.redis.kefuHandoffClose(k.openByConversation, k.openIds, k.lastClosedByConversation, updated.conversation, id);
+      // Indexed by when it closed, the newest CLOSED_KEPT only: the history never grows without bound.
+      await this.redis
+        .multi()
+        .zadd(k.closedByTime, updated.closedAt ?? this.now(), id)
+        .zremrangebyrank(k.closedByTime, 0, -CLOSED_KEPT - 1)
+        .exec();
     }
     return updated;
   }
@@ -92,6 +99,12 @@ export class RedisHandoffStore implements HandoffStore {
   async lastClosed(conversation: string) {
     const id = await this.redis.hget(k.lastClosedByConversation, conversation);
     return id ? this.get(id) : undefined;
+  }
+
+  async closedSince(since: number, limit: number) {
+    const ids = await this.redis.zrevrangebyscore(k.closedByTime, '+inf', since, 'LIMIT', 0, Math.min(limit, CLOSED_KEPT));
+    const found = await Promise.all(ids.map((id) => this.get(id)));
+    return found.filter((h): h is Handoff => h !== undefined);
   }
 
   async addNote(id: string, note: Note) {

@@ -88,6 +88,20 @@ export function handoffStoreContract(makeBackend: () => Backend<HandoffStore>): 
     expect((await store.lastClosed('webchat:c1'))?.id).toBe('h2');
   });
 
+  test('closed handoffs are listed newest first from a time on, on every instance, at most as many as asked; open ones never', async () => {
+    const [a, b] = await twoInstances(backend);
+    const start = backend.clock.now();
+    for (const [i, id] of ['h1', 'h2', 'h3'].entries()) {
+      await a.open(handoff(id, `webchat:c${i}`));
+      await a.transition(id, ['queued'], close(start + i * 1000));
+    }
+    await a.open(handoff('open', 'webchat:open'));
+    expect((await b.closedSince(start, 10)).map((h) => h.id)).toEqual(['h3', 'h2', 'h1']);
+    expect((await b.closedSince(start + 1000, 10)).map((h) => h.id)).toEqual(['h3', 'h2']);
+    expect((await b.closedSince(start, 1)).map((h) => h.id)).toEqual(['h3']);
+    expect(await b.closedSince(start + 5000, 10)).toEqual([]);
+  });
+
   test('annotate sets the told position and the rating, never the status, and creates nothing', async () => {
     const store = await backend.instance();
     await store.open(handoff('h1'));

@@ -1,0 +1,301 @@
+import { AgentClient, DEMO_AGENTS } from '../support/agentClient';
+import { startKefu, TEST_DIRECTLINE_SECRET, type RunningKefu } from '../support/kefuServer';
+
+/**
+ * An agent's working day through the protocol: users on /api/messages and the embedded Direct
+ * Line, agents on the console API — the per-agent chat limit, typing both ways, the history
+ * and the supervisor's figures.
+ */
+
+interface Board {
+  agentsOnline: number;
+  maxChats: number | null;
+  queue: { id: string }[];
+}
+interface HistoryChat {
+  handoff: { id: string; status: string; rating?: number; conversation?: string };
+  transcript: { from: string; text: string }[];
+  notes: { text: string }[];
+}
+interface History {
+  chats: HistoryChat[];
+  tickets: { id: string; contact: string; text: string; conversation?: string }[];
+}
+interface Figures {
+  queue: { length: number; longestWaitMs: number };
+  agentsOnline: number;
+  maxChats: number | null;
+  agents: { id: string; name?: string; chats: number; online: boolean; atLimit: boolean }[];
+  today: { claimed: number; resolved: number; rated: number; averageCsat: number | null };
+}
+
+const waitUntil = async (check: () => Promise<boolean>, what = 'condition') => {
+  const deadline = Date.now() + 10_000;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`${what} not met within 10 s`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+};
+const board = async (agent: AgentClient) => (await agent.get<Board>('/api/agent/board')).body;
+
+/** The user asks for a person; returns the id of the queued chat. */
+async function queue(kefu: RunningKefu, agent: AgentClient, user: string, before: string[] = []): Promise<string> {
+  for (const line of before) await kefu.channel.ask(user, line);
+  const known = new Set((await board(agent)).queue.map((h) => h.id));
+  const [queued] = await kefu.channel.ask(user, '转人工');
+  expect(queued?.text).toContain('排在第');
+  const item = (await board(agent)).queue.find((h) => !known.has(h.id));
+  return item!.id;
+}
+
+async function claim(kefu: RunningKefu, agent: AgentClient, user: string, id: string) {
+  const count = kefu.channel.messages(user).length;
+  const answer = await agent.post(`/api/agent/chats/${id}/claim`);
+  if (answer.status === 200) await kefu.channel.waitForMessages(user, count + 1);
+  return answer;
+}
+
+async function resolveAndRate(kefu: RunningKefu, agent: AgentClient, user: string, id: string, rating?: string) {
+  const count = kefu.channel.messages(user).length;
+  expect((await agent.post(`/api/agent/chats/${id}/resolve`)).status).toBe(200);
+  const [asked] = (await kefu.channel.waitForMessages(user, count + 1)).slice(count);
+  expect(asked?.text).toContain('请为客服的服务打个分');
+  if (rating) expect((await kefu.channel.ask(user, rating))[0]?.text).toContain('感谢您的评价');
+}
+
+describe('AGENT_MAX_CHATS', () => {
+  let kefu: RunningKefu;
+  beforeAll(async () => {
+    kefu = await startKefu({ AGENT_MAX_CHATS: '1' });
+  });
+  afterAll(async () => {
+    await kefu.stop();
+  });
+
+  test('a claim beyond the limit is refused with a reason the console can show; resolving one frees the place', async () => {
+    const wang = await AgentClient.signIn(kefu.url, ...DEMO_AGENTS.wang);
+    const events = await wang.stream();
+    await waitUntil(async () => (await board(wang)).agentsOnline === 1);
+    expect((await board(wang)).maxChats).toBe(1);
+    const first = await queue(kefu, wang, 'limit-1');
+    const second = await queue(kefu, wang, 'limit-2');
+
+    expect((await claim(kefu, wang, 'limit-1', first)).status).toBe(200);
+    const refused = await claim(kefu, wang, 'limit-2', second);
+    expect(refused).toEqual({ status: 409, body: { error: expect.stringContaining('AGENT_MAX_CHATS'), refusal: 'at-limit' } });
+    // The refused chat is still waiting, and its user was told nothing of a claim.
+    expect((await board(wang)).queue.map((h) => h.id)).toEqual([second]);
+    expect(kefu.channel.messages('limit-2').at(-1)?.text).toContain('排在第');
+    // Claiming one's own chat again is no second chat.
+    expect((await wang.post(`/api/agent/chats/${first}/claim`)).status).toBe(200);
+    // Another agent is not limited by wang's load.
+    const alice = await AgentClient.signIn(kefu.url, ...DEMO_AGENTS.alice);
+    const third = await queue(kefu, wang, 'limit-3');
+    expect((await claim(kefu, alice, 'limit-3', third)).status).toBe(200);
+
+    await resolveAndRate(kefu, wang, 'limit-1', first);
+    expect((await claim(kefu, wang, 'limit-2', second)).status).toBe(200);
+    await resolveAndRate(kefu, wang, 'limit-2', second);
+    await resolveAndRate(kefu, alice, 'limit-3', third);
+    events.close();
+  });
+});
+
+describe('typing indicators', () => {
+  let kefu: RunningKefu;
+  beforeAll(async () => {
+    kefu = await startKefu();
+  });
+  afterAll(async () => {
+    await kefu.stop();
+  });
+
+  test('Bot Framework channel: the agent types → the user gets a typing activity; the user types → the console hears "typing"', async () => {
+    const wang = await AgentClient.signIn(kefu.url, ...DEMO_AGENTS.wang);
+    const alice = await AgentClient.signIn(kefu.url, ...DEMO_AGENTS.alice);
+    const events = await wang.stream();
+    await waitUntil(async () => (await board(wang)).agentsOnline >= 1);
+    const user = 'typing-1';
+    const id = await queue(kefu, wang, user);
+
+    // Not claimed yet: nobody may show typing to the user, and the user's typing goes nowhere.
+    expect((await wang.post(`/api/agent/chats/${id}/typing`)).status).toBe(409);
+    expect(kefu.channel.sent(user).filter((a) => a.type === 'typing')).toEqual([]);
+
+    expect((await claim(kefu, wang, user, id)).status).toBe(200);
+    expect(await wang.post(`/api/agent/chats/${id}/typing`)).toEqual({ status: 200, body: { shown: true } });
+    await waitUntil(async () => kefu.channel.sent(user).some((a) => a.type === 'typing'), 'typing activity at the channel');
+    // Another agent cannot type into wang's chat, nor can anyone signed out.
+    expect((await alice.post(`/api/agent/chats/${id}/typing`)).status).toBe(403);
+    expect((await fetch(`${kefu.url}/api/agent/chats/${id}/typing`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status).toBe(401);
+
+    const seen = events.events.length;
+    const status = await kefu.channel.post({
+      type: 'typing',
+      channelId: 'emulator',
+      serviceUrl: kefu.channel.serviceUrl,
+      conversation: { id: user },
+      from: { id: `user-${user}`, role: 'user' },
+      recipient: { id: 'kefu-bot', role: 'bot' },
+    });
+    expect(status.status).toBeLessThan(300);
+    await events.waitFor('typing', seen);
+    expect(events.events.slice(seen).filter((e) => e.type === 'typing')).toEqual([{ type: 'typing', id }]);
+    // Typing is no message: the bot said nothing and the transcript did not grow.
+    const chat = (await wang.get<HistoryChat>(`/api/agent/chats/${id}`)).body;
+    expect(chat.transcript.filter((e) => e.from === 'user')).toHaveLength(1);
+
+    await resolveAndRate(kefu, wang, user, id);
+    events.close();
+  });
+
+  test('Direct Line (Web Chat): the agent types → the client reads a typing activity from the bot; the client types → the console hears it', async () => {
+    const wang = await AgentClient.signIn(kefu.url, ...DEMO_AGENTS.wang);
+    const events = await wang.stream();
+    await waitUntil(async () => (await board(wang)).agentsOnline >= 1);
+    const dl = `${kefu.url}/v3/directline`;
+    const grant = (await (await fetch(`${dl}/tokens/generate`, { method: 'POST', headers: { authorization: `Bearer ${TEST_DIRECTLINE_SECRET}`, 'content-type': 'application/json' }, body: '{}' })).json()) as { token: string };
+    const auth = { authorization: `Bearer ${grant.token}`, 'content-type': 'application/json' };
+    const { conversationId } = (await (await fetch(`${dl}/conversations`, { method: 'POST', headers: auth })).json()) as { conversationId: string };
+    const post = (activity: object) => fetch(`${dl}/conversations/${conversationId}/activities`, { method: 'POST', headers: auth, body: JSON.stringify({ from: { id: 'dl-user' }, locale: 'zh-CN', ...activity }) });
+    const fromBot = async () => {
+      const body = (await (await fetch(`${dl}/conversations/${conversationId}/activities`, { headers: auth })).json()) as { activities: { type: string; text?: string; from: { role?: string; id: string } }[] };
+      return body.activities.filter((a) => a.from.id !== 'dl-user' && a.from.role !== 'user');
+    };
+
+    const known = new Set((await board(wang)).queue.map((h) => h.id));
+    expect((await post({ type: 'message', text: '转人工' })).status).toBe(200);
+    await waitUntil(async () => (await fromBot()).some((a) => a.text?.includes('排在第') ?? false), 'queued reply');
+    const id = (await board(wang)).queue.find((h) => !known.has(h.id))!.id;
+    expect((await wang.post(`/api/agent/chats/${id}/claim`)).status).toBe(200);
+
+    expect((await wang.post(`/api/agent/chats/${id}/typing`)).body).toEqual({ shown: true });
+    await waitUntil(async () => (await fromBot()).some((a) => a.type === 'typing'), 'typing activity in Direct Line');
+
+    const seen = events.events.length;
+    expect((await post({ type: 'typing' })).status).toBe(200);
+    await events.waitFor('typing', seen);
+    expect(events.events.slice(seen).filter((e) => e.type === 'typing')).toEqual([{ type: 'typing', id }]);
+    expect((await wang.post(`/api/agent/chats/${id}/resolve`)).status).toBe(200);
+    events.close();
+  });
+});
+
+describe('history', () => {
+  let kefu: RunningKefu;
+  beforeAll(async () => {
+    kefu = await startKefu();
+  });
+  afterAll(async () => {
+    await kefu.stop();
+  });
+
+  test('closed chats and tickets are found by chat id, ticket id and the last four digits; masked; nothing of another conversation', async () => {
+    // A message left while nobody is online: a ticket, closed later.
+    await kefu.channel.ask('hist-ticket', '转人工');
+    await kefu.channel.ask('hist-ticket', '留言');
+    await kefu.channel.ask('hist-ticket', '13800000007');
+    const [left] = await kefu.channel.ask('hist-ticket', '转账失败，回电 13800000007');
+    const ticketId = /工单号 (T-\d{8}-\w{4})/.exec(left?.text ?? '')?.[1];
+    expect(ticketId).toBeDefined();
+
+    const wang = await AgentClient.signIn(kefu.url, ...DEMO_AGENTS.wang);
+    const events = await wang.stream();
+    await waitUntil(async () => (await board(wang)).agentsOnline === 1);
+    const search = (q: string) => wang.get<History>(`/api/agent/history?q=${encodeURIComponent(q)}`);
+    // An open ticket is on the board, not yet in the history.
+    expect((await search(ticketId!)).body.tickets).toEqual([]);
+    expect((await wang.post(`/api/agent/tickets/${ticketId}/close`)).status).toBe(200);
+
+    // Two chats of two users with two numbers; each resolved and rated, one with a note.
+    const mine = await queue(kefu, wang, 'hist-a', ['我的手机号 13800000008', '火星分行几点开门']);
+    expect((await claim(kefu, wang, 'hist-a', mine)).status).toBe(200);
+    await kefu.channel.say('hist-a', '请回电 13800000008');
+    expect((await wang.post(`/api/agent/chats/${mine}/notes`, { text: '已回电 13800000008' })).status).toBe(200);
+    await resolveAndRate(kefu, wang, 'hist-a', mine, '4');
+    const other = await queue(kefu, wang, 'hist-b', ['我的手机号 13900000009', '秘密内容乙']);
+    expect((await claim(kefu, wang, 'hist-b', other)).status).toBe(200);
+    await resolveAndRate(kefu, wang, 'hist-b', other, '2');
+
+    const byDigits = await search('0008');
+    expect(byDigits.status).toBe(200);
+    expect(byDigits.body.tickets).toEqual([]);
+    expect(byDigits.body.chats.map((c) => c.handoff.id)).toEqual([mine]);
+    const [found] = byDigits.body.chats;
+    expect(found?.handoff).toEqual(expect.objectContaining({ status: 'resolved', rating: 4 }));
+    expect(found?.handoff.conversation).toBeUndefined();
+    expect(found?.notes).toEqual([expect.objectContaining({ text: '已回电 138****0008' })]);
+    expect(found?.transcript.map((e) => e.text)).toEqual(expect.arrayContaining(['我的手机号 138****0008', '请回电 138****0008']));
+    const text = JSON.stringify(byDigits.body);
+    for (const secret of ['13800000008', '13900000009', '139****0009', '秘密内容乙', 'hist-a', 'hist-b']) expect(text).not.toContain(secret);
+
+    expect((await search(mine)).body.chats.map((c) => c.handoff.id)).toEqual([mine]);
+    expect((await search(other.slice(0, 8))).body.chats.map((c) => c.handoff.id)).toEqual([other]);
+    const byTicket = (await search(ticketId!.toLowerCase())).body;
+    expect(byTicket.chats).toEqual([]);
+    expect(byTicket.tickets).toEqual([expect.objectContaining({ id: ticketId, contact: '138****0007', text: '转账失败，回电 138****0007' })]);
+    expect(JSON.stringify(byTicket)).not.toContain('13800000007');
+    expect(byTicket.tickets[0]?.conversation).toBeUndefined();
+    expect((await search('0007')).body.tickets.map((t) => t.id)).toEqual([ticketId]);
+
+    // Nothing matches nothing; a query that is none of the three is refused, not scanned.
+    expect((await search('1234')).body).toEqual({ chats: [], tickets: [] });
+    for (const q of ['', 'a', '火星', '.*', 'x'.repeat(65)]) expect((await search(q)).status).toBe(400);
+    const signedOut = await fetch(`${kefu.url}/api/agent/history?q=0008`);
+    expect(signedOut.status).toBe(401);
+    expect(await signedOut.text()).not.toContain('0008');
+    events.close();
+  });
+});
+
+describe('supervisor figures', () => {
+  let kefu: RunningKefu;
+  beforeAll(async () => {
+    kefu = await startKefu({ AGENT_MAX_CHATS: '2' });
+  });
+  afterAll(async () => {
+    await kefu.stop();
+  });
+
+  test('after a scripted day: queue, longest wait, agents online and their load, resolved and average CSAT today', async () => {
+    const signedOut = await fetch(`${kefu.url}/api/agent/supervisor`);
+    expect(signedOut.status).toBe(401);
+
+    const wang = await AgentClient.signIn(kefu.url, ...DEMO_AGENTS.wang);
+    const alice = await AgentClient.signIn(kefu.url, ...DEMO_AGENTS.alice);
+    const wangEvents = await wang.stream();
+    const aliceEvents = await alice.stream();
+    await waitUntil(async () => (await board(wang)).agentsOnline === 2);
+    const figures = async () => (await wang.get<Figures>('/api/agent/supervisor')).body;
+    expect(await figures()).toEqual(
+      expect.objectContaining({ queue: { length: 0, longestWaitMs: 0 }, agentsOnline: 2, maxChats: 2, today: expect.objectContaining({ claimed: 0, resolved: 0, rated: 0, averageCsat: null }) }),
+    );
+
+    // Three chats resolved and rated 5, 4 and (unrated); two claimed and open; two waiting.
+    const ids: Record<string, string> = {};
+    for (const user of ['day-1', 'day-2', 'day-3', 'day-4', 'day-5', 'day-6', 'day-7']) ids[user] = await queue(kefu, wang, user);
+    expect((await claim(kefu, wang, 'day-1', ids['day-1']!)).status).toBe(200);
+    await resolveAndRate(kefu, wang, 'day-1', ids['day-1']!, '5');
+    expect((await claim(kefu, alice, 'day-2', ids['day-2']!)).status).toBe(200);
+    await resolveAndRate(kefu, alice, 'day-2', ids['day-2']!, '4');
+    expect((await claim(kefu, wang, 'day-3', ids['day-3']!)).status).toBe(200);
+    await resolveAndRate(kefu, wang, 'day-3', ids['day-3']!);
+    expect((await claim(kefu, wang, 'day-4', ids['day-4']!)).status).toBe(200);
+    expect((await claim(kefu, wang, 'day-5', ids['day-5']!)).status).toBe(200);
+
+    const day = await figures();
+    expect(day.queue.length).toBe(2);
+    expect(day.queue.longestWaitMs).toBeGreaterThan(0);
+    expect(day.agentsOnline).toBe(2);
+    expect(day.agents).toEqual([
+      { id: 'alice', chats: 0, online: true, atLimit: false },
+      { id: 'wang', name: '小王', chats: 2, online: true, atLimit: true },
+    ]);
+    expect(day.today).toEqual({ since: expect.any(Number), claimed: 5, resolved: 3, rated: 2, averageCsat: 4.5 });
+    // Alice's view is the same store.
+    expect((await alice.get<Figures>('/api/agent/supervisor')).body.today).toEqual(day.today);
+
+    wangEvents.close();
+    aliceEvents.close();
+  });
+});
