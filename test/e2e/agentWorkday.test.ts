@@ -1,4 +1,5 @@
 import { AgentClient, DEMO_AGENTS } from '../support/agentClient';
+import { launchBrowser } from '../support/browser';
 import { startKefu, TEST_DIRECTLINE_SECRET, type RunningKefu } from '../support/kefuServer';
 
 /**
@@ -298,4 +299,45 @@ describe('supervisor figures', () => {
     wangEvents.close();
     aliceEvents.close();
   });
+});
+
+test('in the console: the supervisor strip, the history search and "the user is typing", without a script error', async () => {
+  const kefu = await startKefu();
+  const browser = await launchBrowser();
+  try {
+    const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' })).newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(`${kefu.url}/agent`);
+    await page.locator('#agent-id').fill(DEMO_AGENTS.wang[0]);
+    await page.locator('#agent-password').fill(DEMO_AGENTS.wang[1]);
+    await page.locator('#sign-in-form button[type=submit]').click();
+    await page.locator('#agent-name').filter({ hasText: /\S/ }).waitFor();
+    await page.getByText('在线客服 1').waitFor();
+
+    const agent = await AgentClient.signIn(kefu.url, ...DEMO_AGENTS.wang);
+    const id = await queue(kefu, agent, 'ui-1', ['我的手机号 13800000005']);
+    await page.getByText('排队 1').waitFor();
+    await page.locator('#queue li').first().click();
+    await page.locator('#claim').click();
+    await page.locator('#resolve').waitFor({ state: 'visible' });
+    await kefu.channel.post({ type: 'typing', channelId: 'emulator', serviceUrl: kefu.channel.serviceUrl, conversation: { id: 'ui-1' }, from: { id: 'user-ui-1', role: 'user' }, recipient: { id: 'kefu-bot', role: 'bot' } });
+    await page.getByText('用户正在输入…').waitFor();
+    await page.locator('#message').fill('稍等');
+    await waitUntil(async () => kefu.channel.sent('ui-1').some((a) => a.type === 'typing'), 'typing activity from the console');
+    await resolveAndRate(kefu, agent, 'ui-1', id, '5');
+
+    await page.getByRole('searchbox').or(page.getByLabel('会话号、工单号或手机号后四位')).fill('0005');
+    await page.getByRole('button', { name: '搜索' }).click();
+    await page.getByText('找到 1 条').waitFor();
+    await page.locator('.workday summary').click();
+    // The strip follows the store: the chat resolved and rated shows without a reload.
+    await page.getByText(/今日结束 1 · 平均评分 5/).waitFor();
+    expect(await page.locator('.workday').innerText()).toContain('138****0005');
+    expect(await page.locator('.workday').innerText()).not.toContain('13800000005');
+    expect(errors).toEqual([]);
+  } finally {
+    await browser.close();
+    await kefu.stop();
+  }
 });

@@ -116,6 +116,8 @@
     const events = new EventSource('/api/agent/events');
     state.events = events;
     events.addEventListener('board', () => void loadBoard());
+    // workday.js (typing, history, supervisor) listens on the document, not on this stream.
+    for (const type of ['board', 'typing']) events.addEventListener(type, (event) => document.dispatchEvent(new window.CustomEvent(`kefu:${type}`, { detail: JSON.parse(event.data) })));
     events.addEventListener('chat', (event) => {
       const { id } = JSON.parse(event.data);
       if (state.selected && state.selected.kind === 'chat' && state.selected.id === id) void loadChat();
@@ -178,6 +180,7 @@
 
   async function select(kind, id) {
     state.selected = { kind, id };
+    document.dispatchEvent(new window.CustomEvent('kefu:select', { detail: { kind, id } }));
     $('chat-error').textContent = '';
     renderBoard();
     if (kind === 'chat') await loadChat();

@@ -1,0 +1,127 @@
+// The console's working-day extras, beside console.js: typing both ways, the supervisor
+// strip and the history search. Listens to console.js through document events
+// (kefu:select, kefu:board, kefu:typing). Everything from the server goes in as textContent.
+(function () {
+  'use strict';
+
+  const zh = () => (localStorage.getItem('kefu.lang') || (navigator.language.startsWith('zh') ? 'zh-CN' : 'en-US')) === 'zh-CN';
+  const T = {
+    userTyping: () => (zh() ? '用户正在输入…' : 'The user is typing…'),
+    supervisor: () => (zh() ? '今日概览' : 'Today'),
+    figures: (f) =>
+      zh()
+        ? `排队 ${f.queue.length} · 最长等待 ${Math.floor(f.queue.longestWaitMs / 60000)} 分钟 · 在线客服 ${f.agentsOnline} · 今日结束 ${f.today.resolved} · 平均评分 ${f.today.averageCsat ?? '—'}`
+        : `Queued ${f.queue.length} · longest wait ${Math.floor(f.queue.longestWaitMs / 60000)} min · agents online ${f.agentsOnline} · resolved today ${f.today.resolved} · average CSAT ${f.today.averageCsat ?? '—'}`,
+    load: (a, max) => `${a.name || a.id} ${a.chats}${max ? '/' + max : ''}${a.online ? '' : zh() ? '（离线）' : ' (offline)'}`,
+    history: () => (zh() ? '历史记录' : 'History'),
+    query: () => (zh() ? '会话号、工单号或手机号后四位' : 'Chat id, case id or last four digits'),
+    search: () => (zh() ? '搜索' : 'Search'),
+    found: (n) => (zh() ? `找到 ${n} 条` : `${n} found`),
+    rating: (r) => (zh() ? `评分 ${r ?? '—'}` : `rating ${r ?? '—'}`),
+  };
+  const $ = (id) => document.getElementById(id);
+  const el = (tag, text) => {
+    const node = document.createElement(tag);
+    if (text !== undefined) node.textContent = text;
+    return node;
+  };
+  const api = async (method, path) => {
+    const response = await fetch(path, { method, credentials: 'same-origin', headers: { 'x-kefu-agent': '1' } });
+    const text = await response.text();
+    return { status: response.status, body: text ? JSON.parse(text) : undefined };
+  };
+
+  // Typing: the agent's keystrokes tell the user (at most every 3 s); the user's typing shows under the transcript.
+  let selected = null;
+  let lastTyping = 0;
+  let typingTimer;
+  const typing = el('p');
+  typing.className = 'muted';
+  typing.setAttribute('role', 'status');
+  $('transcript').after(typing);
+  document.addEventListener('kefu:select', (event) => {
+    selected = event.detail;
+    typing.textContent = '';
+  });
+  $('message').addEventListener('input', () => {
+    if (!selected || selected.kind !== 'chat' || Date.now() - lastTyping < 3000) return;
+    lastTyping = Date.now();
+    void api('POST', `/api/agent/chats/${encodeURIComponent(selected.id)}/typing`);
+  });
+  document.addEventListener('kefu:typing', (event) => {
+    if (!selected || selected.id !== event.detail.id) return;
+    typing.textContent = T.userTyping();
+    window.clearTimeout(typingTimer);
+    typingTimer = window.setTimeout(() => (typing.textContent = ''), 6000);
+  });
+
+  // The supervisor strip and the history, in a section of their own after the chat.
+  const section = el('section');
+  section.className = 'workday';
+  const strip = el('p');
+  const loads = el('ul');
+  const form = el('form');
+  form.setAttribute('role', 'search');
+  const label = el('label');
+  const input = el('input');
+  input.maxLength = 64;
+  const button = el('button');
+  button.type = 'submit';
+  const results = el('div');
+  results.setAttribute('aria-live', 'polite');
+  const heading1 = el('h2');
+  const heading2 = el('h2');
+  label.append(el('span'), input);
+  form.append(label, button);
+  section.append(heading1, strip, loads, heading2, form, results);
+  $('console').append(section);
+
+  const labels = () => {
+    heading1.textContent = T.supervisor();
+    heading2.textContent = T.history();
+    label.firstChild.textContent = T.query() + ' ';
+    button.textContent = T.search();
+  };
+
+  let refreshing;
+  const refresh = () => {
+    window.clearTimeout(refreshing);
+    refreshing = window.setTimeout(async () => {
+      if ($('console').hidden) return;
+      labels();
+      const { status, body } = await api('GET', '/api/agent/supervisor');
+      if (status !== 200) return;
+      strip.textContent = T.figures(body);
+      loads.replaceChildren(...body.agents.map((a) => el('li', T.load(a, body.maxChats))));
+    }, 500);
+  };
+  document.addEventListener('kefu:board', refresh);
+  window.setInterval(refresh, 30000);
+  refresh();
+
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const q = input.value.trim();
+    if (!q) return;
+    const { status, body } = await api('GET', `/api/agent/history?q=${encodeURIComponent(q)}`);
+    if (status !== 200) {
+      results.replaceChildren(el('p', body && body.error ? body.error : String(status)));
+      return;
+    }
+    const items = [
+      ...body.chats.map((chat) => {
+        const item = el('details');
+        const h = chat.handoff;
+        item.append(el('summary', `${h.id.slice(0, 8)} · ${h.agentName || ''} · ${new Date(h.closedAt || h.createdAt).toLocaleString()} · ${T.rating(h.rating)}`));
+        const lines = el('ol');
+        lines.append(...chat.transcript.map((e) => el('li', `${e.agentName || e.from}: ${e.text}`)));
+        const notes = el('ul');
+        notes.append(...chat.notes.map((n) => el('li', `${n.agentName}: ${n.text}`)));
+        item.append(lines, notes);
+        return item;
+      }),
+      ...body.tickets.map((t) => el('p', `${t.id} · ${t.contact} · ${t.text}`)),
+    ];
+    results.replaceChildren(el('p', T.found(items.length)), ...items);
+  });
+})();
