@@ -213,6 +213,13 @@ export class HandoffService implements HandoffPort {
       if (now.status === 'active') return now.agentId === agent.id ? ok(now) : refuse('taken');
       return refuse('closed');
     }
+    // Claims of one agent at once (two tabs, a double click) all passed the check above:
+    // counted again after its own write, a claim over the limit gives the chat back before
+    // anyone hears of it. Of claims racing, the last to count keeps its chat or none does.
+    if ((await this.loadOf(agent.id)) > this.maxChats) {
+      await this.store.transition(id, ['active'], { status: 'queued', agentId: undefined, agentName: undefined, claimedAt: undefined });
+      return refuse('at-limit');
+    }
     this.claimed(claimed);
     this.options.logger.info({ handoff: id, agent: agent.id, waitedMs: this.now() - claimed.createdAt }, 'handoff claimed');
     await this.safely(claimed.conversation, { type: 'handoff.claimed', agentName: agent.name });

@@ -1,5 +1,6 @@
 import { AgentClient, DEMO_AGENTS } from '../support/agentClient';
 import { launchBrowser } from '../support/browser';
+import { RedisServer } from '../support/redis';
 import { startKefu, TEST_DIRECTLINE_SECRET, type RunningKefu } from '../support/kefuServer';
 
 /**
@@ -98,6 +99,47 @@ describe('AGENT_MAX_CHATS', () => {
     expect((await claim(kefu, wang, 'limit-2', second)).status).toBe(200);
     await resolveAndRate(kefu, wang, 'limit-2', second);
     await resolveAndRate(kefu, alice, 'limit-3', third);
+    events.close();
+  });
+});
+
+describe('AGENT_MAX_CHATS, claims at once (on Redis, where the claims interleave)', () => {
+  let kefu: RunningKefu;
+  let redis: RedisServer;
+  beforeAll(async () => {
+    redis = await RedisServer.start();
+    kefu = await startKefu({ AGENT_MAX_CHATS: '2', REDIS_URL: redis.url });
+  });
+  afterAll(async () => {
+    await kefu?.stop();
+    await redis?.destroy();
+  });
+
+  test('an agent claiming eight chats at once (two tabs, double clicks) never holds more than the limit; the rest stay queued, untold', async () => {
+    const wang = await AgentClient.signIn(kefu.url, ...DEMO_AGENTS.wang);
+    const events = await wang.stream();
+    await waitUntil(async () => (await board(wang)).agentsOnline === 1);
+    const users = Array.from({ length: 8 }, (_, i) => `burst-${i}`);
+    const ids: string[] = [];
+    for (const user of users) ids.push(await queue(kefu, wang, user));
+    const answers = await Promise.all(ids.map((id) => wang.post(`/api/agent/chats/${id}/claim`)));
+    const won = ids.filter((_, i) => answers[i]?.status === 200);
+    expect(won.length).toBeLessThanOrEqual(2);
+    expect(answers.filter((a) => a.status !== 200).every((a) => a.status === 409 && (a.body as { refusal: string }).refusal === 'at-limit')).toBe(true);
+    const after = (await wang.get<Board & { active: { id: string; agentId: string }[] }>('/api/agent/board')).body;
+    expect(after.active.filter((h) => h.agentId === 'wang').map((h) => h.id).sort()).toEqual([...won].sort());
+    expect(after.queue).toHaveLength(8 - won.length);
+    // Only the users whose chat was kept heard that an agent joined.
+    for (const [i, user] of users.entries()) {
+      const joined = kefu.channel.messages(user).some((m) => m.text?.includes('已接入') ?? false);
+      if (!won.includes(ids[i]!)) expect(joined).toBe(false);
+    }
+    // Given back is queued again, and claimable once a place is free.
+    const [first, ...rest] = won.length > 0 ? won : [undefined];
+    if (first) await resolveAndRate(kefu, wang, users[ids.indexOf(first)]!, first);
+    for (const id of rest) await resolveAndRate(kefu, wang, users[ids.indexOf(id!)]!, id!);
+    const again = ids.find((id) => !won.includes(id))!;
+    expect((await claim(kefu, wang, users[ids.indexOf(again)]!, again)).status).toBe(200);
     events.close();
   });
 });

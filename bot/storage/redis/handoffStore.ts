@@ -78,6 +78,9 @@ export class RedisHandoffStore implements HandoffStore {
 
   async transition(id: string, from: readonly HandoffStatus[], patch: Partial<Handoff>) {
     if (!(await compareAndSet(this.redis, k.handoff(id), 'status', from, patch))) return undefined;
+    // A field the patch names as undefined is cleared, as in memory (a claim given back).
+    const cleared = Object.entries(patch).flatMap(([name, value]) => (value === undefined ? [name] : []));
+    if (cleared.length > 0) await this.redis.hdel(k.handoff(id), ...cleared);
     const updated = await this.get(id);
     if (updated && !OPEN_STATUSES.includes(updated.status)) {
       await this.redis.kefuHandoffClose(k.openByConversation, k.openIds, k.lastClosedByConversation, updated.conversation, id);

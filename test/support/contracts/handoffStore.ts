@@ -56,6 +56,14 @@ export function handoffStoreContract(makeBackend: () => Backend<HandoffStore>): 
     expect(await b.get('unknown')).toBeUndefined();
   });
 
+  test('a claim given back: fields the patch names as undefined are cleared', async () => {
+    const store = await backend.instance();
+    await store.open(handoff('h1'));
+    await store.transition('h1', ['queued'], claim('wang'));
+    expect(await store.transition('h1', ['active'], { status: 'queued', agentId: undefined, agentName: undefined, claimedAt: undefined })).toEqual(handoff('h1'));
+    expect(await store.get('h1')).toEqual(handoff('h1'));
+  });
+
   test('ten agents claiming one handoff at once, on two instances: one wins and keeps it', async () => {
     const [a, b] = await twoInstances(backend);
     await a.open(handoff('h1'));
