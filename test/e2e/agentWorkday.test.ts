@@ -1,5 +1,6 @@
 import { AgentClient, DEMO_AGENTS } from '../support/agentClient';
 import { launchBrowser } from '../support/browser';
+import { SHARED_ENV } from '../support/cluster';
 import { RedisServer } from '../support/redis';
 import { startKefu, TEST_DIRECTLINE_SECRET, type RunningKefu } from '../support/kefuServer';
 
@@ -108,7 +109,7 @@ describe('AGENT_MAX_CHATS, claims at once (on Redis, where the claims interleave
   let redis: RedisServer;
   beforeAll(async () => {
     redis = await RedisServer.start();
-    kefu = await startKefu({ AGENT_MAX_CHATS: '2', REDIS_URL: redis.url });
+    kefu = await startKefu({ ...SHARED_ENV, AGENT_MAX_CHATS: '2', REDIS_URL: redis.url });
   });
   afterAll(async () => {
     await kefu?.stop();
