@@ -114,8 +114,13 @@ test('axe: the widget has no serious or critical WCAG 2.1 A/AA violation at 1280
   expect(findings).toEqual({ 'widget 1280': [], 'widget 360': [] });
 });
 
-test('axe: every console state (sign-in, board, chat selected, claimed) at 1280×800 and 360×740', async () => {
+test('axe: every console state (sign-in, board, ticket, chat selected, claimed, resolved) at 1280×800 and 360×740', async () => {
   const findings: Record<string, string[]> = {};
+  // While no agent is online a user leaves a message: a ticket on the board.
+  await kefu.channel.ask('a11y-ticket', '转人工');
+  await kefu.channel.ask('a11y-ticket', '留言');
+  await kefu.channel.ask('a11y-ticket', '13800000001');
+  await kefu.channel.ask('a11y-ticket', '转账一直失败，请尽快联系我');
   // Users queue only while an agent is online.
   const host = await agentPage(DESKTOP);
   await signIn(host.page);
@@ -130,6 +135,13 @@ test('axe: every console state (sign-in, board, chat selected, claimed) at 1280�
         await signIn(page);
         await page.locator('#queue button.item').first().waitFor();
         findings[`board ${viewport.width}`] = await axeFindings(page);
+        await page.locator('#tickets button.item').first().click();
+        await waitForFocus(page, '#ticket-title');
+        findings[`ticket ${viewport.width}`] = await axeFindings(page);
+        if (viewport === PHONE) {
+          await page.locator('#ticket-back').click();
+          await page.locator('#queue button.item').first().waitFor();
+        }
         await page.locator('#queue button.item').first().click();
         await page.locator('#claim').waitFor();
         findings[`chat selected ${viewport.width}`] = await axeFindings(page);

@@ -122,10 +122,10 @@
     const region = $('announcer');
     // The same sentence twice in a row is still a new event: clear first so it is read again.
     region.textContent = '';
-    setTimeout(() => (region.textContent = text), 50);
+    window.setTimeout(() => (region.textContent = text), 50);
     if (!state.alerts) return;
     beep();
-    if (document.hidden && 'Notification' in window && Notification.permission === 'granted') new Notification(t().title, { body: text, tag: 'kefu' });
+    if (document.hidden && 'Notification' in window && window.Notification.permission === 'granted') new window.Notification(t().title, { body: text, tag: 'kefu' });
   }
 
   let audio = null;
@@ -521,7 +521,7 @@
     localStorage.setItem('kefu.alerts', state.alerts ? 'on' : 'off');
     $('alerts').setAttribute('aria-pressed', String(state.alerts));
     // Asked only when the agent turns alerts on, never on page load.
-    if (state.alerts && 'Notification' in window && Notification.permission === 'default') await Notification.requestPermission();
+    if (state.alerts && 'Notification' in window && window.Notification.permission === 'default') await window.Notification.requestPermission();
   });
   document.addEventListener('visibilitychange', () => {
     if (document.hidden || !state.selected || !state.unread[state.selected.id]) return;
