@@ -349,3 +349,48 @@ test('small screens: at 360 px the list and the chat are two views, 768 px fits 
     await widget.close();
   }
 });
+
+test('a user message in another of my chats: announced, an unread count on it and in the title; alerts are opt-in and remembered', async () => {
+  const { context, page } = await agentPage(DESKTOP);
+  await context.grantPermissions(['notifications'], { origin: kefu.url });
+  const users: WidgetPage[] = [];
+  try {
+    await signIn(page);
+    expect(await page.locator('#alerts').getAttribute('aria-pressed')).toBe('false');
+    for (const name of ['a11y-mine-1', 'a11y-mine-2']) {
+      const widget = await queuedUser(name);
+      users.push(widget);
+      await page.locator('#queue button.item').last().click();
+      await page.locator('#claim').click();
+      await page.locator('#resolve').waitFor();
+      await widget.waitForBot('人工客服「小王」已接入');
+    }
+    const queued = await page.locator('#queue button.item').count();
+    // The second chat is open; the user of the first writes.
+    await users[0]!.say('还在吗？我等了好久');
+    await page.locator('#announcer', { hasText: '您的会话有用户新消息' }).waitFor();
+    await page.waitForFunction(`document.title === ${JSON.stringify(`(${queued + 1}) Kefu 客服工作台`)}`, undefined, { timeout: 15_000 });
+    await page.locator('#active .badge.unread', { hasText: '1' }).waitFor();
+    // Opening it reads it.
+    await page.locator('#active button.item', { has: page.locator('.badge.unread') }).click();
+    await page.locator('#transcript li.user', { hasText: '我等了好久' }).waitFor();
+    expect(await page.title()).toBe(queued ? `(${queued}) Kefu 客服工作台` : 'Kefu 客服工作台');
+    expect(await page.locator('#active .badge.unread').count()).toBe(0);
+
+    await page.locator('#alerts').click();
+    expect(await page.locator('#alerts').getAttribute('aria-pressed')).toBe('true');
+    await page.reload();
+    await page.locator('#agent-name').filter({ hasText: /\S/ }).waitFor();
+    expect(await page.locator('#alerts').getAttribute('aria-pressed')).toBe('true');
+    // Resolved chats leave the list: always the first of what is left.
+    for (let left = await page.locator('#active button.item').count(); left > 0; left--) {
+      await page.locator('#active button.item').first().click();
+      await page.locator('#resolve').click();
+      await page.locator('#chat-title', { hasText: '已结束' }).waitFor();
+      await page.locator('#active button.item').nth(left - 1).waitFor({ state: 'detached' });
+    }
+  } finally {
+    await context.close();
+    for (const widget of users) await widget.close();
+  }
+});

@@ -163,8 +163,10 @@
     state.userSeen[handoff.id] = users;
     if (before === undefined || users <= before) return;
     const open = state.selected && state.selected.id === handoff.id && !document.hidden;
-    if (!open) state.unread[handoff.id] = (state.unread[handoff.id] || 0) + users - before;
     announce(t().newMessage(reasonText(handoff.context.reason)));
+    if (open) return;
+    state.unread[handoff.id] = (state.unread[handoff.id] || 0) + users - before;
+    if (state.board) renderBoard();
     updateTitle();
   }
 
