@@ -29,6 +29,8 @@
       takenByOther: '该会话已被其他客服接入。', notDelivered: '消息未能送达用户，请重试。', closed: '该会话已结束。', failed: '操作失败，请重试。',
       attachment: '附件',
       foreignFile: '外部链接，未经本系统核验，请勿直接打开',
+      lists: '会话列表', transcript: '对话记录', cannedList: '快捷回复', messageLabel: '回复用户', noteLabel: '新的内部备注', back: '返回列表',
+      alerts: '桌面通知和提示音', newQueued: (reason) => `新的排队会话：${reason}`, newMessage: (reason) => `您的会话有用户新消息：${reason}`,
     },
     'en-US': {
       title: 'Kefu agent console', agentId: 'Agent id', password: 'Password', signIn: 'Sign in', signOut: 'Sign out', lang: '中文',
@@ -55,11 +57,20 @@
       takenByOther: 'Another agent has claimed this chat.', notDelivered: 'The message did not reach the user; try again.', closed: 'This chat has ended.', failed: 'Something went wrong; try again.',
       attachment: 'Attachment',
       foreignFile: 'external link, not checked by Kefu; do not open it',
+      lists: 'Conversations', transcript: 'Transcript', cannedList: 'Canned replies', messageLabel: 'Reply to the user', noteLabel: 'New private note', back: 'Back to the list',
+      alerts: 'Desktop notifications and sound', newQueued: (reason) => `New chat in the queue: ${reason}`, newMessage: (reason) => `New message from the user in your chat: ${reason}`,
     },
   };
 
   const $ = (id) => document.getElementById(id);
-  const state = { lang: localStorage.getItem('kefu.lang') || (navigator.language.startsWith('zh') ? 'zh-CN' : 'en-US'), me: null, canned: [], board: null, selected: null, chat: null, events: null, cannedIndex: 0 };
+  const state = {
+    lang: localStorage.getItem('kefu.lang') || (navigator.language.startsWith('zh') ? 'zh-CN' : 'en-US'), me: null, canned: [], board: null, selected: null, chat: null, events: null, cannedIndex: 0,
+    // Which transcript entries are on the page, so an update appends only the new ones (the list is a live region).
+    shown: null,
+    // Queued chats already seen, and per chat of mine the user messages seen / not yet read: what is new is announced.
+    seenQueue: null, userSeen: {}, unread: {},
+    alerts: localStorage.getItem('kefu.alerts') === 'on',
+  };
   const t = () => TEXT[state.lang];
 
   function el(tag, className, text) {
@@ -86,10 +97,77 @@
     document.documentElement.lang = state.lang;
     document.title = t().title;
     document.querySelectorAll('[data-t]').forEach((node) => (node.textContent = t()[node.dataset.t]));
+    document.querySelectorAll('[data-t-label]').forEach((node) => node.setAttribute('aria-label', t()[node.dataset.tLabel]));
+    $('alerts').setAttribute('aria-pressed', String(state.alerts));
+    state.shown = null;
     document.querySelectorAll('.lang-toggle').forEach((node) => (node.textContent = t().lang));
     $('message').placeholder = t().cannedHint;
     if (state.board) renderBoard();
     if (state.chat) renderChat();
+    updateTitle();
+  }
+
+  // What needs the agent: chats waiting in the queue and unread user messages in their own chats.
+  function pendingCount() {
+    const queued = state.board ? state.board.queue.length : 0;
+    return queued + Object.values(state.unread).reduce((sum, n) => sum + n, 0);
+  }
+
+  function updateTitle() {
+    const n = state.me ? pendingCount() : 0;
+    document.title = n > 0 ? `(${n}) ${t().title}` : t().title;
+  }
+
+  function announce(text) {
+    const region = $('announcer');
+    // The same sentence twice in a row is still a new event: clear first so it is read again.
+    region.textContent = '';
+    window.setTimeout(() => (region.textContent = text), 50);
+    if (!state.alerts) return;
+    beep();
+    if (document.hidden && 'Notification' in window && window.Notification.permission === 'granted') new window.Notification(t().title, { body: text, tag: 'kefu' });
+  }
+
+  let audio = null;
+  function beep() {
+    const Context = window.AudioContext || window.webkitAudioContext;
+    if (!Context) return;
+    audio = audio || new Context();
+    const tone = audio.createOscillator();
+    const gain = audio.createGain();
+    tone.frequency.value = 880;
+    gain.gain.setValueAtTime(0.08, audio.currentTime);
+    gain.gain.exponentialRampToValueAtTime(0.0001, audio.currentTime + 0.25);
+    tone.connect(gain).connect(audio.destination);
+    tone.start();
+    tone.stop(audio.currentTime + 0.25);
+  }
+
+  function reasonText(reason) {
+    return t().reasons[reason] || reason;
+  }
+
+  // New queued chats since the last board: announced; the first board after sign-in only sets what is known.
+  function noticeQueue(queue) {
+    const fresh = state.seenQueue ? queue.filter((h) => !state.seenQueue.has(h.id)) : [];
+    state.seenQueue = new Set(queue.map((h) => h.id));
+    for (const h of fresh) announce(t().newQueued(reasonText(h.reason)));
+  }
+
+  // User messages in one of my chats: unread unless that chat is open on a visible page.
+  function noticeUserMessages(chat) {
+    const { handoff, transcript } = chat;
+    if (!(handoff.status === 'active' && handoff.agentId === state.me.id)) return;
+    const users = transcript.filter((entry) => entry.from === 'user').length;
+    const before = state.userSeen[handoff.id];
+    state.userSeen[handoff.id] = users;
+    if (before === undefined || users <= before) return;
+    const open = state.selected && state.selected.id === handoff.id && !document.hidden;
+    announce(t().newMessage(reasonText(handoff.context.reason)));
+    if (open) return;
+    state.unread[handoff.id] = (state.unread[handoff.id] || 0) + users - before;
+    if (state.board) renderBoard();
+    updateTitle();
   }
 
   function showSignIn() {
@@ -110,6 +188,8 @@
     $('agent-name').textContent = state.me.name;
     await loadBoard();
     listen();
+    // Focus where the work starts, never left on the hidden sign-in form.
+    $('console-title').focus();
   }
 
   function listen() {
@@ -121,6 +201,7 @@
     events.addEventListener('chat', (event) => {
       const { id } = JSON.parse(event.data);
       if (state.selected && state.selected.kind === 'chat' && state.selected.id === id) void loadChat();
+      else if (state.board && state.board.active.some((h) => h.id === id && h.agentId === state.me.id)) void peekChat(id);
     });
     // A closed stream may mean the session ended: find out, and sign in again if so.
     events.addEventListener('error', () => void api('GET', '/api/agent/me'));
@@ -130,7 +211,12 @@
     const board = await api('GET', '/api/agent/board');
     if (board.status !== 200) return;
     state.board = board.body;
+    noticeQueue(state.board.queue);
+    for (const h of state.board.active) if (h.agentId === state.me.id && state.userSeen[h.id] === undefined) void peekChat(h.id);
+    // Chats no longer mine have nothing unread.
+    for (const id of Object.keys(state.unread)) if (!state.board.active.some((h) => h.id === id && h.agentId === state.me.id)) delete state.unread[id];
     renderBoard();
+    updateTitle();
     if (state.selected && state.selected.kind === 'chat') await loadChat();
   }
 
@@ -138,13 +224,25 @@
     return Math.max(0, Math.floor((Date.now() - ms) / 60000));
   }
 
-  function listItem(selected, line1, meta, onClick) {
+  // A chat not open, to see whether the user wrote in one of my chats.
+  async function peekChat(id) {
+    const chat = await api('GET', `/api/agent/chats/${encodeURIComponent(id)}`);
+    if (chat.status === 200) noticeUserMessages(chat.body);
+  }
+
+  // Each entry is a button inside the list item, so the keyboard reaches it and Enter opens it.
+  function listItem(id, selected, line1, meta, onClick) {
     const li = el('li', selected ? 'selected' : '');
-    const first = el('div', 'line1');
+    const button = el('button', 'item');
+    button.type = 'button';
+    button.dataset.id = id;
+    if (selected) button.setAttribute('aria-current', 'true');
+    const first = el('span', 'line1');
     line1.forEach((part) => first.appendChild(part));
-    li.appendChild(first);
-    li.appendChild(el('div', 'meta', meta));
-    li.addEventListener('click', onClick);
+    button.appendChild(first);
+    button.appendChild(el('span', 'meta', meta));
+    button.addEventListener('click', onClick);
+    li.appendChild(button);
     return li;
   }
 
@@ -154,43 +252,67 @@
   }
 
   function renderBoard() {
+    // The lists are redrawn on every board event: the entry that had focus keeps it, wherever it moved.
+    const active = document.activeElement;
+    const focused = active && active.classList.contains('item') ? active.dataset.id : undefined;
+    drawBoard();
+    if (focused === undefined) return;
+    const again = Array.from(document.querySelectorAll('#lists button.item')).find((b) => b.dataset.id === focused);
+    (again || $('queue-heading')).focus();
+  }
+
+  function drawBoard() {
     const b = state.board;
     const sel = state.selected;
     $('presence').textContent = t().online(b.agentsOnline);
     fill(
       $('queue'),
       b.queue.map((h) =>
-        listItem(sel && sel.id === h.id, [el('strong', '', t().position(h.position)), el('span', '', t().reasons[h.reason] || h.reason), ...(h.priority === 'high' ? [el('span', 'badge high', t().high)] : [])], `${t().waiting(minutesSince(h.createdAt))} · ${h.channel} · ${h.locale}`, () => select('chat', h.id)),
+        listItem(h.id, sel && sel.id === h.id, [el('strong', '', t().position(h.position)), el('span', '', t().reasons[h.reason] || h.reason), ...(h.priority === 'high' ? [el('span', 'badge high', t().high)] : [])], `${t().waiting(minutesSince(h.createdAt))} · ${h.channel} · ${h.locale}`, () => select('chat', h.id)),
       ),
       $('queue-count'),
     );
     fill(
       $('active'),
       b.active.map((h) =>
-        listItem(sel && sel.id === h.id, [el('span', '', t().reasons[h.reason] || h.reason), el('span', 'badge', h.agentId === state.me.id ? t().mine : t().withAgent(h.agentName))], `${h.channel} · ${h.locale}`, () => select('chat', h.id)),
+        listItem(h.id, sel && sel.id === h.id, [el('span', '', t().reasons[h.reason] || h.reason), el('span', 'badge', h.agentId === state.me.id ? t().mine : t().withAgent(h.agentName)), ...(state.unread[h.id] ? [el('span', 'badge unread', String(state.unread[h.id]))] : [])], `${h.channel} · ${h.locale}`, () => select('chat', h.id)),
       ),
       $('active-count'),
     );
     fill(
       $('tickets'),
-      b.tickets.map((ticket) => listItem(sel && sel.id === ticket.id, [el('strong', '', ticket.id)], `${ticket.contact} · ${new Date(ticket.createdAt).toLocaleString(state.lang)}`, () => select('ticket', ticket.id))),
+      b.tickets.map((ticket) => listItem(ticket.id, sel && sel.id === ticket.id, [el('strong', '', ticket.id)], `${ticket.contact} · ${new Date(ticket.createdAt).toLocaleString(state.lang)}`, () => select('ticket', ticket.id))),
       $('ticket-count'),
     );
   }
 
   async function select(kind, id) {
     state.selected = { kind, id };
+    delete state.unread[id];
     document.dispatchEvent(new window.CustomEvent('kefu:select', { detail: { kind, id } }));
     $('chat-error').textContent = '';
+    $('console').classList.add('has-selection');
     renderBoard();
+    updateTitle();
     if (kind === 'chat') await loadChat();
     else renderTicket();
+    // The opened chat's heading: read out first, and on a phone the list is gone from the screen.
+    $(kind === 'chat' ? 'chat-title' : 'ticket-title').focus();
+  }
+
+  // Narrow screens show the list or the chat: back to the list, on the entry that was open.
+  function backToList() {
+    const id = state.selected && state.selected.id;
+    $('console').classList.remove('has-selection');
+    const entry = Array.from(document.querySelectorAll('#lists button.item')).find((b) => b.dataset.id === id);
+    (entry || $('lists').querySelector('h2')).focus();
   }
 
   async function loadChat() {
     const chat = await api('GET', `/api/agent/chats/${encodeURIComponent(state.selected.id)}`);
     if (chat.status !== 200) return;
     state.chat = chat.body;
+    noticeUserMessages(chat.body);
     renderChat();
   }
 
@@ -220,32 +342,22 @@
       [t().phone, trail && trail.maskedPhone],
       [t().misses, c.misses.join('\n')],
     ]);
-    const list = $('transcript');
     const pane = $('chat');
     // Follow new lines unless the agent scrolled up to read.
     const atBottom = pane.scrollTop + pane.clientHeight >= pane.scrollHeight - 40;
-    list.replaceChildren(
-      ...transcript.map((entry) => {
-        const li = el('li', entry.from);
-        li.appendChild(el('span', 'who', `${entry.from === 'agent' ? entry.agentName : t().who[entry.from]} · ${new Date(entry.at).toLocaleTimeString(state.lang)}`));
-        li.appendChild(document.createTextNode(entry.text));
-        for (const file of entry.attachments || []) {
-          li.appendChild(document.createElement('br'));
-          // Only files this server holds (served sandboxed) are links; any other URL a user
-          // posted is shown as text, never opened from the agent's session.
-          if (typeof file.href === 'string' && /^\/v3\/directline\/attachments\/[\w-]+$/.test(file.href)) {
-            const link = el('a', '', `📎 ${file.name}`);
-            link.href = file.href;
-            link.target = '_blank';
-            link.rel = 'noopener noreferrer';
-            li.appendChild(link);
-          } else {
-            li.appendChild(el('span', 'foreign-file', `📎 ${file.name} · ${t().foreignFile} · ${file.url}`));
-          }
-        }
-        return li;
-      }),
-    );
+    const shown = state.shown;
+    const sameChat = shown && shown.id === handoff.id && shown.count <= transcript.length && (shown.count === 0 || transcript[shown.count - 1].at === shown.lastAt);
+    const entries = (sameChat ? transcript.slice(shown.count) : transcript).map(transcriptEntry);
+    if (sameChat) {
+      // Only what is new goes into the live region, so a screen reader reads each line once.
+      $('transcript').append(...entries);
+    } else {
+      // Another chat: a fresh list, whose existing lines a screen reader does not read out as new.
+      const list = $('transcript').cloneNode(false);
+      list.append(...entries);
+      $('transcript').replaceWith(list);
+    }
+    state.shown = { id: handoff.id, count: transcript.length, lastAt: transcript.length ? transcript[transcript.length - 1].at : undefined };
     if (atBottom) pane.scrollTop = pane.scrollHeight;
     $('notes').replaceChildren(...notes.map((n) => el('li', '', `${n.agentName}：${n.text}`)));
     const mine = handoff.status === 'active' && handoff.agentId === state.me.id;
@@ -253,6 +365,29 @@
     $('resolve').hidden = !mine;
     $('composer').hidden = !mine;
     $('note-form').hidden = handoff.status === 'active' && !mine;
+    // A button that had focus and is now hidden (claim, resolve) hands it on to the next step.
+    if (document.activeElement === document.body || (document.activeElement && document.activeElement.closest('[hidden]'))) (mine ? $('message') : $('chat-title')).focus();
+  }
+
+  function transcriptEntry(entry) {
+    const li = el('li', entry.from);
+    li.appendChild(el('span', 'who', `${entry.from === 'agent' ? entry.agentName : t().who[entry.from]} · ${new Date(entry.at).toLocaleTimeString(state.lang)}`));
+    li.appendChild(document.createTextNode(entry.text));
+    for (const file of entry.attachments || []) {
+      li.appendChild(document.createElement('br'));
+      // Only files this server holds (served sandboxed) are links; any other URL a user
+      // posted is shown as text, never opened from the agent's session.
+      if (typeof file.href === 'string' && /^\/v3\/directline\/attachments\/[\w-]+$/.test(file.href)) {
+        const link = el('a', '', `📎 ${file.name}`);
+        link.href = file.href;
+        link.target = '_blank';
+        link.rel = 'noopener noreferrer';
+        li.appendChild(link);
+      } else {
+        li.appendChild(el('span', 'foreign-file', `📎 ${file.name} · ${t().foreignFile} · ${file.url}`));
+      }
+    }
+    return li;
   }
 
   function renderTicket() {
@@ -300,9 +435,15 @@
     list.hidden = matches.length === 0;
     state.cannedIndex = Math.min(state.cannedIndex, Math.max(0, matches.length - 1));
     const locale = state.chat ? state.chat.handoff.locale : state.lang;
+    // The textarea keeps focus; the highlighted option is its active descendant.
+    if (matches.length) $('message').setAttribute('aria-activedescendant', `canned-${state.cannedIndex}`);
+    else $('message').removeAttribute('aria-activedescendant');
     list.replaceChildren(
       ...matches.map((c, i) => {
         const li = el('li', i === state.cannedIndex ? 'active' : '');
+        li.id = `canned-${i}`;
+        li.setAttribute('role', 'option');
+        li.setAttribute('aria-selected', String(i === state.cannedIndex));
         li.appendChild(el('b', '', `/${c.shortcut}`));
         li.appendChild(document.createTextNode(c[locale]));
         li.addEventListener('mousedown', (event) => {
@@ -318,6 +459,7 @@
     const locale = state.chat ? state.chat.handoff.locale : state.lang;
     $('message').value = c[locale];
     $('canned').hidden = true;
+    $('message').removeAttribute('aria-activedescendant');
     $('message').focus();
   }
 
@@ -339,7 +481,10 @@
         pickCanned(matches[state.cannedIndex]);
         return;
       }
-      if (event.key === 'Escape') $('canned').hidden = true;
+      if (event.key === 'Escape') {
+        $('canned').hidden = true;
+        $('message').removeAttribute('aria-activedescendant');
+      }
     }
     if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
       event.preventDefault();
@@ -361,17 +506,42 @@
     if (text && (await act(`/api/agent/chats/${encodeURIComponent(state.selected.id)}/notes`, { text }))) $('note').value = '';
   });
   $('claim').addEventListener('click', async () => {
-    if (await act(`/api/agent/chats/${encodeURIComponent(state.selected.id)}/claim`)) await loadBoard();
+    if (await act(`/api/agent/chats/${encodeURIComponent(state.selected.id)}/claim`)) {
+      await loadBoard();
+      // Claimed: the next thing to do is to write to the user.
+      $('message').focus();
+    }
   });
   $('resolve').addEventListener('click', async () => {
-    if (await act(`/api/agent/chats/${encodeURIComponent(state.selected.id)}/resolve`)) await loadBoard();
+    if (await act(`/api/agent/chats/${encodeURIComponent(state.selected.id)}/resolve`)) {
+      await loadBoard();
+      // The heading now says the chat has ended.
+      $('chat-title').focus();
+    }
+  });
+  $('back').addEventListener('click', backToList);
+  $('ticket-back').addEventListener('click', backToList);
+  $('alerts').addEventListener('click', async () => {
+    state.alerts = !state.alerts;
+    localStorage.setItem('kefu.alerts', state.alerts ? 'on' : 'off');
+    $('alerts').setAttribute('aria-pressed', String(state.alerts));
+    // Asked only when the agent turns alerts on, never on page load.
+    if (state.alerts && 'Notification' in window && window.Notification.permission === 'default') await window.Notification.requestPermission();
+  });
+  document.addEventListener('visibilitychange', () => {
+    if (document.hidden || !state.selected || !state.unread[state.selected.id]) return;
+    delete state.unread[state.selected.id];
+    renderBoard();
+    updateTitle();
   });
   $('close-ticket').addEventListener('click', async () => {
     if (await act(`/api/agent/tickets/${encodeURIComponent(state.selected.id)}/close`)) {
       state.selected = null;
+      $('console').classList.remove('has-selection');
       $('ticket-view').hidden = true;
       $('chat-empty').hidden = false;
       await loadBoard();
+      $('chat-empty').focus();
     }
   });
 
@@ -393,6 +563,12 @@
     state.me = null;
     state.selected = null;
     state.chat = null;
+    state.shown = null;
+    state.seenQueue = null;
+    state.userSeen = {};
+    state.unread = {};
+    $('console').classList.remove('has-selection');
+    updateTitle();
     showSignIn();
   });
   document.querySelectorAll('.lang-toggle').forEach((button) =>
