@@ -82,6 +82,8 @@
     label.firstChild.textContent = T.query() + ' ';
     button.textContent = T.search();
   };
+  // Named from the start: a field or button without a name is nothing to a screen reader.
+  labels();
 
   let refreshing;
   const refresh = () => {
