@@ -110,15 +110,13 @@ test('phone change in the widget: the confirmation card is clicked', async () =>
   const widget = await WidgetPage.open(browser, `${kefu.url}/`, 'webchat-phone-change');
   try {
     await widget.waitForBot('您好');
-    let before = await widget.say('我要换手机号');
-    await widget.waitForBot('当前绑定的手机号', before);
-    before = await widget.say('13800000008');
-    await widget.waitForBot('138****0008', before);
-    before = await widget.say(await code('13800000008'));
-    await widget.waitForBot('新的手机号', before);
-    before = await widget.say('13900000000');
-    await widget.waitForBot('139****0000', before);
-    before = await widget.say(await code('13900000000'));
+    await widget.exchange([
+      ['我要换手机号', '当前绑定的手机号'],
+      ['13800000008', '138****0008'],
+      [() => code('13800000008'), '新的手机号'],
+      ['13900000000', '139****0000'],
+    ]);
+    const before = await widget.say(await code('13900000000'));
     const confirmButton = widget.page.locator('.ac-adaptiveCard button', { hasText: '确认更换' });
     await confirmButton.waitFor({ timeout: 15000 });
     await widget.screenshot('confirmation-card');

@@ -39,15 +39,13 @@ test('phone change: the confirmation card and the bubbles show 138****0008 and 1
   const widget = await WidgetPage.open(browser, `${kefu.url}/`, 'webchat-replies');
   try {
     await widget.waitForBot('您好');
-    let before = await widget.say('我要换手机号');
-    await widget.waitForBot('当前绑定的手机号', before);
-    before = await widget.say('13800000008');
-    await widget.waitForBot('138****0008', before);
-    before = await widget.say(await code('13800000008'));
-    await widget.waitForBot('新的手机号', before);
-    before = await widget.say('13900000000');
-    await widget.waitForBot('139****0000', before);
-    before = await widget.say(await code('13900000000'));
+    await widget.exchange([
+      ['我要换手机号', '当前绑定的手机号'],
+      ['13800000008', '138****0008'],
+      [() => code('13800000008'), '新的手机号'],
+      ['13900000000', '139****0000'],
+    ]);
+    let before = await widget.say(await code('13900000000'));
     const card = widget.page.locator('.ac-adaptiveCard', { hasText: '请确认' }).last();
     await card.waitFor({ timeout: 30_000 });
     const { text, emphasis } = await card.evaluate((el) => {

@@ -57,6 +57,19 @@ export class WidgetPage {
     );
   }
 
+  /**
+   * A conversation as a script: each line typed (or, for a code, read when its turn comes)
+   * and the bot's answer to it awaited. Returns the bubble count before the last line's answer.
+   */
+  async exchange(lines: readonly [string | (() => Promise<string>), string][]): Promise<number> {
+    let before = 0;
+    for (const [typed, answer] of lines) {
+      before = await this.say(typeof typed === 'string' ? typed : await typed());
+      await this.waitForBot(answer, before);
+    }
+    return before;
+  }
+
   async say(text: string): Promise<number> {
     const before = (await this.botTexts()).length;
     const input = this.page.locator('[data-id="webchat-sendbox-input"]');
