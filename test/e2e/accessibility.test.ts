@@ -44,6 +44,20 @@ async function axeFindings(page: Page): Promise<string[]> {
       .map((v) => v.id + ': ' + v.nodes.slice(0, 4).map((n) => n.target.join(' ')).join(', ')))`);
 }
 
+/** The open chat's id, from the list entry marked current. */
+function openChatId(page: Page): Promise<string> {
+  return page.locator('#lists button.item[aria-current=true]').getAttribute('data-id').then((id) => id ?? '');
+}
+
+/** The history search for a chat, with its record opened: the console's "history" state. */
+async function showHistory(page: Page, chatId: string): Promise<void> {
+  const search = page.locator('form[role=search]');
+  await search.locator('input').fill(chatId.slice(0, 8));
+  await search.locator('button').click();
+  await page.locator('.workday details summary').first().click();
+  await page.locator('.workday details[open] li').first().waitFor();
+}
+
 async function signIn(page: Page): Promise<void> {
   await page.goto(`${kefu.url}/agent`);
   await page.locator('#agent-id').fill(DEMO_AGENTS.wang[0]);
@@ -114,7 +128,7 @@ test('axe: the widget has no serious or critical WCAG 2.1 A/AA violation at 1280
   expect(findings).toEqual({ 'widget 1280': [], 'widget 360': [] });
 });
 
-test('axe: every console state (sign-in, board, ticket, chat selected, claimed, resolved) at 1280×800 and 360×740', async () => {
+test('axe: every console state (sign-in, board, ticket, chat selected, claimed, resolved, history) at 1280×800 and 360×740', async () => {
   const findings: Record<string, string[]> = {};
   // While no agent is online a user leaves a message: a ticket on the board.
   await kefu.channel.ask('a11y-ticket', '转人工');
@@ -152,9 +166,12 @@ test('axe: every console state (sign-in, board, ticket, chat selected, claimed, 
           await page.locator('#canned li').first().waitFor();
           findings[`claimed ${viewport.width}`] = await axeFindings(page);
           await page.locator('#message').fill('');
+          const chatId = await openChatId(page);
           await page.locator('#resolve').click();
           await page.locator('#chat-title', { hasText: '已结束' }).waitFor();
           findings[`resolved ${viewport.width}`] = await axeFindings(page);
+          await showHistory(page, chatId);
+          findings[`history ${viewport.width}`] = await axeFindings(page);
         }
       } finally {
         await context.close();
@@ -173,8 +190,11 @@ test('axe: every console state (sign-in, board, ticket, chat selected, claimed, 
     await page.locator('#claim').click();
     await page.locator('#resolve').waitFor();
     findings['claimed 1280'] = await axeFindings(page);
+    const chatId = await openChatId(page);
     await page.locator('#resolve').click();
     await page.locator('#chat-title', { hasText: '已结束' }).waitFor();
+    await showHistory(page, chatId);
+    findings['history 1280'] = await axeFindings(page);
   } finally {
     await context.close();
     await second.close();
@@ -350,9 +370,35 @@ test('small screens: at 360 px the list and the chat are two views, 768 px fits 
   }
 });
 
-test('a user message in another of my chats: announced, an unread count on it and in the title; alerts are opt-in and remembered', async () => {
+/**
+ * Records what the page asks of the browser's notification and audio APIs, and lets the test
+ * say whether the page is hidden (an agent looking at another window).
+ */
+const RECORD_ALERTS = `(() => {
+  window.__alerts = { notifications: [], tones: 0 };
+  window.__hidden = false;
+  Object.defineProperty(Document.prototype, 'hidden', { configurable: true, get: () => window.__hidden });
+  const Real = window.Notification;
+  window.Notification = class {
+    constructor(title, options) { window.__alerts.notifications.push({ title, body: options && options.body }); }
+    static get permission() { return Real.permission; }
+    static requestPermission() { return Real.requestPermission(); }
+  };
+  const Audio = window.AudioContext;
+  window.AudioContext = class extends Audio {
+    createOscillator() { window.__alerts.tones += 1; return super.createOscillator(); }
+  };
+})()`;
+interface Alerts {
+  notifications: { title: string; body: string }[];
+  tones: number;
+}
+const alerts = (page: Page): Promise<Alerts> => page.evaluate<Alerts>('window.__alerts');
+
+test('a user message in another of my chats: announced, an unread count on it and in the title; each chat keeps its draft; alerts are opt-in, remembered, and notify when the page is hidden', async () => {
   const { context, page } = await agentPage(DESKTOP);
   await context.grantPermissions(['notifications'], { origin: kefu.url });
+  await context.addInitScript(RECORD_ALERTS);
   const users: WidgetPage[] = [];
   try {
     await signIn(page);
@@ -376,12 +422,40 @@ test('a user message in another of my chats: announced, an unread count on it an
     await page.locator('#transcript li.user', { hasText: '我等了好久' }).waitFor();
     expect(await page.title()).toBe(queued ? `(${queued}) Kefu 客服工作台` : 'Kefu 客服工作台');
     expect(await page.locator('#active .badge.unread').count()).toBe(0);
+    // Alerts are off: the announcement was made, but no notification and no sound.
+    expect(await alerts(page)).toEqual({ notifications: [], tones: 0 });
+
+    // Drafts: what was typed in one chat waits there while the agent answers the other.
+    const [first, second] = [page.locator('#active button.item').nth(0), page.locator('#active button.item').nth(1)];
+    await page.locator('#message').fill('我帮您查一下，请稍等');
+    await second.click();
+    expect(await page.locator('#message').inputValue()).toBe('');
+    await first.locator('.badge', { hasText: '草稿' }).waitFor();
+    await page.locator('#message').fill('另一位用户的草稿');
+    await first.click();
+    expect(await page.locator('#message').inputValue()).toBe('我帮您查一下，请稍等');
+    await second.click();
+    expect(await page.locator('#message').inputValue()).toBe('另一位用户的草稿');
+    await page.locator('#send').click();
+    await page.locator('#transcript li.agent', { hasText: '另一位用户的草稿' }).waitFor();
+    await first.click();
+    expect(await page.locator('#message').inputValue()).toBe('我帮您查一下，请稍等');
+    await second.click();
+    expect(await page.locator('#message').inputValue()).toBe('');
 
     await page.locator('#alerts').click();
     expect(await page.locator('#alerts').getAttribute('aria-pressed')).toBe('true');
     await page.reload();
     await page.locator('#agent-name').filter({ hasText: /\S/ }).waitFor();
     expect(await page.locator('#alerts').getAttribute('aria-pressed')).toBe('true');
+    // Alerts on, the console behind another window: a user message notifies and sounds.
+    await page.evaluate('window.__hidden = true');
+    await users[1]!.say('请问处理好了吗');
+    await page.waitForFunction('window.__alerts.notifications.length > 0', undefined, { timeout: 15_000 });
+    const heard = await alerts(page);
+    expect(heard.notifications).toEqual([{ title: 'Kefu 客服工作台', body: '您的会话有用户新消息：用户要求转人工' }]);
+    expect(heard.tones).toBeGreaterThan(0);
+    await page.evaluate('window.__hidden = false');
     // Resolved chats leave the list: always the first of what is left.
     for (let left = await page.locator('#active button.item').count(); left > 0; left--) {
       await page.locator('#active button.item').first().click();

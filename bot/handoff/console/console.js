@@ -30,7 +30,7 @@
       attachment: '附件',
       foreignFile: '外部链接，未经本系统核验，请勿直接打开',
       lists: '会话列表', transcript: '对话记录', cannedList: '快捷回复', messageLabel: '回复用户', noteLabel: '新的内部备注', back: '返回列表',
-      alerts: '桌面通知和提示音', newQueued: (reason) => `新的排队会话：${reason}`, newMessage: (reason) => `您的会话有用户新消息：${reason}`,
+      draft: '草稿', alerts: '桌面通知和提示音', newQueued: (reason) => `新的排队会话：${reason}`, newMessage: (reason) => `您的会话有用户新消息：${reason}`,
     },
     'en-US': {
       title: 'Kefu agent console', agentId: 'Agent id', password: 'Password', signIn: 'Sign in', signOut: 'Sign out', lang: '中文',
@@ -58,7 +58,7 @@
       attachment: 'Attachment',
       foreignFile: 'external link, not checked by Kefu; do not open it',
       lists: 'Conversations', transcript: 'Transcript', cannedList: 'Canned replies', messageLabel: 'Reply to the user', noteLabel: 'New private note', back: 'Back to the list',
-      alerts: 'Desktop notifications and sound', newQueued: (reason) => `New chat in the queue: ${reason}`, newMessage: (reason) => `New message from the user in your chat: ${reason}`,
+      draft: 'draft', alerts: 'Desktop notifications and sound', newQueued: (reason) => `New chat in the queue: ${reason}`, newMessage: (reason) => `New message from the user in your chat: ${reason}`,
     },
   };
 
@@ -69,6 +69,8 @@
     shown: null,
     // Queued chats already seen, and per chat of mine the user messages seen / not yet read: what is new is announced.
     seenQueue: null, userSeen: {}, unread: {},
+    // What the agent was writing in each chat, kept while they look at another.
+    drafts: {},
     alerts: localStorage.getItem('kefu.alerts') === 'on',
   };
   const t = () => TEXT[state.lang];
@@ -213,8 +215,9 @@
     state.board = board.body;
     noticeQueue(state.board.queue);
     for (const h of state.board.active) if (h.agentId === state.me.id && state.userSeen[h.id] === undefined) void peekChat(h.id);
-    // Chats no longer mine have nothing unread.
-    for (const id of Object.keys(state.unread)) if (!state.board.active.some((h) => h.id === id && h.agentId === state.me.id)) delete state.unread[id];
+    // Chats no longer mine have nothing unread and no draft.
+    const mine = (id) => state.board.active.some((h) => h.id === id && h.agentId === state.me.id);
+    for (const kept of [state.unread, state.drafts]) for (const id of Object.keys(kept)) if (!mine(id)) delete kept[id];
     renderBoard();
     updateTitle();
     if (state.selected && state.selected.kind === 'chat') await loadChat();
@@ -275,7 +278,7 @@
     fill(
       $('active'),
       b.active.map((h) =>
-        listItem(h.id, sel && sel.id === h.id, [el('span', '', t().reasons[h.reason] || h.reason), el('span', 'badge', h.agentId === state.me.id ? t().mine : t().withAgent(h.agentName)), ...(state.unread[h.id] ? [el('span', 'badge unread', String(state.unread[h.id]))] : [])], `${h.channel} · ${h.locale}`, () => select('chat', h.id)),
+        listItem(h.id, sel && sel.id === h.id, [el('span', '', t().reasons[h.reason] || h.reason), el('span', 'badge', h.agentId === state.me.id ? t().mine : t().withAgent(h.agentName)), ...(state.unread[h.id] ? [el('span', 'badge unread', String(state.unread[h.id]))] : []), ...(state.drafts[h.id] && !(sel && sel.id === h.id) ? [el('span', 'badge', t().draft)] : [])], `${h.channel} · ${h.locale}`, () => select('chat', h.id)),
       ),
       $('active-count'),
     );
@@ -286,8 +289,19 @@
     );
   }
 
+  function keepDraft() {
+    if (!state.selected || state.selected.kind !== 'chat') return;
+    const text = $('message').value;
+    if (text.trim()) state.drafts[state.selected.id] = text;
+    else delete state.drafts[state.selected.id];
+  }
+
   async function select(kind, id) {
+    keepDraft();
     state.selected = { kind, id };
+    $('message').value = (kind === 'chat' && state.drafts[id]) || '';
+    $('canned').hidden = true;
+    $('message').removeAttribute('aria-activedescendant');
     delete state.unread[id];
     document.dispatchEvent(new window.CustomEvent('kefu:select', { detail: { kind, id } }));
     $('chat-error').textContent = '';
@@ -497,7 +511,12 @@
     const text = $('message').value.trim();
     if (!text) return;
     $('send').disabled = true;
-    if (await act(`/api/agent/chats/${encodeURIComponent(state.selected.id)}/messages`, { text })) $('message').value = '';
+    const id = state.selected.id;
+    if (await act(`/api/agent/chats/${encodeURIComponent(id)}/messages`, { text })) {
+      // Sent: that chat's draft is gone, even if the agent has already opened another chat.
+      delete state.drafts[id];
+      if (state.selected.id === id) $('message').value = '';
+    }
     $('send').disabled = false;
   });
   $('note-form').addEventListener('submit', async (event) => {
@@ -567,6 +586,8 @@
     state.seenQueue = null;
     state.userSeen = {};
     state.unread = {};
+    state.drafts = {};
+    $('message').value = '';
     $('console').classList.remove('has-selection');
     updateTitle();
     showSignIn();
