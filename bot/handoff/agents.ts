@@ -22,6 +22,8 @@ export const agentRecordSchema = z.object({
   id: z.string().regex(/^[a-z0-9._-]{2,32}$/, 'expected 2–32 lower-case letters, digits, dot, dash or underscore'),
   name: z.string().min(1).max(40),
   passwordHash: z.string().regex(HASH, 'expected a scrypt hash made by `npm run agent:hash`'),
+  /** The agent's Microsoft Entra object id (Teams' from.aadObjectId): lets them act from the Teams agents' channel. */
+  teamsAadObjectId: z.string().uuid('expected the Microsoft Entra object id (a GUID) Teams sends as from.aadObjectId').optional(),
 });
 export const agentsFileSchema = z.object({ agents: z.array(agentRecordSchema) });
 type AgentRecord = z.infer<typeof agentRecordSchema>;
@@ -46,11 +48,13 @@ export const DEMO_AGENTS_FILE = 'bot/handoff/demoAgents.yaml';
 
 export class AgentDirectory {
   private readonly byId: Map<string, AgentRecord>;
+  private readonly byTeamsId: Map<string, AgentRecord>;
   /** Checked against when the id is unknown, so a wrong id takes as long as a wrong password. */
   private readonly decoy: Promise<string>;
 
   constructor(agents: readonly AgentRecord[]) {
     this.byId = new Map(agents.map((a) => [a.id, a]));
+    this.byTeamsId = new Map(agents.flatMap((a) => (a.teamsAadObjectId ? [[a.teamsAadObjectId.toLowerCase(), a] as const] : [])));
     this.decoy = hashPassword(crypto.randomBytes(16).toString('hex'));
   }
 
@@ -67,6 +71,12 @@ export class AgentDirectory {
 
   get size(): number {
     return this.byId.size;
+  }
+
+  /** The agent Teams vouches for (an authenticated activity's from.aadObjectId), if the file maps one. */
+  byTeamsUser(aadObjectId: string | undefined): Agent | undefined {
+    const record = aadObjectId ? this.byTeamsId.get(aadObjectId.toLowerCase()) : undefined;
+    return record ? { id: record.id, name: record.name } : undefined;
   }
 
   async authenticate(id: string, password: string): Promise<Agent | undefined> {
