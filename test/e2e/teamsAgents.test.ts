@@ -1,7 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { AgentClient, DEMO_AGENTS } from '../support/agentClient';
+import { startInstance, type Instance } from '../support/cluster';
 import { startKefu, type RunningKefu } from '../support/kefuServer';
+import { RedisServer } from '../support/redis';
 import { agentsFile, ALICE, cardOf, CHANNEL, STRANGER, TeamsAgentSide, TeamsConnector, TENANT, WANG, type TeamsCall } from '../support/teamsConnector';
 import { WidgetUser } from '../support/widgetUser';
 
@@ -203,4 +205,64 @@ test('the console and Teams agree: a claim in one shows in the other', async () 
   expect(board.active).toContainEqual(expect.objectContaining({ id: second.id, agentId: 'alice', agentName: 'Alice' }));
   expect((await wang.post(`/api/agent/chats/${second.id}/claim`)).status).toBe(403);
   for (const chat of [first, second]) await chat.user.ask('结束人工');
+});
+
+describe('two instances on Redis', () => {
+  let redis: RedisServer;
+  let a: Instance;
+  let b: Instance;
+  let onA: TeamsAgentSide;
+  let onB: TeamsAgentSide;
+  beforeAll(async () => {
+    redis = await RedisServer.start();
+    // No channel configured: the agents choose one, and every instance learns it from Redis.
+    const env = { REDIS_URL: redis.url, AGENTS_FILE: file, AGENT_TEAMS_TENANT_ID: TENANT };
+    a = await startInstance(env);
+    b = await startInstance(env);
+    onA = new TeamsAgentSide(() => a.url, teams, TENANT);
+    onB = new TeamsAgentSide(() => b.url, teams, TENANT);
+  });
+  afterAll(async () => {
+    await a?.stop();
+    await b?.stop();
+    await redis?.destroy();
+  });
+
+  test("the channel chosen on one instance, the card posted by the other, claimed, replied and resolved across both", async () => {
+    const learned = '19:learned-agents@thread.tacv2';
+    const chose = teams.calls.length;
+    await onA.say(`${learned};messageid=1`, STRANGER, 'kefu agents here');
+    expect((await teams.waitFor('the refusal', since(chose)((call) => call.kind === 'post'))).activity.text).toContain('您不是客服');
+    const agreed = teams.calls.length;
+    await onA.say(`${learned};messageid=2`, WANG, '设为客服频道');
+    expect((await teams.waitFor('the agreement', since(agreed)((call) => call.kind === 'post'))).activity.text).toContain('之后转人工的会话会发到这个频道');
+
+    // The user is on B; Wang's presence in Teams (written on A) makes the queue open.
+    const user = await WidgetUser.open(b.url);
+    const from = teams.calls.length;
+    expect((await user.ask('转人工'))[0]).toContain('排在第 1 位');
+    const created = await teams.waitFor('the card', since(from)((call) => call.kind === 'create'));
+    expect(created.parameters?.channelData?.channel?.id).toBe(learned);
+    const id = actionsOf(cardOf(created))[0]!.data.handoff;
+
+    // Claimed on A: A finds B's card in Redis and updates that very message.
+    const claimed = await onA.execute(created.conversation, WANG, { kefu: 'claim', handoff: id });
+    expect(texts(invokeAnswer(claimed.body).value as Record<string, unknown>)).toContain('小王 已接入');
+    const updated = await teams.waitFor('the card updated', (call) => call.kind === 'update' && call.activityId === created.activityId);
+    expect(texts(cardOf(updated))).toContain('小王 已接入');
+    let seen = (await user.waitForBot(3)).length;
+
+    // The thread, on A, is B's card's: the reply reaches the user on B.
+    await onA.say(created.conversation, WANG, '我在 A 上回复');
+    expect((await user.waitForBot(seen + 1)).at(-1)).toBe('小王：我在 A 上回复');
+    seen += 1;
+    const mirroredFrom = teams.calls.length;
+    await user.say('收到了');
+    const mirrored = await teams.waitFor("the user's line", since(mirroredFrom)((call) => call.kind === 'post' && call.conversation === created.conversation));
+    expect(mirrored.activity.text).toBe('用户：收到了');
+
+    await onB.say(created.conversation, WANG, '结束');
+    expect((await user.waitForBot(seen + 1)).at(-1)).toContain('请为客服的服务打个分');
+    await teams.waitFor('the card resolved', (call) => call.kind === 'update' && call.activityId === created.activityId && texts(cardOf(call)).includes('已结束'));
+  });
 });
