@@ -114,7 +114,7 @@ export function handoffCard(handoff: Handoff, before: readonly TranscriptEntry[]
     }
   }
   if (handoff.status === 'active') {
-    body.push({ type: 'TextBlock', text: '在本帖中回复即发给用户（仅接入的客服）；其他人的回复为内部备注。/resolve 或「结束」结束会话，/note 添加备注。', isSubtle: true, size: 'Small', wrap: true });
+    body.push({ type: 'TextBlock', text: '在本帖中 @Kefu 回复即发给用户（仅限接入的客服）；其他人的回复记为内部备注。@Kefu /resolve 或「结束」结束会话，@Kefu /note … 添加备注。', isSubtle: true, size: 'Small', wrap: true });
   }
   const open = handoff.status === 'queued' || handoff.status === 'active';
   return {
