@@ -126,6 +126,15 @@ test('claim: a non-agent is told so, a mapped agent claims and the card is updat
   const taken = await teams.waitFor('the refusal', since(refusedFrom)((call) => call.kind === 'post'));
   expect(taken.activity.text).toContain('已由 小王 接入');
   expect((await wang.get<Board>('/api/agent/board')).body.active).toContainEqual(expect.objectContaining({ id, agentId: 'wang' }));
+
+  // 查看全文: the whole transcript, masked as stored, posted in the thread for the team.
+  const fullFrom = teams.calls.length;
+  const full = await side.execute(created.conversation, ALICE, { kefu: 'transcript', handoff: id });
+  expect(invokeAnswer(full.body).value).toContain('已在帖子中贴出对话全文');
+  const posted = await teams.waitFor('the transcript', since(fullFrom)((call) => call.kind === 'post' && (call.activity.text ?? '').startsWith('对话全文')));
+  expect(posted.conversation).toBe(created.conversation);
+  expect(posted.activity.text).toContain('用户：转人工');
+  await user.ask('结束人工');
 });
 
 test('a forged button for a chat that does not exist, or one that is over, is refused in words', async () => {
@@ -205,6 +214,28 @@ test('the console and Teams agree: a claim in one shows in the other', async () 
   expect(board.active).toContainEqual(expect.objectContaining({ id: second.id, agentId: 'alice', agentName: 'Alice' }));
   expect((await wang.post(`/api/agent/chats/${second.id}/claim`)).status).toBe(403);
   for (const chat of [first, second]) await chat.user.ask('结束人工');
+});
+
+describe('HANDOFF_QUEUE_TIMEOUT_S', () => {
+  let quick: RunningKefu;
+  beforeAll(async () => {
+    quick = await startKefu({ AGENTS_FILE: file, AGENT_TEAMS_CONVERSATION: CHANNEL, AGENT_TEAMS_SERVICE_URL: teams.url, HANDOFF_QUEUE_TIMEOUT_S: '1' });
+  });
+  afterAll(async () => {
+    await quick.stop();
+  });
+
+  test('a chat nobody claims expires, and its card says so in place', async () => {
+    const onQuick = new TeamsAgentSide(() => quick.url, teams, TENANT);
+    await onQuick.say(CHANNEL, WANG, '在线');
+    const user = await WidgetUser.open(quick.url);
+    const from = teams.calls.length;
+    expect((await user.ask('转人工'))[0]).toContain('排在第');
+    const created = await teams.waitFor('the card', since(from)((call) => call.kind === 'create'));
+    const expired = await teams.waitFor('the card expired', (call) => call.kind === 'update' && call.activityId === created.activityId);
+    expect(texts(cardOf(expired))).toContain('无人接入，已超时');
+    expect(actionsOf(cardOf(expired))).toEqual([]);
+  });
 });
 
 describe('two instances on Redis', () => {
