@@ -40,7 +40,7 @@ const SAY = {
     taken: (name: string) => `这个会话已由 ${name} 接入。`,
     notYours: (name: string) => `这个会话由 ${name} 处理，您不能结束它。`,
     atLimit: '您同时处理的会话已达上限（AGENT_MAX_CHATS），请先结束一个。',
-    claimed: (name: string) => `${name} 已接入，在本帖中回复即发给用户。`,
+    claimed: (name: string) => `${name} 已接入，在本帖中 @Kefu 回复即发给用户。`,
     resolved: '会话已结束，已请用户评分。',
     noted: '已记为内部备注（仅客服可见），不会发给用户。',
     queuedNote: '已记为内部备注。先点「接入」才能回复用户。',
@@ -62,7 +62,7 @@ const SAY = {
     taken: (name: string) => `${name} has already claimed that chat.`,
     notYours: (name: string) => `${name} has this chat; you cannot resolve it.`,
     atLimit: 'You have as many chats as you may have at once (AGENT_MAX_CHATS); resolve one first.',
-    claimed: (name: string) => `${name} claimed the chat; replies in this thread go to the user.`,
+    claimed: (name: string) => `${name} claimed the chat; replies in this thread that mention @Kefu go to the user.`,
     resolved: 'Chat resolved; the user was asked for a rating.',
     noted: 'Kept as a private note (agents only); not sent to the user.',
     queuedNote: 'Kept as a private note. Claim the chat first to reply to the user.',
@@ -92,11 +92,6 @@ export class TeamsAgents {
   /** Follows the handoffs changed on this instance; returns what stops it. */
   start(): () => void {
     return this.deps.service.watch((change) => this.enqueue(change.handoff.id, () => this.follow(change)));
-  }
-
-  /** Waits for the card work queued so far (shutdown, tests). */
-  async settled(): Promise<void> {
-    while (this.queues.size > 0) await Promise.all(this.queues.values());
   }
 
   private enqueue(id: string, work: () => Promise<void>): void {

@@ -25,12 +25,17 @@ const cardAttachment = (card: AdaptiveCard) => ({ contentType: CARD_CONTENT_TYPE
 export class TeamsThreads {
   constructor(private readonly deps: TeamsThreadsDeps) {}
 
+  /** How Teams names a bot: 28: and its app id. */
+  private get bot() {
+    return { id: this.deps.appId ? `28:${this.deps.appId}` : 'kefu-bot', name: 'Kefu' };
+  }
+
   private reference(conversation: string, serviceUrl: string, tenantId?: string): Partial<ConversationReference> {
     return {
       channelId: 'msteams',
       serviceUrl,
       conversation: { id: conversation, isGroup: true, conversationType: 'channel', name: '', ...(tenantId ? { tenantId } : {}) },
-      bot: { id: this.deps.appId || 'kefu-bot', name: 'Kefu' },
+      bot: this.bot,
     };
   }
 
@@ -45,7 +50,6 @@ export class TeamsThreads {
       const connector = context.turnState.get<Conversations>(context.adapter.ConnectorClientKey);
       created = await connector.conversations.createConversation({
         isGroup: true,
-        bot: { id: this.deps.appId || 'kefu-bot', name: 'Kefu' },
         channelData: { channel: { id: channel.conversation }, ...(channel.tenantId ? { tenant: { id: channel.tenantId } } : {}) },
         ...(channel.tenantId ? { tenantId: channel.tenantId } : {}),
         activity: { type: 'message', attachments: [cardAttachment(card)] } as Activity,
