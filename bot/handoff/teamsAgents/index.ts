@@ -131,7 +131,9 @@ export class TeamsAgents {
       for (const line of change.entries) if (line.from === 'user') await this.deps.threads.say(card, this.userLine(line, SAY.zh));
       return;
     }
-    await this.deps.threads.updateCard(card, await this.card(handoff));
+    // The record as it is now, not as this change left it: of two quick changes on two
+    // instances, whichever update lands last still shows the newest state.
+    await this.deps.threads.updateCard(card, await this.card((await this.deps.store.get(handoff.id)) ?? handoff));
   }
 
   private userLine(line: TranscriptEntry, say: Words): string {
