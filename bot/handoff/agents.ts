@@ -25,7 +25,18 @@ export const agentRecordSchema = z.object({
   /** The agent's Microsoft Entra object id (Teams' from.aadObjectId): lets them act from the Teams agents' channel. */
   teamsAadObjectId: z.string().uuid('expected the Microsoft Entra object id (a GUID) Teams sends as from.aadObjectId').optional(),
 });
-export const agentsFileSchema = z.object({ agents: z.array(agentRecordSchema) });
+export const agentsFileSchema = z.object({
+  agents: z.array(agentRecordSchema).superRefine((agents, context) => {
+    // One person per Teams account: a shared id would let one act as the other.
+    const seen = new Set<string>();
+    for (const [index, agent] of agents.entries()) {
+      const teams = agent.teamsAadObjectId?.toLowerCase();
+      if (!teams) continue;
+      if (seen.has(teams)) context.addIssue({ code: z.ZodIssueCode.custom, path: [index, 'teamsAadObjectId'], message: 'the same Teams account is given to two agents' });
+      seen.add(teams);
+    }
+  }),
+});
 type AgentRecord = z.infer<typeof agentRecordSchema>;
 
 export async function hashPassword(password: string): Promise<string> {
