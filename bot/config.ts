@@ -225,6 +225,23 @@ export const configSchema = z.object({
     .string()
     .default('bot/handoff/cannedReplies.yaml')
     .describe('YAML of the canned replies agents pick with "/" in the console, relative to the project root or absolute.'),
+  AGENT_TEAMS_CONVERSATION: z
+    .string()
+    .regex(/^19:[^;\s]+$/, 'expected the conversation id of a Teams channel, e.g. 19:abc…@thread.tacv2 (without ;messageid=)')
+    .optional()
+    .describe('Teams channel where agents take handed-off chats besides the console: each handoff is a card and a thread there. Empty: none, unless an agent says "kefu agents here" (设为客服频道) in a channel, which the bot then remembers (in Redis, for every instance).'),
+  AGENT_TEAMS_SERVICE_URL: z
+    .string()
+    .url('expected the serviceUrl Teams sends with its activities, e.g. https://smba.trafficmanager.net/emea/')
+    .optional()
+    .describe('Bot Framework service URL of the Teams tenant of AGENT_TEAMS_CONVERSATION (the serviceUrl of its activities).'),
+  AGENT_TEAMS_TENANT_ID: z
+    .string()
+    .optional()
+    .describe('Microsoft Entra tenant id of the agents\' Teams. Set: agent activities from Teams are accepted only from this tenant.'),
+  HANDOFF_PRESENCE_S: integer(30, 86400)
+    .default(900)
+    .describe('An agent who clicked or wrote in the Teams agents\' channel counts as online this long (for the wait estimate and "nobody available"); the console keeps its agents online while it is open.'),
   AGENT_SESSION_TTL_S: integer(60, 604800)
     .default(28800)
     .describe('How long an agent stays signed in to the console (seconds).'),
@@ -347,6 +364,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       if (when && missing.length > 0) throw new ConfigError(`Invalid configuration: ${missing.join(', ')} missing — ${why}`);
     };
     needs(result.data.ACCOUNT_BACKEND === 'http', ['ACCOUNT_API_URL', 'ACCOUNT_API_KEY'], 'expected the account API URL and key for ACCOUNT_BACKEND=http');
+    needs(Boolean(result.data.AGENT_TEAMS_CONVERSATION), ['AGENT_TEAMS_SERVICE_URL'], 'expected the Teams service URL of the agents\' channel for AGENT_TEAMS_CONVERSATION');
     needs(result.data.SMS_PROVIDER === 'webhook', ['SMS_WEBHOOK_URL', 'SMS_WEBHOOK_TOKEN'], 'expected the gateway URL and token for SMS_PROVIDER=webhook');
     needs(result.data.NODE_ENV === 'production', ['OTP_SECRET'], 'expected a fixed OTP secret in production');
     needs(

@@ -29,6 +29,8 @@ import { loadCannedReplies } from './handoff/cannedReplies';
 import { mountAgentConsole } from './handoff/routes';
 import { AgentSessions } from './handoff/sessions';
 import { createHandoffService, proactiveHandoff, sweepHandoffQueue } from './handoff/wiring';
+import { TeamsAgents } from './handoff/teamsAgents';
+import { TeamsThreads } from './handoff/teamsAgents/threads';
 import { createBackend, type Backend } from './storage/backend';
 
 export interface AppDeps {
@@ -132,8 +134,29 @@ export function createApp({
     logger,
     defaultLocale: config.DEFAULT_LOCALE,
   });
+  const directory = agentDirectory(config, logger);
+  // Agents in Teams, beside the console (not in external mode: the hub has the chats then).
+  const teamsAgents =
+    config.HANDOFF_MODE === 'console'
+      ? new TeamsAgents({
+          service: handoff,
+          store: handoffStore,
+          agents: directory.agents,
+          threads: new TeamsThreads({ adapter, appId: config.MicrosoftAppId ?? '', track: lifecycle.track }),
+          configured:
+            config.AGENT_TEAMS_CONVERSATION && config.AGENT_TEAMS_SERVICE_URL
+              ? { conversation: config.AGENT_TEAMS_CONVERSATION, serviceUrl: config.AGENT_TEAMS_SERVICE_URL, ...(config.AGENT_TEAMS_TENANT_ID ? { tenantId: config.AGENT_TEAMS_TENANT_ID } : {}) }
+              : undefined,
+          tenantId: config.AGENT_TEAMS_TENANT_ID,
+          presenceMs: config.HANDOFF_PRESENCE_S * 1000,
+          logger,
+        })
+      : undefined;
+  if (teamsAgents) lifecycle.onShutdown(teamsAgents.start());
   // The turn of an activity that arrived over HTTP, counted against the address it came from.
-  const turnFrom = (client: string | undefined) => (context: TurnContext) => {
+  // The agents' Teams channel is no user's conversation: its activities never reach the bot.
+  const turnFrom = (client: string | undefined) => async (context: TurnContext) => {
+    if (teamsAgents && (await teamsAgents.handles(context.activity))) return teamsAgents.run(context);
     if (client) context.turnState.set(CLIENT_ADDRESS, client);
     return bot.run(context);
   };
@@ -198,7 +221,7 @@ export function createApp({
   const agentConsole = mountAgentConsole(server, {
     service: handoff,
     bus: consoleBus,
-    ...agentDirectory(config, logger),
+    ...directory,
     sessions: new AgentSessions(backend.sessionStore, config.AGENT_SESSION_TTL_S * 1000),
     canned: loadCannedReplies(config.CANNED_REPLIES_FILE),
     logger,

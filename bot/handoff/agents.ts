@@ -22,8 +22,21 @@ export const agentRecordSchema = z.object({
   id: z.string().regex(/^[a-z0-9._-]{2,32}$/, 'expected 2–32 lower-case letters, digits, dot, dash or underscore'),
   name: z.string().min(1).max(40),
   passwordHash: z.string().regex(HASH, 'expected a scrypt hash made by `npm run agent:hash`'),
+  /** The agent's Microsoft Entra object id (Teams' from.aadObjectId): lets them act from the Teams agents' channel. */
+  teamsAadObjectId: z.string().uuid('expected the Microsoft Entra object id (a GUID) Teams sends as from.aadObjectId').optional(),
 });
-export const agentsFileSchema = z.object({ agents: z.array(agentRecordSchema) });
+export const agentsFileSchema = z.object({
+  agents: z.array(agentRecordSchema).superRefine((agents, context) => {
+    // One person per Teams account: a shared id would let one act as the other.
+    const seen = new Set<string>();
+    for (const [index, agent] of agents.entries()) {
+      const teams = agent.teamsAadObjectId?.toLowerCase();
+      if (!teams) continue;
+      if (seen.has(teams)) context.addIssue({ code: z.ZodIssueCode.custom, path: [index, 'teamsAadObjectId'], message: 'the same Teams account is given to two agents' });
+      seen.add(teams);
+    }
+  }),
+});
 type AgentRecord = z.infer<typeof agentRecordSchema>;
 
 export async function hashPassword(password: string): Promise<string> {
@@ -46,11 +59,13 @@ export const DEMO_AGENTS_FILE = 'bot/handoff/demoAgents.yaml';
 
 export class AgentDirectory {
   private readonly byId: Map<string, AgentRecord>;
+  private readonly byTeamsId: Map<string, AgentRecord>;
   /** Checked against when the id is unknown, so a wrong id takes as long as a wrong password. */
   private readonly decoy: Promise<string>;
 
   constructor(agents: readonly AgentRecord[]) {
     this.byId = new Map(agents.map((a) => [a.id, a]));
+    this.byTeamsId = new Map(agents.flatMap((a) => (a.teamsAadObjectId ? [[a.teamsAadObjectId.toLowerCase(), a] as const] : [])));
     this.decoy = hashPassword(crypto.randomBytes(16).toString('hex'));
   }
 
@@ -67,6 +82,12 @@ export class AgentDirectory {
 
   get size(): number {
     return this.byId.size;
+  }
+
+  /** The agent Teams vouches for (an authenticated activity's from.aadObjectId), if the file maps one. */
+  byTeamsUser(aadObjectId: string | undefined): Agent | undefined {
+    const record = aadObjectId ? this.byTeamsId.get(aadObjectId.toLowerCase()) : undefined;
+    return record ? { id: record.id, name: record.name } : undefined;
   }
 
   async authenticate(id: string, password: string): Promise<Agent | undefined> {

@@ -52,7 +52,8 @@ const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
 export const CONSOLE_HEADER = 'x-kefu-agent';
 
 const signInSchema = z.object({ id: z.string().min(1).max(64), password: z.string().min(1).max(256) });
-const textSchema = z.object({ text: z.string().trim().min(1, 'text is empty').max(2000, 'text is longer than 2000 characters') });
+/** What an agent may send or note, from the console or from Teams. */
+export const textSchema = z.object({ text: z.string().trim().min(1, 'text is empty').max(2000, 'text is longer than 2000 characters') });
 
 const historySchema = z.object({ q: z.string().trim().min(1, 'q is empty').max(64, 'q is longer than 64 characters') });
 

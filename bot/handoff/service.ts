@@ -74,6 +74,15 @@ const HISTORY_SCAN = 500;
 /** The day's figures read at most this many closed chats. */
 const DAY_SCAN = 5000;
 
+/**
+ * What just happened to a handoff, told to watchers on the instance where it happened only
+ * (once per change, however many instances there are): the Teams agents' channel follows
+ * the queue by these, as consoles do by the bus.
+ */
+export type HandoffChange =
+  | { type: 'queued' | 'claimed' | 'closed'; handoff: Handoff }
+  | { type: 'recorded'; handoff: Handoff; entries: readonly TranscriptEntry[] };
+
 const ok = <T>(value: T): Result<T> => ({ ok: true, value });
 const refuse = <T>(refusal: Refusal): Result<T> => ({ ok: false, refusal });
 
@@ -86,9 +95,20 @@ export class HandoffService implements HandoffPort {
   private readonly now: () => number;
   /** When each chat's typing was last passed on, per direction; forgotten once stale. */
   private readonly typingSent = new Map<string, number>();
+  private readonly watchers = new Set<(change: HandoffChange) => void>();
 
   constructor(private readonly options: HandoffServiceOptions) {
     this.now = options.now ?? Date.now;
+  }
+
+  /** Calls `listener` after each change made on this instance; returns what stops it. The listener must not throw. */
+  watch(listener: (change: HandoffChange) => void): () => void {
+    this.watchers.add(listener);
+    return () => this.watchers.delete(listener);
+  }
+
+  private changed(change: HandoffChange): void {
+    for (const watcher of this.watchers) watcher(change);
   }
 
   private get store() {
@@ -119,6 +139,7 @@ export class HandoffService implements HandoffPort {
     if (!existing) {
       this.count('requested');
       this.options.logger.info({ handoff: handoff.id, reason: request.reason, priority: request.priority }, 'handoff queued');
+      this.changed({ type: 'queued', handoff });
       await this.publishBoard();
       // Someone behind a new high-priority chat moved back one place.
       if (request.priority === 'high') await this.tellPositions();
@@ -198,6 +219,7 @@ export class HandoffService implements HandoffPort {
     if (!cancelled) return (await this.store.get(handoff.id))?.status === 'active' ? 'with-agent' : 'none';
     this.count('cancelled');
     this.options.logger.info({ handoff: handoff.id }, 'handoff cancelled by the user');
+    this.changed({ type: 'closed', handoff: cancelled });
     await this.afterQueueChange();
     return 'cancelled';
   }
@@ -222,6 +244,7 @@ export class HandoffService implements HandoffPort {
     }
     this.claimed(claimed);
     this.options.logger.info({ handoff: id, agent: agent.id, waitedMs: this.now() - claimed.createdAt }, 'handoff claimed');
+    this.changed({ type: 'claimed', handoff: claimed });
     await this.safely(claimed.conversation, { type: 'handoff.claimed', agentName: agent.name });
     await this.afterQueueChange();
     return ok(claimed);
@@ -295,6 +318,7 @@ export class HandoffService implements HandoffPort {
     await this.store.recordHandleTime(this.now() - (resolved.claimedAt ?? resolved.createdAt));
     this.count('resolved');
     this.options.logger.info({ handoff: id, agent: agent.id }, 'handoff resolved');
+    this.changed({ type: 'closed', handoff: resolved });
     await this.safely(resolved.conversation, { type: 'handoff.resolved' });
     await this.publishBoard();
     return ok(resolved);
@@ -309,15 +333,19 @@ export class HandoffService implements HandoffPort {
     await this.store.recordHandleTime(this.now() - (ended.claimedAt ?? ended.createdAt));
     this.count('resolved');
     this.options.logger.info({ handoff: handoff.id }, 'handoff ended by the user');
+    this.changed({ type: 'closed', handoff: ended });
     await this.options.bus.publish({ type: 'chat', id: handoff.id });
     await this.publishBoard();
   }
 
-  /** Notes are for the team: anyone may add one while queued, only the claimant once claimed. */
-  async note(id: string, agent: Agent, text: string): Promise<Result<Note>> {
+  /**
+   * Notes are for the team: anyone may add one while queued, only the claimant once claimed —
+   * except from the Teams thread (`team`), which every agent there reads already.
+   */
+  async note(id: string, agent: Agent, text: string, from: 'console' | 'team' = 'console'): Promise<Result<Note>> {
     const handoff = await this.store.get(id);
     if (!handoff) return refuse('not-found');
-    if (handoff.status === 'active' && handoff.agentId !== agent.id) return refuse('not-yours');
+    if (from === 'console' && handoff.status === 'active' && handoff.agentId !== agent.id) return refuse('not-yours');
     // Kept for good: masked like every other line (an agent may paste the user's number).
     const note = { at: this.now(), agentId: agent.id, agentName: agent.name, text: maskText(text) };
     await this.store.addNote(id, note);
@@ -363,7 +391,9 @@ export class HandoffService implements HandoffPort {
   async record(conversation: string, entries: readonly TranscriptEntry[]): Promise<void> {
     if (entries.length === 0) return;
     const [, open] = await Promise.all([this.store.appendTranscript(conversation, entries, TRANSCRIPT_KEEP), this.store.openFor(conversation)]);
-    if (open) await this.options.bus.publish({ type: 'chat', id: open.id });
+    if (!open) return;
+    if (!open.external) this.changed({ type: 'recorded', handoff: open, entries });
+    await this.options.bus.publish({ type: 'chat', id: open.id });
   }
 
   async saveReference(conversation: string, reference: Parameters<HandoffStore['saveReference']>[1]): Promise<void> {
@@ -382,13 +412,15 @@ export class HandoffService implements HandoffPort {
       expired++;
       this.count('expired');
       this.options.logger.info({ handoff: handoff.id }, 'handoff expired');
+      this.changed({ type: 'closed', handoff: done });
       await this.safely(handoff.conversation, { type: 'handoff.expired' });
     }
     if (expired > 0) await this.afterQueueChange();
   }
 
-  async agentOnline(agent: Agent): Promise<void> {
-    await this.store.touchPresence(agent.id, PRESENCE_TTL_MS);
+  /** Online for the console's heartbeat, or `forMs` (HANDOFF_PRESENCE_S after acting in Teams). */
+  async agentOnline(agent: Agent, forMs = PRESENCE_TTL_MS): Promise<void> {
+    await this.store.touchPresence(agent.id, forMs);
   }
 
   async agentOffline(agent: Agent): Promise<void> {

@@ -39,14 +39,38 @@ export interface HandoffStore {
   tickets(): Promise<Ticket[]>;
   closeTicket(id: string, agentId: string): Promise<Ticket | undefined>;
 
-  /** Agents with a console open: each touch keeps one online for `ttlMs`. */
+  /** Agents with a console open or active in the Teams agents' channel: each touch keeps one online for at least `ttlMs` (never shortens). */
   touchPresence(agentId: string, ttlMs: number): Promise<void>;
   dropPresence(agentId: string): Promise<void>;
   agentsOnline(): Promise<string[]>;
 
+  /** Where the Teams agents' channel is, once an agent chose it there (`kefu agents here`). */
+  saveAgentsChannel(channel: AgentsChannel): Promise<void>;
+  agentsChannel(): Promise<AgentsChannel | undefined>;
+  /** A handoff's card in the Teams agents' channel; found again by handoff or by its thread, on any instance. */
+  saveTeamsCard(handoffId: string, card: TeamsCard): Promise<void>;
+  teamsCard(handoffId: string): Promise<TeamsCard | undefined>;
+  handoffOfThread(thread: string): Promise<string | undefined>;
+
   /** Handle times of the newest RECENT_HANDLE_TIMES resolved chats (in no particular order), for the estimated wait. */
   recordHandleTime(ms: number): Promise<void>;
   handleTimes(): Promise<number[]>;
+}
+
+/** The Teams channel agents work in (bot/handoff/teamsAgents). */
+export interface AgentsChannel {
+  /** The channel's conversation id, 19:…@thread.tacv2 (no ;messageid=). */
+  conversation: string;
+  serviceUrl: string;
+  tenantId?: string;
+}
+
+/** The card a handoff was posted as, and the thread under it where its chat is relayed. */
+export interface TeamsCard {
+  activityId: string;
+  /** The thread's conversation id: the channel's, with ;messageid= of the card. */
+  thread: string;
+  serviceUrl: string;
 }
 
 /** Fan-out of console updates to every instance's open consoles. */

@@ -1,4 +1,4 @@
-import { AgentDirectory, DEMO_AGENTS_FILE, hashPassword, verifyPassword } from '../../bot/handoff/agents';
+import { AgentDirectory, agentsFileSchema, DEMO_AGENTS_FILE, hashPassword, verifyPassword } from '../../bot/handoff/agents';
 import { loadCannedReplies } from '../../bot/handoff/cannedReplies';
 import { ConfigError, loadConfig } from '../../bot/config';
 import { estimatedWaitMinutes, queueOrder } from '../../bot/handoff/queue';
@@ -69,6 +69,20 @@ test('passwords: scrypt hashes verify the right password only; the demo agents l
   expect(await demo.authenticate('wang', 'kefu-demo-alice')).toBeUndefined();
   expect(await demo.authenticate('nobody', 'kefu-demo-wang')).toBeUndefined();
   expect(loadCannedReplies('bot/handoff/cannedReplies.yaml').map((c) => c.shortcut)).toContain('hello');
+});
+
+test('agents map to Teams accounts by Entra object id (any case); one account for two agents is refused', () => {
+  const hash = 'scrypt$16384$8$1$xiRGpw5BLsuUshag_t66GQ$Ka8hJmcjh-7YflydA5soETXMDfHEAAcyx62Lr_FaSp8';
+  const aad = '6B1A2C3D-0000-4000-8000-00000000A001';
+  const parsed = agentsFileSchema.parse({ agents: [{ id: 'wang', name: '小王', passwordHash: hash, teamsAadObjectId: aad }, { id: 'alice', name: 'Alice', passwordHash: hash }] });
+  const directory = new AgentDirectory(parsed.agents);
+  expect(directory.byTeamsUser(aad.toLowerCase())).toEqual({ id: 'wang', name: '小王' });
+  expect(directory.byTeamsUser('6b1a2c3d-0000-4000-8000-00000000ffff')).toBeUndefined();
+  expect(directory.byTeamsUser(undefined)).toBeUndefined();
+  expect(directory.byTeamsUser('')).toBeUndefined();
+  const twice = agentsFileSchema.safeParse({ agents: [{ id: 'wang', name: '小王', passwordHash: hash, teamsAadObjectId: aad }, { id: 'alice', name: 'Alice', passwordHash: hash, teamsAadObjectId: aad.toLowerCase() }] });
+  expect(twice.success ? undefined : twice.error.issues[0]?.message).toBe('the same Teams account is given to two agents');
+  expect(agentsFileSchema.safeParse({ agents: [{ id: 'wang', name: '小王', passwordHash: hash, teamsAadObjectId: 'wang@contoso.com' }] }).success).toBe(false);
 });
 
 test('agent sessions expire, and only the token\'s hash is stored', async () => {

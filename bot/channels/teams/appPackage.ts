@@ -88,6 +88,11 @@ export function buildManifest(config: Config, version: string): TeamsManifest {
               { title: '重新开始', description: '清空当前对话，重新开始' },
             ],
           },
+          {
+            // Agents in a team choose the channel handed-off chats go to (bot/handoff/teamsAgents).
+            scopes: ['team'],
+            commands: [{ title: 'kefu agents here', description: '设为客服频道：之后转人工的会话都发到这个频道（仅 AGENTS_FILE 中的客服可用）' }],
+          },
         ],
       },
     ],

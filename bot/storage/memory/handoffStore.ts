@@ -2,7 +2,7 @@ import type { ConversationReference } from 'botbuilder';
 import { ExpiringMap, sweepInterval } from '../expiringMap';
 import type { StateTtl } from '../stateTtl';
 import { OPEN_STATUSES, type ConsoleEvent, type Handoff, type HandoffStatus, type Note, type Ticket, type TranscriptEntry } from '../../../domain/handoff';
-import { CLOSED_KEPT, RECENT_HANDLE_TIMES, type ConsoleBus, type HandoffStore } from '../../handoff/store';
+import { CLOSED_KEPT, RECENT_HANDLE_TIMES, type AgentsChannel, type ConsoleBus, type HandoffStore, type TeamsCard } from '../../handoff/store';
 
 /** The handoff's shared records in this process's memory: one instance. */
 export class MemoryHandoffStore implements HandoffStore {
@@ -14,6 +14,10 @@ export class MemoryHandoffStore implements HandoffStore {
   private readonly ticketsById = new Map<string, Ticket>();
   private readonly presence = new Map<string, number>();
   private readonly recentHandleTimes: number[] = [];
+  private teamsChannel: AgentsChannel | undefined;
+  /** Kept as long as the handoffs the history can find (the newest CLOSED_KEPT and the open ones). */
+  private readonly cards = new Map<string, TeamsCard>();
+  private readonly threads = new Map<string, string>();
 
   constructor(
     private readonly now: () => number = Date.now,
@@ -124,7 +128,34 @@ export class MemoryHandoffStore implements HandoffStore {
   }
 
   async touchPresence(agentId: string, ttlMs: number) {
-    this.presence.set(agentId, this.now() + ttlMs);
+    this.presence.set(agentId, Math.max(this.presence.get(agentId) ?? 0, this.now() + ttlMs));
+  }
+
+  async saveAgentsChannel(channel: AgentsChannel) {
+    this.teamsChannel = { ...channel };
+  }
+
+  async agentsChannel() {
+    return this.teamsChannel ? { ...this.teamsChannel } : undefined;
+  }
+
+  async saveTeamsCard(handoffId: string, card: TeamsCard) {
+    this.cards.set(handoffId, { ...card });
+    this.threads.set(card.thread, handoffId);
+    for (const [id, old] of this.cards) {
+      if (this.cards.size <= 2 * CLOSED_KEPT) break;
+      this.cards.delete(id);
+      this.threads.delete(old.thread);
+    }
+  }
+
+  async teamsCard(handoffId: string) {
+    const card = this.cards.get(handoffId);
+    return card ? { ...card } : undefined;
+  }
+
+  async handoffOfThread(thread: string) {
+    return this.threads.get(thread);
   }
 
   async dropPresence(agentId: string) {

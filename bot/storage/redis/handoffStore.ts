@@ -6,7 +6,7 @@ import { compareAndSet, readRecord, toFields } from './records';
 import { withScripts } from './scripts';
 import type { StateTtl } from '../stateTtl';
 import { OPEN_STATUSES, type ConsoleEvent, type Handoff, type HandoffStatus, type Note, type Ticket, type TranscriptEntry } from '../../../domain/handoff';
-import { CLOSED_KEPT, RECENT_HANDLE_TIMES, type ConsoleBus, type HandoffStore } from '../../handoff/store';
+import { CLOSED_KEPT, RECENT_HANDLE_TIMES, type AgentsChannel, type ConsoleBus, type HandoffStore, type TeamsCard } from '../../handoff/store';
 
 const k = {
   reference: (conversation: string) => keys.conversation(conversation, 'ref'),
@@ -21,6 +21,9 @@ const k = {
   ticketIds: keys.shared('tickets'),
   presence: keys.shared('agents:presence'),
   handleTimes: keys.shared('handoffs:handle-times'),
+  agentsChannel: keys.shared('teams:agents-channel'),
+  teamsCard: (id: string) => keys.shared(`handoff:${id}:teams-card`),
+  thread: (thread: string) => keys.shared(`teams:thread:${thread}`),
 };
 
 /** The handoff store on Redis, for several instances. Handoff keys share one slot ({kefu}). */
@@ -134,7 +137,35 @@ export class RedisHandoffStore implements HandoffStore {
   }
 
   async touchPresence(agentId: string, ttlMs: number) {
-    await this.redis.zadd(k.presence, this.now() + ttlMs, agentId);
+    // GT: a console's short heartbeat never cuts short a longer presence from Teams.
+    await this.redis.zadd(k.presence, 'GT', this.now() + ttlMs, agentId);
+  }
+
+  async saveAgentsChannel(channel: AgentsChannel) {
+    await this.redis.set(k.agentsChannel, JSON.stringify(channel));
+  }
+
+  async agentsChannel() {
+    const raw = await this.redis.get(k.agentsChannel);
+    return raw ? (JSON.parse(raw) as AgentsChannel) : undefined;
+  }
+
+  /** Kept as long as an engaged conversation: a thread outlives its chat by that much, then is forgotten. */
+  async saveTeamsCard(handoffId: string, card: TeamsCard) {
+    await this.redis
+      .multi()
+      .set(k.teamsCard(handoffId), JSON.stringify(card), 'EX', this.ttl.engagedS)
+      .set(k.thread(card.thread), handoffId, 'EX', this.ttl.engagedS)
+      .exec();
+  }
+
+  async teamsCard(handoffId: string) {
+    const raw = await this.redis.get(k.teamsCard(handoffId));
+    return raw ? (JSON.parse(raw) as TeamsCard) : undefined;
+  }
+
+  async handoffOfThread(thread: string) {
+    return (await this.redis.get(k.thread(thread))) ?? undefined;
   }
 
   async dropPresence(agentId: string) {

@@ -164,6 +164,28 @@ export function handoffStoreContract(makeBackend: () => Backend<HandoffStore>): 
     expect(await b.agentsOnline()).toEqual(['wang']);
   });
 
+  test('a shorter touch never cuts short a longer one (a console heartbeat after a click in Teams)', async () => {
+    const [a, b] = await twoInstances(backend);
+    await a.touchPresence('wang', 900_000);
+    await b.touchPresence('wang', 45_000);
+    backend.clock.advance(60_000);
+    expect(await a.agentsOnline()).toEqual(['wang']);
+  });
+
+  test("the Teams agents' channel and each handoff's card and thread are the same on every instance", async () => {
+    const [a, b] = await twoInstances(backend);
+    expect(await b.agentsChannel()).toBeUndefined();
+    const channel = { conversation: '19:agents@thread.tacv2', serviceUrl: 'http://127.0.0.1:1/', tenantId: 't1' };
+    await a.saveAgentsChannel(channel);
+    expect(await b.agentsChannel()).toEqual(channel);
+    const card = { activityId: '1700000000001', thread: '19:agents@thread.tacv2;messageid=1700000000001', serviceUrl: 'http://127.0.0.1:1/' };
+    await a.saveTeamsCard('h1', card);
+    expect(await b.teamsCard('h1')).toEqual(card);
+    expect(await b.handoffOfThread(card.thread)).toBe('h1');
+    expect(await b.teamsCard('h2')).toBeUndefined();
+    expect(await b.handoffOfThread('19:agents@thread.tacv2;messageid=9')).toBeUndefined();
+  });
+
   test(`handle times: the newest ${RECENT_HANDLE_TIMES} are kept`, async () => {
     const [a, b] = await twoInstances(backend);
     for (let ms = 1; ms <= RECENT_HANDLE_TIMES + 5; ms++) await (ms % 2 ? a : b).recordHandleTime(ms * 1000);

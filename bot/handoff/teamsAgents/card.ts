@@ -1,0 +1,127 @@
+import type { FlowStage, Handoff, HandoffReason, HandoffStatus, TranscriptEntry } from '../../../domain/handoff';
+
+/**
+ * The Adaptive Card a handoff is in the Teams agents' channel: a pure function of the record
+ * and the last lines before it, so every instance renders the same card for the same state
+ * and an update replaces it whole. Words as the console's (bot/handoff/console/console.js),
+ * which runs in the browser and cannot share them.
+ */
+
+export const CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';
+
+/** What the card's buttons send back (Action.Execute's data, or an Action.Submit's value). */
+export type CardVerb = 'claim' | 'transcript';
+export interface CardData {
+  kefu: CardVerb;
+  handoff: string;
+}
+
+export interface AdaptiveCard {
+  type: 'AdaptiveCard';
+  $schema: string;
+  version: string;
+  body: Record<string, unknown>[];
+  actions: Record<string, unknown>[];
+}
+
+const REASONS: Record<HandoffReason, string> = {
+  'user-request': '用户要求转人工',
+  'repeated-fallback': '连续两次未能回答',
+  complaint: '投诉或不满',
+  security_alert: '安全预警锁定（需人工核实）',
+  'old-number-unavailable': '旧手机号无法接收验证码',
+  'flow-stuck': '自助流程无法完成',
+};
+const FLOWS: Record<string, string> = { unlock: '账户解锁', phoneChange: '更换手机号', appeal: '申诉', appealStatus: '申诉进度查询' };
+const STAGES: Record<FlowStage, string> = {
+  askingPhone: '等待用户提供手机号',
+  awaitingCode: '已向该号码发送验证码，等待用户输入',
+  lookingUpAccount: '验证码已通过，正在查询账户',
+  unlocking: '已验证手机号，正在解锁账户',
+  securityLocked: '已验证手机号，账户因安全预警锁定',
+  oldNumberLost: '用户表示原手机号已无法接收验证码',
+  askingNewPhone: '已验证原手机号，等待用户提供新手机号',
+  awaitingNewCode: '已验证原手机号，等待新号码的验证码',
+  confirmingChange: '新旧号码均已验证，等待用户确认更换',
+  changingPhone: '新旧号码均已验证，正在更换手机号',
+  askingExplanation: '已验证手机号（账户已关闭），等待用户填写申诉说明',
+  askingFiles: '已收到申诉说明，等待用户上传材料',
+  filingAppeal: '正在提交申诉',
+  askingCaseOrPhone: '等待用户提供申诉编号或手机号',
+  lookingUpCase: '正在按申诉编号查询',
+  lookingUpCases: '已验证手机号，正在查询申诉记录',
+};
+const CHANNELS: Record<string, string> = { directline: '网页聊天', webchat: '网页聊天', msteams: 'Microsoft Teams', emulator: 'Bot Framework Emulator' };
+const LANGUAGES: Record<string, string> = { 'zh-CN': '中文', 'en-US': 'English' };
+const WHO: Record<TranscriptEntry['from'], string> = { user: '用户', bot: '机器人', agent: '客服' };
+
+/** How many lines before the handoff the card shows (the full transcript is a button away). */
+export const CARD_LINES = 6;
+const LINE_CHARS = 200;
+
+function status(handoff: Handoff): { text: string; color: string } {
+  const by = handoff.agentName ?? handoff.agentId ?? '';
+  const words: Record<HandoffStatus, { text: string; color: string }> = {
+    queued: { text: '排队中，等待客服接入', color: 'attention' },
+    active: { text: `${by} 已接入`, color: 'good' },
+    resolved: { text: `已结束（${by || '客服'}处理）`, color: 'default' },
+    cancelled: { text: '用户已取消排队', color: 'default' },
+    expired: { text: '无人接入，已超时', color: 'default' },
+  };
+  return words[handoff.status];
+}
+
+const clip = (text: string) => (text.length > LINE_CHARS ? `${text.slice(0, LINE_CHARS)}…` : text);
+
+function action(verb: CardVerb, handoff: string, title: string): Record<string, unknown> {
+  const data: CardData = { kefu: verb, handoff };
+  // Action.Execute (Universal Actions) where Teams supports it; Action.Submit as its fallback.
+  return { type: 'Action.Execute', verb, title, data, fallback: { type: 'Action.Submit', title, data } };
+}
+
+export function handoffCard(handoff: Handoff, before: readonly TranscriptEntry[]): AdaptiveCard {
+  const { context } = handoff;
+  const trail = context.trail;
+  const facts = [
+    { title: '原因', value: REASONS[context.reason] },
+    { title: '优先级', value: handoff.priority === 'high' ? '高' : '普通' },
+    { title: '语言', value: LANGUAGES[handoff.locale] ?? handoff.locale },
+    { title: '渠道', value: CHANNELS[handoff.channel] ?? handoff.channel },
+    ...(trail
+      ? [
+          { title: '所在流程', value: `${FLOWS[trail.flow] ?? trail.flow}${trail.stage ? `：${STAGES[trail.stage]}` : ''}` },
+          { title: '号码验证', value: trail.verified ? '已通过短信验证码验证' : '未验证' },
+          ...(trail.maskedPhone ? [{ title: '手机号', value: trail.maskedPhone }] : []),
+        ]
+      : []),
+  ];
+  const shown = status(handoff);
+  const body: Record<string, unknown>[] = [
+    { type: 'TextBlock', text: `转人工 · ${REASONS[context.reason]}`, weight: 'Bolder', size: 'Medium', wrap: true },
+    { type: 'TextBlock', text: shown.text, color: shown.color, weight: 'Bolder', spacing: 'None', wrap: true },
+    { type: 'FactSet', facts: facts.map((fact) => ({ title: fact.title, value: fact.value })) },
+  ];
+  if (context.misses.length > 0) {
+    body.push({ type: 'TextBlock', text: '未能回答的问题', weight: 'Bolder', spacing: 'Medium', wrap: true });
+    for (const miss of context.misses) body.push({ type: 'TextBlock', text: `• ${clip(miss)}`, spacing: 'None', wrap: true });
+  }
+  const lines = before.slice(-CARD_LINES);
+  if (lines.length > 0) {
+    body.push({ type: 'TextBlock', text: '最近的消息', weight: 'Bolder', spacing: 'Medium', wrap: true });
+    for (const line of lines) {
+      const files = line.attachments?.length ? ` [附件 ${line.attachments.length}]` : '';
+      body.push({ type: 'TextBlock', text: `${line.agentName ?? WHO[line.from]}：${clip(line.text)}${files}`, spacing: 'None', wrap: true, isSubtle: line.from !== 'user' });
+    }
+  }
+  if (handoff.status === 'active') {
+    body.push({ type: 'TextBlock', text: '在本帖中 @Kefu 回复即发给用户（仅限接入的客服）；其他人的回复记为内部备注。@Kefu /resolve 或「结束」结束会话，@Kefu /note … 添加备注。', isSubtle: true, size: 'Small', wrap: true });
+  }
+  const open = handoff.status === 'queued' || handoff.status === 'active';
+  return {
+    type: 'AdaptiveCard',
+    $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+    version: '1.4',
+    body,
+    actions: [...(handoff.status === 'queued' ? [action('claim', handoff.id, '接入 Claim')] : []), ...(open ? [action('transcript', handoff.id, '查看全文 Full transcript')] : [])],
+  };
+}

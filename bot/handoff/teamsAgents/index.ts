@@ -1,0 +1,261 @@
+import { TurnContext, type Activity } from 'botbuilder';
+import type { Handoff, TranscriptEntry } from '../../../domain/handoff';
+import { hashId, type Logger } from '../../logger';
+import type { AgentDirectory } from '../agents';
+import { textSchema } from '../routes';
+import type { Agent, HandoffChange, HandoffService, Refusal } from '../service';
+import type { AgentsChannel, HandoffStore } from '../store';
+import { CARD_CONTENT_TYPE, handoffCard, type AdaptiveCard, type CardData } from './card';
+import { cardAction, channelOf, parseAgentText } from './commands';
+import type { TeamsThreads } from './threads';
+
+/**
+ * Microsoft Teams as a second agent surface beside the console: every handoff is a card in
+ * the agents' channel, updated in place as it is claimed and closed; the thread under it
+ * carries the chat (the user's lines in, the claiming agent's replies out). Activities from
+ * the agents' channel come here and never reach the user-side bot.
+ */
+
+export interface TeamsAgentsDeps {
+  service: HandoffService;
+  store: Pick<HandoffStore, 'agentsChannel' | 'saveAgentsChannel' | 'teamsCard' | 'saveTeamsCard' | 'handoffOfThread' | 'get'>;
+  agents: Pick<AgentDirectory, 'byTeamsUser'>;
+  threads: TeamsThreads;
+  /** AGENT_TEAMS_CONVERSATION and its service URL and tenant, when configured. */
+  configured?: AgentsChannel;
+  /** AGENT_TEAMS_TENANT_ID: agents' activities from any other tenant are refused. */
+  tenantId?: string;
+  /** HANDOFF_PRESENCE_S: an agent acting in Teams counts as online this long. */
+  presenceMs: number;
+  logger: Logger;
+}
+
+type Lang = 'zh' | 'en';
+const SAY = {
+  zh: {
+    noIdentity: '无法确认您的 Teams 身份（缺少 aadObjectId），操作未执行。',
+    notAgent: '您不是客服（不在 AGENTS_FILE 中），不能处理转人工的会话。',
+    noChat: '找不到这个会话，操作未执行。',
+    closed: '这个会话已经结束。',
+    taken: (name: string) => `这个会话已由 ${name} 接入。`,
+    notYours: (name: string) => `这个会话由 ${name} 处理，您不能结束它。`,
+    atLimit: '您同时处理的会话已达上限（AGENT_MAX_CHATS），请先结束一个。',
+    claimed: (name: string) => `${name} 已接入，在本帖中 @Kefu 回复即发给用户。`,
+    resolved: '会话已结束，已请用户评分。',
+    noted: '已记为内部备注（仅客服可见），不会发给用户。',
+    queuedNote: '已记为内部备注。先点「接入」才能回复用户。',
+    notDelivered: '消息未能送达用户，请重试。',
+    tooLong: '消息超过 2000 字，未发送，请分几条发送。',
+    noThread: '请在某个转人工会话的帖子中 @Kefu 回复；/resolve 或「结束」结束会话，/note … 添加备注。',
+    here: '好的，之后转人工的会话会发到这个频道。',
+    hereChannelOnly: '请在团队的频道中使用这个命令（群聊没有分帖，无法按会话回复）。',
+    transcript: '对话全文：',
+    transcriptPosted: '已在帖子中贴出对话全文。',
+    who: { user: '用户', bot: '机器人', agent: '客服' } as Record<TranscriptEntry['from'], string>,
+    file: (name: string) => `［文件：${name}，请在客服控制台查看］`,
+  },
+  en: {
+    noIdentity: 'Your Teams identity could not be confirmed (no aadObjectId); nothing was done.',
+    notAgent: 'You are not an agent (not in AGENTS_FILE), so you cannot take handed-off chats.',
+    noChat: 'That chat does not exist; nothing was done.',
+    closed: 'That chat is already over.',
+    taken: (name: string) => `${name} has already claimed that chat.`,
+    notYours: (name: string) => `${name} has this chat; you cannot resolve it.`,
+    atLimit: 'You have as many chats as you may have at once (AGENT_MAX_CHATS); resolve one first.',
+    claimed: (name: string) => `${name} claimed the chat; replies in this thread that mention @Kefu go to the user.`,
+    resolved: 'Chat resolved; the user was asked for a rating.',
+    noted: 'Kept as a private note (agents only); not sent to the user.',
+    queuedNote: 'Kept as a private note. Claim the chat first to reply to the user.',
+    notDelivered: 'The message could not be delivered to the user; please try again.',
+    tooLong: 'The message is longer than 2000 characters and was not sent; please split it.',
+    noThread: 'Reply in the thread of a handed-off chat, mentioning @Kefu; /resolve (or 结束) resolves it, /note … adds a note.',
+    here: 'Done: handed-off chats will be posted to this channel from now on.',
+    hereChannelOnly: 'Use this command in a team channel (a group chat has no threads to reply in).',
+    transcript: 'Full transcript:',
+    transcriptPosted: 'The full transcript is posted in the thread.',
+    who: { user: 'User', bot: 'Bot', agent: 'Agent' } as Record<TranscriptEntry['from'], string>,
+    file: (name: string) => `[file: ${name} — open it in the agent console]`,
+  },
+};
+type Words = (typeof SAY)['zh'];
+
+const langOf = (activity: Pick<Activity, 'locale'>): Lang => (activity.locale?.toLowerCase().startsWith('en') ? 'en' : 'zh');
+/** The full transcript is posted in pieces Teams accepts (its limit is about 28 KB a message). */
+const TRANSCRIPT_PIECE_CHARS = 8000;
+
+export class TeamsAgents {
+  /** Work on each handoff's card and thread, in order, on this instance. */
+  private readonly queues = new Map<string, Promise<void>>();
+
+  constructor(private readonly deps: TeamsAgentsDeps) {}
+
+  /** Follows the handoffs changed on this instance; returns what stops it. */
+  start(): () => void {
+    return this.deps.service.watch((change) => this.enqueue(change.handoff.id, () => this.follow(change)));
+  }
+
+  private enqueue(id: string, work: () => Promise<void>): void {
+    const next = (this.queues.get(id) ?? Promise.resolve())
+      .then(work)
+      .catch((error: unknown) => this.deps.logger.warn({ err: error, handoff: id }, 'Teams agents channel not updated'));
+    this.queues.set(id, next);
+    void next.then(() => {
+      if (this.queues.get(id) === next) this.queues.delete(id);
+    });
+  }
+
+  private async channel(): Promise<AgentsChannel | undefined> {
+    return (await this.deps.store.agentsChannel()) ?? this.deps.configured;
+  }
+
+  private async card(handoff: Handoff): Promise<AdaptiveCard> {
+    const chat = await this.deps.service.chat(handoff.id);
+    return handoffCard(handoff, (chat?.transcript ?? []).filter((line) => line.at < handoff.createdAt));
+  }
+
+  private async follow(change: HandoffChange): Promise<void> {
+    const { handoff } = change;
+    if (change.type === 'queued') {
+      const channel = await this.channel();
+      if (!channel) return;
+      const posted = await this.deps.threads.postCard(channel, await this.card(handoff));
+      await this.deps.store.saveTeamsCard(handoff.id, posted);
+      // Claimed or closed (on any instance) while the card was on its way: show that at once.
+      const now = await this.deps.store.get(handoff.id);
+      if (now && now.status !== 'queued') await this.deps.threads.updateCard(posted, await this.card(now));
+      return;
+    }
+    const card = await this.deps.store.teamsCard(handoff.id);
+    if (!card) return;
+    if (change.type === 'recorded') {
+      for (const line of change.entries) if (line.from === 'user') await this.deps.threads.say(card, this.userLine(line, SAY.zh));
+      return;
+    }
+    // The record as it is now, not as this change left it: of two quick changes on two
+    // instances, whichever update lands last still shows the newest state.
+    await this.deps.threads.updateCard(card, await this.card((await this.deps.store.get(handoff.id)) ?? handoff));
+  }
+
+  private userLine(line: TranscriptEntry, say: Words): string {
+    const files = (line.attachments ?? []).map((file) => say.file(file.name));
+    return [`${say.who.user}：${line.text}`.trim(), ...files].join('\n');
+  }
+
+  /**
+   * Whether the activity is the agents' business: anything in the agents' channel (and its
+   * threads), and the command that makes a channel the agents' one.
+   */
+  async handles(activity: Activity): Promise<boolean> {
+    if (activity.channelId !== 'msteams' || typeof activity.conversation?.id !== 'string') return false;
+    const channel = await this.channel();
+    if (channel && channelOf(activity.conversation.id) === channel.conversation) return true;
+    return activity.type === 'message' && activity.conversation.conversationType !== 'personal' && parseAgentText(this.textOf(activity)).kind === 'here';
+  }
+
+  private textOf(activity: Activity): string | undefined {
+    return typeof activity.text === 'string' ? TurnContext.removeRecipientMention(activity) : undefined;
+  }
+
+  /** One activity from the agents' side: the agent is who Teams says, mapped through AGENTS_FILE. */
+  async run(context: TurnContext): Promise<void> {
+    const { activity } = context;
+    const say = SAY[langOf(activity)];
+    const button = cardAction(activity);
+    const isInvoke = activity.type === 'invoke';
+    const answer = async (text: string, card?: AdaptiveCard) => {
+      if (isInvoke) {
+        const body = card ? { statusCode: 200, type: CARD_CONTENT_TYPE, value: card } : { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: text };
+        await context.sendActivity({ type: 'invokeResponse', value: { status: 200, body } });
+        // Universal Actions show a card answer only to the clicker: the thread hears it too.
+        if (card) await context.sendActivity({ type: 'message', text, textFormat: 'plain' });
+      } else await context.sendActivity({ type: 'message', text, textFormat: 'plain' });
+    };
+    if (isInvoke && !button) {
+      // Invokes we do not serve (other card kinds, app-based link unfurling): an empty answer, never the user-side bot.
+      await context.sendActivity({ type: 'invokeResponse', value: { status: 200, body: {} } });
+      return;
+    }
+    if (activity.type !== 'message' && !isInvoke) return;
+    const tenant = (activity.channelData as { tenant?: { id?: unknown } } | undefined)?.tenant?.id;
+    const aad = activity.from?.aadObjectId;
+    if (!aad) {
+      this.deps.logger.warn({ conversation: hashId(activity.conversation.id) }, 'Teams agent activity without aadObjectId refused');
+      return answer(say.noIdentity);
+    }
+    const agent = this.deps.tenantId && tenant !== this.deps.tenantId ? undefined : this.deps.agents.byTeamsUser(aad);
+    if (!agent) {
+      this.deps.logger.warn({ user: hashId(aad) }, 'Teams user who is not an agent refused');
+      return answer(say.notAgent);
+    }
+    await this.deps.service.agentOnline(agent, this.deps.presenceMs);
+    if (button) return this.press(button, agent, say, answer);
+    const command = parseAgentText(this.textOf(activity));
+    if (command.kind === 'here') return answer(await this.choose(activity, say));
+    const id = await this.deps.store.handoffOfThread(activity.conversation.id);
+    if (!id || command.kind === 'empty') return answer(say.noThread);
+    await this.write(id, agent, command, say, answer);
+  }
+
+  /** `kefu agents here`: this channel, as Teams names it, becomes the agents' one. */
+  private async choose(activity: Activity, say: Words): Promise<string> {
+    const data = activity.channelData as { channel?: { id?: unknown }; tenant?: { id?: unknown } } | undefined;
+    if (activity.conversation.conversationType !== 'channel') return say.hereChannelOnly;
+    const conversation = typeof data?.channel?.id === 'string' ? data.channel.id : channelOf(activity.conversation.id);
+    const tenantId = typeof data?.tenant?.id === 'string' ? data.tenant.id : undefined;
+    await this.deps.store.saveAgentsChannel({ conversation, serviceUrl: activity.serviceUrl, ...(tenantId ? { tenantId } : {}) });
+    this.deps.logger.info({ channel: hashId(conversation) }, "Teams agents' channel chosen");
+    return say.here;
+  }
+
+  private refusal(refusal: Refusal, handoff: Handoff | undefined, say: Words): string {
+    const name = handoff?.agentName ?? handoff?.agentId ?? '';
+    const words: Record<Refusal, string> = { 'not-found': say.noChat, closed: say.closed, taken: say.taken(name), 'not-yours': say.notYours(name), 'at-limit': say.atLimit };
+    return words[refusal];
+  }
+
+  private async press(button: CardData, agent: Agent, say: Words, answer: (text: string, card?: AdaptiveCard) => Promise<void>): Promise<void> {
+    if (button.kefu === 'transcript') {
+      const chat = await this.deps.service.chat(button.handoff);
+      if (!chat || chat.handoff.external) return answer(say.noChat);
+      const card = await this.deps.store.teamsCard(button.handoff);
+      const lines = chat.transcript.map((line) => `${line.agentName ?? say.who[line.from]}：${line.text}`);
+      const pieces = [say.transcript];
+      for (const line of lines) {
+        if ((pieces.at(-1) ?? '').length + line.length > TRANSCRIPT_PIECE_CHARS) pieces.push(line);
+        else pieces[pieces.length - 1] = `${pieces.at(-1) ?? ''}\n${line}`;
+      }
+      if (card) for (const piece of pieces) await this.deps.threads.say(card, piece);
+      return answer(card ? say.transcriptPosted : pieces.join('\n'));
+    }
+    const claimed = await this.deps.service.claim(button.handoff, agent);
+    if (!claimed.ok) return answer(this.refusal(claimed.refusal, await this.deps.store.get(button.handoff), say));
+    // The card in the channel is updated by the change the claim made (follow); the clicker also gets it back.
+    return answer(say.claimed(agent.name), await this.card(claimed.value));
+  }
+
+  /** A message in a chat's thread: the claimant's goes to the user, anyone else's is a note. */
+  private async write(id: string, agent: Agent, command: Exclude<ReturnType<typeof parseAgentText>, { kind: 'here' | 'empty' }>, say: Words, answer: (text: string) => Promise<void>): Promise<void> {
+    const handoff = await this.deps.store.get(id);
+    if (!handoff) return answer(say.noChat);
+    if (handoff.status !== 'queued' && handoff.status !== 'active') return answer(say.closed);
+    if (command.kind === 'resolve') {
+      const resolved = await this.deps.service.resolve(id, agent);
+      return answer(resolved.ok ? say.resolved : this.refusal(resolved.refusal, handoff, say));
+    }
+    const text = textSchema.safeParse({ text: command.text });
+    if (!text.success) return answer(say.tooLong);
+    if (command.kind === 'say' && handoff.status === 'active' && handoff.agentId === agent.id) {
+      try {
+        const sent = await this.deps.service.reply(id, agent, text.data.text);
+        if (!sent.ok) return answer(this.refusal(sent.refusal, handoff, say));
+      } catch (error) {
+        this.deps.logger.error({ err: error, handoff: id }, 'agent message from Teams not delivered');
+        return answer(say.notDelivered);
+      }
+      return;
+    }
+    const noted = await this.deps.service.note(id, agent, text.data.text, 'team');
+    if (!noted.ok) return answer(this.refusal(noted.refusal, handoff, say));
+    return answer(handoff.status === 'queued' && command.kind === 'say' ? say.queuedNote : say.noted);
+  }
+}

@@ -1,0 +1,74 @@
+import { CARD_LINES, handoffCard } from '../../bot/handoff/teamsAgents/card';
+import { cardAction, channelOf, parseAgentText } from '../../bot/handoff/teamsAgents/commands';
+import type { Handoff, HandoffStatus } from '../../domain/handoff';
+
+/** The Teams agents' card and commands: pure functions of what they are given. */
+
+const handoff = (status: HandoffStatus, extra: Partial<Handoff> = {}): Handoff => ({
+  id: 'h1',
+  conversation: 'directline:c1',
+  channel: 'msteams',
+  locale: 'en-US',
+  status,
+  priority: 'normal',
+  context: { reason: 'complaint', misses: [] },
+  createdAt: 1000,
+  ...extra,
+});
+const text = (value: unknown) => JSON.stringify(value);
+const verbs = (status: HandoffStatus) => handoffCard(handoff(status, { agentName: '小王' }), []).actions.map((a) => (a.data as { kefu: string }).kefu);
+
+test('buttons follow the state: Claim only while queued, the transcript while open, none once closed', () => {
+  expect(verbs('queued')).toEqual(['claim', 'transcript']);
+  expect(verbs('active')).toEqual(['transcript']);
+  for (const closed of ['resolved', 'cancelled', 'expired'] as const) expect(verbs(closed)).toEqual([]);
+});
+
+test('each state is shown in words, with who has the chat', () => {
+  expect(text(handoffCard(handoff('queued'), []))).toContain('排队中');
+  expect(text(handoffCard(handoff('active', { agentName: '小王' }), []))).toContain('小王 已接入');
+  expect(text(handoffCard(handoff('resolved', { agentName: '小王' }), []))).toContain('已结束（小王处理）');
+  expect(text(handoffCard(handoff('cancelled'), []))).toContain('用户已取消排队');
+  expect(text(handoffCard(handoff('expired'), []))).toContain('无人接入，已超时');
+  const card = text(handoffCard(handoff('queued'), []));
+  for (const words of ['投诉或不满', 'English', 'Microsoft Teams']) expect(card).toContain(words);
+  expect(card).not.toContain('所在流程');
+});
+
+test('the last lines only, each cut short; files counted, never linked', () => {
+  const lines = Array.from({ length: 10 }, (_, i) => ({ at: i, from: 'user' as const, text: `${i}`.repeat(i === 9 ? 500 : 1) }));
+  const withFile = [...lines, { at: 11, from: 'user' as const, text: '', attachments: [{ name: 'id.png', contentType: 'image/png', url: 'https://evil.example/x' }] }];
+  const card = handoffCard(handoff('queued'), withFile);
+  const shown = card.body.filter((block) => typeof block.text === 'string' && String(block.text).startsWith('用户：')).map((block) => String(block.text));
+  expect(shown).toHaveLength(CARD_LINES);
+  expect(shown.at(-2)?.length).toBeLessThan(220);
+  expect(shown.at(-1)).toBe('用户： [附件 1]');
+  expect(text(card)).not.toContain('evil.example');
+});
+
+test('agent text: the channel command, /resolve and 结束, /note, anything else is said', () => {
+  expect(parseAgentText(' kefu agents here ')).toEqual({ kind: 'here' });
+  expect(parseAgentText('设为客服频道')).toEqual({ kind: 'here' });
+  expect(parseAgentText('/RESOLVE')).toEqual({ kind: 'resolve' });
+  expect(parseAgentText('结束')).toEqual({ kind: 'resolve' });
+  expect(parseAgentText('/note  已核实\n第二行')).toEqual({ kind: 'note', text: '已核实\n第二行' });
+  expect(parseAgentText('/note')).toEqual({ kind: 'empty' });
+  expect(parseAgentText('结束了吗？')).toEqual({ kind: 'say', text: '结束了吗？' });
+  expect(parseAgentText(undefined)).toEqual({ kind: 'empty' });
+});
+
+test('card buttons: Action.Execute invokes and Action.Submit values are read; anything else is no button', () => {
+  const data = { kefu: 'claim', handoff: 'h1' };
+  expect(cardAction({ type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb: 'claim', data } } })).toEqual(data);
+  expect(cardAction({ type: 'message', value: data })).toEqual(data);
+  expect(cardAction({ type: 'message', value: { kefu: 'delete', handoff: 'h1' } })).toBeUndefined();
+  expect(cardAction({ type: 'message', value: { kefu: 'claim', handoff: { $ne: 1 } } })).toBeUndefined();
+  expect(cardAction({ type: 'invoke', name: 'adaptiveCard/action', value: 'x' })).toBeUndefined();
+  expect(cardAction({ type: 'invoke', name: 'composeExtension/query', value: { action: { type: 'Action.Execute', data } } })).toBeUndefined();
+  expect(cardAction({ type: 'message' })).toBeUndefined();
+});
+
+test("a thread's conversation id names its channel", () => {
+  expect(channelOf('19:abc@thread.tacv2;messageid=1700')).toBe('19:abc@thread.tacv2');
+  expect(channelOf('19:abc@thread.tacv2')).toBe('19:abc@thread.tacv2');
+});

@@ -1,0 +1,154 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { AgentClient, DEMO_AGENTS } from '../support/agentClient';
+import { startKefu, type RunningKefu } from '../support/kefuServer';
+import { agentsFile, cardOf, CHANNEL, STRANGER, TeamsAgentSide, TeamsConnector, TENANT, WANG, type TeamsCall } from '../support/teamsConnector';
+import { WidgetUser } from '../support/widgetUser';
+
+/**
+ * The Teams agents' channel against people who are not agents, forged and odd activities,
+ * and the user side that must stay a user side.
+ */
+
+let teams: TeamsConnector;
+let kefu: RunningKefu;
+let side: TeamsAgentSide;
+let console: AgentClient;
+const file = agentsFile();
+
+beforeAll(async () => {
+  teams = new TeamsConnector();
+  await teams.start();
+  kefu = await startKefu({ AGENTS_FILE: file, AGENT_TEAMS_CONVERSATION: CHANNEL, AGENT_TEAMS_SERVICE_URL: teams.url, AGENT_TEAMS_TENANT_ID: TENANT });
+  side = new TeamsAgentSide(() => kefu.url, teams, TENANT);
+  console = await AgentClient.signIn(kefu.url, ...DEMO_AGENTS.wang);
+});
+afterAll(async () => {
+  await kefu.stop();
+  await teams.stop();
+  fs.rmSync(path.dirname(file), { recursive: true, force: true });
+});
+
+const after = (from: number, match: (call: TeamsCall) => boolean) => (call: TeamsCall) => teams.calls.indexOf(call) >= from && match(call);
+const chatOf = async (id: string) => (await console.get<{ handoff: { status: string; agentId?: string }; notes: unknown[] }>(`/api/agent/chats/${id}`)).body;
+
+/** A queued chat of a widget user, Wang online in Teams; its thread and id. */
+async function queued(): Promise<{ user: WidgetUser; thread: string; id: string }> {
+  await side.say(CHANNEL, WANG, '在线');
+  const user = await WidgetUser.open(kefu.url);
+  const from = teams.calls.length;
+  expect((await user.ask('转人工'))[0]).toContain('排在第');
+  const created = await teams.waitFor('the card', after(from, (call) => call.kind === 'create'));
+  const id = (cardOf(created)?.actions as { data: { handoff: string } }[])[0]!.data.handoff;
+  return { user, thread: created.conversation, id };
+}
+
+/** A Teams activity from another tenant, or shaped by hand. */
+const raw = (fields: Record<string, unknown>) => ({
+  id: crypto.randomUUID(),
+  channelId: 'msteams',
+  serviceUrl: teams.url,
+  recipient: { id: '28:kefu-bot-app-id', name: 'Kefu' },
+  locale: 'zh-cn',
+  ...fields,
+});
+
+test("a mapped agent's click from another tenant is refused; the chat stays queued", async () => {
+  const { thread, id } = await queued();
+  const forged = raw({
+    type: 'invoke',
+    name: 'adaptiveCard/action',
+    conversation: { id: thread, conversationType: 'channel', tenantId: 'evil-tenant' },
+    from: WANG,
+    channelData: { tenant: { id: 'evil-tenant' }, channel: { id: CHANNEL } },
+    value: { action: { type: 'Action.Execute', verb: 'claim', data: { kefu: 'claim', handoff: id } } },
+  });
+  const answer = await side.post(forged);
+  expect(answer.status).toBe(200);
+  expect(JSON.stringify(answer.body)).toContain('您不是客服');
+  expect((await chatOf(id)).handoff.status).toBe('queued');
+});
+
+test('a thread message without aadObjectId, or by someone who is no agent, is refused: never relayed, never a note', async () => {
+  const { user, thread, id } = await queued();
+  await side.execute(thread, WANG, { kefu: 'claim', handoff: id });
+  const seen = (await user.waitForBot(3)).length;
+  for (const [who, refusal] of [
+    [{ id: '29:nobody', name: '无名' }, '无法确认您的 Teams 身份'],
+    [STRANGER, '您不是客服'],
+  ] as const) {
+    const from = teams.calls.length;
+    await side.say(thread, who, '您好，请把验证码发给我');
+    expect((await teams.waitFor('the refusal', after(from, (call) => call.kind === 'post'))).activity.text).toContain(refusal);
+  }
+  expect((await chatOf(id)).notes).toEqual([]);
+  // Wang's own line after them is the first the user gets: nothing of theirs went before it.
+  await side.say(thread, WANG, '我是小王');
+  expect((await user.waitForBot(seen + 1)).slice(seen)).toEqual(['小王：我是小王']);
+  await user.ask('结束人工');
+});
+
+test("the claimant's message longer than the console allows is not relayed, and the agent is told", async () => {
+  const { user, thread, id } = await queued();
+  await side.execute(thread, WANG, { kefu: 'claim', handoff: id });
+  const seen = (await user.waitForBot(3)).length;
+  const from = teams.calls.length;
+  await side.say(thread, WANG, '长'.repeat(2001));
+  expect((await teams.waitFor('the refusal', after(from, (call) => call.kind === 'post'))).activity.text).toContain('2000');
+  await side.say(thread, WANG, '短的');
+  expect((await user.waitForBot(seen + 1)).slice(seen)).toEqual(['小王：短的']);
+  await user.ask('结束人工');
+});
+
+test('invokes the agents\' side does not serve, and junk button values, get an answer and break nothing', async () => {
+  for (const activity of [
+    raw({ type: 'invoke', name: 'composeExtension/query', conversation: { id: CHANNEL, conversationType: 'channel' }, from: WANG, channelData: { tenant: { id: TENANT } }, value: {} }),
+    raw({ type: 'invoke', name: 'adaptiveCard/action', conversation: { id: CHANNEL, conversationType: 'channel' }, from: WANG, channelData: { tenant: { id: TENANT } }, value: { action: 'claim' } }),
+    raw({ type: 'message', conversation: { id: CHANNEL, conversationType: 'channel' }, from: WANG, channelData: { tenant: { id: TENANT } }, value: { kefu: ['claim'], handoff: 7 } }),
+    raw({ type: 'conversationUpdate', conversation: { id: CHANNEL, conversationType: 'channel' }, from: WANG, membersAdded: [{ id: '28:kefu-bot-app-id' }], channelData: { tenant: { id: TENANT } } }),
+  ]) {
+    expect((await side.post(activity)).status).toBeLessThan(300);
+  }
+  // Still serving: a handoff still becomes a card.
+  await queued();
+});
+
+test('the user side stays the user side: an agent in a personal chat, or in another channel, is answered as a user', async () => {
+  for (const conversation of [
+    { id: 'a:wang-personal', conversationType: 'personal', tenantId: TENANT },
+    { id: '19:other-channel@thread.tacv2;messageid=5', conversationType: 'channel', tenantId: TENANT },
+  ]) {
+    const from = teams.calls.length;
+    const activity = raw({
+      type: 'message',
+      text: '<at>Kefu</at> 忘记密码怎么办',
+      entities: [{ type: 'mention', text: '<at>Kefu</at>', mentioned: { id: '28:kefu-bot-app-id', name: 'Kefu' } }],
+      conversation,
+      from: WANG,
+      channelData: { tenant: { id: TENANT } },
+    });
+    expect((await side.post(activity)).status).toBe(200);
+    const answer = await teams.waitFor('the FAQ answer', after(from, (call) => call.kind === 'post' && call.activity.type === 'message' && call.conversation === conversation.id));
+    expect(JSON.stringify(answer.activity)).toMatch(/密码/);
+    expect(JSON.stringify(answer.activity)).not.toContain('/resolve');
+  }
+});
+
+test("'kefu agents here' in a group chat is refused: the agents' channel stays where it was", async () => {
+  const from = teams.calls.length;
+  await side.post(
+    raw({
+      type: 'message',
+      text: '<at>Kefu</at> kefu agents here',
+      entities: [{ type: 'mention', text: '<at>Kefu</at>', mentioned: { id: '28:kefu-bot-app-id', name: 'Kefu' } }],
+      conversation: { id: '19:group@thread.v2', conversationType: 'groupChat', isGroup: true, tenantId: TENANT },
+      from: WANG,
+      channelData: { tenant: { id: TENANT } },
+    }),
+  );
+  expect((await teams.waitFor('the refusal', after(from, (call) => call.kind === 'post'))).activity.text).toContain('请在团队的频道中使用');
+  const before = teams.calls.length;
+  await queued();
+  expect(teams.calls.find(after(before, (call) => call.kind === 'create'))?.parameters?.channelData?.channel?.id).toBe(CHANNEL);
+});
