@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { FlowStage, Handoff, HandoffReason, HandoffStatus, TranscriptEntry } from '../../../domain/handoff';
 
 /**
@@ -10,11 +11,9 @@ import type { FlowStage, Handoff, HandoffReason, HandoffStatus, TranscriptEntry 
 export const CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';
 
 /** What the card's buttons send back (Action.Execute's data, or an Action.Submit's value). */
-export type CardVerb = 'claim' | 'transcript';
-export interface CardData {
-  kefu: CardVerb;
-  handoff: string;
-}
+export const cardDataSchema = z.object({ kefu: z.enum(['claim', 'transcript']), handoff: z.string().min(1).max(100) });
+export type CardData = z.infer<typeof cardDataSchema>;
+export type CardVerb = CardData['kefu'];
 
 export interface AdaptiveCard {
   type: 'AdaptiveCard';

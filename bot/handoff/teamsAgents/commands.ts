@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { CardData } from './card';
+import { cardDataSchema, type CardData } from './card';
 
 /** What an agent's activity in Teams asks for, read without side effects. */
 
@@ -24,8 +24,6 @@ export function parseAgentText(raw: string | undefined): AgentCommand {
   if (note) return note[1]?.trim() ? { kind: 'note', text: note[1].trim() } : { kind: 'empty' };
   return { kind: 'say', text };
 }
-
-export const cardDataSchema: z.ZodType<CardData> = z.object({ kefu: z.enum(['claim', 'transcript']), handoff: z.string().min(1).max(100) });
 
 /** Action.Execute arrives as an invoke `adaptiveCard/action` with the data under value.action. */
 const invokeSchema = z.object({ action: z.object({ type: z.literal('Action.Execute'), data: cardDataSchema }) });
