@@ -94,7 +94,7 @@ describe('npm run test:fresh on a machine without chromium, redis-server and red
   const real = () => Object.fromEntries(HIDDEN.map((program) => [program.name, requireProgram(program)]));
 
   /** A PATH with everything of the real one but the hidden programs, and fakes of apt-get, sudo, id and fc-list. */
-  function bareMachine(options: { uid: number; sudo: boolean; aptInstalls: boolean }): { bin: string; aptLog: string } {
+  function bareMachine(options: { uid: number; sudo: boolean; aptInstalls: boolean; aptFails?: boolean }): { bin: string; aptLog: string } {
     const bin = tempDir();
     const aptLog = path.join(bin, 'apt-get.log');
     const left = new Set([...HIDDEN.map((program) => program.name), 'apt-get', 'sudo', 'id', 'fc-list']);
@@ -106,7 +106,7 @@ describe('npm run test:fresh on a machine without chromium, redis-server and red
     }
     const install = options.aptInstalls ? Object.entries(real()).map(([name, file]) => `ln -sf '${file}' '${path.join(bin, name)}'`) : [];
     const script = (lines: string[]) => `#!/bin/sh\n${lines.join('\n')}\n`;
-    fs.writeFileSync(path.join(bin, 'apt-get'), script([`echo "$DEBIAN_FRONTEND $*" >> '${aptLog}'`, 'if [ "$1" = install ]; then', ':', ...install, 'fi']), { mode: 0o755 });
+    fs.writeFileSync(path.join(bin, 'apt-get'), script([`echo "$DEBIAN_FRONTEND $*" >> '${aptLog}'`, ...(options.aptFails ? ['exit 100'] : []), 'if [ "$1" = install ]; then', ':', ...install, 'fi']), { mode: 0o755 });
     fs.writeFileSync(path.join(bin, 'id'), script([`echo ${options.uid}`]), { mode: 0o755 });
     // The CJK font is there, whatever this machine has: the packages asked for stay the three above.
     fs.writeFileSync(path.join(bin, 'fc-list'), script(['echo "WenQuanYi Zen Hei"']), { mode: 0o755 });
@@ -161,6 +161,15 @@ describe('npm run test:fresh on a machine without chromium, redis-server and red
     const run = await testFresh(bin);
     expect(run.code).not.toBe(0);
     expect(run.stderr.trim().split('\n').at(-1)).toBe('test:fresh: still missing after apt-get install: chromium,redis-server,redis-cli');
+    expect(run.stdout).toBe('');
+  });
+
+  test('when apt-get fails (no network, unknown package): one line naming the packages, no test run', async () => {
+    const { bin, aptLog } = bareMachine({ uid: 0, sudo: false, aptInstalls: true, aptFails: true });
+    const run = await testFresh(bin);
+    expect(run.code).not.toBe(0);
+    expect(run.stderr.trim().split('\n').at(-1)).toBe('test:fresh: apt-get could not install chromium redis-server redis-tools: install them and run again');
+    expect(aptCalls(aptLog)).toEqual(['noninteractive update -q']);
     expect(run.stdout).toBe('');
   });
 
