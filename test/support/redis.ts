@@ -3,13 +3,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-
-/**
- * A redis-server of the test's own on a free loopback port, in a temporary directory, with
- * the append-only file on so a restart keeps the data. Fault tests may stop and restart it;
- * nothing else is ever touched.
- */
-export const REDIS_SERVER = process.env.REDIS_SERVER_PATH ?? '/usr/bin/redis-server';
+import { REDIS_SERVER, requireProgram } from './programs';
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -39,18 +33,23 @@ async function ping(port: number): Promise<boolean> {
   });
 }
 
+/**
+ * A redis-server of the test's own on a free loopback port, in a temporary directory, with
+ * the append-only file on so a restart keeps the data. Fault tests may stop and restart it;
+ * nothing else is ever touched.
+ */
 export class RedisServer {
   private process: ChildProcess | undefined;
 
   private constructor(
+    private readonly binary: string,
     readonly port: number,
     readonly dir: string,
     private readonly extraArgs: string[],
   ) {}
 
   static async start(extraArgs: string[] = []): Promise<RedisServer> {
-    if (!fs.existsSync(REDIS_SERVER)) throw new Error(`redis-server not found at ${REDIS_SERVER}: apt-get install redis-server (or set REDIS_SERVER_PATH)`);
-    const server = new RedisServer(await freePort(), fs.mkdtempSync(path.join(os.tmpdir(), 'kefu-redis-')), extraArgs);
+    const server = new RedisServer(requireProgram(REDIS_SERVER), await freePort(), fs.mkdtempSync(path.join(os.tmpdir(), 'kefu-redis-')), extraArgs);
     await server.start();
     return server;
   }
@@ -61,7 +60,7 @@ export class RedisServer {
 
   async start(): Promise<void> {
     this.process = spawn(
-      REDIS_SERVER,
+      this.binary,
       ['--port', String(this.port), '--bind', '127.0.0.1', '--dir', this.dir, '--save', '', '--appendonly', 'yes', '--appendfsync', 'always', ...this.extraArgs],
       { stdio: 'ignore' },
     );
