@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# npm run test:fresh: the whole test suite on a fresh Debian/Ubuntu machine with Node.js 20.
+# npm run test:fresh: the whole test suite on a fresh Debian machine with Node.js 20.
 # Installs the Debian packages the tests need when they are missing (as root, or through
-# sudo), runs `npm ci` when node_modules is missing or older than package-lock.json, then
+# sudo), runs `npm ci` when node_modules is missing or not what package-lock.json names, then
 # `npm test` (extra arguments go to jest). On a ready machine it installs nothing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
