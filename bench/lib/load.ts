@@ -24,7 +24,7 @@ export interface Target {
 }
 
 /** CPU time (user + system) a process has used so far, in ms, from /proc (Linux; USER_HZ 100). */
-function cpuMsOf(pid: number): number {
+export function cpuMsOf(pid: number): number {
   try {
     const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
     return (Number(fields[11]) + Number(fields[12])) * 10;
@@ -35,18 +35,25 @@ function cpuMsOf(pid: number): number {
 
 /**
  * Load from `conversations` users for `seconds` (after a warm-up second that is not
- * counted), each sending the next line of `script` once the previous one is answered:
+ * counted; latency is of the turns sent in the counted seconds), each sending the next line of `script` once the previous one is answered:
  * at once (closed loop, `intervalMs` 0 — the most turns per second, with the queueing that
  * comes with it), or one message every `intervalMs` (open loop — latency at a steady load).
  */
 async function load(connector: BenchConnector, bot: Target, conversations: number, seconds: number, script: readonly string[], tag: string, intervalMs: number): Promise<LoadResult> {
   const latencies: number[] = [];
   let errors = 0;
+  let answered = 0;
   const warmUntil = Date.now() + 1000;
   const stopAt = warmUntil + seconds * 1000;
-  // The bot's CPU is read over the counted seconds only.
-  let cpuAtStart = NaN;
-  const startCpu = setTimeout(() => (cpuAtStart = cpuMsOf(bot.pid)), 1000);
+  // Turns answered and the bot's CPU are read together at both ends of the counted seconds:
+  // counting the turns started in the window instead would count whole rounds of the
+  // conversations at once (turns/s in steps of conversations/seconds) and charge the CPU of
+  // the turns already queued at its start to the turns that followed.
+  const mark = () => ({ at: performance.now(), answered, cpu: cpuMsOf(bot.pid) });
+  let first: ReturnType<typeof mark> | undefined;
+  let last: ReturnType<typeof mark> | undefined;
+  const opening = setTimeout(() => (first = mark()), warmUntil - Date.now());
+  const closing = setTimeout(() => (last = mark()), stopAt - Date.now());
   const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
   await Promise.all(
     Array.from({ length: conversations }, async (_, i) => {
@@ -57,6 +64,7 @@ async function load(connector: BenchConnector, bot: Target, conversations: numbe
         const tick = Date.now();
         try {
           const took = await connector.send(bot.url, id, script[n % script.length] ?? '');
+          answered++;
           if (tick > warmUntil) latencies.push(took);
         } catch {
           errors++;
@@ -66,9 +74,12 @@ async function load(connector: BenchConnector, bot: Target, conversations: numbe
       }
     }),
   );
-  clearTimeout(startCpu);
-  const botCpuMs = (cpuMsOf(bot.pid) - cpuAtStart) / latencies.length;
-  return { turns: latencies.length, errors, perSecond: latencies.length / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99), botCpuMs };
+  clearTimeout(opening);
+  clearTimeout(closing);
+  const turns = first && last ? last.answered - first.answered : NaN;
+  const perSecond = first && last ? turns / ((last.at - first.at) / 1000) : NaN;
+  const botCpuMs = first && last ? (last.cpu - first.cpu) / turns : NaN;
+  return { turns, errors, perSecond, p50: percentile(latencies, 50), p99: percentile(latencies, 99), botCpuMs };
 }
 
 export const closedLoop = (connector: BenchConnector, bot: Target, conversations: number, seconds: number, script: readonly string[], tag: string) =>

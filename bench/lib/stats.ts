@@ -19,3 +19,40 @@ export function machineLine(): string {
 export function table(header: string[], rows: (string | number)[][]): string {
   return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
 }
+
+/** Median of a sample (the mean of the middle two when the count is even); NaN when empty. */
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length / 2;
+  return Number.isInteger(middle) ? (sorted[middle - 1]! + sorted[middle]!) / 2 : sorted[Math.floor(middle)]!;
+}
+
+export interface Spread {
+  median: number;
+  min: number;
+  max: number;
+}
+
+/** Median and range of a sample; values that are not finite (a round that measured nothing) are left out. */
+export function spread(values: readonly number[]): Spread {
+  const finite = values.filter(Number.isFinite);
+  return { median: median(finite), min: finite.length > 0 ? Math.min(...finite) : NaN, max: finite.length > 0 ? Math.max(...finite) : NaN };
+}
+
+/**
+ * Ratios of paired measurements (round i's numerator over round i's denominator) and their
+ * spread: each ratio compares two figures taken moments apart on the same machine, so a load
+ * that comes and goes moves both and cancels out, where a ratio of two overall figures would not.
+ */
+export function pairedRatios(numerators: readonly number[], denominators: readonly number[]): { ratios: number[] } & Spread {
+  if (numerators.length !== denominators.length) throw new Error(`paired ratios need as many numerators (${numerators.length}) as denominators (${denominators.length})`);
+  const ratios = numerators.map((n, i) => n / denominators[i]!);
+  return { ratios, ...spread(ratios) };
+}
+
+/** "1.23 (1.10–1.41)": a median and its range. */
+export function withSpread(s: Spread, format: (value: number) => string = (value) => value.toFixed(2)): string {
+  if (!Number.isFinite(s.median)) return '—';
+  return `${format(s.median)} (${format(s.min)}–${format(s.max)})`;
+}
