@@ -5,7 +5,7 @@ import net from 'node:net';
 import { SHARED_ENV } from '../../test/support/cluster';
 import { freePort } from '../../test/support/redis';
 import type { BenchConnector } from './connector';
-import { percentile } from './stats';
+import { percentile, turnsPerSecond } from './stats';
 
 export interface LoadResult {
   turns: number;
@@ -35,25 +35,23 @@ export function cpuMsOf(pid: number): number {
 
 /**
  * Load from `conversations` users for `seconds` (after a warm-up second that is not
- * counted; latency is of the turns sent in the counted seconds), each sending the next line of `script` once the previous one is answered:
- * at once (closed loop, `intervalMs` 0 — the most turns per second, with the queueing that
+ * counted; latency is of the turns sent in the counted seconds), each sending the next
+ * line of `script` once the previous one is answered: at once (closed loop, `intervalMs` 0 — the most turns per second, with the queueing that
  * comes with it), or one message every `intervalMs` (open loop — latency at a steady load).
  */
 async function load(connector: BenchConnector, bot: Target, conversations: number, seconds: number, script: readonly string[], tag: string, intervalMs: number): Promise<LoadResult> {
   const latencies: number[] = [];
   let errors = 0;
-  let answered = 0;
   const warmUntil = Date.now() + 1000;
   const stopAt = warmUntil + seconds * 1000;
-  // Turns answered and the bot's CPU are read together at both ends of the counted seconds:
-  // counting the turns started in the window instead would count whole rounds of the
-  // conversations at once (turns/s in steps of conversations/seconds) and charge the CPU of
-  // the turns already queued at its start to the turns that followed.
-  const mark = () => ({ at: performance.now(), answered, cpu: cpuMsOf(bot.pid) });
+  // The bot's CPU is read at both ends of the counted seconds and divided by the turns it
+  // answered in between (their rate, see turnsPerSecond, times the seconds).
+  const mark = () => ({ at: performance.now(), cpu: cpuMsOf(bot.pid) });
   let first: ReturnType<typeof mark> | undefined;
   let last: ReturnType<typeof mark> | undefined;
   const opening = setTimeout(() => (first = mark()), warmUntil - Date.now());
   const closing = setTimeout(() => (last = mark()), stopAt - Date.now());
+  const answeredAt: number[][] = Array.from({ length: conversations }, () => []);
   const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
   await Promise.all(
     Array.from({ length: conversations }, async (_, i) => {
@@ -64,7 +62,8 @@ async function load(connector: BenchConnector, bot: Target, conversations: numbe
         const tick = Date.now();
         try {
           const took = await connector.send(bot.url, id, script[n % script.length] ?? '');
-          answered++;
+          const at = performance.now();
+          if (first && !last) answeredAt[i]!.push(at);
           if (tick > warmUntil) latencies.push(took);
         } catch {
           errors++;
@@ -76,8 +75,8 @@ async function load(connector: BenchConnector, bot: Target, conversations: numbe
   );
   clearTimeout(opening);
   clearTimeout(closing);
-  const turns = first && last ? last.answered - first.answered : NaN;
-  const perSecond = first && last ? turns / ((last.at - first.at) / 1000) : NaN;
+  const perSecond = turnsPerSecond(answeredAt);
+  const turns = first && last ? (perSecond * (last.at - first.at)) / 1000 : NaN;
   const botCpuMs = first && last ? (last.cpu - first.cpu) / turns : NaN;
   return { turns, errors, perSecond, p50: percentile(latencies, 50), p99: percentile(latencies, 99), botCpuMs };
 }

@@ -56,3 +56,29 @@ export function withSpread(s: Spread, format: (value: number) => string = (value
   if (!Number.isFinite(s.median)) return '—';
   return `${format(s.median)} (${format(s.min)}–${format(s.max)})`;
 }
+
+/**
+ * The baseline of each measurement taken between two of an alternating series (b₀, x₀, b₁,
+ * x₁, b₂ …): the mean of the one before and the one after, so a load that rises or falls
+ * steadily over the pair cancels out too. One fewer than the series.
+ */
+export function bracketed(series: readonly number[]): number[] {
+  return series.slice(1).map((after, i) => (series[i]! + after) / 2);
+}
+
+/**
+ * Turns per second of a set of closed-loop conversations, from the moments each one's
+ * answers arrived (ms): the sum of each conversation's own rate, measured from its first to
+ * its last answer. Counting the answers in a fixed window instead goes in steps: under
+ * saturation the conversations move in step, their answers arriving in bursts of one per
+ * conversation, and whether a burst falls just inside or just outside the window moves the
+ * count by a whole burst. A conversation with fewer than two answers has no rate of its own.
+ */
+export function turnsPerSecond(answersByConversation: readonly (readonly number[])[]): number {
+  let total = 0;
+  for (const answers of answersByConversation) {
+    if (answers.length < 2) continue;
+    total += (answers.length - 1) / ((answers[answers.length - 1]! - answers[0]!) / 1000);
+  }
+  return total;
+}

@@ -1,5 +1,5 @@
 import { seededRandom } from '../../bench/lib/random';
-import { median, pairedRatios, spread, withSpread } from '../../bench/lib/stats';
+import { bracketed, median, pairedRatios, spread, turnsPerSecond, withSpread } from '../../bench/lib/stats';
 
 describe('benchmark statistics', () => {
   test('the median is the middle value, or the mean of the middle two, whatever the order', () => {
@@ -31,6 +31,25 @@ describe('benchmark statistics', () => {
     expect(pairedRatios([1, 2], [0, 1])).toMatchObject({ median: 2, min: 2, max: 2 });
     expect(spread([NaN])).toEqual({ median: NaN, min: NaN, max: NaN });
     expect(withSpread(spread([]))).toBe('—');
+  });
+
+  test('a measurement between two baseline runs is compared with their mean, so a steady drift cancels out', () => {
+    // The machine gets busier run after run: echo 1000, 900, 800 turns/s; Kefu, between them, 475 and 425.
+    const baseline = bracketed([1000, 900, 800]);
+    expect(baseline).toEqual([950, 850]);
+    expect(pairedRatios([475, 425], baseline)).toMatchObject({ median: 0.5, min: 0.5, max: 0.5 });
+    expect(bracketed([3])).toEqual([]);
+  });
+
+  test('turns per second do not go in steps when conversations are answered in bursts', () => {
+    // 100 conversations answered together every 500 ms (200 turns/s), seen through a window
+    // that catches 3 bursts or 4 depending on where it starts: the rate is 200 either way.
+    const bursts = (count: number, offset: number) => Array.from({ length: 100 }, (_, i) => Array.from({ length: count }, (__, k) => offset + k * 500 + i * 0.1));
+    expect(turnsPerSecond(bursts(3, 40))).toBeCloseTo(200);
+    expect(turnsPerSecond(bursts(4, 10))).toBeCloseTo(200);
+    // Conversations with their own pace add up; one with a single answer has no rate.
+    expect(turnsPerSecond([[0, 100, 200], [0, 1000], [500]])).toBeCloseTo(10 + 1);
+    expect(turnsPerSecond([])).toBe(0);
   });
 
   test('unpaired samples are refused', () => {
