@@ -11,8 +11,11 @@ import { bracketed, ms, pairedRatios, spread, table, withSpread, type Spread } f
  * on the same machine. FAQ turns ask a question the knowledge base answers; flow turns
  * start the unlock flow and cancel it, in turn.
  */
-const SECONDS = Number(process.env.BENCH_TURN_SECONDS ?? 3);
-const ROUNDS = Math.max(3, Number(process.env.BENCH_TURN_ROUNDS ?? 5));
+/** Short saturated runs, so the echo bot's runs either side are only seconds away from Kefu's. */
+const SATURATED_SECONDS = Number(process.env.BENCH_TURN_SECONDS ?? 2);
+/** Paced runs long enough for a p99 of some hundreds of turns. */
+const PACED_SECONDS = 3;
+const ROUNDS = Math.max(3, Number(process.env.BENCH_TURN_ROUNDS ?? 6));
 const CONVERSATIONS = 100;
 const WARM_UP_SECONDS = 5;
 const ECHO = ['hello'];
@@ -60,8 +63,8 @@ async function warmUp(connector: BenchConnector, bot: Target, scripts: readonly 
 async function configuration(connector: BenchConnector, storage: Storage, kefuEnv: Record<string, string>): Promise<Round[]> {
   const echo = await startScript('dist/bench/echoBot.js', {});
   const kefu = await startScript('dist/bot/index.js', kefuEnv);
-  const saturated = (bot: Target, script: readonly string[], tag: string) => closedLoop(connector, bot, CONVERSATIONS, SECONDS, script, `${storage}${tag}c`);
-  const paced = (bot: Target, script: readonly string[], tag: string) => pacedLoop(connector, bot, CONVERSATIONS, SECONDS, script, `${storage}${tag}p`);
+  const saturated = (bot: Target, script: readonly string[], tag: string) => closedLoop(connector, bot, CONVERSATIONS, SATURATED_SECONDS, script, `${storage}${tag}c`);
+  const paced = (bot: Target, script: readonly string[], tag: string) => pacedLoop(connector, bot, CONVERSATIONS, PACED_SECONDS, script, `${storage}${tag}p`);
   try {
     await warmUp(connector, echo, [ECHO]);
     await warmUp(connector, kefu, [FAQ, FLOW]);
@@ -192,7 +195,7 @@ function report(rounds: readonly Round[], loadAtStart: readonly number[]): strin
   return [
     `**Load average when the run started:** ${loadAtStart.map((l) => l.toFixed(2)).join(', ')} (1, 5, 15 min) on ${os.cpus().length} cores.`,
     '',
-    `Through \`POST /api/messages\`, a local connector receiving the replies; bots and load generator are separate processes sharing the machine's cores. Per storage configuration the echo bot (a minimal botbuilder bot: CloudAdapter on restify, echoing) and Kefu are started once, side by side, and get ${WARM_UP_SECONDS} s of unmeasured load per kind of turn (V8 optimises the code on the way). Then ${ROUNDS} rounds of **saturated** runs (every conversation sends its next message as soon as the answer arrives, closed loop — the most turns per second), alternating echo, Kefu FAQ, echo, Kefu flow, echo, … so that each of Kefu's runs lies between two of the echo bot's; then ${ROUNDS} rounds of **paced** runs (every conversation sends one message a second, open loop — latency at a steady load): echo, FAQ, flow. Every run: ${CONVERSATIONS} conversations, ${SECONDS} s counted after a 1 s ramp; latency = post until the reply reaches the connector. **Bot CPU per turn**, the primary figure, = the bot process's user + system time (\`/proc/<pid>/stat\`) over the counted seconds of a saturated run, divided by the turns answered in them: it depends little on what else runs on the machine. Every **× echo** figure is a ratio within one round — Kefu's run over the mean of the echo bot's runs just before and just after it — and the tables give the median of the ${ROUNDS} rounds' ratios with their range: load that comes and goes slows both bots of a round alike and cancels out, where a ratio of two runs minutes apart moved fourfold with the machine's load. FAQ turns ask questions the knowledge base answers; flow turns start the unlock flow and cancel it, in turn. Redis runs with AOF and \`appendfsync everysec\`.`,
+    `Through \`POST /api/messages\`, a local connector receiving the replies; bots and load generator are separate processes sharing the machine's cores. Per storage configuration the echo bot (a minimal botbuilder bot: CloudAdapter on restify, echoing) and Kefu are started once, side by side, and get ${WARM_UP_SECONDS} s of unmeasured load per kind of turn (V8 optimises the code on the way). Then ${ROUNDS} rounds of **saturated** runs (every conversation sends its next message as soon as the answer arrives, closed loop — the most turns per second), alternating echo, Kefu FAQ, echo, Kefu flow, echo, … so that each of Kefu's runs lies between two of the echo bot's; then ${ROUNDS} rounds of **paced** runs (every conversation sends one message a second, open loop — latency at a steady load): echo, FAQ, flow. Every run: ${CONVERSATIONS} conversations; saturated runs count ${SATURATED_SECONDS} s after a 0.5 s ramp, paced runs ${PACED_SECONDS} s after a 1 s ramp; latency = post until the reply reaches the connector. **Bot CPU per turn**, the primary figure, = the bot process's user + system time (\`/proc/<pid>/stat\`) over the counted seconds of a saturated run, divided by the turns answered in them (turns/s = the sum of each conversation's own rate, first to last answer in those seconds): it depends little on what else runs on the machine. Every **× echo** figure is a ratio within one round — Kefu's run over the mean of the echo bot's runs just before and just after it — and the tables give the median of the ${ROUNDS} rounds' ratios with their range: load that comes and goes slows both bots of a round alike and cancels out, where a ratio of two runs minutes apart moved fourfold with the machine's load. FAQ turns ask questions the knowledge base answers; flow turns start the unlock flow and cancel it, in turn. Redis runs with AOF and \`appendfsync everysec\`.`,
     '',
     '**Targets** (median of the rounds, range in brackets; the ratio targets are for FAQ turns, flow turns are there for comparison):',
     '',
@@ -216,7 +219,7 @@ function report(rounds: readonly Round[], loadAtStart: readonly number[]): strin
 }
 
 /** What the method leaves out, so the figures are not read for more than they are. */
-const NOT_SHOWN = `**What this does not show.** One load level (${CONVERSATIONS} conversations): how Kefu queues past saturation (hundreds of conversations at once) is not measured here. The load generator runs on the same two cores, so saturated turns/s is what is left of the machine after it and after the other work on the machine, for both bots alike — the ratio holds, the absolute figure is not a server's capacity. The alternation cancels load that changes between runs, not load that changes within one (a burst of other work during Kefu's ${SECONDS} s and not the echo bot's still moves that round's turns/s ratio: that is what its range shows; CPU per turn moves far less). A paced p99 of one ${SECONDS}-second run rests on its few slowest turns, so one stall of the machine sets it: the echo bot's paced p99 of the same round is there to tell a stall of the machine from one of Kefu's. Memory mode's state grows with every run's new conversations (each run opens ${CONVERSATIONS}); the cost of many idle conversations is section 4's. CPU per turn counts the bot process only: Redis's own CPU is not in it.`;
+const NOT_SHOWN = `**What this does not show.** One load level (${CONVERSATIONS} conversations): how Kefu queues past saturation (hundreds of conversations at once) is not measured here. The load generator runs on the same two cores, so saturated turns/s is what is left of the machine after it and after the other work on the machine, for both bots alike — the ratio holds, the absolute figure is not a server's capacity. The alternation cancels load that changes between runs, not load that changes within one (a burst of other work during Kefu's ${SATURATED_SECONDS} s and not the echo bot's still moves that round's turns/s ratio: that is what its range shows; CPU per turn moves far less). A paced p99 of one ${PACED_SECONDS}-second run rests on its few slowest turns, so one stall of the machine sets it: the echo bot's paced p99 of the same round is there to tell a stall of the machine from one of Kefu's. Memory mode's state grows with every run's new conversations (each run opens ${CONVERSATIONS}); the cost of many idle conversations is section 4's. CPU per turn counts the bot process only: Redis's own CPU is not in it.`;
 
 /**
  * From profiling sessions, not from this run: what the figures above are made of, and what

@@ -34,15 +34,16 @@ export function cpuMsOf(pid: number): number {
 }
 
 /**
- * Load from `conversations` users for `seconds` (after a warm-up second that is not
- * counted; latency is of the turns sent in the counted seconds), each sending the next
+ * Load from `conversations` users for `seconds` (after a ramp that is not counted; latency is of the turns sent in the counted seconds), each sending the next
  * line of `script` once the previous one is answered: at once (closed loop, `intervalMs` 0 — the most turns per second, with the queueing that
  * comes with it), or one message every `intervalMs` (open loop — latency at a steady load).
  */
 async function load(connector: BenchConnector, bot: Target, conversations: number, seconds: number, script: readonly string[], tag: string, intervalMs: number): Promise<LoadResult> {
   const latencies: number[] = [];
   let errors = 0;
-  const warmUntil = Date.now() + 1000;
+  // Paced users all arrive within their first interval; closed-loop ones have all been
+  // answered once within half a second at any rate worth measuring.
+  const warmUntil = Date.now() + (intervalMs > 0 ? intervalMs : 500);
   const stopAt = warmUntil + seconds * 1000;
   // The bot's CPU is read at both ends of the counted seconds and divided by the turns it
   // answered in between (their rate, see turnsPerSecond, times the seconds).
