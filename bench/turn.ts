@@ -15,7 +15,7 @@ import { bracketed, ms, pairedRatios, spread, table, withSpread, type Spread } f
 const SATURATED_SECONDS = Number(process.env.BENCH_TURN_SECONDS ?? 2);
 /** Paced runs long enough for a p99 of some hundreds of turns. */
 const PACED_SECONDS = 3;
-const ROUNDS = Math.max(3, Number(process.env.BENCH_TURN_ROUNDS ?? 6));
+const ROUNDS = Math.max(3, Number(process.env.BENCH_TURN_ROUNDS ?? 5));
 const CONVERSATIONS = 100;
 const WARM_UP_SECONDS = 5;
 const ECHO = ['hello'];
@@ -192,6 +192,13 @@ function report(rounds: readonly Round[], loadAtStart: readonly number[]): strin
     ms(r.echoPaced.p99),
     r.saturated.errors + r.paced.errors,
   ]);
+  // Every run's errors, by what they were, so an error count in the tables can be read. An
+  // echo run after one of Kefu's is the one before the next: named once.
+  const failures = rounds.flatMap((r, j) => {
+    const lastOfStorage = rounds[j + 1]?.storage !== r.storage;
+    const runs: [string, LoadResult][] = [['echo before', r.echoAround[0]], ['saturated', r.saturated], ['paced', r.paced], ...(r.kind === 'FAQ' ? [['echo paced', r.echoPaced] as [string, LoadResult]] : []), ...(lastOfStorage ? [['echo after', r.echoAround[1]] as [string, LoadResult]] : [])];
+    return runs.filter(([, run]) => run.errors > 0).map(([which, run]) => `${r.storage} round ${r.round} ${r.kind} (${which}): ${Object.entries(run.failures).map(([what, n]) => `${n} × ${what}`).join(', ')}`);
+  });
   return [
     `**Load average when the run started:** ${loadAtStart.map((l) => l.toFixed(2)).join(', ')} (1, 5, 15 min) on ${os.cpus().length} cores.`,
     '',
@@ -211,6 +218,7 @@ function report(rounds: readonly Round[], loadAtStart: readonly number[]): strin
       ['storage', 'round', 'turns', 'load', 'bot CPU ms/turn', 'echo', '× echo', 'saturated turns/s', 'echo', '× echo', 'saturated p99 ms', 'paced p50 ms', 'paced p99 ms', 'echo paced p99 ms', 'errors'],
       perRound,
     ),
+    ...(failures.length > 0 ? ['', `**Errors:** ${failures.join('; ')}.`] : []),
     '',
     NOT_SHOWN,
     '',

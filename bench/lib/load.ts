@@ -10,6 +10,8 @@ import { percentile, turnsPerSecond } from './stats';
 export interface LoadResult {
   turns: number;
   errors: number;
+  /** How the errors went, by message (e.g. "HTTP 503"): count. */
+  failures: Record<string, number>;
   perSecond: number;
   p50: number;
   p99: number;
@@ -52,6 +54,7 @@ async function load(connector: BenchConnector, bot: Target, conversations: numbe
   let last: ReturnType<typeof mark> | undefined;
   const opening = setTimeout(() => (first = mark()), warmUntil - Date.now());
   const closing = setTimeout(() => (last = mark()), stopAt - Date.now());
+  const failures: Record<string, number> = {};
   const answeredAt: number[][] = Array.from({ length: conversations }, () => []);
   const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
   await Promise.all(
@@ -66,8 +69,10 @@ async function load(connector: BenchConnector, bot: Target, conversations: numbe
           const at = performance.now();
           if (first && !last) answeredAt[i]!.push(at);
           if (tick > warmUntil) latencies.push(took);
-        } catch {
+        } catch (error) {
           errors++;
+          const what = error instanceof Error ? error.message.replace(id, '…') : String(error);
+          failures[what] = (failures[what] ?? 0) + 1;
           await pause(50);
         }
         if (intervalMs > 0) await pause(Math.max(0, intervalMs - (Date.now() - tick)));
@@ -79,7 +84,7 @@ async function load(connector: BenchConnector, bot: Target, conversations: numbe
   const perSecond = turnsPerSecond(answeredAt);
   const turns = first && last ? (perSecond * (last.at - first.at)) / 1000 : NaN;
   const botCpuMs = first && last ? (last.cpu - first.cpu) / turns : NaN;
-  return { turns, errors, perSecond, p50: percentile(latencies, 50), p99: percentile(latencies, 99), botCpuMs };
+  return { turns, errors, failures, perSecond, p50: percentile(latencies, 50), p99: percentile(latencies, 99), botCpuMs };
 }
 
 export const closedLoop = (connector: BenchConnector, bot: Target, conversations: number, seconds: number, script: readonly string[], tag: string) =>
