@@ -36,9 +36,11 @@ export function cpuMsOf(pid: number): number {
 }
 
 /**
- * Load from `conversations` users for `seconds` (after a ramp that is not counted; latency is of the turns sent in the counted seconds), each sending the next
- * line of `script` once the previous one is answered: at once (closed loop, `intervalMs` 0 — the most turns per second, with the queueing that
- * comes with it), or one message every `intervalMs` (open loop — latency at a steady load).
+ * Load from `conversations` users for `seconds` (after a ramp that is not counted; latency
+ * is of the turns sent in the counted seconds), each sending the next line of `script` once
+ * the previous one is answered: at once (closed loop, `intervalMs` 0 — the most turns per
+ * second, with the queueing that comes with it), or one message every `intervalMs` (open
+ * loop — latency at a steady load).
  */
 async function load(connector: BenchConnector, bot: Target, conversations: number, seconds: number, script: readonly string[], tag: string, intervalMs: number): Promise<LoadResult> {
   const latencies: number[] = [];
