@@ -5,11 +5,13 @@ import net from 'node:net';
 import { SHARED_ENV } from '../../test/support/cluster';
 import { freePort } from '../../test/support/redis';
 import type { BenchConnector } from './connector';
-import { percentile } from './stats';
+import { percentile, turnsPerSecond } from './stats';
 
 export interface LoadResult {
   turns: number;
   errors: number;
+  /** How the errors went, by message (e.g. "HTTP 503"): count. */
+  failures: Record<string, number>;
   perSecond: number;
   p50: number;
   p99: number;
@@ -24,7 +26,7 @@ export interface Target {
 }
 
 /** CPU time (user + system) a process has used so far, in ms, from /proc (Linux; USER_HZ 100). */
-function cpuMsOf(pid: number): number {
+export function cpuMsOf(pid: number): number {
   try {
     const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
     return (Number(fields[11]) + Number(fields[12])) * 10;
@@ -34,19 +36,28 @@ function cpuMsOf(pid: number): number {
 }
 
 /**
- * Load from `conversations` users for `seconds` (after a warm-up second that is not
- * counted), each sending the next line of `script` once the previous one is answered:
- * at once (closed loop, `intervalMs` 0 — the most turns per second, with the queueing that
- * comes with it), or one message every `intervalMs` (open loop — latency at a steady load).
+ * Load from `conversations` users for `seconds` (after a ramp that is not counted; latency
+ * is of the turns sent in the counted seconds), each sending the next line of `script` once
+ * the previous one is answered: at once (closed loop, `intervalMs` 0 — the most turns per
+ * second, with the queueing that comes with it), or one message every `intervalMs` (open
+ * loop — latency at a steady load).
  */
 async function load(connector: BenchConnector, bot: Target, conversations: number, seconds: number, script: readonly string[], tag: string, intervalMs: number): Promise<LoadResult> {
   const latencies: number[] = [];
   let errors = 0;
-  const warmUntil = Date.now() + 1000;
+  // Paced users all arrive within their first interval; closed-loop ones have all been
+  // answered once within half a second at any rate worth measuring.
+  const warmUntil = Date.now() + (intervalMs > 0 ? intervalMs : 500);
   const stopAt = warmUntil + seconds * 1000;
-  // The bot's CPU is read over the counted seconds only.
-  let cpuAtStart = NaN;
-  const startCpu = setTimeout(() => (cpuAtStart = cpuMsOf(bot.pid)), 1000);
+  // The bot's CPU is read at both ends of the counted seconds and divided by the turns it
+  // answered in between (their rate, see turnsPerSecond, times the seconds).
+  const mark = () => ({ at: performance.now(), cpu: cpuMsOf(bot.pid) });
+  let first: ReturnType<typeof mark> | undefined;
+  let last: ReturnType<typeof mark> | undefined;
+  const opening = setTimeout(() => (first = mark()), warmUntil - Date.now());
+  const closing = setTimeout(() => (last = mark()), stopAt - Date.now());
+  const failures: Record<string, number> = {};
+  const answeredAt: number[][] = Array.from({ length: conversations }, () => []);
   const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
   await Promise.all(
     Array.from({ length: conversations }, async (_, i) => {
@@ -57,18 +68,25 @@ async function load(connector: BenchConnector, bot: Target, conversations: numbe
         const tick = Date.now();
         try {
           const took = await connector.send(bot.url, id, script[n % script.length] ?? '');
+          const at = performance.now();
+          if (first && !last) answeredAt[i]!.push(at);
           if (tick > warmUntil) latencies.push(took);
-        } catch {
+        } catch (error) {
           errors++;
+          const what = error instanceof Error ? error.message.replace(id, '…') : String(error);
+          failures[what] = (failures[what] ?? 0) + 1;
           await pause(50);
         }
         if (intervalMs > 0) await pause(Math.max(0, intervalMs - (Date.now() - tick)));
       }
     }),
   );
-  clearTimeout(startCpu);
-  const botCpuMs = (cpuMsOf(bot.pid) - cpuAtStart) / latencies.length;
-  return { turns: latencies.length, errors, perSecond: latencies.length / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99), botCpuMs };
+  clearTimeout(opening);
+  clearTimeout(closing);
+  const perSecond = turnsPerSecond(answeredAt);
+  const turns = first && last ? (perSecond * (last.at - first.at)) / 1000 : NaN;
+  const botCpuMs = first && last ? (last.cpu - first.cpu) / turns : NaN;
+  return { turns, errors, failures, perSecond, p50: percentile(latencies, 50), p99: percentile(latencies, 99), botCpuMs };
 }
 
 export const closedLoop = (connector: BenchConnector, bot: Target, conversations: number, seconds: number, script: readonly string[], tag: string) =>
