@@ -7,12 +7,14 @@ import { CLOSED_KEPT, RECENT_HANDLE_TIMES, type ConsoleBus, type HandoffStore } 
 /** The handoff's shared records in this process's memory: one instance. */
 export class MemoryHandoffStore implements HandoffStore {
   /**
-   * Per conversation, with the lifetimes of bot/storage/stateTtl.ts, as in Redis, and kept as
-   * Redis keeps them: JSON text (one string per transcript line), not live objects — compact
-   * for the many idle conversations, and every read is a copy no caller can change the store by.
+   * Per conversation, with the lifetimes of bot/storage/stateTtl.ts, as in Redis. What goes in
+   * and what comes out are copies, so no caller can change the store through an object it
+   * holds. The reference is kept as JSON text (one string, not a graph of small objects);
+   * transcript lines as small objects, whose text is often the knowledge base's own answer
+   * string, shared by every conversation that got it rather than copied into each.
    */
   private readonly references: ExpiringMap<string, string>;
-  private readonly transcripts: ExpiringMap<string, string[]>;
+  private readonly transcripts: ExpiringMap<string, TranscriptEntry[]>;
   private readonly handoffs = new Map<string, Handoff>();
   private readonly notesById = new Map<string, Note[]>();
   private readonly ticketsById = new Map<string, Ticket>();
@@ -43,7 +45,7 @@ export class MemoryHandoffStore implements HandoffStore {
 
   async appendTranscript(conversation: string, entries: readonly TranscriptEntry[], keep: number) {
     const list = this.transcripts.get(conversation) ?? [];
-    list.push(...entries.map((entry) => JSON.stringify(entry)));
+    list.push(...entries.map((entry) => (entry.attachments ? structuredClone(entry) : { ...entry })));
     if (list.length > keep) list.splice(0, list.length - keep);
     // A line the user wrote gives the transcript and the reference their full lifetime.
     const user = entries.some((entry) => entry.from === 'user');
@@ -52,7 +54,7 @@ export class MemoryHandoffStore implements HandoffStore {
   }
 
   async transcript(conversation: string) {
-    return (this.transcripts.get(conversation) ?? []).map((line) => JSON.parse(line) as TranscriptEntry);
+    return structuredClone(this.transcripts.get(conversation) ?? []);
   }
 
   /** No await between the look and the write: two requests at once open one handoff. */
