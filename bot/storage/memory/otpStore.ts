@@ -50,7 +50,8 @@ export class MemoryOtpStore implements OtpStore {
     if (counter) counter.value++;
     else this.counters.set(counterKey, { value: 1 }, SEND_COUNTER_TTL_MS);
     if ((counter?.value ?? 1) > OTP_RULES.maxSendsPerDay) return { status: 'daily-limit' };
-    this.records.set(`${slot.purpose}:${slot.phone}`, { ...record }, Math.max(1, Math.round(record.expiresAt - record.sentAt)));
+    // Kept a lifetime past its expiry, so that a code typed late is told "expired", not "none".
+    this.records.set(`${slot.purpose}:${slot.phone}`, { ...record }, 2 * Math.max(1, Math.round(record.expiresAt - record.sentAt)));
     return { status: 'issued' };
   }
 
