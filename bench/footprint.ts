@@ -18,7 +18,7 @@ async function rssOf(url: string): Promise<number> {
 }
 
 /** How long a process is left idle after a full collection before its RSS is read again. */
-const SETTLE_MS = 15_000;
+const SETTLE_MS = 40_000;
 
 /** Asks a bot started with the heap probe (bench/lib/heapProbe.ts) for its memory after a full collection. */
 async function heapAfterGc(bot: Target, file: string): Promise<NodeJS.MemoryUsage> {
