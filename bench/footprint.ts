@@ -1,7 +1,10 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { Redis } from 'ioredis';
 import { RedisServer } from '../test/support/redis';
 import { BenchConnector } from './lib/connector';
-import { KEFU_BENCH_ENV, startScript } from './lib/load';
+import { KEFU_BENCH_ENV, startScript, type Target } from './lib/load';
 import { mb, ms, percentile, table } from './lib/stats';
 
 /**
@@ -12,6 +15,24 @@ import { mb, ms, percentile, table } from './lib/stats';
 async function rssOf(url: string): Promise<number> {
   const text = await (await fetch(`${url}/metrics`)).text();
   return Number(/^kefu_process_resident_memory_bytes (\S+)/m.exec(text)?.[1] ?? NaN);
+}
+
+/** How long a process is left idle after a full collection before its RSS is read again. */
+const SETTLE_MS = 40_000;
+
+/** Asks a bot started with the heap probe (bench/lib/heapProbe.ts) for its memory after a full collection. */
+async function heapAfterGc(bot: Target, file: string): Promise<NodeJS.MemoryUsage> {
+  fs.rmSync(file, { force: true });
+  process.kill(bot.pid, 'SIGUSR2');
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    try {
+      return JSON.parse(fs.readFileSync(file, 'utf8')) as NodeJS.MemoryUsage;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
 }
 
 /** Each of `count` conversations says `text` once, `parallel` at a time. */
@@ -46,13 +67,31 @@ export async function footprintBenchmark(): Promise<string> {
       `${Math.round((after - before) / count)} bytes in ${(keys / count).toFixed(1)} keys (state, conversation reference, transcript; and the user's rate-limit window, gone after 10 s)`,
     ]);
 
-    // RSS with 10 000 conversations in memory.
-    const memory = await startScript('dist/bot/index.js', KEFU_BENCH_ENV);
+    // RSS and the heap in use after a full collection, with 10 000 conversations in memory.
+    const heapFile = path.join(os.tmpdir(), `kefu-bench-heap-${process.pid}.json`);
+    const probe = path.resolve(__dirname, 'lib', 'heapProbe.js');
+    const memory = await startScript('dist/bot/index.js', { ...KEFU_BENCH_ENV, NODE_OPTIONS: `--require ${probe}`, KEFU_BENCH_HEAP_FILE: heapFile });
+    await fill(connector, memory.url, 50, 10, '忘记密码怎么办', 'warm');
     const rssStart = await rssOf(memory.url);
-    await fill(connector, memory.url, 10_000, 200, '忘记密码怎么办', 'rss');
+    const heapStart = await heapAfterGc(memory, heapFile);
+    const stored = 10_000;
+    await fill(connector, memory.url, stored, 200, '忘记密码怎么办', 'rss');
     const rssFull = await rssOf(memory.url);
+    const heapFull = await heapAfterGc(memory, heapFile);
+    // An idle process allocates nothing, so nothing collects; after a full collection V8's memory
+    // reducer gives the emptied pages back within seconds.
+    await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+    const rssSettled = await rssOf(memory.url);
     await memory.stop();
-    rows.push(['Process RSS, fresh → with 10 000 stored conversations (memory storage)', `${mb(rssStart)} MB → ${mb(rssFull)} MB`]);
+    fs.rmSync(heapFile, { force: true });
+    rows.push([
+      `Memory storage: heap kept per idle conversation (one answered question; V8 heap in use after a full collection, ${stored} conversations)`,
+      `${Math.round((heapFull.heapUsed - heapStart.heapUsed) / stored)} bytes`,
+    ]);
+    rows.push([
+      `Process RSS, fresh → with ${stored} stored conversations (memory storage): right after the load; after a full collection and ${SETTLE_MS / 1000} s idle`,
+      `${mb(rssStart)} MB → ${mb(rssFull)} MB; ${mb(rssSettled)} MB`,
+    ]);
 
     // Start-up to ready.
     const times: number[] = [];

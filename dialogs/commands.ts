@@ -15,13 +15,12 @@ const COMMANDS: Record<Command, string[]> = {
   restart: ['重新开始', '重来', '重置', '从头开始', 'restart', 'start over', 'reset'],
 };
 
+/** Each command's words as a message is compared with them: normalised once, not on every message. */
+const COMMAND_OF = new Map((Object.entries(COMMANDS) as [Command, string[]][]).flatMap(([command, words]) => words.map((w) => [normalize(w) || w, command] as const)).reverse());
+
 export function parseCommand(text: string): Command | undefined {
   const trimmed = text.trim();
-  const t = normalize(trimmed);
-  for (const [command, words] of Object.entries(COMMANDS) as [Command, string[]][]) {
-    if (words.some((w) => (normalize(w) || w) === (t || trimmed))) return command;
-  }
-  return undefined;
+  return COMMAND_OF.get(normalize(trimmed) || trimmed);
 }
 
 /** 👍 / 👎 buttons and their typed equivalents. */

@@ -15,11 +15,10 @@ export interface Bm25Hit {
 const COMMON_SHARE = 0.25;
 
 export class Bm25Index {
-  private readonly postings = new Map<string, { docs: Int32Array; tfs: Float64Array }>();
+  private readonly postings = new Map<string, { docs: Int32Array; tfs: Float64Array; idf: number }>();
   /** Per document: k1 · (1 − b + b · length / average length), the BM25 length norm. */
   private readonly norms: Float64Array;
   private readonly averageLength: number;
-  private readonly idfCache = new Map<string, number>();
   /** Scratch space reused by every search (searches are synchronous). */
   private readonly scores: Float64Array;
   private readonly touched: Int32Array;
@@ -45,7 +44,8 @@ export class Bm25Index {
         list.tfs.push(tf);
       }
     });
-    for (const [term, list] of lists) this.postings.set(term, { docs: Int32Array.from(list.docs), tfs: Float64Array.from(list.tfs) });
+    // IDF is fixed once the index is built: kept with the postings, so a query's unknown terms leave nothing behind.
+    for (const [term, list] of lists) this.postings.set(term, { docs: Int32Array.from(list.docs), tfs: Float64Array.from(list.tfs), idf: Math.log(1 + (docs.length - list.docs.length + 0.5) / (list.docs.length + 0.5)) });
     this.scores = new Float64Array(docs.length);
     this.touched = new Int32Array(docs.length);
   }
@@ -65,17 +65,12 @@ export class Bm25Index {
 
   /** Inverse document frequency (BM25+ style, never negative); 0 for unknown terms. */
   idf(term: string): number {
-    const cached = this.idfCache.get(term);
-    if (cached !== undefined) return cached;
-    const df = this.df(term);
-    const value = df === 0 ? 0 : Math.log(1 + (this.size - df + 0.5) / (df + 0.5));
-    this.idfCache.set(term, value);
-    return value;
+    return this.postings.get(term)?.idf ?? 0;
   }
 
-  /** One term's share of a document's BM25 score, for a term found `tf` times in it. */
-  termScore(term: string, tf: number, doc: number): number {
-    return this.scoreWith(term, tf, this.norms[doc] ?? this.k1);
+  /** One term's share of a document's BM25 score, for a term found `tf` times in it, from the term's IDF (looked up once per query). */
+  scoreOfIdf(idf: number, tf: number, doc: number): number {
+    return (idf * tf * (this.k1 + 1)) / (tf + (this.norms[doc] ?? this.k1));
   }
 
   private scoreWith(term: string, tf: number, norm: number): number {

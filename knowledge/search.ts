@@ -142,6 +142,7 @@ export class LocaleIndex {
     const coverageWeight = this.options.coverageWeight[this.locale];
     const { queryCoverageExponent } = this.options;
 
+    const queryIdf = new Map([...queryTerms].map((term) => [term, this.bm25.idf(term)]));
     const hits = this.bm25.search(queryTermList, this.options.candidates);
     const bm25Weight = this.options.bm25Weight[this.locale];
     const selfScore = bm25Weight > 0 ? this.bm25.selfScore(queryTermList) : 0;
@@ -154,11 +155,13 @@ export class LocaleIndex {
       if (!phrasing) return [];
       const shared: string[] = [];
       let bm25 = 0;
-      phrasing.terms.forEach((term, k) => {
-        if (!queryTerms.has(term)) return;
+      for (let k = 0; k < phrasing.terms.length; k++) {
+        const term = phrasing.terms[k]!;
+        const idf = queryIdf.get(term);
+        if (idf === undefined) continue;
         shared.push(term);
-        bm25 += this.bm25.termScore(term, phrasing.counts[k] ?? 1, hit.doc);
-      });
+        bm25 += this.bm25.scoreOfIdf(idf, phrasing.counts[k] ?? 1, hit.doc);
+      }
       const share = Math.min(1, bm25 / (fullMatch || 1));
       if (bm25Weight >= 1) return [{ phrasing, shared, cosine: share }];
       const sharedWeight = shared.reduce((sum, term) => sum + this.termWeight(term) ** 2, 0);
@@ -189,11 +192,13 @@ export class LocaleIndex {
   /**
    * Fuzzy similarity only where it can change the results. Every candidate's score is at
    * least its cosine part, so the `limit`-th best entry's cosine part is a floor the
-   * results will reach, and a candidate needs some fuzzy similarity to reach it. Fuse is not
-   * run on one whose ceiling (`FuzzyQuery.read`) is below what it needs; the candidates
-   * that need some run with Fuse's threshold lowered to what the least demanding of them
-   * needs (a miss there is a score below the floor). Exact: the results are the same as
-   * scoring all of them, for a fraction of the work.
+   * results will reach, and a candidate needs some fuzzy similarity to reach it; likewise
+   * an entry's best cosine part is a floor its own best phrasing reaches, and another
+   * phrasing of it needs some similarity to beat that one. Fuse is not run on a candidate
+   * whose ceiling (`FuzzyQuery.read`) is below what it needs (nor on one it could not match
+   * at all); the candidates that need some run with Fuse's threshold lowered to what the
+   * least demanding of them needs (a miss there is a score below both floors). Exact: the
+   * results are the same as scoring all of them, for a fraction of the work.
    */
   private fuzzyWhereItCounts(query: string, scored: readonly { phrasing: Phrasing; cosine: number }[], limit: number): number[] {
     const similarity = new Array<number>(scored.length).fill(0);
@@ -203,14 +208,15 @@ export class LocaleIndex {
     const bestPerEntry = new Map<string, number>();
     for (const { phrasing, cosine } of scored) bestPerEntry.set(phrasing.entryId, Math.max(bestPerEntry.get(phrasing.entryId) ?? 0, cosine));
     const floor = ([...bestPerEntry.values()].sort((a, b) => b - a)[limit - 1] ?? 0) * (1 - w);
-    // Scores are sums of floats: a hair of slack keeps an exact tie with the floor in.
+    // Scores are sums of floats: a hair of slack keeps an exact tie with a floor in.
     const slack = 1e-9;
     const sure: { i: number; renamed: string }[] = [];
     const maybe: { i: number; renamed: string }[] = [];
     let leastNeed = 1;
     scored.forEach(({ phrasing, cosine }, i) => {
-      const need = (floor - (1 - w) * cosine) / w;
       const { renamed, ceiling } = fuzzy.read(phrasing.fuzzyText);
+      if (ceiling === 0) return;
+      const need = Math.max(floor, (1 - w) * (bestPerEntry.get(phrasing.entryId) ?? 0)) / w - ((1 - w) * cosine) / w;
       if (need <= 0) sure.push({ i, renamed });
       else if (ceiling + slack >= need) {
         maybe.push({ i, renamed });

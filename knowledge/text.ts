@@ -17,13 +17,31 @@ export function plainText(text: string): string {
   return HAN.test(plain) ? toSimplified(plain) : plain;
 }
 
+/**
+ * A pure text function that remembers its last few answers: routing reads one message many
+ * times over (commands, intents, the search of each view, the classifier), and each reading
+ * otherwise repeats the same Unicode normalisation and character conversion.
+ */
+function remembered(read: (text: string) => string, size = 64): (text: string) => string {
+  const known = new Map<string, string>();
+  return (text) => {
+    let result = known.get(text);
+    if (result === undefined) {
+      result = read(text);
+      if (known.size >= size) known.clear();
+      known.set(text, result);
+    }
+    return result;
+  };
+}
+
 /** Plain text, lower case, punctuation and symbols → single spaces. */
-export function normalize(text: string): string {
-  return plainText(text)
+export const normalize = remembered((text: string) =>
+  plainText(text)
     .toLowerCase()
     .replace(/[^\p{L}\p{N}]+/gu, ' ')
-    .trim();
-}
+    .trim(),
+);
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -59,9 +77,11 @@ const rewriteEnInZh = buildRewriter(EN_IN_ZH, true);
  * Normalized text with domain synonyms folded to one spelling. Chinese text often mixes
  * in English words ("sms code收不到"), so zh-CN applies both tables; en-US only its own.
  */
+const canonicalZh = remembered((text) => rewriteEnInZh(rewriteEn(rewriteZh(normalize(text)).replace(ZH_FILLERS, ' '))).replace(/ {2,}/g, ' ').trim());
+const canonicalEn = remembered((text) => rewriteEn(normalize(text)));
+
 export function canonicalize(text: string, locale: Locale): string {
-  const normalized = normalize(text);
-  return locale === 'zh-CN' ? rewriteEnInZh(rewriteEn(rewriteZh(normalized).replace(ZH_FILLERS, ' '))).replace(/ {2,}/g, ' ').trim() : rewriteEn(normalized);
+  return locale === 'zh-CN' ? canonicalZh(text) : canonicalEn(text);
 }
 
 const EN_STOPWORDS = new Set(

@@ -21,6 +21,11 @@ export class ExpiringMap<K, V> {
     return this.entries.size;
   }
 
+  /** Keys held, expired ones not yet swept included. */
+  keys(): IterableIterator<K> {
+    return this.entries.keys();
+  }
+
   get(key: K): V | undefined {
     const entry = this.entries.get(key);
     if (!entry) return undefined;
@@ -57,6 +62,10 @@ export class ExpiringMap<K, V> {
 
   delete(key: K): boolean {
     return this.entries.delete(key);
+  }
+
+  clear(): void {
+    this.entries.clear();
   }
 
   private drop(key: K, value: V): void {

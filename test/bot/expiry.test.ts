@@ -7,7 +7,9 @@ import { MemoryHandoffStore } from '../../bot/storage/memory/handoffStore';
 import { ExpiringMap } from '../../bot/storage/expiringMap';
 import { ExpiringMemoryStorage } from '../../bot/storage/memory/storage';
 import { JsonlKbSignalLog } from '../../bot/storage/kbSignalLog';
+import { MemoryOtpStore } from '../../bot/storage/memory/otpStore';
 import { MemoryRateLimiter } from '../../bot/storage/memory/rateLimit';
+import { SEND_COUNTER_TTL_MS } from '../../bot/services/otp';
 import { ENGAGED_PROPERTY, stateTtlOf } from '../../bot/storage/stateTtl';
 
 /**
@@ -90,6 +92,44 @@ test('handoff references and transcripts in memory: short until a user line, the
   expect(await store.transcript('used')).toHaveLength(1);
   c.advance(20);
   expect(await store.reference('used')).toBeUndefined();
+});
+
+test('conversations that went idle leave nothing behind in any memory store: keys, transcripts, references, logs, files, codes', async () => {
+  const c = clock();
+  const storage = new ExpiringMemoryStorage(ttl, c.now);
+  const handoff = new MemoryHandoffStore(c.now, ttl);
+  const directLine = new MemoryDirectLineStore(ttl, { conversationBytes: 1 << 20, totalBytes: 1 << 24 }, c.now);
+  const otp = new MemoryOtpStore(c.now);
+  const converse = async (id: string) => {
+    await storage.write({ [`directline/conversations/${id}/`]: { 'kefu.root': { value: 'idle' }, [ENGAGED_PROPERTY]: true } });
+    await handoff.saveReference(`directline:${id}`, { channelId: 'directline', conversation: { id, isGroup: false, conversationType: '', name: '' } });
+    await handoff.appendTranscript(`directline:${id}`, [{ at: c.t, from: 'user', text: '忘记密码怎么办' }, { at: c.t, from: 'bot', text: '可以通过注册手机号找回。' }], 10);
+    await directLine.create({ id, userId: `dl_${id}`, createdAt: '' });
+    await directLine.append(id, { type: 'message', text: '忘记密码怎么办', from: { id: `dl_${id}`, name: '', role: 'user' } } as Partial<Activity>);
+    await directLine.putAttachment(id, `${id}-file`, { contentType: 'image/png', name: 'a.png', data: Buffer.alloc(100), sniffed: true });
+    await otp.issue({ phone: id, purpose: 'unlock' }, '2026-11-22', { hash: 'ab', sentAt: c.t, expiresAt: c.t + 300_000, attempts: 0 });
+  };
+  for (let i = 0; i < 200; i++) await converse(`c${i}`);
+  expect([storage.size, handoff.conversationsHeld, directLine.held.conversations, directLine.held.attachments]).toEqual([200, 200, 200, 200]);
+  expect(otp.held).toBe(400);
+  // Past every lifetime (the daily send counters are the longest); one new conversation's writes sweep.
+  c.advance(SEND_COUNTER_TTL_MS / 1000 + 1);
+  await converse('new');
+  expect([storage.size, handoff.conversationsHeld, directLine.held.conversations, directLine.held.attachments]).toEqual([1, 1, 1, 1]);
+  expect(otp.held).toBe(2);
+});
+
+test('bot state in memory: a read is a copy, a stale eTag is refused, "*" overwrites', async () => {
+  const storage = new ExpiringMemoryStorage(ttl);
+  const key = 'directline/conversations/a/';
+  await storage.write({ [key]: { 'kefu.root': { value: 'idle' } } });
+  const first = (await storage.read([key]))[key] as { 'kefu.root': { value: string }; eTag: string };
+  first['kefu.root'].value = 'changed by a caller';
+  expect(((await storage.read([key]))[key] as typeof first)['kefu.root'].value).toBe('idle');
+  await storage.write({ [key]: { ...first, 'kefu.root': { value: 'next' } } });
+  await expect(storage.write({ [key]: { ...first, 'kefu.root': { value: 'stale' } } })).rejects.toThrow(/eTag/);
+  await storage.write({ [key]: { 'kefu.root': { value: 'forced' }, eTag: '*' } });
+  expect(((await storage.read([key]))[key] as typeof first)['kefu.root'].value).toBe('forced');
 });
 
 test('rate-limit windows in memory are forgotten once over', async () => {

@@ -1,8 +1,11 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import Fuse from 'fuse.js';
+import { parseLabelledSet } from '../../knowledge/eval';
 import { FuzzyQuery } from '../../knowledge/fuzzy';
 import type { KbEntry } from '../../knowledge/schema';
 import { DEFAULT_SEARCH_OPTIONS, KnowledgeSearch, LocaleIndex } from '../../knowledge/search';
-import { realKnowledge } from '../support/knowledge';
+import { EVAL_DIR, realKnowledge } from '../support/knowledge';
 
 describe('Chinese-aware FAQ search', () => {
   const { kb } = realKnowledge();
@@ -110,5 +113,33 @@ describe('Fuse as the search runs it: renamed to one-byte symbols, with a ceilin
     const query = new FuzzyQuery('验证码收不到');
     expect(query.read('银行卡解绑').ceiling).toBe(0);
     expect(query.read('验证码到了').ceiling).toBeCloseTo(4 / 6);
+  });
+});
+
+describe('Fuse runs only where it can change the results', () => {
+  const { kb } = realKnowledge();
+  const questions = (locale: 'zh-CN' | 'en-US') =>
+    parseLabelledSet(fs.readFileSync(path.join(EVAL_DIR, `${locale}.tsv`), 'utf8')).map((item) => item.question);
+
+  afterEach(() => jest.restoreAllMocks());
+
+  test('ranks every message of the dev sets exactly as Fuse on every candidate, at its full threshold, would', () => {
+    const search = new KnowledgeSearch(kb.entries);
+    const asked = (['zh-CN', 'en-US'] as const).flatMap((locale) => questions(locale).map((q) => ({ q, locale })));
+    const pruned = asked.map(({ q, locale }) => search.search(q, locale, 8));
+    // The exhaustive reference: no candidate looks out of reach, and Fuse never gives up early.
+    const read = FuzzyQuery.prototype.read;
+    const similarities = FuzzyQuery.prototype.similarities;
+    jest.spyOn(FuzzyQuery.prototype, 'read').mockImplementation(function (this: FuzzyQuery, text: string) {
+      return { ...read.call(this, text), ceiling: 1 };
+    });
+    let fuseRuns = 0;
+    jest.spyOn(FuzzyQuery.prototype, 'similarities').mockImplementation(function (this: FuzzyQuery, renamed: readonly string[]) {
+      fuseRuns += renamed.length;
+      return similarities.call(this, renamed);
+    });
+    const exhaustive = asked.map(({ q, locale }) => search.search(q, locale, 8));
+    expect(fuseRuns).toBeGreaterThan(asked.length * 10);
+    expect(pruned).toEqual(exhaustive);
   });
 });

@@ -17,12 +17,15 @@ interface Log {
   conversation: DirectLineConversation;
   /** Watermark of activities[0]: older ones were trimmed. */
   offset: number;
-  activities: Partial<Activity>[];
+  /** Each activity as JSON text, as Redis keeps it: compact, and every read is a copy. */
+  activities: string[];
   /** Bytes uploaded in the conversation: a quota, so files dropped later still count. */
   uploadedBytes: number;
+  /** Its files, dropped with it when it expires. */
+  attachmentIds: string[];
 }
 
-/** All in this process's memory: the default, for one instance. Idle conversations expire as in Redis. */
+/** All in this process's memory: the default, for one instance. Idle conversations expire as in Redis, with their files. */
 export class MemoryDirectLineStore implements DirectLineStore {
   private readonly logs: ExpiringMap<string, Log>;
   private readonly attachments = new Map<string, StoredAttachment & { conversationId: string }>();
@@ -34,17 +37,25 @@ export class MemoryDirectLineStore implements DirectLineStore {
     private readonly caps: UploadCaps,
     now: () => number = Date.now,
   ) {
-    this.logs = new ExpiringMap(sweepInterval(ttl.anonymousS * 1000), now);
+    this.logs = new ExpiringMap(sweepInterval(ttl.anonymousS * 1000), now, (_, log) => {
+      for (const id of log.attachmentIds) this.dropAttachment(id);
+    });
+  }
+
+  /** Conversations and files held, expired ones not yet swept included (for tests and footprint checks). */
+  get held(): { conversations: number; attachments: number } {
+    return { conversations: this.logs.size, attachments: this.attachments.size };
   }
 
   async create(conversation: DirectLineConversation): Promise<boolean> {
     if (this.logs.has(conversation.id)) return false;
-    this.logs.set(conversation.id, { conversation, offset: 0, activities: [], uploadedBytes: 0 }, this.ttl.anonymousS * 1000);
+    this.logs.set(conversation.id, { conversation: { ...conversation }, offset: 0, activities: [], uploadedBytes: 0, attachmentIds: [] }, this.ttl.anonymousS * 1000);
     return true;
   }
 
   async get(id: string): Promise<DirectLineConversation | undefined> {
-    return this.logs.get(id)?.conversation;
+    const log = this.logs.get(id);
+    return log && { ...log.conversation };
   }
 
   /** Appends with the next id (`<conversation>|<seq>`); returns the stored activity. */
@@ -52,16 +63,18 @@ export class MemoryDirectLineStore implements DirectLineStore {
     const log = this.logs.get(conversationId);
     if (!log) throw new Error(`unknown conversation ${conversationId}`);
     const seq = log.offset + log.activities.length;
-    const stored = { ...activity, id: activityId(conversationId, seq) };
-    log.activities.push(stored);
+    const json = JSON.stringify({ ...activity, id: activityId(conversationId, seq) });
+    log.activities.push(json);
     if (log.activities.length > MAX_ACTIVITIES_PER_CONVERSATION) {
       log.activities.shift();
       log.offset++;
     }
     if (byTheUser(activity)) this.logs.touch(conversationId, this.ttl.engagedS * 1000, 'reset');
     else this.logs.touch(conversationId, this.ttl.anonymousS * 1000, 'extend');
-    this.events.emit(conversationId, { activities: [stored], watermark: String(seq + 1) } satisfies ActivitySet);
-    return stored;
+    // Each listener and the caller get their own copy, as they would from Redis.
+    const copy = () => JSON.parse(json) as Partial<Activity>;
+    for (const listener of this.events.listeners(conversationId) as ((set: ActivitySet) => void)[]) listener({ activities: [copy()], watermark: String(seq + 1) });
+    return copy();
   }
 
   /** Activities after the watermark (all when it is missing or unreadable). */
@@ -70,7 +83,7 @@ export class MemoryDirectLineStore implements DirectLineStore {
     if (!log) return { activities: [], watermark: '0' };
     const from = Number.parseInt(watermark ?? '', 10);
     const start = Number.isFinite(from) && from > log.offset ? from - log.offset : 0;
-    return { activities: log.activities.slice(start), watermark: String(log.offset + log.activities.length) };
+    return { activities: log.activities.slice(start).map((json) => JSON.parse(json) as Partial<Activity>), watermark: String(log.offset + log.activities.length) };
   }
 
   /** Calls `listener` with each new activity of the conversation until unsubscribed. */
@@ -83,15 +96,23 @@ export class MemoryDirectLineStore implements DirectLineStore {
     const log = this.logs.get(conversationId);
     if (!log || log.uploadedBytes + attachment.data.length > this.caps.conversationBytes) return false;
     log.uploadedBytes += attachment.data.length;
+    this.dropAttachment(id);
     this.attachments.set(id, { ...attachment, conversationId });
+    log.attachmentIds.push(id);
     this.attachmentBytes += attachment.data.length;
     // Maps iterate in insertion order: the first keys are the oldest uploads.
-    for (const [oldId, old] of this.attachments) {
+    for (const oldId of this.attachments.keys()) {
       if (this.attachmentBytes <= this.caps.totalBytes || oldId === id) break;
-      this.attachments.delete(oldId);
-      this.attachmentBytes -= old.data.length;
+      this.dropAttachment(oldId);
     }
     return true;
+  }
+
+  private dropAttachment(id: string): void {
+    const attachment = this.attachments.get(id);
+    if (!attachment) return;
+    this.attachments.delete(id);
+    this.attachmentBytes -= attachment.data.length;
   }
 
   /** A file lives as long as its conversation (then it is gone, as in Redis). */
@@ -99,8 +120,7 @@ export class MemoryDirectLineStore implements DirectLineStore {
     const attachment = this.attachments.get(id);
     if (!attachment) return undefined;
     if (this.logs.has(attachment.conversationId)) return attachment;
-    this.attachments.delete(id);
-    this.attachmentBytes -= attachment.data.length;
+    this.dropAttachment(id);
     return undefined;
   }
 }

@@ -6,8 +6,14 @@ import { CLOSED_KEPT, RECENT_HANDLE_TIMES, type AgentsChannel, type ConsoleBus, 
 
 /** The handoff's shared records in this process's memory: one instance. */
 export class MemoryHandoffStore implements HandoffStore {
-  /** Per conversation, with the lifetimes of bot/storage/stateTtl.ts, as in Redis. */
-  private readonly references: ExpiringMap<string, Partial<ConversationReference>>;
+  /**
+   * Per conversation, with the lifetimes of bot/storage/stateTtl.ts, as in Redis. What goes in
+   * and what comes out are copies, so no caller can change the store through an object it
+   * holds. The reference is kept as JSON text (one string, not a graph of small objects);
+   * transcript lines as small objects, whose text is often the knowledge base's own answer
+   * string, shared by every conversation that got it rather than copied into each.
+   */
+  private readonly references: ExpiringMap<string, string>;
   private readonly transcripts: ExpiringMap<string, TranscriptEntry[]>;
   private readonly handoffs = new Map<string, Handoff>();
   private readonly notesById = new Map<string, Note[]>();
@@ -27,17 +33,23 @@ export class MemoryHandoffStore implements HandoffStore {
     this.transcripts = new ExpiringMap(sweepInterval(ttl.anonymousS * 1000), now);
   }
 
+  /** Conversations with a reference or a transcript held, expired ones not yet swept included (for tests and footprint checks). */
+  get conversationsHeld(): number {
+    return new Set([...this.references.keys(), ...this.transcripts.keys()]).size;
+  }
+
   async saveReference(conversation: string, reference: Partial<ConversationReference>) {
-    this.references.set(conversation, reference, this.ttl.anonymousS * 1000, 'extend');
+    this.references.set(conversation, JSON.stringify(reference), this.ttl.anonymousS * 1000, 'extend');
   }
 
   async reference(conversation: string) {
-    return this.references.get(conversation);
+    const json = this.references.get(conversation);
+    return json === undefined ? undefined : (JSON.parse(json) as Partial<ConversationReference>);
   }
 
   async appendTranscript(conversation: string, entries: readonly TranscriptEntry[], keep: number) {
     const list = this.transcripts.get(conversation) ?? [];
-    list.push(...entries);
+    list.push(...entries.map((entry) => (entry.attachments ? structuredClone(entry) : { ...entry })));
     if (list.length > keep) list.splice(0, list.length - keep);
     // A line the user wrote gives the transcript and the reference their full lifetime.
     const user = entries.some((entry) => entry.from === 'user');
@@ -46,7 +58,7 @@ export class MemoryHandoffStore implements HandoffStore {
   }
 
   async transcript(conversation: string) {
-    return [...(this.transcripts.get(conversation) ?? [])];
+    return structuredClone(this.transcripts.get(conversation) ?? []);
   }
 
   /** No await between the look and the write: two requests at once open one handoff. */

@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import type { VerifyResult } from '../../../domain/oneTimeCodes';
+import { ExpiringMap } from '../expiringMap';
 import { OTP_RULES, SEND_COUNTER_TTL_MS, type IssueResult, type OtpRecord, type OtpSlot, type OtpStore } from '../../services/otp';
 
 const sameHash = (a: string, b: string) => {
@@ -9,13 +10,22 @@ const sameHash = (a: string, b: string) => {
 
 /**
  * One process. Every method runs from its read to its write without an await, so on
- * Node's single thread nothing can come between them.
+ * Node's single thread nothing can come between them. Codes and counters expire as the
+ * Redis keys do, so numbers nobody asks about again are not kept for ever.
  */
 export class MemoryOtpStore implements OtpStore {
-  private readonly records = new Map<string, OtpRecord>();
-  private readonly counters = new Map<string, { value: number; until: number }>();
+  private readonly records: ExpiringMap<string, OtpRecord>;
+  private readonly counters: ExpiringMap<string, { value: number }>;
 
-  constructor(private readonly now: () => number = Date.now) {}
+  constructor(private readonly now: () => number = Date.now) {
+    this.records = new ExpiringMap(60_000, now);
+    this.counters = new ExpiringMap(60_000, now);
+  }
+
+  /** Codes and send counters held, expired ones not yet swept included (for tests and footprint checks). */
+  get held(): number {
+    return this.records.size + this.counters.size;
+  }
 
   private live(slot: OtpSlot): OtpRecord | undefined {
     const key = `${slot.purpose}:${slot.phone}`;
@@ -37,11 +47,11 @@ export class MemoryOtpStore implements OtpStore {
     }
     const counterKey = `sends:${slot.phone}:${day}`;
     const counter = this.counters.get(counterKey);
-    const live = counter && counter.until > this.now() ? counter : { value: 0, until: this.now() + SEND_COUNTER_TTL_MS };
-    live.value++;
-    this.counters.set(counterKey, live);
-    if (live.value > OTP_RULES.maxSendsPerDay) return { status: 'daily-limit' };
-    this.records.set(`${slot.purpose}:${slot.phone}`, { ...record });
+    if (counter) counter.value++;
+    else this.counters.set(counterKey, { value: 1 }, SEND_COUNTER_TTL_MS);
+    if ((counter?.value ?? 1) > OTP_RULES.maxSendsPerDay) return { status: 'daily-limit' };
+    // Kept a lifetime past its expiry, so that a code typed late is told "expired", not "none".
+    this.records.set(`${slot.purpose}:${slot.phone}`, { ...record }, 2 * Math.max(1, Math.round(record.expiresAt - record.sentAt)));
     return { status: 'issued' };
   }
 

@@ -3,11 +3,10 @@ import crypto from 'node:crypto';
 import type { RedisClient } from './connection';
 import { keys } from './keys';
 import { withScripts } from './scripts';
+import { StaleETagError } from '../staleETag';
 import { ttlOfState, type StateTtl } from '../stateTtl';
 
-export class StaleETagError extends Error {
-  override readonly name = 'StaleETagError';
-}
+export { StaleETagError };
 
 /** botbuilder's state keys are "<channel>/conversations/<id>/" and "<channel>/users/<id>/". */
 function tagOf(key: string): string {

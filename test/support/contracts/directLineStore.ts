@@ -34,6 +34,19 @@ export function directLineStoreContract(makeBackend: () => Backend<DirectLineSto
     expect(await a.get('unknown')).toBeUndefined();
   });
 
+  test('what the store hands out is a copy: a caller changing it changes nothing stored', async () => {
+    const store = await backend.instance();
+    const created = conversation('c1');
+    await store.create(created);
+    created.userId = 'changed-after-create';
+    (await store.get('c1'))!.userId = 'changed-after-get';
+    const appended = await store.append('c1', fromUser('原话'));
+    appended.text = 'changed-after-append';
+    (await store.since('c1', undefined)).activities[0]!.text = 'changed-after-read';
+    expect(await store.get('c1')).toEqual(conversation('c1'));
+    expect(texts(await store.since('c1', undefined))).toEqual(['原话']);
+  });
+
   test('activities get their position as id; a watermark gives exactly what came after it, on any instance', async () => {
     const [a, b] = await twoInstances(backend);
     await a.create(conversation('c1'));

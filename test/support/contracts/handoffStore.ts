@@ -39,6 +39,19 @@ export function handoffStoreContract(makeBackend: () => Backend<HandoffStore>): 
     expect(await a.get('unknown')).toBeUndefined();
   });
 
+  test("a conversation's reference and transcript are handed out as copies: a caller changing them changes nothing stored", async () => {
+    const store = await backend.instance();
+    const reference = { channelId: 'webchat', serviceUrl: 'http://127.0.0.1:3978', conversation: { id: 'c1', isGroup: false, conversationType: '', name: '' } };
+    await store.saveReference('webchat:c1', reference);
+    await store.appendTranscript('webchat:c1', [{ at: 1, from: 'user', text: '原话' }], 10);
+    const read = await store.reference('webchat:c1');
+    read!.serviceUrl = 'http://attacker.example';
+    read!.conversation!.id = 'other';
+    (await store.transcript('webchat:c1'))[0]!.text = 'changed';
+    expect(await store.reference('webchat:c1')).toEqual(reference);
+    expect(await store.transcript('webchat:c1')).toEqual([{ at: 1, from: 'user', text: '原话' }]);
+  });
+
   test('ten opens of one conversation at once, on two instances: one handoff', async () => {
     const [a, b] = await twoInstances(backend);
     const opened = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).open(handoff(`h${i}`))));
