@@ -3,7 +3,6 @@ import { CloudAdapter, ConfigurationBotFrameworkAuthentication, ConversationStat
 import restify from 'restify';
 import type { Knowledge } from '../knowledge/index';
 import type { Router } from '../knowledge/route';
-import { cachedRouter } from '../knowledge/routeCache';
 import { watchKnowledge } from '../knowledge/watch';
 import { messages } from '../dialogs/messages';
 import { attachmentBase, ownAttachmentPath } from './channels/directline/publicUrl';
@@ -53,9 +52,12 @@ export interface KefuApp {
   shutdown(): Promise<void>;
 }
 
-/** The knowledge base as the app uses it: swapped whole when the files change; repeated short messages routed once per knowledge base. */
+/** The knowledge base as the app uses it: swapped whole when the files change. */
 function liveRouter(current: () => Knowledge): Router {
-  return cachedRouter(() => current().router);
+  return {
+    route: (text, locale) => current().router.route(text, locale),
+    entry: (id, locale) => current().router.entry(id, locale),
+  };
 }
 
 /** The bot's id in channels that do not assign one (the embedded Direct Line). */
