@@ -1,4 +1,8 @@
+import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
+import { parseLabelledSet } from '../knowledge/eval';
+import { openKnowledge } from '../knowledge/index';
 import { RedisServer } from '../test/support/redis';
 import { BenchConnector } from './lib/connector';
 import { closedLoop, KEFU_BENCH_ENV, pacedLoop, startScript, type LoadResult, type Target } from './lib/load';
@@ -19,13 +23,29 @@ const ROUNDS = Math.max(3, Number(process.env.BENCH_TURN_ROUNDS ?? 5));
 const CONVERSATIONS = 100;
 const WARM_UP_SECONDS = 5;
 const ECHO = ['hello'];
-const FAQ = ['换了手机号银行卡要重新绑吗', '验证码收不到怎么办', '忘记密码怎么办'];
 const FLOW = ['帮我解锁', '取消'];
 const STORAGES = ['memory', 'redis'] as const;
 type Storage = (typeof STORAGES)[number];
 const KINDS = ['FAQ', 'flow'] as const;
 type Kind = (typeof KINDS)[number];
-const SCRIPTS: Record<Kind, readonly string[]> = { FAQ, flow: FLOW };
+type Scripts = Record<Kind, readonly string[]>;
+
+/**
+ * FAQ turns ask the questions of our zh-CN dev set that the knowledge base answers straight
+ * with the labelled entry (a few hundred), so the router sees many different messages as it
+ * does in use, not a few it could remember.
+ */
+function answeredDevQuestions(): string[] {
+  const root = path.resolve(__dirname, '..', '..');
+  const { router } = openKnowledge({ dir: path.join(root, 'knowledge', 'data') });
+  const items = parseLabelledSet(fs.readFileSync(path.join(root, 'knowledge', 'eval', 'zh-CN.tsv'), 'utf8'));
+  return items
+    .filter(({ question, expected }) => {
+      const route = router.route(question, 'zh-CN');
+      return route.decision === 'answer' && route.entryId === expected;
+    })
+    .map(({ question }) => question);
+}
 
 /** The issue's targets for Kefu's FAQ turns; ratios are to the echo bot of the same round. */
 const TARGET = { cpuTimesEcho: 1.5, turnsTimesEcho: 0.67, pacedP99Ms: 50 };
@@ -60,26 +80,26 @@ async function warmUp(connector: BenchConnector, bot: Target, scripts: readonly 
  * FAQ …); then the paced runs, a round at a time (echo, FAQ, flow). Saturated runs are kept
  * next to each other because turns/s is what the machine's other load moves most.
  */
-async function configuration(connector: BenchConnector, storage: Storage, kefuEnv: Record<string, string>): Promise<Round[]> {
+async function configuration(connector: BenchConnector, storage: Storage, kefuEnv: Record<string, string>, scripts: Scripts): Promise<Round[]> {
   const echo = await startScript('dist/bench/echoBot.js', {});
   const kefu = await startScript('dist/bot/index.js', kefuEnv);
   const saturated = (bot: Target, script: readonly string[], tag: string) => closedLoop(connector, bot, CONVERSATIONS, SATURATED_SECONDS, script, `${storage}${tag}c`);
   const paced = (bot: Target, script: readonly string[], tag: string) => pacedLoop(connector, bot, CONVERSATIONS, PACED_SECONDS, script, `${storage}${tag}p`);
   try {
     await warmUp(connector, echo, [ECHO]);
-    await warmUp(connector, kefu, [FAQ, FLOW]);
+    await warmUp(connector, kefu, [scripts.FAQ, scripts.flow]);
     const echoChain = [await saturated(echo, ECHO, 'echo0')];
     const kefuChain: { round: number; kind: Kind; load: number; result: LoadResult }[] = [];
     for (let round = 1; round <= ROUNDS; round++) {
       for (const kind of KINDS) {
         const load = os.loadavg()[0] ?? NaN;
-        kefuChain.push({ round, kind, load, result: await saturated(kefu, SCRIPTS[kind], `${kind}${round}`) });
+        kefuChain.push({ round, kind, load, result: await saturated(kefu, scripts[kind], `${kind}${round}`) });
         echoChain.push(await saturated(echo, ECHO, `echo${round}${kind}`));
       }
     }
     const pacedRounds: ({ echo: LoadResult } & Record<Kind, LoadResult>)[] = [];
     for (let round = 1; round <= ROUNDS; round++) {
-      pacedRounds.push({ echo: await paced(echo, ECHO, `echo${round}`), FAQ: await paced(kefu, FAQ, `FAQ${round}`), flow: await paced(kefu, FLOW, `flow${round}`) });
+      pacedRounds.push({ echo: await paced(echo, ECHO, `echo${round}`), FAQ: await paced(kefu, scripts.FAQ, `FAQ${round}`), flow: await paced(kefu, scripts.flow, `flow${round}`) });
     }
     return kefuChain.map(({ round, kind, load, result }, j) => ({
       storage,
@@ -105,14 +125,15 @@ export async function turnBenchmark(): Promise<string> {
   // fsync on every write measures the disk, not Kefu.
   const redis = await RedisServer.start(['--appendfsync', 'everysec']);
   const rounds: Round[] = [];
+  const scripts: Scripts = { FAQ: answeredDevQuestions(), flow: FLOW };
   try {
-    rounds.push(...(await configuration(connector, 'memory', KEFU_BENCH_ENV)));
-    rounds.push(...(await configuration(connector, 'redis', { ...KEFU_BENCH_ENV, REDIS_URL: redis.url })));
+    rounds.push(...(await configuration(connector, 'memory', KEFU_BENCH_ENV, scripts)));
+    rounds.push(...(await configuration(connector, 'redis', { ...KEFU_BENCH_ENV, REDIS_URL: redis.url }, scripts)));
   } finally {
     await redis.destroy();
     await connector.stop();
   }
-  return report(rounds, loadAtStart);
+  return report(rounds, loadAtStart, scripts.FAQ.length);
 }
 
 const cpu = (r: LoadResult) => r.botCpuMs;
@@ -129,7 +150,7 @@ const met = (ok: boolean) => (ok ? 'met' : '**not met**');
 const msSpread = (s: Spread) => withSpread(s, ms);
 const countSpread = (s: Spread) => withSpread(s, (v) => String(Math.round(v)));
 
-function report(rounds: readonly Round[], loadAtStart: readonly number[]): string {
+function report(rounds: readonly Round[], loadAtStart: readonly number[], faqQuestions: number): string {
   const select = (storage: Storage, kind: Kind) => rounds.filter((r) => r.storage === storage && r.kind === kind);
   const targets = STORAGES.flatMap((storage) =>
     KINDS.flatMap((kind) => {
@@ -202,7 +223,7 @@ function report(rounds: readonly Round[], loadAtStart: readonly number[]): strin
   return [
     `**Load average when the run started:** ${loadAtStart.map((l) => l.toFixed(2)).join(', ')} (1, 5, 15 min) on ${os.cpus().length} cores.`,
     '',
-    `Through \`POST /api/messages\`, a local connector receiving the replies; bots and load generator are separate processes sharing the machine's cores. Per storage configuration the echo bot (a minimal botbuilder bot: CloudAdapter on restify, echoing) and Kefu are started once, side by side, and get ${WARM_UP_SECONDS} s of unmeasured load per kind of turn (V8 optimises the code on the way). Then ${ROUNDS} rounds of **saturated** runs (every conversation sends its next message as soon as the answer arrives, closed loop — the most turns per second), alternating echo, Kefu FAQ, echo, Kefu flow, echo, … so that each of Kefu's runs lies between two of the echo bot's; then ${ROUNDS} rounds of **paced** runs (every conversation sends one message a second, open loop — latency at a steady load): echo, FAQ, flow. Every run: ${CONVERSATIONS} conversations; saturated runs count ${SATURATED_SECONDS} s after a 0.5 s ramp, paced runs ${PACED_SECONDS} s after a 1 s ramp; latency = post until the reply reaches the connector. **Bot CPU per turn**, the primary figure, = the bot process's user + system time (\`/proc/<pid>/stat\`) over the counted seconds of a saturated run, divided by the turns answered in them (turns/s = the sum of each conversation's own rate, first to last answer in those seconds): it depends little on what else runs on the machine. Every **× echo** figure is a ratio within one round — Kefu's run over the mean of the echo bot's runs just before and just after it — and the tables give the median of the ${ROUNDS} rounds' ratios with their range: load that comes and goes slows both bots of a round alike and cancels out, where a ratio of two runs minutes apart moved fourfold with the machine's load. FAQ turns ask questions the knowledge base answers; flow turns start the unlock flow and cancel it, in turn. Redis runs with AOF and \`appendfsync everysec\`.`,
+    `Through \`POST /api/messages\`, a local connector receiving the replies; bots and load generator are separate processes sharing the machine's cores. Per storage configuration the echo bot (a minimal botbuilder bot: CloudAdapter on restify, echoing) and Kefu are started once, side by side, and get ${WARM_UP_SECONDS} s of unmeasured load per kind of turn (V8 optimises the code on the way). Then ${ROUNDS} rounds of **saturated** runs (every conversation sends its next message as soon as the answer arrives, closed loop — the most turns per second), alternating echo, Kefu FAQ, echo, Kefu flow, echo, … so that each of Kefu's runs lies between two of the echo bot's; then ${ROUNDS} rounds of **paced** runs (every conversation sends one message a second, open loop — latency at a steady load): echo, FAQ, flow. Every run: ${CONVERSATIONS} conversations; saturated runs count ${SATURATED_SECONDS} s after a 0.5 s ramp, paced runs ${PACED_SECONDS} s after a 1 s ramp; latency = post until the reply reaches the connector. **Bot CPU per turn**, the primary figure, = the bot process's user + system time (\`/proc/<pid>/stat\`) over the counted seconds of a saturated run, divided by the turns answered in them (turns/s = the sum of each conversation's own rate, first to last answer in those seconds): it depends little on what else runs on the machine. Every **× echo** figure is a ratio within one round — Kefu's run over the mean of the echo bot's runs just before and just after it — and the tables give the median of the ${ROUNDS} rounds' ratios with their range: load that comes and goes slows both bots of a round alike and cancels out, where a ratio of two runs minutes apart moved fourfold with the machine's load. FAQ turns ask the ${faqQuestions} questions of our zh-CN dev set that the knowledge base answers straight, each user starting at a different one (so the router sees many different messages at once, as in use); flow turns start the unlock flow and cancel it, in turn. Redis runs with AOF and \`appendfsync everysec\`.`,
     '',
     '**Targets** (median of the rounds, range in brackets; the ratio targets are for FAQ turns, flow turns are there for comparison):',
     '',

@@ -67,7 +67,10 @@ async function load(connector: BenchConnector, bot: Target, conversations: numbe
       for (let n = 0; Date.now() < stopAt; n++) {
         const tick = Date.now();
         try {
-          const took = await connector.send(bot.url, id, script[n % script.length] ?? '');
+          // Each user starts at their own line: at any moment the users send different
+          // messages, as real ones do (all sending the same line at once would be any
+          // per-message memo's best case).
+          const took = await connector.send(bot.url, id, script[(i + n) % script.length] ?? '');
           const at = performance.now();
           if (first && !last) answeredAt[i]!.push(at);
           if (tick > warmUntil) latencies.push(took);
