@@ -171,7 +171,8 @@ export class KefuBot extends TeamsActivityHandler {
    */
   private async keepReference(context: TurnContext, key: string): Promise<void> {
     const { serviceUrl, locale } = context.activity;
-    const route = `${serviceUrl}|${locale ?? ''}`;
+    // A digest, not the address itself: it is only compared, and every conversation's state keeps it.
+    const route = hashId(`${serviceUrl}|${locale ?? ''}`);
     const saved = await this.referenceSaved.get(context);
     if (saved && saved.route === route && Date.now() - saved.at < REFERENCE_REFRESH_MS) return;
     await this.deps.handoff.saveReference(key, TurnContext.getConversationReference(context.activity));

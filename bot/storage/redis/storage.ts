@@ -22,6 +22,9 @@ function tagOf(key: string): string {
  * for all, or short for conversations the user has not written in yet (bot/storage/stateTtl.ts).
  * Keys of a conversation share its hash tag.
  */
+/** 72 random bits tell one write from another as surely as a UUID does, in a third of the bytes every conversation keeps. */
+const newETag = () => crypto.randomBytes(9).toString('base64url');
+
 export class RedisStorage implements Storage {
   private readonly ttlOf: (item: unknown) => number;
 
@@ -53,7 +56,7 @@ export class RedisStorage implements Storage {
     await Promise.all(
       Object.entries(changes).map(async ([key, item]) => {
         const { eTag, ...value } = (item ?? {}) as { eTag?: unknown };
-        const written = await this.redis.kefuStateWrite(RedisStorage.keyOf(key), typeof eTag === 'string' ? eTag : '', crypto.randomUUID(), JSON.stringify(value), this.ttlOf(value));
+        const written = await this.redis.kefuStateWrite(RedisStorage.keyOf(key), typeof eTag === 'string' ? eTag : '', newETag(), JSON.stringify(value), this.ttlOf(value));
         if (written !== 1) throw new StaleETagError(`storage: eTag conflict writing "${key}"`);
       }),
     );
