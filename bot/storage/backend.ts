@@ -10,6 +10,7 @@ import type { TurnLock } from './turnLock';
 import type { RateLimiter } from './rateLimit';
 import { kbSignalLogFor } from './signalLogs';
 import { stateTtlOf } from './stateTtl';
+import { answeringLater } from './memory/answerLater';
 import { MemoryDirectLineStore } from './memory/directLineStore';
 import { MemoryConsoleBus, MemoryHandoffStore } from './memory/handoffStore';
 import { MemoryOtpStore } from './memory/otpStore';
@@ -66,14 +67,14 @@ export function createBackend(config: Config, logger: Logger): Backend {
   if (!config.REDIS_URL && !config.REDIS_CLUSTER_NODES) {
     return {
       kind: 'memory',
-      storage: new ExpiringMemoryStorage(ttl),
-      turnLock: new MemoryTurnLock(config.TURN_LOCK_WAIT_MS),
-      rateLimiter: new MemoryRateLimiter(),
-      handoffStore: new MemoryHandoffStore(Date.now, ttl),
+      storage: answeringLater(new ExpiringMemoryStorage(ttl)),
+      turnLock: answeringLater(new MemoryTurnLock(config.TURN_LOCK_WAIT_MS)),
+      rateLimiter: answeringLater(new MemoryRateLimiter()),
+      handoffStore: answeringLater(new MemoryHandoffStore(Date.now, ttl)),
       consoleBus: new MemoryConsoleBus(),
-      sessionStore: new MemoryAgentSessionStore(),
-      directLineStore: new MemoryDirectLineStore(ttl, uploadCaps(config)),
-      platformStores: { otpStore: new MemoryOtpStore() },
+      sessionStore: answeringLater(new MemoryAgentSessionStore()),
+      directLineStore: answeringLater(new MemoryDirectLineStore(ttl, uploadCaps(config))),
+      platformStores: { otpStore: answeringLater(new MemoryOtpStore()) },
       outage: () => false,
       connected: async () => true,
       ready: async () => true,
