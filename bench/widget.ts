@@ -2,7 +2,7 @@ import os from 'node:os';
 import WebSocket from 'ws';
 import { RedisServer } from '../test/support/redis';
 import { cpuMsOf, KEFU_BENCH_ENV, startScript } from './lib/load';
-import { seededRandom } from './lib/random';
+import { seededRandom } from '../knowledge/seededRandom';
 import { ms, percentile, table } from './lib/stats';
 
 /**

@@ -1,4 +1,4 @@
-import { seededRandom } from '../../bench/lib/random';
+import { seededRandom } from '../../knowledge/seededRandom';
 import { bracketed, median, pairedRatios, spread, turnsPerSecond, withSpread } from '../../bench/lib/stats';
 
 describe('benchmark statistics', () => {
