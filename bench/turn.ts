@@ -32,7 +32,7 @@ type Scripts = Record<Kind, readonly string[]>;
 
 /**
  * FAQ turns ask the questions of our zh-CN dev set that the knowledge base answers straight
- * with the labelled entry (a few hundred), so the router sees many different messages as it
+ * with the labelled entry (some 170), so the router sees many different messages as it
  * does in use, not a few it could remember.
  */
 function answeredDevQuestions(): string[] {
