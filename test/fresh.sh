@@ -9,7 +9,8 @@ cd "$(dirname "$0")/.."
 # Each program as the tests find it (test/support/programs.ts): its override variable,
 # else the first executable of that name on PATH. Chromium drives the Web Chat browser
 # tests (playwright-core, nothing downloaded); redis-server and redis-cli make the tests'
-# own single nodes and three-master cluster on free loopback ports.
+# own single nodes and three-master cluster on free loopback ports. .ci/run installs the same
+# packages up front.
 PROGRAMS=(
   "chromium CHROMIUM_PATH chromium"
   "redis-server REDIS_SERVER_PATH redis-server"
