@@ -1,16 +1,16 @@
+import type { ActReading } from '../knowledge/acts';
 import type { Route, Router } from '../knowledge/route';
-import type { Locale } from '../knowledge/schema';
+import type { Act, Locale } from '../knowledge/schema';
 import { detectLocale, normalize } from '../knowledge/text';
 
 /**
  * The few fixed things a user can type at any point. Matched on the whole message only,
- * so "帮助中心在哪" is still a question, not the help command.
+ * so "帮助中心在哪" is still a question, not the help command. Greetings, thanks and the
+ * other conversation acts are knowledge-base data (knowledge/acts.ts).
  */
-export type Command = 'help' | 'restart' | 'greeting' | 'thanks';
+export type Command = 'help' | 'restart';
 
 const COMMANDS: Record<Command, string[]> = {
-  greeting: ['你好', '您好', '在吗', '在不在', '有人吗', '哈喽', 'hi', 'hello', 'hey', 'hi there'],
-  thanks: ['谢谢', '谢谢你', '感谢', '多谢', '好的谢谢', '谢啦', 'thanks', 'thank you', 'thx', 'ty'],
   help: ['帮助', '帮助一下', '菜单', '你能做什么', '你会什么', '你可以做什么', '你能帮我做什么', '你都能做什么', '能做什么', 'help', 'menu', 'what can you do', 'what can you do for me', 'what can i do here', '?', '？'],
   restart: ['重新开始', '重来', '重置', '从头开始', 'restart', 'start over', 'reset'],
 };
@@ -30,35 +30,71 @@ export function parseFeedback(text: string): 'up' | 'down' | undefined {
   if (trimmed.startsWith('👎')) return 'down';
   const t = normalize(trimmed);
   if (['有帮助', '有用', '解决了', '很有用', '谢谢有用', 'helpful', 'that helped', 'useful'].includes(t)) return 'up';
-  if (['没帮助', '没用', '没有用', '没解决', '不对', '答非所问', 'not helpful', 'useless', 'didn t help', 'did not help'].includes(t)) return 'down';
+  if (['没帮助', '没用', '没有用', '没解决', '答非所问', 'not helpful', 'useless', 'didn t help', 'did not help'].includes(t)) return 'down';
   return undefined;
+}
+
+/** A message as the conversation reads it: where it routes, and the acts it is made of. */
+export interface Reading {
+  route: Route;
+  /** The conversation acts the message is (empty when it only asks or says something else). */
+  acts: Act[];
+  /** "说错了，是…": `route` is of what the user meant, the text after the correction. */
+  corrected: boolean;
 }
 
 /** What a typed message is, before the conversation acts on it. */
 export type Understood =
   | { kind: 'command'; command: Command; locale: Locale }
   | { kind: 'feedback'; vote: 'up' | 'down'; locale: Locale }
-  | { kind: 'message'; route: Route };
+  | ({ kind: 'message' } & Reading);
+
+/** Decisions that say the message has a subject of its own; a merely close act reading gives way to them. */
+const SURE_ROUTES: ReadonlySet<Route['decision']> = new Set(['answer', 'flow', 'handoff']);
 
 /**
- * Commands and feedback first, then the router: the bot and `kb ask` both call this, so
- * the CLI shows what the bot does with "帮助" or "👍 有帮助" too.
+ * How a message reads: a correction routes what follows it; a message made of act words
+ * ("好呀👌", "ok ty!!") is those acts, whatever the search thinks of it; a message only close
+ * to an act example ("你这破机器人根本听不懂人话") is that act unless the question reading is sure
+ * ("验证码是啥意思" asks about codes).
  */
-export function understand(text: string, router: Pick<Router, 'route'>, conversationLocale: Locale): Understood {
+export function read(text: string, router: Pick<Router, 'route' | 'acts'>, conversationLocale: Locale): Reading {
+  const locale = detectLocale(text) ?? conversationLocale;
+  const correction = router.acts.correction(text, locale);
+  if (correction) return { route: router.route(correction.meant, locale), acts: ['correction'], corrected: true };
+  const route = router.route(text, conversationLocale);
+  const reading: ActReading | undefined = router.acts.read(text, route.locale);
+  const acts = reading && (reading.exact || !SURE_ROUTES.has(route.decision)) ? reading.acts : [];
+  return { route, acts, corrected: false };
+}
+
+/**
+ * Commands and feedback first, then the message's reading: the bot and `kb ask` both call
+ * this, so the CLI shows what the bot does with "帮助", "👍 有帮助" or "好的" too.
+ */
+export function understand(text: string, router: Pick<Router, 'route' | 'acts'>, conversationLocale: Locale): Understood {
   const locale = detectLocale(text) ?? conversationLocale;
   const command = parseCommand(text);
   if (command) return { kind: 'command', command, locale };
   const vote = parseFeedback(text);
   if (vote) return { kind: 'feedback', vote, locale };
-  return { kind: 'message', route: router.route(text, conversationLocale) };
+  return { kind: 'message', ...read(text, router, conversationLocale) };
 }
 
-const YES = ['是', '是的', '好', '好的', '要', '需要', '可以', '行', '嗯', '嗯嗯', '对', 'yes', 'y', 'ok', 'okay', 'sure', 'yes please', 'please'];
-const NO = ['不', '不用', '不用了', '不要', '不需要', '算了', '先不用', 'no', 'n', 'no thanks', 'nope', 'not now'];
-const NONE = ['都不是', '都不对', '都不', '没有', '不是', '以上都不是', 'none', 'none of these', 'neither', 'no'];
+/**
+ * Yes to what the bot just asked: "好的", "行，麻烦你了", "ok ty!!" — but not "好的明白了 多谢"
+ * (understood, thanks: nothing taken) nor "好的不用了".
+ */
+export function affirms(acts: readonly Act[]): boolean {
+  return acts.includes('affirm') && !acts.some((act) => act === 'deny' || act === 'ack' || act === 'goodbye');
+}
 
-export const isYes = (text: string) => YES.includes(normalize(text));
-export const isNo = (text: string) => NO.includes(normalize(text));
+/** No to what the bot just asked: "不用了", "不是", "算了吧 谢谢". */
+export const denies = (acts: readonly Act[]): boolean => acts.includes('deny');
+
+const NONE = ['都不是', '都不对', '都不', '没有', '以上都不是', 'none', 'none of these', 'neither'];
+
+/** "都不是" to a list of options (a plain "不是" / "no" is a denial act). */
 export const rejectsAll = (text: string) => NONE.includes(normalize(text));
 
 const ORDINALS: Record<string, number> = { 一: 1, 二: 2, 两: 2, 三: 3, first: 1, second: 2, third: 3 };

@@ -9,6 +9,8 @@ export interface HandoffMessages {
   moved(position: number, etaMinutes: number): string;
   position(position: number, etaMinutes: number): string;
   stillQueued: string;
+  /** Goodbye while queued: the place is kept. */
+  goodbyeQueued: string;
   cancelQueue: string;
   queueCancelled: string;
   cancelTooLate: string;
@@ -45,6 +47,7 @@ const zh: HandoffMessages = {
   position: (p, eta) => `您正在排队，目前排在第 ${p} 位，预计等待约 ${eta} 分钟。`,
   stillQueued: '您还在排队等待人工客服，这条消息客服接入后能看到。想退出排队请回复“取消排队”。',
   cancelQueue: '取消排队',
+  goodbyeQueued: '好的，再见！您的人工客服排队会继续保留，客服接入后会在这里回复您，回来就能看到。不需要了可以回复“取消排队”。',
   queueCancelled: '好的，已为您取消排队。还有其他问题可以继续问我。',
   cancelTooLate: '客服刚刚已经接入了，您可以直接和客服沟通。',
   agentJoined: (name) => `${name ? `人工客服「${name}」` : '人工客服'}已接入，您可以直接和客服沟通了。想结束人工服务时回复“结束人工”。`,
@@ -79,6 +82,7 @@ const en: HandoffMessages = {
   position: (p, eta) => `You are in the queue: number ${p}, about ${eta} min to go.`,
   stillQueued: 'You are still waiting for an agent, who will see this message. Type "leave queue" to stop waiting.',
   cancelQueue: 'Leave queue',
+  goodbyeQueued: 'OK, bye for now! You keep your place in the queue: an agent will reply here when they join, and you will see it when you are back. Type "leave queue" if you no longer need it.',
   queueCancelled: 'OK, you have left the queue. Feel free to keep asking me.',
   cancelTooLate: 'An agent has just joined; you can talk to them directly.',
   agentJoined: (name) => `${name || 'An agent'} from our support team has joined. You can talk to them directly now; type "end chat" when you are done.`,

@@ -46,6 +46,38 @@ export interface Messages {
   offerAppeal: string;
   offerAppealStatus: string;
   sampleQuestions: string[];
+  /** "您是想问…吗？" about one entry, with yes / no buttons. */
+  confirmQuestion(question: string): string;
+  yes: string;
+  no: string;
+  /** The user said no to "您是想问…吗？": other wordings, the next candidates, or a person. */
+  confirmDenied: string;
+  confirmDeniedNoOthers: string;
+  /** The user said no to an answer's offer to start its flow. */
+  declinedOffer: string;
+  /** "好的" / "明白了" with nothing asked. */
+  acknowledged: string;
+  /** Thanks after an answer that has not been rated: the rating question follows. */
+  askRatingAfterThanks: string;
+  goodbye: string;
+  /** Goodbye while a flow is under way: it stays open for a while. */
+  goodbyeInFlow: string;
+  /** "再说一遍" with nothing said yet. */
+  nothingToRepeat: string;
+  notUnderstood: string;
+  /** "说错了" with nothing after it. */
+  correctionEmpty: string;
+  botChallenge: string;
+  /** Frustration, someone in charge, a call back: a person is offered. */
+  humanIndirect: string;
+  /** Leave the running flow for another one? */
+  switchFlow(from: string, to: string): string;
+  /** Leave the running flow for a person? */
+  switchToPerson(from: string): string;
+  /** The flows by name, as the switch question names them. */
+  flowTitle: Record<'unlock' | 'phone-change' | 'appeal' | 'appeal-status', string>;
+  /** The second question of a message, offered as a button. */
+  alsoAsked(question: string): string;
 }
 
 const zh: Messages = {
@@ -90,6 +122,25 @@ const zh: Messages = {
   offerAppeal: '我要申诉',
   offerAppealStatus: '查询申诉进度',
   sampleQuestions: ['验证码收不到怎么办', '账户被锁了怎么解锁', '换手机号要重新绑银行卡吗'],
+  confirmQuestion: (question) => `您是想问「${question}」吗？`,
+  yes: '是的',
+  no: '不是',
+  confirmDenied: '好的，是不是下面这些问题？都不是的话，换个说法再描述一下，或者回复“转人工”。',
+  confirmDeniedNoOthers: '好的，麻烦您换个说法再描述一下，我再帮您找找；也可以回复“转人工”。',
+  declinedOffer: '好的，先不办。还有其他问题随时问我，回复“帮助”可以看到我能帮您办理的事情。',
+  acknowledged: '好的。还有其他问题随时问我。',
+  askRatingAfterThanks: '不客气！刚才的回答对您有帮助吗？',
+  goodbye: '感谢您的咨询，祝您生活愉快！有需要随时再来找我。',
+  goodbyeInFlow: '好的，再见！刚才办理的事情会为您保留一会儿，回来接着回复就能继续；不需要了回复“取消”。',
+  nothingToRepeat: '我刚才还没有回答具体的问题。请直接告诉我您遇到的情况，比如“验证码收不到怎么办”。',
+  notUnderstood: '抱歉，我没说清楚。您可以告诉我是哪一步不明白，我再换个方式解释；也可以请人工客服一步步帮您。需要为您转接人工客服吗？',
+  correctionEmpty: '好的，您想问的是什么？请再说一下。',
+  botChallenge: '我是智能客服机器人，可以解答常见问题，也能帮您办理解锁、换绑手机号和申诉。需要真人客服的话，我可以马上为您转接。需要转人工吗？',
+  humanIndirect: '抱歉没能帮上忙。需要为您转接人工客服吗？',
+  switchFlow: (from, to) => `要先退出「${from}」，改为「${to}」吗？`,
+  switchToPerson: (from) => `要先退出「${from}」，为您转接人工客服吗？`,
+  flowTitle: { unlock: '解锁账户', 'phone-change': '更换手机号', appeal: '账户申诉', 'appeal-status': '查询申诉进度' },
+  alsoAsked: (question) => `您还问到：${question}`,
 };
 
 const en: Messages = {
@@ -134,6 +185,25 @@ const en: Messages = {
   offerAppeal: 'File an appeal',
   offerAppealStatus: 'Check my appeal status',
   sampleQuestions: ["I didn't get the SMS code", 'How do I unlock my account', 'Do I need to rebind my bank card after changing number'],
+  confirmQuestion: (question) => `Do you mean "${question}"?`,
+  yes: 'Yes',
+  no: 'No',
+  confirmDenied: 'OK. Is it one of these? If not, please put it in other words, or type "agent".',
+  confirmDeniedNoOthers: 'OK, could you put it in other words? I will look again. You can also type "agent".',
+  declinedOffer: 'OK, not now. Ask me anything else any time, or type "help" to see what I can do for you.',
+  acknowledged: 'OK. Ask me anything else any time.',
+  askRatingAfterThanks: "You're welcome! Did that answer help?",
+  goodbye: 'Thanks for reaching out, and have a good day! Come back any time.',
+  goodbyeInFlow: 'OK, bye for now! What we started stays open for a while: just reply when you are back, or type "cancel" if you no longer need it.',
+  nothingToRepeat: 'I have not answered anything yet. Just tell me what happened, e.g. "I didn\'t get the SMS code".',
+  notUnderstood: 'Sorry, I was not clear. Tell me which part is unclear and I will explain it another way, or a human agent can walk you through it. Would you like to talk to an agent?',
+  correctionEmpty: 'OK, what did you mean? Please say it again.',
+  botChallenge: "I'm the automated support assistant: I answer common questions and can unlock accounts, change phone numbers and file appeals. If you'd rather talk to a person, I can connect you right away. Would you like an agent?",
+  humanIndirect: "Sorry I haven't been able to help. Would you like to talk to a human agent?",
+  switchFlow: (from, to) => `Leave "${from}" and ${to.charAt(0).toLowerCase()}${to.slice(1)} instead?`,
+  switchToPerson: (from) => `Leave "${from}" and talk to a human agent instead?`,
+  flowTitle: { unlock: 'Unlock your account', 'phone-change': 'Change your phone number', appeal: 'File an appeal', 'appeal-status': 'Check an appeal' },
+  alsoAsked: (question) => `You also asked: ${question}`,
 };
 
 export function messages(locale: Locale): Messages {

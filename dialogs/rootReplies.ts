@@ -11,27 +11,48 @@ import type { Reply, Suggestion } from './reply';
  * `values` fill the answer's placeholders (in the entry's language); `offer` is a button that
  * starts what the answer describes (a guided flow).
  */
+/** 👍 / 👎 under an answer, and after thanks. */
+export function feedbackButtons(locale: Locale): Suggestion[] {
+  const m = messages(locale);
+  // Words carry the meaning: without an emoji font the emoji is an empty box, and a click echoes the value as the user's line.
+  return [
+    { title: `👍 ${m.helpful}`, value: m.helpful },
+    { title: `👎 ${m.notHelpful}`, value: m.notHelpful },
+  ];
+}
+
 export function answerReply(entry: FaqEntry, related: readonly FaqEntry[], values: AnswerValues, offer?: Suggestion): Reply {
   const m = messages(entry.locale);
   const answer = renderAnswer(entry.answer.trim(), values);
   const relatedList = related.map((r) => `- ${r.question}`).join('\n');
   const text = related.length > 0 ? `${answer}\n\n${m.relatedHeading}\n${relatedList}` : answer;
   const suggestions = [
-    // Words carry the meaning: without an emoji font the emoji is an empty box, and a click echoes the value as the user's line.
-    { title: `👍 ${m.helpful}`, value: m.helpful },
-    { title: `👎 ${m.notHelpful}`, value: m.notHelpful },
+    ...feedbackButtons(entry.locale),
     ...(offer ? [offer] : related.slice(0, 1).map((r) => ({ title: r.question, value: r.question }))),
   ];
   return { text, suggestions };
 }
 
-export function clarifyReply(options: readonly { question: string }[], locale: Locale): Reply {
+/** `intro` replaces "您是想问：" (after a "不是" to a single guess, say). */
+export function clarifyReply(options: readonly { question: string }[], locale: Locale, intro?: string): Reply {
   const m = messages(locale);
+  if (options.length === 0) return { text: m.confirmDeniedNoOthers, suggestions: [{ title: m.yesHuman, value: m.yesHuman }] };
   const list = options.map((o, i) => `${i + 1}. ${o.question}`).join('\n');
   return {
-    text: `${m.clarifyIntro}\n\n${list}\n\n${m.clarifyOutro}`,
+    text: `${intro ?? m.clarifyIntro}\n\n${list}\n\n${m.clarifyOutro}`,
     suggestions: [...options.map((o) => ({ title: o.question, value: o.question })), { title: m.noneOfThese, value: m.noneOfThese }],
   };
+}
+
+/** A yes/no question whose buttons say what typing "是的" / "不是" says. */
+export function yesNoReply(text: string, locale: Locale): Reply {
+  const m = messages(locale);
+  return { text, suggestions: [{ title: m.yes, value: m.yes }, { title: m.no, value: m.no }] };
+}
+
+/** "您是想问「忘记密码怎么办」吗？" */
+export function confirmReply(question: string, locale: Locale): Reply {
+  return yesNoReply(messages(locale).confirmQuestion(question), locale);
 }
 
 export function offerHumanReply(locale: Locale): Reply {

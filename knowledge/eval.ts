@@ -53,6 +53,7 @@ export function routeLabel(route: Route): string {
   switch (route.decision) {
     case 'answer':
     case 'clarify':
+    case 'confirm':
       return route.entryId;
     case 'flow':
       return `flow:${route.flow}`;

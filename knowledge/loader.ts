@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
-import { kbEntrySchema, kbFileSchema, type KbEntry, type Locale } from './schema';
+import { isAct, kbEntrySchema, kbFileSchema, type ActEntry, type KbEntry, type Locale } from './schema';
 
 /** One problem found in the knowledge files, precise enough to fix without searching. */
 export interface KbProblem {
@@ -26,9 +26,12 @@ export class KnowledgeBaseError extends Error {
 }
 
 export interface KnowledgeBase {
+  /** What a question is looked up in: FAQ entries and out-of-scope examples. */
   entries: KbEntry[];
   /** Entries of one locale, by id. */
   byLocale: Record<Locale, Map<string, KbEntry>>;
+  /** Examples of conversation acts, read before any question is looked up; never searched as questions. */
+  acts: ActEntry[];
 }
 
 function listYamlFiles(dir: string): string[] {
@@ -95,10 +98,11 @@ export function loadKnowledgeBase(dir: string): KnowledgeBase {
   return indexEntries(entries);
 }
 
-export function indexEntries(entries: KbEntry[]): KnowledgeBase {
+export function indexEntries(all: KbEntry[]): KnowledgeBase {
+  const entries = all.filter((entry) => !isAct(entry));
   const byLocale: KnowledgeBase['byLocale'] = { 'zh-CN': new Map(), 'en-US': new Map() };
   for (const entry of entries) byLocale[entry.locale].set(entry.id, entry);
-  return { entries, byLocale };
+  return { entries, byLocale, acts: all.filter(isAct) };
 }
 
 /** Every problem of the knowledge files, for `kb check` and for start-up. */

@@ -1,3 +1,4 @@
+import { createActReader, type ActReader } from './acts';
 import { mentionsCaseId } from './caseId';
 import { trainClassifier, type Prediction } from './classifier';
 import { decide, type DecisionThresholds, type FaqDecision } from './decide';
@@ -14,6 +15,8 @@ export type Route = { locale: Locale; results: SearchResult[] } & (
   | { decision: 'answer'; entryId: string }
   /** `entryId` is the first of the candidates offered, best first. */
   | { decision: 'clarify'; entryId: string; candidates: string[] }
+  /** "您是想问「…」吗？" about `entryId`, the one plausible entry; `candidates` are the next ones, should the user say no. */
+  | { decision: 'confirm'; entryId: string; candidates: string[] }
   | { decision: 'fallback' }
   | { decision: 'flow'; flow: FlowName }
   | { decision: 'handoff' }
@@ -27,6 +30,8 @@ export interface Router {
   route(text: string, localeHint?: Locale): Route;
   /** An answerable entry by id. */
   entry(id: string, locale: Locale): FaqEntry | undefined;
+  /** Conversation acts ("好的", "谢谢", "说错了，是…"), from the knowledge base's act examples. */
+  acts: ActReader;
 }
 
 /** The classifier's one class for every out-of-scope example. */
@@ -169,6 +174,7 @@ export function createRouter(kb: KnowledgeBase, search: KnowledgeSearch, thresho
     Object.entries(ZH_SYNONYMS).flatMap(([canonical, variants]) => [canonical, ...variants]),
   );
   return {
+    acts: createActReader(kb.acts),
     route(typed, localeHint) {
       // Pinyin and mistyped homophones read as what the user meant, before anything else reads the message.
       const text = typing.correct(typed);

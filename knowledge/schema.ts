@@ -18,13 +18,27 @@ const entryId = z
   .string()
   .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'must be lowercase words joined by hyphens, e.g. phone-change-how');
 
-const phrase = z.string().trim().min(2, 'must be at least 2 characters').max(200, 'must be at most 200 characters');
+const phrase = z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters');
+/** A question is at least two characters; an act may be one ("好", "嗯", "k"). */
+const MIN_QUESTION_CHARS = 2;
 
 /**
  * `faq` entries are answered. `out-of-scope` entries are negative examples: phrasings that
  * look like ours but are about something else; a message closest to one of them falls back.
+ * `act` entries are examples of a conversation act ("好的", "谢谢", "再说一遍"): how people say
+ * it, read before any question is looked up (knowledge/acts.ts).
  */
-export const entryKindSchema = z.enum(['faq', 'out-of-scope']);
+export const entryKindSchema = z.enum(['faq', 'out-of-scope', 'act']);
+
+/**
+ * What a message does in the conversation rather than ask: agree or decline what the bot just
+ * offered, thank, close, greet, ask for the last answer again, say it was not understood,
+ * correct what they said, ask whether the bot is a person, or want a person without saying
+ * "转人工" (frustration, someone in charge, a call back).
+ */
+export const ACTS = ['affirm', 'deny', 'ack', 'thanks', 'goodbye', 'greet', 'repeat', 'not-understood', 'correction', 'bot-challenge', 'human-indirect'] as const;
+export const actSchema = z.enum(ACTS);
+export type Act = z.infer<typeof actSchema>;
 
 export const kbEntrySchema = z
   .object({
@@ -37,11 +51,23 @@ export const kbEntrySchema = z
     tags: z.array(z.string().regex(/^[a-z0-9-]+$/, 'must be lowercase ascii')).default([]),
     followUps: z.array(entryId).max(5, 'must list at most 5 ids').optional(),
     action: entryActionSchema.optional(),
+    act: actSchema.optional(),
   })
   .strict()
   .superRefine((entry, ctx) => {
     if (entry.kind === 'faq' && entry.answer === undefined) {
       ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['answer'], message: 'is required for an FAQ entry' });
+    }
+    if (entry.kind !== 'act') {
+      [entry.question, ...entry.alternates].forEach((text, i) => {
+        if ([...text].length < MIN_QUESTION_CHARS) ctx.addIssue({ code: z.ZodIssueCode.custom, path: i === 0 ? ['question'] : ['alternates', i - 1], message: 'must be at least 2 characters' });
+      });
+    }
+    if ((entry.kind === 'act') !== (entry.act !== undefined)) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['act'], message: entry.kind === 'act' ? 'is required for an act entry' : 'belongs to act entries only' });
+    }
+    if (entry.kind === 'act' && (entry.answer !== undefined || entry.action !== undefined || entry.followUps !== undefined)) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['answer'], message: 'an act entry has examples only: no answer, action or followUps' });
     }
     for (const name of unknownPlaceholders(entry.answer ?? '')) {
       ctx.addIssue({
@@ -61,4 +87,11 @@ export type FaqEntry = KbEntry & { kind: 'faq'; answer: string };
 
 export function isFaq(entry: KbEntry): entry is FaqEntry {
   return entry.kind === 'faq' && entry.answer !== undefined;
+}
+
+/** Examples of one conversation act. */
+export type ActEntry = KbEntry & { kind: 'act'; act: Act };
+
+export function isAct(entry: KbEntry): entry is ActEntry {
+  return entry.kind === 'act' && entry.act !== undefined;
 }

@@ -58,6 +58,10 @@ export interface TurnOutcome {
   route?: Route;
   /** The top-level state the conversation is in after the turn. */
   state: string;
+  /** What the bot did with the message, in the conversation sets' words (dialogs/root/events.ts `DidEvent`). */
+  did: string[];
+  /** The running flow's stage after the turn, if a flow runs. */
+  stage?: string;
 }
 
 /** Card submissions Kefu's own buttons send (Adaptive Card Action.Submit / messageBack values). */
@@ -116,6 +120,8 @@ export class TurnRunner {
     private readonly flowIdleMs = 30 * 60_000,
     /** Longer messages are not interpreted at all. */
     private readonly maxMessageChars = 2000,
+    /** A question the bot asked ("要帮您开始吗？", "您是想问…吗？") is no longer open after this long. */
+    private readonly questionIdleMs = 10 * 60_000,
   ) {}
 
   async run(persisted: unknown, input: TurnInput, scope: TurnScope): Promise<TurnOutcome> {
@@ -126,19 +132,24 @@ export class TurnRunner {
     const replies: Reply[] = [];
     const signals: KbSignal[] = [];
     const flows: FlowEvent[] = [];
+    const did: string[] = [];
+    actor.on('did', (e) => did.push(e.what));
     actor.on('reply', (e) => replies.push(e.reply));
     actor.on('signal', (e) => signals.push(e.signal));
     actor.on('flow', ({ flow, event }) => flows.push({ flow, event }));
     actor.start();
     if ((scope.idleMs ?? 0) > this.flowIdleMs && input.kind === 'message') actor.send({ type: 'flow.timeout' });
+    if ((scope.idleMs ?? 0) > this.questionIdleMs && input.kind === 'message') actor.send({ type: 'question.lapse' });
     actor.send(event);
     let snapshot: unknown;
     let state: string;
+    let stage: string | undefined;
     try {
       await settle(actor);
       this.noteFlowProgress(actor);
       snapshot = actor.getPersistedSnapshot();
       state = topState(actor.getSnapshot().value);
+      stage = state === 'inFlow' ? actor.getSnapshot().context.trail?.stage : undefined;
     } finally {
       actor.stop();
     }
@@ -152,6 +163,8 @@ export class TurnRunner {
       locale: 'locale' in event ? event.locale : conversationLocale,
       route: event.type === 'user.message' ? event.route : undefined,
       state,
+      did,
+      ...(stage ? { stage } : {}),
     };
   }
 
@@ -196,10 +209,11 @@ export class TurnRunner {
     if (!text && attachments.length === 0) return { type: 'user.nonText', locale: conversationLocale };
     const understood = understand(text, this.router, conversationLocale);
     if (understood.kind === 'feedback') return { type: 'user.feedback', locale: understood.locale, vote: understood.vote };
-    if (understood.kind === 'message') return { type: 'user.message', locale: understood.route.locale, text, route: understood.route, attachments };
+    if (understood.kind === 'message') {
+      const { route, acts, corrected } = understood;
+      return { type: 'user.message', locale: route.locale, text, route, acts, corrected, attachments };
+    }
     const { command, locale } = understood;
-    if (command === 'help') return { type: 'user.help', locale };
-    if (command === 'restart') return { type: 'user.restart', locale };
-    return { type: 'user.smallTalk', locale, kind: command };
+    return command === 'help' ? { type: 'user.help', locale } : { type: 'user.restart', locale };
   }
 }

@@ -69,18 +69,22 @@ function ask(config: Config, text: string, localeArg: string | undefined, json: 
     if (reply) console.log(`\n${reply.text}\n\n${(reply.suggestions ?? []).map((s) => `[${s.title}]`).join(' ')}`);
     return 0;
   }
-  const { route } = understood;
+  const { route, acts, corrected } = understood;
   const results = route.results.map((r) => ({ id: r.id, score: Number(r.score.toFixed(4)) }));
   if (json) {
     const out: Record<string, unknown> = { decision: route.decision };
-    if (route.decision === 'answer' || route.decision === 'clarify') out.entryId = route.entryId;
+    if (route.decision === 'answer' || route.decision === 'clarify' || route.decision === 'confirm') out.entryId = route.entryId;
     if (route.decision === 'flow') out.flow = route.flow;
+    // What the conversation reads before the route: "好的" after an offer takes it, whatever the route says.
+    if (acts.length > 0) out.acts = acts;
+    if (corrected) out.corrected = true;
     out.results = results;
     console.log(JSON.stringify(out));
     return 0;
   }
+  if (acts.length > 0) console.log(`acts: ${acts.join(' + ')}${corrected ? ' (routing what follows the correction)' : ''}`);
   console.log(`${route.decision}: ${routeLabel(route)}  (locale ${route.locale})`);
-  if (route.decision === 'clarify') console.log(`candidates: ${route.candidates.join(', ')}`);
+  if (route.decision === 'clarify' || route.decision === 'confirm') console.log(`candidates: ${route.candidates.join(', ')}`);
   for (const r of route.results) console.log(`  ${r.score.toFixed(3)}  ${r.id}  ← ${r.matched}`);
   if (route.decision === 'answer') {
     const answer = router.entry(route.entryId, route.locale)?.answer ?? '';

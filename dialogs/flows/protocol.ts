@@ -1,6 +1,6 @@
 import type { FlowTrail, HandoffReason, Priority } from '../../domain/handoff';
 import type { Route } from '../../knowledge/route';
-import type { Locale } from '../../knowledge/schema';
+import type { Act, Locale } from '../../knowledge/schema';
 import type { Reply } from '../reply';
 import { flowMessages, type FlowMessages } from './flowMessages';
 
@@ -11,8 +11,20 @@ export interface AttachmentRef {
   url: string;
 }
 
-/** What a flow receives: the user's message, already routed, with any files. */
-export type FlowMessageEvent = { type: 'user.message'; locale: Locale; text: string; route: Route; attachments: AttachmentRef[] };
+/**
+ * What a flow receives: the user's message, already routed and read for conversation acts
+ * (dialogs/commands.ts `read`), with any files.
+ */
+export type FlowMessageEvent = {
+  type: 'user.message';
+  locale: Locale;
+  text: string;
+  route: Route;
+  acts: Act[];
+  /** The route is of what followed "说错了，是…". */
+  corrected: boolean;
+  attachments: AttachmentRef[];
+};
 
 /**
  * What a flow tells the conversation around it while it runs. `flow.stuck`: three invalid

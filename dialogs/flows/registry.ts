@@ -31,3 +31,6 @@ export const FLOW_REGISTRY = [
 ] as const satisfies readonly FlowRegistration[];
 
 export const registrationOf = (name: FlowName): FlowRegistration | undefined => FLOW_REGISTRY.find((flow) => flow.name === name);
+
+/** The flow running in a conversation state (`RootContext.activeFlow`). */
+export const registrationOfState = (state: string): FlowRegistration | undefined => FLOW_REGISTRY.find((flow) => flow.state === state);

@@ -1,6 +1,6 @@
 import type { ConversationNotice, FlowTrail, HandoffReason, Priority } from '../../domain/handoff';
 import type { KbSignal } from '../../domain/kbSignal';
-import type { Locale } from '../../knowledge/schema';
+import type { FlowName, Locale } from '../../knowledge/schema';
 import type { FlowMessageEvent, FlowOutcome, FlowProgress } from '../flows/protocol';
 import type { Reply } from '../reply';
 
@@ -13,7 +13,6 @@ export type UserEvent =
   | { type: 'user.feedback'; locale: Locale; vote: 'up' | 'down' }
   | { type: 'user.help'; locale: Locale }
   | { type: 'user.restart'; locale: Locale }
-  | { type: 'user.smallTalk'; locale: Locale; kind: 'greeting' | 'thanks' }
   | { type: 'user.nonText'; locale: Locale }
   /** Longer than the configured cap: answered with one sentence, nothing else changes. */
   | { type: 'user.tooLong'; locale: Locale; max: number }
@@ -22,12 +21,21 @@ export type UserEvent =
   | ConversationNotice
   | FlowProgress
   /** The conversation was idle longer than a flow may wait. */
-  | { type: 'flow.timeout' };
+  | { type: 'flow.timeout' }
+  /** The conversation was idle longer than a question the bot asked stays open. */
+  | { type: 'question.lapse' };
 
 /** A guided flow started or ended (for metrics). */
 export type FlowEvent = { flow: string; event: 'started' | 'completed' | 'abandoned' | 'handed_off' };
 
-export type RootEmitted = { type: 'reply'; reply: Reply } | { type: 'signal'; signal: KbSignal } | ({ type: 'flow' } & FlowEvent);
+/**
+ * What the bot did with a message, in the words the conversation sets use (an entry id,
+ * `flow:unlock`, `handoff`, `offer-handoff`, `confirm:<id>`, `thanks`, `switch:flow:unlock` …):
+ * for `kb eval` and the turn metrics. Messages a flow takes as its step's answer say nothing.
+ */
+export type DidEvent = { type: 'did'; what: string };
+
+export type RootEmitted = { type: 'reply'; reply: Reply } | { type: 'signal'; signal: KbSignal } | ({ type: 'flow' } & FlowEvent) | DidEvent;
 
 export interface RootContext {
   /** The conversation's key with the handoff service. */
@@ -35,8 +43,16 @@ export interface RootContext {
   locale: Locale;
   /** "I don't know" answers in a row; the second one offers a person. */
   fallbackStreak: number;
-  /** What the 👍/👎 buttons under the last answer refer to. */
-  lastAnswer?: { entryId: string; question: string };
+  /** What the 👍/👎 buttons under the last answer refer to; `askedAgain` once thanks brought the question back. */
+  lastAnswer?: { entryId: string; question: string; askedAgain?: boolean };
+  /** The entry answered last: what "再说一遍" repeats and what a follow-up ("那要几天") is read with. */
+  topic?: string;
+  /** The flow the last answer offered to start: "好的" starts it. */
+  offer?: FlowName;
+  /** "您是想问…吗？": the entry asked about, the user's words, and the next candidates. */
+  confirm?: { entryId: string; question: string; others: string[] };
+  /** Inside a flow, the user seemed to want another flow or a person: asked once whether to switch. */
+  switchTo?: FlowName | 'handoff';
   /** The options of an open "您是想问…". */
   clarify?: { question: string; options: { id: string; question: string }[] };
   /** How the last guided flow ended. */

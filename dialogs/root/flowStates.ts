@@ -1,9 +1,17 @@
-import { and, assign, sendTo, type AnyActorRef } from 'xstate';
+import { and, assign, or, sendTo, type AnyActorRef } from 'xstate';
 import { flowTrail } from '../flowTrail';
 import { FLOW_REGISTRY, type FlowMachines } from '../flows/registry';
 import { messages } from '../messages';
-import { flowStuckReply, textReply } from '../rootReplies';
-import { BY_REQUEST, type RootSetup } from './setup';
+import { flowStuckReply, offerHumanReply, textReply } from '../rootReplies';
+import type { Locale } from '../../knowledge/schema';
+import type { Messages } from '../messages';
+import { BY_REQUEST, is, type RootSetup } from './setup';
+
+const line = (pick: (m: Messages) => string) => ({ type: 'say' as const, params: ({ context }: { context: { locale: Locale } }) => textReply(pick(messages(context.locale))) });
+const offerPerson = (pick: (m: Messages) => string) => ({
+  type: 'say' as const,
+  params: ({ context }: { context: { locale: Locale } }) => ({ ...offerHumanReply(context.locale), text: pick(messages(context.locale)) }),
+});
 
 /** One registered flow running as the actor `flow`; it ends the way `flowEnded` reads. */
 const flowState = (s: RootSetup, flow: keyof FlowMachines) =>
@@ -44,17 +52,58 @@ export const flowStates = (s: RootSetup) => ({
       // The step waits while the user decides.
       'flow.stuck': { actions: [assign({ offeredPerson: true }), { type: 'say', params: ({ context }) => flowStuckReply(context.locale) }] },
       'user.message': [
-        { guard: 'cancels', target: 'idle', actions: ['abandonFlow', 'sayCancelled'] },
+        { guard: 'cancels', target: 'idle', actions: ['abandonFlow', 'sayCancelled', { type: 'did', params: 'cancelled' }] },
         {
           guard: and(['offeredPerson', 'acceptsHuman']),
           target: 'requestingHuman',
-          actions: ['handOffFlow', { type: 'askFor', params: { reason: 'flow-stuck', priority: 'normal' } }],
+          actions: ['handOffFlow', { type: 'askFor', params: { reason: 'flow-stuck', priority: 'normal' } }, { type: 'did', params: 'handoff' }],
         },
         // Asking for a person leaves the flow; the agent sees where it stood.
-        { guard: { type: 'routedTo', params: 'handoff' }, target: 'requestingHuman', actions: ['abandonFlow', { type: 'askFor', params: BY_REQUEST }] },
-        { guard: and(['offeredPerson', 'declines']), actions: [assign({ offeredPerson: false }), sendTo('flow', { type: 'flow.resume' })] },
-        // Anything else is an answer to the step: the offer lapses.
-        { actions: [assign({ offeredPerson: false }), sendTo('flow', ({ event }) => event)] },
+        {
+          guard: { type: 'routedTo', params: 'handoff' },
+          target: 'requestingHuman',
+          actions: ['abandonFlow', { type: 'askFor', params: BY_REQUEST }, { type: 'did', params: 'handoff' }],
+        },
+        { guard: and(['offeredPerson', 'declines']), actions: [assign({ offeredPerson: false }), sendTo('flow', { type: 'flow.resume' }), { type: 'did', params: 'step-again' }] },
+        // "要先退出换号，改为解锁吗？" was asked: yes switches, no goes back to the step's question.
+        {
+          guard: and([{ type: 'switchingTo', params: 'handoff' } as const, 'affirms']),
+          target: 'requestingHuman',
+          actions: ['abandonFlow', { type: 'askFor', params: BY_REQUEST }, { type: 'did', params: 'handoff' }],
+        },
+        ...FLOW_REGISTRY.map((flow) => ({
+          guard: and([{ type: 'switchingTo', params: flow.name } as const, 'affirms']),
+          target: `.${flow.state}`,
+          reenter: true,
+          actions: 'abandonFlow' as const,
+        })),
+        {
+          guard: and(['switchAsked', 'declines']),
+          actions: [assign({ switchTo: undefined }), sendTo('flow', { type: 'flow.resume' }), { type: 'did', params: 'step-again' }],
+        },
+        // A message that clearly wants another flow or a person, instead of failing the step's validation.
+        { guard: 'asksOtherFlow', actions: { type: 'askToSwitch', params: ({ event }) => (event.route.decision === 'flow' ? event.route.flow : 'handoff') } },
+        { guard: is('human-indirect'), actions: { type: 'askToSwitch', params: 'handoff' } },
+        // What people say rather than answer: the step's question again, after a word of reply.
+        {
+          guard: or([is('repeat'), is('not-understood')]),
+          actions: [assign({ switchTo: undefined }), sendTo('flow', { type: 'flow.resume' }), { type: 'did', params: 'step-again' }],
+        },
+        {
+          guard: is('thanks'),
+          actions: [assign({ switchTo: undefined }), line((m) => m.youAreWelcome), sendTo('flow', { type: 'flow.resume' }), { type: 'did', params: 'thanks' }],
+        },
+        {
+          // At the files step "没有了" means "no more files": the step takes it.
+          guard: and([is('goodbye'), 'notAtFilesStep']),
+          actions: [assign({ switchTo: undefined }), line((m) => m.goodbyeInFlow), { type: 'did', params: 'goodbye' }],
+        },
+        {
+          guard: is('bot-challenge'),
+          actions: [assign({ switchTo: undefined, offeredPerson: true }), offerPerson((m) => m.botChallenge), { type: 'did', params: 'bot-challenge' }],
+        },
+        // Anything else is an answer to the step: the offers lapse.
+        { actions: [assign({ offeredPerson: false, switchTo: undefined }), sendTo('flow', ({ event }) => event)] },
       ],
     },
     states: Object.fromEntries(FLOW_REGISTRY.map((flow) => [flow.state, flowState(s, flow.state)])),

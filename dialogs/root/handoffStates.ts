@@ -76,11 +76,13 @@ export const handoffStates = (s: RootSetup) => ({
           'user.message': [
             { guard: 'leavesQueue', target: '#kefu.leavingQueue' },
             { guard: { type: 'routedTo', params: 'handoff' }, target: 'checkingPosition' },
+            // Goodbye ends nothing the user still has open: the place in the queue is kept, and the reply says so.
+            { guard: { type: 'is', params: 'goodbye' }, actions: [{ type: 'say', params: ({ context }) => ({ text: h(context.locale).goodbyeQueued, suggestions: [{ title: h(context.locale).cancelQueue, value: h(context.locale).cancelQueue }] }) }, { type: 'did', params: 'goodbye' }] },
+            { guard: { type: 'is', params: 'thanks' }, actions: ['sayStillQueued', { type: 'did', params: 'thanks' }] },
             { actions: 'sayStillQueued' },
           ],
           'user.restart': { target: '#kefu.leavingQueue' },
           'user.help': { actions: 'sayStillQueued' },
-          'user.smallTalk': { actions: 'sayStillQueued' },
           'user.feedback': { actions: 'sayStillQueued' },
           'user.choose': { actions: 'sayStillQueued' },
           'user.nonText': { actions: 'sayStillQueued' },
@@ -113,7 +115,6 @@ export const handoffStates = (s: RootSetup) => ({
           'user.message': { guard: 'endsChat', target: '#kefu.endingChat' },
           'user.restart': {},
           'user.help': {},
-          'user.smallTalk': {},
           'user.feedback': {},
           'user.choose': {},
           'user.nonText': {},

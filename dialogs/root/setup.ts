@@ -4,16 +4,16 @@ import { maskText } from '../../domain/mask';
 import { findNumbers, foldDigits } from '../../domain/typedNumbers';
 import type { LocalizedAnswerValues } from '../../knowledge/placeholders';
 import type { Route } from '../../knowledge/route';
-import type { FlowName, FaqEntry, Locale } from '../../knowledge/schema';
-import { isNo, isYes, pickOption, rejectsAll } from '../commands';
+import type { Act, FlowName, FaqEntry, Locale } from '../../knowledge/schema';
+import { affirms, denies, pickOption, rejectsAll } from '../commands';
 import { flowMessages } from '../flows/flowMessages';
 import { isCancel, readMobile } from '../flows/input';
 import type { FlowOutcome, FlowToParent } from '../flows/protocol';
-import { registrationOf, type FlowMachines } from '../flows/registry';
+import { registrationOf, registrationOfState, type FlowMachines } from '../flows/registry';
 import { endsChat, handoffMessages, leavesQueue, ratingChoices, readRating, wantsToLeaveMessage } from '../handoffMessages';
 import { messages } from '../messages';
 import type { Reply } from '../reply';
-import { answerReply, clarifyReply, helpReply, offerHumanReply, textReply, welcomeReply } from '../rootReplies';
+import { answerReply, clarifyReply, confirmReply, feedbackButtons, helpReply, offerHumanReply, textReply, welcomeReply, yesNoReply } from '../rootReplies';
 import { isStepButton } from '../stepButtons';
 import type { HandoffPort } from '../../domain/handoff';
 import type { RootContext, RootEmitted, UserEvent } from './events';
@@ -33,11 +33,19 @@ export const BY_REQUEST = { reason: 'user-request', priority: 'normal' } as cons
 
 export type MessageEvent = Extract<UserEvent, { type: 'user.message' }>;
 
+/** The guard "the message is (among other acts) this act". */
+export const is = (act: Act) => ({ type: 'is', params: act }) as const;
+
+/** The flow an answer offers to start. */
+const offeredFlow = (entry: FaqEntry): FlowName | undefined => (entry.action && entry.action !== 'handoff' ? entry.action : undefined);
+
 /** The words of the button under an answer that starts its flow — typing them does the same. */
 function offerFor(entry: FaqEntry, locale: Locale): string | undefined {
-  const flow = entry.action && entry.action !== 'handoff' ? registrationOf(entry.action) : undefined;
-  return flow?.startPhrase(messages(locale));
+  const flow = offeredFlow(entry);
+  return flow ? registrationOf(flow)?.startPhrase(messages(locale)) : undefined;
 }
+
+const actsOf = (event: { type: string }): readonly Act[] => (event.type === 'user.message' ? (event as MessageEvent).acts : []);
 
 /** The conversation's typed vocabulary: its context, events, actors, guards and actions; the states use them by name. */
 export function createRootSetup(deps: RootMachineDeps) {
@@ -76,9 +84,34 @@ export function createRootSetup(deps: RootMachineDeps) {
       picksOption: ({ context, event }) =>
         event.type === 'user.message' &&
         pickOption(event.text, context.clarify?.options.map((o) => o.question) ?? []) !== undefined,
-      rejectsOptions: ({ event }) => event.type === 'user.message' && rejectsAll(event.text),
-      acceptsHuman: ({ event }) => event.type === 'user.message' && (isYes(event.text) || event.route.decision === 'handoff'),
-      declines: ({ event }) => event.type === 'user.message' && isNo(event.text),
+      rejectsOptions: ({ event }) => event.type === 'user.message' && (rejectsAll(event.text) || denies(event.acts)),
+      acceptsHuman: ({ event }) => event.type === 'user.message' && (affirms(event.acts) || event.route.decision === 'handoff'),
+      declines: ({ event }) => denies(actsOf(event)),
+      affirms: ({ event }) => affirms(actsOf(event)),
+      /** The message is (among other acts) this act. */
+      is: ({ event }, act: Act) => actsOf(event).includes(act),
+      /** Only greetings: "你好" with a question after it is the question. */
+      onlyGreets: ({ event }) => actsOf(event).length > 0 && actsOf(event).every((act) => act === 'greet'),
+      /** "说错了" with nothing after it to route. */
+      correctsNothing: ({ event }) => event.type === 'user.message' && !event.corrected && event.acts.includes('correction'),
+      offered: ({ context }, flow: FlowName) => context.offer === flow,
+      offersFlow: ({ context }) => context.offer !== undefined,
+      hasTopic: ({ context }) => context.topic !== undefined,
+      confirmHasOthers: ({ context }) => (context.confirm?.others.length ?? 0) > 0,
+      singleOption: ({ context }) => context.clarify?.options.length === 1,
+      switchingTo: ({ context }, to: FlowName | 'handoff') => context.switchTo === to,
+      switchAsked: ({ context }) => context.switchTo !== undefined,
+      notAtFilesStep: ({ context }) => context.trail?.stage !== 'askingFiles',
+      /**
+       * Inside a flow, a message that clearly asks for another flow: a correction ("搞错了，我是要解锁"),
+       * or a request to do it at a step that takes a number or a code (at the step that takes a
+       * free-text explanation, "我要解锁…" is part of the story).
+       */
+      asksOtherFlow: ({ context, event }) =>
+        event.type === 'user.message' &&
+        event.route.decision === 'flow' &&
+        registrationOf(event.route.flow)?.state !== context.activeFlow &&
+        (event.corrected || (context.trail?.stage !== 'askingExplanation' && readMobile(event.text) === undefined)),
       leavesQueue: ({ event }) => event.type === 'user.message' && leavesQueue(event.text),
       endsChat: ({ event }) => event.type === 'user.message' && endsChat(event.text),
       wantsToLeaveMessage: ({ event }) => event.type === 'user.message' && wantsToLeaveMessage(event.text),
@@ -101,8 +134,10 @@ export function createRootSetup(deps: RootMachineDeps) {
         enqueue.emit({ type: 'flow', flow: context.activeFlow ?? '', event: outcome.outcome === 'done' ? 'completed' : 'handed_off' });
       }),
       enterFlow: enqueueActions(({ enqueue }, flow: string) => {
-        enqueue.assign({ activeFlow: flow });
+        enqueue.assign({ activeFlow: flow, switchTo: undefined });
         enqueue.emit({ type: 'flow', flow, event: 'started' });
+        const name = registrationOfState(flow)?.name;
+        if (name) enqueue.emit({ type: 'did', what: `flow:${name}` });
       }),
       /** Cancelled, timed out, or left for a person mid-way. */
       abandonFlow: enqueueActions(({ enqueue, context }) => {
@@ -121,6 +156,56 @@ export function createRootSetup(deps: RootMachineDeps) {
         if (event.type === 'flow.say') enqueue.emit({ type: 'reply', reply: event.reply });
       }),
       say: enqueueActions(({ enqueue }, reply: Reply) => enqueue.emit({ type: 'reply', reply })),
+      /** What the bot did with the message, for `kb eval` and metrics (events.ts `DidEvent`). */
+      did: enqueueActions(({ enqueue }, what: string) => enqueue.emit({ type: 'did', what })),
+      forgetQuestion: assign({ offer: undefined, confirm: undefined, switchTo: undefined }),
+      /** Thanks: a short reply, and the 👍/👎 question once if the last answer has not been rated. */
+      thank: enqueueActions(({ enqueue, context }) => {
+        const m = messages(context.locale);
+        if (context.lastAnswer && !context.lastAnswer.askedAgain) {
+          enqueue.assign({ lastAnswer: { ...context.lastAnswer, askedAgain: true } });
+          enqueue.emit({ type: 'reply', reply: { text: m.askRatingAfterThanks, suggestions: feedbackButtons(context.locale) } });
+        } else {
+          enqueue.emit({ type: 'reply', reply: textReply(m.youAreWelcome) });
+        }
+      }),
+      /** "再说一遍": the last answer again, as it was given. */
+      repeatAnswer: enqueueActions(({ enqueue, context }) => {
+        const entry = context.topic ? deps.entry(context.topic, context.locale) : undefined;
+        if (!entry) {
+          enqueue.emit({ type: 'reply', reply: textReply(messages(context.locale).nothingToRepeat) });
+          return;
+        }
+        const offerText = offerFor(entry, context.locale);
+        enqueue.emit({ type: 'reply', reply: answerReply(entry, related(entry), deps.answerValues[entry.locale], offerText ? { title: offerText, value: offerText } : undefined) });
+      }),
+      /** "您是想问「…」吗？" about the one plausible entry. */
+      askToConfirm: enqueueActions(({ enqueue, context, event }) => {
+        const e = event as MessageEvent;
+        if (e.route.decision !== 'confirm') return;
+        const entry = deps.entry(e.route.entryId, context.locale);
+        if (!entry) return;
+        enqueue.assign({ confirm: { entryId: entry.id, question: e.text, others: e.route.candidates }, fallbackStreak: 0 });
+        enqueue.emit({ type: 'reply', reply: confirmReply(entry.question, context.locale) });
+      }),
+      /** "不是" to "您是想问…吗？": the next candidates to pick from, or another wording. */
+      offerOthers: enqueueActions(({ enqueue, context }) => {
+        const options = (context.confirm?.others ?? [])
+          .map((id) => deps.entry(id, context.locale))
+          .filter((entry): entry is FaqEntry => entry !== undefined)
+          .map((entry) => ({ id: entry.id, question: entry.question }));
+        enqueue.assign({ clarify: { question: context.confirm?.question ?? '', options } });
+        enqueue.emit({ type: 'reply', reply: clarifyReply(options, context.locale, messages(context.locale).confirmDenied) });
+      }),
+      /** Asked once, inside a flow: leave it for another flow or a person? */
+      askToSwitch: enqueueActions(({ enqueue, context }, to: FlowName | 'handoff') => {
+        const m = messages(context.locale);
+        const running = context.activeFlow ? registrationOfState(context.activeFlow) : undefined;
+        const from = running ? m.flowTitle[running.name] : '';
+        enqueue.assign({ switchTo: to });
+        enqueue.emit({ type: 'did', what: to === 'handoff' ? 'switch:handoff' : `switch:flow:${to}` });
+        enqueue.emit({ type: 'reply', reply: yesNoReply(to === 'handoff' ? m.switchToPerson(from) : m.switchFlow(from, m.flowTitle[to]), context.locale) });
+      }),
       sayCancelled: enqueueActions(({ enqueue, context }) => enqueue.emit({ type: 'reply', reply: textReply(messages(context.locale).cancelled) })),
       sayWelcome: enqueueActions(({ enqueue, context }) => enqueue.emit({ type: 'reply', reply: welcomeReply(context.locale) })),
       sayHelp: enqueueActions(({ enqueue, context }) => enqueue.emit({ type: 'reply', reply: helpReply(context.locale) })),
@@ -144,8 +229,9 @@ export function createRootSetup(deps: RootMachineDeps) {
         }
         const offerText = offerFor(entry, context.locale);
         enqueue.emit({ type: 'reply', reply: answerReply(entry, related(entry), deps.answerValues[entry.locale], offerText ? { title: offerText, value: offerText } : undefined) });
+        enqueue.emit({ type: 'did', what: entry.id });
         const question = params.question ?? entry.question;
-        enqueue.assign({ lastAnswer: { entryId: entry.id, question }, fallbackStreak: 0, clarify: undefined });
+        enqueue.assign({ lastAnswer: { entryId: entry.id, question }, topic: entry.id, offer: offeredFlow(entry), fallbackStreak: 0, clarify: undefined, confirm: undefined });
       }),
       askWhichOne: enqueueActions(({ enqueue, context, event }) => {
         const e = event as MessageEvent;

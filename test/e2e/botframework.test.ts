@@ -127,6 +127,7 @@ describe('failures', () => {
       kb: real.kb,
       router: {
         entry: (id, locale) => real.router.entry(id, locale),
+        acts: real.router.acts,
         route: (text, hint) => {
           if (text === '触发故障') throw new Error('simulated search failure');
           return real.router.route(text, hint);

@@ -1,0 +1,186 @@
+import type { Act, ActEntry, Locale } from './schema';
+import { plainText } from './text';
+
+/**
+ * Conversation acts read from what a message is made of (pure). Two readings, both from the
+ * act examples in the knowledge base:
+ *
+ * - **Made of act words.** The message, particles, emoji and padding aside, is a sequence of
+ *   act examples: "好呀👌" is 好 + 呀, "嗯嗯 行的" is 嗯嗯 + 行 + 的, "好的明白了 多谢" is affirm + ack +
+ *   thanks, "ok ty!!" is affirm + thanks. Every act in it is reported; which one the
+ *   conversation acts on depends on what the bot just asked (dialogs/acts.ts).
+ * - **Close to a sentence-like act.** "你这破机器人根本听不懂人话啊" is no sequence of examples but is
+ *   close to "你这机器人听不懂人话": the act examples are searched the way questions are, and a
+ *   close enough match is reported with its score, for the conversation to weigh against the
+ *   best answer.
+ *
+ * A correction ("说错了，是…", "no wait, I meant…") is found anywhere in the message; what follows
+ * the last marker is what the user meant, and is routed instead of the whole.
+ */
+
+export interface ActReading {
+  /** Every act the message is made of, in order; one element for a close match. */
+  acts: Act[];
+  /** How the reading was made: the whole message, or a match this close (0–1) to one example. */
+  exact: boolean;
+  score: number;
+}
+
+export interface Correction {
+  /** What the user meant: the text after the last correction marker. */
+  meant: string;
+}
+
+/** Characters that carry tone, not meaning, in a short Chinese reply ("好呀", "行的", "嗯嗯 好吧"). */
+const ZH_FILLERS = new Set([...'啊呀吧呢哦噢嘛啦哈嘞咯呐哟喔的了额呃诶欸哎唉那就亲哇耶']);
+/** Words that pad a short English reply ("oh ok then", "ok ty man"). */
+const EN_FILLERS = new Set(['oh', 'well', 'um', 'uh', 'hmm', 'then', 'just', 'so', 'lol', 'man', 'mate', 'pls', 'plz', 'haha', 'ah', 'and', 'a', 'lot']);
+/** Emoji that say something (the rest are dropped with other symbols). */
+const EMOJI_WORDS: Record<string, string> = { '👌': ' ok ', '🙏': ' 谢谢 ', '👋': ' 拜拜 ', '🙂': ' ', '😊': ' ' };
+
+/** Sentence-like acts a close match may stand for; short replies must be read exactly. */
+const CLOSE_MATCH_ACTS: ReadonlySet<Act> = new Set(['repeat', 'not-understood', 'bot-challenge', 'human-indirect', 'goodbye', 'thanks']);
+/**
+ * How close a message must be to an act example to count as that act: the Dice coefficient of
+ * their characters and character pairs (words and word pairs in English). Chosen on the dev
+ * conversation set.
+ */
+const CLOSE_MATCH = 0.6;
+/** Longer messages carry a question of their own; only exact readings apply to them. */
+const MAX_CLOSE_CHARS = 24;
+
+/** The text as acts read it: emoji that say something as words, plain, lower case. */
+function plainForm(text: string): string {
+  let plain = text;
+  for (const [emoji, words] of Object.entries(EMOJI_WORDS)) plain = plain.split(emoji).join(words);
+  return plainText(plain).toLowerCase().replace(/[’']/g, '');
+}
+
+interface Unit {
+  text: string;
+  start: number;
+  end: number;
+}
+
+/** A message as a sequence of units: each Chinese character, and each run of Latin letters or digits. */
+function unitsIn(plain: string): Unit[] {
+  return [...plain.matchAll(/\p{Script=Han}|[\p{L}\p{N}]+/gu)].map((m) => ({ text: m[0], start: m.index ?? 0, end: (m.index ?? 0) + m[0].length }));
+}
+
+const unitsOf = (text: string) => unitsIn(plainForm(text)).map((u) => u.text);
+
+interface Lexicon {
+  /** Each example's units, longest first, with its act. */
+  words: { units: string[]; act: Act }[];
+  /** Correction markers' units. */
+  markers: string[][];
+}
+
+function lexiconOf(entries: readonly ActEntry[]): Lexicon {
+  const words = entries
+    .flatMap((entry) => [entry.question, ...entry.alternates].map((text) => ({ units: unitsOf(text), act: entry.act })))
+    .filter((w) => w.units.length > 0)
+    .sort((a, b) => b.units.length - a.units.length);
+  return { words, markers: words.filter((w) => w.act === 'correction').map((w) => w.units) };
+}
+
+const fillersOf = (locale: Locale) => (locale === 'zh-CN' ? ZH_FILLERS : EN_FILLERS);
+
+/** Units and pairs of neighbouring units, fillers left out. */
+function termsOf(units: readonly string[], fillers: ReadonlySet<string>): ReadonlySet<string> {
+  const kept = units.filter((u) => !fillers.has(u));
+  return new Set([...kept, ...kept.slice(1).map((u, i) => `${kept[i]}\u0000${u}`)]);
+}
+
+function dice(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
+  if (a.size === 0 || b.size === 0) return 0;
+  let shared = 0;
+  for (const term of a) if (b.has(term)) shared++;
+  return (2 * shared) / (a.size + b.size);
+}
+
+const startsWithAt = (units: readonly string[], at: number, word: readonly string[]) => word.every((unit, i) => units[at + i] === unit);
+
+/**
+ * The message as a sequence of act words and fillers with the fewest fillers, or undefined
+ * when some part of it is neither. Fillers may not outnumber the words' units: "的了吧" is no
+ * reply.
+ */
+function segment(units: readonly string[], lexicon: Lexicon, fillers: ReadonlySet<string>): Act[] | undefined {
+  const n = units.length;
+  // best[i]: fewest fillers to cover units[0..i), with the acts found on the way.
+  const best: ({ fillers: number; covered: number; acts: Act[] } | undefined)[] = Array.from({ length: n + 1 }, () => undefined);
+  best[0] = { fillers: 0, covered: 0, acts: [] };
+  for (let i = 0; i < n; i++) {
+    const here = best[i];
+    if (!here) continue;
+    const offer = (to: number, next: { fillers: number; covered: number; acts: Act[] }) => {
+      const current = best[to];
+      if (!current || next.fillers < current.fillers || (next.fillers === current.fillers && next.acts.length < current.acts.length)) best[to] = next;
+    };
+    for (const word of lexicon.words) {
+      if (i + word.units.length <= n && startsWithAt(units, i, word.units)) {
+        offer(i + word.units.length, { fillers: here.fillers, covered: here.covered + word.units.length, acts: [...here.acts, word.act] });
+      }
+    }
+    if (fillers.has(units[i] ?? '')) offer(i + 1, { fillers: here.fillers + 1, covered: here.covered, acts: here.acts });
+  }
+  const end = best[n];
+  return end && end.acts.length > 0 && end.fillers <= end.covered ? end.acts : undefined;
+}
+
+export interface ActReader {
+  /** The acts a message is, or undefined when it asks or says something else. */
+  read(text: string, locale: Locale): ActReading | undefined;
+  /** A correction marker with something after it: what the user meant instead. */
+  correction(text: string, locale: Locale): Correction | undefined;
+}
+
+/** Leading words that only re-introduce what the user meant ("是…", "我是要…" → "我要…"). */
+const ZH_MEANT_LEAD = /^[，,。.\s…]*(?:我的意思是|我是说|我是想说|其实是|应该是|是)?/u;
+const EN_MEANT_LEAD = /^[\s,.…-]*(?:i meant|i mean|what i meant was|actually)?[\s,.…-]*/i;
+
+export function createActReader(entries: readonly ActEntry[]): ActReader {
+  const lexicons: Record<Locale, Lexicon> = {
+    'zh-CN': lexiconOf(entries.filter((e) => e.locale === 'zh-CN')),
+    'en-US': lexiconOf(entries.filter((e) => e.locale === 'en-US')),
+  };
+  const close: Record<Locale, { terms: ReadonlySet<string>; act: Act }[]> = { 'zh-CN': [], 'en-US': [] };
+  for (const entry of entries) {
+    if (!CLOSE_MATCH_ACTS.has(entry.act)) continue;
+    for (const text of [entry.question, ...entry.alternates]) close[entry.locale].push({ terms: termsOf(unitsOf(text), fillersOf(entry.locale)), act: entry.act });
+  }
+
+  return {
+    read(text, locale) {
+      const units = unitsOf(text);
+      if (units.length === 0) return undefined;
+      const acts = segment(units, lexicons[locale], fillersOf(locale));
+      if (acts) return { acts, exact: true, score: 1 };
+      if ([...text].length > MAX_CLOSE_CHARS) return undefined;
+      const terms = termsOf(units, fillersOf(locale));
+      let best: { act: Act; score: number } | undefined;
+      for (const example of close[locale]) {
+        const score = dice(terms, example.terms);
+        if (!best || score > best.score) best = { act: example.act, score };
+      }
+      return best && best.score >= CLOSE_MATCH ? { acts: [best.act], exact: false, score: best.score } : undefined;
+    },
+    correction(text, locale) {
+      const plain = plainForm(text);
+      const units = unitsIn(plain);
+      const words = units.map((u) => u.text);
+      const { markers } = lexicons[locale];
+      let after: number | undefined;
+      for (let i = 0; i < units.length; i++) {
+        // A marker opens a clause: "密码打错了好几次" tells what happened, "打错了，是…" corrects.
+        const opensClause = i === 0 || units[i]!.start > units[i - 1]!.end;
+        const marker = opensClause ? markers.find((m) => startsWithAt(words, i, m)) : undefined;
+        if (marker && i + marker.length < units.length) after = units[i + marker.length - 1]!.end;
+      }
+      if (after === undefined) return undefined;
+      const meant = plain.slice(after).replace(locale === 'zh-CN' ? ZH_MEANT_LEAD : EN_MEANT_LEAD, '').trim();
+      return /[\p{L}\p{N}]/u.test(meant) ? { meant } : undefined;
+    },
+  };
+}
