@@ -227,21 +227,17 @@ export class HandoffService implements HandoffPort {
   async claim(id: string, agent: Agent): Promise<Result<Handoff>> {
     const current = await this.store.get(id);
     if (current?.external) return refuse('not-found');
-    if (current?.status === 'queued' && (await this.loadOf(agent.id)) >= this.maxChats) return refuse('at-limit');
-    const claimed = await this.store.transition(id, ['queued'], { status: 'active', agentId: agent.id, agentName: agent.name, claimedAt: this.now() });
-    if (!claimed) {
+    // The store counts the agent's chats and claims in one step: of an agent's claims at
+    // once (two tabs, a double click, two instances), the first up to the limit win.
+    const outcome = await this.store.claim(id, agent, this.now(), this.maxChats);
+    if ('refused' in outcome) {
+      if (outcome.refused === 'at-limit') return refuse('at-limit');
       const now = await this.store.get(id);
       if (!now) return refuse('not-found');
       if (now.status === 'active') return now.agentId === agent.id ? ok(now) : refuse('taken');
       return refuse('closed');
     }
-    // Claims of one agent at once (two tabs, a double click) all passed the check above:
-    // counted again after its own write, a claim over the limit gives the chat back before
-    // anyone hears of it. Of claims racing, the last to count keeps its chat or none does.
-    if ((await this.loadOf(agent.id)) > this.maxChats) {
-      await this.store.transition(id, ['active'], { status: 'queued', agentId: undefined, agentName: undefined, claimedAt: undefined });
-      return refuse('at-limit');
-    }
+    const claimed = outcome.claimed;
     this.claimed(claimed);
     this.options.logger.info({ handoff: id, agent: agent.id, waitedMs: this.now() - claimed.createdAt }, 'handoff claimed');
     this.changed({ type: 'claimed', handoff: claimed });
@@ -253,11 +249,6 @@ export class HandoffService implements HandoffPort {
   /** AGENT_MAX_CHATS, or no limit. */
   get maxChats(): number {
     return this.options.maxChatsPerAgent ?? Number.POSITIVE_INFINITY;
-  }
-
-  /** How many chats the agent has claimed and not resolved. */
-  private async loadOf(agentId: string): Promise<number> {
-    return (await this.store.listOpen()).filter((h) => h.status === 'active' && h.agentId === agentId).length;
   }
 
   /** An active chat of this agent's, or why not. */
