@@ -55,7 +55,8 @@ describe.each(['memory', 'Redis'] as const)('%s', (mode) => {
 
   /** The agent's console open on both instances (two tabs behind a load balancer), and online. */
   async function consoles(who: keyof typeof DEMO_AGENTS) {
-    const [tabA, tabB] = await Promise.all([AgentClient.signIn(a.url, ...DEMO_AGENTS[who]), AgentClient.signIn(b.url, ...DEMO_AGENTS[who])]);
+    const [id, password]: readonly [string, string] = DEMO_AGENTS[who];
+    const [tabA, tabB] = await Promise.all([AgentClient.signIn(a.url, id, password), AgentClient.signIn(b.url, id, password)]);
     const events = await tabA.stream();
     await until(async () => (await board(tabB)).agentsOnline >= 1);
     return { tabA, tabB, events };
