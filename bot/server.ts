@@ -122,6 +122,7 @@ export function createApp({
   const handoff = createHandoffService(config, {
     store: handoffStore,
     bus: consoleBus,
+    typingThrottle: backend.throttle,
     ...proactiveHandoff({ adapter, appId: config.MicrosoftAppId ?? '', store: handoffStore, track: lifecycle.track, notice: (context, notice) => bot.notice(context, notice) }),
     metrics,
     logger,

@@ -21,6 +21,7 @@ import { estimatedWaitMinutes, positions, queueOrder } from './queue';
 import { startOfDay, supervisorFigures } from './supervisor';
 import { describeSchedule, isOpen, type Schedule } from './schedule';
 import type { ConsoleBus, HandoffStore } from './store';
+import type { Throttle } from '../storage/throttle';
 
 export interface Agent {
   id: string;
@@ -45,6 +46,11 @@ export interface HandoffServiceOptions {
   maxChatsPerAgent?: number;
   /** Shows the user that an agent is typing (the channel's typing activity); absent: not shown. */
   typing?(conversation: string): Promise<void>;
+  /**
+   * How often typing is passed on, per chat and direction: shared by the instances (on
+   * Redis), so an indicator several of them hear reaches the other side once.
+   */
+  typingThrottle: Throttle;
   /** Delivers something that happened to a user's conversation as a turn of its own. */
   notify(conversation: string, notice: ConversationNotice): Promise<void>;
   /**
@@ -93,8 +99,6 @@ const refuse = <T>(refusal: Refusal): Result<T> => ({ ok: false, refusal });
  */
 export class HandoffService implements HandoffPort {
   private readonly now: () => number;
-  /** When each chat's typing was last passed on, per direction; forgotten once stale. */
-  private readonly typingSent = new Map<string, number>();
   private readonly watchers = new Set<(change: HandoffChange) => void>();
 
   constructor(private readonly options: HandoffServiceOptions) {
@@ -227,21 +231,17 @@ export class HandoffService implements HandoffPort {
   async claim(id: string, agent: Agent): Promise<Result<Handoff>> {
     const current = await this.store.get(id);
     if (current?.external) return refuse('not-found');
-    if (current?.status === 'queued' && (await this.loadOf(agent.id)) >= this.maxChats) return refuse('at-limit');
-    const claimed = await this.store.transition(id, ['queued'], { status: 'active', agentId: agent.id, agentName: agent.name, claimedAt: this.now() });
-    if (!claimed) {
+    // The store counts the agent's chats and claims in one step: of an agent's claims at
+    // once (two tabs, a double click, two instances), the first up to the limit win.
+    const outcome = await this.store.claim(id, agent, this.now(), this.maxChats);
+    if ('refused' in outcome) {
+      if (outcome.refused === 'at-limit') return refuse('at-limit');
       const now = await this.store.get(id);
       if (!now) return refuse('not-found');
       if (now.status === 'active') return now.agentId === agent.id ? ok(now) : refuse('taken');
       return refuse('closed');
     }
-    // Claims of one agent at once (two tabs, a double click) all passed the check above:
-    // counted again after its own write, a claim over the limit gives the chat back before
-    // anyone hears of it. Of claims racing, the last to count keeps its chat or none does.
-    if ((await this.loadOf(agent.id)) > this.maxChats) {
-      await this.store.transition(id, ['active'], { status: 'queued', agentId: undefined, agentName: undefined, claimedAt: undefined });
-      return refuse('at-limit');
-    }
+    const claimed = outcome.claimed;
     this.claimed(claimed);
     this.options.logger.info({ handoff: id, agent: agent.id, waitedMs: this.now() - claimed.createdAt }, 'handoff claimed');
     this.changed({ type: 'claimed', handoff: claimed });
@@ -253,11 +253,6 @@ export class HandoffService implements HandoffPort {
   /** AGENT_MAX_CHATS, or no limit. */
   get maxChats(): number {
     return this.options.maxChatsPerAgent ?? Number.POSITIVE_INFINITY;
-  }
-
-  /** How many chats the agent has claimed and not resolved. */
-  private async loadOf(agentId: string): Promise<number> {
-    return (await this.store.listOpen()).filter((h) => h.status === 'active' && h.agentId === agentId).length;
   }
 
   /** An active chat of this agent's, or why not. */
@@ -282,7 +277,7 @@ export class HandoffService implements HandoffPort {
     const chat = await this.mine(id, agent);
     if (!chat.ok) return chat;
     const { typing } = this.options;
-    if (!typing || !this.typingDue(`agent:${id}`)) return ok({ shown: false });
+    if (!typing || !(await this.typingDue(`agent:${id}`))) return ok({ shown: false });
     try {
       await typing(chat.value.conversation);
     } catch (error) {
@@ -296,18 +291,22 @@ export class HandoffService implements HandoffPort {
   /** The user is typing (the channel said so): the agent who has the chat is told, at most every TYPING_EVERY_MS. */
   async userTyping(conversation: string): Promise<void> {
     const handoff = await this.store.openFor(conversation);
-    if (handoff?.status !== 'active' || handoff.external || !this.typingDue(`user:${handoff.id}`)) return;
+    if (handoff?.status !== 'active' || handoff.external || !(await this.typingDue(`user:${handoff.id}`))) return;
     await this.options.bus.publish({ type: 'typing', id: handoff.id });
   }
 
-  private typingDue(key: string): boolean {
-    const now = this.now();
-    if (now - (this.typingSent.get(key) ?? Number.NEGATIVE_INFINITY) < TYPING_EVERY_MS) return false;
-    if (this.typingSent.size > 1000) {
-      for (const [stale, at] of this.typingSent) if (now - at >= TYPING_EVERY_MS) this.typingSent.delete(stale);
+  /**
+   * Whether this typing indicator opens the chat's window in its direction. Typing is only a
+   * hint: a throttle that cannot answer (Redis away) lets it through rather than fail the
+   * agent's request or the user's turn — at worst an indicator is shown twice.
+   */
+  private async typingDue(key: string): Promise<boolean> {
+    try {
+      return await this.options.typingThrottle.pass(`typing:${key}`, TYPING_EVERY_MS);
+    } catch (error) {
+      this.options.logger.warn({ err: error, key }, 'typing throttle unavailable; passed on unthrottled');
+      return true;
     }
-    this.typingSent.set(key, now);
-    return true;
   }
 
   async resolve(id: string, agent: Agent): Promise<Result<Handoff>> {

@@ -20,6 +20,12 @@ export interface HandoffStore {
   openFor(conversation: string): Promise<Handoff | undefined>;
   /** Queued and active handoffs. */
   listOpen(): Promise<Handoff[]>;
+  /**
+   * A queued handoff becomes the agent's, unless the agent already has `limit` active
+   * chats: the count and the claim are one step, so an agent's claims arriving at once
+   * (two tabs, a double click, two instances) never take it past the limit.
+   */
+  claim(id: string, agent: { id: string; name: string }, claimedAt: number, limit: number): Promise<ClaimOutcome>;
   /** Compare-and-set: applies `patch` only while the status is one of `from`. */
   transition(id: string, from: readonly HandoffStatus[], patch: Partial<Handoff>): Promise<Handoff | undefined>;
   /** Sets fields that are not the status (told position, rating). */
@@ -56,6 +62,9 @@ export interface HandoffStore {
   recordHandleTime(ms: number): Promise<void>;
   handleTimes(): Promise<number[]>;
 }
+
+/** What a claim came to: the chat, or why not (no longer queued, or the agent at the limit). */
+export type ClaimOutcome = { claimed: Handoff } | { refused: 'not-queued' | 'at-limit' };
 
 /** The Teams channel agents work in (bot/handoff/teamsAgents). */
 export interface AgentsChannel {

@@ -8,6 +8,7 @@ import type { PlatformStores } from '../services/platform';
 import type { KbSignalLog } from './kbSignalLog';
 import type { TurnLock } from './turnLock';
 import type { RateLimiter } from './rateLimit';
+import type { Throttle } from './throttle';
 import { kbSignalLogFor } from './signalLogs';
 import { stateTtlOf } from './stateTtl';
 import { answeringLater } from './memory/answerLater';
@@ -15,6 +16,7 @@ import { MemoryDirectLineStore } from './memory/directLineStore';
 import { MemoryConsoleBus, MemoryHandoffStore } from './memory/handoffStore';
 import { MemoryOtpStore } from './memory/otpStore';
 import { MemoryRateLimiter } from './memory/rateLimit';
+import { MemoryThrottle } from './memory/throttle';
 import { MemoryAgentSessionStore } from './memory/sessionStore';
 import { ExpiringMemoryStorage } from './memory/storage';
 import { MemoryTurnLock } from './memory/turnLock';
@@ -24,6 +26,7 @@ import { RedisDirectLineStore } from './redis/directLineStore';
 import { RedisConsoleBus, RedisHandoffStore } from './redis/handoffStore';
 import { RedisOtpStore } from './redis/otpStore';
 import { RedisRateLimiter } from './redis/rateLimit';
+import { RedisThrottle } from './redis/throttle';
 import { RedisAgentSessionStore } from './redis/sessionStore';
 import { RedisStorage } from './redis/storage';
 import { RedisTurnLock } from './redis/turnLock';
@@ -38,6 +41,8 @@ export interface Backend {
   turnLock: TurnLock;
   /** The fixed-window counter behind every limit (bot/limits/limits.ts). */
   rateLimiter: RateLimiter;
+  /** One call per key per window, over every instance (the typing relay's). */
+  throttle: Throttle;
   handoffStore: HandoffStore;
   consoleBus: ConsoleBus;
   sessionStore: AgentSessionStore;
@@ -70,6 +75,7 @@ export function createBackend(config: Config, logger: Logger): Backend {
       storage: answeringLater(new ExpiringMemoryStorage(ttl)),
       turnLock: answeringLater(new MemoryTurnLock(config.TURN_LOCK_WAIT_MS)),
       rateLimiter: answeringLater(new MemoryRateLimiter()),
+      throttle: answeringLater(new MemoryThrottle()),
       handoffStore: answeringLater(new MemoryHandoffStore(Date.now, ttl)),
       consoleBus: new MemoryConsoleBus(),
       sessionStore: answeringLater(new MemoryAgentSessionStore()),
@@ -89,6 +95,7 @@ export function createBackend(config: Config, logger: Logger): Backend {
     storage: new RedisStorage(redis, ttl),
     turnLock: new RedisTurnLock(redis, { leaseMs: LOCK_LEASE_MS, waitMs: config.TURN_LOCK_WAIT_MS }),
     rateLimiter: new RedisRateLimiter(redis),
+    throttle: new RedisThrottle(redis),
     handoffStore: new RedisHandoffStore(redis, Date.now, ttl),
     consoleBus: new RedisConsoleBus(redis, subscriber),
     sessionStore: new RedisAgentSessionStore(redis),

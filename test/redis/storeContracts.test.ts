@@ -12,11 +12,15 @@ import { RedisConsoleBus, RedisHandoffStore } from '../../bot/storage/redis/hand
 import { keys } from '../../bot/storage/redis/keys';
 import { RedisOtpStore } from '../../bot/storage/redis/otpStore';
 import { RedisAgentSessionStore } from '../../bot/storage/redis/sessionStore';
+import { RedisThrottle } from '../../bot/storage/redis/throttle';
+import { MemoryThrottle } from '../../bot/storage/memory/throttle';
+import type { Throttle } from '../../bot/storage/throttle';
 import { sleep, TestClock, type Backend } from '../support/contracts/backend';
 import { directLineStoreContract, DIRECT_LINE_CONTRACT } from '../support/contracts/directLineStore';
 import { consoleBusContract, handoffStoreContract } from '../support/contracts/handoffStore';
 import { otpStoreContract } from '../support/contracts/otpStore';
 import { sessionStoreContract } from '../support/contracts/sessionStore';
+import { throttleContract } from '../support/contracts/throttle';
 import { RedisServer } from '../support/redis';
 
 /**
@@ -115,3 +119,8 @@ describe.each([
   ['memory', memory<AgentSessionStore>((clock) => new MemoryAgentSessionStore(clock.now))],
   ['Redis', redis<AgentSessionStore>(async () => new RedisAgentSessionStore(connect()))],
 ])('agent session store on %s', (_name, backend) => sessionStoreContract(backend));
+
+describe.each([
+  ['memory', memory<Throttle>((clock) => new MemoryThrottle(clock.now))],
+  ['Redis', redis<Throttle>(async () => new RedisThrottle(connect()))],
+])('throttle on %s', (_name, backend) => throttleContract(backend));

@@ -9,6 +9,7 @@ import type { TurnInput, TurnOutcome, TurnRunner } from '../../bot/conversation/
 import { DemoDirectory } from '../../bot/services/demoDirectory';
 import { OtpService } from '../../bot/services/otp';
 import { MemoryOtpStore } from '../../bot/storage/memory/otpStore';
+import { MemoryThrottle } from '../../bot/storage/memory/throttle';
 import type { Platform } from '../../bot/services/platform';
 import { ConsoleSmsOutbox } from '../../bot/services/sms';
 import { realKnowledge } from './knowledge';
@@ -43,6 +44,7 @@ export function helpDesk(now: () => number = Date.now, admit?: () => Promise<boo
   const service = createHandoffService(config, {
     store,
     bus: new MemoryConsoleBus(),
+    typingThrottle: new MemoryThrottle(now),
     notify: async (conversation, notice) => {
       await conversations.get(conversation)?.notice(notice);
     },

@@ -27,6 +27,7 @@
       who: { user: '用户', bot: '机器人' },
       contact: '联系电话', message: '留言内容', created: '留言时间', ticket: (id) => `工单 ${id}`,
       takenByOther: '该会话已被其他客服接入。', notDelivered: '消息未能送达用户，请重试。', closed: '该会话已结束。', failed: '操作失败，请重试。',
+      atLimit: (max) => `您同时接待的会话已达上限${max ? `（${max} 个）` : ''}，请先结束一个会话再接入。`,
       attachment: '附件',
       foreignFile: '外部链接，未经本系统核验，请勿直接打开',
       lists: '会话列表', transcript: '对话记录', cannedList: '快捷回复', messageLabel: '回复用户', noteLabel: '新的内部备注', back: '返回列表',
@@ -55,6 +56,7 @@
       who: { user: 'User', bot: 'Bot' },
       contact: 'Contact', message: 'Message', created: 'Left at', ticket: (id) => `Ticket ${id}`,
       takenByOther: 'Another agent has claimed this chat.', notDelivered: 'The message did not reach the user; try again.', closed: 'This chat has ended.', failed: 'Something went wrong; try again.',
+      atLimit: (max) => `You already have as many chats as you may have at once${max ? ` (${max})` : ''}; resolve one before claiming another.`,
       attachment: 'Attachment',
       foreignFile: 'external link, not checked by Kefu; do not open it',
       lists: 'Conversations', transcript: 'Transcript', cannedList: 'Canned replies', messageLabel: 'Reply to the user', noteLabel: 'New private note', back: 'Back to the list',
@@ -422,7 +424,9 @@
     ]);
   }
 
-  function explain(status) {
+  function explain(status, body) {
+    // 409 is also the agent's own limit (AGENT_MAX_CHATS), not only a chat that ended.
+    if (status === 409 && body && body.refusal === 'at-limit') return t().atLimit(state.board && state.board.maxChats);
     if (status === 403) return t().takenByOther;
     if (status === 409) return t().closed;
     if (status === 502) return t().notDelivered;
@@ -431,7 +435,7 @@
 
   async function act(path, body) {
     const result = await api('POST', path, body);
-    $('chat-error').textContent = result.status === 200 ? '' : explain(result.status);
+    $('chat-error').textContent = result.status === 200 ? '' : explain(result.status, result.body);
     return result.status === 200;
   }
 

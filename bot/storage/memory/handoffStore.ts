@@ -2,7 +2,7 @@ import type { ConversationReference } from 'botbuilder';
 import { ExpiringMap, sweepInterval } from '../expiringMap';
 import type { StateTtl } from '../stateTtl';
 import { OPEN_STATUSES, type ConsoleEvent, type Handoff, type HandoffStatus, type Note, type Ticket, type TranscriptEntry } from '../../../domain/handoff';
-import { CLOSED_KEPT, RECENT_HANDLE_TIMES, type AgentsChannel, type ConsoleBus, type HandoffStore, type TeamsCard } from '../../handoff/store';
+import { CLOSED_KEPT, RECENT_HANDLE_TIMES, type AgentsChannel, type ClaimOutcome, type ConsoleBus, type HandoffStore, type TeamsCard } from '../../handoff/store';
 
 /** The handoff's shared records in this process's memory: one instance. */
 export class MemoryHandoffStore implements HandoffStore {
@@ -85,6 +85,18 @@ export class MemoryHandoffStore implements HandoffStore {
 
   async listOpen() {
     return [...this.handoffs.values()].filter((h) => OPEN_STATUSES.includes(h.status)).map((h) => ({ ...h }));
+  }
+
+  /** No await between the count and the write: an agent's claims at once are taken one by one. */
+  async claim(id: string, agent: { id: string; name: string }, claimedAt: number, limit: number): Promise<ClaimOutcome> {
+    const found = this.handoffs.get(id);
+    if (found?.status !== 'queued') return { refused: 'not-queued' };
+    let held = 0;
+    for (const h of this.handoffs.values()) if (h.status === 'active' && h.agentId === agent.id) held++;
+    if (held >= limit) return { refused: 'at-limit' };
+    const claimed: Handoff = { ...found, status: 'active', agentId: agent.id, agentName: agent.name, claimedAt };
+    this.handoffs.set(id, claimed);
+    return { claimed: { ...claimed } };
   }
 
   async transition(id: string, from: readonly HandoffStatus[], patch: Partial<Handoff>) {

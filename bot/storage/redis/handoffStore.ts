@@ -2,16 +2,19 @@ import type { ConversationReference } from 'botbuilder';
 import type { RedisClient } from './connection';
 import { keys } from './keys';
 import { deliverEach } from './deliver';
-import { compareAndSet, readRecord, toFields } from './records';
+import { compareAndSet, fromFields, pairsOf, readRecord, toFields } from './records';
 import { withScripts } from './scripts';
 import type { StateTtl } from '../stateTtl';
 import { OPEN_STATUSES, type ConsoleEvent, type Handoff, type HandoffStatus, type Note, type Ticket, type TranscriptEntry } from '../../../domain/handoff';
-import { CLOSED_KEPT, RECENT_HANDLE_TIMES, type AgentsChannel, type ConsoleBus, type HandoffStore, type TeamsCard } from '../../handoff/store';
+import { CLOSED_KEPT, RECENT_HANDLE_TIMES, type AgentsChannel, type ClaimOutcome, type ConsoleBus, type HandoffStore, type TeamsCard } from '../../handoff/store';
+
+/** Every handoff's record is this prefix and its id (the claim script reads them all by it). */
+const HANDOFF_PREFIX = keys.shared('handoff:');
 
 const k = {
   reference: (conversation: string) => keys.conversation(conversation, 'ref'),
   transcript: (conversation: string) => keys.conversation(conversation, 'transcript'),
-  handoff: (id: string) => keys.shared(`handoff:${id}`),
+  handoff: (id: string) => `${HANDOFF_PREFIX}${id}`,
   openIds: keys.shared('handoffs:open'),
   openByConversation: keys.shared('handoffs:open-by-conversation'),
   lastClosedByConversation: keys.shared('handoffs:last-closed-by-conversation'),
@@ -77,6 +80,14 @@ export class RedisHandoffStore implements HandoffStore {
     const ids = await this.redis.smembers(k.openIds);
     const found = await Promise.all(ids.map((id) => this.get(id)));
     return found.filter((h): h is Handoff => h !== undefined && OPEN_STATUSES.includes(h.status));
+  }
+
+  async claim(id: string, agent: { id: string; name: string }, claimedAt: number, limit: number): Promise<ClaimOutcome> {
+    const pairs = Object.entries(toFields({ status: 'active', agentId: agent.id, agentName: agent.name, claimedAt })).flat();
+    const [outcome, ...record] = await this.redis.kefuHandoffClaim(k.handoff(id), k.openIds, HANDOFF_PREFIX, JSON.stringify(agent.id), Number.isFinite(limit) ? limit : -1, ...pairs);
+    if (outcome === 'at-limit') return { refused: 'at-limit' };
+    const claimed = outcome === 'claimed' ? fromFields<Handoff>(Object.fromEntries(pairsOf(record))) : undefined;
+    return claimed ? { claimed } : { refused: 'not-queued' };
   }
 
   async transition(id: string, from: readonly HandoffStatus[], patch: Partial<Handoff>) {

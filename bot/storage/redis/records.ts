@@ -14,6 +14,13 @@ export function fromFields<T>(fields: Record<string, string>): T | undefined {
   return Object.fromEntries(Object.entries(fields).map(([name, value]) => [name, JSON.parse(value) as unknown])) as T;
 }
 
+/** A flat [field, value, field, value, …] reply (HGETALL from a script) as pairs. */
+export function pairsOf(flat: readonly string[]): [string, string][] {
+  const pairs: [string, string][] = [];
+  for (let i = 0; i + 1 < flat.length; i += 2) pairs.push([flat[i]!, flat[i + 1]!]);
+  return pairs;
+}
+
 export async function readRecord<T>(redis: RedisClient, key: string): Promise<T | undefined> {
   return fromFields<T>(await redis.hgetall(key));
 }

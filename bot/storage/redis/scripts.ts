@@ -119,6 +119,34 @@ redis.call('SADD', KEYS[2], ARGV[2])
 return ARGV[2]`,
   },
   /**
+   * A queued handoff claimed by an agent, unless the agent already holds the limit of active
+   * chats: counted and claimed in one step, so an agent's claims at once on any instance are
+   * taken one by one. The count reads every open handoff's record (the open ids are few, and
+   * always agree with the records, where a per-agent index could drift); those records share
+   * KEYS[1]'s slot ({kefu}), so this works in cluster mode. KEYS: the record, the open ids;
+   * ARGV: the records' key prefix, the agent id (JSON), the limit (-1: none), field, value
+   * pairs to set. Returns {'claimed', field, value, …} with the record, or {'not-queued'} /
+   * {'at-limit'}.
+   */
+  kefuHandoffClaim: {
+    numberOfKeys: 2,
+    lua: `
+if redis.call('HGET', KEYS[1], 'status') ~= '"queued"' then return {'not-queued'} end
+local limit = tonumber(ARGV[3])
+if limit >= 0 then
+  local held = 0
+  for _, id in ipairs(redis.call('SMEMBERS', KEYS[2])) do
+    local h = redis.call('HMGET', ARGV[1] .. id, 'status', 'agentId')
+    if h[1] == '"active"' and h[2] == ARGV[2] then held = held + 1 end
+  end
+  if held >= limit then return {'at-limit'} end
+end
+for i = 4, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
+local result = redis.call('HGETALL', KEYS[1])
+table.insert(result, 1, 'claimed')
+return result`,
+  },
+  /**
    * After a handoff closed: out of the open indexes, into "last closed". KEYS:
    * open-by-conversation, open ids, last-closed-by-conversation; ARGV: conversation, id.
    */
@@ -312,6 +340,7 @@ declare module 'ioredis' {
     kefuLockRenew(key: string, token: string, leaseMs: number): Result<number, Context>;
     kefuCompareAndSet(key: string, field: string, acceptedJson: string, ...pairs: string[]): Result<number, Context>;
     kefuHandoffOpen(openByConversation: string, openIds: string, record: string, conversation: string, id: string, ...pairs: string[]): Result<string, Context>;
+    kefuHandoffClaim(record: string, openIds: string, recordPrefix: string, agentJson: string, limit: number, ...pairs: string[]): Result<string[], Context>;
     kefuHandoffClose(openByConversation: string, openIds: string, lastClosed: string, conversation: string, id: string): Result<number, Context>;
     kefuAttemptReserve(numberOfKeys: number, ...keysThenArgs: (string | number)[]): Result<number, Context>;
     kefuAttemptRefund(numberOfKeys: number, ...keys: string[]): Result<number, Context>;

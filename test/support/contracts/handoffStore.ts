@@ -86,6 +86,37 @@ export function handoffStoreContract(makeBackend: () => Backend<HandoffStore>): 
     expect((await a.get('h1'))?.agentId).toBe(winners[0]?.agentId);
   });
 
+  test("an agent's claims of eight queued handoffs at once, on two instances: the first up to the limit win, the rest are refused at the limit", async () => {
+    const [a, b] = await twoInstances(backend);
+    const ids = Array.from({ length: 8 }, (_, i) => `h${i}`);
+    for (const [i, id] of ids.entries()) await a.open(handoff(id, `webchat:c${i}`));
+    // Another agent's chat is not the agent's: it counts against nobody else.
+    await a.open(handoff('li-1', 'webchat:li'));
+    expect(await a.claim('li-1', { id: 'li', name: '小李' }, backend.clock.now(), 3)).toEqual({ claimed: expect.objectContaining({ status: 'active', agentId: 'li' }) });
+
+    const wang = { id: 'wang', name: '小王' };
+    const outcomes = await Promise.all(ids.map((id, i) => (i % 2 ? a : b).claim(id, wang, backend.clock.now(), 3)));
+    const won = outcomes.flatMap((o) => ('claimed' in o ? [o.claimed] : []));
+    expect(won).toHaveLength(3);
+    for (const chat of won) expect(chat).toEqual(expect.objectContaining({ status: 'active', agentId: 'wang', agentName: '小王', claimedAt: backend.clock.now() }));
+    expect(outcomes.filter((o) => 'refused' in o)).toEqual(Array.from({ length: 5 }, () => ({ refused: 'at-limit' })));
+    const open = await b.listOpen();
+    expect(open.filter((h) => h.agentId === 'wang').map((h) => h.id).sort()).toEqual(won.map((h) => h.id).sort());
+    expect(open.filter((h) => h.status === 'queued')).toHaveLength(5);
+
+    // Claimed already, or closed: not queued, whatever the limit. A closed chat frees a place.
+    expect(await a.claim(won[0]!.id, wang, backend.clock.now(), 10)).toEqual({ refused: 'not-queued' });
+    expect(await a.claim('unknown', wang, backend.clock.now(), 10)).toEqual({ refused: 'not-queued' });
+    const queued = open.find((h) => h.status === 'queued')!.id;
+    expect(await b.claim(queued, wang, backend.clock.now(), 3)).toEqual({ refused: 'at-limit' });
+    await a.transition(won[0]!.id, ['active'], close(backend.clock.now()));
+    expect(await b.claim(queued, wang, backend.clock.now(), 3)).toEqual({ claimed: expect.objectContaining({ id: queued, agentId: 'wang' }) });
+    // Without a limit (AGENT_MAX_CHATS unset) every queued one can be claimed.
+    const rest = (await a.listOpen()).filter((h) => h.status === 'queued');
+    const unlimited = await Promise.all(rest.map((h, i) => (i % 2 ? a : b).claim(h.id, wang, backend.clock.now(), Number.POSITIVE_INFINITY)));
+    expect(unlimited.every((o) => 'claimed' in o)).toBe(true);
+  });
+
   test('a closed handoff leaves the open lists and is the last closed; the conversation may open another', async () => {
     const [a, b] = await twoInstances(backend);
     await a.open(handoff('h1'));
