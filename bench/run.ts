@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { calibrateBenchmark } from './calibrate';
 import { footprintBenchmark } from './footprint';
 import { qualityBenchmark } from './quality';
 import { rankingBenchmark } from './ranking';
@@ -20,6 +21,7 @@ const BENCHMARKS: Record<string, { title: string; run: () => Promise<string> }> 
   footprint: { title: '4. Footprint', run: footprintBenchmark },
   widget: { title: '5. Widget load', run: widgetBenchmark },
   ranking: { title: '6. Ranking on public data', run: rankingBenchmark },
+  calibrate: { title: '7. Confirm thresholds', run: calibrateBenchmark },
 };
 
 const FILE = path.resolve(__dirname, '..', '..', 'BENCHMARKS.md');

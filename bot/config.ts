@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
-import type { DecisionThresholds } from '../knowledge/decide';
+import { DEFAULT_THRESHOLDS, type DecisionThresholds } from '../knowledge/decide';
 import { parseSchedule } from './handoff/schedule';
 import { PROJECT_ROOT } from './projectRoot';
 
@@ -321,6 +321,7 @@ const EMPTY_IS_MEANINGFUL = new Set(['KB_SIGNALS_FILE']);
 /** The FAQ decision thresholds named by the config. */
 export function thresholdsOf(config: Config): DecisionThresholds {
   return {
+    ...DEFAULT_THRESHOLDS,
     answer: config.KB_ANSWER_THRESHOLD,
     clarify: config.KB_CLARIFY_THRESHOLD,
     margin: config.KB_CLARIFY_MARGIN,

@@ -57,9 +57,8 @@ function liveRouter(current: () => Knowledge): Router {
   return {
     route: (text, locale) => current().router.route(text, locale),
     entry: (id, locale) => current().router.entry(id, locale),
-    acts: {
-      read: (text, locale) => current().router.acts.read(text, locale),
-      correction: (text, locale) => current().router.acts.correction(text, locale),
+    get acts() {
+      return current().router.acts;
     },
   };
 }

@@ -39,6 +39,8 @@ export interface Reading {
   route: Route;
   /** The conversation acts the message is (empty when it only asks or says something else). */
   acts: Act[];
+  /** Whether the acts are the whole message ("不对"), not only its first or last clause ("不用了 我自己改"). */
+  whole: boolean;
   /** "说错了，是…": `route` is of what the user meant, the text after the correction. */
   corrected: boolean;
 }
@@ -52,20 +54,33 @@ export type Understood =
 /** Decisions that say the message has a subject of its own; a merely close act reading gives way to them. */
 const SURE_ROUTES: ReadonlySet<Route['decision']> = new Set(['answer', 'flow', 'handoff']);
 
+/** A question still to be answered after the closing "谢谢" / "拜拜". */
+const ASKS = /[?？]|[吗么呢嘛][\s\p{P}]*$|吗|\b(how|what|why|when|where|can|could|do|does|is|are)\b/iu;
+
 /**
- * How a message reads: a correction routes what follows it; a message made of act words
- * ("好呀👌", "ok ty!!") is those acts, whatever the search thinks of it; a message only close
- * to an act example ("你这破机器人根本听不懂人话") is that act unless the question reading is sure
- * ("验证码是啥意思" asks about codes).
+ * How a message reads:
+ * - a correction ("说错了，是…") routes what follows it;
+ * - a message made of act words ("好呀👌", "ok ty!!") is those acts, whatever the search thinks;
+ * - a message only close to an act example ("你这破机器人根本听不懂人话") is that act unless the
+ *   question reading is sure ("验证码是啥意思" asks about codes);
+ * - a message that opens with a denial ("不用了 我自己去app里改") is that denial; one that opens
+ *   with a yes ("行 那麻烦你帮我弄一下") is that yes unless what follows is a question of its own
+ *   ("好的 那换号要钱吗"); one that closes with thanks or goodbye and asks nothing ("好 链接收到了
+ *   谢谢", "算了等不及了 拜拜") is that thanks or goodbye.
  */
 export function read(text: string, router: Pick<Router, 'route' | 'acts'>, conversationLocale: Locale): Reading {
   const locale = detectLocale(text) ?? conversationLocale;
   const correction = router.acts.correction(text, locale);
-  if (correction) return { route: router.route(correction.meant, locale), acts: ['correction'], corrected: true };
+  if (correction) return { route: router.route(correction.meant, locale), acts: ['correction'], whole: false, corrected: true };
   const route = router.route(text, conversationLocale);
   const reading: ActReading | undefined = router.acts.read(text, route.locale);
-  const acts = reading && (reading.exact || !SURE_ROUTES.has(route.decision)) ? reading.acts : [];
-  return { route, acts, corrected: false };
+  if (reading && (reading.exact || !SURE_ROUTES.has(route.decision))) return { route, acts: reading.acts, whole: reading.exact, corrected: false };
+  const { lead, tail } = router.acts.clauses(text, route.locale);
+  const closing = tail.filter((act) => act === 'thanks' || act === 'goodbye');
+  if (closing.length > 0 && !ASKS.test(text)) return { route, acts: [...lead, ...closing], whole: false, corrected: false };
+  if (lead.includes('deny')) return { route, acts: lead, whole: false, corrected: false };
+  if (lead.length > 0 && route.decision !== 'answer' && route.decision !== 'handoff') return { route, acts: lead, whole: false, corrected: false };
+  return { route, acts: [], whole: false, corrected: false };
 }
 
 /**

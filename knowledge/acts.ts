@@ -26,6 +26,17 @@ export interface ActReading {
   score: number;
 }
 
+/**
+ * A message that is more than acts, read clause by clause: "不用了 我自己去app里改" opens with a
+ * denial, "好 链接收到了 谢谢" closes with thanks, "行 那麻烦你帮我弄一下" opens with a yes.
+ */
+export interface ClauseActs {
+  /** The acts of the first clause, when it is made of act words only. */
+  lead: Act[];
+  /** The acts of the last clause, likewise. */
+  tail: Act[];
+}
+
 export interface Correction {
   /** What the user meant: the text after the last correction marker. */
   meant: string;
@@ -134,10 +145,19 @@ export interface ActReader {
   read(text: string, locale: Locale): ActReading | undefined;
   /** A correction marker with something after it: what the user meant instead. */
   correction(text: string, locale: Locale): Correction | undefined;
+  /** The acts that open and close a message of several clauses. */
+  clauses(text: string, locale: Locale): ClauseActs;
 }
 
-/** Leading words that only re-introduce what the user meant ("是…", "我是要…" → "我要…"). */
+/** Clause breaks: punctuation, and in Chinese spaces too (typed for a comma). */
+const CLAUSE_BREAK: Record<Locale, RegExp> = { 'zh-CN': /[\s，,。.!！?？;；、…~～]+/u, 'en-US': /[，,。.!！?？;；…~～]+/u };
+
+/** Leading words that only re-introduce what the user meant ("是…", "我是说…"). */
 const ZH_MEANT_LEAD = /^[，,。.\s…]*(?:我的意思是|我是说|我是想说|其实是|应该是|是)?/u;
+/** "我是要解锁" asks as "我要解锁" does. */
+const ZH_MEANT_ASK = /^我是(要|想)/u;
+/** "不是查进度，我是要重新交申诉": what the user is not after, then what they are. */
+const ZH_NOT_BUT = /^(?:不是|不)[^，,。\s]{1,12}[，,。\s]+(?:我是|我)((?:要|想|问).+)$/u;
 const EN_MEANT_LEAD = /^[\s,.…-]*(?:i meant|i mean|what i meant was|actually)?[\s,.…-]*/i;
 
 export function createActReader(entries: readonly ActEntry[]): ActReader {
@@ -166,6 +186,12 @@ export function createActReader(entries: readonly ActEntry[]): ActReader {
       }
       return best && best.score >= CLOSE_MATCH ? { acts: [best.act], exact: false, score: best.score } : undefined;
     },
+    clauses(text, locale) {
+      const clauses = text.split(CLAUSE_BREAK[locale]).filter((c) => /[\p{L}\p{N}]/u.test(c));
+      if (clauses.length < 2) return { lead: [], tail: [] };
+      const actsOf = (clause: string) => segment(unitsOf(clause), lexicons[locale], fillersOf(locale)) ?? [];
+      return { lead: actsOf(clauses[0] ?? ''), tail: actsOf(clauses.at(-1) ?? '') };
+    },
     correction(text, locale) {
       const plain = plainForm(text);
       const units = unitsIn(plain);
@@ -178,8 +204,15 @@ export function createActReader(entries: readonly ActEntry[]): ActReader {
         const marker = opensClause ? markers.find((m) => startsWithAt(words, i, m)) : undefined;
         if (marker && i + marker.length < units.length) after = units[i + marker.length - 1]!.end;
       }
-      if (after === undefined) return undefined;
-      const meant = plain.slice(after).replace(locale === 'zh-CN' ? ZH_MEANT_LEAD : EN_MEANT_LEAD, '').trim();
+      if (after === undefined) {
+        const notBut = locale === 'zh-CN' ? ZH_NOT_BUT.exec(plain.trim()) : null;
+        return notBut?.[1] ? { meant: `我${notBut[1]}` } : undefined;
+      }
+      let meant = plain.slice(after).replace(locale === 'zh-CN' ? ZH_MEANT_LEAD : EN_MEANT_LEAD, '').trim();
+      if (locale === 'zh-CN') meant = meant.replace(ZH_MEANT_ASK, '我$1');
+      // "搞错了，不是这个，我是要解锁": what follows may itself say what it is not.
+      const notBut = locale === 'zh-CN' ? ZH_NOT_BUT.exec(meant) : null;
+      if (notBut?.[1]) meant = `我${notBut[1]}`;
       return /[\p{L}\p{N}]/u.test(meant) ? { meant } : undefined;
     },
   };

@@ -22,7 +22,7 @@ export interface EvalFigures {
   directCorrect: number;
   /** Answered, started a flow or handed off wrongly, of all lines. */
   wrongAction: number;
-  /** "您是想问" instead of an answer, of all lines. */
+  /** "您是想问" (a list, or one entry to confirm) instead of an answer, of all lines. */
   clarify: number;
   fallbackPrecision: number;
   fallbackRecall: number;
@@ -89,7 +89,7 @@ function figures(outcomes: readonly Outcome[]): EvalFigures {
     inScope: ratio(inScope.filter(right).length, inScope.length),
     directCorrect: ratio(inScope.filter((o) => right(o) && ACTS.has(o.decision)).length, inScope.length),
     wrongAction: ratio(outcomes.filter((o) => !right(o) && ACTS.has(o.decision)).length, outcomes.length),
-    clarify: ratio(outcomes.filter((o) => o.decision === 'clarify').length, outcomes.length),
+    clarify: ratio(outcomes.filter((o) => o.decision === 'clarify' || o.decision === 'confirm').length, outcomes.length),
     fallbackPrecision: ratio(predictedFallback.filter(right).length, predictedFallback.length),
     fallbackRecall: ratio(expectedFallback.filter(right).length, expectedFallback.length),
   };

@@ -10,8 +10,13 @@ export type Intent = { kind: 'flow'; flow: FlowName } | { kind: 'handoff' };
 
 const ZH_HOW = /怎么|怎样|如何|咋|为什么|为啥|什么|多久|多长|几天|哪里|在哪|能不能.{0,6}吗$|是否|会不会|有没有|需要.{0,4}吗$/;
 const ZH_ASK_DO = /帮我|给我|替我|我要|我想|我需要|我得|请|麻烦|申请|办理|办一下|现在就|马上|立即|可以帮|能帮|能不能帮|可不可以帮|开始|^(把|将)/;
+/**
+ * Asking for a person in so many words. Frustration with the bot ("机器人听不懂人话"), someone
+ * in charge or a call back are conversation acts (knowledge/data/<locale>/acts.yaml,
+ * human-indirect): the bot offers a person rather than queueing one unasked.
+ */
 const ZH_HUMAN =
-  /转人工|人工客服|人工服务|人工坐席|(找|要|接|换|转|来)个?人工|转接人工|真人|活人|客服人员|^(人工\s*)+$|^客服$|^找客服$|^联系客服$|(接|转|换|找|叫|喊|来)个?(你们)?(的)?(客服|人)(来|出来|过来|吧|$)|让个?人来|(不要|不想|不跟|别让).{0,4}机器人|机器人.{0,6}(说不明白|说不清|讲不清|听不懂|不懂|没用|不行)|(跟|和)机器人.{0,6}(说不|讲不|聊不|没法)/;
+  /转人工|人工客服|人工服务|人工坐席|(找|要|接|换|转|来)个?人工|转接人工|真人|活人|客服人员|^(人工\s*)+$|^客服$|^找客服$|^联系客服$|(接|转|换|找|叫|喊|来)个?(你们)?(的)?(客服|人)(来|出来|过来|吧|$)|让个?人来|(不要|不想|不跟|别让).{0,4}机器人/;
 /** Asking whether one needs a person ("还是要找客服", "要联系客服吗") is a question, not a request for one. */
 const ZH_ASKS_ABOUT_HUMAN = /还是(要|得)?(找|联系|问)|(要|需要|得|用)(找|联系).{0,4}(客服|人工)(吗|么|呢)|是否.{0,4}(找|联系)/;
 const ZH_HOURS = /几点|时间|什么时候|上班|下班|营业|在吗$|有没有人|还在吗|周末|节假日|晚上|过年/;

@@ -70,9 +70,9 @@ const AGREEMENT = 0.5;
  * like it belong to — that name the same entry, the classifier sure of it: answer instead of
  * asking. Long messages land here, their best match diluted by context both readings see past.
  */
-function agreed(faq: FaqDecision, results: readonly SearchResult[], predictions: readonly Prediction[]): FaqDecision {
+function agreed(faq: FaqDecision, results: readonly SearchResult[], predictions: readonly Prediction[], vetoed: boolean): FaqDecision {
   const [top] = predictions;
-  if (faq.decision !== 'clarify' || !top || top.label !== results[0]?.id || top.probability < AGREEMENT) return faq;
+  if ((faq.decision !== 'clarify' && faq.decision !== 'confirm') || vetoed || !top || top.label !== results[0]?.id || top.probability < AGREEMENT) return faq;
   return { decision: 'answer', entryId: top.label };
 }
 
@@ -199,10 +199,13 @@ export function createRouter(kb: KnowledgeBase, search: KnowledgeSearch, thresho
       // A case number can only be looked up: "申诉 AP-… 有结果了吗" is a status check, never a new appeal.
       if (mentionsCaseId(text)) return { decision: 'flow', flow: 'appeal-status', locale, results };
       if (intent?.kind === 'flow') return { decision: 'flow', flow: intent.flow, locale, results };
-      const faq = vetoed ? ({ decision: 'fallback' } as const) : agreed(decide(results, thresholds), results, predictions);
+      const faq = agreed(decide(results, thresholds, vetoed), results, predictions, vetoed);
       switch (faq.decision) {
         case 'answer':
           return { decision: 'answer', entryId: faq.entryId, locale, results };
+        case 'confirm':
+          if (isComplaint(text, locale)) return { decision: 'complaint', locale, results };
+          return { decision: 'confirm', entryId: faq.entryId, candidates: faq.others, locale, results };
         case 'clarify':
           if (isComplaint(text, locale)) return { decision: 'complaint', locale, results };
           return { decision: 'clarify', entryId: faq.candidates[0] ?? '', candidates: faq.candidates, locale, results };

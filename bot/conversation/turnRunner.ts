@@ -210,8 +210,8 @@ export class TurnRunner {
     const understood = understand(text, this.router, conversationLocale);
     if (understood.kind === 'feedback') return { type: 'user.feedback', locale: understood.locale, vote: understood.vote };
     if (understood.kind === 'message') {
-      const { route, acts, corrected } = understood;
-      return { type: 'user.message', locale: route.locale, text, route, acts, corrected, attachments };
+      const { route, acts, whole, corrected } = understood;
+      return { type: 'user.message', locale: route.locale, text, route, acts, whole, corrected, attachments };
     }
     const { command, locale } = understood;
     return command === 'help' ? { type: 'user.help', locale } : { type: 'user.restart', locale };

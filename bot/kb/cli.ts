@@ -12,6 +12,8 @@ import { groupUnanswered, type AuthorSignal } from '../../knowledge/unanswered';
 import { answerValuesOf } from '../answerValues';
 import { ConfigError, loadConfig, thresholdsOf, type Config } from '../config';
 import { parseLabelledSet, evaluateWithRouter, routeLabel, type EvalFigures, type EvalReport } from '../../knowledge/eval';
+import { figuresOf, parseConversationSet, type ConversationFigures } from '../../knowledge/conversationEval';
+import { runConversations } from './conversationEval';
 import { openKnowledge, type Knowledge } from '../../knowledge/index';
 import { checkKnowledgeBase, formatProblem, KnowledgeBaseError } from '../../knowledge/loader';
 import { renderAnswer } from '../../knowledge/placeholders';
@@ -24,6 +26,10 @@ const USAGE = `Usage: npm run kb -- <command>
   eval <file.tsv> [--json]           accuracy on a labelled set (question<TAB>expected[<TAB>kind]):
                                      top-1, direct-correct, wrong actions, clarify rate, fallback
                                      precision / recall, and the same per kind of message
+  eval <file.yaml> [--locale L] [--json]
+                                     a conversation set played turn by turn through the bot:
+                                     conversations passed, turns right, wrong actions, clarify +
+                                     confirm, fallback precision / recall, every failed turn
   import <qna.tsv> [--locale L] [--out F]
                                      a QnA Maker export (Question, Answer, Source, Metadata) into
                                      YAML entries (default out: <KB_DIR>/<locale>/imported.yaml)
@@ -107,7 +113,33 @@ function printReport(report: EvalReport): void {
   for (const miss of report.misses) console.log(`  ${miss.question}\n      expected ${miss.expected}, got ${miss.got} (${miss.decision})${miss.kind ? ` [${miss.kind}]` : ''}`);
 }
 
-function evalFile(config: Config, file: string, json: boolean): number {
+const conversationLine = (f: ConversationFigures) =>
+  `conversations ${f.conversations}: passed ${pct(f.passedStrict)} (lenient ${pct(f.passedLenient)})  turns ${f.turns}: right ${pct(f.turnsStrict)} (lenient ${pct(f.turnsLenient)})  wrong-action ${pct(f.wrongActions)}  clarify+confirm ${pct(f.clarifyOrConfirm)}  fallback precision ${pct(f.fallbackPrecision)} recall ${pct(f.fallbackRecall)}`;
+
+/** A conversation set (.yaml): every conversation played through the conversation core; the locale is the file name's. */
+async function evalConversations(config: Config, file: string, localeArg: string | undefined, json: boolean): Promise<number> {
+  const locale = localeSchema.parse(localeArg ?? (/en-US/.test(path.basename(file)) ? 'en-US' : 'zh-CN'));
+  const scripts = parseConversationSet(fs.readFileSync(file, 'utf8'));
+  const { results, figures } = await runConversations(scripts, locale, knowledgeFrom(config).router, config);
+  if (json) {
+    console.log(JSON.stringify({ figures, results }));
+    return 0;
+  }
+  console.log(conversationLine(figures));
+  const kinds = [...new Set(results.map((r) => r.kind))].sort();
+  console.log('\nby kind:');
+  for (const kind of kinds) console.log(`  ${kind.padEnd(26)} ${conversationLine(figuresOf(results.filter((r) => r.kind === kind)))}`);
+  const failed = results.filter((r) => !r.strict);
+  if (failed.length > 0) console.log(`\n${failed.length} conversation(s) not passed strictly:`);
+  for (const result of failed) {
+    console.log(`  ${result.id} [${result.kind}]${result.lenient ? ' (lenient pass)' : ''}`);
+    for (const t of result.turns) console.log(`    ${t.verdict.strict ? '  ' : t.verdict.lenient ? '~ ' : '✗ '}${t.user}  → expected ${t.expected}, got ${t.verdict.got}`);
+  }
+  return 0;
+}
+
+function evalFile(config: Config, file: string, json: boolean, localeArg?: string): number | Promise<number> {
+  if (/\.ya?ml$/i.test(file)) return evalConversations(config, file, localeArg, json);
   const items = parseLabelledSet(fs.readFileSync(file, 'utf8'));
   const report = evaluateWithRouter(items, knowledgeFrom(config).router);
   if (json) console.log(JSON.stringify(report));
@@ -195,7 +227,7 @@ export function main(argv: string[], env: Record<string, string | undefined>): n
       return ask(config, argument, values.locale, values.json ?? false);
     case 'eval':
       if (!argument) throw new UsageError('eval needs a labelled file');
-      return evalFile(config, argument, values.json ?? false);
+      return evalFile(config, argument, values.json ?? false, values.locale);
     case 'import':
       if (!argument) throw new UsageError('import needs a QnA Maker TSV file');
       return importTsv(config, argument, values.locale, values.out);

@@ -21,6 +21,8 @@ export type FlowMessageEvent = {
   text: string;
   route: Route;
   acts: Act[];
+  /** The acts are the whole message, not only its first or last clause. */
+  whole: boolean;
   /** The route is of what followed "说错了，是…". */
   corrected: boolean;
   attachments: AttachmentRef[];

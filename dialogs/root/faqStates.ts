@@ -75,9 +75,9 @@ export const faqStates = (s: RootSetup) => ({
           guard: 'declines',
           actions: [
             'setLocale',
-            enqueueActions(({ enqueue, check }) => {
-              if (check('hasLastAnswer')) enqueue({ type: 'recordFeedback', params: { vote: 'down' } });
-              else enqueue({ type: 'say', params: ({ context }) => textReply(messages(context.locale).acknowledged) });
+            enqueueActions(({ enqueue, context, event }) => {
+              if (context.lastAnswer && event.whole) enqueue({ type: 'recordFeedback', params: { vote: 'down' } });
+              else enqueue({ type: 'say', params: textReply(messages(context.locale).acknowledged) });
             }),
             { type: 'did', params: 'declined' },
           ],

@@ -58,9 +58,9 @@ export const flowStates = (s: RootSetup) => ({
           target: 'requestingHuman',
           actions: ['handOffFlow', { type: 'askFor', params: { reason: 'flow-stuck', priority: 'normal' } }, { type: 'did', params: 'handoff' }],
         },
-        // Asking for a person leaves the flow; the agent sees where it stood.
+        // "转人工" (the words the flows' own messages tell users to type) leaves the flow; the agent sees where it stood.
         {
-          guard: { type: 'routedTo', params: 'handoff' },
+          guard: 'asksForPersonPlainly',
           target: 'requestingHuman',
           actions: ['abandonFlow', { type: 'askFor', params: BY_REQUEST }, { type: 'did', params: 'handoff' }],
         },
@@ -81,9 +81,9 @@ export const flowStates = (s: RootSetup) => ({
           guard: and(['switchAsked', 'declines']),
           actions: [assign({ switchTo: undefined }), sendTo('flow', { type: 'flow.resume' }), { type: 'did', params: 'step-again' }],
         },
-        // A message that clearly wants another flow or a person, instead of failing the step's validation.
+        // A message that clearly wants another flow or a person: asked once, instead of failing the step's validation.
         { guard: 'asksOtherFlow', actions: { type: 'askToSwitch', params: ({ event }) => (event.route.decision === 'flow' ? event.route.flow : 'handoff') } },
-        { guard: is('human-indirect'), actions: { type: 'askToSwitch', params: 'handoff' } },
+        { guard: or([{ type: 'routedTo', params: 'handoff' } as const, is('human-indirect')]), actions: { type: 'askToSwitch', params: 'handoff' } },
         // What people say rather than answer: the step's question again, after a word of reply.
         {
           guard: or([is('repeat'), is('not-understood')]),

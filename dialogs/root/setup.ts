@@ -15,6 +15,7 @@ import { messages } from '../messages';
 import type { Reply } from '../reply';
 import { answerReply, clarifyReply, confirmReply, feedbackButtons, helpReply, offerHumanReply, textReply, welcomeReply, yesNoReply } from '../rootReplies';
 import { isStepButton } from '../stepButtons';
+import { normalize } from '../../knowledge/text';
 import type { HandoffPort } from '../../domain/handoff';
 import type { RootContext, RootEmitted, UserEvent } from './events';
 
@@ -32,6 +33,10 @@ const MIN_MESSAGE_CHARS = 5;
 export const BY_REQUEST = { reason: 'user-request', priority: 'normal' } as const;
 
 export type MessageEvent = Extract<UserEvent, { type: 'user.message' }>;
+
+/** The words the bot itself tells users to type for a person, and its button's. */
+const PLAIN_HANDOFF = new Set(['转人工', '人工', '人工客服', '转人工客服', '找人工', '转接人工', 'agent', 'human', 'talk to an agent', 'human agent', 'real person'].map((w) => normalize(w)));
+const isPlainHandoff = (text: string) => PLAIN_HANDOFF.has(normalize(text));
 
 /** The guard "the message is (among other acts) this act". */
 export const is = (act: Act) => ({ type: 'is', params: act }) as const;
@@ -101,6 +106,8 @@ export function createRootSetup(deps: RootMachineDeps) {
       singleOption: ({ context }) => context.clarify?.options.length === 1,
       switchingTo: ({ context }, to: FlowName | 'handoff') => context.switchTo === to,
       switchAsked: ({ context }) => context.switchTo !== undefined,
+      /** "转人工" as the flows' messages and the help's button put it: no question back. */
+      asksForPersonPlainly: ({ event }) => event.type === 'user.message' && event.route.decision === 'handoff' && isPlainHandoff(event.text),
       notAtFilesStep: ({ context }) => context.trail?.stage !== 'askingFiles',
       /**
        * Inside a flow, a message that clearly asks for another flow: a correction ("搞错了，我是要解锁"),
@@ -249,12 +256,14 @@ export function createRootSetup(deps: RootMachineDeps) {
         const reply = params.offerHuman ? offerHumanReply(context.locale) : textReply(messages(context.locale).fallback);
         enqueue.emit({ type: 'reply', reply });
       }),
-      recordFeedback: enqueueActions(({ enqueue, context, event }) => {
-        if (event.type !== 'user.feedback' || !context.lastAnswer) return;
+      /** 👍 / 👎, or a typed "不对" right after an answer (`params.vote`). */
+      recordFeedback: enqueueActions(({ enqueue, context, event }, params?: { vote: 'up' | 'down' }) => {
+        const vote = params?.vote ?? (event.type === 'user.feedback' ? event.vote : undefined);
+        if (!vote || !context.lastAnswer) return;
         const { entryId, question } = context.lastAnswer;
-        enqueue.emit({ type: 'signal', signal: { kind: 'feedback', vote: event.vote, entryId, question, locale: context.locale } });
+        enqueue.emit({ type: 'signal', signal: { kind: 'feedback', vote, entryId, question, locale: context.locale } });
         const m = messages(context.locale);
-        enqueue.emit({ type: 'reply', reply: textReply(event.vote === 'up' ? m.thanksUp : m.sorryDown) });
+        enqueue.emit({ type: 'reply', reply: textReply(vote === 'up' ? m.thanksUp : m.sorryDown) });
         enqueue.assign({ lastAnswer: undefined });
       }),
       /** "留言 / 不用了" after telling why nobody can take the chat. */

@@ -107,7 +107,7 @@ describe('flow kit typing', () => {
 
   test('a flow built from the kit counts invalid answers and gives up as a flow written out does', () => {
     const actor = createActor(machine, { input: { locale: 'zh-CN' } }).start();
-    actor.send({ type: 'user.message', locale: 'zh-CN', text: '?', route: { decision: 'fallback', locale: 'zh-CN', results: [] }, acts: [], corrected: false, attachments: [] });
+    actor.send({ type: 'user.message', locale: 'zh-CN', text: '?', route: { decision: 'fallback', locale: 'zh-CN', results: [] }, acts: [], whole: false, corrected: false, attachments: [] });
     expect(actor.getSnapshot().context.invalidInARow).toBe(1);
     actor.send({ type: 'flow.resume' });
     expect(actor.getSnapshot().output).toEqual({ outcome: 'gave-up' });

@@ -51,7 +51,7 @@ export async function runFlowAlone(flow: AnyStateMachine, input: { locale: Local
     opening,
     run: {
       async say(text, route = nothingMatched(input.locale)) {
-        actor.send({ type: 'user.message', locale: input.locale, text, route, acts: [], corrected: false, attachments: [] });
+        actor.send({ type: 'user.message', locale: input.locale, text, route, acts: [], whole: false, corrected: false, attachments: [] });
         await settle(actor);
         return take();
       },
