@@ -54,8 +54,8 @@ export type Understood =
 /** Decisions that say the message has a subject of its own; a merely close act reading gives way to them. */
 const SURE_ROUTES: ReadonlySet<Route['decision']> = new Set(['answer', 'flow', 'handoff']);
 
-/** A question still to be answered after the closing "谢谢" / "拜拜". */
-const ASKS = /[?？]|[吗么呢嘛][\s\p{P}]*$|吗|\b(how|what|why|when|where|can|could|do|does|is|are)\b/iu;
+/** A question in the message besides its acts ("好吧 我账户被关了 为什么啊", "thanks, but how long…"). */
+const ASKS = /[?？]|吗|么|呢|什么|为啥|怎么|咋|多久|几天|哪|\b(how|what|why|when|where|which|can|could|do|does|is|are|will)\b/iu;
 
 /**
  * How a message reads:
@@ -74,12 +74,16 @@ export function read(text: string, router: Pick<Router, 'route' | 'acts'>, conve
   if (correction) return { route: router.route(correction.meant, locale), acts: ['correction'], whole: false, corrected: true };
   const route = router.route(text, conversationLocale);
   const reading: ActReading | undefined = router.acts.read(text, route.locale);
-  if (reading && (reading.exact || !SURE_ROUTES.has(route.decision))) return { route, acts: reading.acts, whole: reading.exact, corrected: false };
+  // "跟我聊天的是真人客服不" names a person but asks what the bot is.
+  const heard = reading && (reading.exact || !SURE_ROUTES.has(route.decision) || (reading.acts.includes('bot-challenge') && route.decision === 'handoff'));
+  if (reading && heard) return { route, acts: reading.acts, whole: reading.exact, corrected: false };
   const { lead, tail } = router.acts.clauses(text, route.locale);
+  // A request in so many words ("请帮我转人工处理 谢谢") is the request, whatever closes it.
+  const requests = route.decision === 'handoff' || route.decision === 'flow';
   const closing = tail.filter((act) => act === 'thanks' || act === 'goodbye');
-  if (closing.length > 0 && !ASKS.test(text)) return { route, acts: [...lead, ...closing], whole: false, corrected: false };
+  if (closing.length > 0 && !requests && !ASKS.test(text)) return { route, acts: [...lead, ...closing], whole: false, corrected: false };
   if (lead.includes('deny')) return { route, acts: lead, whole: false, corrected: false };
-  if (lead.length > 0 && route.decision !== 'answer' && route.decision !== 'handoff') return { route, acts: lead, whole: false, corrected: false };
+  if (lead.length > 0 && route.decision !== 'answer' && !ASKS.test(text)) return { route, acts: lead, whole: false, corrected: false };
   return { route, acts: [], whole: false, corrected: false };
 }
 

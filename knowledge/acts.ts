@@ -153,11 +153,13 @@ export interface ActReader {
 const CLAUSE_BREAK: Record<Locale, RegExp> = { 'zh-CN': /[\s，,。.!！?？;；、…~～]+/u, 'en-US': /[，,。.!！?？;；…~～]+/u };
 
 /** Leading words that only re-introduce what the user meant ("是…", "我是说…"). */
-const ZH_MEANT_LEAD = /^[，,。.\s…]*(?:我的意思是|我是说|我是想说|其实是|应该是|是)?/u;
-/** "我是要解锁" asks as "我要解锁" does. */
-const ZH_MEANT_ASK = /^我是(要|想)/u;
+const ZH_MEANT_LEAD = /^[，,。.\s…]*(?:我的意思是|我是说|我是想说|其实是|应该是|我是|是)?/u;
 /** "不是查进度，我是要重新交申诉": what the user is not after, then what they are. */
-const ZH_NOT_BUT = /^(?:不是|不)[^，,。\s]{1,12}[，,。\s]+(?:我是|我)((?:要|想|问).+)$/u;
+const ZH_NOT_BUT = /^不是[^，,。\s]{1,12}[，,。\s]+(?:我是|是)(.+)$/u;
+/** Denials that correct when a clause follows them: "不对，是账号被封了", "不是，我要解锁". */
+const DENIAL_MARKERS = ['不对', '不是', 'no', 'nope'];
+/** What must follow such a denial: in English a comma or stop ("no thanks" is a plain no). */
+const DENIAL_BREAK: Record<Locale, RegExp> = { 'zh-CN': /^[\s，,。.!！…]/u, 'en-US': /^\s*[,.!…;]/u };
 const EN_MEANT_LEAD = /^[\s,.…-]*(?:i meant|i mean|what i meant was|actually)?[\s,.…-]*/i;
 
 export function createActReader(entries: readonly ActEntry[]): ActReader {
@@ -201,18 +203,25 @@ export function createActReader(entries: readonly ActEntry[]): ActReader {
       for (let i = 0; i < units.length; i++) {
         // A marker opens a clause: "密码打错了好几次" tells what happened, "打错了，是…" corrects.
         const opensClause = i === 0 || units[i]!.start > units[i - 1]!.end;
-        const marker = opensClause ? markers.find((m) => startsWithAt(words, i, m)) : undefined;
+        if (!opensClause) continue;
+        const marker = markers.find((m) => startsWithAt(words, i, m));
         if (marker && i + marker.length < units.length) after = units[i + marker.length - 1]!.end;
+        // "不对" and "不是" correct only with a break after them ("不是我本人操作的" is a statement).
+        const denial = DENIAL_MARKERS.find((m) => words[i] === m || (locale === 'zh-CN' && plain.startsWith(m, units[i]!.start)));
+        const end = denial ? units[i]!.start + denial.length : 0;
+        if (denial && DENIAL_BREAK[locale].test(plain.slice(end)) && /[\p{L}\p{N}]/u.test(plain.slice(end))) after = end;
       }
-      if (after === undefined) {
-        const notBut = locale === 'zh-CN' ? ZH_NOT_BUT.exec(plain.trim()) : null;
-        return notBut?.[1] ? { meant: `我${notBut[1]}` } : undefined;
+      const whole = after === undefined ? plain.trim() : plain.slice(after);
+      let meant = whole.replace(locale === 'zh-CN' ? ZH_MEANT_LEAD : EN_MEANT_LEAD, '').trim();
+      if (locale === 'zh-CN') {
+        // "不是换号 我是账号被锁了要解锁": what the user is not after, then what they are.
+        const notBut = ZH_NOT_BUT.exec(meant);
+        if (notBut?.[1]) meant = notBut[1].trim();
+        else if (after === undefined) return undefined;
+        meant = meant.replace(ZH_MEANT_LEAD, '').replace(/^(要|想)/u, '我$1');
+      } else if (after === undefined) {
+        return undefined;
       }
-      let meant = plain.slice(after).replace(locale === 'zh-CN' ? ZH_MEANT_LEAD : EN_MEANT_LEAD, '').trim();
-      if (locale === 'zh-CN') meant = meant.replace(ZH_MEANT_ASK, '我$1');
-      // "搞错了，不是这个，我是要解锁": what follows may itself say what it is not.
-      const notBut = locale === 'zh-CN' ? ZH_NOT_BUT.exec(meant) : null;
-      if (notBut?.[1]) meant = `我${notBut[1]}`;
       return /[\p{L}\p{N}]/u.test(meant) ? { meant } : undefined;
     },
   };

@@ -20,7 +20,9 @@ export function readCode(text: string): string | undefined {
   return numbers.length === 1 && code?.kind === 'code' && /^[\s0-9]*$/.test(plainText(text)) ? code.digits : undefined;
 }
 
-const CANCEL = ['取消', '退出', '不办了', '算了', '不要了', '结束', 'cancel', 'quit', 'stop', 'exit'];
+const CANCEL = ['取消', '退出', '不办了', '不弄了', '不换了', '不解了', '不查了', '不申诉了', '算了', '不要了', '结束', '取消办理', 'cancel', 'quit', 'stop', 'exit', 'never mind', 'nevermind'];
+/** Tone at the end of a word ("取消吧", "算了啦") says nothing more. */
+const TRAILING_TONE = /[吧啦了啊呀嘛哈]+$/u;
 const RESEND = ['重新发送', '重发', '再发一次', '再发一遍', '重新获取', '没收到', '收不到', 'resend', 'send again', 'send it again'];
 
 const LOST_NUMBER = /(旧|原|以前的?|之前的?)(手机)?(号码?|手机号?|卡)?.{0,4}(收不到|停机|停用|注销|销号|丢|没了|不用了|用不了|不在了)|lost (my )?(old )?(phone|number|sim)|old number .{0,12}(gone|cancel|deactivat|lost|no longer)|can'?t (get|receive) .{0,20}old/i;
@@ -41,5 +43,9 @@ export const isSkip = (text: string) => SKIP.includes(normalize(text));
 /** A case id such as AP-20261122-7K3Q, anywhere in the text: read as the router reads it. */
 export { readCaseId } from '../../knowledge/caseId';
 
-export const isCancel = (text: string) => CANCEL.includes(normalize(text));
+/** "取消", "取消吧", "不弄了 取消": every clause of the message says to stop. */
+export const isCancel = (text: string) => {
+  const clauses = normalize(text).split(' ').filter(Boolean);
+  return clauses.length > 0 && clauses.every((clause) => CANCEL.includes(clause) || CANCEL.includes(clause.replace(TRAILING_TONE, '')));
+};
 export const isResend = (text: string) => RESEND.includes(normalize(text));

@@ -47,8 +47,8 @@ export interface RootContext {
   lastAnswer?: { entryId: string; question: string; askedAgain?: boolean };
   /** The entry answered last: what "再说一遍" repeats and what a follow-up ("那要几天") is read with. */
   topic?: string;
-  /** The flow the last answer offered to start: "好的" starts it. */
-  offer?: FlowName;
+  /** What the last answer offered to start, a flow or a person: "好的" takes it. */
+  offer?: FlowName | 'handoff';
   /** "您是想问…吗？": the entry asked about, the user's words, and the next candidates. */
   confirm?: { entryId: string; question: string; others: string[] };
   /** Inside a flow, the user seemed to want another flow or a person: asked once whether to switch. */

@@ -61,7 +61,7 @@ export const faqStates = (s: RootSetup) => ({
           target: 'offeringHuman',
           actions: ['setLocale', { type: 'askFor', params: BY_REQUEST }, offerPerson((m) => m.humanIndirect), { type: 'did', params: 'offer-handoff' }],
         },
-        { guard: is('repeat'), actions: ['setLocale', 'repeatAnswer', { type: 'did', params: 'repeat' }] },
+        { guard: is('repeat'), target: 'answered', actions: ['setLocale', 'repeatAnswer', { type: 'did', params: 'repeat' }] },
         {
           guard: is('not-understood'),
           target: 'offeringHuman',
@@ -133,7 +133,11 @@ export const faqStates = (s: RootSetup) => ({
 
   /** An answer was given; it may have offered its flow ("要帮您办理吗？" under "怎么换手机号"). */
   answered: s.createStateConfig({
-    always: [{ guard: 'offersFlow', target: 'offeringFlow' }, { target: 'idle' }],
+    always: [
+      { guard: 'offersFlow', target: 'offeringFlow' },
+      { guard: 'offersPerson', target: 'offeringHuman', actions: { type: 'askFor', params: BY_REQUEST } },
+      { target: 'idle' },
+    ],
   }),
 
   offeringFlow: s.createStateConfig({

@@ -67,12 +67,12 @@ export const flowStates = (s: RootSetup) => ({
         { guard: and(['offeredPerson', 'declines']), actions: [assign({ offeredPerson: false }), sendTo('flow', { type: 'flow.resume' }), { type: 'did', params: 'step-again' }] },
         // "要先退出换号，改为解锁吗？" was asked: yes switches, no goes back to the step's question.
         {
-          guard: and([{ type: 'switchingTo', params: 'handoff' } as const, 'affirms']),
+          guard: and([{ type: 'switchingTo', params: 'handoff' } as const, or(['affirms', 'repeatsSwitch'])]),
           target: 'requestingHuman',
           actions: ['abandonFlow', { type: 'askFor', params: BY_REQUEST }, { type: 'did', params: 'handoff' }],
         },
         ...FLOW_REGISTRY.map((flow) => ({
-          guard: and([{ type: 'switchingTo', params: flow.name } as const, 'affirms']),
+          guard: and([{ type: 'switchingTo', params: flow.name } as const, or(['affirms', 'repeatsSwitch'])]),
           target: `.${flow.state}`,
           reenter: true,
           actions: 'abandonFlow' as const,
@@ -82,7 +82,7 @@ export const flowStates = (s: RootSetup) => ({
           actions: [assign({ switchTo: undefined }), sendTo('flow', { type: 'flow.resume' }), { type: 'did', params: 'step-again' }],
         },
         // A message that clearly wants another flow or a person: asked once, instead of failing the step's validation.
-        { guard: 'asksOtherFlow', actions: { type: 'askToSwitch', params: ({ event }) => (event.route.decision === 'flow' ? event.route.flow : 'handoff') } },
+        { guard: 'asksOtherFlow', actions: 'askToSwitch' },
         { guard: or([{ type: 'routedTo', params: 'handoff' } as const, is('human-indirect')]), actions: { type: 'askToSwitch', params: 'handoff' } },
         // What people say rather than answer: the step's question again, after a word of reply.
         {

@@ -1,10 +1,10 @@
-import { assign, enqueueActions, raise } from 'xstate';
+import { assign, enqueueActions, or, raise } from 'xstate';
 import { maskPhone, maskText } from '../../domain/mask';
 import { readMobile } from '../flows/input';
 import { handoffMessages as h, readRating } from '../handoffMessages';
 import { messages } from '../messages';
 import { textReply } from '../rootReplies';
-import { BY_REQUEST, cancellable, ratingPrompt, type RootSetup } from './setup';
+import { BY_REQUEST, cancellable, is, ratingPrompt, type RootSetup } from './setup';
 
 /** A person: asking for one, the queue, the chat with the agent, the rating, and a message left when nobody can come. */
 export const handoffStates = (s: RootSetup) => ({
@@ -77,8 +77,8 @@ export const handoffStates = (s: RootSetup) => ({
             { guard: 'leavesQueue', target: '#kefu.leavingQueue' },
             { guard: { type: 'routedTo', params: 'handoff' }, target: 'checkingPosition' },
             // Goodbye ends nothing the user still has open: the place in the queue is kept, and the reply says so.
-            { guard: { type: 'is', params: 'goodbye' }, actions: [{ type: 'say', params: ({ context }) => ({ text: h(context.locale).goodbyeQueued, suggestions: [{ title: h(context.locale).cancelQueue, value: h(context.locale).cancelQueue }] }) }, { type: 'did', params: 'goodbye' }] },
-            { guard: { type: 'is', params: 'thanks' }, actions: ['sayStillQueued', { type: 'did', params: 'thanks' }] },
+            { guard: is('goodbye'), actions: [{ type: 'say', params: ({ context }) => ({ text: h(context.locale).goodbyeQueued, suggestions: [{ title: h(context.locale).cancelQueue, value: h(context.locale).cancelQueue }] }) }, { type: 'did', params: 'goodbye' }] },
+            { guard: is('thanks'), actions: ['sayStillQueued', { type: 'did', params: 'thanks' }] },
             { actions: 'sayStillQueued' },
           ],
           'user.restart': { target: '#kefu.leavingQueue' },
@@ -170,8 +170,9 @@ export const handoffStates = (s: RootSetup) => ({
   offeringMessage: s.createStateConfig({
     on: {
       'user.message': [
-        { guard: 'wantsToLeaveMessage', target: 'leavingMessage', actions: { type: 'say', params: ({ context }) => cancellable(context.locale, h(context.locale).askContact) } },
-        { guard: 'declines', target: 'idle', actions: { type: 'say', params: ({ context }) => textReply(h(context.locale).declined) } },
+        { guard: or(['wantsToLeaveMessage', 'affirms']), target: 'leavingMessage', actions: { type: 'say', params: ({ context }) => cancellable(context.locale, h(context.locale).askContact) } },
+        { guard: is('goodbye'), target: 'idle', actions: [{ type: 'say', params: ({ context }) => textReply(messages(context.locale).goodbye) }, { type: 'did', params: 'goodbye' }] },
+        { guard: 'declines', target: 'idle', actions: [{ type: 'say', params: ({ context }) => textReply(h(context.locale).declined) }, { type: 'did', params: 'declined' }] },
         { target: 'idle', actions: raise(({ event }) => event) },
       ],
     },

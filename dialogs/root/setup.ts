@@ -34,6 +34,17 @@ export const BY_REQUEST = { reason: 'user-request', priority: 'normal' } as cons
 
 export type MessageEvent = Extract<UserEvent, { type: 'user.message' }>;
 
+/**
+ * The flow a message asks for: by request ("我要解锁"), or, after "说错了", by a question whose
+ * answer offers it ("搞错了，我是账号被锁了" answers unlock-how, which offers unlocking).
+ */
+function flowWanted(event: MessageEvent, entry: (id: string) => FaqEntry | undefined): FlowName | undefined {
+  if (event.route.decision === 'flow') return event.route.flow;
+  if (!event.corrected || event.route.decision !== 'answer') return undefined;
+  const action = entry(event.route.entryId)?.action;
+  return action && action !== 'handoff' ? action : undefined;
+}
+
 /** The words the bot itself tells users to type for a person, and its button's. */
 const PLAIN_HANDOFF = new Set(['转人工', '人工', '人工客服', '转人工客服', '找人工', '转接人工', 'agent', 'human', 'talk to an agent', 'human agent', 'real person'].map((w) => normalize(w)));
 const isPlainHandoff = (text: string) => PLAIN_HANDOFF.has(normalize(text));
@@ -44,8 +55,9 @@ export const is = (act: Act) => ({ type: 'is', params: act }) as const;
 /** The flow an answer offers to start. */
 const offeredFlow = (entry: FaqEntry): FlowName | undefined => (entry.action && entry.action !== 'handoff' ? entry.action : undefined);
 
-/** The words of the button under an answer that starts its flow — typing them does the same. */
+/** The words of the button under an answer that starts its flow or asks for a person — typing them does the same. */
 function offerFor(entry: FaqEntry, locale: Locale): string | undefined {
+  if (entry.action === 'handoff') return messages(locale).yesHuman;
   const flow = offeredFlow(entry);
   return flow ? registrationOf(flow)?.startPhrase(messages(locale)) : undefined;
 }
@@ -100,7 +112,8 @@ export function createRootSetup(deps: RootMachineDeps) {
       /** "说错了" with nothing after it to route. */
       correctsNothing: ({ event }) => event.type === 'user.message' && !event.corrected && event.acts.includes('correction'),
       offered: ({ context }, flow: FlowName) => context.offer === flow,
-      offersFlow: ({ context }) => context.offer !== undefined,
+      offersFlow: ({ context }) => context.offer !== undefined && context.offer !== 'handoff',
+      offersPerson: ({ context }) => context.offer === 'handoff',
       hasTopic: ({ context }) => context.topic !== undefined,
       confirmHasOthers: ({ context }) => (context.confirm?.others.length ?? 0) > 0,
       singleOption: ({ context }) => context.clarify?.options.length === 1,
@@ -114,11 +127,20 @@ export function createRootSetup(deps: RootMachineDeps) {
        * or a request to do it at a step that takes a number or a code (at the step that takes a
        * free-text explanation, "我要解锁…" is part of the story).
        */
-      asksOtherFlow: ({ context, event }) =>
+      asksOtherFlow: ({ context, event }) => {
+        if (event.type !== 'user.message') return false;
+        const wanted = flowWanted(event, (id) => deps.entry(id, context.locale));
+        return (
+          wanted !== undefined &&
+          registrationOf(wanted)?.state !== context.activeFlow &&
+          (event.corrected || (event.route.decision === 'flow' && context.trail?.stage !== 'askingExplanation' && readMobile(event.text) === undefined))
+        );
+      },
+      /** After "要先退出…改为…吗？", asking for that very thing again is a yes. */
+      repeatsSwitch: ({ context, event }) =>
         event.type === 'user.message' &&
-        event.route.decision === 'flow' &&
-        registrationOf(event.route.flow)?.state !== context.activeFlow &&
-        (event.corrected || (context.trail?.stage !== 'askingExplanation' && readMobile(event.text) === undefined)),
+        context.switchTo !== undefined &&
+        (context.switchTo === 'handoff' ? event.route.decision === 'handoff' : flowWanted(event, (id) => deps.entry(id, context.locale)) === context.switchTo),
       leavesQueue: ({ event }) => event.type === 'user.message' && leavesQueue(event.text),
       endsChat: ({ event }) => event.type === 'user.message' && endsChat(event.text),
       wantsToLeaveMessage: ({ event }) => event.type === 'user.message' && wantsToLeaveMessage(event.text),
@@ -185,6 +207,7 @@ export function createRootSetup(deps: RootMachineDeps) {
         }
         const offerText = offerFor(entry, context.locale);
         enqueue.emit({ type: 'reply', reply: answerReply(entry, related(entry), deps.answerValues[entry.locale], offerText ? { title: offerText, value: offerText } : undefined) });
+        enqueue.assign({ offer: entry.action });
       }),
       /** "您是想问「…」吗？" about the one plausible entry. */
       askToConfirm: enqueueActions(({ enqueue, context, event }) => {
@@ -205,7 +228,10 @@ export function createRootSetup(deps: RootMachineDeps) {
         enqueue.emit({ type: 'reply', reply: clarifyReply(options, context.locale, messages(context.locale).confirmDenied) });
       }),
       /** Asked once, inside a flow: leave it for another flow or a person? */
-      askToSwitch: enqueueActions(({ enqueue, context }, to: FlowName | 'handoff') => {
+      /** `params`: a person; absent: the flow the message asks for. */
+      askToSwitch: enqueueActions(({ enqueue, context, event }, params?: 'handoff') => {
+        const wanted = event.type === 'user.message' ? flowWanted(event, (id) => deps.entry(id, context.locale)) : undefined;
+        const to: FlowName | 'handoff' = params ?? wanted ?? 'handoff';
         const m = messages(context.locale);
         const running = context.activeFlow ? registrationOfState(context.activeFlow) : undefined;
         const from = running ? m.flowTitle[running.name] : '';
@@ -238,7 +264,7 @@ export function createRootSetup(deps: RootMachineDeps) {
         enqueue.emit({ type: 'reply', reply: answerReply(entry, related(entry), deps.answerValues[entry.locale], offerText ? { title: offerText, value: offerText } : undefined) });
         enqueue.emit({ type: 'did', what: entry.id });
         const question = params.question ?? entry.question;
-        enqueue.assign({ lastAnswer: { entryId: entry.id, question }, topic: entry.id, offer: offeredFlow(entry), fallbackStreak: 0, clarify: undefined, confirm: undefined });
+        enqueue.assign({ lastAnswer: { entryId: entry.id, question }, topic: entry.id, offer: entry.action, fallbackStreak: 0, clarify: undefined, confirm: undefined });
       }),
       askWhichOne: enqueueActions(({ enqueue, context, event }) => {
         const e = event as MessageEvent;
