@@ -55,7 +55,7 @@ export interface KefuApp {
 /** The knowledge base as the app uses it: swapped whole when the files change. */
 function liveRouter(current: () => Knowledge): Router {
   return {
-    route: (text, locale) => current().router.route(text, locale),
+    route: (text, locale, context) => current().router.route(text, locale, context),
     entry: (id, locale) => current().router.entry(id, locale),
     get acts() {
       return current().router.acts;

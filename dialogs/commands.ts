@@ -1,5 +1,5 @@
 import type { ActReading } from '../knowledge/acts';
-import type { Route, Router } from '../knowledge/route';
+import type { Route, RouteContext, Router } from '../knowledge/route';
 import type { Act, Locale } from '../knowledge/schema';
 import { detectLocale, normalize } from '../knowledge/text';
 
@@ -68,11 +68,11 @@ const ASKS = /[?？]|吗|么|呢|什么|为啥|怎么|咋|多久|几天|哪|\b(h
  *   ("好的 那换号要钱吗"); one that closes with thanks or goodbye and asks nothing ("好 链接收到了
  *   谢谢", "算了等不及了 拜拜") is that thanks or goodbye.
  */
-export function read(text: string, router: Pick<Router, 'route' | 'acts'>, conversationLocale: Locale): Reading {
+export function read(text: string, router: Pick<Router, 'route' | 'acts'>, conversationLocale: Locale, context?: RouteContext): Reading {
   const locale = detectLocale(text) ?? conversationLocale;
   const correction = router.acts.correction(text, locale);
   if (correction) return { route: router.route(correction.meant, locale), acts: ['correction'], whole: false, corrected: true };
-  const route = router.route(text, conversationLocale);
+  const route = router.route(text, conversationLocale, context);
   const reading: ActReading | undefined = router.acts.read(text, route.locale);
   // "跟我聊天的是真人客服不" names a person but asks what the bot is.
   const heard = reading && (reading.exact || !SURE_ROUTES.has(route.decision) || (reading.acts.includes('bot-challenge') && route.decision === 'handoff'));
@@ -83,7 +83,7 @@ export function read(text: string, router: Pick<Router, 'route' | 'acts'>, conve
   const closing = tail.filter((act) => act === 'thanks' || act === 'goodbye');
   if (closing.length > 0 && !requests && !ASKS.test(text)) return { route, acts: [...lead, ...closing], whole: false, corrected: false };
   if (lead.includes('deny')) return { route, acts: lead, whole: false, corrected: false };
-  if (lead.length > 0 && route.decision !== 'answer' && !ASKS.test(text)) return { route, acts: lead, whole: false, corrected: false };
+  if (lead.length > 0 && route.decision !== 'answer' && !requests && !ASKS.test(text)) return { route, acts: lead, whole: false, corrected: false };
   return { route, acts: [], whole: false, corrected: false };
 }
 
@@ -91,13 +91,13 @@ export function read(text: string, router: Pick<Router, 'route' | 'acts'>, conve
  * Commands and feedback first, then the message's reading: the bot and `kb ask` both call
  * this, so the CLI shows what the bot does with "帮助", "👍 有帮助" or "好的" too.
  */
-export function understand(text: string, router: Pick<Router, 'route' | 'acts'>, conversationLocale: Locale): Understood {
+export function understand(text: string, router: Pick<Router, 'route' | 'acts'>, conversationLocale: Locale, context?: RouteContext): Understood {
   const locale = detectLocale(text) ?? conversationLocale;
   const command = parseCommand(text);
   if (command) return { kind: 'command', command, locale };
   const vote = parseFeedback(text);
   if (vote) return { kind: 'feedback', vote, locale };
-  return { kind: 'message', ...read(text, router, conversationLocale) };
+  return { kind: 'message', ...read(text, router, conversationLocale, context) };
 }
 
 /**

@@ -47,7 +47,7 @@ const ZH_FILLERS = new Set([...'啊呀吧呢哦噢嘛啦哈嘞咯呐哟喔的了
 /** Words that pad a short English reply ("oh ok then", "ok ty man"). */
 const EN_FILLERS = new Set(['oh', 'well', 'um', 'uh', 'hmm', 'then', 'just', 'so', 'lol', 'man', 'mate', 'pls', 'plz', 'haha', 'ah', 'and', 'a', 'lot']);
 /** Emoji that say something (the rest are dropped with other symbols). */
-const EMOJI_WORDS: Record<string, string> = { '👌': ' ok ', '🙏': ' 谢谢 ', '👋': ' 拜拜 ', '🙂': ' ', '😊': ' ' };
+const EMOJI_WORDS: Record<string, string> = { '👌': ' ok ', '🙏': ' thanks ' };
 
 /** Sentence-like acts a close match may stand for; short replies must be read exactly. */
 const CLOSE_MATCH_ACTS: ReadonlySet<Act> = new Set(['repeat', 'not-understood', 'bot-challenge', 'human-indirect', 'goodbye', 'thanks']);
@@ -189,10 +189,22 @@ export function createActReader(entries: readonly ActEntry[]): ActReader {
       return best && best.score >= CLOSE_MATCH ? { acts: [best.act], exact: false, score: best.score } : undefined;
     },
     clauses(text, locale) {
+      const actsOf = (units: readonly string[]) => segment(units, lexicons[locale], fillersOf(locale)) ?? [];
+      if (locale === 'en-US') {
+        // English runs on without commas ("yep check it for me", "ok thanks bye"): the longest run of act words at either end.
+        const words = unitsOf(text);
+        const ends = (take: (n: number) => string[]) => {
+          for (let n = words.length - 1; n >= 1; n--) {
+            const acts = actsOf(take(n));
+            if (acts.length > 0) return acts;
+          }
+          return [];
+        };
+        return { lead: ends((n) => words.slice(0, n)), tail: ends((n) => words.slice(words.length - n)) };
+      }
       const clauses = text.split(CLAUSE_BREAK[locale]).filter((c) => /[\p{L}\p{N}]/u.test(c));
       if (clauses.length < 2) return { lead: [], tail: [] };
-      const actsOf = (clause: string) => segment(unitsOf(clause), lexicons[locale], fillersOf(locale)) ?? [];
-      return { lead: actsOf(clauses[0] ?? ''), tail: actsOf(clauses.at(-1) ?? '') };
+      return { lead: actsOf(unitsOf(clauses[0] ?? '')), tail: actsOf(unitsOf(clauses.at(-1) ?? '')) };
     },
     correction(text, locale) {
       const plain = plainForm(text);

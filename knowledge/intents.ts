@@ -24,7 +24,7 @@ const ZH_HOURS = /几点|时间|什么时候|上班|下班|营业|在吗$|有没
 const EN_HOW = /\b(how|why|what|when|where|which|does|do i need|is it|will it|can i)\b/;
 const EN_ASK_DO = /\b(please|pls|plz|help me|i want|i wanna|i need|i'd like|i would like|can you|could you|let me|start)\b|^(change|update|switch|unlock|check|file)\b/;
 const EN_HUMAN =
-  /\b(human|real person|someone real|somebody real|live (agent|person|chat)|agent|representative|operator|(talk|speak|chat) (to|with) (someone|somebody|a person|support|a real)|transfer me|connect me (to|with)|not (a|the|this) (bot|robot)|stop (the|this) (bot|robot))\b/;
+  /\b(human|real person|someone real|somebody real|live (agent|person|chat)|agent|representative|operator|(talk|speak|chat) (to|with) (someone|somebody|a person|support|a real)|transfer me|connect me( (to|with))?|get me (a |an )?(person|agent|human|someone)|not (a|the|this) (bot|robot)|stop (the|this) (bot|robot))\b/;
 const EN_HOURS = /\b(hours?|when|open|available|weekend|holiday|time)\b/;
 
 interface FlowRule {

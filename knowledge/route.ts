@@ -4,6 +4,7 @@ import { trainClassifier, type Prediction } from './classifier';
 import { decide, type DecisionThresholds, type FaqDecision } from './decide';
 import { askingPart, clausesOf, detectIntent, isComplaint, isFraudReport } from './intents';
 import type { KnowledgeBase } from './loader';
+import { inContext, relatedEntries, twoQuestions } from './context';
 import { isFaq, type FaqEntry, type FlowName, type Locale } from './schema';
 import type { KnowledgeSearch, SearchResult } from './search';
 import { ZH_SYNONYMS } from './synonyms';
@@ -12,7 +13,8 @@ import { learnTyping } from './typing';
 
 /** Where one message goes, with the ranked FAQ matches behind the decision. */
 export type Route = { locale: Locale; results: SearchResult[] } & (
-  | { decision: 'answer'; entryId: string }
+  /** `also`: a second question of the same message, answered by that entry (offered as a button). */
+  | { decision: 'answer'; entryId: string; also?: string; inContext?: true }
   /** `entryId` is the first of the candidates offered, best first. */
   | { decision: 'clarify'; entryId: string; candidates: string[] }
   /** "您是想问「…」吗？" about `entryId`, the one plausible entry; `candidates` are the next ones, should the user say no. */
@@ -26,8 +28,13 @@ export type Route = { locale: Locale; results: SearchResult[] } & (
 
 export type RouteDecision = Route['decision'];
 
+/** What the conversation knows when a message arrives: the entry it answered last. */
+export interface RouteContext {
+  topic?: string;
+}
+
 export interface Router {
-  route(text: string, localeHint?: Locale): Route;
+  route(text: string, localeHint?: Locale, context?: RouteContext): Route;
   /** An answerable entry by id. */
   entry(id: string, locale: Locale): FaqEntry | undefined;
   /** Conversation acts ("好的", "谢谢", "说错了，是…"), from the knowledge base's act examples. */
@@ -173,9 +180,7 @@ export function createRouter(kb: KnowledgeBase, search: KnowledgeSearch, thresho
     kb.entries.filter((e) => e.locale === 'zh-CN').flatMap((e) => [e.question, ...e.alternates]),
     Object.entries(ZH_SYNONYMS).flatMap(([canonical, variants]) => [canonical, ...variants]),
   );
-  return {
-    acts: createActReader(kb.acts),
-    route(typed, localeHint) {
+  const routeAlone = (typed: string, localeHint?: Locale): Route => {
       // Pinyin and mistyped homophones read as what the user meant, before anything else reads the message.
       const text = typing.correct(typed);
       const locale = detectLocale(text) ?? localeHint ?? defaultLocale;
@@ -213,6 +218,24 @@ export function createRouter(kb: KnowledgeBase, search: KnowledgeSearch, thresho
           if (isComplaint(text, locale)) return { decision: 'complaint', locale, results };
           return { decision: 'fallback', locale, results };
       }
+  };
+  const answerable = (id: string, locale: Locale) => {
+    const entry = kb.byLocale[locale].get(id);
+    return entry && isFaq(entry) ? entry : undefined;
+  };
+  const related = relatedEntries(kb);
+
+  return {
+    acts: createActReader(kb.acts),
+    route(typed, localeHint, context) {
+      const alone = routeAlone(typed, localeHint);
+      const routeText = (text: string) => routeAlone(text, alone.locale);
+      const read = (text: string, routed: Route, topic: FaqEntry) => inContext(text, routed, topic, related(topic), routeText, thresholds);
+      const answered = (route: Route) => (route.decision === 'answer' ? answerable(route.entryId, route.locale) : undefined);
+      const twice = twoQuestions(typed, alone, routeText, answered, read);
+      if (twice) return twice;
+      const topic = context?.topic ? answerable(context.topic, alone.locale) : undefined;
+      return topic ? read(typed, alone, topic) : alone;
     },
     entry(id, locale) {
       const entry = kb.byLocale[locale].get(id);

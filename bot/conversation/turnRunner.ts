@@ -126,8 +126,10 @@ export class TurnRunner {
 
   async run(persisted: unknown, input: TurnInput, scope: TurnScope): Promise<TurnOutcome> {
     const actor = this.restore(persisted, scope);
-    const conversationLocale = actor.getSnapshot().context.locale;
-    const event = this.toEvent(input, conversationLocale);
+    const { locale: conversationLocale, topic } = actor.getSnapshot().context;
+    // What was answered last is the context of a follow-up ("那要钱不"), for as long as a question stays open.
+    const recent = (scope.idleMs ?? 0) <= this.questionIdleMs ? topic : undefined;
+    const event = this.toEvent(input, conversationLocale, recent);
 
     const replies: Reply[] = [];
     const signals: KbSignal[] = [];
@@ -191,7 +193,7 @@ export class TurnRunner {
     return createActor(this.machine, { input });
   }
 
-  private toEvent(input: TurnInput, conversationLocale: Locale): UserEvent {
+  private toEvent(input: TurnInput, conversationLocale: Locale, topic?: string): UserEvent {
     if (input.kind === 'joined') return { type: 'conversation.joined', locale: conversationLocale };
     if (input.kind === 'notice') return input.notice;
     // Most messages carry no card value: don't pay for a failed parse on every turn.
@@ -207,7 +209,7 @@ export class TurnRunner {
     if (refusedUploads(input.attachments) > 0) return { type: 'user.fileTooLarge', locale: conversationLocale };
     const attachments = fileAttachments(input.attachments);
     if (!text && attachments.length === 0) return { type: 'user.nonText', locale: conversationLocale };
-    const understood = understand(text, this.router, conversationLocale);
+    const understood = understand(text, this.router, conversationLocale, { topic });
     if (understood.kind === 'feedback') return { type: 'user.feedback', locale: understood.locale, vote: understood.vote };
     if (understood.kind === 'message') {
       const { route, acts, whole, corrected } = understood;

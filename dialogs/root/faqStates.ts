@@ -94,7 +94,17 @@ export const faqStates = (s: RootSetup) => ({
         {
           guard: { type: 'routedTo', params: 'answer' },
           target: 'answered',
-          actions: ['setLocale', { type: 'answerEntry', params: ({ event }) => ({ entryId: 'entryId' in event.route ? event.route.entryId : '', question: event.text }) }],
+          actions: [
+            'setLocale',
+            {
+              type: 'answerEntry',
+              params: ({ event }) => ({
+                entryId: 'entryId' in event.route ? event.route.entryId : '',
+                question: event.text,
+                also: event.route.decision === 'answer' ? event.route.also : undefined,
+              }),
+            },
+          ],
         },
         { guard: { type: 'routedTo', params: 'confirm' }, target: 'confirming', actions: ['setLocale', 'askToConfirm', { type: 'did', params: ({ event }) => `confirm:${'entryId' in event.route ? event.route.entryId : ''}` }] },
         {

@@ -254,15 +254,20 @@ export function createRootSetup(deps: RootMachineDeps) {
         enqueue.emit({ type: 'reply', reply: { text: m.stillQueued, suggestions: [{ title: m.cancelQueue, value: m.cancelQueue }] } });
       }),
       /** `question` is what the user asked, which feedback will refer to; default: the entry's own. */
-      answerEntry: enqueueActions(({ enqueue, context }, params: { entryId: string; question?: string }) => {
+      /** `also`: the entry of a second question in the same message, offered as a button ("您还问到：…"). */
+      answerEntry: enqueueActions(({ enqueue, context }, params: { entryId: string; question?: string; also?: string }) => {
         const entry = deps.entry(params.entryId, context.locale);
         if (!entry) {
           enqueue.emit({ type: 'reply', reply: textReply(messages(context.locale).fallback) });
           return;
         }
         const offerText = offerFor(entry, context.locale);
-        enqueue.emit({ type: 'reply', reply: answerReply(entry, related(entry), deps.answerValues[entry.locale], offerText ? { title: offerText, value: offerText } : undefined) });
+        const reply = answerReply(entry, related(entry), deps.answerValues[entry.locale], offerText ? { title: offerText, value: offerText } : undefined);
+        const also = params.also ? deps.entry(params.also, context.locale) : undefined;
+        const alsoButton = also ? [{ title: messages(context.locale).alsoAsked(also.question), value: also.question }] : [];
+        enqueue.emit({ type: 'reply', reply: { ...reply, suggestions: [...alsoButton, ...(reply.suggestions ?? [])] } });
         enqueue.emit({ type: 'did', what: entry.id });
+        if (also) enqueue.emit({ type: 'did', what: `also:${also.id}` });
         const question = params.question ?? entry.question;
         enqueue.assign({ lastAnswer: { entryId: entry.id, question }, topic: entry.id, offer: entry.action, fallbackStreak: 0, clarify: undefined, confirm: undefined });
       }),

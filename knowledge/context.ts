@@ -1,0 +1,114 @@
+import type { DecisionThresholds } from './decide';
+import type { KnowledgeBase } from './loader';
+import type { Route } from './route';
+import { isFaq, type FaqEntry } from './schema';
+import { plainText } from './text';
+
+/**
+ * Reading a message with what came before it (pure): a follow-up after an answer ("那要钱不"
+ * after "怎么换手机号"), and the second question of a message ("…卡得重绑吗 还有换号要不要手续费").
+ */
+
+/** Entries near one: its follow-ups, those that list it as theirs, and those sharing a tag. */
+export function relatedEntries(kb: KnowledgeBase): (entry: FaqEntry) => ReadonlySet<string> {
+  const faqs = kb.entries.filter(isFaq);
+  const known = new Map<FaqEntry, ReadonlySet<string>>();
+  return (entry) => {
+    let near = known.get(entry);
+    if (!near) {
+      const tags = new Set(entry.tags);
+      near = new Set(
+        faqs
+          .filter((other) => other.locale === entry.locale)
+          .filter((other) => other.id === entry.id || entry.followUps?.includes(other.id) || other.followUps?.includes(entry.id) || other.tags.some((tag) => tags.has(tag)))
+          .map((other) => other.id),
+      );
+      known.set(entry, near);
+    }
+    return near;
+  };
+}
+
+/** "那…", "还有…", "and …", "what about …": a message that says it goes on from the last answer. */
+const GOES_ON = /^(那|那么|那要是|那如果|还有|另外|也|再|and\b|what about\b|how about\b|also\b|then\b|so\b)/iu;
+/** Short enough to lean on what was said before ("收费不", "信用卡也得重新绑？", "and how long?"). */
+const SHORT = { 'zh-CN': 10, 'en-US': 6 } as const;
+
+export function isElliptical(text: string, locale: 'zh-CN' | 'en-US'): boolean {
+  const plain = plainText(text).trim().toLowerCase();
+  if (GOES_ON.test(plain)) return true;
+  if (locale === 'en-US') return (plain.match(/[a-z']+/g) ?? []).length <= SHORT['en-US'];
+  return (plain.match(/[\p{Script=Han}]|[a-z0-9]+/gu) ?? []).length <= SHORT['zh-CN'];
+}
+
+/**
+ * How much a follow-up must add to the last topic's question for an entry near that topic to be
+ * what it asks (a share of a full match). Chosen on the dev conversation sets.
+ */
+const FOLLOW_UP_GAIN = 0.08;
+
+/**
+ * A follow-up read with the last topic. The contextual reading wins when the message leans on
+ * what came before (short, or opening with "那…"/"and …") and either
+ * - read alone, its best candidate is an entry near the topic that it was only unsure of
+ *   ("信用卡也得重新绑？" after "换号要重新绑储蓄卡吗" → answered), or
+ * - read alone, it found nothing near the topic, and the topic's question plus the message
+ *   points to an entry near the topic more than the topic's question alone did ("收费不" after
+ *   "怎么换手机号" → phone-change-fee).
+ * It loses to anything the message says for itself: a request (a flow, a person), an answer
+ * near the topic, and a sure answer elsewhere unless the message opens with "那…" ("那得等几天"
+ * is about the topic, not another topic's duration).
+ */
+export function inContext(
+  text: string,
+  alone: Route,
+  topic: FaqEntry,
+  near: ReadonlySet<string>,
+  routeText: (text: string) => Route,
+  thresholds: DecisionThresholds,
+): Route {
+  if (!isElliptical(text, alone.locale)) return alone;
+  if (alone.decision === 'flow' || alone.decision === 'handoff' || alone.decision === 'complaint') return alone;
+  if (alone.decision === 'answer' && (near.has(alone.entryId) || !GOES_ON.test(plainText(text).trim().toLowerCase()))) return alone;
+  const [best] = alone.results;
+  if ((alone.decision === 'confirm' || alone.decision === 'clarify') && best && near.has(best.id) && best.score >= thresholds.clarify) {
+    return { decision: 'answer', entryId: best.id, locale: alone.locale, results: alone.results, inContext: true };
+  }
+  const before = new Map(routeText(topic.question).results.map((r) => [r.id, r.score]));
+  const after = routeText(`${topic.question} ${text}`).results;
+  const gains = after
+    .filter((r) => near.has(r.id) && r.id !== topic.id)
+    .map((r) => ({ id: r.id, gain: r.score - (before.get(r.id) ?? 0) }))
+    .sort((a, b) => b.gain - a.gain);
+  const [top] = gains;
+  return top && top.gain >= FOLLOW_UP_GAIN ? { decision: 'answer', entryId: top.id, locale: alone.locale, results: alone.results, inContext: true } : alone;
+}
+
+/** Where a message turns to its next question, and the words that say which one matters most. */
+const NEXT_QUESTION = /[？?]|另外|还有(?![吗么])|顺便|顺带|再问|以及|此外|\balso\b|\bplus\b/iu;
+const MAIN_QUESTION = /主要|最主要|重点|最想|最关心|\bmostly\b|\bmainly\b|most importantly|\bmain thing\b/iu;
+const MIN_PART_LETTERS = 3;
+
+/**
+ * Two questions in one message: each part routed alone (the second, if it leans on the first,
+ * read with the first's answer as its topic). The one the user marks as most important, else the
+ * first, is answered, the other offered (`also`); undefined when the message is not two answerable
+ * questions, so the whole message is routed as one.
+ */
+export function twoQuestions(text: string, whole: Route, routePart: (part: string) => Route, topicOf: (route: Route) => FaqEntry | undefined, read: (part: string, alone: Route, topic: FaqEntry) => Route): Route | undefined {
+  const at = text.search(NEXT_QUESTION);
+  if (at < 0) return undefined;
+  const marker = NEXT_QUESTION.exec(text.slice(at))?.[0] ?? '';
+  const parts = [text.slice(0, at + (/[？?]/u.test(marker) ? marker.length : 0)), text.slice(at + marker.length)].map((p) => p.trim());
+  if (parts.some((p) => (p.match(/[\p{L}\p{N}]/gu) ?? []).length < MIN_PART_LETTERS)) return undefined;
+  const first = routePart(parts[0] ?? '');
+  const firstTopic = topicOf(first);
+  const secondAlone = routePart(parts[1] ?? '');
+  const second = firstTopic ? read(parts[1] ?? '', secondAlone, firstTopic) : secondAlone;
+  const main = MAIN_QUESTION.test(parts[1] ?? '') ? 1 : 0;
+  const [primary, other] = main === 1 ? [second, first] : [first, second];
+  if (primary.decision !== 'answer') return undefined;
+  const also = other.decision === 'answer' && other.entryId !== primary.entryId ? other.entryId : undefined;
+  if (!also && whole.decision === 'answer' && whole.entryId === primary.entryId) return undefined;
+  return { ...primary, results: whole.results, ...(also ? { also } : {}) };
+}
