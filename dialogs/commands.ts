@@ -51,6 +51,9 @@ export type Understood =
   | { kind: 'feedback'; vote: 'up' | 'down'; locale: Locale }
   | ({ kind: 'message' } & Reading);
 
+/** Acts that say something about the bot or its last answer, not yes or no. */
+const SENTENCE_ACTS: ReadonlySet<Act> = new Set(['repeat', 'not-understood', 'bot-challenge', 'human-indirect']);
+
 /** Decisions that say the message has a subject of its own; a merely close act reading gives way to them. */
 const SURE_ROUTES: ReadonlySet<Route['decision']> = new Set(['answer', 'flow', 'handoff']);
 
@@ -74,16 +77,21 @@ export function read(text: string, router: Pick<Router, 'route' | 'acts'>, conve
   if (correction) return { route: router.route(correction.meant, locale), acts: ['correction'], whole: false, corrected: true };
   const route = router.route(text, conversationLocale, context);
   const reading: ActReading | undefined = router.acts.read(text, route.locale);
+  // An answer found only through the last topic is a guess the message's own words come before.
+  const sure = SURE_ROUTES.has(route.decision) && !(route.decision === 'answer' && route.inContext);
   // "跟我聊天的是真人客服不" names a person but asks what the bot is.
-  const heard = reading && (reading.exact || !SURE_ROUTES.has(route.decision) || (reading.acts.includes('bot-challenge') && route.decision === 'handoff'));
+  const heard = reading && (reading.exact || !sure || (reading.acts.includes('bot-challenge') && route.decision === 'handoff'));
   if (reading && heard) return { route, acts: reading.acts, whole: reading.exact, corrected: false };
   const { lead, tail } = router.acts.clauses(text, route.locale);
   // A request in so many words ("请帮我转人工处理 谢谢") is the request, whatever closes it.
   const requests = route.decision === 'handoff' || route.decision === 'flow';
   const closing = tail.filter((act) => act === 'thanks' || act === 'goodbye');
   if (closing.length > 0 && !requests && !ASKS.test(text)) return { route, acts: [...lead, ...closing], whole: false, corrected: false };
-  if (lead.includes('deny')) return { route, acts: lead, whole: false, corrected: false };
-  if (lead.length > 0 && route.decision !== 'answer' && !requests && !ASKS.test(text)) return { route, acts: lead, whole: false, corrected: false };
+  // "太复杂了 没看明白", "你是AI吧 回得这么快": a clause that says something about the bot or its last answer.
+  const aside = [...lead, ...tail].filter((act) => SENTENCE_ACTS.has(act));
+  if (aside.length > 0 && !requests && !sure) return { route, acts: aside, whole: false, corrected: false };
+  if (lead.includes('deny') && !ASKS.test(text)) return { route, acts: lead, whole: false, corrected: false };
+  if (lead.length > 0 && !sure && !requests && !ASKS.test(text)) return { route, acts: lead, whole: false, corrected: false };
   return { route, acts: [], whole: false, corrected: false };
 }
 

@@ -9,22 +9,27 @@ import { plainText } from './text';
  * after "怎么换手机号"), and the second question of a message ("…卡得重绑吗 还有换号要不要手续费").
  */
 
-/** Entries near one: its follow-ups, those that list it as theirs, and those sharing a tag. */
+/** A tag on more than this share of the entries ("phone") says too little to make two entries near. */
+const COMMON_TAG_SHARE = 0.25;
+
+/**
+ * Entries near one: within two steps of it along follow-up links (either way), or sharing a tag
+ * that few entries have ("bank-card", "appeal" — not "phone").
+ */
 export function relatedEntries(kb: KnowledgeBase): (entry: FaqEntry) => ReadonlySet<string> {
   const faqs = kb.entries.filter(isFaq);
   const known = new Map<FaqEntry, ReadonlySet<string>>();
   return (entry) => {
     let near = known.get(entry);
-    if (!near) {
-      const tags = new Set(entry.tags);
-      near = new Set(
-        faqs
-          .filter((other) => other.locale === entry.locale)
-          .filter((other) => other.id === entry.id || entry.followUps?.includes(other.id) || other.followUps?.includes(entry.id) || other.tags.some((tag) => tags.has(tag)))
-          .map((other) => other.id),
-      );
-      known.set(entry, near);
-    }
+    if (near) return near;
+    const same = faqs.filter((other) => other.locale === entry.locale);
+    const tagCount = new Map<string, number>();
+    for (const other of same) for (const tag of other.tags) tagCount.set(tag, (tagCount.get(tag) ?? 0) + 1);
+    const telling = new Set(entry.tags.filter((tag) => (tagCount.get(tag) ?? 0) <= COMMON_TAG_SHARE * same.length));
+    const linked = (id: string) => new Set(same.filter((o) => o.id === id || o.followUps?.includes(id) || same.find((e) => e.id === id)?.followUps?.includes(o.id)).map((o) => o.id));
+    const oneStep = linked(entry.id);
+    near = new Set([...oneStep, ...[...oneStep].flatMap((id) => [...linked(id)]), ...same.filter((o) => o.tags.some((tag) => telling.has(tag))).map((o) => o.id)]);
+    known.set(entry, near);
     return near;
   };
 }
@@ -45,15 +50,15 @@ export function isElliptical(text: string, locale: 'zh-CN' | 'en-US'): boolean {
  * How much a follow-up must add to the last topic's question for an entry near that topic to be
  * what it asks (a share of a full match). Chosen on the dev conversation sets.
  */
-const FOLLOW_UP_GAIN = 0.08;
+const FOLLOW_UP_GAIN = 0.16;
 
 /**
  * A follow-up read with the last topic. The contextual reading wins when the message leans on
  * what came before (short, or opening with "那…"/"and …") and either
  * - read alone, its best candidate is an entry near the topic that it was only unsure of
  *   ("信用卡也得重新绑？" after "换号要重新绑储蓄卡吗" → answered), or
- * - read alone, it found nothing near the topic, and the topic's question plus the message
- *   points to an entry near the topic more than the topic's question alone did ("收费不" after
+ * - read alone, it found nothing plausible, and the topic's question plus the message points
+ *   to an entry near the topic more than the topic's question alone did ("收费不" after
  *   "怎么换手机号" → phone-change-fee).
  * It loses to anything the message says for itself: a request (a flow, a person), an answer
  * near the topic, and a sure answer elsewhere unless the message opens with "那…" ("那得等几天"
@@ -74,6 +79,8 @@ export function inContext(
   if ((alone.decision === 'confirm' || alone.decision === 'clarify') && best && near.has(best.id) && best.score >= thresholds.clarify) {
     return { decision: 'answer', entryId: best.id, locale: alone.locale, results: alone.results, inContext: true };
   }
+  // A question of its own ("另外问下 账户被冻结了怎么解"): what it finds alone stands.
+  if (best && best.score >= thresholds.clarify && alone.decision !== 'answer') return alone;
   const before = new Map(routeText(topic.question).results.map((r) => [r.id, r.score]));
   const after = routeText(`${topic.question} ${text}`).results;
   const gains = after
