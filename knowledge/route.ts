@@ -119,6 +119,14 @@ function searchViews(text: string, searchOne: (view: string, whole: boolean) => 
   return [...best.values()].sort((a, b) => b.score - a.score || a.id.localeCompare(b.id)).slice(0, 8);
 }
 
+/**
+ * `certain`: an out-of-scope example is closer than any entry, or shares a word none of our
+ * phrasings has ("qq", "美团"): the message is about someone else's product, and the bot says it
+ * cannot help. `doubt`: only about as close, or the classifier's out-of-scope class is sure — a
+ * clear, well-separated entry is then asked about rather than thrown away.
+ */
+type Veto = 'certain' | 'doubt';
+
 /** The entry every report of someone asking for a code, a password or money is answered with first. */
 const PHISHING_WARNING = 'phishing-warning';
 
@@ -137,15 +145,15 @@ function isVetoed(
   ours: ReadonlySet<string>,
   common: ReadonlySet<string>,
   thresholds: DecisionThresholds,
-): boolean {
+): Veto | undefined {
   const outOfScope = ranked.find((r) => !answerable(r.id));
-  if (!outOfScope) return false;
-  if (!best) return true;
-  if (outOfScope.score >= best.score) return true;
-  if (outOfScope.score >= thresholds.clarify && outOfScope.shared.some((term) => !ours.has(term))) return true;
-  if (outOfScope.score < best.score - thresholds.outOfScopeMargin) return false;
+  if (!outOfScope) return undefined;
+  if (!best) return 'certain';
+  if (outOfScope.score >= best.score) return 'certain';
+  if (outOfScope.score >= thresholds.clarify && outOfScope.shared.some((term) => !ours.has(term))) return 'certain';
+  if (outOfScope.score < best.score - thresholds.outOfScopeMargin) return undefined;
   const explained = new Set(best.shared);
-  return outOfScope.shared.some((term) => !explained.has(term) && !common.has(term));
+  return outOfScope.shared.some((term) => !explained.has(term) && !common.has(term)) ? 'doubt' : undefined;
 }
 
 /**
@@ -194,9 +202,9 @@ export function createRouter(kb: KnowledgeBase, search: KnowledgeSearch, thresho
       const matches = ranked.filter((r) => isAnswerable(r.id, locale));
       const results = blend(matches, predictions.filter((p) => isAnswerable(p.label, locale)), (id) => kb.byLocale[locale].get(id)?.question ?? '').slice(0, 5);
       // Similarity against similarity: the out-of-scope examples veto on retrieval's own terms.
-      const vetoed =
-        isVetoed(ranked, matches[0], (id) => isAnswerable(id, locale), faqTerms, commonTerms, thresholds) ||
-        (predictions[0]?.label === OUT_OF_SCOPE && predictions[0].probability >= CLASSIFIER_VETO);
+      const veto =
+        isVetoed(ranked, matches[0], (id) => isAnswerable(id, locale), faqTerms, commonTerms, thresholds) ??
+        (predictions[0]?.label === OUT_OF_SCOPE && predictions[0].probability >= CLASSIFIER_VETO ? 'doubt' : undefined);
       // Safety first: a third party asking for a code or money gets the warning, never a flow.
       if (isFraudReport(text, locale) && isAnswerable(PHISHING_WARNING, locale)) return { decision: 'answer', entryId: PHISHING_WARNING, locale, results };
       const intent = detectIntent(text, locale);
@@ -204,7 +212,7 @@ export function createRouter(kb: KnowledgeBase, search: KnowledgeSearch, thresho
       // A case number can only be looked up: "申诉 AP-… 有结果了吗" is a status check, never a new appeal.
       if (mentionsCaseId(text)) return { decision: 'flow', flow: 'appeal-status', locale, results };
       if (intent?.kind === 'flow') return { decision: 'flow', flow: intent.flow, locale, results };
-      const faq = agreed(decide(results, thresholds, vetoed), results, predictions, vetoed);
+      const faq = veto === 'certain' ? ({ decision: 'fallback' } as const) : agreed(decide(results, thresholds, veto === 'doubt'), results, predictions, veto === 'doubt');
       switch (faq.decision) {
         case 'answer':
           return { decision: 'answer', entryId: faq.entryId, locale, results };

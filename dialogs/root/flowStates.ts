@@ -83,23 +83,24 @@ export const flowStates = (s: RootSetup) => ({
         },
         // A message that clearly wants another flow or a person: asked once, instead of failing the step's validation.
         { guard: 'asksOtherFlow', actions: 'askToSwitch' },
-        { guard: or([{ type: 'routedTo', params: 'handoff' } as const, is('human-indirect')]), actions: { type: 'askToSwitch', params: 'handoff' } },
-        // What people say rather than answer: the step's question again, after a word of reply.
+        { guard: or([{ type: 'routedTo', params: 'handoff' } as const, and([is('human-indirect'), 'wholeMessage'])]), actions: { type: 'askToSwitch', params: 'handoff' } },
+        // What people say rather than answer — the whole message, so a step's free text is never taken
+        // for it ("…请帮我恢复账户，谢谢。"): the step's question again, after a word of reply.
         {
-          guard: or([is('repeat'), is('not-understood')]),
+          guard: and(['wholeMessage', or([is('repeat'), is('not-understood')])]),
           actions: [assign({ switchTo: undefined }), sendTo('flow', { type: 'flow.resume' }), { type: 'did', params: 'step-again' }],
         },
         {
-          guard: is('thanks'),
+          guard: and(['wholeMessage', is('thanks')]),
           actions: [assign({ switchTo: undefined }), line((m) => m.youAreWelcome), sendTo('flow', { type: 'flow.resume' }), { type: 'did', params: 'thanks' }],
         },
         {
           // At the files step "没有了" means "no more files": the step takes it.
-          guard: and([is('goodbye'), 'notAtFilesStep']),
+          guard: and(['wholeMessage', is('goodbye'), 'notAtFilesStep']),
           actions: [assign({ switchTo: undefined }), line((m) => m.goodbyeInFlow), { type: 'did', params: 'goodbye' }],
         },
         {
-          guard: is('bot-challenge'),
+          guard: and(['wholeMessage', is('bot-challenge')]),
           actions: [assign({ switchTo: undefined, offeredPerson: true }), offerPerson((m) => m.botChallenge), { type: 'did', params: 'bot-challenge' }],
         },
         // Anything else is an answer to the step: the offers lapse.

@@ -119,6 +119,8 @@ export function createRootSetup(deps: RootMachineDeps) {
       singleOption: ({ context }) => context.clarify?.options.length === 1,
       switchingTo: ({ context }, to: FlowName | 'handoff') => context.switchTo === to,
       switchAsked: ({ context }) => context.switchTo !== undefined,
+      /** The acts are the whole message, not only a clause of it. */
+      wholeMessage: ({ event }) => event.type === 'user.message' && event.whole,
       /** "转人工" as the flows' messages and the help's button put it: no question back. */
       asksForPersonPlainly: ({ event }) => event.type === 'user.message' && event.route.decision === 'handoff' && isPlainHandoff(event.text),
       notAtFilesStep: ({ context }) => context.trail?.stage !== 'askingFiles',

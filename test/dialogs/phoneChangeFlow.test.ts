@@ -110,7 +110,7 @@ describe('phone change flow', () => {
     await s.chat.say('13900000000');
     await s.chat.say(s.codeFor('13900000000'));
     expect(text(await s.chat.say('嗯？'))).toContain('确认更换');
-    await s.chat.say('什么意思');
+    await s.chat.say('等一下');
     expect(text(await s.chat.say('再看看'))).toContain('需要为您转接人工客服吗');
     const card = await s.chat.say('不用了');
     expect(card.replies).toEqual([expect.objectContaining({ text: '请确认：将账户绑定的手机号从 138****0008 更换为 139****0000。', asCard: true })]);

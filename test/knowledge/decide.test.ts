@@ -13,8 +13,14 @@ describe('FAQ decision policy', () => {
     expect(decide([r('a', 0.8), r('b', 0.75), r('c', 0.72), r('d', 0.7)], t)).toEqual({ decision: 'clarify', candidates: ['a', 'b', 'c'] });
   });
 
-  test('a fairly good but not convincing match is offered, not asserted', () => {
-    expect(decide([r('a', (t.answer + t.clarify) / 2), r('b', 0.05)], t)).toEqual({ decision: 'clarify', candidates: ['a'] });
+  test('a fairly good but not convincing match, alone, is asked about as a yes/no question', () => {
+    expect(decide([r('a', (t.answer + t.clarify) / 2), r('b', 0.05)], t)).toEqual({ decision: 'confirm', entryId: 'a', others: ['b'] });
+  });
+
+  test('a veto in doubt turns a clear, well-separated match into a yes/no question; a weak one falls back', () => {
+    expect(decide([r('a', 0.7), r('b', 0.15)], t, true)).toEqual({ decision: 'confirm', entryId: 'a', others: ['b'] });
+    expect(decide([r('a', 0.7), r('b', 0.65)], t, true)).toEqual({ decision: 'fallback' });
+    expect(decide([r('a', t.vetoConfirmScore - 0.01)], t, true)).toEqual({ decision: 'fallback' });
   });
 
   test('nothing good enough falls back', () => {
@@ -24,6 +30,6 @@ describe('FAQ decision policy', () => {
 
   test('thresholds are configuration', () => {
     const strict = { ...t, answer: 0.95 };
-    expect(decide([r('a', 0.9), r('b', 0.1)], strict).decision).toBe('clarify');
+    expect(decide([r('a', 0.9), r('b', 0.1)], strict).decision).toBe('confirm');
   });
 });

@@ -51,7 +51,10 @@ describe('kb eval', () => {
   test('our labelled set has at least 150 lines and every label is a real route', () => {
     const { kb } = realKnowledge();
     const ids = new Set(kb.entries.map((e) => e.id));
-    const items = fs.readdirSync(EVAL_DIR).flatMap((f) => parseLabelledSet(fs.readFileSync(path.join(EVAL_DIR, f), 'utf8')));
+    const items = fs
+      .readdirSync(EVAL_DIR)
+      .filter((f) => f.endsWith('.tsv'))
+      .flatMap((f) => parseLabelledSet(fs.readFileSync(path.join(EVAL_DIR, f), 'utf8')));
     expect(items.length).toBeGreaterThanOrEqual(150);
     for (const { expected } of items) {
       expect(ids.has(expected) || /^(flow:(unlock|phone-change|appeal|appeal-status)|handoff|fallback)$/.test(expected)).toBe(true);

@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import { newCaseId } from '../../domain/caseId';
 import { flowMessages } from '../../dialogs/flows/flowMessages';
 import { readCaseId } from '../../knowledge/caseId';
-import { EVAL_SETS, evalReports, renderEvalTables } from '../../bot/kb/evalTable';
+import { conversationReports, EVAL_SETS, evalReports, renderConversationTable, renderEvalTables } from '../../bot/kb/evalTable';
 
 /** What the README says of the router and of case ids is what the code does today. */
 const ROOT = path.resolve(__dirname, '../..');
@@ -17,6 +17,10 @@ const reports = evalReports();
 
 test('the README evaluation tables are the ones the router generates (npm run docs:eval)', () => {
   expect(readme()).toContain(renderEvalTables(reports));
+});
+
+test('the README conversation table is the one the conversation sets give through the conversation core (npm run docs:eval)', async () => {
+  expect(readme()).toContain(renderConversationTable(await conversationReports()));
 });
 
 test('the generated figures are what `kb eval` prints for each set', async () => {
