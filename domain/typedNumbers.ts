@@ -138,7 +138,7 @@ function cellOf(char: string, mode: ReadMode): Cell {
   if (mode === 'strict') return { kind: 'stop' };
   // Marks sit on the character before them (a keycap, an accent, a variation selector).
   if (/\p{M}/u.test(char)) return { kind: 'invisible' };
-  if (char === '_' || /[\p{So}\p{Sk}\p{Extended_Pictographic}]/u.test(char)) return { kind: 'gap', sort: 'soft' };
+  if (/[\p{So}\p{Sk}\p{Extended_Pictographic}]/u.test(char)) return { kind: 'gap', sort: 'soft' };
   if (/\p{P}/u.test(char)) return { kind: 'gap', sort: 'punct' };
   if (/^[A-Za-zＡ-Ｚａ-ｚ]$/.test(char)) return { kind: 'gap', sort: 'letter' };
   return { kind: 'stop' };
@@ -158,6 +158,8 @@ interface Group {
   end: number;
   /** What separated it from the group before (empty for the first of a run). */
   gap: Set<GapSort>;
+  /** That separator as typed, invisible characters left out. */
+  separator: string;
   check: boolean;
 }
 
@@ -168,7 +170,7 @@ function runsOf(text: string, mode: ReadMode): Group[][] {
   let run: Group[] = [];
   let open: Group | undefined;
   let gap = new Set<GapSort>();
-  let gapCells = 0;
+  let separator = '';
   let gapLetters = 0;
   const endRun = () => {
     if (run.length > 0) runs.push(run);
@@ -178,15 +180,32 @@ function runsOf(text: string, mode: ReadMode): Group[][] {
   const startGap = () => {
     open = undefined;
     gap = new Set();
-    gapCells = 0;
+    separator = '';
     gapLetters = 0;
   };
-  const joinable = () => mode === 'lenient' || [...gap].every((sort) => sort === 'space' || sort === 'dash');
+  /**
+   * Lenient: punctuation joins groups only on its own ("138.0000.0002", not the list
+   * "1.5, 3.2"), letters only on their own ("138abc0000", not "138 abc 0000"; ids
+   * such as "4c1b-9a57" are not numbers split up). Strict: spaces and dashes only.
+   */
+  const joinable = () => {
+    if (mode === 'strict') return [...gap].every((sort) => sort === 'space' || sort === 'dash');
+    if (gap.has('punct') && gap.has('space')) return false;
+    return !gap.has('letter') || gap.size === 1;
+  };
+  const addToGap = (sort: GapSort, char: string) => {
+    gap.add(sort);
+    separator += char;
+    if (sort === 'letter') gapLetters++;
+    if (mode === 'lenient' && ([...separator].length > MAX_GAP_CELLS || gapLetters > MAX_GAP_LETTERS)) endRun();
+  };
   let index = 0;
   for (const char of text) {
     const at = index;
     index += char.length;
-    const cell: Cell = protectedSpans.some(([start, end]) => at >= start && at < end) ? { kind: 'stop' } : cellOf(char, mode);
+    while (protectedSpans[0] && protectedSpans[0][1] <= at) protectedSpans.shift();
+    const inCaseId = protectedSpans[0] !== undefined && protectedSpans[0][0] <= at;
+    const cell: Cell = inCaseId ? { kind: 'stop' } : cellOf(char, mode);
     switch (cell.kind) {
       case 'invisible':
         if (open) open.end = index;
@@ -197,35 +216,28 @@ function runsOf(text: string, mode: ReadMode): Group[][] {
           open.end = index;
         } else {
           if (run.length > 0 && !joinable()) endRun();
-          open = { text: cell.value, start: at, end: index, gap: run.length > 0 ? gap : new Set(), check: false };
+          open = { text: cell.value, start: at, end: index, gap: run.length > 0 ? gap : new Set(), separator: run.length > 0 ? separator : '', check: false };
           run.push(open);
         }
         break;
       case 'check':
         if (open && !open.check) {
-          run.push({ text: 'X', start: at, end: index, gap: new Set(), check: true });
+          run.push({ text: 'X', start: at, end: index, gap: new Set(), separator: '', check: true });
           // Strict: the check character ends an ID number's run, as in "11010519491231002X".
           if (mode === 'strict') endRun();
           else {
+            // Lenient: it may as well be a letter splitting a number ("138x0000x0002").
             startGap();
-            gapCells = 1;
-            gapLetters = 1;
-            gap.add('letter');
+            addToGap('letter', char);
           }
         } else if (mode === 'lenient') {
           if (open) startGap();
-          gap.add('letter');
-          gapCells++;
-          if (++gapLetters > MAX_GAP_LETTERS || gapCells > MAX_GAP_CELLS) endRun();
+          if (run.length > 0) addToGap('letter', char);
         } else endRun();
         break;
       case 'gap':
         if (open) startGap();
-        if (run.length === 0) break;
-        gap.add(cell.sort);
-        gapCells++;
-        if (cell.sort === 'letter') gapLetters++;
-        if (mode === 'lenient' && (gapCells > MAX_GAP_CELLS || gapLetters > MAX_GAP_LETTERS)) endRun();
+        if (run.length > 0) addToGap(cell.sort, char);
         break;
       case 'stop':
         endRun();
@@ -242,30 +254,78 @@ const LENGTHS: Record<ReadMode, Set<number>> = {
   lenient: new Set([6, 11, 13, 16, 17, 18, 19]),
 };
 
+/** Whole groups taken together, built up one group at a time. */
+interface Stretch {
+  /** Their digits, check characters left out. */
+  digits: string;
+  /** Whether the last group is the check character of an ID number. */
+  endsWithCheck: boolean;
+  /** Every kind of gap between them. */
+  gaps: Set<GapSort>;
+  /** Whether every group but the last has four digits and the last at most four ("6217 0000 1234 5678"). */
+  inFours: boolean;
+  groups: number;
+  /** The punctuation splitting it, when any; a number is split by one kind only ("138.0000.0002", not "1.5，3.2"). */
+  punctuation?: string;
+  mixedPunctuation: boolean;
+}
+
+/** Shared when nothing is new (a long run of groups would otherwise copy the set at every step). */
+const union = (a: Set<GapSort>, b: Set<GapSort>) => ([...b].every((sort) => a.has(sort)) ? a : new Set([...a, ...b]));
+
+function extend(stretch: Stretch | undefined, group: Group): Stretch {
+  if (group.check) return stretch ? { ...stretch, endsWithCheck: true } : { digits: '', endsWithCheck: true, gaps: new Set(), inFours: false, groups: 0, mixedPunctuation: false };
+  const previousFour = stretch ? stretch.inFours && stretch.digits.length % 4 === 0 : true;
+  const joins = stretch !== undefined && stretch.groups > 0;
+  const punctuation = joins && group.gap.has('punct') ? group.separator : undefined;
+  return {
+    punctuation: stretch?.punctuation ?? punctuation,
+    mixedPunctuation: (stretch?.mixedPunctuation ?? false) || (punctuation !== undefined && stretch?.punctuation !== undefined && punctuation !== stretch.punctuation),
+    digits: (stretch?.digits ?? '') + group.text,
+    endsWithCheck: false,
+    gaps: joins ? union(stretch.gaps, group.gap) : new Set(),
+    inFours: previousFour && group.text.length <= 4,
+    groups: (stretch?.groups ?? 0) + 1,
+  };
+}
+
 /**
- * A stretch of whole groups read as one number. Mobile, ID and card numbers may be split
- * any way the mode allows; a code only by spaces (or emoji), since a dash, dot, slash or
- * letter between digits usually means a date, a time, an amount or a range ("2026-11-26"
- * is not the code 202611, nor is "1380.00" the code 138000).
+ * A stretch of whole groups read as one number. Mobile and ID numbers may be split any way
+ * the mode allows; a code only by spaces (or emoji), since a dash, dot, slash or letter
+ * between digits usually means a date, a time, an amount or a range ("2026-11-26" is not
+ * the code 202611, nor is "1380.00" the code 138000).
  */
-function classify(groups: Group[], mode: ReadMode): TypedNumber | undefined {
-  const last = groups[groups.length - 1]!;
-  const joined = groups.filter((g, i) => !g.check || i === groups.length - 1).map((g) => g.text).join('');
-  if (!LENGTHS[mode].has(joined.length)) return undefined;
+function classify(stretch: Stretch, mode: ReadMode): TypedNumber | undefined {
+  const joined = stretch.endsWithCheck ? `${stretch.digits}X` : stretch.digits;
+  if (!LENGTHS[mode].has(joined.length) || stretch.mixedPunctuation) return undefined;
   if (/^\d{17}[\dX]$/.test(joined) && isMainlandIdNumber(joined)) return { kind: 'id', digits: joined };
-  if (last.check || !/^\d+$/.test(joined)) return undefined;
+  if (stretch.endsWithCheck) return undefined;
   const mobile = /^(86)?(1[3-9]\d{9})$/.exec(joined);
   if (mobile) return { kind: 'mobile', digits: mobile[2]!, countryCode: mobile[1] ?? '' };
-  const structured = groups.slice(1).some((g) => [...g.gap].some((sort) => sort !== 'space' && sort !== 'soft'));
+  const structured = [...stretch.gaps].some((sort) => sort !== 'space' && sort !== 'soft');
   if (joined.length === 6 && !structured) return { kind: 'code', digits: joined };
-  if (mode === 'lenient' && joined.length >= 16 && joined.length <= 19 && (isLuhnValid(joined) || inFours(groups))) return { kind: 'card', digits: joined };
+  if (mode === 'lenient' && joined.length >= 16 && joined.length <= 19 && isCard(stretch)) return { kind: 'card', digits: joined };
   return undefined;
 }
 
-/** "6217 0000 1234 5678": groups of four, the last maybe shorter, as card numbers are printed. */
-function inFours(groups: Group[]): boolean {
-  const digits = groups.filter((g) => !g.check);
-  return digits.length >= 4 && digits.every((g, i) => g.text.length === 4 || (i === digits.length - 1 && g.text.length < 4));
+/**
+ * A card number is Luhn-valid or printed in fours. Split by dots, slashes or commas it must
+ * be in fours ("2026-11-26 14:30:00.123" is a time, whatever its check digit); split by
+ * letters it is never one (ids such as UUIDs mix letters and digits).
+ */
+function isCard(stretch: Stretch): boolean {
+  // No card number starts with 0 (and "0000000000000000" is Luhn-valid).
+  if (stretch.gaps.has('letter') || stretch.digits.startsWith('0')) return false;
+  const inFours = stretch.inFours && stretch.groups >= 4;
+  return inFours || (!stretch.gaps.has('punct') && isLuhnValid(stretch.digits));
+}
+
+/**
+ * A number split by letters is one only as a word of its own ("138abc0000xyz0002"); inside
+ * a longer string of letters and digits (a hash, an id) it is chance.
+ */
+function standsAlone(text: string, start: number, end: number): boolean {
+  return !/[A-Za-z0-9]/.test(text[start - 1] ?? '') && !/[A-Za-z0-9]/.test(text[end] ?? '');
 }
 
 /** Longest stretch of digits that can be one number: an ID number after a country code. */
@@ -285,11 +345,11 @@ export function findNumbers(text: string, mode: ReadMode = 'strict'): FoundNumbe
     });
     for (let i = 0; i < groups.length; ) {
       let best: { last: number; number: TypedNumber } | undefined;
-      let length = 0;
-      for (let j = i; j < groups.length && length + groups[j]!.text.length <= MAX_DIGITS; j++) {
-        length += groups[j]!.text.length;
-        const number = classify(groups.slice(i, j + 1), mode);
-        if (number) best = { last: j, number };
+      let stretch: Stretch | undefined;
+      for (let j = i; j < groups.length && (stretch?.digits.length ?? 0) + groups[j]!.text.length <= MAX_DIGITS; j++) {
+        stretch = extend(stretch, groups[j]!);
+        const number = classify(stretch, mode);
+        if (number && (!stretch.gaps.has('letter') || standsAlone(text, groups[i]!.start, groups[j]!.end))) best = { last: j, number };
       }
       if (!best) {
         i++;
