@@ -337,6 +337,20 @@ const MAX_DIGITS = 20;
  * number; "138 0000 0002" is one mobile number).
  */
 export function findNumbers(text: string, mode: ReadMode = 'strict'): FoundNumber[] {
+  const found = readNumbers(text, mode);
+  if (mode === 'strict') return found;
+  // What the strict reading finds between the lenient finds is found too: a character only
+  // the lenient reading takes for a digit may spoil a number the flows accept ("٣802560").
+  const all = [...found];
+  let at = 0;
+  for (const next of [...found, { start: text.length, end: text.length }]) {
+    for (const f of readNumbers(text.slice(at, next.start), 'strict')) all.push({ ...f, start: f.start + at, end: f.end + at });
+    at = next.end;
+  }
+  return all.sort((a, b) => a.start - b.start);
+}
+
+function readNumbers(text: string, mode: ReadMode): FoundNumber[] {
   const found: FoundNumber[] = [];
   for (const groups of runsOf(text, mode)) {
     let lastDigits = -1;

@@ -110,6 +110,12 @@ describe('every readable way of typing a number is masked', () => {
     expect(readMobile('我的号码是 ١٣٨٠٠٠٠٠٠٠٢')).toBeUndefined();
   });
 
+  test('what the flows read is masked even beside a character only masking takes for a digit', () => {
+    expect(maskText('验证码802560٣')).toBe('验证码******٣');
+    expect(maskText('一13800000002')).toBe('一138****0002');
+    expect(typedNumbers('一13800000002')).toEqual([{ kind: 'mobile', digits: '13800000002', countryCode: '' }]);
+  });
+
   test.each(ORDINARY_TEXT)('ordinary text is kept as typed: %j', (text) => {
     expect(maskText(text)).toBe(text);
   });
