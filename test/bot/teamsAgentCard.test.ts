@@ -1,4 +1,5 @@
 import { CARD_LINES, handoffCard } from '../../bot/handoff/teamsAgents/card';
+import { cardLines } from '../support/teamsConnector';
 import { cardAction, channelOf, parseAgentText } from '../../bot/handoff/teamsAgents/commands';
 import type { Handoff, HandoffStatus } from '../../domain/handoff';
 
@@ -39,7 +40,9 @@ test('the last lines only, each cut short; files counted, never linked', () => {
   const lines = Array.from({ length: 10 }, (_, i) => ({ at: i, from: 'user' as const, text: `${i}`.repeat(i === 9 ? 500 : 1) }));
   const withFile = [...lines, { at: 11, from: 'user' as const, text: '', attachments: [{ name: 'id.png', contentType: 'image/png', url: 'https://evil.example/x' }] }];
   const card = handoffCard(handoff('queued'), withFile);
-  const shown = card.body.filter((block) => typeof block.text === 'string' && String(block.text).startsWith('用户：')).map((block) => String(block.text));
+  const shown = cardLines(card)
+    .filter((line) => line.text.startsWith('用户：'))
+    .map((line) => line.text);
   expect(shown).toHaveLength(CARD_LINES);
   expect(shown.at(-2)?.length).toBeLessThan(220);
   expect(shown.at(-1)).toBe('用户： [附件 1]');
