@@ -4,7 +4,7 @@ import { AgentClient, DEMO_AGENTS } from '../support/agentClient';
 import { startInstance, type Instance } from '../support/cluster';
 import { startKefu, type RunningKefu } from '../support/kefuServer';
 import { RedisServer } from '../support/redis';
-import { agentsFile, ALICE, cardOf, CHANNEL, STRANGER, TeamsAgentSide, TeamsConnector, TENANT, WANG, type TeamsCall } from '../support/teamsConnector';
+import { agentsFile, ALICE, cardOf, CHANNEL, shownText, STRANGER, TeamsAgentSide, TeamsConnector, TENANT, WANG, type TeamsCall } from '../support/teamsConnector';
 import { WidgetUser } from '../support/widgetUser';
 
 /**
@@ -131,9 +131,9 @@ test('claim: a non-agent is told so, a mapped agent claims and the card is updat
   const fullFrom = teams.calls.length;
   const full = await side.execute(created.conversation, ALICE, { kefu: 'transcript', handoff: id });
   expect(invokeAnswer(full.body).value).toContain('已在帖子中贴出对话全文');
-  const posted = await teams.waitFor('the transcript', since(fullFrom)((call) => call.kind === 'post' && (call.activity.text ?? '').startsWith('对话全文')));
+  const posted = await teams.waitFor('the transcript', since(fullFrom)((call) => call.kind === 'post' && shownText(call).startsWith('对话全文')));
   expect(posted.conversation).toBe(created.conversation);
-  expect(posted.activity.text).toContain('用户：转人工');
+  expect(shownText(posted)).toContain('用户：转人工');
   await user.ask('结束人工');
 });
 
@@ -168,7 +168,7 @@ test("the thread carries the chat: the claimant's words reach the user, the user
   const from = teams.calls.length;
   await user.say('我的手机号 13800000005 收不到验证码');
   const mirrored = await teams.waitFor("the user's line in the thread", since(from)((call) => call.kind === 'post' && call.conversation === thread));
-  expect(mirrored.activity.text).toBe('用户：我的手机号 138****0005 收不到验证码');
+  expect(shownText(mirrored)).toBe('用户：我的手机号 138****0005 收不到验证码');
 
   // Alice writes in the thread: a note for the team; the user hears nothing of it.
   const noteFrom = teams.calls.length;
@@ -290,7 +290,7 @@ describe('two instances on Redis', () => {
     const mirroredFrom = teams.calls.length;
     await user.say('收到了');
     const mirrored = await teams.waitFor("the user's line", since(mirroredFrom)((call) => call.kind === 'post' && call.conversation === created.conversation));
-    expect(mirrored.activity.text).toBe('用户：收到了');
+    expect(shownText(mirrored)).toBe('用户：收到了');
 
     await onB.say(created.conversation, WANG, '结束');
     expect((await user.waitForBot(seen + 1)).at(-1)).toContain('请为客服的服务打个分');

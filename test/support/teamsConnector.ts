@@ -100,6 +100,34 @@ export function cardOf(call: TeamsCall | undefined): Record<string, unknown> | u
   return attachment?.contentType === 'application/vnd.microsoft.card.adaptive' ? attachment.content : undefined;
 }
 
+/** A piece of a card as Teams shows it, and whether Teams reads it as Markdown. */
+export interface ShownLine {
+  text: string;
+  markdown: boolean;
+}
+
+/**
+ * What a call shows in Teams, line by line: a message's text (Markdown, whatever its
+ * textFormat says, as Teams may read it), or each block of its card: a TextBlock and a
+ * FactSet's values are Markdown, a RichTextBlock's TextRuns are not.
+ */
+export function shownLines(call: TeamsCall | undefined): ShownLine[] {
+  const card = cardOf(call);
+  return card ? cardLines(card) : (call?.activity.text ?? '').split('\n').map((text) => ({ text, markdown: true }));
+}
+
+export function cardLines(card: { body?: unknown }): ShownLine[] {
+  return ((card.body ?? []) as Record<string, unknown>[]).flatMap((block): ShownLine[] => {
+    if (block.type === 'TextBlock') return String(block.text).split('\n').map((text) => ({ text, markdown: true }));
+    if (block.type === 'FactSet') return (block.facts as { title: string; value: string }[]).map((fact) => ({ text: `${fact.title}：${fact.value}`, markdown: true }));
+    if (block.type === 'RichTextBlock') return [{ text: (block.inlines as { text: string }[]).map((run) => run.text).join(''), markdown: false }];
+    return [];
+  });
+}
+
+/** The text a call shows, its lines joined. */
+export const shownText = (call: TeamsCall | undefined) => shownLines(call).map((line) => line.text).join('\n');
+
 export interface TeamsPerson {
   id: string;
   name: string;

@@ -116,13 +116,13 @@
         const h = chat.handoff;
         item.append(el('summary', `${h.id.slice(0, 8)} · ${h.agentName || ''} · ${new Date(h.closedAt || h.createdAt).toLocaleString()} · ${T.rating(h.rating)}`));
         const lines = el('ol');
-        lines.append(...chat.transcript.map((e) => el('li', `${e.agentName || e.from}: ${e.text}`)));
+        lines.append(...chat.transcript.map((e) => el('li', `${e.agentName || e.from}: ${e.from === 'user' ? kefuUserLine(e.text) : e.text}`)));
         const notes = el('ul');
         notes.append(...chat.notes.map((n) => el('li', `${n.agentName}: ${n.text}`)));
         item.append(lines, notes);
         return item;
       }),
-      ...body.tickets.map((t) => el('p', `${t.id} · ${t.contact} · ${t.text}`)),
+      ...body.tickets.map((t) => el('p', `${t.id} · ${kefuUserLine(t.contact)} · ${kefuUserLine(t.text)}`)),
     ];
     results.replaceChildren(el('p', T.found(items.length)), ...items);
   });

@@ -5,7 +5,7 @@ import type { AgentDirectory } from '../agents';
 import { textSchema } from '../routes';
 import type { Agent, HandoffChange, HandoffService, Refusal } from '../service';
 import type { AgentsChannel, HandoffStore } from '../store';
-import { CARD_CONTENT_TYPE, handoffCard, type AdaptiveCard, type CardData } from './card';
+import { CARD_CONTENT_TYPE, chatLine, handoffCard, linesCard, linesCards, type AdaptiveCard, type CardData } from './card';
 import { cardAction, channelOf, parseAgentText } from './commands';
 import type { TeamsThreads } from './threads';
 
@@ -51,6 +51,7 @@ const SAY = {
     hereChannelOnly: '请在团队的频道中使用这个命令（群聊没有分帖，无法按会话回复）。',
     transcript: '对话全文：',
     transcriptPosted: '已在帖子中贴出对话全文。',
+    transcriptNoThread: '找不到这个会话的帖子，请在客服控制台查看对话全文。',
     who: { user: '用户', bot: '机器人', agent: '客服' } as Record<TranscriptEntry['from'], string>,
     file: (name: string) => `［文件：${name}，请在客服控制台查看］`,
   },
@@ -73,6 +74,7 @@ const SAY = {
     hereChannelOnly: 'Use this command in a team channel (a group chat has no threads to reply in).',
     transcript: 'Full transcript:',
     transcriptPosted: 'The full transcript is posted in the thread.',
+    transcriptNoThread: "This chat's thread was not found; read the full transcript in the agent console.",
     who: { user: 'User', bot: 'Bot', agent: 'Agent' } as Record<TranscriptEntry['from'], string>,
     file: (name: string) => `[file: ${name} — open it in the agent console]`,
   },
@@ -80,8 +82,8 @@ const SAY = {
 type Words = (typeof SAY)['zh'];
 
 const langOf = (activity: Pick<Activity, 'locale'>): Lang => (activity.locale?.toLowerCase().startsWith('en') ? 'en' : 'zh');
-/** The full transcript is posted in pieces Teams accepts (its limit is about 28 KB a message). */
-const TRANSCRIPT_PIECE_CHARS = 8000;
+/** The full transcript is posted in cards Teams accepts (its limit is about 28 KB a message). */
+const TRANSCRIPT_CARD_BYTES = 16_000;
 
 export class TeamsAgents {
   /** Work on each handoff's card and thread, in order, on this instance. */
@@ -128,7 +130,10 @@ export class TeamsAgents {
     const card = await this.deps.store.teamsCard(handoff.id);
     if (!card) return;
     if (change.type === 'recorded') {
-      for (const line of change.entries) if (line.from === 'user') await this.deps.threads.say(card, this.userLine(line, SAY.zh));
+      for (const entry of change.entries) {
+        const lines = entry.from === 'user' ? this.userLines(entry, SAY.zh) : [];
+        if (lines.length > 0) await this.deps.threads.show(card, linesCard(undefined, lines));
+      }
       return;
     }
     // The record as it is now, not as this change left it: of two quick changes on two
@@ -136,9 +141,10 @@ export class TeamsAgents {
     await this.deps.threads.updateCard(card, await this.card((await this.deps.store.get(handoff.id)) ?? handoff));
   }
 
-  private userLine(line: TranscriptEntry, say: Words): string {
-    const files = (line.attachments ?? []).map((file) => say.file(file.name));
-    return [`${say.who.user}：${line.text}`.trim(), ...files].join('\n');
+  /** A user's message relayed into the thread: their line, then one line per file (whose name they chose). */
+  private userLines(line: TranscriptEntry, say: Words): Record<string, unknown>[] {
+    const files = (line.attachments ?? []).map((file) => chatLine({ from: 'user', who: say.who.user, text: say.file(file.name) }));
+    return [...(line.text.trim() ? [chatLine({ from: 'user', who: say.who.user, text: line.text })] : []), ...files];
   }
 
   /**
@@ -218,14 +224,11 @@ export class TeamsAgents {
       const chat = await this.deps.service.chat(button.handoff);
       if (!chat || chat.handoff.external) return answer(say.noChat);
       const card = await this.deps.store.teamsCard(button.handoff);
-      const lines = chat.transcript.map((line) => `${line.agentName ?? say.who[line.from]}：${line.text}`);
-      const pieces = [say.transcript];
-      for (const line of lines) {
-        if ((pieces.at(-1) ?? '').length + line.length > TRANSCRIPT_PIECE_CHARS) pieces.push(line);
-        else pieces[pieces.length - 1] = `${pieces.at(-1) ?? ''}\n${line}`;
-      }
-      if (card) for (const piece of pieces) await this.deps.threads.say(card, piece);
-      return answer(card ? say.transcriptPosted : pieces.join('\n'));
+      // The user's words go into Teams only as a card in the chat's own thread (chatLine), never as an answer's text.
+      if (!card) return answer(say.transcriptNoThread);
+      const lines = chat.transcript.map((entry) => chatLine({ from: entry.from, who: entry.agentName ?? say.who[entry.from], text: entry.text }));
+      for (const piece of linesCards(say.transcript, lines, TRANSCRIPT_CARD_BYTES)) await this.deps.threads.show(card, piece);
+      return answer(say.transcriptPosted);
     }
     const claimed = await this.deps.service.claim(button.handoff, agent);
     if (!claimed.ok) return answer(this.refusal(claimed.refusal, await this.deps.store.get(button.handoff), say));
