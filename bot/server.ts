@@ -205,6 +205,7 @@ export function createApp({
         await lifecycle.track(adapter.processActivityDirect('', activity as Activity, turnFrom(client)));
       },
       limits: perAddress,
+      trustedProxyHeader: config.TRUSTED_PROXY_HEADER,
     });
     const stream = attachDirectLineStream(server.server, {
       store,
@@ -217,7 +218,7 @@ export function createApp({
     lifecycle.onShutdown(() => stream.close());
   }
   mountWebChat(server, webChatDirectLine(config, tokens, embedded), logger, perAddress);
-  mountDevRoutes(server, platform);
+  mountDevRoutes(server, platform, config.TRUSTED_PROXY_HEADER);
   const agentConsole = mountAgentConsole(server, {
     service: handoff,
     bus: consoleBus,

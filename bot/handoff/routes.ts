@@ -31,7 +31,7 @@ export interface AgentConsoleDeps {
   /** Cookies marked Secure (behind HTTPS in production). */
   secureCookies: boolean;
   /** The header a trusted reverse proxy writes the client's address in (TRUSTED_PROXY_HEADER). */
-  trustedProxyHeader?: string;
+  trustedProxyHeader: string | undefined;
   metrics?: { signIn(outcome: SignInOutcome['kind']): void };
   /**
    * This server's path of a file a user sent, when the URL is one of its own Direct Line's
@@ -80,8 +80,8 @@ function cookieOf(req: Request, cookie = COOKIE): string | undefined {
  * state-changing request a cross-site page could have made (neither JSON, which needs a CORS
  * preflight we never grant, nor the console's header) — on top of the SameSite cookie.
  */
-function refusal(req: Request, localOnly: boolean): string | undefined {
-  if (localOnly && !isLocalRequest(req)) return 'the demo agents work only on this machine; set AGENTS_FILE to sign in from elsewhere';
+function refusal(req: Request, localOnly: boolean, trustedProxyHeader: string | undefined): string | undefined {
+  if (localOnly && !isLocalRequest(req, trustedProxyHeader)) return 'the demo agents work only on this machine; set AGENTS_FILE to sign in from elsewhere';
   if (!READS.has(req.method ?? '') && !req.is('application/json') && req.header(CONSOLE_HEADER) !== '1') {
     return `state-changing requests need Content-Type: application/json or ${CONSOLE_HEADER}: 1`;
   }
@@ -103,7 +103,7 @@ export function mountAgentConsole(server: Server, deps: AgentConsoleDeps): { clo
   server.use((req: Request, res: Response, next: Next) => {
     const route = req.getRoute()?.path;
     if (typeof route !== 'string' || !route.startsWith(API_PREFIX)) return next();
-    const problem = refusal(req, deps.localOnly);
+    const problem = refusal(req, deps.localOnly, deps.trustedProxyHeader);
     if (!problem) return next();
     res.send(403, { error: problem });
     return next(false);

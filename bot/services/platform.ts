@@ -52,25 +52,26 @@ export function createPlatform(
  * with the console SMS provider outside production; otherwise they are never mounted (404).
  * They show every code sent, so only this machine may call them (403 for anyone else).
  */
-export function mountDevRoutes(server: Server, platform: Platform): void {
+export function mountDevRoutes(server: Server, platform: Platform, trustedProxyHeader: string | undefined): void {
   const dev = platform.dev;
   if (!dev) return;
+  const local = localOnly(trustedProxyHeader);
   const phoneOf = (value: unknown) => mainlandMobileSchema.safeParse(value);
 
-  server.get('/api/dev/sms', localOnly, async (req: Request, res: Response) => {
+  server.get('/api/dev/sms', local, async (req: Request, res: Response) => {
     const phone = phoneOf((req.query as Record<string, unknown> | undefined)?.phone);
     if (!phone.success) return void res.send(400, { error: 'phone must be a mainland mobile number' });
     res.send(200, await dev.outbox.sentTo(phone.data));
   });
 
-  server.post('/api/dev/reset', localOnly, async (_req: Request, res: Response) => {
+  server.post('/api/dev/reset', local, async (_req: Request, res: Response) => {
     await dev.directory?.reset();
     await dev.outbox.reset();
     await dev.otpStore?.clear();
     res.send(200, { reset: true });
   });
 
-  server.get('/api/dev/accounts/:phone', localOnly, async (req: Request, res: Response) => {
+  server.get('/api/dev/accounts/:phone', local, async (req: Request, res: Response) => {
     const phone = phoneOf(req.params.phone);
     if (!phone.success) return void res.send(400, { error: 'phone must be a mainland mobile number' });
     const account = await platform.accounts.findByPhone(phone.data);
