@@ -6,11 +6,11 @@ import type { Logger } from '../logger';
 import { decodeSegment } from '../http/requestTarget';
 import { PROJECT_ROOT } from '../projectRoot';
 import { mountStaticAssets } from '../staticAssets';
-import type { AgentDirectory } from './agents';
+import { isLead, type AgentDirectory, type SignedInAgent } from './agents';
 import type { CannedReply } from './cannedReplies';
 import type { TranscriptEntry } from '../../domain/handoff';
 import type { ConsoleBus } from './store';
-import type { Agent, HandoffService, Refusal, Result } from './service';
+import type { HandoffService, Refusal, Result } from './service';
 import type { AgentSessions } from './sessions';
 import { SignIn, type SignInOutcome } from './signIn';
 
@@ -125,7 +125,7 @@ export function mountAgentConsole(server: Server, deps: AgentConsoleDeps): { clo
     entry.attachments ? { ...entry, attachments: entry.attachments.map((file) => ({ ...file, href: deps.attachmentLink(file.url) })) } : entry;
 
   /** The signed-in agent, or a 401 already sent. */
-  const agentOf = async (req: Request, res: Response): Promise<Agent | undefined> => {
+  const agentOf = async (req: Request, res: Response): Promise<SignedInAgent | undefined> => {
     res.setHeader('cache-control', 'no-store');
     const agent = await sessions.agentOf(cookieOf(req));
     if (!agent) res.send(401, { error: 'sign in first' });
@@ -256,8 +256,12 @@ export function mountAgentConsole(server: Server, deps: AgentConsoleDeps): { clo
     res.send(200, { chats: found.chats.map((chat) => ({ ...chat, transcript: chat.transcript.map(withLinks) })), tickets: found.tickets });
   });
 
+  // The whole team's load and day: a lead's (AGENTS_FILE role), not every agent's.
   server.get('/api/agent/supervisor', async (req: Request, res: Response) => {
-    if (await agentOf(req, res)) res.send(200, await service.supervisor());
+    const agent = await agentOf(req, res);
+    if (!agent) return;
+    if (!isLead(agent)) return void res.send(403, { error: 'only a lead (role: lead in AGENTS_FILE) sees the supervisor figures' });
+    res.send(200, await service.supervisor());
   });
 
   // Server-sent events: "board" when the queue, chats or tickets change, "chat" with an id
