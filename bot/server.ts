@@ -121,7 +121,7 @@ export function createApp({
     ...proactiveHandoff({ adapter, appId: config.MicrosoftAppId ?? '', store: handoffStore, track: lifecycle.track, notice: (context, notice) => bot.notice(context, notice) }),
     metrics,
     logger,
-    admit: () => limits.takeForTurn('handoffs-per-address'),
+    admit: async () => (await limits.takeForTurn('handoffs-per-address')) === 'ok',
   });
   const bot = new KefuBot({
     conversationState: new ConversationState(backend.storage),

@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import type { Request, Response, Server } from 'restify';
 import { localOnly } from '../clientAddress';
 import type { Config } from '../config';
+import type { TurnAdmission } from '../limits/limits';
 import type { Logger } from '../logger';
 import { mainlandMobileSchema, type AccountPort } from '../../domain/accounts';
 import { DemoDirectory, type DirectoryData } from './demoDirectory';
@@ -31,8 +32,8 @@ export function createPlatform(
   config: Config,
   logger: Logger,
   stores: PlatformStores = { otpStore: new MemoryOtpStore() },
-  /** Counts a code about to be sent against the SMS limits (bot/limits/limits.ts); false: over. */
-  admitSms?: () => Promise<boolean>,
+  /** Counts a code about to be sent against the SMS limits (bot/limits/limits.ts). */
+  admitSms?: () => Promise<TurnAdmission>,
 ): Platform {
   const { otpStore } = stores;
   const directory = config.ACCOUNT_BACKEND === 'demo' ? new DemoDirectory(undefined, stores.directoryData) : undefined;
