@@ -4,7 +4,7 @@ import { AgentClient, DEMO_AGENTS } from '../support/agentClient';
 import { startInstance, type Instance } from '../support/cluster';
 import { startKefu, type RunningKefu } from '../support/kefuServer';
 import { RedisServer } from '../support/redis';
-import { agentsFile, ALICE, cardOf, CHANNEL, shownText, STRANGER, TeamsAgentSide, TeamsConnector, TENANT, WANG, type TeamsCall } from '../support/teamsConnector';
+import { agentsFile, ALICE, cardOf, CHANNEL, LIN, shownText, STRANGER, TeamsAgentSide, TeamsConnector, TENANT, WANG, type TeamsCall } from '../support/teamsConnector';
 import { WidgetUser } from '../support/widgetUser';
 
 /**
@@ -264,8 +264,11 @@ describe('two instances on Redis', () => {
     const chose = teams.calls.length;
     await onA.say(`${learned};messageid=1`, STRANGER, 'kefu agents here');
     expect((await teams.waitFor('the refusal', since(chose)((call) => call.kind === 'post'))).activity.text).toContain('您不是客服');
-    const agreed = teams.calls.length;
+    const byAgent = teams.calls.length;
     await onA.say(`${learned};messageid=2`, WANG, '设为客服频道');
+    expect((await teams.waitFor('the refusal', since(byAgent)((call) => call.kind === 'post'))).activity.text).toContain('只有组长');
+    const agreed = teams.calls.length;
+    await onA.say(`${learned};messageid=3`, LIN, '设为客服频道');
     expect((await teams.waitFor('the agreement', since(agreed)((call) => call.kind === 'post'))).activity.text).toContain('之后转人工的会话会发到这个频道');
 
     // The user is on B; Wang's presence in Teams (written on A) makes the queue open.

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { AgentClient, DEMO_AGENTS } from '../support/agentClient';
 import { startKefu, type RunningKefu } from '../support/kefuServer';
-import { agentsFile, cardOf, CHANNEL, shownLines, STRANGER, TeamsAgentSide, TeamsConnector, TENANT, WANG, type TeamsCall } from '../support/teamsConnector';
+import { agentsFile, ALICE, cardOf, CHANNEL, LIN, shownLines, STRANGER, TeamsAgentSide, TeamsConnector, TENANT, WANG, type TeamsCall } from '../support/teamsConnector';
 import { WidgetUser } from '../support/widgetUser';
 
 /**
@@ -143,7 +143,7 @@ test("'kefu agents here' in a group chat is refused: the agents' channel stays w
       text: '<at>Kefu</at> kefu agents here',
       entities: [{ type: 'mention', text: '<at>Kefu</at>', mentioned: { id: '28:kefu-bot-app-id', name: 'Kefu' } }],
       conversation: { id: '19:group@thread.v2', conversationType: 'groupChat', isGroup: true, tenantId: TENANT },
-      from: WANG,
+      from: LIN,
       channelData: { tenant: { id: TENANT } },
     }),
   );
@@ -193,4 +193,20 @@ test("a user's links, images, emphasis and fake lines are inert text on the user
   const transcript = await teams.waitFor('the transcript', after(full, (call) => call.kind === 'post' && call.conversation === created.conversation));
   expectInert(transcript, AS_TYPED);
   await user.ask('取消排队');
+});
+
+test("an agent who is no lead cannot move the agents' channel, from another channel or from the agents' own: the cards stay where they were", async () => {
+  for (const [where, who, text] of [
+    ['19:elsewhere@thread.tacv2;messageid=7', WANG, 'kefu agents here'],
+    ['19:elsewhere@thread.tacv2;messageid=8', ALICE, '设为客服频道'],
+    [CHANNEL, ALICE, 'kefu agents here'],
+  ] as const) {
+    const from = teams.calls.length;
+    expect((await side.say(where, who, text)).status).toBe(200);
+    const refusal = await teams.waitFor('the refusal', after(from, (call) => call.kind === 'post'));
+    expect([where, refusal.activity.text]).toEqual([where, expect.stringContaining('只有组长')]);
+  }
+  const before = teams.calls.length;
+  await queued();
+  expect(teams.calls.find(after(before, (call) => call.kind === 'create'))?.parameters?.channelData?.channel?.id).toBe(CHANNEL);
 });

@@ -195,6 +195,8 @@ export const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
 export const CHANNEL = '19:kefu-agents@thread.tacv2';
 export const WANG: TeamsPerson = { id: '29:wang', name: '王小明', aadObjectId: '6b1a2c3d-0000-4000-8000-00000000a001' };
 export const ALICE: TeamsPerson = { id: '29:alice', name: 'Alice Chen', aadObjectId: '6b1a2c3d-0000-4000-8000-00000000a002' };
+/** The demo lead (role: lead): the one who may choose the agents' channel. */
+export const LIN: TeamsPerson = { id: '29:lin', name: '林晓', aadObjectId: '6b1a2c3d-0000-4000-8000-00000000a003' };
 export const STRANGER: TeamsPerson = { id: '29:guest', name: '访客', aadObjectId: '6b1a2c3d-0000-4000-8000-00000000ffff' };
 
 /** The demo agents (passwords in README) in a file of their own, mapped to their Teams accounts; the caller removes its directory. */
@@ -204,7 +206,8 @@ export function agentsFile(): string {
   const demo = fs.readFileSync(path.join(__dirname, '../../bot/handoff/demoAgents.yaml'), 'utf8');
   const withTeams = demo
     .replace(/( {2}- id: wang\n)/, `$1    teamsAadObjectId: ${WANG.aadObjectId}\n`)
-    .replace(/( {2}- id: alice\n)/, `$1    teamsAadObjectId: ${ALICE.aadObjectId}\n`);
+    .replace(/( {2}- id: alice\n)/, `$1    teamsAadObjectId: ${ALICE.aadObjectId}\n`)
+    .replace(/( {2}- id: lin\n)/, `$1    teamsAadObjectId: ${LIN.aadObjectId}\n`);
   fs.writeFileSync(file, withTeams);
   return file;
 }

@@ -38,6 +38,8 @@ export interface DirectLineDeps {
   deliver(activity: Partial<Activity>, client?: string): Promise<void>;
   /** Per-address limits on new conversations and on activities. */
   limits?: AddressLimits;
+  /** TRUSTED_PROXY_HEADER: decides, with the socket, whether a connector call comes from this machine. */
+  trustedProxyHeader: string | undefined;
 }
 
 const MAX_FILES_PER_UPLOAD = 10;
@@ -347,7 +349,7 @@ export function mountDirectLine(server: Server, deps: DirectLineDeps): void {
 
   // Bot Connector API: where the bot's replies arrive. Only the bot itself, on loopback, may call it.
   const fromBot = handle(async (req, res) => {
-    if (!isLocalRequest(req)) throw fail(403, 'Forbidden', 'the connector endpoint only accepts the bot on this machine');
+    if (!isLocalRequest(req, deps.trustedProxyHeader)) throw fail(403, 'Forbidden', 'the connector endpoint only accepts the bot on this machine');
     const id = String(req.params.conversationId ?? '');
     if (!(await store.get(id))) throw fail(404, 'BadArgument', 'conversation not found');
     const body = z.object({ type: z.string().min(1) }).passthrough().safeParse(req.body);

@@ -76,6 +76,12 @@
   section.append(heading1, strip, loads, heading2, form, results);
   $('console').append(section);
 
+  // The team's figures are a lead's: for an agent the server answers 403 and they stay hidden.
+  const showSupervisor = (shown) => {
+    for (const node of [heading1, strip, loads]) node.hidden = !shown;
+  };
+  showSupervisor(false);
+
   const labels = () => {
     heading1.textContent = T.supervisor();
     heading2.textContent = T.history();
@@ -92,6 +98,7 @@
       if ($('console').hidden) return;
       labels();
       const { status, body } = await api('GET', '/api/agent/supervisor');
+      showSupervisor(status === 200);
       if (status !== 200) return;
       strip.textContent = T.figures(body);
       loads.replaceChildren(...body.agents.map((a) => el('li', T.load(a, body.maxChats))));

@@ -1,7 +1,7 @@
 import { TurnContext, type Activity } from 'botbuilder';
 import type { Handoff, TranscriptEntry } from '../../../domain/handoff';
 import { hashId, type Logger } from '../../logger';
-import type { AgentDirectory } from '../agents';
+import { isLead, type AgentDirectory } from '../agents';
 import { textSchema } from '../routes';
 import type { Agent, HandoffChange, HandoffService, Refusal } from '../service';
 import type { AgentsChannel, HandoffStore } from '../store';
@@ -49,6 +49,7 @@ const SAY = {
     noThread: '请在某个转人工会话的帖子中 @Kefu 回复；/resolve 或「结束」结束会话，/note … 添加备注。',
     here: '好的，之后转人工的会话会发到这个频道。',
     hereChannelOnly: '请在团队的频道中使用这个命令（群聊没有分帖，无法按会话回复）。',
+    hereLeadOnly: '只有组长（AGENTS_FILE 中 role: lead）可以设置客服频道，频道没有更改。',
     transcript: '对话全文：',
     transcriptPosted: '已在帖子中贴出对话全文。',
     transcriptNoThread: '找不到这个会话的帖子，请在客服控制台查看对话全文。',
@@ -72,6 +73,7 @@ const SAY = {
     noThread: 'Reply in the thread of a handed-off chat, mentioning @Kefu; /resolve (or 结束) resolves it, /note … adds a note.',
     here: 'Done: handed-off chats will be posted to this channel from now on.',
     hereChannelOnly: 'Use this command in a team channel (a group chat has no threads to reply in).',
+    hereLeadOnly: "Only a lead (role: lead in AGENTS_FILE) may choose the agents' channel; it was not changed.",
     transcript: 'Full transcript:',
     transcriptPosted: 'The full transcript is posted in the thread.',
     transcriptNoThread: "This chat's thread was not found; read the full transcript in the agent console.",
@@ -196,7 +198,8 @@ export class TeamsAgents {
     await this.deps.service.agentOnline(agent, this.deps.presenceMs);
     if (button) return this.press(button, agent, say, answer);
     const command = parseAgentText(this.textOf(activity));
-    if (command.kind === 'here') return answer(await this.choose(activity, say));
+    // Where every handed-off chat goes is a lead's choice: an agent could otherwise move them all out of sight.
+    if (command.kind === 'here') return answer(isLead(agent) ? await this.choose(activity, say) : say.hereLeadOnly);
     const id = await this.deps.store.handoffOfThread(activity.conversation.id);
     if (!id || command.kind === 'empty') return answer(say.noThread);
     await this.write(id, agent, command, say, answer);
