@@ -1,7 +1,5 @@
 import { DEMO_AGENTS } from '../support/agentClient';
-import { FakeChannel } from '../support/channel';
-import { startInstance, type Instance } from '../support/cluster';
-import { RedisServer } from '../support/redis';
+import { instanceOnOwnRedis } from '../support/cluster';
 import { until } from '../support/until';
 
 /**
@@ -17,44 +15,30 @@ const UNAVAILABLE = '暂时无法服务';
 const PHONE = '13800000007';
 
 describe('SMS and sign-in while Redis is stopped', () => {
-  let redis: RedisServer;
-  let kefu: Instance;
-  let channel: FakeChannel;
-
-  beforeAll(async () => {
-    redis = await RedisServer.start();
-    kefu = await startInstance({ REDIS_URL: redis.url });
-    channel = new FakeChannel(() => kefu.url);
-    await channel.start();
-  });
-  afterAll(async () => {
-    await channel?.stop();
-    await kefu?.stop();
-    await redis?.destroy();
-  });
+  const own = instanceOnOwnRedis();
 
   const signIn = () =>
-    fetch(`${kefu.url}/api/agent/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id: DEMO_AGENTS.wang[0], password: DEMO_AGENTS.wang[1] }) });
-  const codesTo = async (phone: string) => (await (await fetch(`${kefu.url}/api/dev/sms?phone=${phone}`)).json()) as { code: string | null }[];
+    fetch(`${own.kefu.url}/api/agent/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id: DEMO_AGENTS.wang[0], password: DEMO_AGENTS.wang[1] }) });
+  const codesTo = async (phone: string) => (await (await fetch(`${own.kefu.url}/api/dev/sms?phone=${phone}`)).json()) as { code: string | null }[];
 
   test('no code is sent and no sign-in gets through; the process keeps serving; both work again with Redis', async () => {
-    expect((await channel.ask('sms-down-1', '帮我解锁'))[0]?.text).toContain('手机号');
-    await redis.stop();
+    expect((await own.channel.ask('sms-down-1', '帮我解锁'))[0]?.text).toContain('手机号');
+    await own.redis.stop();
 
-    const [sorry, ...more] = await channel.ask('sms-down-1', PHONE);
+    const [sorry, ...more] = await own.channel.ask('sms-down-1', PHONE);
     expect(sorry?.text).toContain(UNAVAILABLE);
     expect(more).toEqual([]);
     const refused = await signIn();
     expect(refused.status).toBe(503);
     expect(JSON.stringify(await refused.json())).toContain(UNAVAILABLE);
     expect(refused.headers.get('set-cookie')).toBeNull();
-    expect((await fetch(`${kefu.url}/healthz`)).status).toBe(200);
+    expect((await fetch(`${own.kefu.url}/healthz`)).status).toBe(200);
 
-    await redis.start();
-    await until(async () => (await fetch(`${kefu.url}/readyz`)).status === 200);
+    await own.redis.start();
+    await until(async () => (await fetch(`${own.kefu.url}/readyz`)).status === 200);
     // Nothing went out while Redis was away.
     expect(await codesTo(PHONE)).toEqual([]);
-    const [sent] = await channel.ask('sms-down-1', PHONE);
+    const [sent] = await own.channel.ask('sms-down-1', PHONE);
     expect(sent?.text).toContain('验证码已发送');
     expect((await codesTo(PHONE)).filter((m) => m.code)).toHaveLength(1);
     expect((await signIn()).status).toBe(200);
