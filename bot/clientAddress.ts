@@ -44,13 +44,27 @@ export function isLoopbackUrl(value: unknown): boolean {
  */
 export function clientAddress(req: Pick<IncomingMessage, 'headers' | 'socket'>, trustedHeader?: string): string {
   const peer = normalise(req.socket.remoteAddress ?? '');
-  if (trustedHeader) {
-    const raw = req.headers[trustedHeader.toLowerCase()];
-    const entries = (Array.isArray(raw) ? raw.join(',') : (raw ?? '')).split(',');
-    const forwarded = normalise(withoutPort(entries.at(-1)?.trim() ?? ''));
-    if (forwarded) return `ip:${forwarded}`;
-  }
+  const forwarded = normalise(proxiedAddress(req, trustedHeader) ?? '');
+  if (forwarded) return `ip:${forwarded}`;
   return `ip:${peer || 'unknown'}`;
+}
+
+/**
+ * The address the trusted proxy wrote (the right-most entry of its header, without a port),
+ * as written; undefined when no header is configured or the request carries none.
+ */
+function proxiedAddress(req: Pick<IncomingMessage, 'headers'>, trustedHeader: string | undefined): string | undefined {
+  if (!trustedHeader) return undefined;
+  const raw = req.headers[trustedHeader.toLowerCase()];
+  if (raw === undefined) return undefined;
+  const entries = (Array.isArray(raw) ? raw.join(',') : raw).split(',');
+  return withoutPort(forwardedFor(entries.at(-1)?.trim() ?? ''));
+}
+
+/** RFC 7239's `for=192.0.2.60;proto=https` and `for="[2001:db8::1]:443"`: the `for` part; any other entry as is. */
+function forwardedFor(entry: string): string {
+  const pair = /(?:^|;)\s*for\s*=\s*("?)([^";]*)\1\s*(?:;|$)/i.exec(entry);
+  return pair?.[2] ?? entry;
 }
 
 /** "1.2.3.4:5678" and "[2001:db8::1]:443", as some proxies write them, without the port. */
@@ -89,19 +103,47 @@ function ipv6Groups(address: string): number[] {
   return groups.map((group) => Number.parseInt(group, 16));
 }
 
-/** Headers a reverse proxy adds: a proxy on this machine would make every client look local. */
-const FORWARDED = ['forwarded', 'x-forwarded-for', 'x-real-ip'];
+/**
+ * Headers in which proxies, CDNs and load balancers name the client's address — one list for
+ * every local-only decision. A request carrying any of them came through something that
+ * connected on a client's behalf, so it is not this machine's own, whoever that client is.
+ */
+export const CLIENT_ADDRESS_HEADERS: readonly string[] = [
+  'forwarded',
+  'x-forwarded-for',
+  'x-forwarded',
+  'forwarded-for',
+  'x-original-forwarded-for',
+  'x-real-ip',
+  'x-client-ip',
+  'client-ip',
+  'cf-connecting-ip',
+  'true-client-ip',
+  'x-cluster-client-ip',
+  'fastly-client-ip',
+  'x-azure-clientip',
+  'x-envoy-external-address',
+  'fly-client-ip',
+  'x-appengine-user-ip',
+];
 
 /**
- * A request a program on this machine made directly: from a loopback socket, not through a
- * proxy, to a loopback Host (a page re-bound by DNS names its own host), and not sent by a
- * browser on behalf of another site (Fetch Metadata).
+ * A request a program on this machine made directly: from a loopback socket, to a loopback
+ * Host (a page re-bound by DNS names its own host), and not sent by a browser on behalf of
+ * another site (Fetch Metadata). The client is the one address the rest of the app uses:
+ * with `TRUSTED_PROXY_HEADER` set and present, the proxy's word, which must then name a
+ * loopback address (a proxy on this machine connects from loopback for anyone). Any other
+ * client-address header, or the trusted one naming nothing readable, means "not local".
+ * `trustedHeader` is required, not optional, so no caller can forget the configured proxy.
  */
-export function isLocalRequest(req: Pick<IncomingMessage, 'socket' | 'headers'>): boolean {
+export function isLocalRequest(req: Pick<IncomingMessage, 'socket' | 'headers'>, trustedHeader: string | undefined): boolean {
   const { host, 'sec-fetch-site': site } = req.headers;
+  const trusted = trustedHeader?.toLowerCase();
+  const proxied = proxiedAddress(req, trusted);
   return (
     isLoopbackAddress(req.socket.remoteAddress ?? '') &&
-    FORWARDED.every((name) => req.headers[name] === undefined) &&
+    (proxied === undefined || isLoopbackAddress(proxied)) &&
+    CLIENT_ADDRESS_HEADERS.every((name) => name === trusted || req.headers[name] === undefined) &&
     host !== undefined &&
     isLoopbackUrl(`http://${host}`) &&
     site !== 'cross-site' &&
@@ -110,8 +152,10 @@ export function isLocalRequest(req: Pick<IncomingMessage, 'socket' | 'headers'>)
 }
 
 /** Route guard: anything but a local request gets 403 and goes no further. */
-export function localOnly(req: Request, res: Response, next: Next): void {
-  if (isLocalRequest(req)) return next();
-  res.send(403, { error: 'this route answers only requests from this machine' });
-  return next(false);
+export function localOnly(trustedHeader: string | undefined): (req: Request, res: Response, next: Next) => void {
+  return (req, res, next) => {
+    if (isLocalRequest(req, trustedHeader)) return next();
+    res.send(403, { error: 'this route answers only requests from this machine' });
+    return next(false);
+  };
 }

@@ -220,7 +220,7 @@ export const configSchema = z.object({
   AGENTS_FILE: z
     .string()
     .optional()
-    .describe('YAML or JSON list of agents who may sign in to /agent: id, name, passwordHash (scrypt; npm run agent:hash). Empty: the demo agents of README outside production, nobody in production.'),
+    .describe('YAML or JSON list of agents who may sign in to /agent: id, name, passwordHash (scrypt; npm run agent:hash), role (agent or lead; default agent). Empty: the demo staff of README outside production, nobody in production.'),
   CANNED_REPLIES_FILE: z
     .string()
     .default('bot/handoff/cannedReplies.yaml')

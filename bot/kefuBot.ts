@@ -143,7 +143,7 @@ export class KefuBot extends TeamsActivityHandler {
     if (activity.type !== 'message') return false;
     const admission = await this.deps.limits.take('messages-per-user', userKey(activity));
     if (admission.allowed) return false;
-    if (admission.first) await context.sendActivity(messages(this.localeOf(activity)).slowDown);
+    if (admission.reason === 'over' && admission.first) await context.sendActivity(messages(this.localeOf(activity)).slowDown);
     return true;
   }
 

@@ -125,7 +125,7 @@ export function createApp({
     ...proactiveHandoff({ adapter, appId: config.MicrosoftAppId ?? '', store: handoffStore, track: lifecycle.track, notice: (context, notice) => bot.notice(context, notice) }),
     metrics,
     logger,
-    admit: () => limits.takeForTurn('handoffs-per-address'),
+    admit: async () => (await limits.takeForTurn('handoffs-per-address')) === 'ok',
   });
   const bot = new KefuBot({
     conversationState: new ConversationState(backend.storage),
@@ -209,6 +209,7 @@ export function createApp({
         await lifecycle.track(adapter.processActivityDirect('', activity as Activity, turnFrom(client)));
       },
       limits: perAddress,
+      trustedProxyHeader: config.TRUSTED_PROXY_HEADER,
     });
     const stream = attachDirectLineStream(server.server, {
       store,
@@ -221,7 +222,7 @@ export function createApp({
     lifecycle.onShutdown(() => stream.close());
   }
   mountWebChat(server, webChatDirectLine(config, tokens, embedded), logger, perAddress);
-  mountDevRoutes(server, platform);
+  mountDevRoutes(server, platform, config.TRUSTED_PROXY_HEADER);
   const agentConsole = mountAgentConsole(server, {
     service: handoff,
     bus: consoleBus,

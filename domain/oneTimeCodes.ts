@@ -2,6 +2,9 @@
 
 export type OtpPurpose = 'unlock' | 'phone-change-old' | 'phone-change-new' | 'appeal' | 'appeal-status';
 
-/** `limited`: the client asking, or everyone together, has had too many codes sent lately (against SMS pumping). */
-export type SendResult = { status: 'sent' } | { status: 'too-soon'; retryInSeconds: number } | { status: 'daily-limit' } | { status: 'limited' };
+/**
+ * `limited`: the client asking, or everyone together, has had too many codes sent lately (against SMS pumping).
+ * `unavailable`: those sends could not be counted just now (the shared store is down), so none is sent.
+ */
+export type SendResult = { status: 'sent' } | { status: 'too-soon'; retryInSeconds: number } | { status: 'daily-limit' } | { status: 'limited' } | { status: 'unavailable' };
 export type VerifyResult = { status: 'ok' } | { status: 'wrong'; attemptsLeft: number } | { status: 'used-up' } | { status: 'expired' } | { status: 'none' };

@@ -50,11 +50,30 @@ export function literalMasks(markdown: string): string {
   return markdown.replace(MASK_RUN, (run) => run.replace(/\*/g, '\\*'));
 }
 
+/**
+ * What a person typed, on one line: a line break becomes a visible ↵, so a user cannot start
+ * a line of their own that looks like the bot's (a fake "号码验证：已通过…" under their message);
+ * controls and bidi overrides (which reorder what is shown) are dropped, tabs become spaces.
+ * The agent console does the same in the browser (bot/handoff/console/userText.js).
+ */
+const LINE_BREAK = /\r\n|[\n\r\v\f\u0085\u2028\u2029]/g;
+// eslint-disable-next-line no-control-regex -- control characters are what this removes
+const UNSHOWN = /[\u0000-\u0008\u000e-\u001f\u007f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+export function oneLine(text: string): string {
+  return text.replace(LINE_BREAK, ' ↵ ').replace(/\t/g, ' ').replace(UNSHOWN, '');
+}
+
+export type TextRunStyle = { weight?: 'Bolder'; color?: 'Accent' | 'Good' | 'Attention'; isSubtle?: boolean; italic?: boolean };
+
+/** Text in an Adaptive Card as written: a TextBlock is always read as Markdown, a TextRun never is. */
+export function textRun(text: string, style: TextRunStyle = {}): Record<string, unknown> {
+  return { type: 'TextRun', text, ...style };
+}
+
 export function adaptiveCard(reply: Reply): Record<string, unknown> {
-  // A TextBlock is always read as Markdown; a TextRun never is, so words typed by a person stay as typed.
-  const body = reply.plain
-    ? { type: 'RichTextBlock', inlines: [{ type: 'TextRun', text: reply.text }] }
-    : { type: 'TextBlock', text: literalMasks(reply.text), wrap: true };
+  // Words typed by a person stay as typed: a TextRun (see textRun), not Markdown.
+  const body = reply.plain ? { type: 'RichTextBlock', inlines: [textRun(reply.text)] } : { type: 'TextBlock', text: literalMasks(reply.text), wrap: true };
   return {
     type: 'AdaptiveCard',
     $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',

@@ -5,7 +5,6 @@ import { promisify } from 'node:util';
 import YAML from 'yaml';
 import { z } from 'zod';
 import { PROJECT_ROOT } from '../projectRoot';
-import type { Agent } from './service';
 
 /**
  * The agents an operator lets into the console, with scrypt password hashes
@@ -18,12 +17,31 @@ const HASH = /^scrypt\$(\d+)\$(\d+)\$(\d+)\$([\w-]+)\$([\w-]+)$/;
 const KEY_LENGTH = 32;
 const COST = { N: 16384, r: 8, p: 1 };
 
+/**
+ * What a person in the agents file may do beyond handling chats: a lead also chooses the
+ * agents' Teams channel and reads the supervisor's figures. Without `role`, an agent (the
+ * least), so files written before roles existed keep working and grant nothing new.
+ */
+export const agentRoleSchema = z.enum(['agent', 'lead']);
+export type AgentRole = z.infer<typeof agentRoleSchema>;
+
+/**
+ * An agent as a session or a Teams activity knows them: who (what the handoff service needs)
+ * and their role. Sessions stored before roles existed read as an agent.
+ */
+export const signedInAgentSchema = z.object({ id: z.string().min(1), name: z.string(), role: agentRoleSchema.default('agent') });
+export type SignedInAgent = z.infer<typeof signedInAgentSchema>;
+
+/** May this person choose the Teams channel and read the supervisor's figures? */
+export const isLead = (agent: Pick<SignedInAgent, 'role'>): boolean => agent.role === 'lead';
+
 export const agentRecordSchema = z.object({
   id: z.string().regex(/^[a-z0-9._-]{2,32}$/, 'expected 2–32 lower-case letters, digits, dot, dash or underscore'),
   name: z.string().min(1).max(40),
   passwordHash: z.string().regex(HASH, 'expected a scrypt hash made by `npm run agent:hash`'),
   /** The agent's Microsoft Entra object id (Teams' from.aadObjectId): lets them act from the Teams agents' channel. */
   teamsAadObjectId: z.string().uuid('expected the Microsoft Entra object id (a GUID) Teams sends as from.aadObjectId').optional(),
+  role: agentRoleSchema.default('agent'),
 });
 export const agentsFileSchema = z.object({
   agents: z.array(agentRecordSchema).superRefine((agents, context) => {
@@ -38,6 +56,9 @@ export const agentsFileSchema = z.object({
   }),
 });
 type AgentRecord = z.infer<typeof agentRecordSchema>;
+
+/** What a session keeps of a record: never the hash or the Teams id. */
+const signedIn = ({ id, name, role }: AgentRecord): SignedInAgent => ({ id, name, role });
 
 export async function hashPassword(password: string): Promise<string> {
   const salt = crypto.randomBytes(16);
@@ -85,14 +106,14 @@ export class AgentDirectory {
   }
 
   /** The agent Teams vouches for (an authenticated activity's from.aadObjectId), if the file maps one. */
-  byTeamsUser(aadObjectId: string | undefined): Agent | undefined {
+  byTeamsUser(aadObjectId: string | undefined): SignedInAgent | undefined {
     const record = aadObjectId ? this.byTeamsId.get(aadObjectId.toLowerCase()) : undefined;
-    return record ? { id: record.id, name: record.name } : undefined;
+    return record ? signedIn(record) : undefined;
   }
 
-  async authenticate(id: string, password: string): Promise<Agent | undefined> {
+  async authenticate(id: string, password: string): Promise<SignedInAgent | undefined> {
     const record = this.byId.get(id.trim().toLowerCase());
     const valid = await verifyPassword(password, record?.passwordHash ?? (await this.decoy));
-    return record && valid ? { id: record.id, name: record.name } : undefined;
+    return record && valid ? signedIn(record) : undefined;
   }
 }

@@ -6,11 +6,11 @@ import type { Logger } from '../logger';
 import { decodeSegment } from '../http/requestTarget';
 import { PROJECT_ROOT } from '../projectRoot';
 import { mountStaticAssets } from '../staticAssets';
-import type { AgentDirectory } from './agents';
+import { isLead, type AgentDirectory, type SignedInAgent } from './agents';
 import type { CannedReply } from './cannedReplies';
 import type { TranscriptEntry } from '../../domain/handoff';
 import type { ConsoleBus } from './store';
-import type { Agent, HandoffService, Refusal, Result } from './service';
+import type { HandoffService, Refusal, Result } from './service';
 import type { AgentSessions } from './sessions';
 import { SignIn, type SignInOutcome } from './signIn';
 
@@ -31,7 +31,7 @@ export interface AgentConsoleDeps {
   /** Cookies marked Secure (behind HTTPS in production). */
   secureCookies: boolean;
   /** The header a trusted reverse proxy writes the client's address in (TRUSTED_PROXY_HEADER). */
-  trustedProxyHeader?: string;
+  trustedProxyHeader: string | undefined;
   metrics?: { signIn(outcome: SignInOutcome['kind']): void };
   /**
    * This server's path of a file a user sent, when the URL is one of its own Direct Line's
@@ -80,8 +80,8 @@ function cookieOf(req: Request, cookie = COOKIE): string | undefined {
  * state-changing request a cross-site page could have made (neither JSON, which needs a CORS
  * preflight we never grant, nor the console's header) — on top of the SameSite cookie.
  */
-function refusal(req: Request, localOnly: boolean): string | undefined {
-  if (localOnly && !isLocalRequest(req)) return 'the demo agents work only on this machine; set AGENTS_FILE to sign in from elsewhere';
+function refusal(req: Request, localOnly: boolean, trustedProxyHeader: string | undefined): string | undefined {
+  if (localOnly && !isLocalRequest(req, trustedProxyHeader)) return 'the demo agents work only on this machine; set AGENTS_FILE to sign in from elsewhere';
   if (!READS.has(req.method ?? '') && !req.is('application/json') && req.header(CONSOLE_HEADER) !== '1') {
     return `state-changing requests need Content-Type: application/json or ${CONSOLE_HEADER}: 1`;
   }
@@ -103,7 +103,7 @@ export function mountAgentConsole(server: Server, deps: AgentConsoleDeps): { clo
   server.use((req: Request, res: Response, next: Next) => {
     const route = req.getRoute()?.path;
     if (typeof route !== 'string' || !route.startsWith(API_PREFIX)) return next();
-    const problem = refusal(req, deps.localOnly);
+    const problem = refusal(req, deps.localOnly, deps.trustedProxyHeader);
     if (!problem) return next();
     res.send(403, { error: problem });
     return next(false);
@@ -113,6 +113,7 @@ export function mountAgentConsole(server: Server, deps: AgentConsoleDeps): { clo
     server,
     {
       '/agent': { file: path.join(PUBLIC_DIR, 'index.html'), type: 'text/html; charset=utf-8', maxAge: 0 },
+      '/agent/userText.js': { file: path.join(PUBLIC_DIR, 'userText.js'), type: 'text/javascript; charset=utf-8', maxAge: 0 },
       '/agent/console.js': { file: path.join(PUBLIC_DIR, 'console.js'), type: 'text/javascript; charset=utf-8', maxAge: 0 },
       '/agent/workday.js': { file: path.join(PUBLIC_DIR, 'workday.js'), type: 'text/javascript; charset=utf-8', maxAge: 0 },
       '/agent/console.css': { file: path.join(PUBLIC_DIR, 'console.css'), type: 'text/css; charset=utf-8', maxAge: 0 },
@@ -125,7 +126,7 @@ export function mountAgentConsole(server: Server, deps: AgentConsoleDeps): { clo
     entry.attachments ? { ...entry, attachments: entry.attachments.map((file) => ({ ...file, href: deps.attachmentLink(file.url) })) } : entry;
 
   /** The signed-in agent, or a 401 already sent. */
-  const agentOf = async (req: Request, res: Response): Promise<Agent | undefined> => {
+  const agentOf = async (req: Request, res: Response): Promise<SignedInAgent | undefined> => {
     res.setHeader('cache-control', 'no-store');
     const agent = await sessions.agentOf(cookieOf(req));
     if (!agent) res.send(401, { error: 'sign in first' });
@@ -256,8 +257,12 @@ export function mountAgentConsole(server: Server, deps: AgentConsoleDeps): { clo
     res.send(200, { chats: found.chats.map((chat) => ({ ...chat, transcript: chat.transcript.map(withLinks) })), tickets: found.tickets });
   });
 
+  // The whole team's load and day: a lead's (AGENTS_FILE role), not every agent's.
   server.get('/api/agent/supervisor', async (req: Request, res: Response) => {
-    if (await agentOf(req, res)) res.send(200, await service.supervisor());
+    const agent = await agentOf(req, res);
+    if (!agent) return;
+    if (!isLead(agent)) return void res.send(403, { error: 'only a lead (role: lead in AGENTS_FILE) sees the supervisor figures' });
+    res.send(200, await service.supervisor());
   });
 
   // Server-sent events: "board" when the queue, chats or tickets change, "chat" with an id

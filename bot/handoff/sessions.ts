@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import { signedInAgentSchema, type SignedInAgent } from './agents';
 import type { Agent } from './service';
 import type { AttemptCounter, AttemptStore } from './signInLimits';
 
@@ -21,21 +22,30 @@ const hashToken = (token: string) => crypto.createHash('sha256').update(token).d
 /** Device entries live beside sessions; '.' never occurs in a hash, so neither can pass for the other. */
 const deviceEntry = (tokenHash: string) => `device.${tokenHash}`;
 
+/**
+ * A stored session as the routes see it: read through the schema, so one stored before roles
+ * existed is an agent's, and one that does not read at all is no session.
+ */
+function signedInAgentOf(stored: Agent | undefined): SignedInAgent | undefined {
+  const parsed = signedInAgentSchema.safeParse(stored);
+  return parsed.success ? parsed.data : undefined;
+}
+
 export class AgentSessions {
   constructor(
     private readonly store: AgentSessionStore,
     private readonly ttlMs: number,
   ) {}
 
-  /** Returns the token for the cookie. */
-  async open(agent: Agent): Promise<string> {
+  /** Returns the token for the cookie. The role is kept with the session, for the routes that need a lead. */
+  async open(agent: SignedInAgent): Promise<string> {
     const token = crypto.randomBytes(32).toString('base64url');
     await this.store.put(hashToken(token), agent, this.ttlMs);
     return token;
   }
 
-  async agentOf(token: string | undefined): Promise<Agent | undefined> {
-    return token ? this.store.get(hashToken(token)) : undefined;
+  async agentOf(token: string | undefined): Promise<SignedInAgent | undefined> {
+    return token ? signedInAgentOf(await this.store.get(hashToken(token))) : undefined;
   }
 
   async close(token: string | undefined): Promise<void> {
@@ -47,17 +57,17 @@ export class AgentSessions {
   }
 
   /** Remembers this device for the agent; returns the token for the device cookie. */
-  async rememberDevice(agent: Agent): Promise<string> {
+  async rememberDevice(agent: SignedInAgent): Promise<string> {
     const token = crypto.randomBytes(32).toString('base64url');
     await this.store.put(deviceEntry(hashToken(token)), agent, DEVICE_TTL_MS);
     return token;
   }
 
   /** The agent a device cookie was issued to, and the key its attempts are counted under. */
-  async deviceOf(token: string | undefined): Promise<{ agent: Agent; key: string } | undefined> {
+  async deviceOf(token: string | undefined): Promise<{ agent: SignedInAgent; key: string } | undefined> {
     if (!token) return undefined;
     const key = hashToken(token);
-    const agent = await this.store.get(deviceEntry(key));
+    const agent = signedInAgentOf(await this.store.get(deviceEntry(key)));
     return agent ? { agent, key } : undefined;
   }
 

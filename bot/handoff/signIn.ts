@@ -1,5 +1,5 @@
 import { WorkSlots } from '../workSlots';
-import type { Agent } from './service';
+import type { SignedInAgent } from './agents';
 import type { AgentSessions } from './sessions';
 import { ATTEMPT_WINDOW_MS, counters } from './signInLimits';
 
@@ -9,13 +9,13 @@ import { ATTEMPT_WINDOW_MS, counters } from './signInLimits';
  * hash, and give the count back if the password was right — or if it was never checked.
  */
 export type SignInOutcome =
-  | { kind: 'ok'; agent: Agent; /** a known-device token to set, when this device was not one yet */ newDevice?: string }
+  | { kind: 'ok'; agent: SignedInAgent; /** a known-device token to set, when this device was not one yet */ newDevice?: string }
   | { kind: 'wrong' }
   | { kind: 'throttled'; retryAfterS: number }
   | { kind: 'busy'; retryAfterS: number };
 
 export interface PasswordCheck {
-  authenticate(id: string, password: string): Promise<Agent | undefined>;
+  authenticate(id: string, password: string): Promise<SignedInAgent | undefined>;
 }
 
 /**

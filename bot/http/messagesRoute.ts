@@ -7,7 +7,7 @@ import type { AddressLimits } from '../limits/httpLimits';
 import type { Logger } from '../logger';
 
 export interface MessagesRouteDeps {
-  config: Pick<Config, 'MicrosoftAppId' | 'NODE_ENV'>;
+  config: Pick<Config, 'MicrosoftAppId' | 'NODE_ENV' | 'TRUSTED_PROXY_HEADER'>;
   logger: Logger;
   perAddress: AddressLimits;
   /** True while shutting down: activities are refused with 503. */
@@ -28,7 +28,7 @@ export function mountMessagesRoute(server: Server, { config, logger, perAddress,
       res.send(503, { error: 'shutting down' });
       return;
     }
-    const refusal = refusedClient(endpointMode, isLocalRequest(req));
+    const refusal = refusedClient(endpointMode, isLocalRequest(req, config.TRUSTED_PROXY_HEADER));
     if (refusal) {
       logger.warn({ problem: refusal }, 'refused activity');
       res.send(403, { error: refusal });

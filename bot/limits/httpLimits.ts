@@ -30,7 +30,9 @@ export function addressLimits(limits: Limits, trustedHeader: string | undefined,
       const admission = await limits.take(limit, clientOf(req));
       if (admission.allowed) return true;
       res.header('Retry-After', String(admission.retryAfterS));
-      res.send(429, { error: { code: 'TooManyRequests', message: messages(localeOf(req, localeHint)).tooManyRequests } });
+      const say = messages(localeOf(req, localeHint));
+      if (admission.reason === 'unavailable') res.send(503, { error: { code: 'ServiceUnavailable', message: say.unavailable } });
+      else res.send(429, { error: { code: 'TooManyRequests', message: say.tooManyRequests } });
       return false;
     },
   };

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import type { OtpPurpose, SendResult, VerifyResult } from '../../domain/oneTimeCodes';
 import type { Locale } from '../../knowledge/schema';
+import type { TurnAdmission } from '../limits/limits';
 import type { SmsSender } from './sms';
 
 /**
@@ -69,8 +70,8 @@ export class OtpService {
     private readonly sms: SmsSender,
     private readonly secret: string,
     private readonly now: () => number = Date.now,
-    /** Counts a code about to be sent against the per-client and overall SMS limits; false: over. */
-    private readonly admitSend: () => Promise<boolean> = async () => true,
+    /** Counts a code about to be sent against the per-client and overall SMS limits (bot/limits/limits.ts). */
+    private readonly admitSend: () => Promise<TurnAdmission> = async () => 'ok',
   ) {}
 
   private hash(key: string, code: string): string {
@@ -80,7 +81,10 @@ export class OtpService {
   async send(phone: string, purpose: OtpPurpose, locale: Locale): Promise<SendResult> {
     const now = this.now();
     // Per-client and overall SMS limits first: a flood of distinct numbers is SMS pumping.
-    if (!(await this.admitSend())) return { status: 'limited' };
+    // Not countable (store down): no code goes out uncounted.
+    const admission = await this.admitSend();
+    if (admission === 'over') return { status: 'limited' };
+    if (admission === 'unavailable') return { status: 'unavailable' };
     const code = String(crypto.randomInt(0, 10 ** OTP_RULES.digits)).padStart(OTP_RULES.digits, '0');
     // One step on the store: two sends at once cannot both pass the 60 s wait.
     const issued = await this.store.issue({ phone, purpose }, chinaDay(now), {

@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import type { Request, Response, Server } from 'restify';
 import { localOnly } from '../clientAddress';
 import type { Config } from '../config';
+import type { TurnAdmission } from '../limits/limits';
 import type { Logger } from '../logger';
 import { mainlandMobileSchema, type AccountPort } from '../../domain/accounts';
 import { DemoDirectory, type DirectoryData } from './demoDirectory';
@@ -31,8 +32,8 @@ export function createPlatform(
   config: Config,
   logger: Logger,
   stores: PlatformStores = { otpStore: new MemoryOtpStore() },
-  /** Counts a code about to be sent against the SMS limits (bot/limits/limits.ts); false: over. */
-  admitSms?: () => Promise<boolean>,
+  /** Counts a code about to be sent against the SMS limits (bot/limits/limits.ts). */
+  admitSms?: () => Promise<TurnAdmission>,
 ): Platform {
   const { otpStore } = stores;
   const directory = config.ACCOUNT_BACKEND === 'demo' ? new DemoDirectory(undefined, stores.directoryData) : undefined;
@@ -52,25 +53,26 @@ export function createPlatform(
  * with the console SMS provider outside production; otherwise they are never mounted (404).
  * They show every code sent, so only this machine may call them (403 for anyone else).
  */
-export function mountDevRoutes(server: Server, platform: Platform): void {
+export function mountDevRoutes(server: Server, platform: Platform, trustedProxyHeader: string | undefined): void {
   const dev = platform.dev;
   if (!dev) return;
+  const local = localOnly(trustedProxyHeader);
   const phoneOf = (value: unknown) => mainlandMobileSchema.safeParse(value);
 
-  server.get('/api/dev/sms', localOnly, async (req: Request, res: Response) => {
+  server.get('/api/dev/sms', local, async (req: Request, res: Response) => {
     const phone = phoneOf((req.query as Record<string, unknown> | undefined)?.phone);
     if (!phone.success) return void res.send(400, { error: 'phone must be a mainland mobile number' });
     res.send(200, await dev.outbox.sentTo(phone.data));
   });
 
-  server.post('/api/dev/reset', localOnly, async (_req: Request, res: Response) => {
+  server.post('/api/dev/reset', local, async (_req: Request, res: Response) => {
     await dev.directory?.reset();
     await dev.outbox.reset();
     await dev.otpStore?.clear();
     res.send(200, { reset: true });
   });
 
-  server.get('/api/dev/accounts/:phone', localOnly, async (req: Request, res: Response) => {
+  server.get('/api/dev/accounts/:phone', local, async (req: Request, res: Response) => {
     const phone = phoneOf(req.params.phone);
     if (!phone.success) return void res.send(400, { error: 'phone must be a mainland mobile number' });
     const account = await platform.accounts.findByPhone(phone.data);

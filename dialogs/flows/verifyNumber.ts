@@ -1,5 +1,6 @@
 import { assign, fromPromise, sendParent, setup } from 'xstate';
 import type { OtpPurpose, SendResult, VerifyResult } from '../../domain/oneTimeCodes';
+import { messages } from '../messages';
 import type { Locale } from '../../knowledge/schema';
 import type { Reply } from '../reply';
 import type { FlowMessages } from './flowMessages';
@@ -53,6 +54,8 @@ const LINES = {
   askCode: (m, c) => withCodeButtons(m, m.askCode(c.phone)),
   dailyLimit: (m) => m.dailyLimit,
   smsLimited: (m) => m.smsLimited,
+  // The SMS limits could not be counted: the same sentence as any other outage.
+  unavailable: (_m, c) => messages(c.locale).unavailable,
   badCode: (m) => m.badCode,
   wrongCode: (m, c) => m.wrongCode(c.attemptsLeft),
   codeUsedUp: (m) => withCodeButtons(m, m.codeUsedUp),
@@ -114,6 +117,7 @@ export const verifyNumber = setup({
             ],
           },
           { guard: ({ event }) => event.output.status === 'limited', target: 'done', actions: ['fail', { type: 'say', params: 'smsLimited' }] },
+          { guard: ({ event }) => event.output.status === 'unavailable', target: 'done', actions: ['fail', { type: 'say', params: 'unavailable' }] },
           { target: 'done', actions: ['fail', { type: 'say', params: 'dailyLimit' }] },
         ],
         onError: { target: 'done', actions: ['fail', { type: 'say', params: 'backendDown' }] },

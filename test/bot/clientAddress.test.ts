@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { botEndpointMode, refusedClient, refusedServiceUrl } from '../../bot/botEndpoint';
-import { clientAddress, isLocalRequest, isLoopbackAddress, isLoopbackUrl } from '../../bot/clientAddress';
+import { CLIENT_ADDRESS_HEADERS, clientAddress, isLocalRequest, isLoopbackAddress, isLoopbackUrl } from '../../bot/clientAddress';
 
 /** The one place address decisions are made, and the Bot Framework endpoint's rule built on it. */
 
@@ -42,23 +42,53 @@ test('loopback URLs: http(s) to localhost or a loopback literal, however the URL
 });
 
 test('a local request: loopback peer, no proxy in between, a loopback Host, not sent for another site', () => {
-  expect(isLocalRequest(fakeRequest('127.0.0.1'))).toBe(true);
-  expect(isLocalRequest(fakeRequest('::ffff:127.0.0.1', { host: 'localhost:3978' }))).toBe(true);
-  expect(isLocalRequest(fakeRequest('::1', { host: '[::1]:3978', 'sec-fetch-site': 'same-origin' }))).toBe(true);
+  expect(isLocalRequest(fakeRequest('127.0.0.1'), undefined)).toBe(true);
+  expect(isLocalRequest(fakeRequest('::ffff:127.0.0.1', { host: 'localhost:3978' }), undefined)).toBe(true);
+  expect(isLocalRequest(fakeRequest('::1', { host: '[::1]:3978', 'sec-fetch-site': 'same-origin' }), undefined)).toBe(true);
 
-  expect(isLocalRequest(fakeRequest('203.0.113.7'))).toBe(false);
-  expect(isLocalRequest(fakeRequest('::ffff:10.1.2.3'))).toBe(false);
-  expect(isLocalRequest(fakeRequest(undefined))).toBe(false);
+  expect(isLocalRequest(fakeRequest('203.0.113.7'), undefined)).toBe(false);
+  expect(isLocalRequest(fakeRequest('::ffff:10.1.2.3'), undefined)).toBe(false);
+  expect(isLocalRequest(fakeRequest(undefined), undefined)).toBe(false);
   // A reverse proxy on this machine connects from loopback on behalf of anyone.
-  expect(isLocalRequest(fakeRequest('127.0.0.1', { host: 'localhost', 'x-forwarded-for': '203.0.113.7' }))).toBe(false);
-  expect(isLocalRequest(fakeRequest('127.0.0.1', { host: 'localhost', forwarded: 'for=203.0.113.7' }))).toBe(false);
-  expect(isLocalRequest(fakeRequest('127.0.0.1', { host: 'localhost', 'x-real-ip': '203.0.113.7' }))).toBe(false);
+  expect(isLocalRequest(fakeRequest('127.0.0.1', { host: 'localhost', 'x-forwarded-for': '203.0.113.7' }), undefined)).toBe(false);
+  expect(isLocalRequest(fakeRequest('127.0.0.1', { host: 'localhost', forwarded: 'for=203.0.113.7' }), undefined)).toBe(false);
+  expect(isLocalRequest(fakeRequest('127.0.0.1', { host: 'localhost', 'x-real-ip': '203.0.113.7' }), undefined)).toBe(false);
   // A page on a re-bound name reaches 127.0.0.1 with its own Host.
-  expect(isLocalRequest(fakeRequest('127.0.0.1', { host: 'rebind.example:3978' }))).toBe(false);
-  expect(isLocalRequest(fakeRequest('127.0.0.1', {}))).toBe(false);
+  expect(isLocalRequest(fakeRequest('127.0.0.1', { host: 'rebind.example:3978' }), undefined)).toBe(false);
+  expect(isLocalRequest(fakeRequest('127.0.0.1', {}), undefined)).toBe(false);
   // A browser sends these when a page of another site makes the request.
-  expect(isLocalRequest(fakeRequest('127.0.0.1', { host: 'localhost', 'sec-fetch-site': 'cross-site' }))).toBe(false);
-  expect(isLocalRequest(fakeRequest('127.0.0.1', { host: 'localhost', 'sec-fetch-site': 'same-site' }))).toBe(false);
+  expect(isLocalRequest(fakeRequest('127.0.0.1', { host: 'localhost', 'sec-fetch-site': 'cross-site' }), undefined)).toBe(false);
+  expect(isLocalRequest(fakeRequest('127.0.0.1', { host: 'localhost', 'sec-fetch-site': 'same-site' }), undefined)).toBe(false);
+});
+
+test('behind a trusted proxy on this machine: local only when the proxy names a loopback client, and no other address header is there', () => {
+  const viaProxy = (headers: Record<string, string>) => fakeRequest('127.0.0.1', { host: 'localhost', ...headers });
+  for (const trusted of ['x-client-ip', 'CF-Connecting-IP', 'true-client-ip', 'x-forwarded-for', 'forwarded']) {
+    const name = trusted.toLowerCase();
+    const remote = name === 'forwarded' ? 'for=203.0.113.7;proto=https' : '203.0.113.7';
+    const loop = name === 'forwarded' ? 'for="[::1]:51000"' : '127.0.0.1';
+    expect([trusted, isLocalRequest(viaProxy({ [name]: remote }), trusted)]).toEqual([trusted, false]);
+    expect([trusted, isLocalRequest(viaProxy({ [name]: loop }), trusted)]).toEqual([trusted, true]);
+    // Whatever the client wrote is to the left of what the proxy appended.
+    expect([trusted, isLocalRequest(viaProxy({ [name]: `${loop}, ${remote}` }), trusted)]).toEqual([trusted, false]);
+    expect([trusted, isLocalRequest(viaProxy({ [name]: 'unknown' }), trusted)]).toEqual([trusted, false]);
+    // A program on this machine, straight to the socket: the socket is the client.
+    expect([trusted, isLocalRequest(viaProxy({}), trusted)]).toEqual([trusted, true]);
+  }
+  // Every other client-address header, whatever it says, means someone connected on a client's behalf.
+  for (const header of CLIENT_ADDRESS_HEADERS) {
+    for (const trusted of [undefined, 'x-client-ip', 'x-my-proxy-ip']) {
+      if (header === trusted) continue;
+      expect([header, trusted, isLocalRequest(viaProxy({ [header]: '203.0.113.7' }), trusted)]).toEqual([header, trusted, false]);
+      expect([header, trusted, isLocalRequest(viaProxy({ [header]: '127.0.0.1' }), trusted)]).toEqual([header, trusted, false]);
+    }
+  }
+  expect(isLocalRequest(fakeRequest('203.0.113.9', { host: 'localhost', 'x-client-ip': '127.0.0.1' }), 'x-client-ip')).toBe(false);
+});
+
+test('the trusted header as the limits read it: RFC 7239 Forwarded too', () => {
+  expect(clientAddress(fakeRequest('127.0.0.1', { forwarded: 'for=198.51.100.1, for=203.0.113.7;proto=https' }), 'forwarded')).toBe('ip:203.0.113.7');
+  expect(clientAddress(fakeRequest('127.0.0.1', { forwarded: 'for="[2001:db8::1]:443"' }), 'Forwarded')).toBe('ip:2001:db8:0:0::/64');
 });
 
 test('limits count a client under one address, however the socket spells it', () => {

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import { AgentDirectory, agentsFileSchema, DEMO_AGENTS_FILE, hashPassword, verifyPassword } from '../../bot/handoff/agents';
 import { loadCannedReplies } from '../../bot/handoff/cannedReplies';
 import { ConfigError, loadConfig } from '../../bot/config';
@@ -65,7 +66,8 @@ test('passwords: scrypt hashes verify the right password only; the demo agents l
   expect(await verifyPassword('correct horse battery', hash)).toBe(true);
   expect(await verifyPassword('correct horse batterY', hash)).toBe(false);
   const demo = AgentDirectory.fromFile(DEMO_AGENTS_FILE);
-  expect(await demo.authenticate('WANG', 'kefu-demo-wang')).toEqual({ id: 'wang', name: '小王' });
+  expect(await demo.authenticate('WANG', 'kefu-demo-wang')).toEqual({ id: 'wang', name: '小王', role: 'agent' });
+  expect(await demo.authenticate('lin', 'kefu-demo-lin')).toEqual({ id: 'lin', name: '林组长', role: 'lead' });
   expect(await demo.authenticate('wang', 'kefu-demo-alice')).toBeUndefined();
   expect(await demo.authenticate('nobody', 'kefu-demo-wang')).toBeUndefined();
   expect(loadCannedReplies('bot/handoff/cannedReplies.yaml').map((c) => c.shortcut)).toContain('hello');
@@ -76,22 +78,28 @@ test('agents map to Teams accounts by Entra object id (any case); one account fo
   const aad = '6B1A2C3D-0000-4000-8000-00000000A001';
   const parsed = agentsFileSchema.parse({ agents: [{ id: 'wang', name: '小王', passwordHash: hash, teamsAadObjectId: aad }, { id: 'alice', name: 'Alice', passwordHash: hash }] });
   const directory = new AgentDirectory(parsed.agents);
-  expect(directory.byTeamsUser(aad.toLowerCase())).toEqual({ id: 'wang', name: '小王' });
+  // A file written before roles existed: everyone in it is an agent.
+  expect(directory.byTeamsUser(aad.toLowerCase())).toEqual({ id: 'wang', name: '小王', role: 'agent' });
   expect(directory.byTeamsUser('6b1a2c3d-0000-4000-8000-00000000ffff')).toBeUndefined();
   expect(directory.byTeamsUser(undefined)).toBeUndefined();
   expect(directory.byTeamsUser('')).toBeUndefined();
   const twice = agentsFileSchema.safeParse({ agents: [{ id: 'wang', name: '小王', passwordHash: hash, teamsAadObjectId: aad }, { id: 'alice', name: 'Alice', passwordHash: hash, teamsAadObjectId: aad.toLowerCase() }] });
   expect(twice.success ? undefined : twice.error.issues[0]?.message).toBe('the same Teams account is given to two agents');
   expect(agentsFileSchema.safeParse({ agents: [{ id: 'wang', name: '小王', passwordHash: hash, teamsAadObjectId: 'wang@contoso.com' }] }).success).toBe(false);
+  expect(agentsFileSchema.safeParse({ agents: [{ id: 'wang', name: '小王', passwordHash: hash, role: 'admin' }] }).success).toBe(false);
+  expect(agentsFileSchema.parse({ agents: [{ id: 'lin', name: '林', passwordHash: hash, role: 'lead' }] }).agents[0]?.role).toBe('lead');
 });
 
 test('agent sessions expire, and only the token\'s hash is stored', async () => {
   const clock = { ms: 0 };
   const store = new MemoryAgentSessionStore(() => clock.ms);
   const sessions = new AgentSessions(store, 8 * 3600_000);
-  const token = await sessions.open({ id: 'wang', name: '小王' });
+  const token = await sessions.open({ id: 'wang', name: '小王', role: 'lead' });
   expect(await store.get(token)).toBeUndefined();
-  expect(await sessions.agentOf(token)).toEqual({ id: 'wang', name: '小王' });
+  expect(await sessions.agentOf(token)).toEqual({ id: 'wang', name: '小王', role: 'lead' });
+  // A session stored before roles existed is an agent's.
+  await store.put(crypto.createHash('sha256').update('legacy-token').digest('base64url'), { id: 'alice', name: 'Alice' }, 3600_000);
+  expect(await sessions.agentOf('legacy-token')).toEqual({ id: 'alice', name: 'Alice', role: 'agent' });
   clock.ms += 8 * 3600_000 - 1;
   expect(await sessions.agentOf(token)).toBeDefined();
   clock.ms += 1;

@@ -7,6 +7,8 @@ import { Limits, limitRules, type LimitName } from '../../bot/limits/limits';
 import { currentClient, withClient } from '../../bot/limits/turnClient';
 import { MemoryRateLimiter } from '../../bot/storage/memory/rateLimit';
 import type { RateLimiter } from '../../bot/storage/rateLimit';
+import { OtpService } from '../../bot/services/otp';
+import { MemoryOtpStore } from '../../bot/storage/memory/otpStore';
 
 /** The pieces of the per-address limits: who the client is, the one counter, its refusals. */
 
@@ -55,7 +57,7 @@ describe('Limits', () => {
     const results = [];
     for (let i = 0; i < 5; i++) results.push(await limits.take('handoffs-per-address', 'ip:203.0.113.9'));
     expect(results.map((r) => r.allowed)).toEqual([true, true, false, false, false]);
-    expect(results[2]).toEqual({ allowed: false, retryAfterS: 1, first: true });
+    expect(results[2]).toEqual({ allowed: false, reason: 'over', retryAfterS: 1, first: true });
     expect(hits).toEqual(['handoffs-per-address', 'handoffs-per-address', 'handoffs-per-address']);
     expect(lines).toHaveLength(1);
     expect(lines[0]).toEqual(expect.objectContaining({ limit: 'handoffs-per-address', msg: 'limit reached: refused' }));
@@ -73,14 +75,31 @@ describe('Limits', () => {
     expect(await withClient('ip:1', async () => currentClient())).toBe('ip:1');
     expect(currentClient()).toBeUndefined();
     const inTurn = await withClient('ip:203.0.113.11', async () => [await limits.takeForTurn('handoffs-per-address'), await limits.takeForTurn('handoffs-per-address'), await limits.takeForTurn('handoffs-per-address')]);
-    expect(inTurn).toEqual([true, true, false]);
-    expect(await limits.takeForTurn('handoffs-per-address')).toBe(true);
+    expect(inTurn).toEqual(['ok', 'ok', 'over']);
+    expect(await limits.takeForTurn('handoffs-per-address')).toBe('ok');
   });
 
-  test('a counter that cannot be reached lets the request through (it meets the outage itself)', async () => {
+  test('a counter that cannot be reached: cheap uses go through (they meet the outage themselves), SMS sends are refused as unavailable', async () => {
     const { limits, hits } = setup({ hit: () => Promise.reject(new Error('redis down')) });
-    expect(await limits.take('handoffs-per-address', 'ip:1')).toEqual({ allowed: true });
+    for (const limit of ['messages-per-user', 'messages-per-address', 'conversations-per-address', 'handoffs-per-address'] as const) {
+      expect([limit, await limits.take(limit, 'ip:1')]).toEqual([limit, { allowed: true }]);
+    }
+    for (const limit of ['sms-per-address', 'sms-total'] as const) {
+      expect([limit, await limits.take(limit, 'ip:1')]).toEqual([limit, { allowed: false, reason: 'unavailable', retryAfterS: 5 }]);
+    }
+    expect(await withClient('ip:203.0.113.12', () => limits.takeForTurn('sms-per-address', 'sms-total'))).toBe('unavailable');
+    expect(await limits.takeForTurn('sms-per-address', 'sms-total')).toBe('unavailable');
     expect(hits).toEqual([]);
+  });
+
+  test('an SMS code is never sent while its limits cannot be counted', async () => {
+    const { limits } = setup({ hit: () => Promise.reject(new Error('redis down')) });
+    const sent: string[] = [];
+    const otp = new OtpService(new MemoryOtpStore(), { send: async (message) => void sent.push(message.phone) }, 'a-server-secret-of-at-least-32-chars!!', clock.now, () =>
+      limits.takeForTurn('sms-per-address', 'sms-total'),
+    );
+    expect(await withClient('ip:203.0.113.13', () => otp.send('13800000002', 'unlock', 'zh-CN'))).toEqual({ status: 'unavailable' });
+    expect(sent).toEqual([]);
   });
 });
 

@@ -2,6 +2,8 @@ import { Writable } from 'node:stream';
 import { createLogger } from '../../bot/logger';
 import { isMainlandIdNumber, maskPhone, maskText } from '../../domain/mask';
 import { readCode, readMobile } from '../../dialogs/flows/input';
+import { typedNumbers } from '../../domain/typedNumbers';
+import { HOSTILE_FORMS, ORDINARY_TEXT } from '../support/typedNumberForms';
 
 describe('masking phone and ID numbers', () => {
   test('mainland mobile numbers keep the first 3 and last 4 digits', () => {
@@ -87,6 +89,42 @@ describe('numbers as people type them are read and masked alike', () => {
   test('a known number shown masked; anything else given as one is masked as text', () => {
     expect(maskPhone('13800000002')).toBe('138****0002');
     expect(maskPhone('138 0000 0002')).toBe('138****0002');
+  });
+});
+
+/**
+ * Numbers typed in ways no flow accepts but anybody can read back: masking sees through
+ * them all (the reader's lenient mode), and the flows still do not take them as answers.
+ */
+describe('every readable way of typing a number is masked', () => {
+  test.each(HOSTILE_FORMS.map((form) => [form.name, form.typed, form.masked]))('%s: %j', (_name, typed, kept) => {
+    expect(maskText(`我的号码是 ${typed} 谢谢`)).toBe(`我的号码是 ${kept} 谢谢`);
+    expect(maskText(`号码${typed}`)).toBe(`号码${kept}`);
+    expect(maskText(maskText(typed))).toBe(kept);
+  });
+
+  test('a number the flows accept is not changed by the lenient reading: same numbers, same places', () => {
+    expect(typedNumbers('一三八零零零零零零零二')).toEqual([]);
+    expect(typedNumbers('138.0000.0002')).toEqual([]);
+    expect(typedNumbers('6217 0000 1234 5678')).toEqual([]);
+    expect(readMobile('我的号码是 ١٣٨٠٠٠٠٠٠٠٢')).toBeUndefined();
+  });
+
+  test('what the flows read is masked even beside a character only masking takes for a digit', () => {
+    expect(maskText('验证码802560٣')).toBe('验证码******٣');
+    expect(maskText('一13800000002')).toBe('一138****0002');
+    expect(typedNumbers('一13800000002')).toEqual([{ kind: 'mobile', digits: '13800000002', countryCode: '' }]);
+  });
+
+  test.each(ORDINARY_TEXT)('ordinary text is kept as typed: %j', (text) => {
+    expect(maskText(text)).toBe(text);
+  });
+
+  test('a card number shows only its last four digits, as a mask render.ts keeps literal', () => {
+    expect(maskText('卡尾号是6217 0000 1234 5678')).toBe('卡尾号是**** **** **** 5678');
+    expect(maskText('卡号 6217000012345670，手机 13800000002')).toBe('卡号 **** **** **** 5670，手机 138****0002');
+    // Sixteen digits that are neither Luhn-valid nor printed in fours: an order number.
+    expect(maskText('订单 2023100100012345')).toBe('订单 2023100100012345');
   });
 });
 

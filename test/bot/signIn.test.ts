@@ -2,12 +2,12 @@ import { AgentSessions } from '../../bot/handoff/sessions';
 import { MemoryAgentSessionStore, MemoryAttemptStore } from '../../bot/storage/memory/sessionStore';
 import { SignIn, HASH_SLOTS, type PasswordCheck } from '../../bot/handoff/signIn';
 import { ATTEMPT_WINDOW_MS, counters, progressiveDelays } from '../../bot/handoff/signInLimits';
-import type { Agent } from '../../bot/handoff/service';
+import type { SignedInAgent } from '../../bot/handoff/agents';
 import { WorkSlots } from '../../bot/workSlots';
 
 /** Sign-in limits in one process, with a clock the test moves and a password check it counts. */
 
-const WANG: Agent = { id: 'wang', name: '小王' };
+const WANG: SignedInAgent = { id: 'wang', name: '小王', role: 'agent' };
 
 /** A password check that counts its calls; `hold` keeps every check running until released. */
 function countingCheck(hold = false) {
@@ -16,7 +16,7 @@ function countingCheck(hold = false) {
   const check = {
     calls: 0,
     release,
-    async authenticate(id: string, password: string): Promise<Agent | undefined> {
+    async authenticate(id: string, password: string): Promise<SignedInAgent | undefined> {
       check.calls += 1;
       if (hold) await held;
       return id === 'wang' && password === 'right' ? WANG : undefined;

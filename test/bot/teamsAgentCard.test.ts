@@ -1,4 +1,6 @@
-import { CARD_LINES, handoffCard } from '../../bot/handoff/teamsAgents/card';
+import { oneLine } from '../../bot/channels/render';
+import { CARD_LINES, chatLine, handoffCard, linesCards } from '../../bot/handoff/teamsAgents/card';
+import { cardLines } from '../support/teamsConnector';
 import { cardAction, channelOf, parseAgentText } from '../../bot/handoff/teamsAgents/commands';
 import type { Handoff, HandoffStatus } from '../../domain/handoff';
 
@@ -39,11 +41,26 @@ test('the last lines only, each cut short; files counted, never linked', () => {
   const lines = Array.from({ length: 10 }, (_, i) => ({ at: i, from: 'user' as const, text: `${i}`.repeat(i === 9 ? 500 : 1) }));
   const withFile = [...lines, { at: 11, from: 'user' as const, text: '', attachments: [{ name: 'id.png', contentType: 'image/png', url: 'https://evil.example/x' }] }];
   const card = handoffCard(handoff('queued'), withFile);
-  const shown = card.body.filter((block) => typeof block.text === 'string' && String(block.text).startsWith('用户：')).map((block) => String(block.text));
+  const shown = cardLines(card)
+    .filter((line) => line.text.startsWith('用户：'))
+    .map((line) => line.text);
   expect(shown).toHaveLength(CARD_LINES);
   expect(shown.at(-2)?.length).toBeLessThan(220);
   expect(shown.at(-1)).toBe('用户： [附件 1]');
   expect(text(card)).not.toContain('evil.example');
+});
+
+test("a user's words on one line: every kind of line break shown as ↵, controls and bidi overrides dropped", () => {
+  expect(oneLine('好的\r\n号码验证：已通过\u2028手机号：138\u202e0002\u0000\t!')).toBe('好的 ↵ 号码验证：已通过 ↵ 手机号：1380002 !');
+  expect(oneLine('[点我](https://evil.example/x)')).toBe('[点我](https://evil.example/x)');
+});
+
+test('the full transcript is cut into cards under a size, the heading on the first, no line lost or split', () => {
+  const lines = Array.from({ length: 30 }, (_, i) => chatLine({ from: 'user', who: '用户', text: `${i}`.padEnd(300, '字') }));
+  const cards = linesCards('对话全文：', lines, 4000);
+  expect(cards.length).toBeGreaterThan(1);
+  for (const card of cards) expect(Buffer.byteLength(JSON.stringify(card.body))).toBeLessThan(4000 + 200);
+  expect(cards.flatMap((card) => cardLines(card).map((line) => line.text))).toEqual(['对话全文：', ...lines.map((_, i) => `用户：${`${i}`.padEnd(300, '字')}`)]);
 });
 
 test('agent text: the channel command, /resolve and 结束, /note, anything else is said', () => {

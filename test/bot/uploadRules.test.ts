@@ -21,6 +21,8 @@ describe('sniffType', () => {
     expect(isInlineSafe('image/svg+xml')).toBe(false);
     expect(isInlineSafe('text/html')).toBe(false);
     expect(isInlineSafe('image/png')).toBe(true);
+    // A PDF's own JavaScript runs in Chromium's viewer: it is always a download.
+    expect(isInlineSafe('application/pdf')).toBe(false);
   });
 });
 

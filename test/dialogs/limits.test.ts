@@ -39,13 +39,27 @@ test('over the limit when leaving a message: told so, no ticket', async () => {
 test('over the SMS limit: no code is sent and the user is told why, in their language', async () => {
   const demo = demoPlatform();
   const outbox = new ConsoleSmsOutbox(pino({ level: 'silent' }));
-  const platform = { ...demo.platform, sms: outbox, otp: new OtpService(new MemoryOtpStore(), outbox, 'test-otp-secret-of-at-least-32-characters', Date.now, async () => false) };
+  const platform = { ...demo.platform, sms: outbox, otp: new OtpService(new MemoryOtpStore(), outbox, 'test-otp-secret-of-at-least-32-characters', Date.now, async () => 'over' as const) };
   const zh = new Conversation('zh-CN', platform);
   await zh.say('帮我解锁');
   expect(text(await zh.say('13800000002'))).toContain('获取验证码的请求太多了，请过一段时间再试');
   const en = new Conversation('en-US', platform);
   await en.say('unlock my account');
   expect(text(await en.say('13800000003'))).toContain('Too many codes have been requested lately.');
+  expect(outbox.messagesTo('13800000002')).toEqual([]);
+  expect(outbox.messagesTo('13800000003')).toEqual([]);
+});
+
+test('SMS limits that cannot be counted (store down): no code is sent and the user hears the outage sentence, in their language', async () => {
+  const demo = demoPlatform();
+  const outbox = new ConsoleSmsOutbox(pino({ level: 'silent' }));
+  const platform = { ...demo.platform, sms: outbox, otp: new OtpService(new MemoryOtpStore(), outbox, 'test-otp-secret-of-at-least-32-characters', Date.now, async () => 'unavailable' as const) };
+  const zh = new Conversation('zh-CN', platform);
+  await zh.say('帮我解锁');
+  expect(text(await zh.say('13800000002'))).toContain('系统暂时无法服务');
+  const en = new Conversation('en-US', platform);
+  await en.say('unlock my account');
+  expect(text(await en.say('13800000003'))).toContain('temporarily unavailable');
   expect(outbox.messagesTo('13800000002')).toEqual([]);
   expect(outbox.messagesTo('13800000003')).toEqual([]);
 });

@@ -307,10 +307,12 @@ describe('supervisor figures', () => {
 
     const wang = await AgentClient.signIn(kefu.url, ...DEMO_AGENTS.wang);
     const alice = await AgentClient.signIn(kefu.url, ...DEMO_AGENTS.alice);
+    // The lead reads the figures without taking chats (no event stream: not online).
+    const lin = await AgentClient.signIn(kefu.url, ...DEMO_AGENTS.lin);
     const wangEvents = await wang.stream();
     const aliceEvents = await alice.stream();
     await waitUntil(async () => (await board(wang)).agentsOnline === 2);
-    const figures = async () => (await wang.get<Figures>('/api/agent/supervisor')).body;
+    const figures = async () => (await lin.get<Figures>('/api/agent/supervisor')).body;
     expect(await figures()).toEqual(
       expect.objectContaining({ queue: { length: 0, longestWaitMs: 0 }, agentsOnline: 2, maxChats: 2, today: expect.objectContaining({ claimed: 0, resolved: 0, rated: 0, averageCsat: null }) }),
     );
@@ -336,15 +338,16 @@ describe('supervisor figures', () => {
       { id: 'wang', name: '小王', chats: 2, online: true, atLimit: true },
     ]);
     expect(day.today).toEqual({ since: expect.any(Number), claimed: 5, resolved: 3, rated: 2, averageCsat: 4.5 });
-    // Alice's view is the same store.
-    expect((await alice.get<Figures>('/api/agent/supervisor')).body.today).toEqual(day.today);
+    // The agents themselves do not see the team's figures.
+    expect((await alice.get('/api/agent/supervisor')).status).toBe(403);
+    expect((await wang.get('/api/agent/supervisor')).status).toBe(403);
 
     wangEvents.close();
     aliceEvents.close();
   });
 });
 
-test('in the console: the supervisor strip, the history search and "the user is typing", without a script error', async () => {
+test('in the console: the supervisor strip (a lead\'s), the history search and "the user is typing", without a script error', async () => {
   const kefu = await startKefu();
   const browser = await launchBrowser();
   try {
@@ -352,13 +355,13 @@ test('in the console: the supervisor strip, the history search and "the user is 
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
     await page.goto(`${kefu.url}/agent`);
-    await page.locator('#agent-id').fill(DEMO_AGENTS.wang[0]);
-    await page.locator('#agent-password').fill(DEMO_AGENTS.wang[1]);
+    await page.locator('#agent-id').fill(DEMO_AGENTS.lin[0]);
+    await page.locator('#agent-password').fill(DEMO_AGENTS.lin[1]);
     await page.locator('#sign-in-form button[type=submit]').click();
     await page.locator('#agent-name').filter({ hasText: /\S/ }).waitFor();
     await page.getByText('在线客服 1').waitFor();
 
-    const agent = await AgentClient.signIn(kefu.url, ...DEMO_AGENTS.wang);
+    const agent = await AgentClient.signIn(kefu.url, ...DEMO_AGENTS.lin);
     const id = await queue(kefu, agent, 'ui-1', ['我的手机号 13800000005']);
     await page.getByText('排队 1').waitFor();
     await page.locator('#queue li').first().click();
@@ -378,6 +381,19 @@ test('in the console: the supervisor strip, the history search and "the user is 
     await page.getByText(/今日结束 1 · 平均评分 5/).waitFor();
     expect(await page.locator('.workday').innerText()).toContain('138****0005');
     expect(await page.locator('.workday').innerText()).not.toContain('13800000005');
+
+    // An agent's console has the history but not the team's figures.
+    const agentPage = await (await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' })).newPage();
+    agentPage.on('pageerror', (error) => errors.push(error.message));
+    await agentPage.goto(`${kefu.url}/agent`);
+    await agentPage.locator('#agent-id').fill(DEMO_AGENTS.wang[0]);
+    await agentPage.locator('#agent-password').fill(DEMO_AGENTS.wang[1]);
+    const refused = agentPage.waitForResponse((response) => response.url().endsWith('/api/agent/supervisor'));
+    await agentPage.locator('#sign-in-form button[type=submit]').click();
+    expect((await refused).status()).toBe(403);
+    await agentPage.getByRole('button', { name: '搜索' }).waitFor();
+    expect(await agentPage.getByText('今日概览').isVisible()).toBe(false);
+    expect(await agentPage.locator('.workday').innerText()).not.toMatch(/排队 \d|在线客服/);
     expect(errors).toEqual([]);
   } finally {
     await browser.close();

@@ -4,7 +4,7 @@ import { AgentClient, DEMO_AGENTS } from '../support/agentClient';
 import { startInstance, type Instance } from '../support/cluster';
 import { startKefu, type RunningKefu } from '../support/kefuServer';
 import { RedisServer } from '../support/redis';
-import { agentsFile, ALICE, cardOf, CHANNEL, STRANGER, TeamsAgentSide, TeamsConnector, TENANT, WANG, type TeamsCall } from '../support/teamsConnector';
+import { agentsFile, ALICE, cardOf, CHANNEL, LIN, shownText, STRANGER, TeamsAgentSide, TeamsConnector, TENANT, WANG, type TeamsCall } from '../support/teamsConnector';
 import { WidgetUser } from '../support/widgetUser';
 
 /**
@@ -131,9 +131,9 @@ test('claim: a non-agent is told so, a mapped agent claims and the card is updat
   const fullFrom = teams.calls.length;
   const full = await side.execute(created.conversation, ALICE, { kefu: 'transcript', handoff: id });
   expect(invokeAnswer(full.body).value).toContain('已在帖子中贴出对话全文');
-  const posted = await teams.waitFor('the transcript', since(fullFrom)((call) => call.kind === 'post' && (call.activity.text ?? '').startsWith('对话全文')));
+  const posted = await teams.waitFor('the transcript', since(fullFrom)((call) => call.kind === 'post' && shownText(call).startsWith('对话全文')));
   expect(posted.conversation).toBe(created.conversation);
-  expect(posted.activity.text).toContain('用户：转人工');
+  expect(shownText(posted)).toContain('用户：转人工');
   await user.ask('结束人工');
 });
 
@@ -168,7 +168,7 @@ test("the thread carries the chat: the claimant's words reach the user, the user
   const from = teams.calls.length;
   await user.say('我的手机号 13800000005 收不到验证码');
   const mirrored = await teams.waitFor("the user's line in the thread", since(from)((call) => call.kind === 'post' && call.conversation === thread));
-  expect(mirrored.activity.text).toBe('用户：我的手机号 138****0005 收不到验证码');
+  expect(shownText(mirrored)).toBe('用户：我的手机号 138****0005 收不到验证码');
 
   // Alice writes in the thread: a note for the team; the user hears nothing of it.
   const noteFrom = teams.calls.length;
@@ -264,8 +264,11 @@ describe('two instances on Redis', () => {
     const chose = teams.calls.length;
     await onA.say(`${learned};messageid=1`, STRANGER, 'kefu agents here');
     expect((await teams.waitFor('the refusal', since(chose)((call) => call.kind === 'post'))).activity.text).toContain('您不是客服');
-    const agreed = teams.calls.length;
+    const byAgent = teams.calls.length;
     await onA.say(`${learned};messageid=2`, WANG, '设为客服频道');
+    expect((await teams.waitFor('the refusal', since(byAgent)((call) => call.kind === 'post'))).activity.text).toContain('只有组长');
+    const agreed = teams.calls.length;
+    await onA.say(`${learned};messageid=3`, LIN, '设为客服频道');
     expect((await teams.waitFor('the agreement', since(agreed)((call) => call.kind === 'post'))).activity.text).toContain('之后转人工的会话会发到这个频道');
 
     // The user is on B; Wang's presence in Teams (written on A) makes the queue open.
@@ -290,7 +293,7 @@ describe('two instances on Redis', () => {
     const mirroredFrom = teams.calls.length;
     await user.say('收到了');
     const mirrored = await teams.waitFor("the user's line", since(mirroredFrom)((call) => call.kind === 'post' && call.conversation === created.conversation));
-    expect(mirrored.activity.text).toBe('用户：收到了');
+    expect(shownText(mirrored)).toBe('用户：收到了');
 
     await onB.say(created.conversation, WANG, '结束');
     expect((await user.waitForBot(seen + 1)).at(-1)).toContain('请为客服的服务打个分');

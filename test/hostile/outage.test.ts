@@ -1,7 +1,6 @@
 import WebSocket from 'ws';
 import { AgentClient, DEMO_AGENTS } from '../support/agentClient';
-import { FakeChannel } from '../support/channel';
-import { startInstance, type Instance } from '../support/cluster';
+import { type Instance, instanceOnOwnRedis, startInstance } from '../support/cluster';
 import { RedisServer } from '../support/redis';
 import { rawRequest, upgradeHead } from '../support/rawHttp';
 import { until } from '../support/until';
@@ -56,29 +55,15 @@ async function say(instance: Instance, chat: WidgetChat, text: string): Promise<
 }
 
 describe('Redis stopped under a running instance', () => {
-  let redis: RedisServer;
-  let kefu: Instance;
-  let channel: FakeChannel;
-
-  beforeAll(async () => {
-    redis = await RedisServer.start();
-    kefu = await startInstance({ REDIS_URL: redis.url });
-    channel = new FakeChannel(() => kefu.url);
-    await channel.start();
-  });
-  afterAll(async () => {
-    await channel?.stop();
-    await kefu?.stop();
-    await redis?.destroy();
-  });
+  const own = instanceOnOwnRedis();
 
   test('every route answers 503 or the sentence, the process stays up, and all of it works again when Redis returns', async () => {
-    const chat = await widgetChat(kefu);
+    const chat = await widgetChat(own.kefu);
     const auth = { authorization: `Bearer ${chat.token}` };
-    await redis.stop();
+    await own.redis.stop();
 
     const answers: Record<string, number> = {};
-    const send = async (name: string, path: string, init: RequestInit = {}) => (answers[name] = (await fetch(`${kefu.url}${path}`, init)).status);
+    const send = async (name: string, path: string, init: RequestInit = {}) => (answers[name] = (await fetch(`${own.kefu.url}${path}`, init)).status);
     const conversation = `/v3/directline/conversations/${chat.conversationId}`;
     await send('new conversation', '/v3/directline/conversations', { method: 'POST', headers: auth });
     await send('get conversation', conversation, { headers: auth });
@@ -90,40 +75,40 @@ describe('Redis stopped under a running instance', () => {
     await send('agent sign-in', '/api/agent/session', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id: 'wang', password: 'whatever' }) });
     await send('agent board', '/api/agent/board', { headers: { cookie: 'kefu_agent=some-session' } });
     await send('readyz', '/readyz');
-    answers.stream = await rawRequest(kefu.url, upgradeHead(`${conversation}/stream?t=${chat.token}`));
+    answers.stream = await rawRequest(own.kefu.url, upgradeHead(`${conversation}/stream?t=${chat.token}`));
     expect(answers).toEqual(Object.fromEntries(Object.keys(answers).map((name) => [name, 503])));
     // The token needs no store: the widget may load, and then meets the 503s above.
-    expect([200, 503]).toContain((await fetch(`${kefu.url}/api/webchat/token`, { method: 'POST' })).status);
-    const [sorry, ...more] = await channel.ask('outage-1', '忘记密码怎么办');
+    expect([200, 503]).toContain((await fetch(`${own.kefu.url}/api/webchat/token`, { method: 'POST' })).status);
+    const [sorry, ...more] = await own.channel.ask('outage-1', '忘记密码怎么办');
     expect(sorry?.text).toContain(UNAVAILABLE);
     expect(more).toEqual([]);
-    expect(await status(kefu, '/healthz')).toBe(200);
+    expect(await status(own.kefu, '/healthz')).toBe(200);
 
-    await redis.start();
-    await until(async () => (await status(kefu, '/readyz')) === 200);
-    const stream = streamedReply(kefu, chat, /密码/);
+    await own.redis.start();
+    await until(async () => (await status(own.kefu, '/readyz')) === 200);
+    const stream = streamedReply(own.kefu, chat, /密码/);
     await stream.opened;
     try {
-      expect(await say(kefu, chat, '忘记密码怎么办')).toBe(200);
+      expect(await say(own.kefu, chat, '忘记密码怎么办')).toBe(200);
       expect(await stream.reply).toMatch(/忘记密码/);
     } finally {
       stream.close();
     }
-    expect((await channel.ask('outage-1', '忘记密码怎么办'))[0]?.text).toMatch(/忘记密码/);
+    expect((await own.channel.ask('outage-1', '忘记密码怎么办'))[0]?.text).toMatch(/忘记密码/);
   });
 
   test('Redis paused (SIGSTOP): a turn fails fast with the sentence instead of hanging, and resumes with Redis', async () => {
-    await until(async () => (await status(kefu, '/readyz')) === 200);
-    redis.pause();
+    await until(async () => (await status(own.kefu, '/readyz')) === 200);
+    own.redis.pause();
     try {
-      const [sorry] = await channel.ask('paused-1', '忘记密码怎么办');
+      const [sorry] = await own.channel.ask('paused-1', '忘记密码怎么办');
       expect(sorry?.text).toContain(UNAVAILABLE);
-      expect(await status(kefu, '/readyz')).toBe(503);
+      expect(await status(own.kefu, '/readyz')).toBe(503);
     } finally {
-      redis.resume();
+      own.redis.resume();
     }
-    await until(async () => (await status(kefu, '/readyz')) === 200);
-    expect((await channel.ask('paused-1', '忘记密码怎么办'))[0]?.text).toMatch(/忘记密码/);
+    await until(async () => (await status(own.kefu, '/readyz')) === 200);
+    expect((await own.channel.ask('paused-1', '忘记密码怎么办'))[0]?.text).toMatch(/忘记密码/);
   });
 });
 

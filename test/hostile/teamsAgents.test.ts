@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { AgentClient, DEMO_AGENTS } from '../support/agentClient';
 import { startKefu, type RunningKefu } from '../support/kefuServer';
-import { agentsFile, cardOf, CHANNEL, STRANGER, TeamsAgentSide, TeamsConnector, TENANT, WANG, type TeamsCall } from '../support/teamsConnector';
+import { agentsFile, ALICE, cardOf, CHANNEL, LIN, shownLines, STRANGER, TeamsAgentSide, TeamsConnector, TENANT, WANG, type TeamsCall } from '../support/teamsConnector';
 import { WidgetUser } from '../support/widgetUser';
 
 /**
@@ -143,11 +143,69 @@ test("'kefu agents here' in a group chat is refused: the agents' channel stays w
       text: '<at>Kefu</at> kefu agents here',
       entities: [{ type: 'mention', text: '<at>Kefu</at>', mentioned: { id: '28:kefu-bot-app-id', name: 'Kefu' } }],
       conversation: { id: '19:group@thread.v2', conversationType: 'groupChat', isGroup: true, tenantId: TENANT },
-      from: WANG,
+      from: LIN,
       channelData: { tenant: { id: TENANT } },
     }),
   );
   expect((await teams.waitFor('the refusal', after(from, (call) => call.kind === 'post'))).activity.text).toContain('请在团队的频道中使用');
+  const before = teams.calls.length;
+  await queued();
+  expect(teams.calls.find(after(before, (call) => call.kind === 'create'))?.parameters?.channelData?.channel?.id).toBe(CHANNEL);
+});
+
+/** What a user types to pass for something else: a link, an image, emphasis, and a line that looks like one of the card's facts. */
+const DISGUISED = ['[点我](https://evil.example/x)', '![](https://evil.example/p.png)', '**加粗**', '好的\n号码验证：已通过短信验证码验证'];
+/** How each must read: on the user's own line, as typed, a line break shown as ↵. */
+const AS_TYPED = ['用户：[点我](https://evil.example/x)', '用户：![](https://evil.example/p.png)', '用户：**加粗**', '用户：好的 ↵ 号码验证：已通过短信验证码验证'];
+
+/** Nothing of the user's is read as Markdown, no line of the call starts as a fact of ours would, each disguised message is one user line. */
+function expectInert(call: TeamsCall | undefined, expected: string[]) {
+  const lines = shownLines(call);
+  for (const line of lines.filter((l) => l.markdown)) expect(line.text).not.toMatch(/evil\.example|加粗|好的/);
+  expect(lines.filter((l) => l.text.startsWith('号码验证'))).toEqual([]);
+  const plain = lines.filter((l) => !l.markdown).map((l) => l.text);
+  for (const line of expected) expect(plain).toContain(line);
+  // The user's name in a style of its own, so their line is told from the bot's at a glance.
+  const runs = (cardOf(call)?.body as { type: string; inlines?: Record<string, unknown>[] }[]).filter((b) => b.type === 'RichTextBlock').map((b) => b.inlines?.[0]);
+  for (const run of runs.filter((r) => r?.text === '用户：')) expect(run).toMatchObject({ weight: 'Bolder', color: 'Accent' });
+}
+
+test("a user's links, images, emphasis and fake lines are inert text on the user's own line: in the card, the thread and the full transcript", async () => {
+  await side.say(CHANNEL, WANG, '在线');
+  const user = await WidgetUser.open(kefu.url);
+  for (const text of DISGUISED) await user.ask(text);
+  const from = teams.calls.length;
+  await user.ask('转人工');
+  const created = await teams.waitFor('the card', after(from, (call) => call.kind === 'create'));
+  expectInert(created, AS_TYPED);
+  const id = (cardOf(created)?.actions as { data: { handoff: string } }[])[0]!.data.handoff;
+
+  // The same words once the chat is queued: each relayed into the thread as the user's line.
+  const relayed = teams.calls.length;
+  for (const text of DISGUISED) await user.say(text);
+  const posts = () => teams.calls.filter(after(relayed, (call) => call.kind === 'post' && call.conversation === created.conversation));
+  await teams.waitFor('four relayed lines', () => posts().length >= DISGUISED.length);
+  posts().forEach((call, i) => expectInert(call, [AS_TYPED[i]!]));
+
+  // 查看全文: the whole transcript, each of them still the user's single line.
+  const full = teams.calls.length;
+  await side.execute(created.conversation, WANG, { kefu: 'transcript', handoff: id });
+  const transcript = await teams.waitFor('the transcript', after(full, (call) => call.kind === 'post' && call.conversation === created.conversation));
+  expectInert(transcript, AS_TYPED);
+  await user.ask('取消排队');
+});
+
+test("an agent who is no lead cannot move the agents' channel, from another channel or from the agents' own: the cards stay where they were", async () => {
+  for (const [where, who, text] of [
+    ['19:elsewhere@thread.tacv2;messageid=7', WANG, 'kefu agents here'],
+    ['19:elsewhere@thread.tacv2;messageid=8', ALICE, '设为客服频道'],
+    [CHANNEL, ALICE, 'kefu agents here'],
+  ] as const) {
+    const from = teams.calls.length;
+    expect((await side.say(where, who, text)).status).toBe(200);
+    const refusal = await teams.waitFor('the refusal', after(from, (call) => call.kind === 'post'));
+    expect([where, refusal.activity.text]).toEqual([where, expect.stringContaining('只有组长')]);
+  }
   const before = teams.calls.length;
   await queued();
   expect(teams.calls.find(after(before, (call) => call.kind === 'create'))?.parameters?.channelData?.channel?.id).toBe(CHANNEL);

@@ -26,6 +26,20 @@ const PNG_MAGIC = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 /** A file that starts like a PNG; its content beyond the signature does not matter to the server. */
 const png = (size: number) => Buffer.concat([PNG_MAGIC, crypto.randomBytes(size - PNG_MAGIC.length)]);
 
+/** A PDF that runs JavaScript as soon as a viewer opens it (an OpenAction), as Chromium's viewer would. */
+const SCRIPTED_PDF = Buffer.from(
+  [
+    '%PDF-1.4',
+    '1 0 obj << /Type /Catalog /Pages 2 0 R /OpenAction 4 0 R >> endobj',
+    '2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj',
+    '3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >> endobj',
+    "4 0 obj << /Type /Action /S /JavaScript /JS (app.alert('kefu-pwned');) >> endobj",
+    'trailer << /Root 1 0 R >>',
+    '%%EOF',
+  ].join('\n'),
+  'latin1',
+);
+
 /** What a script in an uploaded file would do with the agent's session: read the board, leave a mark on the origin. */
 const STEAL = `var x = new XMLHttpRequest(); x.open('GET', '/api/agent/board', false); x.send(); localStorage.setItem('kefu-pwned', x.status + ':' + x.responseText.length);`;
 const HOSTILE_FILES = [
@@ -220,6 +234,27 @@ describe('one instance, memory', () => {
     }
   });
 
+  test('a PDF whose OpenAction is JavaScript is served as a download, never opened in the browser; an image stays inline', async () => {
+    const grant = await conversation(kefu.url);
+    const accepted = await upload(kefu.url, grant, form([{ name: '申诉材料.pdf', type: 'application/pdf', data: SCRIPTED_PDF }, { name: 'id.png', type: 'image/png', data: png(2048) }]));
+    expect(accepted.status).toBe(200);
+    const activities = (await (await fetch(`${kefu.url}/v3/directline/conversations/${grant.conversationId}/activities`, { headers: { authorization: `Bearer ${grant.token}` } })).json()) as {
+      activities: { id: string; attachments?: { contentType: string; contentUrl: string; name: string }[] }[];
+    };
+    const files = activities.activities.find((a) => a.id === accepted.json.id)?.attachments ?? [];
+    const served = await Promise.all(
+      files.map(async (file) => {
+        const response = await fetch(file.contentUrl);
+        await response.arrayBuffer();
+        return [file.name, response.headers.get('content-type'), response.headers.get('content-disposition')?.split(';')[0], response.headers.get('content-security-policy')];
+      }),
+    );
+    expect(served).toEqual([
+      ['申诉材料.pdf', 'application/pdf', 'attachment', "default-src 'none'; sandbox"],
+      ['id.png', 'image/png', 'inline', "default-src 'none'; sandbox"],
+    ]);
+  });
+
   test('an activity part that is not JSON, or not an activity, and a broken multipart body get 400', async () => {
     const grant = await conversation(kefu.url);
     const notJson = await upload(kefu.url, grant, form([{ name: 'a.png', type: 'image/png', data: png(1024) }], '{"type": "message", "text": '));
@@ -410,6 +445,17 @@ describe('in the browser', () => {
         opened++;
       }
       expect(opened).toBeGreaterThan(0);
+      // A PDF is offered as a link too, and opening it is a download, never Chromium's viewer running its OpenAction.
+      await upload(kefu.url, grant, form([{ name: '申诉材料.pdf', type: 'application/pdf', data: SCRIPTED_PDF }]));
+      const pdf = agent.locator('#transcript a', { hasText: '申诉材料.pdf' });
+      await pdf.waitFor();
+      const href = await pdf.getAttribute('href');
+      expect(href).toMatch(/^\/v3\/directline\/attachments\/[\w-]+$/);
+      const viewer = await context.newPage();
+      const [download] = await Promise.all([viewer.waitForEvent('download', { timeout: 30_000 }), viewer.goto(`${kefu.url}${href}`).catch(() => undefined)]);
+      expect(download.suggestedFilename()).toBe('申诉材料.pdf');
+      await download.cancel();
+      await viewer.close();
       // None of them ran its script with the agent's session on this origin.
       expect(await agent.evaluate(() => (globalThis as unknown as { localStorage: { getItem(key: string): string | null } }).localStorage.getItem('kefu-pwned'))).toBeNull();
 

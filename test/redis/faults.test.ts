@@ -1,6 +1,6 @@
 import { AgentClient, DEMO_AGENTS } from '../support/agentClient';
 import { FakeChannel } from '../support/channel';
-import { startInstance, type Instance } from '../support/cluster';
+import { type Instance, instanceOnOwnRedis, startInstance } from '../support/cluster';
 import { latestCode } from '../support/kefuServer';
 import { RedisServer } from '../support/redis';
 import { until } from '../support/until';
@@ -14,47 +14,33 @@ async function readiness(instance: Instance): Promise<number> {
 
 
 describe('one instance, its Redis restarted or stopped', () => {
-  let redis: RedisServer;
-  let kefu: Instance;
-  let channel: FakeChannel;
-
-  beforeAll(async () => {
-    redis = await RedisServer.start();
-    kefu = await startInstance({ REDIS_URL: redis.url });
-    channel = new FakeChannel(() => kefu.url);
-    await channel.start();
-  });
-  afterAll(async () => {
-    await channel?.stop();
-    await kefu?.stop();
-    await redis?.destroy();
-  });
+  const own = instanceOnOwnRedis();
 
   test('Redis restarted mid-flow (append-only file on): the flow continues where it was', async () => {
-    await channel.ask('restart-1', '帮我解锁');
-    await channel.ask('restart-1', '13800000002');
-    const code = await latestCode(kefu.url, '13800000002');
-    await redis.stop();
-    await redis.start();
-    await until(async () => (await readiness(kefu)) === 200);
-    const [done] = await channel.ask('restart-1', code);
+    await own.channel.ask('restart-1', '帮我解锁');
+    await own.channel.ask('restart-1', '13800000002');
+    const code = await latestCode(own.kefu.url, '13800000002');
+    await own.redis.stop();
+    await own.redis.start();
+    await until(async () => (await readiness(own.kefu)) === 200);
+    const [done] = await own.channel.ask('restart-1', code);
     expect(done?.text).toContain('账户已解锁');
   });
 
   test('Redis stopped: one clear "暂时无法服务", /readyz not ready; back by itself when Redis returns', async () => {
-    await channel.ask('down-1', '今天天气怎么样');
-    await redis.stop();
-    const [sorry, ...more] = await channel.ask('down-1', '讲个笑话');
+    await own.channel.ask('down-1', '今天天气怎么样');
+    await own.redis.stop();
+    const [sorry, ...more] = await own.channel.ask('down-1', '讲个笑话');
     expect(sorry?.text).toContain('暂时无法服务');
     expect(more).toEqual([]);
-    const ready = await fetch(`${kefu.url}/readyz`);
+    const ready = await fetch(`${own.kefu.url}/readyz`);
     expect(ready.status).toBe(503);
     expect(await ready.json()).toEqual(expect.objectContaining({ status: 'not ready', store: 'redis: unreachable' }));
 
-    await redis.start();
-    await until(async () => (await readiness(kefu)) === 200);
+    await own.redis.start();
+    await until(async () => (await readiness(own.kefu)) === 200);
     // Nothing was lost: this is still the second question in a row the bot cannot answer.
-    const [offer] = await channel.ask('down-1', '讲个笑话');
+    const [offer] = await own.channel.ask('down-1', '讲个笑话');
     expect(offer?.text).toContain('需要为您转接人工客服吗');
   });
 });

@@ -100,4 +100,4 @@ export class AgentClient {
   }
 }
 
-export const DEMO_AGENTS = { wang: ['wang', 'kefu-demo-wang'], alice: ['alice', 'kefu-demo-alice'] } as const;
+export const DEMO_AGENTS = { wang: ['wang', 'kefu-demo-wang'], alice: ['alice', 'kefu-demo-alice'], lin: ['lin', 'kefu-demo-lin'] } as const;

@@ -3,6 +3,7 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { FakeChannel } from './channel';
 import { TEST_DIRECTLINE_SECRET } from './kefuServer';
+import { RedisServer } from './redis';
 
 /** Secrets every instance of one deployment shares. */
 export const SHARED_ENV = { OTP_SECRET: 'test-otp-secret-shared-by-every-instance-0123', DIRECTLINE_SECRET: TEST_DIRECTLINE_SECRET };
@@ -58,4 +59,43 @@ export async function roundRobinChannel(instances: () => Instance[]): Promise<Fa
   });
   await channel.start();
   return channel;
+}
+
+/**
+ * One instance on the test file's own redis-server, with a channel talking to it: started before
+ * the file's tests and stopped, Redis destroyed, after them. Read them as `own.redis`, `own.kefu`
+ * and `own.channel` inside the tests.
+ */
+export function instanceOnOwnRedis(env: Record<string, string> = {}): { readonly redis: RedisServer; readonly kefu: Instance; readonly channel: FakeChannel } {
+  let redis: RedisServer | undefined;
+  let kefu: Instance | undefined;
+  let channel: FakeChannel | undefined;
+  beforeAll(async () => {
+    redis = await RedisServer.start();
+    const url = redis.url;
+    kefu = await startInstance({ REDIS_URL: url, ...env });
+    const started = kefu;
+    channel = new FakeChannel(() => started.url);
+    await channel.start();
+  });
+  afterAll(async () => {
+    await channel?.stop();
+    await kefu?.stop();
+    await redis?.destroy();
+  });
+  const started = <T>(value: T | undefined, name: string): T => {
+    if (value === undefined) throw new Error(`${name} is not started: read it inside a test`);
+    return value;
+  };
+  return {
+    get redis() {
+      return started(redis, 'redis');
+    },
+    get kefu() {
+      return started(kefu, 'kefu');
+    },
+    get channel() {
+      return started(channel, 'channel');
+    },
+  };
 }

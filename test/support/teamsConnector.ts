@@ -100,6 +100,34 @@ export function cardOf(call: TeamsCall | undefined): Record<string, unknown> | u
   return attachment?.contentType === 'application/vnd.microsoft.card.adaptive' ? attachment.content : undefined;
 }
 
+/** A piece of a card as Teams shows it, and whether Teams reads it as Markdown. */
+export interface ShownLine {
+  text: string;
+  markdown: boolean;
+}
+
+/**
+ * What a call shows in Teams, line by line: a message's text (Markdown, whatever its
+ * textFormat says, as Teams may read it), or each block of its card: a TextBlock and a
+ * FactSet's values are Markdown, a RichTextBlock's TextRuns are not.
+ */
+export function shownLines(call: TeamsCall | undefined): ShownLine[] {
+  const card = cardOf(call);
+  return card ? cardLines(card) : (call?.activity.text ?? '').split('\n').map((text) => ({ text, markdown: true }));
+}
+
+export function cardLines(card: { body?: unknown }): ShownLine[] {
+  return ((card.body ?? []) as Record<string, unknown>[]).flatMap((block): ShownLine[] => {
+    if (block.type === 'TextBlock') return String(block.text).split('\n').map((text) => ({ text, markdown: true }));
+    if (block.type === 'FactSet') return (block.facts as { title: string; value: string }[]).map((fact) => ({ text: `${fact.title}：${fact.value}`, markdown: true }));
+    if (block.type === 'RichTextBlock') return [{ text: (block.inlines as { text: string }[]).map((run) => run.text).join(''), markdown: false }];
+    return [];
+  });
+}
+
+/** The text a call shows, its lines joined. */
+export const shownText = (call: TeamsCall | undefined) => shownLines(call).map((line) => line.text).join('\n');
+
 export interface TeamsPerson {
   id: string;
   name: string;
@@ -167,6 +195,8 @@ export const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
 export const CHANNEL = '19:kefu-agents@thread.tacv2';
 export const WANG: TeamsPerson = { id: '29:wang', name: '王小明', aadObjectId: '6b1a2c3d-0000-4000-8000-00000000a001' };
 export const ALICE: TeamsPerson = { id: '29:alice', name: 'Alice Chen', aadObjectId: '6b1a2c3d-0000-4000-8000-00000000a002' };
+/** The demo lead (role: lead): the one who may choose the agents' channel. */
+export const LIN: TeamsPerson = { id: '29:lin', name: '林晓', aadObjectId: '6b1a2c3d-0000-4000-8000-00000000a003' };
 export const STRANGER: TeamsPerson = { id: '29:guest', name: '访客', aadObjectId: '6b1a2c3d-0000-4000-8000-00000000ffff' };
 
 /** The demo agents (passwords in README) in a file of their own, mapped to their Teams accounts; the caller removes its directory. */
@@ -176,7 +206,8 @@ export function agentsFile(): string {
   const demo = fs.readFileSync(path.join(__dirname, '../../bot/handoff/demoAgents.yaml'), 'utf8');
   const withTeams = demo
     .replace(/( {2}- id: wang\n)/, `$1    teamsAadObjectId: ${WANG.aadObjectId}\n`)
-    .replace(/( {2}- id: alice\n)/, `$1    teamsAadObjectId: ${ALICE.aadObjectId}\n`);
+    .replace(/( {2}- id: alice\n)/, `$1    teamsAadObjectId: ${ALICE.aadObjectId}\n`)
+    .replace(/( {2}- id: lin\n)/, `$1    teamsAadObjectId: ${LIN.aadObjectId}\n`);
   fs.writeFileSync(file, withTeams);
   return file;
 }

@@ -22,7 +22,13 @@ export function sniffType(data: Buffer): AcceptedType | undefined {
   return SIGNATURES.find(({ type, at, bytes }) => (type !== 'image/webp' || riff) && data.subarray(at, at + bytes.length).equals(bytes))?.type;
 }
 
-/** Types a browser may show inline: raster images and PDF, and only when they were sniffed. */
+/**
+ * Types a browser may show inline (only when they were sniffed): raster images, which hold
+ * nothing that runs. Not PDF: Chromium's viewer runs a PDF's own JavaScript (app.alert, an
+ * OpenAction) even under the sandbox CSP, so a PDF is always a download.
+ */
+const INLINE_TYPES: readonly AcceptedType[] = ['image/png', 'image/jpeg', 'image/gif', 'image/webp'];
+
 export function isInlineSafe(type: string): type is AcceptedType {
-  return (ACCEPTED_TYPES as readonly string[]).includes(type);
+  return (INLINE_TYPES as readonly string[]).includes(type);
 }

@@ -38,6 +38,8 @@ export interface DirectLineDeps {
   deliver(activity: Partial<Activity>, client?: string): Promise<void>;
   /** Per-address limits on new conversations and on activities. */
   limits?: AddressLimits;
+  /** TRUSTED_PROXY_HEADER: decides, with the socket, whether a connector call comes from this machine. */
+  trustedProxyHeader: string | undefined;
 }
 
 const MAX_FILES_PER_UPLOAD = 10;
@@ -328,14 +330,16 @@ export function mountDirectLine(server: Server, deps: DirectLineDeps): void {
 
   // Attachment URLs are unguessable capabilities, as Azure's are: the bot and the page fetch them plainly.
   // They are served on the agent console's origin, so nothing in them may run: only types sniffed at
-  // upload are shown inline, anything else is a download, and the document is sandboxed either way.
+  // upload are shown inline (images), anything else is a download (a PDF keeps its sniffed type, for
+  // the agent's own reader), and the document is sandboxed either way.
   server.get(
     `${PREFIX}/attachments/:attachmentId`,
     handle(async (req, res) => {
       const attachment = await store.getAttachment(String(req.params.attachmentId ?? ''));
       if (!attachment) throw fail(404, 'NotFound', 'attachment not found');
-      const inline = attachment.sniffed && isInlineSafe(attachment.contentType);
-      res.setHeader('content-type', inline ? attachment.contentType : 'application/octet-stream');
+      const sniffed = attachment.sniffed && (ACCEPTED_TYPES as readonly string[]).includes(attachment.contentType);
+      const inline = sniffed && isInlineSafe(attachment.contentType);
+      res.setHeader('content-type', sniffed ? attachment.contentType : 'application/octet-stream');
       res.setHeader('content-disposition', `${inline ? 'inline' : 'attachment'}; filename*=UTF-8''${encodeURIComponent(attachment.name)}`);
       res.setHeader('x-content-type-options', 'nosniff');
       res.setHeader('content-security-policy', "default-src 'none'; sandbox");
@@ -345,7 +349,7 @@ export function mountDirectLine(server: Server, deps: DirectLineDeps): void {
 
   // Bot Connector API: where the bot's replies arrive. Only the bot itself, on loopback, may call it.
   const fromBot = handle(async (req, res) => {
-    if (!isLocalRequest(req)) throw fail(403, 'Forbidden', 'the connector endpoint only accepts the bot on this machine');
+    if (!isLocalRequest(req, deps.trustedProxyHeader)) throw fail(403, 'Forbidden', 'the connector endpoint only accepts the bot on this machine');
     const id = String(req.params.conversationId ?? '');
     if (!(await store.get(id))) throw fail(404, 'BadArgument', 'conversation not found');
     const body = z.object({ type: z.string().min(1) }).passthrough().safeParse(req.body);

@@ -356,7 +356,8 @@
       [t().flow, trail ? [t().flows[trail.flow] || trail.flow, t().stages[trail.stage]].filter(Boolean).join(' · ') : ''],
       [t().verified, trail ? (trail.verified ? t().yes : t().no) : ''],
       [t().phone, trail && trail.maskedPhone],
-      [t().misses, c.misses.join('\n')],
+      // One line per question, each the user's words on one line: a typed line break cannot add a line here.
+      [t().misses, c.misses.map((miss) => `• ${kefuUserLine(miss)}`).join('\n')],
     ]);
     const pane = $('chat');
     // Follow new lines unless the agent scrolled up to read.
@@ -388,19 +389,19 @@
   function transcriptEntry(entry) {
     const li = el('li', entry.from);
     li.appendChild(el('span', 'who', `${entry.from === 'agent' ? entry.agentName : t().who[entry.from]} · ${new Date(entry.at).toLocaleTimeString(state.lang)}`));
-    li.appendChild(document.createTextNode(entry.text));
+    li.appendChild(document.createTextNode(entry.from === 'user' ? kefuUserLine(entry.text) : entry.text));
     for (const file of entry.attachments || []) {
       li.appendChild(document.createElement('br'));
       // Only files this server holds (served sandboxed) are links; any other URL a user
       // posted is shown as text, never opened from the agent's session.
       if (typeof file.href === 'string' && /^\/v3\/directline\/attachments\/[\w-]+$/.test(file.href)) {
-        const link = el('a', '', `📎 ${file.name}`);
+        const link = el('a', '', `📎 ${kefuUserLine(file.name)}`);
         link.href = file.href;
         link.target = '_blank';
         link.rel = 'noopener noreferrer';
         li.appendChild(link);
       } else {
-        li.appendChild(el('span', 'foreign-file', `📎 ${file.name} · ${t().foreignFile} · ${file.url}`));
+        li.appendChild(el('span', 'foreign-file', `📎 ${kefuUserLine(file.name)} · ${t().foreignFile} · ${kefuUserLine(file.url)}`));
       }
     }
     return li;
@@ -415,8 +416,8 @@
     $('ticket-view').hidden = false;
     $('ticket-title').textContent = t().ticket(ticket.id);
     definitions($('ticket-details'), [
-      [t().contact, ticket.contact],
-      [t().message, ticket.text],
+      [t().contact, kefuUserLine(ticket.contact)],
+      [t().message, kefuUserLine(ticket.text)],
       [t().reason, t().reasons[ticket.reason] || ticket.reason],
       [t().language, ticket.locale],
       [t().channel, ticket.channel],

@@ -76,6 +76,12 @@
   section.append(heading1, strip, loads, heading2, form, results);
   $('console').append(section);
 
+  // The team's figures are a lead's: for an agent the server answers 403 and they stay hidden.
+  const showSupervisor = (shown) => {
+    for (const node of [heading1, strip, loads]) node.hidden = !shown;
+  };
+  showSupervisor(false);
+
   const labels = () => {
     heading1.textContent = T.supervisor();
     heading2.textContent = T.history();
@@ -92,6 +98,7 @@
       if ($('console').hidden) return;
       labels();
       const { status, body } = await api('GET', '/api/agent/supervisor');
+      showSupervisor(status === 200);
       if (status !== 200) return;
       strip.textContent = T.figures(body);
       loads.replaceChildren(...body.agents.map((a) => el('li', T.load(a, body.maxChats))));
@@ -116,13 +123,13 @@
         const h = chat.handoff;
         item.append(el('summary', `${h.id.slice(0, 8)} · ${h.agentName || ''} · ${new Date(h.closedAt || h.createdAt).toLocaleString()} · ${T.rating(h.rating)}`));
         const lines = el('ol');
-        lines.append(...chat.transcript.map((e) => el('li', `${e.agentName || e.from}: ${e.text}`)));
+        lines.append(...chat.transcript.map((e) => el('li', `${e.agentName || e.from}: ${e.from === 'user' ? kefuUserLine(e.text) : e.text}`)));
         const notes = el('ul');
         notes.append(...chat.notes.map((n) => el('li', `${n.agentName}: ${n.text}`)));
         item.append(lines, notes);
         return item;
       }),
-      ...body.tickets.map((t) => el('p', `${t.id} · ${t.contact} · ${t.text}`)),
+      ...body.tickets.map((t) => el('p', `${t.id} · ${kefuUserLine(t.contact)} · ${kefuUserLine(t.text)}`)),
     ];
     results.replaceChildren(el('p', T.found(items.length)), ...items);
   });

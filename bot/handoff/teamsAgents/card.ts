@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { oneLine, textRun } from '../../channels/render';
 import type { FlowStage, Handoff, HandoffReason, HandoffStatus, TranscriptEntry } from '../../../domain/handoff';
 
 /**
@@ -72,6 +73,62 @@ function status(handoff: Handoff): { text: string; color: string } {
 
 const clip = (text: string) => (text.length > LINE_CHARS ? `${text.slice(0, LINE_CHARS)}…` : text);
 
+/**
+ * One line of the chat as agents see it in Teams (the card, and what the bot posts in its
+ * thread): who said it, the user in a style of their own, then the words on one line as
+ * TextRuns, which Teams never reads as Markdown. Every word a user typed reaches an agent
+ * in Teams through here, so a link stays text and a typed line break cannot start a line
+ * that looks like the bot's.
+ */
+export function chatLine(
+  { from, who, text }: { from: TranscriptEntry['from']; who: string; text: string },
+  { after, clipped = false }: { after?: string; clipped?: boolean } = {},
+): Record<string, unknown> {
+  const user = from === 'user';
+  const words = oneLine(text);
+  return {
+    type: 'RichTextBlock',
+    spacing: 'None',
+    inlines: [
+      textRun(`${who}：`, user ? { weight: 'Bolder', color: 'Accent' } : { weight: 'Bolder', isSubtle: true }),
+      textRun(clipped ? clip(words) : words, user ? {} : { isSubtle: true }),
+      ...(after ? [textRun(oneLine(after), { isSubtle: true })] : []),
+    ],
+  };
+}
+
+/**
+ * Many chat lines as cards of at most `maxBytes` of JSON each (a line longer than that has a
+ * card of its own), the heading on the first: the full transcript posted in the thread.
+ */
+export function linesCards(heading: string, lines: Record<string, unknown>[], maxBytes: number): AdaptiveCard[] {
+  const pieces: Record<string, unknown>[][] = [[]];
+  let bytes = 0;
+  for (const line of lines) {
+    const size = Buffer.byteLength(JSON.stringify(line));
+    const current = pieces[pieces.length - 1] ?? [];
+    if (bytes + size > maxBytes && current.length > 0) {
+      pieces.push([line]);
+      bytes = size;
+    } else {
+      current.push(line);
+      bytes += size;
+    }
+  }
+  return pieces.map((piece, i) => linesCard(i === 0 ? heading : undefined, piece));
+}
+
+/** A card of chat lines under a heading of ours: what the bot posts in a handoff's thread. */
+export function linesCard(heading: string | undefined, lines: Record<string, unknown>[]): AdaptiveCard {
+  return {
+    type: 'AdaptiveCard',
+    $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+    version: '1.4',
+    body: [...(heading ? [{ type: 'TextBlock', text: heading, weight: 'Bolder', wrap: true }] : []), ...lines],
+    actions: [],
+  };
+}
+
 function action(verb: CardVerb, handoff: string, title: string): Record<string, unknown> {
   const data: CardData = { kefu: verb, handoff };
   // Action.Execute (Universal Actions) where Teams supports it; Action.Submit as its fallback.
@@ -102,14 +159,14 @@ export function handoffCard(handoff: Handoff, before: readonly TranscriptEntry[]
   ];
   if (context.misses.length > 0) {
     body.push({ type: 'TextBlock', text: '未能回答的问题', weight: 'Bolder', spacing: 'Medium', wrap: true });
-    for (const miss of context.misses) body.push({ type: 'TextBlock', text: `• ${clip(miss)}`, spacing: 'None', wrap: true });
+    for (const miss of context.misses) body.push(chatLine({ from: 'user', who: WHO.user, text: miss }, { clipped: true }));
   }
   const lines = before.slice(-CARD_LINES);
   if (lines.length > 0) {
     body.push({ type: 'TextBlock', text: '最近的消息', weight: 'Bolder', spacing: 'Medium', wrap: true });
     for (const line of lines) {
-      const files = line.attachments?.length ? ` [附件 ${line.attachments.length}]` : '';
-      body.push({ type: 'TextBlock', text: `${line.agentName ?? WHO[line.from]}：${clip(line.text)}${files}`, spacing: 'None', wrap: true, isSubtle: line.from !== 'user' });
+      const files = line.attachments?.length ? ` [附件 ${line.attachments.length}]` : undefined;
+      body.push(chatLine({ from: line.from, who: line.agentName ?? WHO[line.from], text: line.text }, { after: files, clipped: true }));
     }
   }
   if (handoff.status === 'active') {

@@ -1,11 +1,11 @@
 import { TurnContext, type Activity } from 'botbuilder';
 import type { Handoff, TranscriptEntry } from '../../../domain/handoff';
 import { hashId, type Logger } from '../../logger';
-import type { AgentDirectory } from '../agents';
+import { isLead, type AgentDirectory } from '../agents';
 import { textSchema } from '../routes';
 import type { Agent, HandoffChange, HandoffService, Refusal } from '../service';
 import type { AgentsChannel, HandoffStore } from '../store';
-import { CARD_CONTENT_TYPE, handoffCard, type AdaptiveCard, type CardData } from './card';
+import { CARD_CONTENT_TYPE, chatLine, handoffCard, linesCard, linesCards, type AdaptiveCard, type CardData } from './card';
 import { cardAction, channelOf, parseAgentText } from './commands';
 import type { TeamsThreads } from './threads';
 
@@ -49,8 +49,10 @@ const SAY = {
     noThread: '请在某个转人工会话的帖子中 @Kefu 回复；/resolve 或「结束」结束会话，/note … 添加备注。',
     here: '好的，之后转人工的会话会发到这个频道。',
     hereChannelOnly: '请在团队的频道中使用这个命令（群聊没有分帖，无法按会话回复）。',
+    hereLeadOnly: '只有组长（AGENTS_FILE 中 role: lead）可以设置客服频道，频道没有更改。',
     transcript: '对话全文：',
     transcriptPosted: '已在帖子中贴出对话全文。',
+    transcriptNoThread: '找不到这个会话的帖子，请在客服控制台查看对话全文。',
     who: { user: '用户', bot: '机器人', agent: '客服' } as Record<TranscriptEntry['from'], string>,
     file: (name: string) => `［文件：${name}，请在客服控制台查看］`,
   },
@@ -71,8 +73,10 @@ const SAY = {
     noThread: 'Reply in the thread of a handed-off chat, mentioning @Kefu; /resolve (or 结束) resolves it, /note … adds a note.',
     here: 'Done: handed-off chats will be posted to this channel from now on.',
     hereChannelOnly: 'Use this command in a team channel (a group chat has no threads to reply in).',
+    hereLeadOnly: "Only a lead (role: lead in AGENTS_FILE) may choose the agents' channel; it was not changed.",
     transcript: 'Full transcript:',
     transcriptPosted: 'The full transcript is posted in the thread.',
+    transcriptNoThread: "This chat's thread was not found; read the full transcript in the agent console.",
     who: { user: 'User', bot: 'Bot', agent: 'Agent' } as Record<TranscriptEntry['from'], string>,
     file: (name: string) => `[file: ${name} — open it in the agent console]`,
   },
@@ -80,8 +84,8 @@ const SAY = {
 type Words = (typeof SAY)['zh'];
 
 const langOf = (activity: Pick<Activity, 'locale'>): Lang => (activity.locale?.toLowerCase().startsWith('en') ? 'en' : 'zh');
-/** The full transcript is posted in pieces Teams accepts (its limit is about 28 KB a message). */
-const TRANSCRIPT_PIECE_CHARS = 8000;
+/** The full transcript is posted in cards Teams accepts (its limit is about 28 KB a message). */
+const TRANSCRIPT_CARD_BYTES = 16_000;
 
 export class TeamsAgents {
   /** Work on each handoff's card and thread, in order, on this instance. */
@@ -128,7 +132,10 @@ export class TeamsAgents {
     const card = await this.deps.store.teamsCard(handoff.id);
     if (!card) return;
     if (change.type === 'recorded') {
-      for (const line of change.entries) if (line.from === 'user') await this.deps.threads.say(card, this.userLine(line, SAY.zh));
+      for (const entry of change.entries) {
+        const lines = entry.from === 'user' ? this.userLines(entry, SAY.zh) : [];
+        if (lines.length > 0) await this.deps.threads.show(card, linesCard(undefined, lines));
+      }
       return;
     }
     // The record as it is now, not as this change left it: of two quick changes on two
@@ -136,9 +143,10 @@ export class TeamsAgents {
     await this.deps.threads.updateCard(card, await this.card((await this.deps.store.get(handoff.id)) ?? handoff));
   }
 
-  private userLine(line: TranscriptEntry, say: Words): string {
-    const files = (line.attachments ?? []).map((file) => say.file(file.name));
-    return [`${say.who.user}：${line.text}`.trim(), ...files].join('\n');
+  /** A user's message relayed into the thread: their line, then one line per file (whose name they chose). */
+  private userLines(line: TranscriptEntry, say: Words): Record<string, unknown>[] {
+    const files = (line.attachments ?? []).map((file) => chatLine({ from: 'user', who: say.who.user, text: say.file(file.name) }));
+    return [...(line.text.trim() ? [chatLine({ from: 'user', who: say.who.user, text: line.text })] : []), ...files];
   }
 
   /**
@@ -190,7 +198,8 @@ export class TeamsAgents {
     await this.deps.service.agentOnline(agent, this.deps.presenceMs);
     if (button) return this.press(button, agent, say, answer);
     const command = parseAgentText(this.textOf(activity));
-    if (command.kind === 'here') return answer(await this.choose(activity, say));
+    // Where every handed-off chat goes is a lead's choice: an agent could otherwise move them all out of sight.
+    if (command.kind === 'here') return answer(isLead(agent) ? await this.choose(activity, say) : say.hereLeadOnly);
     const id = await this.deps.store.handoffOfThread(activity.conversation.id);
     if (!id || command.kind === 'empty') return answer(say.noThread);
     await this.write(id, agent, command, say, answer);
@@ -218,14 +227,11 @@ export class TeamsAgents {
       const chat = await this.deps.service.chat(button.handoff);
       if (!chat || chat.handoff.external) return answer(say.noChat);
       const card = await this.deps.store.teamsCard(button.handoff);
-      const lines = chat.transcript.map((line) => `${line.agentName ?? say.who[line.from]}：${line.text}`);
-      const pieces = [say.transcript];
-      for (const line of lines) {
-        if ((pieces.at(-1) ?? '').length + line.length > TRANSCRIPT_PIECE_CHARS) pieces.push(line);
-        else pieces[pieces.length - 1] = `${pieces.at(-1) ?? ''}\n${line}`;
-      }
-      if (card) for (const piece of pieces) await this.deps.threads.say(card, piece);
-      return answer(card ? say.transcriptPosted : pieces.join('\n'));
+      // The user's words go into Teams only as a card in the chat's own thread (chatLine), never as an answer's text.
+      if (!card) return answer(say.transcriptNoThread);
+      const lines = chat.transcript.map((entry) => chatLine({ from: entry.from, who: entry.agentName ?? say.who[entry.from], text: entry.text }));
+      for (const piece of linesCards(say.transcript, lines, TRANSCRIPT_CARD_BYTES)) await this.deps.threads.show(card, piece);
+      return answer(say.transcriptPosted);
     }
     const claimed = await this.deps.service.claim(button.handoff, agent);
     if (!claimed.ok) return answer(this.refusal(claimed.refusal, await this.deps.store.get(button.handoff), say));

@@ -66,6 +66,14 @@ export class TeamsThreads {
     });
   }
 
+  /** A card in the thread: how anything holding a user's words is posted (see chatLine). */
+  async show(card: TeamsCard, content: AdaptiveCard): Promise<void> {
+    await this.proactive(this.reference(card.thread, card.serviceUrl), async (context) => {
+      await context.sendActivity({ type: 'message', attachments: [cardAttachment(content)] });
+    });
+  }
+
+  /** Words of ours only: Teams may read a message's text as Markdown whatever its textFormat says. */
   async say(card: TeamsCard, text: string): Promise<void> {
     await this.proactive(this.reference(card.thread, card.serviceUrl), async (context) => {
       await context.sendActivity({ type: 'message', text, textFormat: 'plain' });
