@@ -88,7 +88,11 @@ export function inContext(
     .map((r) => ({ id: r.id, gain: r.score - (before.get(r.id) ?? 0) }))
     .sort((a, b) => b.gain - a.gain);
   const [top] = gains;
-  return top && top.gain >= FOLLOW_UP_GAIN ? { decision: 'answer', entryId: top.id, locale: alone.locale, results: alone.results, inContext: true } : alone;
+  if (top && top.gain >= FOLLOW_UP_GAIN) return { decision: 'answer', entryId: top.id, locale: alone.locale, results: alone.results, inContext: true };
+  // "那得等几天" after a phone change: it goes on from the topic, yet what it finds alone is
+  // another topic's — asked about, not asserted.
+  if (alone.decision === 'answer') return { decision: 'confirm', entryId: alone.entryId, candidates: alone.results.slice(1, 4).map((r) => r.id), locale: alone.locale, results: alone.results };
+  return alone;
 }
 
 /** Where a message turns to its next question, and the words that say which one matters most. */

@@ -50,14 +50,19 @@ export function decide(results: readonly SearchResult[], thresholds: DecisionThr
   if (!best || best.score < thresholds.clarify) return { decision: 'fallback' };
   const gap = best.score - (runnerUp?.score ?? 0);
   const others = results.slice(1, 1 + MAX_CLARIFY_OPTIONS).map((r) => r.id);
-  if (vetoed) return best.score >= thresholds.vetoConfirmScore && gap >= thresholds.vetoConfirmGap ? { decision: 'confirm', entryId: best.id, others } : { decision: 'fallback' };
-  const contested = gap < thresholds.margin;
-  if (best.score >= thresholds.answer && !contested) return { decision: 'answer', entryId: best.id };
   const floor = Math.max(thresholds.clarify, best.score - thresholds.margin * 1.5);
   const candidates = results
     .filter((r) => r.score >= floor)
     .slice(0, MAX_CLARIFY_OPTIONS)
     .map((r) => r.id);
+  if (vetoed) {
+    if (best.score < thresholds.vetoConfirmScore) return { decision: 'fallback' };
+    // Good matches in doubt: one well ahead is asked about, several close are offered.
+    if (gap >= thresholds.vetoConfirmGap) return { decision: 'confirm', entryId: best.id, others };
+    return candidates.length > 1 ? { decision: 'clarify', candidates } : { decision: 'fallback' };
+  }
+  const contested = gap < thresholds.margin;
+  if (best.score >= thresholds.answer && !contested) return { decision: 'answer', entryId: best.id };
   if (candidates.length === 1) return { decision: 'confirm', entryId: best.id, others };
   return { decision: 'clarify', candidates };
 }

@@ -120,10 +120,11 @@ function searchViews(text: string, searchOne: (view: string, whole: boolean) => 
 }
 
 /**
- * `certain`: an out-of-scope example is closer than any entry, or shares a word none of our
- * phrasings has ("qq", "美团"): the message is about someone else's product, and the bot says it
- * cannot help. `doubt`: only about as close, or the classifier's out-of-scope class is sure — a
- * clear, well-separated entry is then asked about rather than thrown away.
+ * `certain`: an out-of-scope example shares a word none of our phrasings has ("qq", "美团"): the
+ * message is about someone else's product, and the bot says it cannot help. `doubt`: an
+ * out-of-scope example is as close as our best entry or explains words it does not, or the
+ * classifier's out-of-scope class is sure — a clear, well-separated entry is then asked about
+ * ("您是想问…吗？") rather than thrown away.
  */
 type Veto = 'certain' | 'doubt';
 
@@ -149,8 +150,8 @@ function isVetoed(
   const outOfScope = ranked.find((r) => !answerable(r.id));
   if (!outOfScope) return undefined;
   if (!best) return 'certain';
-  if (outOfScope.score >= best.score) return 'certain';
   if (outOfScope.score >= thresholds.clarify && outOfScope.shared.some((term) => !ours.has(term))) return 'certain';
+  if (outOfScope.score >= best.score) return 'doubt';
   if (outOfScope.score < best.score - thresholds.outOfScopeMargin) return undefined;
   const explained = new Set(best.shared);
   return outOfScope.shared.some((term) => !explained.has(term) && !common.has(term)) ? 'doubt' : undefined;

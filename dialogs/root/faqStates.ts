@@ -120,7 +120,7 @@ export const faqStates = (s: RootSetup) => ({
         {
           guard: { type: 'routedTo', params: 'clarify' },
           target: 'clarifying',
-          actions: ['setLocale', 'askWhichOne', { type: 'did', params: ({ event }) => `clarify:${'entryId' in event.route ? event.route.entryId : ''}` }],
+          actions: ['setLocale', 'askWhichOne', { type: 'did', params: ({ event }) => `clarify:${event.route.decision === 'clarify' ? event.route.candidates.join(',') : ''}` }],
         },
         {
           guard: 'fallbackAgain',

@@ -1,0 +1,64 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { runConversations } from '../../bot/kb/conversationEval';
+import { DEFAULT_CONFIG } from '../support/conversation';
+import { parseConversationSet, type ScriptedConversation } from '../../knowledge/conversationEval';
+import type { Locale } from '../../knowledge/schema';
+import { EVAL_DIR, realKnowledge } from '../support/knowledge';
+
+/**
+ * Conversations played through the real conversation core (the root machine, its flows, the
+ * demo platform and the handoff service), turn by turn, the way `kb eval <file.yaml>` plays them.
+ */
+jest.setTimeout(300_000);
+
+const play = (scripts: ScriptedConversation[], locale: Locale) => runConversations(scripts, locale, realKnowledge().router, DEFAULT_CONFIG);
+
+/** What people type in the most ordinary places of a conversation (issue 26's own examples). */
+const ORDINARY: [string, Locale, [string, string][]][] = [
+  ['"行，麻烦你了" takes the offer under an answer', 'zh-CN', [['怎么换手机号', 'phone-change-how'], ['行，麻烦你了', 'flow:phone-change']]],
+  ['"好嘞" takes it too', 'zh-CN', [['账户被锁了怎么解锁', 'unlock-how'], ['好嘞', 'flow:unlock']]],
+  ['"对" takes it', 'zh-CN', [['账户被锁了怎么解锁', 'unlock-how'], ['对', 'flow:unlock']]],
+  ['"sure, go ahead" takes it in English', 'en-US', [['how do I change my phone number', 'phone-change-how'], ['sure, go ahead', 'flow:phone-change']]],
+  ['"不用了" declines it', 'zh-CN', [['怎么换手机号', 'phone-change-how'], ['不用了', 'declined']]],
+  ['a new question instead is answered, and the offer lapses', 'zh-CN', [['怎么换手机号', 'phone-change-how'], ['换手机号会影响征信吗', 'phone-change-credit'], ['好的', 'ack']]],
+  ['"好的明白了 多谢" is thanks', 'zh-CN', [['验证码收不到怎么办', 'sms-code-not-received'], ['好的明白了 多谢', 'thanks']]],
+  ['"thanks, that\'s all" closes', 'en-US', [["I didn't get the SMS code", 'sms-code-not-received'], ["thanks, that's all", 'goodbye']]],
+  ['"没事了 拜拜" closes', 'zh-CN', [['验证码收不到怎么办', 'sms-code-not-received'], ['没事了 拜拜', 'goodbye']]],
+  ['"能再讲一遍吗" repeats the answer', 'zh-CN', [['验证码收不到怎么办', 'sms-code-not-received'], ['能再讲一遍吗', 'repeat']]],
+  ['"看不懂啥意思" is heard', 'zh-CN', [['验证码收不到怎么办', 'sms-code-not-received'], ['看不懂啥意思', 'not-understood'], ['好的', 'handoff']]],
+  ['"你是真人吗" is answered as asked', 'zh-CN', [['你是真人吗', 'bot-challenge']]],
+  ['frustration with the bot offers a person', 'zh-CN', [['你这机器人听不懂人话', 'offer-handoff'], ['好', 'handoff']]],
+  ['someone in charge offers a person', 'zh-CN', [['叫个管事的来', 'offer-handoff'], ['不用了', 'declined']]],
+  ['"…哦不是，是…" routes what follows the correction, not the phone change', 'zh-CN', [['我想改绑手机…哦不是，是账号被冻住了', 'clarify:unlock-reasons,unlock-how']]],
+  ['inside a flow, another flow is asked for once; yes switches', 'zh-CN', [['我要换手机号', 'flow:phone-change'], ['搞错了，不是这个，我是要解锁', 'switch:flow:unlock'], ['是的', 'flow:unlock']]],
+  ['inside a flow, no goes back to the step', 'zh-CN', [['我要换手机号', 'flow:phone-change'], ['搞错了，我要解锁', 'switch:flow:unlock'], ['不是', 'step-again'], ['13800000008', 'step']]],
+  ['two questions: the first answered, the other offered', 'zh-CN', [['改完号银行卡还用重新绑吗？另外改号收钱不', 'phone-change-bank-card']]],
+  ['a follow-up is read with the last answer', 'zh-CN', [['怎么换手机号', 'phone-change-how'], ['那要钱不', 'phone-change-fee']]],
+  ['a clear match a veto doubts is asked about, not thrown away', 'zh-CN', [['忘記密碼了 怎麼重置', 'confirm:password-forgot'], ['是的', 'password-forgot']]],
+];
+
+test.each(ORDINARY)('%s', async (_name, locale, turns) => {
+  const script: ScriptedConversation = { id: 'ordinary', kind: 'ordinary', turns: turns.map(([user, expect]) => ({ user, expect })) };
+  const { results } = await play([script], locale);
+  expect(results[0]?.turns.map((t) => [t.user, t.verdict.got])).toEqual(turns);
+});
+
+test('the second question of a message is offered as a button', async () => {
+  const { results } = await play([{ id: 'two', kind: 'two-questions', turns: [{ user: '改完号银行卡还用重新绑吗？另外改号收钱不', expect: 'phone-change-bank-card', also: 'phone-change-fee' }] }], 'zh-CN');
+  expect(results[0]?.strict).toBe(true);
+});
+
+/**
+ * The dev conversation sets (tuned on) keep what they reach; a change that makes the bot hold a
+ * conversation worse fails here. The blind sets are reported (README, BENCHMARKS), never asserted.
+ */
+test.each([
+  ['zh-CN.yaml', 'zh-CN', 0.8, 0.03],
+  ['en-US.yaml', 'en-US', 0.75, 0.03],
+] as const)('dev conversations %s (%s): at least %s passed, at most %s of turns a wrong action', async (file, locale, passed, wrong) => {
+  const scripts = parseConversationSet(fs.readFileSync(path.join(EVAL_DIR, 'conversations', file), 'utf8'));
+  const { figures } = await play(scripts, locale);
+  expect(figures.passedStrict).toBeGreaterThanOrEqual(passed);
+  expect(figures.wrongActions).toBeLessThanOrEqual(wrong);
+});
