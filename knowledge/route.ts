@@ -128,6 +128,15 @@ function searchViews(text: string, searchOne: (view: string, whole: boolean) => 
  */
 type Veto = 'certain' | 'doubt';
 
+/**
+ * A word none of our phrasings has: a Latin word ("qq", "wifi"), or Chinese characters none of
+ * which we use ("美团", "游戏") — not a new pair of characters we do use ("张卡" in "新办了张卡").
+ */
+function isForeign(term: string, ours: ReadonlySet<string>): boolean {
+  if (ours.has(term)) return false;
+  return !/\p{Script=Han}/u.test(term) || [...term].every((char) => !ours.has(char));
+}
+
 /** The entry every report of someone asking for a code, a password or money is answered with first. */
 const PHISHING_WARNING = 'phishing-warning';
 
@@ -150,9 +159,10 @@ function isVetoed(
   const outOfScope = ranked.find((r) => !answerable(r.id));
   if (!outOfScope) return undefined;
   if (!best) return 'certain';
-  if (outOfScope.score >= thresholds.clarify && outOfScope.shared.some((term) => !ours.has(term))) return 'certain';
+  const close = outOfScope.score >= best.score - thresholds.outOfScopeMargin;
+  if (outOfScope.score >= thresholds.clarify && outOfScope.shared.some((term) => isForeign(term, ours))) return 'certain';
   if (outOfScope.score >= best.score) return 'doubt';
-  if (outOfScope.score < best.score - thresholds.outOfScopeMargin) return undefined;
+  if (!close) return undefined;
   const explained = new Set(best.shared);
   return outOfScope.shared.some((term) => !explained.has(term) && !common.has(term)) ? 'doubt' : undefined;
 }
