@@ -58,13 +58,14 @@ export async function calibrateBenchmark(): Promise<string> {
     return { cost, questions };
   };
   const rows: (string | number)[][] = [];
-  let best: { score: number; gap: number; cost: number } | undefined;
+  // The lowest total; between equals, the fewest questions back.
+  let best: { score: number; gap: number; cost: number; questions: number } | undefined;
   for (const score of SCORES) {
     for (const gap of GAPS) {
       if (!Number.isFinite(score) && gap !== GAPS[0]) continue;
       const { cost, questions } = totalFor({ ...DEFAULT_THRESHOLDS, vetoConfirmScore: score, vetoConfirmGap: gap });
       rows.push([Number.isFinite(score) ? score : 'off', Number.isFinite(score) ? gap : '—', cost, questions]);
-      if (!best || cost < best.cost) best = { score, gap, cost };
+      if (!best || cost < best.cost || (cost === best.cost && questions < best.questions)) best = { score, gap, cost, questions };
     }
   }
   const lines = sets.reduce((n, s) => n + s.items.length, 0);
@@ -73,7 +74,7 @@ export async function calibrateBenchmark(): Promise<string> {
     '',
     table(['veto → confirm from score', 'and gap to runner-up', 'total cost', 'questions back'], rows),
     '',
-    `Lowest: score ${best?.score}, gap ${best?.gap} (total ${best?.cost}); the default is score ${DEFAULT_THRESHOLDS.vetoConfirmScore}, gap ${DEFAULT_THRESHOLDS.vetoConfirmGap}.`,
+    `Lowest (fewest questions back between equals): score ${best?.score}, gap ${best?.gap} (total ${best?.cost}); the default is score ${DEFAULT_THRESHOLDS.vetoConfirmScore}, gap ${DEFAULT_THRESHOLDS.vetoConfirmGap}.`,
     '',
     'What this does not show: the blind sets (never used to choose); costs are our estimate of what each outcome costs a user, not measured.',
   ].join('\n');

@@ -58,7 +58,7 @@ const SENTENCE_ACTS: ReadonlySet<Act> = new Set(['repeat', 'not-understood', 'bo
 const SURE_ROUTES: ReadonlySet<Route['decision']> = new Set(['answer', 'flow', 'handoff']);
 
 /** A question in the message besides its acts ("好吧 我账户被关了 为什么啊", "thanks, but how long…"). */
-const ASKS = /[?？]|吗|么|呢|什么|为啥|怎么|咋|多久|几天|哪|\b(how|what|why|when|where|which|can|could|do|does|is|are|will)\b/iu;
+const ASKS = /[?？]|吗|么|呢|什么|为啥|怎么|咋|多久|多少|几|哪|\b(how|what|why|when|where|which|can|could|do|does|is|are|will)\b/iu;
 
 /**
  * How a message reads:

@@ -51,11 +51,13 @@ export function isElliptical(text: string, locale: 'zh-CN' | 'en-US'): boolean {
  * what it asks (a share of a full match). Chosen on the dev conversation sets.
  */
 const FOLLOW_UP_GAIN = 0.16;
+/** Read alone, a follow-up still finds something, however weak ("收费不" finds the fee entry a little). */
+const MIN_ALONE = 0.1;
 
 /**
  * A follow-up read with the last topic. The contextual reading wins when the message leans on
  * what came before (short, or opening with "那…"/"and …") and either
- * - read alone, its best candidate is an entry near the topic that it was only unsure of
+ * - read alone, it was unsure, and exactly one of its candidates is near the topic
  *   ("信用卡也得重新绑？" after "换号要重新绑储蓄卡吗" → answered), or
  * - read alone, it found nothing plausible, and the topic's question plus the message points
  *   to an entry near the topic more than the topic's question alone did ("收费不" after
@@ -76,11 +78,15 @@ export function inContext(
   if (alone.decision === 'flow' || alone.decision === 'handoff' || alone.decision === 'complaint') return alone;
   if (alone.decision === 'answer' && (near.has(alone.entryId) || !GOES_ON.test(plainText(text).trim().toLowerCase()))) return alone;
   const [best] = alone.results;
-  if ((alone.decision === 'confirm' || alone.decision === 'clarify') && best && near.has(best.id) && best.score >= thresholds.clarify) {
-    return { decision: 'answer', entryId: best.id, locale: alone.locale, results: alone.results, inContext: true };
+  // Unsure alone, but only one of its candidates is near the topic: that one.
+  const nearCandidates = alone.decision === 'clarify' ? alone.candidates.filter((id) => near.has(id)) : alone.decision === 'confirm' && near.has(alone.entryId) ? [alone.entryId] : [];
+  if (nearCandidates.length === 1 && best && best.score >= thresholds.clarify) {
+    return { decision: 'answer', entryId: nearCandidates[0] ?? best.id, locale: alone.locale, results: alone.results, inContext: true };
   }
-  // A question of its own ("另外问下 账户被冻结了怎么解"): what it finds alone stands.
+  // A question of its own ("另外问下 账户被冻结了怎么解"): what it finds alone stands; and a
+  // message that finds nothing at all alone ("what") says nothing the topic could complete.
   if (best && best.score >= thresholds.clarify && alone.decision !== 'answer') return alone;
+  if (!best || best.score < MIN_ALONE) return alone;
   const before = new Map(routeText(topic.question).results.map((r) => [r.id, r.score]));
   const after = routeText(`${topic.question} ${text}`).results;
   const gains = after

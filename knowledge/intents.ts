@@ -43,7 +43,7 @@ const ZH_FLOWS: FlowRule[] = [
 ];
 
 const EN_FLOWS: FlowRule[] = [
-  { flow: 'appeal-status', pattern: /\b(appeal|case)\b.{0,20}\b(status|progress|update|result)\b|\b(status|progress) of my (appeal|case)\b|\bcheck (on )?my (appeal|case)\b/, needsAsk: false },
+  { flow: 'appeal-status', pattern: /\b(appeal|case)\b.{0,20}\b(status|progress|update|result)\b|\b(status|progress) of my (appeal|case)\b|\bcheck (on )?my (appeal|case)\b|\bwant the status\b/, needsAsk: false },
   { flow: 'unlock', pattern: /\b(unlock|unblock|unfreeze)\b/, needsAsk: true },
   { flow: 'phone-change', pattern: /\b(change|update|switch|replace)\b.{0,20}\b(phone|number|mobile)\b|\b(phone|number|mobile)\b.{0,12}\b(changed|updated|switched)\b/, needsAsk: true },
   { flow: 'appeal', pattern: /\b(appeal|dispute)\b/, needsAsk: true },

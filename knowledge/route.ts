@@ -213,9 +213,11 @@ export function createRouter(kb: KnowledgeBase, search: KnowledgeSearch, thresho
       const matches = ranked.filter((r) => isAnswerable(r.id, locale));
       const results = blend(matches, predictions.filter((p) => isAnswerable(p.label, locale)), (id) => kb.byLocale[locale].get(id)?.question ?? '').slice(0, 5);
       // Similarity against similarity: the out-of-scope examples veto on retrieval's own terms.
-      const veto =
+      const vetoed =
         isVetoed(ranked, matches[0], (id) => isAnswerable(id, locale), faqTerms, commonTerms, thresholds) ??
         (predictions[0]?.label === OUT_OF_SCOPE && predictions[0].probability >= CLASSIFIER_VETO ? 'doubt' : undefined);
+      // A doubt is settled by a word of the message none of ours has ("instagram", "wifi"): someone else's product.
+      const veto = vetoed === 'doubt' && tokenize(asking, locale).some((term) => isForeign(term, faqTerms) && /^[a-z]{3,}$/.test(term)) ? 'certain' : vetoed;
       // Safety first: a third party asking for a code or money gets the warning, never a flow.
       if (isFraudReport(text, locale) && isAnswerable(PHISHING_WARNING, locale)) return { decision: 'answer', entryId: PHISHING_WARNING, locale, results };
       const intent = detectIntent(text, locale);

@@ -126,9 +126,11 @@ export class TurnRunner {
 
   async run(persisted: unknown, input: TurnInput, scope: TurnScope): Promise<TurnOutcome> {
     const actor = this.restore(persisted, scope);
-    const { locale: conversationLocale, topic } = actor.getSnapshot().context;
-    // What was answered last is the context of a follow-up ("那要钱不"), for as long as a question stays open.
-    const recent = (scope.idleMs ?? 0) <= this.questionIdleMs ? topic : undefined;
+    const { context, value } = actor.getSnapshot();
+    const conversationLocale = context.locale;
+    // What was answered last is the context of a follow-up ("那要钱不"), for as long as a question
+    // stays open, and not inside a flow, whose steps take numbers and codes, not follow-ups.
+    const recent = (scope.idleMs ?? 0) <= this.questionIdleMs && topState(value) !== 'inFlow' ? context.topic : undefined;
     const event = this.toEvent(input, conversationLocale, recent);
 
     const replies: Reply[] = [];

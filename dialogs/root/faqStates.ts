@@ -72,7 +72,7 @@ export const faqStates = (s: RootSetup) => ({
         { guard: 'onlyGreets', actions: ['setLocale', line((m) => m.greeting), { type: 'did', params: 'greet' }] },
         // "不对" right after an answer says the answer missed: a 👎, with the way on.
         {
-          guard: 'declines',
+          guard: and(['wholeMessage', 'declines']),
           actions: [
             'setLocale',
             enqueueActions(({ enqueue, context, event }) => {
@@ -82,8 +82,8 @@ export const faqStates = (s: RootSetup) => ({
             { type: 'did', params: 'declined' },
           ],
         },
-        { guard: is('affirm'), actions: ['setLocale', line((m) => m.acknowledged), { type: 'did', params: 'ack' }] },
-        { guard: is('ack'), actions: ['setLocale', line((m) => m.acknowledged), { type: 'did', params: 'ack' }] },
+        // "好的", "明白了" with nothing asked; a message that only opens with them ("帮我查下…") is routed.
+        { guard: and(['wholeMessage', or([is('affirm'), is('ack')])]), actions: ['setLocale', line((m) => m.acknowledged), { type: 'did', params: 'ack' }] },
         // Questions and requests.
         ...FLOW_REGISTRY.map((flow) => ({ guard: { type: 'startsFlow' as const, params: flow.name }, target: `inFlow.${flow.state}`, actions: 'setLocale' as const })),
         {
