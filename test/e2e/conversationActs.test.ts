@@ -1,6 +1,8 @@
 import { AgentClient, DEMO_AGENTS } from '../support/agentClient';
-import type { SentActivity } from '../support/channel';
+import { FakeChannel, type SentActivity } from '../support/channel';
+import { startInstance, type Instance } from '../support/cluster';
 import { latestCode, startKefu, type RunningKefu } from '../support/kefuServer';
+import { RedisServer } from '../support/redis';
 import { until } from '../support/until';
 
 /**
@@ -293,5 +295,51 @@ describe('goodbye while queued for a person', () => {
     } finally {
       events.close();
     }
+  });
+});
+
+describe('on Redis: the remembered question is the conversation\'s, not an instance\'s', () => {
+  let redis: RedisServer | undefined;
+  const instances: Instance[] = [];
+  /** The instance the load balancer sends the next activity to. */
+  let target: Instance | undefined;
+  let channel: FakeChannel | undefined;
+  const start = async () => {
+    const instance = await startInstance({ REDIS_URL: redis!.url });
+    instances.push(instance);
+    return instance;
+  };
+  beforeAll(async () => {
+    redis = await RedisServer.start();
+    channel = new FakeChannel(() => target!.url);
+    await channel.start();
+  });
+  afterAll(async () => {
+    await channel?.stop();
+    for (const instance of instances) await instance.stop();
+    await redis?.destroy();
+  });
+
+  const say = async (on: Instance, id: string, text: string) => {
+    target = on;
+    return (await channel!.ask(id, text))[0];
+  };
+
+  test('"怎么换手机号" on instance A, "好的" on instance B: the phone change starts', async () => {
+    const [a, b] = [await start(), await start()];
+    const answer = await say(a, 'redis-two', '怎么换手机号');
+    expect(buttons(answer)).toContain('我要换手机号');
+    const next = await say(b, 'redis-two', '好的');
+    expect(next?.text).toContain(PHONE_CHANGE_FIRST_STEP);
+  });
+
+  test('"怎么换手机号", then every instance restarts, then "好的": the phone change starts', async () => {
+    const before = await start();
+    const answer = await say(before, 'redis-restart', '怎么换手机号');
+    expect(buttons(answer)).toContain('我要换手机号');
+    for (const instance of instances.splice(0)) await instance.stop();
+    const after = await start();
+    const next = await say(after, 'redis-restart', '好的');
+    expect(next?.text).toContain(PHONE_CHANGE_FIRST_STEP);
   });
 });
