@@ -255,6 +255,8 @@ describe('follow-ups read with the last answer', () => {
     expect(fee?.text).toContain('更换手机号是免费的');
     const other = await chat.say('验证码收不到怎么办');
     expect(other?.text).toContain('排查');
+    // The new question is now what the conversation is about: "再说一遍" repeats its answer.
+    expect((await chat.say('能再讲一遍吗'))?.text).toBe(other?.text);
   });
 
   test('"那还能弄回来不" after "为啥我钱包被关了" answers how to reopen, without asking which', async () => {

@@ -102,10 +102,12 @@ test('"您是想问…吗？" with 是的 / 不是: 是的 answers it, 不是 of
   expect(others.buttons).not.toContain('换了手机号后还需要更新哪些信息？');
 });
 
-test('a follow-up "那要钱不" after "怎么换手机号" answers the fee', async () => {
+test('a follow-up "那要钱不" after "怎么换手机号" answers the fee, which is then the answer "再说一遍" repeats', async () => {
   const chat = await widget();
   await chat.say('怎么换手机号');
-  expect((await chat.say('那要钱不')).text).toContain('更换手机号是免费的');
+  const fee = await chat.say('那要钱不');
+  expect(fee.text).toContain('更换手机号是免费的');
+  expect((await chat.say('能再讲一遍吗')).text).toBe(fee.text);
 });
 
 test('goodbye while queued for a person keeps the place and says so', async () => {
