@@ -37,6 +37,14 @@ describe('kb CLI', () => {
     expect(JSON.parse((await kb('ask', '转人工', '--json')).out)).toEqual(expect.objectContaining({ decision: 'handoff' }));
   });
 
+  test('ask --json: "您是想问…吗？" is reported as a confirm with the entry it asks about', async () => {
+    // A clear match an out-of-scope example (支付宝 / 微信) casts doubt on: asked about, not thrown away.
+    const route = JSON.parse((await kb('ask', '改了号之后支付宝微信那边也要换吗', '--json')).out) as { decision: string; entryId?: string };
+    expect(route).toEqual(expect.objectContaining({ decision: 'confirm', entryId: 'phone-change-other-bindings' }));
+    const { out } = await kb('ask', '改了号之后支付宝微信那边也要换吗');
+    expect(out).toContain('confirm: phone-change-other-bindings');
+  });
+
   test('ask routes commands as the bot does: "帮助" is the help command with its buttons, not a fallback', async () => {
     const help = JSON.parse((await kb('ask', '帮助', '--json')).out) as { decision: string; command: string; reply: { suggestions: { value: string }[] } };
     expect(help).toEqual(expect.objectContaining({ decision: 'command', command: 'help', locale: 'zh-CN' }));

@@ -21,9 +21,24 @@ export class WidgetUser {
   }
 
   async botTexts(): Promise<string[]> {
+    return (await this.botMessages()).map((m) => m.text);
+  }
+
+  /** The bot's messages with the titles of their buttons (suggested actions), as the widget shows them. */
+  async botMessages(): Promise<{ text: string; buttons: string[] }[]> {
     const response = await fetch(`${this.url}/v3/directline/conversations/${this.conversationId}/activities`, { headers: this.headers });
-    const set = (await response.json()) as { activities: { type: string; text?: string; from: { id: string } }[] };
-    return set.activities.filter((a) => a.type === 'message' && a.from.id === 'kefu-bot').map((a) => a.text ?? '');
+    const set = (await response.json()) as { activities: { type: string; text?: string; from: { id: string }; suggestedActions?: { actions: { title: string }[] } }[] };
+    return set.activities
+      .filter((a) => a.type === 'message' && a.from.id === 'kefu-bot')
+      .map((a) => ({ text: a.text ?? '', buttons: (a.suggestedActions?.actions ?? []).map((b) => b.title) }));
+  }
+
+  /** Writes and waits for `expected` new bot messages; returns them with their buttons. */
+  async exchange(text: string, expected = 1): Promise<{ text: string; buttons: string[] }[]> {
+    const before = (await this.botTexts()).length;
+    await this.say(text);
+    await this.waitForBot(before + expected);
+    return (await this.botMessages()).slice(before);
   }
 
   /** Waits until the bot has said at least `count` messages (generous: CI machines are busy). */
