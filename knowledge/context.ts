@@ -57,8 +57,8 @@ const MIN_ALONE = 0.1;
 /**
  * A follow-up read with the last topic. The contextual reading wins when the message leans on
  * what came before (short, or opening with "那…"/"and …") and either
- * - read alone, it was unsure, and exactly one of its candidates is near the topic
- *   ("信用卡也得重新绑？" after "换号要重新绑储蓄卡吗" → answered), or
+ * - read alone, it was unsure (a doubt about its best match included), and exactly one of its
+ *   candidates is near the topic ("信用卡也得重新绑？" after "换号要重新绑储蓄卡吗" → answered), or
  * - read alone, it found nothing plausible, and the topic's question plus the message points
  *   to an entry near the topic more than the topic's question alone did ("收费不" after
  *   "怎么换手机号" → phone-change-fee).
@@ -79,7 +79,12 @@ export function inContext(
   if (alone.decision === 'answer' && (near.has(alone.entryId) || !GOES_ON.test(plainText(text).trim().toLowerCase()))) return alone;
   const [best] = alone.results;
   // Unsure alone, but only one of its candidates is near the topic: that one.
-  const nearCandidates = alone.decision === 'clarify' ? alone.candidates.filter((id) => near.has(id)) : alone.decision === 'confirm' && near.has(alone.entryId) ? [alone.entryId] : [];
+  const nearCandidates =
+    alone.decision === 'clarify'
+      ? alone.candidates.filter((id) => near.has(id))
+      : (alone.decision === 'confirm' || (alone.decision === 'fallback' && alone.vetoed === 'doubt')) && best && near.has(best.id)
+        ? [best.id]
+        : [];
   if (nearCandidates.length === 1 && best && best.score >= thresholds.clarify) {
     return { decision: 'answer', entryId: nearCandidates[0] ?? best.id, locale: alone.locale, results: alone.results, inContext: true };
   }

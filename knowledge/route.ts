@@ -19,7 +19,8 @@ export type Route = { locale: Locale; results: SearchResult[] } & (
   | { decision: 'clarify'; entryId: string; candidates: string[] }
   /** "您是想问「…」吗？" about `entryId`, the one plausible entry; `candidates` are the next ones, should the user say no. */
   | { decision: 'confirm'; entryId: string; candidates: string[] }
-  | { decision: 'fallback' }
+  /** `vetoed`: an out-of-scope example or the classifier said no to what the search found. */
+  | { decision: 'fallback'; vetoed?: Veto }
   | { decision: 'flow'; flow: FlowName }
   | { decision: 'handoff' }
   /** Anger or a complaint that the knowledge base does not answer: apologise, offer a person. */
@@ -126,7 +127,7 @@ function searchViews(text: string, searchOne: (view: string, whole: boolean) => 
  * classifier's out-of-scope class is sure — a clear, well-separated entry is then asked about
  * ("您是想问…吗？") rather than thrown away.
  */
-type Veto = 'certain' | 'doubt';
+export type Veto = 'certain' | 'doubt';
 
 /**
  * A word none of our phrasings has: a Latin word ("qq", "wifi"), or Chinese characters none of
@@ -237,7 +238,7 @@ export function createRouter(kb: KnowledgeBase, search: KnowledgeSearch, thresho
           return { decision: 'clarify', entryId: faq.candidates[0] ?? '', candidates: faq.candidates, locale, results };
         case 'fallback':
           if (isComplaint(text, locale)) return { decision: 'complaint', locale, results };
-          return { decision: 'fallback', locale, results };
+          return { decision: 'fallback', locale, results, ...(veto ? { vetoed: veto } : {}) };
       }
   };
   const answerable = (id: string, locale: Locale) => {
