@@ -1,11 +1,10 @@
 import { and, assign, enqueueActions, or, raise } from 'xstate';
 import { FLOW_REGISTRY } from '../flows/registry';
 import { handoffMessages as h } from '../handoffMessages';
-import { messages, type Messages } from '../messages';
-import { offerHumanReply, textReply, yesNoReply } from '../rootReplies';
+import { messages } from '../messages';
+import { offerHumanReply, textReply } from '../rootReplies';
 import { pickOption } from '../commands';
-import type { Locale } from '../../knowledge/schema';
-import { BY_REQUEST, is, withMiss, type RootMachineDeps, type RootSetup } from './setup';
+import { BY_REQUEST, is, line, offerPerson, withMiss, type RootMachineDeps, type RootSetup } from './setup';
 
 /** Help, restart and feedback: answered in every state but with a person (which overrides them). */
 export const anywhere = (s: RootSetup, deps: RootMachineDeps) =>
@@ -23,15 +22,6 @@ export const anywhere = (s: RootSetup, deps: RootMachineDeps) =>
     ],
   },
   }).on;
-
-/** One of the conversation's own sentences, as a reply. */
-const line = (pick: (m: Messages) => string) => ({ type: 'say' as const, params: ({ context }: { context: { locale: Locale } }) => textReply(pick(messages(context.locale))) });
-
-/** A person offered with yes / no buttons, in the conversation's own words. */
-const offerPerson = (pick: (m: Messages) => string) => ({
-  type: 'say' as const,
-  params: ({ context }: { context: { locale: Locale } }) => ({ ...offerHumanReply(context.locale), text: pick(messages(context.locale)) }),
-});
 
 /**
  * Questions and answers. The bot remembers the one question it just asked, as the state it
@@ -252,10 +242,4 @@ export const faqStates = (s: RootSetup) => ({
       'question.lapse': { target: 'idle' },
     },
   }),
-});
-
-/** A yes/no question in the conversation's own words (exported for the flow switch). */
-export const askYesNo = (pick: (m: Messages) => string) => ({
-  type: 'say' as const,
-  params: ({ context }: { context: { locale: Locale } }) => yesNoReply(pick(messages(context.locale)), context.locale),
 });

@@ -2,16 +2,8 @@ import { and, assign, or, sendTo, type AnyActorRef } from 'xstate';
 import { flowTrail } from '../flowTrail';
 import { FLOW_REGISTRY, type FlowMachines } from '../flows/registry';
 import { messages } from '../messages';
-import { flowStuckReply, offerHumanReply, textReply } from '../rootReplies';
-import type { Locale } from '../../knowledge/schema';
-import type { Messages } from '../messages';
-import { BY_REQUEST, is, type RootSetup } from './setup';
-
-const line = (pick: (m: Messages) => string) => ({ type: 'say' as const, params: ({ context }: { context: { locale: Locale } }) => textReply(pick(messages(context.locale))) });
-const offerPerson = (pick: (m: Messages) => string) => ({
-  type: 'say' as const,
-  params: ({ context }: { context: { locale: Locale } }) => ({ ...offerHumanReply(context.locale), text: pick(messages(context.locale)) }),
-});
+import { flowStuckReply, textReply } from '../rootReplies';
+import { BY_REQUEST, is, line, offerPerson, type RootSetup } from './setup';
 
 /** One registered flow running as the actor `flow`; it ends the way `flowEnded` reads. */
 const flowState = (s: RootSetup, flow: keyof FlowMachines) =>

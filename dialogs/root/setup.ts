@@ -11,7 +11,7 @@ import { isCancel, readMobile } from '../flows/input';
 import type { FlowOutcome, FlowToParent } from '../flows/protocol';
 import { registrationOf, registrationOfState, type FlowMachines } from '../flows/registry';
 import { endsChat, handoffMessages, leavesQueue, ratingChoices, readRating, wantsToLeaveMessage } from '../handoffMessages';
-import { messages } from '../messages';
+import { messages, type Messages } from '../messages';
 import type { Reply } from '../reply';
 import { answerReply, clarifyReply, confirmReply, feedbackButtons, helpReply, offerHumanReply, textReply, welcomeReply, yesNoReply } from '../rootReplies';
 import { isStepButton } from '../stepButtons';
@@ -48,6 +48,15 @@ function flowWanted(event: MessageEvent, entry: (id: string) => FaqEntry | undef
 /** The words the bot itself tells users to type for a person, and its button's. */
 const PLAIN_HANDOFF = new Set(['转人工', '人工', '人工客服', '转人工客服', '找人工', '转接人工', 'agent', 'human', 'talk to an agent', 'human agent', 'real person'].map((w) => normalize(w)));
 const isPlainHandoff = (text: string) => PLAIN_HANDOFF.has(normalize(text));
+
+/** One of the conversation's own sentences, as a reply (an action). */
+export const line = (pick: (m: Messages) => string) => ({ type: 'say' as const, params: ({ context }: { context: { locale: Locale } }) => textReply(pick(messages(context.locale))) });
+
+/** A person offered with yes / no buttons, in the conversation's own words (an action). */
+export const offerPerson = (pick: (m: Messages) => string) => ({
+  type: 'say' as const,
+  params: ({ context }: { context: { locale: Locale } }) => ({ ...offerHumanReply(context.locale), text: pick(messages(context.locale)) }),
+});
 
 /** The guard "the message is (among other acts) this act". */
 export const is = (act: Act) => ({ type: 'is', params: act }) as const;
@@ -156,6 +165,7 @@ export function createRootSetup(deps: RootMachineDeps) {
         locale: 'locale' in event ? event.locale : context.locale,
         fallbackStreak: 0,
         lastAnswer: undefined,
+        topic: undefined,
         clarify: undefined,
         misses: [],
       })),
