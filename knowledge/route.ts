@@ -130,11 +130,12 @@ function searchViews(text: string, searchOne: (view: string, whole: boolean) => 
 export type Veto = 'certain' | 'doubt';
 
 /**
- * A word none of our phrasings has: a Latin word ("qq", "wifi"), or Chinese characters none of
- * which we use ("美团", "游戏") — not a new pair of characters we do use ("张卡" in "新办了张卡").
+ * A word none of our phrasings has: a Latin word ("qq", "wifi"), or a pair of Chinese characters
+ * neither of which we use ("美团", "游戏") — not one rare character ("张"), nor a new pair of
+ * characters we do use ("张卡" in "新办了张卡").
  */
 function isForeign(term: string, ours: ReadonlySet<string>): boolean {
-  if (ours.has(term)) return false;
+  if (ours.has(term) || [...term].length < 2) return false;
   return !/\p{Script=Han}/u.test(term) || [...term].every((char) => !ours.has(char));
 }
 
@@ -217,8 +218,8 @@ export function createRouter(kb: KnowledgeBase, search: KnowledgeSearch, thresho
       const vetoed =
         isVetoed(ranked, matches[0], (id) => isAnswerable(id, locale), faqTerms, commonTerms, thresholds) ??
         (predictions[0]?.label === OUT_OF_SCOPE && predictions[0].probability >= CLASSIFIER_VETO ? 'doubt' : undefined);
-      // A doubt is settled by a word of the message none of ours has ("instagram", "wifi"): someone else's product.
-      const veto = vetoed === 'doubt' && tokenize(asking, locale).some((term) => isForeign(term, faqTerms) && /^[a-z]{3,}$/.test(term)) ? 'certain' : vetoed;
+      // A doubt is settled by a word of the message none of ours has ("instagram", "英语"): someone else's subject.
+      const veto = vetoed === 'doubt' && tokenize(asking, locale).some((term) => isForeign(term, faqTerms) && !/^\d+$/.test(term)) ? 'certain' : vetoed;
       // Safety first: a third party asking for a code or money gets the warning, never a flow.
       if (isFraudReport(text, locale) && isAnswerable(PHISHING_WARNING, locale)) return { decision: 'answer', entryId: PHISHING_WARNING, locale, results };
       const intent = detectIntent(text, locale);
