@@ -202,45 +202,45 @@ export function createRouter(kb: KnowledgeBase, search: KnowledgeSearch, thresho
     Object.entries(ZH_SYNONYMS).flatMap(([canonical, variants]) => [canonical, ...variants]),
   );
   const routeAlone = (typed: string, localeHint?: Locale): Route => {
-      // Pinyin and mistyped homophones read as what the user meant, before anything else reads the message.
-      const text = typing.correct(typed);
-      const locale = detectLocale(text) ?? localeHint ?? defaultLocale;
-      // Digits and punctuation alone ("2", "？？") are no question; don't let "7×24" match them.
-      if (!/[\p{L}]/u.test(text)) return { decision: 'fallback', locale, results: [] };
-      // What the user declines ("我不想解锁，只想问…") is left out of the search, not only of the intents.
-      const asking = askingPart(text, locale);
-      const ranked = searchViews(asking, (view, whole) => search.search(view, locale, 8, whole));
-      const { faqTerms, commonTerms, classifier } = learned[locale];
-      const predictions = classifier?.predict(asking, 8) ?? [];
-      const matches = ranked.filter((r) => isAnswerable(r.id, locale));
-      const results = blend(matches, predictions.filter((p) => isAnswerable(p.label, locale)), (id) => kb.byLocale[locale].get(id)?.question ?? '').slice(0, 5);
-      // Similarity against similarity: the out-of-scope examples veto on retrieval's own terms.
-      const vetoed =
-        isVetoed(ranked, matches[0], (id) => isAnswerable(id, locale), faqTerms, commonTerms, thresholds) ??
-        (predictions[0]?.label === OUT_OF_SCOPE && predictions[0].probability >= CLASSIFIER_VETO ? 'doubt' : undefined);
-      // A doubt is settled by a word of the message none of ours has ("instagram", "英语"): someone else's subject.
-      const veto = vetoed === 'doubt' && tokenize(asking, locale).some((term) => isForeign(term, faqTerms) && !/^\d+$/.test(term)) ? 'certain' : vetoed;
-      // Safety first: a third party asking for a code or money gets the warning, never a flow.
-      if (isFraudReport(text, locale) && isAnswerable(PHISHING_WARNING, locale)) return { decision: 'answer', entryId: PHISHING_WARNING, locale, results };
-      const intent = detectIntent(text, locale);
-      if (intent?.kind === 'handoff') return { decision: 'handoff', locale, results };
-      // A case number can only be looked up: "申诉 AP-… 有结果了吗" is a status check, never a new appeal.
-      if (mentionsCaseId(text)) return { decision: 'flow', flow: 'appeal-status', locale, results };
-      if (intent?.kind === 'flow') return { decision: 'flow', flow: intent.flow, locale, results };
-      const faq = veto === 'certain' ? ({ decision: 'fallback' } as const) : agreed(decide(results, thresholds, veto === 'doubt'), results, predictions, veto === 'doubt');
-      switch (faq.decision) {
-        case 'answer':
-          return { decision: 'answer', entryId: faq.entryId, locale, results };
-        case 'confirm':
-          if (isComplaint(text, locale)) return { decision: 'complaint', locale, results };
-          return { decision: 'confirm', entryId: faq.entryId, candidates: faq.others, locale, results };
-        case 'clarify':
-          if (isComplaint(text, locale)) return { decision: 'complaint', locale, results };
-          return { decision: 'clarify', entryId: faq.candidates[0] ?? '', candidates: faq.candidates, locale, results };
-        case 'fallback':
-          if (isComplaint(text, locale)) return { decision: 'complaint', locale, results };
-          return { decision: 'fallback', locale, results, ...(veto ? { vetoed: veto } : {}) };
-      }
+    // Pinyin and mistyped homophones read as what the user meant, before anything else reads the message.
+    const text = typing.correct(typed);
+    const locale = detectLocale(text) ?? localeHint ?? defaultLocale;
+    // Digits and punctuation alone ("2", "？？") are no question; don't let "7×24" match them.
+    if (!/[\p{L}]/u.test(text)) return { decision: 'fallback', locale, results: [] };
+    // What the user declines ("我不想解锁，只想问…") is left out of the search, not only of the intents.
+    const asking = askingPart(text, locale);
+    const ranked = searchViews(asking, (view, whole) => search.search(view, locale, 8, whole));
+    const { faqTerms, commonTerms, classifier } = learned[locale];
+    const predictions = classifier?.predict(asking, 8) ?? [];
+    const matches = ranked.filter((r) => isAnswerable(r.id, locale));
+    const results = blend(matches, predictions.filter((p) => isAnswerable(p.label, locale)), (id) => kb.byLocale[locale].get(id)?.question ?? '').slice(0, 5);
+    // Similarity against similarity: the out-of-scope examples veto on retrieval's own terms.
+    const vetoed =
+      isVetoed(ranked, matches[0], (id) => isAnswerable(id, locale), faqTerms, commonTerms, thresholds) ??
+      (predictions[0]?.label === OUT_OF_SCOPE && predictions[0].probability >= CLASSIFIER_VETO ? 'doubt' : undefined);
+    // A doubt is settled by a word of the message none of ours has ("instagram", "英语"): someone else's subject.
+    const veto = vetoed === 'doubt' && tokenize(asking, locale).some((term) => isForeign(term, faqTerms) && !/^\d+$/.test(term)) ? 'certain' : vetoed;
+    // Safety first: a third party asking for a code or money gets the warning, never a flow.
+    if (isFraudReport(text, locale) && isAnswerable(PHISHING_WARNING, locale)) return { decision: 'answer', entryId: PHISHING_WARNING, locale, results };
+    const intent = detectIntent(text, locale);
+    if (intent?.kind === 'handoff') return { decision: 'handoff', locale, results };
+    // A case number can only be looked up: "申诉 AP-… 有结果了吗" is a status check, never a new appeal.
+    if (mentionsCaseId(text)) return { decision: 'flow', flow: 'appeal-status', locale, results };
+    if (intent?.kind === 'flow') return { decision: 'flow', flow: intent.flow, locale, results };
+    const faq = veto === 'certain' ? ({ decision: 'fallback' } as const) : agreed(decide(results, thresholds, veto === 'doubt'), results, predictions, veto === 'doubt');
+    switch (faq.decision) {
+      case 'answer':
+        return { decision: 'answer', entryId: faq.entryId, locale, results };
+      case 'confirm':
+        if (isComplaint(text, locale)) return { decision: 'complaint', locale, results };
+        return { decision: 'confirm', entryId: faq.entryId, candidates: faq.others, locale, results };
+      case 'clarify':
+        if (isComplaint(text, locale)) return { decision: 'complaint', locale, results };
+        return { decision: 'clarify', entryId: faq.candidates[0] ?? '', candidates: faq.candidates, locale, results };
+      case 'fallback':
+        if (isComplaint(text, locale)) return { decision: 'complaint', locale, results };
+        return { decision: 'fallback', locale, results, ...(veto ? { vetoed: veto } : {}) };
+    }
   };
   const answerable = (id: string, locale: Locale) => {
     const entry = kb.byLocale[locale].get(id);
