@@ -57,9 +57,8 @@ export function decide(results: readonly SearchResult[], thresholds: DecisionThr
     .map((r) => r.id);
   if (vetoed) {
     if (best.score < thresholds.vetoConfirmScore) return { decision: 'fallback' };
-    // Good matches in doubt: one well ahead is asked about, several close are offered.
-    if (gap >= thresholds.vetoConfirmGap) return { decision: 'confirm', entryId: best.id, others };
-    return candidates.length > 1 ? { decision: 'clarify', candidates } : { decision: 'fallback' };
+    // A good match in doubt, well ahead of the rest, is asked about; close ones are not offered on doubt.
+    return gap >= thresholds.vetoConfirmGap ? { decision: 'confirm', entryId: best.id, others } : { decision: 'fallback' };
   }
   const contested = gap < thresholds.margin;
   if (best.score >= thresholds.answer && !contested) return { decision: 'answer', entryId: best.id };

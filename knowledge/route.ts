@@ -129,6 +129,9 @@ function searchViews(text: string, searchOne: (view: string, whole: boolean) => 
  */
 export type Veto = 'certain' | 'doubt';
 
+/** Characters that carry no subject ("那边", "也要"): never the word that names someone else's product. */
+const FUNCTION_CHARS = /[那这边也就都还又很太吧呢啊么的了着过]/u;
+
 /**
  * A word none of our phrasings has: a Latin word ("qq", "wifi"), or a pair of Chinese characters
  * neither of which we use ("美团", "游戏") — not one rare character ("张"), nor a new pair of
@@ -219,7 +222,7 @@ export function createRouter(kb: KnowledgeBase, search: KnowledgeSearch, thresho
       isVetoed(ranked, matches[0], (id) => isAnswerable(id, locale), faqTerms, commonTerms, thresholds) ??
       (predictions[0]?.label === OUT_OF_SCOPE && predictions[0].probability >= CLASSIFIER_VETO ? 'doubt' : undefined);
     // A doubt is settled by a word of the message none of ours has ("instagram", "英语"): someone else's subject.
-    const veto = vetoed === 'doubt' && tokenize(asking, locale).some((term) => isForeign(term, faqTerms) && !/^\d+$/.test(term)) ? 'certain' : vetoed;
+    const veto = vetoed === 'doubt' && tokenize(asking, locale).some((term) => isForeign(term, faqTerms) && !/^\d+$/.test(term) && !FUNCTION_CHARS.test(term)) ? 'certain' : vetoed;
     // Safety first: a third party asking for a code or money gets the warning, never a flow.
     if (isFraudReport(text, locale) && isAnswerable(PHISHING_WARNING, locale)) return { decision: 'answer', entryId: PHISHING_WARNING, locale, results };
     const intent = detectIntent(text, locale);

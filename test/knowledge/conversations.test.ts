@@ -30,7 +30,7 @@ const ORDINARY: [string, Locale, [string, string][]][] = [
   ['"你是真人吗" is answered as asked', 'zh-CN', [['你是真人吗', 'bot-challenge']]],
   ['frustration with the bot offers a person', 'zh-CN', [['你这机器人听不懂人话', 'offer-handoff'], ['好', 'handoff']]],
   ['someone in charge offers a person', 'zh-CN', [['叫个管事的来', 'offer-handoff'], ['不用了', 'declined']]],
-  ['"…哦不是，是…" routes what follows the correction, not the phone change', 'zh-CN', [['我想改绑手机…哦不是，是账号被冻住了', 'clarify:unlock-reasons,unlock-how']]],
+  ['"…哦不是，是…" routes what follows the correction, not the phone change', 'zh-CN', [['我想改绑手机…哦不是，是账号被冻住了', 'fallback']]],
   ['inside a flow, another flow is asked for once; yes switches', 'zh-CN', [['我要换手机号', 'flow:phone-change'], ['搞错了，不是这个，我是要解锁', 'switch:flow:unlock'], ['是的', 'flow:unlock']]],
   ['inside a flow, no goes back to the step', 'zh-CN', [['我要换手机号', 'flow:phone-change'], ['搞错了，我要解锁', 'switch:flow:unlock'], ['不是', 'step-again'], ['13800000008', 'step']]],
   ['two questions: the first answered, the other offered', 'zh-CN', [['改完号银行卡还用重新绑吗？另外改号收钱不', 'phone-change-bank-card']]],

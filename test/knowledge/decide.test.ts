@@ -17,9 +17,9 @@ describe('FAQ decision policy', () => {
     expect(decide([r('a', (t.answer + t.clarify) / 2), r('b', 0.05)], t)).toEqual({ decision: 'confirm', entryId: 'a', others: ['b'] });
   });
 
-  test('a veto in doubt turns a clear, well-separated match into a yes/no question, close ones into a choice; a weak one falls back', () => {
+  test('a veto in doubt turns a clear, well-separated match into a yes/no question; close or weak ones fall back', () => {
     expect(decide([r('a', 0.7), r('b', 0.15)], t, true)).toEqual({ decision: 'confirm', entryId: 'a', others: ['b'] });
-    expect(decide([r('a', 0.7), r('b', 0.65)], t, true)).toEqual({ decision: 'clarify', candidates: ['a', 'b'] });
+    expect(decide([r('a', 0.7), r('b', 0.65)], t, true)).toEqual({ decision: 'fallback' });
     expect(decide([r('a', t.vetoConfirmScore - 0.01)], t, true)).toEqual({ decision: 'fallback' });
   });
 
