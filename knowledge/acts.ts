@@ -8,11 +8,11 @@ import { plainText } from './text';
  * - **Made of act words.** The message, particles, emoji and padding aside, is a sequence of
  *   act examples: "好呀👌" is 好 + 呀, "嗯嗯 行的" is 嗯嗯 + 行 + 的, "好的明白了 多谢" is affirm + ack +
  *   thanks, "ok ty!!" is affirm + thanks. Every act in it is reported; which one the
- *   conversation acts on depends on what the bot just asked (dialogs/acts.ts).
+ *   conversation acts on depends on what the bot just asked (the root machine's guards).
  * - **Close to a sentence-like act.** "你这破机器人根本听不懂人话啊" is no sequence of examples but is
- *   close to "你这机器人听不懂人话": the act examples are searched the way questions are, and a
- *   close enough match is reported with its score, for the conversation to weigh against the
- *   best answer.
+ *   close to "你这机器人听不懂人话" (the Dice coefficient of their characters and character pairs);
+ *   a close enough match is reported with its score, and dialogs/commands.ts `read` lets a sure
+ *   answer to the message win over it.
  *
  * A correction ("说错了，是…", "no wait, I meant…") is found anywhere in the message; what follows
  * the last marker is what the user meant, and is routed instead of the whole.
@@ -53,8 +53,8 @@ const EMOJI_WORDS: Record<string, string> = { '👌': ' ok ', '🙏': ' thanks '
 const CLOSE_MATCH_ACTS: ReadonlySet<Act> = new Set(['repeat', 'not-understood', 'bot-challenge', 'human-indirect', 'goodbye', 'thanks']);
 /**
  * How close a message must be to an act example to count as that act: the Dice coefficient of
- * their characters and character pairs (words and word pairs in English). Chosen on the dev
- * conversation set.
+ * their characters and character pairs (words and word pairs in English). Set by hand and
+ * checked on the dev conversation sets; a sure answer to the message wins anyway.
  */
 const CLOSE_MATCH = 0.6;
 /** Longer messages carry a question of their own; only exact readings apply to them. */
@@ -81,8 +81,8 @@ function unitsIn(plain: string): Unit[] {
 const unitsOf = (text: string) => unitsIn(plainForm(text)).map((u) => u.text);
 
 interface Lexicon {
-  /** Each example's units, longest first, with its act. */
-  words: { units: string[]; act: Act }[];
+  /** Each example's units, longest first, with its act, by its first unit. */
+  byFirst: ReadonlyMap<string, { units: string[]; act: Act }[]>;
   /** Correction markers' units. */
   markers: string[][];
 }
@@ -92,8 +92,13 @@ function lexiconOf(entries: readonly ActEntry[]): Lexicon {
     .flatMap((entry) => [entry.question, ...entry.alternates].map((text) => ({ units: unitsOf(text), act: entry.act })))
     .filter((w) => w.units.length > 0)
     .sort((a, b) => b.units.length - a.units.length);
-  return { words, markers: words.filter((w) => w.act === 'correction').map((w) => w.units) };
+  const byFirst = new Map<string, { units: string[]; act: Act }[]>();
+  for (const word of words) byFirst.set(word.units[0] ?? '', [...(byFirst.get(word.units[0] ?? '') ?? []), word]);
+  return { byFirst, markers: words.filter((w) => w.act === 'correction').map((w) => w.units) };
 }
+
+/** Longer than this, a message is more than acts: only its clauses are read for them. */
+const MAX_ACT_UNITS = 40;
 
 const fillersOf = (locale: Locale) => (locale === 'zh-CN' ? ZH_FILLERS : EN_FILLERS);
 
@@ -119,6 +124,7 @@ const startsWithAt = (units: readonly string[], at: number, word: readonly strin
  */
 function segment(units: readonly string[], lexicon: Lexicon, fillers: ReadonlySet<string>): Act[] | undefined {
   const n = units.length;
+  if (n > MAX_ACT_UNITS) return undefined;
   // best[i]: fewest fillers to cover units[0..i), with the acts found on the way.
   const best: ({ fillers: number; covered: number; acts: Act[] } | undefined)[] = Array.from({ length: n + 1 }, () => undefined);
   best[0] = { fillers: 0, covered: 0, acts: [] };
@@ -129,7 +135,7 @@ function segment(units: readonly string[], lexicon: Lexicon, fillers: ReadonlySe
       const current = best[to];
       if (!current || next.fillers < current.fillers || (next.fillers === current.fillers && next.acts.length < current.acts.length)) best[to] = next;
     };
-    for (const word of lexicon.words) {
+    for (const word of lexicon.byFirst.get(units[i] ?? '') ?? []) {
       if (i + word.units.length <= n && startsWithAt(units, i, word.units)) {
         offer(i + word.units.length, { fillers: here.fillers, covered: here.covered + word.units.length, acts: [...here.acts, word.act] });
       }
@@ -194,7 +200,7 @@ export function createActReader(entries: readonly ActEntry[]): ActReader {
         // English runs on without commas ("yep check it for me", "ok thanks bye"): the longest run of act words at either end.
         const words = unitsOf(text);
         const ends = (take: (n: number) => string[]) => {
-          for (let n = words.length - 1; n >= 1; n--) {
+          for (let n = Math.min(words.length - 1, MAX_ACT_UNITS); n >= 1; n--) {
             const acts = actsOf(take(n));
             if (acts.length > 0) return acts;
           }
