@@ -3,9 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { DEMO_AGENTS_FILE } from '../../bot/handoff/agents';
 import { AgentClient, DEMO_AGENTS } from '../support/agentClient';
-import { SHARED_ENV } from '../support/cluster';
-import { startKefu, type RunningKefu } from '../support/kefuServer';
-import { RedisServer } from '../support/redis';
+import { kefuPair } from '../support/cluster';
+import { startKefu } from '../support/kefuServer';
 
 /**
  * Issue 25, item 7: the team's figures are a lead's. An agent's session, on either instance,
@@ -15,29 +14,12 @@ import { RedisServer } from '../support/redis';
 jest.setTimeout(90_000);
 
 describe.each(['memory', 'redis'])('%s', (kind) => {
-  let redis: RedisServer | undefined;
-  let a: RunningKefu;
-  let b: RunningKefu;
-
-  beforeAll(async () => {
-    let env: Record<string, string> = {};
-    if (kind === 'redis') {
-      redis = await RedisServer.start();
-      env = { REDIS_URL: redis.url, OTP_SECRET: SHARED_ENV.OTP_SECRET };
-    }
-    a = await startKefu(env);
-    b = kind === 'redis' ? await startKefu(env) : a;
-  });
-  afterAll(async () => {
-    if (b && b !== a) await b.stop();
-    await a?.stop();
-    await redis?.destroy();
-  });
+  const pair = kefuPair(kind);
 
   test('the supervisor API: 401 without a session, 403 for an agent on any instance, the figures for the lead', async () => {
-    expect((await fetch(`${a.url}/api/agent/supervisor`)).status).toBe(401);
-    const wang = await AgentClient.signIn(a.url, ...DEMO_AGENTS.wang);
-    const alice = await AgentClient.signIn(b.url, ...DEMO_AGENTS.alice);
+    expect((await fetch(`${pair.a.url}/api/agent/supervisor`)).status).toBe(401);
+    const wang = await AgentClient.signIn(pair.a.url, ...DEMO_AGENTS.wang);
+    const alice = await AgentClient.signIn(pair.b.url, ...DEMO_AGENTS.alice);
     for (const agent of [wang, alice]) {
       const answer = await agent.get('/api/agent/supervisor');
       expect(answer.status).toBe(403);
@@ -46,7 +28,7 @@ describe.each(['memory', 'redis'])('%s', (kind) => {
       expect((await agent.get('/api/agent/board')).status).toBe(200);
       expect((await agent.get<{ agent: { role: string } }>('/api/agent/me')).body.agent.role).toBe('agent');
     }
-    const lin = await AgentClient.signIn(b.url, ...DEMO_AGENTS.lin);
+    const lin = await AgentClient.signIn(pair.b.url, ...DEMO_AGENTS.lin);
     const figures = await lin.get<{ agentsOnline: number }>('/api/agent/supervisor');
     expect(figures.status).toBe(200);
     expect(typeof figures.body.agentsOnline).toBe('number');

@@ -1,9 +1,8 @@
 import crypto from 'node:crypto';
 import { DEMO_AGENTS_FILE } from '../../bot/handoff/agents';
 import { AgentClient, DEMO_AGENTS } from '../support/agentClient';
-import { SHARED_ENV } from '../support/cluster';
+import { kefuPair } from '../support/cluster';
 import { startKefu, type RunningKefu } from '../support/kefuServer';
-import { RedisServer } from '../support/redis';
 import { remoteEntrance, request, type Reply } from '../support/remoteClient';
 
 /**
@@ -28,28 +27,11 @@ async function duringFlood(flood: () => Promise<Reply>[], pageUrl: string): Prom
 const signInBody = (id: string, password: string) => ({ id, password });
 
 describe.each(['memory', 'redis'])('%s', (kind) => {
-  let redis: RedisServer | undefined;
-  let a: RunningKefu;
-  let b: RunningKefu;
-
-  beforeAll(async () => {
-    // The demo agents named in a file, as an operator's agents: the API is open to other machines.
-    let env: Record<string, string> = { AGENTS_FILE: DEMO_AGENTS_FILE };
-    if (kind === 'redis') {
-      redis = await RedisServer.start();
-      env = { ...env, REDIS_URL: redis.url, OTP_SECRET: SHARED_ENV.OTP_SECRET };
-    }
-    a = await startKefu(env);
-    b = kind === 'redis' ? await startKefu(env) : a;
-  });
-  afterAll(async () => {
-    if (b && b !== a) await b.stop();
-    await a?.stop();
-    await redis?.destroy();
-  });
+  // The demo agents named in a file, as an operator's agents: the API is open to other machines.
+  const pair = kefuPair(kind, { AGENTS_FILE: DEMO_AGENTS_FILE });
 
   test('40 concurrent wrong passwords for one name: at most 6 are checked, the rest get 429 with a Retry-After of at most a minute', async () => {
-    const replies = await Promise.all(Array.from({ length: 40 }, (_, i) => AgentClient.anonymous(i % 2 ? a.url : b.url).signIn('alice', `wrong-${i}`)));
+    const replies = await Promise.all(Array.from({ length: 40 }, (_, i) => AgentClient.anonymous(i % 2 ? pair.a.url : pair.b.url).signIn('alice', `wrong-${i}`)));
     const checked = replies.filter((r) => r.status === 401).length;
     const waiting = replies.filter((r) => r.status === 429);
     // Five are free; a sixth only if the requests took over 2 s to arrive.
@@ -61,14 +43,14 @@ describe.each(['memory', 'redis'])('%s', (kind) => {
   });
 
   test('a stranger locking out a name cannot stop the agent from the browser they signed in with before', async () => {
-    const desk = await AgentClient.signIn(a.url, ...DEMO_AGENTS.wang);
+    const desk = await AgentClient.signIn(pair.a.url, ...DEMO_AGENTS.wang);
     expect((await desk.request('DELETE', '/api/agent/session')).status).toBe(204);
 
-    const attacker = AgentClient.anonymous(b.url);
+    const attacker = AgentClient.anonymous(pair.b.url);
     const guesses = await Promise.all(Array.from({ length: 12 }, (_, i) => attacker.signIn('wang', `guess-${i}`)));
     expect(guesses.filter((g) => g.status === 429).length).toBeGreaterThan(0);
     // The name is locked for anyone without the mark, even with the right password …
-    const stranger = await AgentClient.anonymous(a.url).signIn(...DEMO_AGENTS.wang);
+    const stranger = await AgentClient.anonymous(pair.a.url).signIn(...DEMO_AGENTS.wang);
     expect(stranger.status).toBe(429);
     expect(Number(stranger.retryAfter)).toBeLessThanOrEqual(60);
     // … but the agent's own browser goes straight in, on either instance.
@@ -79,11 +61,11 @@ describe.each(['memory', 'redis'])('%s', (kind) => {
   });
 
   test('a flood of sign-ins under random names from one address: at most 20 are checked; the widget page answers meanwhile', async () => {
-    const remote = await remoteEntrance(a.app.server.server, () => '198.51.100.23');
+    const remote = await remoteEntrance(pair.a.app.server.server, () => '198.51.100.23');
     try {
       const { replies, page, health } = await duringFlood(
         () => Array.from({ length: 60 }, () => request(`${remote.url}/api/agent/session`, 'POST', signInBody(`r-${crypto.randomUUID()}`, 'x'), { 'x-kefu-agent': '1' })),
-        a.url,
+        pair.a.url,
       );
       const count = statuses(replies);
       expect(count[401] ?? 0).toBeLessThanOrEqual(20);
@@ -95,11 +77,11 @@ describe.each(['memory', 'redis'])('%s', (kind) => {
   });
 
   test('a flood from many addresses: hashing is capped, most of the flood gets 503 with Retry-After at once', async () => {
-    const remote = await remoteEntrance(a.app.server.server, (n) => `198.18.${Math.floor(n / 250)}.${(n % 250) + 1}`);
+    const remote = await remoteEntrance(pair.a.app.server.server, (n) => `198.18.${Math.floor(n / 250)}.${(n % 250) + 1}`);
     try {
       const { replies, page, health } = await duringFlood(
         () => Array.from({ length: 100 }, () => request(`${remote.url}/api/agent/session`, 'POST', signInBody(`r-${crypto.randomUUID()}`, 'x'), { 'x-kefu-agent': '1' })),
-        a.url,
+        pair.a.url,
       );
       const count = statuses(replies);
       expect((count[401] ?? 0) + (count[503] ?? 0)).toBe(100);

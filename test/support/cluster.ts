@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import readline from 'node:readline';
 import { FakeChannel } from './channel';
-import { TEST_DIRECTLINE_SECRET } from './kefuServer';
+import { startKefu, TEST_DIRECTLINE_SECRET, type RunningKefu } from './kefuServer';
 import { RedisServer } from './redis';
 
 /** Secrets every instance of one deployment shares. */
@@ -61,6 +61,12 @@ export async function roundRobinChannel(instances: () => Instance[]): Promise<Fa
   return channel;
 }
 
+/** A process the file's `beforeAll` started, read inside a test. */
+function started<T>(value: T | undefined, name: string): T {
+  if (value === undefined) throw new Error(`${name} is not started: read it inside a test`);
+  return value;
+}
+
 /**
  * One instance on the test file's own redis-server, with a channel talking to it: started before
  * the file's tests and stopped, Redis destroyed, after them. Read them as `own.redis`, `own.kefu`
@@ -83,10 +89,6 @@ export function instanceOnOwnRedis(env: Record<string, string> = {}): { readonly
     await kefu?.stop();
     await redis?.destroy();
   });
-  const started = <T>(value: T | undefined, name: string): T => {
-    if (value === undefined) throw new Error(`${name} is not started: read it inside a test`);
-    return value;
-  };
   return {
     get redis() {
       return started(redis, 'redis');
@@ -96,6 +98,39 @@ export function instanceOnOwnRedis(env: Record<string, string> = {}): { readonly
     },
     get channel() {
       return started(channel, 'channel');
+    },
+  };
+}
+
+/**
+ * Two bot processes for `describe.each(['memory', 'redis'])`: in memory one process serves as
+ * both; on Redis two processes share the file's own redis-server (and one OTP secret). Started
+ * before the describe's tests, stopped after them; read `pair.a` and `pair.b` inside the tests.
+ */
+export function kefuPair(kind: string, env: Record<string, string> = {}): { readonly a: RunningKefu; readonly b: RunningKefu } {
+  let redis: RedisServer | undefined;
+  let a: RunningKefu | undefined;
+  let b: RunningKefu | undefined;
+  beforeAll(async () => {
+    let all = env;
+    if (kind === 'redis') {
+      redis = await RedisServer.start();
+      all = { ...env, REDIS_URL: redis.url, OTP_SECRET: SHARED_ENV.OTP_SECRET };
+    }
+    a = await startKefu(all);
+    b = kind === 'redis' ? await startKefu(all) : a;
+  });
+  afterAll(async () => {
+    if (b && b !== a) await b.stop();
+    await a?.stop();
+    await redis?.destroy();
+  });
+  return {
+    get a() {
+      return started(a, 'a');
+    },
+    get b() {
+      return started(b, 'b');
     },
   };
 }
