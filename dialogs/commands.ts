@@ -110,10 +110,11 @@ export function understand(text: string, router: Pick<Router, 'route' | 'acts'>,
 
 /**
  * Yes to what the bot just asked: "好的", "行，麻烦你了", "ok ty!!" — but not "好的明白了 多谢"
- * (understood, thanks: nothing taken) nor "好的不用了".
+ * (understood, thanks: nothing taken), nor "好的不用了", nor a sentence about the bot that
+ * happens to hold a yes word ("你这机器人听不懂人话是吧").
  */
 export function affirms(acts: readonly Act[]): boolean {
-  return acts.includes('affirm') && !acts.some((act) => act === 'deny' || act === 'ack' || act === 'goodbye');
+  return acts.includes('affirm') && !acts.some((act) => act === 'deny' || act === 'ack' || act === 'goodbye' || SENTENCE_ACTS.has(act));
 }
 
 /** No to what the bot just asked: "不用了", "不是", "算了吧 谢谢". */

@@ -73,6 +73,12 @@ export function inContext(
   near: ReadonlySet<string>,
   routeText: (text: string) => Route,
   thresholds: DecisionThresholds,
+  /**
+   * Inside a flow the flow's subject is the topic, and a step's slips ("what", "??") must stay
+   * slips: only a message that found one plausible entry alone is settled by it — never a list
+   * of candidates, nor a message the topic would have to complete.
+   */
+  inFlow = false,
 ): Route {
   if (!isElliptical(text, alone.locale)) return alone;
   if (alone.decision === 'flow' || alone.decision === 'handoff' || alone.decision === 'complaint') return alone;
@@ -80,7 +86,7 @@ export function inContext(
   const [best] = alone.results;
   // Unsure alone, but only one of its candidates is near the topic: that one.
   const nearCandidates =
-    alone.decision === 'clarify'
+    alone.decision === 'clarify' && !inFlow
       ? alone.candidates.filter((id) => near.has(id))
       : (alone.decision === 'confirm' || (alone.decision === 'fallback' && alone.vetoed === 'doubt')) && best && near.has(best.id)
         ? [best.id]
@@ -91,7 +97,7 @@ export function inContext(
   // A question of its own ("另外问下 账户被冻结了怎么解"): what it finds alone stands; and a
   // message that finds nothing at all alone ("what") says nothing the topic could complete.
   if (best && best.score >= thresholds.clarify && alone.decision !== 'answer') return alone;
-  if (!best || best.score < MIN_ALONE) return alone;
+  if (!best || best.score < MIN_ALONE || inFlow) return alone;
   const before = new Map(routeText(topic.question).results.map((r) => [r.id, r.score]));
   const after = routeText(`${topic.question} ${text}`).results;
   const gains = after

@@ -5,7 +5,8 @@ import type { Reply } from '../../dialogs/reply';
 import type { FlowEvent, UserEvent } from '../../dialogs/root/events';
 import type { RootMachine } from '../../dialogs/root/machine';
 import type { KbSignal } from '../../domain/kbSignal';
-import type { Route, Router } from '../../knowledge/route';
+import type { Route, RouteContext, Router } from '../../knowledge/route';
+import { registrationOfState } from '../../dialogs/flows/registry';
 import type { Locale } from '../../knowledge/schema';
 import { detectLocale } from '../../knowledge/text';
 import { refusedUploads } from '../channels/uploadNotice';
@@ -129,9 +130,10 @@ export class TurnRunner {
     const { context, value } = actor.getSnapshot();
     const conversationLocale = context.locale;
     // What was answered last is the context of a follow-up ("那要钱不"), for as long as a question
-    // stays open, and not inside a flow, whose steps take numbers and codes, not follow-ups.
-    const recent = (scope.idleMs ?? 0) <= this.questionIdleMs && topState(value) !== 'inFlow' ? context.topic : undefined;
-    const event = this.toEvent(input, conversationLocale, recent);
+    // stays open; inside a flow, the flow's subject is, when nothing was answered since.
+    const recent = (scope.idleMs ?? 0) <= this.questionIdleMs ? context.topic : undefined;
+    const flow = topState(value) === 'inFlow' && context.activeFlow ? registrationOfState(context.activeFlow)?.name : undefined;
+    const event = this.toEvent(input, conversationLocale, { ...(recent ? { topic: recent } : {}), ...(flow ? { flow } : {}) });
 
     const replies: Reply[] = [];
     const signals: KbSignal[] = [];
@@ -195,7 +197,7 @@ export class TurnRunner {
     return createActor(this.machine, { input });
   }
 
-  private toEvent(input: TurnInput, conversationLocale: Locale, topic?: string): UserEvent {
+  private toEvent(input: TurnInput, conversationLocale: Locale, routeContext: RouteContext): UserEvent {
     if (input.kind === 'joined') return { type: 'conversation.joined', locale: conversationLocale };
     if (input.kind === 'notice') return input.notice;
     // Most messages carry no card value: don't pay for a failed parse on every turn.
@@ -211,7 +213,7 @@ export class TurnRunner {
     if (refusedUploads(input.attachments) > 0) return { type: 'user.fileTooLarge', locale: conversationLocale };
     const attachments = fileAttachments(input.attachments);
     if (!text && attachments.length === 0) return { type: 'user.nonText', locale: conversationLocale };
-    const understood = understand(text, this.router, conversationLocale, { topic });
+    const understood = understand(text, this.router, conversationLocale, routeContext);
     if (understood.kind === 'feedback') return { type: 'user.feedback', locale: understood.locale, vote: understood.vote };
     if (understood.kind === 'message') {
       const { route, acts, whole, corrected } = understood;

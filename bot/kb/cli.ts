@@ -81,6 +81,8 @@ function ask(config: Config, text: string, localeArg: string | undefined, json: 
     const out: Record<string, unknown> = { decision: route.decision };
     if (route.decision === 'answer' || route.decision === 'clarify' || route.decision === 'confirm') out.entryId = route.entryId;
     if (route.decision === 'flow') out.flow = route.flow;
+    // Why a clear match was asked about or thrown away: an out-of-scope example or class objected.
+    if ((route.decision === 'confirm' || route.decision === 'fallback') && route.vetoed) out.vetoed = route.vetoed;
     // What the conversation reads before the route: "好的" after an offer takes it, whatever the route says.
     if (acts.length > 0) out.acts = acts;
     if (corrected) out.corrected = true;
@@ -91,6 +93,7 @@ function ask(config: Config, text: string, localeArg: string | undefined, json: 
   if (acts.length > 0) console.log(`acts: ${acts.join(' + ')}${corrected ? ' (routing what follows the correction)' : ''}`);
   console.log(`${route.decision}: ${routeLabel(route)}  (locale ${route.locale})`);
   if (route.decision === 'clarify' || route.decision === 'confirm') console.log(`candidates: ${route.candidates.join(', ')}`);
+  if ((route.decision === 'confirm' || route.decision === 'fallback') && route.vetoed) console.log(`vetoed (${route.vetoed}): an out-of-scope example or the classifier's out-of-scope class objected`);
   for (const r of route.results) console.log(`  ${r.score.toFixed(3)}  ${r.id}  ← ${r.matched}`);
   if (route.decision === 'answer') {
     const answer = router.entry(route.entryId, route.locale)?.answer ?? '';

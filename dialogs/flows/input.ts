@@ -13,11 +13,19 @@ export function readMobile(text: string): string | undefined {
   return mobile?.digits;
 }
 
-/** Exactly six digits and nothing else, possibly spaced ("123 456", "１２３４５６"). */
+/**
+ * What may stand around a typed code without making it something else: "验证码是123456",
+ * "code: 123456", "收到了 123456". Anything more ("我的卡号后六位123456") is not a code.
+ */
+const CODE_LABEL = /^(?:(?:收到了?|好的?|嗯|给)\s*)?(?:(?:我的|the|my)\s*)?(?:验证码|校验码|动态码|短信码|码|code|otp|sms code|verification code)?\s*(?:是|为|is|=)?\s*[:：]?\s*$/iu;
+
+/** Six digits, possibly spaced ("123 456", "１２３４５６") or labelled ("验证码是123456", "code: 123456"). */
 export function readCode(text: string): string | undefined {
   const numbers = typedNumbers(text);
   const [code] = numbers;
-  return numbers.length === 1 && code?.kind === 'code' && /^[\s0-9]*$/.test(plainText(text)) ? code.digits : undefined;
+  if (numbers.length !== 1 || code?.kind !== 'code') return undefined;
+  const around = plainText(text).replace(/[0-9０-９]/gu, '').replace(/[-\s]+/gu, ' ').trim();
+  return CODE_LABEL.test(around) ? code.digits : undefined;
 }
 
 const CANCEL = ['取消', '退出', '不办了', '不弄了', '不换了', '不解了', '不查了', '不申诉了', '算了', '不要了', '结束', '取消办理', 'cancel', 'quit', 'stop', 'exit', 'never mind', 'nevermind'];

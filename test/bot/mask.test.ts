@@ -64,6 +64,14 @@ describe('numbers as people type them are read and masked alike', () => {
     expect(maskText(`验证码 ${typed}`)).toBe('验证码 ******');
   });
 
+  test.each([['验证码123456'], ['验证码是 123456'], ['code: 123456'], ['my code is 123 456'], ['收到了 123456']])('a code with its label %j is the code', (typed) => {
+    expect(readCode(typed)).toBe('123456');
+  });
+
+  test.each([['我的卡号后六位123456'], ['123456 13800000002'], ['不是123456']])('%j is no code', (typed) => {
+    expect(readCode(typed)).toBeUndefined();
+  });
+
   test('an ID number typed in groups or with a full-width X', () => {
     expect(maskText('110105 19491231 002X')).toBe('110***********002X');
     expect(maskText('１１０１０５１９４９１２３１００２Ｘ')).toBe('110***********002X');

@@ -35,7 +35,13 @@ const ORDINARY: [string, Locale, [string, string][]][] = [
   ['inside a flow, no goes back to the step', 'zh-CN', [['我要换手机号', 'flow:phone-change'], ['搞错了，我要解锁', 'switch:flow:unlock'], ['不是', 'step-again'], ['13800000008', 'step']]],
   ['two questions: the first answered, the other offered', 'zh-CN', [['改完号银行卡还用重新绑吗？另外改号收钱不', 'phone-change-bank-card']]],
   ['a follow-up is read with the last answer', 'zh-CN', [['怎么换手机号', 'phone-change-how'], ['那要钱不', 'phone-change-fee']]],
-  ['a clear match a veto doubts is asked about, not thrown away', 'zh-CN', [['忘記密碼了 怎麼重置', 'confirm:password-forgot'], ['是的', 'password-forgot']]],
+  ['a clear match a veto doubts is asked about, not thrown away', 'zh-CN', [['改了号之后支付宝微信那边要不要也更新', 'confirm:phone-change-other-bindings'], ['是的', 'phone-change-other-bindings']]],
+  ['a code typed with its label is the code', 'zh-CN', [['帮我解锁账户', 'flow:unlock'], ['13800000003', 'step'], ['验证码是{code}', 'step']]],
+  ['an out-of-scope example on our own words alone does not turn a clear question into a doubt', 'zh-CN', [['账户锁了 登不上去 咋弄', 'unlock-how']]],
+  ['inside a flow, a short question is read with the flow\'s subject', 'zh-CN', [['我要申诉', 'flow:appeal'], ['一般要等几天', 'reopen-duration'], ['13800000005', 'step']]],
+  ['inside a flow, in English too', 'en-US', [['change my phone number please', 'flow:phone-change'], ['does it cost anything', 'phone-change-fee']]],
+  ['a clear match in Traditional characters is answered, the veto outvoted', 'zh-CN', [['忘記密碼了 怎麼重置', 'password-forgot']]],
+  ['everyday English words our phrasings lack are no one else\'s product', 'en-US', [['where do i go to change my number', 'confirm:phone-change-how'], ['yes', 'phone-change-how']]],
 ];
 
 test.each(ORDINARY)('%s', async (_name, locale, turns) => {

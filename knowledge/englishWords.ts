@@ -1,0 +1,22 @@
+import fs from 'node:fs';
+import { z } from 'zod';
+
+/**
+ * Whether a Latin-letter word is ordinary English ("go", "onto", "tried") rather than a name
+ * ("paypal", "venmo", "instagram"). Routing treats a word none of our phrasings has as the
+ * mark of someone else's product; without this, every everyday English word our knowledge
+ * base happens not to use ("where do I *go* to change my number") would throw a question away.
+ * The word list (an-array-of-english-words, ~275 000 words) is read on first use: a bot that
+ * never sees English never holds it.
+ */
+let words: ReadonlySet<string> | undefined;
+
+function load(): ReadonlySet<string> {
+  const file = require.resolve('an-array-of-english-words');
+  return new Set(z.array(z.string()).parse(JSON.parse(fs.readFileSync(file, 'utf8'))));
+}
+
+export function isEnglishWord(word: string): boolean {
+  words ??= load();
+  return words.has(word.toLowerCase());
+}
