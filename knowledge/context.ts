@@ -112,6 +112,28 @@ export function inContext(
   return alone;
 }
 
+/**
+ * A first question finished without a question mark ("申诉咋弄 一般多久出结果"): a clause that
+ * ends the way Chinese questions end, then a space or a comma and more.
+ */
+const ENDS_A_QUESTION = /(吗|(?<!什)么|呢|咋弄|咋办|咋整|怎么办|怎么弄|怎么搞|怎么操作|如何操作|多久|几天|多少钱|为什么|为啥)[\s,，、]+(?=\S)/u;
+
+/**
+ * The message cut where it turns to its next question, or undefined when it asks one thing.
+ * `marked`: a question mark or "另外…" says so; unmarked, the second part must be a question
+ * of its own ("一般多久出结果"), not one leaning on the first ("换号要刷脸吗 具体怎么弄").
+ */
+function splitAtNextQuestion(text: string): { parts: [string, string]; marked: boolean } | undefined {
+  const at = text.search(NEXT_QUESTION);
+  if (at >= 0) {
+    const marker = NEXT_QUESTION.exec(text.slice(at))?.[0] ?? '';
+    return { parts: [text.slice(0, at + (/[？?]/u.test(marker) ? marker.length : 0)).trim(), text.slice(at + marker.length).trim()], marked: true };
+  }
+  const end = ENDS_A_QUESTION.exec(text);
+  if (!end) return undefined;
+  return { parts: [text.slice(0, end.index + (end[1]?.length ?? 0)).trim(), text.slice(end.index + end[0].length).trim()], marked: false };
+}
+
 /** Where a message turns to its next question, and the words that say which one matters most. */
 const NEXT_QUESTION = /[？?]|另外|还有(?![吗么])|顺便|顺带|再问|以及|此外|(?=最主要|主要是|重点是|最想问)|\balso\b|\bplus\b/iu;
 const MAIN_QUESTION = /主要|最主要|重点|最想|最关心|\bmostly\b|\bmainly\b|most importantly|\bmain thing\b/iu;
@@ -124,14 +146,14 @@ const MIN_PART_LETTERS = 3;
  * questions, so the whole message is routed as one.
  */
 export function twoQuestions(text: string, whole: Route, routePart: (part: string) => Route, topicOf: (route: Route) => FaqEntry | undefined, read: (part: string, alone: Route, topic: FaqEntry) => Route): Route | undefined {
-  const at = text.search(NEXT_QUESTION);
-  if (at < 0) return undefined;
-  const marker = NEXT_QUESTION.exec(text.slice(at))?.[0] ?? '';
-  const parts = [text.slice(0, at + (/[？?]/u.test(marker) ? marker.length : 0)), text.slice(at + marker.length)].map((p) => p.trim());
+  const split = splitAtNextQuestion(text);
+  if (!split) return undefined;
+  const { parts, marked } = split;
   if (parts.some((p) => (p.match(/[\p{L}\p{N}]/gu) ?? []).length < MIN_PART_LETTERS)) return undefined;
   const first = routePart(parts[0] ?? '');
   const firstTopic = topicOf(first);
   const secondAlone = routePart(parts[1] ?? '');
+  if (!marked && secondAlone.decision !== 'answer') return undefined;
   const second = firstTopic ? read(parts[1] ?? '', secondAlone, firstTopic) : secondAlone;
   const main = MAIN_QUESTION.test(parts[1] ?? '') ? 1 : 0;
   const [primary, other] = main === 1 ? [second, first] : [first, second];

@@ -3,7 +3,7 @@ import { mentionsCaseId } from './caseId';
 import { trainClassifier, type Prediction } from './classifier';
 import { isEnglishWord } from './englishWords';
 import { decide, type DecisionThresholds, type FaqDecision } from './decide';
-import { askingPart, clausesOf, detectIntent, isComplaint, isFraudReport } from './intents';
+import { askingPart, asksToDoIt, clausesOf, detectIntent, isComplaint, isFraudReport } from './intents';
 import type { KnowledgeBase } from './loader';
 import { inContext, relatedEntries, twoQuestions } from './context';
 import { isFaq, type FaqEntry, type FlowName, type Locale } from './schema';
@@ -278,11 +278,38 @@ export function createRouter(kb: KnowledgeBase, search: KnowledgeSearch, thresho
       const twice = twoQuestions(typed, alone, routeText, answered, read);
       if (twice) return twice;
       const topic = context?.topic ? answerable(context.topic, alone.locale) : context?.flow ? offering(context.flow, alone.locale) : undefined;
-      return topic ? read(typed, alone, topic, context?.flow !== undefined) : alone;
+      const routed = topic ? read(typed, alone, topic, context?.flow !== undefined) : alone;
+      return context?.flow ? routed : doingIt(typed, routed, topic);
     },
     entry(id, locale) {
       const entry = kb.byLocale[locale].get(id);
       return entry && isFaq(entry) ? entry : undefined;
     },
   };
+
+  /**
+   * What doing an entry's subject means: the flow it offers, else the one flow offered by the
+   * entries it links to as follow-ups or that link to it ("换号要钱吗" → the phone change), else
+   * nothing.
+   */
+  function actionOf(entry: FaqEntry): FaqEntry['action'] {
+    if (entry.action) return entry.action;
+    const linked = kb.entries.filter((e): e is FaqEntry => isFaq(e) && e.locale === entry.locale && (entry.followUps?.includes(e.id) === true || e.followUps?.includes(entry.id) === true));
+    const flows = new Set(linked.flatMap((e) => (e.action && e.action !== 'handoff' ? [e.action] : [])));
+    return flows.size === 1 ? [...flows][0] : undefined;
+  }
+
+  /**
+   * "账户锁了 你帮我弄下吧", "那现在帮我提交": a request to do whatever the subject is starts the flow
+   * that the entry the message lands on (or else the last answer) is about. A message that names
+   * its own flow ("帮我解锁") was already one; a subject with no one flow stays an answer.
+   */
+  function doingIt(text: string, routed: Route, topic: FaqEntry | undefined): Route {
+    if (routed.decision === 'flow' || routed.decision === 'handoff' || !asksToDoIt(text, routed.locale)) return routed;
+    const found = (routed.decision === 'answer' && !routed.inContext) || routed.decision === 'confirm' ? answerable(routed.entryId, routed.locale) : undefined;
+    const subject = found ?? topic;
+    const action = subject && actionOf(subject);
+    if (action === undefined) return routed;
+    return action === 'handoff' ? { decision: 'handoff', locale: routed.locale, results: routed.results } : { decision: 'flow', flow: action, locale: routed.locale, results: routed.results };
+  }
 }

@@ -41,6 +41,11 @@ const ORDINARY: [string, Locale, [string, string][]][] = [
   ['inside a flow, a short question is read with the flow\'s subject', 'zh-CN', [['我要申诉', 'flow:appeal'], ['一般要等几天', 'reopen-duration'], ['13800000005', 'step']]],
   ['inside a flow, in English too', 'en-US', [['change my phone number please', 'flow:phone-change'], ['does it cost anything', 'phone-change-fee']]],
   ['a clear match in Traditional characters is answered, the veto outvoted', 'zh-CN', [['忘記密碼了 怎麼重置', 'password-forgot']]],
+  ['two questions without a question mark: the first answered, the other offered', 'zh-CN', [['申诉怎么弄 一般几天有结果', 'appeal-how']]],
+  ['a request to do the subject at hand starts its flow', 'zh-CN', [['账号锁了 你帮我处理一下', 'flow:unlock']]],
+  ['a request to do it after a new question starts the flow the last answer offered', 'zh-CN', [['怎么换手机号', 'phone-change-how'], ['换号要钱吗', 'phone-change-fee'], ['那你直接帮我办吧', 'flow:phone-change']]],
+  ['someone else saying they will "handle it" is no request', 'zh-CN', [['刚接到一个电话 对方说是你们平台的 说我账户有风险要帮我处理 我不太确定这种电话是不是真的', 'phishing-warning']]],
+  ['asking why is no request to do it', 'zh-CN', [['帮我看看账号为什么被锁了', 'unlock-reasons']]],
   ['everyday English words our phrasings lack are no one else\'s product', 'en-US', [['where do i go to change my number', 'confirm:phone-change-how'], ['yes', 'phone-change-how']]],
 ];
 
