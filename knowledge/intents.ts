@@ -150,7 +150,7 @@ export function detectIntent(text: string, locale: Locale): Intent | undefined {
  * 被锁") is no such request.
  */
 const ZH_DO_IT = /(帮我|给我|替我|帮忙|你帮|麻烦你?|那你|现在就?|直接)(给我|帮我)?(弄|办|处理|搞|操作|解决|提交|整|申请|发起|走流程)/;
-const EN_DO_IT = /(do|handle|sort|fix|process|submit|file|start)( it| that| this)?( for me| now| right now)|(can|could|would) (you|u) (just )?(do|handle|sort|fix|start|submit) (it|that|this)|go ahead and/;
+const EN_DO_IT = /\b(do|handle|sort|fix|process|submit|file|start)( it| that| this)?( for me| now| right now)\b|\b(can|could|would) (you|u) (just )?(do|handle|sort|fix|start|submit) (it|that|this)\b|\bgo ahead and\b/;
 
 export function asksToDoIt(text: string, locale: Locale): boolean {
   // The request closes the message ("账号锁了 你帮我处理一下"); one told in a story ("对方说要帮我处理
@@ -159,6 +159,6 @@ export function asksToDoIt(text: string, locale: Locale): boolean {
   const zh = locale === 'zh-CN';
   if (isFraudReport(text, locale)) return false;
   if (zh ? ZH_NEGATION.test(t) || ZH_JUST_ASKING.test(t) : EN_NEGATION.test(t) || EN_JUST_ASKING.test(t)) return false;
-  if (zh ? /为什么|为啥|怎么回事|什么原因|多久|多少|要不要|能不能.{0,8}吗|吗$|么$/.test(t) : /(why|how long|how much|what)/.test(t)) return false;
+  if (zh ? /为什么|为啥|怎么回事|什么原因|多久|多少|要不要|能不能.{0,8}吗|吗$|么$/.test(t) : /\b(why|how long|how much|what)\b/.test(t)) return false;
   return (zh ? ZH_DO_IT : EN_DO_IT).test(t);
 }
