@@ -135,7 +135,7 @@ function splitAtNextQuestion(text: string): { parts: [string, string]; marked: b
 }
 
 /** Where a message turns to its next question, and the words that say which one matters most. */
-const NEXT_QUESTION = /[？?]|另外|还有(?![吗么])|顺便|顺带|再问|以及|此外|(?=最主要|主要是|重点是|最想问)|\balso\b|\bplus\b/iu;
+const NEXT_QUESTION = /[？?]|另外|还有(?![吗么])|顺便|顺带|再问|以及|此外|(?=最主要|主要是|重点是|最想问)|\balso\b|\bplus\b|\band (?=(how|what|why|when|where|can|could|do|does|is|are|will|should) )/iu;
 const MAIN_QUESTION = /主要|最主要|重点|最想|最关心|\bmostly\b|\bmainly\b|most importantly|\bmain thing\b/iu;
 const MIN_PART_LETTERS = 3;
 
