@@ -2,6 +2,7 @@ import type { ActReading } from '../knowledge/acts';
 import type { Route, RouteContext, Router } from '../knowledge/route';
 import type { Act, Locale } from '../knowledge/schema';
 import { detectLocale, normalize } from '../knowledge/text';
+import { asksSomething } from '../knowledge/intents';
 
 /**
  * The few fixed things a user can type at any point. Matched on the whole message only,
@@ -57,8 +58,6 @@ const SENTENCE_ACTS: ReadonlySet<Act> = new Set(['repeat', 'not-understood', 'bo
 /** Decisions that say the message has a subject of its own; a merely close act reading gives way to them. */
 const SURE_ROUTES: ReadonlySet<Route['decision']> = new Set(['answer', 'flow', 'handoff']);
 
-/** A question in the message besides its acts ("好吧 我账户被关了 为什么啊", "thanks, but how long…"). */
-const ASKS = /[?？]|吗|么|呢|什么|为啥|怎么|咋|多久|多少|几|哪|\b(how|what|why|when|where|which|can|could|do|does|is|are|will)\b/iu;
 
 /**
  * How a message reads:
@@ -86,12 +85,12 @@ export function read(text: string, router: Pick<Router, 'route' | 'acts'>, conve
   // A request in so many words ("请帮我转人工处理 谢谢") is the request, whatever closes it.
   const requests = route.decision === 'handoff' || route.decision === 'flow';
   const closing = tail.filter((act) => act === 'thanks' || act === 'goodbye');
-  if (closing.length > 0 && !requests && !ASKS.test(text)) return { route, acts: [...lead, ...closing], whole: false, corrected: false };
+  if (closing.length > 0 && !requests && !asksSomething(text)) return { route, acts: [...lead, ...closing], whole: false, corrected: false };
   // "太复杂了 没看明白", "你是AI吧 回得这么快": a clause that says something about the bot or its last answer.
   const aside = [...lead, ...tail].filter((act) => SENTENCE_ACTS.has(act));
   if (aside.length > 0 && !requests && !sure) return { route, acts: aside, whole: false, corrected: false };
-  if (lead.includes('deny') && !ASKS.test(text)) return { route, acts: lead, whole: false, corrected: false };
-  if (lead.length > 0 && !sure && !requests && !ASKS.test(text)) return { route, acts: lead, whole: false, corrected: false };
+  if (lead.includes('deny') && !asksSomething(text)) return { route, acts: lead, whole: false, corrected: false };
+  if (lead.length > 0 && !sure && !requests && !asksSomething(text)) return { route, acts: lead, whole: false, corrected: false };
   return { route, acts: [], whole: false, corrected: false };
 }
 

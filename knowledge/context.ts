@@ -2,6 +2,7 @@ import type { DecisionThresholds } from './decide';
 import type { KnowledgeBase } from './loader';
 import type { Route } from './route';
 import { isFaq, type FaqEntry } from './schema';
+import { asksSomething } from './intents';
 import { plainText } from './text';
 
 /**
@@ -81,6 +82,8 @@ export function inContext(
   inFlow = false,
 ): Route {
   if (!isElliptical(text, alone.locale)) return alone;
+  // At a step, only a question is read with the flow's subject: "好的" or "嗯" is the step's slip.
+  if (inFlow && !asksSomething(text)) return alone;
   if (alone.decision === 'flow' || alone.decision === 'handoff' || alone.decision === 'complaint') return alone;
   if (alone.decision === 'answer' && (near.has(alone.entryId) || !GOES_ON.test(plainText(text).trim().toLowerCase()))) return alone;
   const [best] = alone.results;

@@ -1,5 +1,5 @@
 import type { FlowName, Locale } from './schema';
-import { normalize } from './text';
+import { englishInChinese, normalize } from './text';
 
 /**
  * Requests to *do* something, told apart from questions *about* it: "帮我解锁" starts the
@@ -86,7 +86,7 @@ export function isComplaint(text: string, locale: Locale): boolean {
  * or that one is only asking ("就问问", "just asking") makes the message a question: the
  * negated request must not start its flow, whatever else the message says.
  */
-const ZH_NEGATION = /不想|不要|先不|先别|别帮|别给|不用|暂时不|暂不|没打算|不打算|不是要|不是想|并不想|还没想/;
+const ZH_NEGATION = /不想|(?<!要)不要|先不|先别|别帮|别给|不用|暂时不|暂不|没打算|不打算|不是要|不是想|并不想|还没想/;
 const ZH_JUST_ASKING = /问问|问一下|问下|打听|了解一下|咨询一下|只是想知道|就想知道|想知道/;
 /** "申请" as a noun (the request someone filed: "换号申请没通过") is no request to act. */
 const ZH_FILED_REQUEST = /申请(?=.{0,3}(没|被|失败|结果|驳回|不通过|为什么|为啥|怎么|一直|还))/g;
@@ -114,12 +114,17 @@ export function askingPart(text: string, locale: Locale): string {
   return kept.length > 0 && kept.length < clauses.length ? kept.join(' ') : text;
 }
 
+/** A question in the message ("好吧 我账户被关了 为什么啊", "thanks, but how long…", "要钱吗"), whatever else it says. */
+const ASKS = /[?？]|吗|么|呢|什么|啥|怎么|咋|多久|多少|几|哪|\b(how|what|why|when|where|which|can|could|do|does|is|are|will)\b/iu;
+
+export const asksSomething = (text: string): boolean => ASKS.test(text);
+
 export function detectIntent(text: string, locale: Locale): Intent | undefined {
   const whole = normalize(text);
   if (!whole) return undefined;
   // Flows are read from what the message asks; what it declines ("不要转人工") is left out.
-  const t = normalize(askingPart(text, locale));
   const zh = locale === 'zh-CN';
+  const t = zh ? englishInChinese(normalize(askingPart(text, locale))) : normalize(askingPart(text, locale));
   const [how, askDo, human, hours, flows] = zh
     ? [ZH_HOW, ZH_ASK_DO, ZH_HUMAN, ZH_HOURS, ZH_FLOWS]
     : [EN_HOW, EN_ASK_DO, EN_HUMAN, EN_HOURS, EN_FLOWS];
@@ -155,8 +160,9 @@ const EN_DO_IT = /\b(do|handle|sort|fix|process|submit|file|start)( it| that| th
 export function asksToDoIt(text: string, locale: Locale): boolean {
   // The request closes the message ("账号锁了 你帮我处理一下"); one told in a story ("对方说要帮我处理
   // 我不太确定…") is someone else's words.
-  const t = normalize(clausesOf(askingPart(text, locale)).at(-1) ?? '');
   const zh = locale === 'zh-CN';
+  const last = normalize(clausesOf(askingPart(text, locale)).at(-1) ?? '');
+  const t = zh ? englishInChinese(last) : last;
   if (isFraudReport(text, locale)) return false;
   if (zh ? ZH_NEGATION.test(t) || ZH_JUST_ASKING.test(t) : EN_NEGATION.test(t) || EN_JUST_ASKING.test(t)) return false;
   if (zh ? /为什么|为啥|怎么回事|什么原因|多久|多少|要不要|能不能.{0,8}吗|吗$|么$/.test(t) : /\b(why|how long|how much|what)\b/.test(t)) return false;

@@ -152,7 +152,7 @@ const FUNCTION_CHARS = /[那这边也就都还又很太吧呢啊么的了着过]
  * ("美团", "游戏") — not one rare character ("张"), nor a new pair of characters we do use
  * ("张卡" in "新办了张卡").
  */
-function isForeign(term: string, ours: ReadonlySet<string>): boolean {
+export function isForeign(term: string, ours: ReadonlySet<string>): boolean {
   if (ours.has(term) || [...term].length < 2) return false;
   if (!/\p{Script=Han}/u.test(term)) return !isEnglishWord(term);
   return [...term].every((char) => !ours.has(char));

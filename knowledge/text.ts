@@ -80,6 +80,9 @@ const rewriteEnInZh = buildRewriter(EN_IN_ZH, true);
 const canonicalZh = remembered((text) => rewriteEnInZh(rewriteEn(rewriteZh(normalize(text)).replace(ZH_FILLERS, ' '))).replace(/ {2,}/g, ' ').trim());
 const canonicalEn = remembered((text) => rewriteEn(normalize(text)));
 
+/** English words in Chinese text in their Chinese form ("帮我unlock一下" → "帮我解锁一下"), for rules written in Chinese. */
+export const englishInChinese = remembered((normalized: string) => rewriteEnInZh(rewriteEn(normalized)));
+
 export function canonicalize(text: string, locale: Locale): string {
   return locale === 'zh-CN' ? canonicalZh(text) : canonicalEn(text);
 }

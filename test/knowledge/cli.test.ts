@@ -38,11 +38,12 @@ describe('kb CLI', () => {
   });
 
   test('ask --json: "您是想问…吗？" is reported as a confirm with the entry it asks about', async () => {
-    // A clear match an out-of-scope example (支付宝 / 微信) casts doubt on: asked about, not thrown away.
-    const route = JSON.parse((await kb('ask', '改了号之后支付宝微信那边也要换吗', '--json')).out) as { decision: string; entryId?: string };
-    expect(route).toEqual(expect.objectContaining({ decision: 'confirm', entryId: 'phone-change-other-bindings' }));
-    const { out } = await kb('ask', '改了号之后支付宝微信那边也要换吗');
-    expect(out).toContain('confirm: phone-change-other-bindings');
+    // A clear match an out-of-scope example ("别的平台") casts doubt on: asked about, not thrown away.
+    const route = JSON.parse((await kb('ask', '别的平台的支付密码忘了怎么找回', '--json')).out) as { decision: string; entryId?: string };
+    expect(route).toEqual(expect.objectContaining({ decision: 'confirm', entryId: 'password-forgot', vetoed: 'doubt' }));
+    const { out } = await kb('ask', '别的平台的支付密码忘了怎么找回');
+    expect(out).toContain('confirm: password-forgot');
+    expect(out).toContain('vetoed (doubt)');
   });
 
   test('ask routes commands as the bot does: "帮助" is the help command with its buttons, not a fallback', async () => {

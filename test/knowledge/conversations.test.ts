@@ -30,12 +30,12 @@ const ORDINARY: [string, Locale, [string, string][]][] = [
   ['"你是真人吗" is answered as asked', 'zh-CN', [['你是真人吗', 'bot-challenge']]],
   ['frustration with the bot offers a person', 'zh-CN', [['你这机器人听不懂人话', 'offer-handoff'], ['好', 'handoff']]],
   ['someone in charge offers a person', 'zh-CN', [['叫个管事的来', 'offer-handoff'], ['不用了', 'declined']]],
-  ['"…哦不是，是…" routes what follows the correction, not the phone change', 'zh-CN', [['我想改绑手机…哦不是，是账号被冻住了', 'fallback']]],
+  ['"…哦不是，是…" routes what follows the correction, not the phone change', 'zh-CN', [['我想改绑手机…哦不是，是账号被冻住了', 'unlock-how']]],
   ['inside a flow, another flow is asked for once; yes switches', 'zh-CN', [['我要换手机号', 'flow:phone-change'], ['搞错了，不是这个，我是要解锁', 'switch:flow:unlock'], ['是的', 'flow:unlock']]],
   ['inside a flow, no goes back to the step', 'zh-CN', [['我要换手机号', 'flow:phone-change'], ['搞错了，我要解锁', 'switch:flow:unlock'], ['不是', 'step-again'], ['13800000008', 'step']]],
   ['two questions: the first answered, the other offered', 'zh-CN', [['改完号银行卡还用重新绑吗？另外改号收钱不', 'phone-change-bank-card']]],
   ['a follow-up is read with the last answer', 'zh-CN', [['怎么换手机号', 'phone-change-how'], ['那要钱不', 'phone-change-fee']]],
-  ['a clear match a veto doubts is asked about, not thrown away', 'zh-CN', [['改了号之后支付宝微信那边要不要也更新', 'confirm:phone-change-other-bindings'], ['是的', 'phone-change-other-bindings']]],
+  ['a clear match a veto doubts is asked about, not thrown away', 'zh-CN', [['别的平台的支付密码忘了怎么找回', 'confirm:password-forgot'], ['是的', 'password-forgot']]],
   ['a code typed with its label is the code', 'zh-CN', [['帮我解锁账户', 'flow:unlock'], ['13800000003', 'step'], ['验证码是{code}', 'step']]],
   ['an out-of-scope example on our own words alone does not turn a clear question into a doubt', 'zh-CN', [['账户锁了 登不上去 咋弄', 'unlock-how']]],
   ['inside a flow, a short question is read with the flow\'s subject', 'zh-CN', [['我要申诉', 'flow:appeal'], ['一般要等几天', 'reopen-duration'], ['13800000005', 'step']]],
@@ -46,7 +46,6 @@ const ORDINARY: [string, Locale, [string, string][]][] = [
   ['a request to do it after a new question starts the flow the last answer offered', 'zh-CN', [['怎么换手机号', 'phone-change-how'], ['换号要钱吗', 'phone-change-fee'], ['那你直接帮我办吧', 'flow:phone-change']]],
   ['someone else saying they will "handle it" is no request', 'zh-CN', [['刚接到一个电话 对方说是你们平台的 说我账户有风险要帮我处理 我不太确定这种电话是不是真的', 'phishing-warning']]],
   ['asking why is no request to do it', 'zh-CN', [['帮我看看账号为什么被锁了', 'unlock-reasons']]],
-  ['everyday English words our phrasings lack are no one else\'s product', 'en-US', [['where do i go to change my number', 'confirm:phone-change-how'], ['yes', 'phone-change-how']]],
 ];
 
 test.each(ORDINARY)('%s', async (_name, locale, turns) => {
