@@ -16,7 +16,7 @@ function load(): ReadonlySet<string> {
   return new Set(z.array(z.string()).parse(JSON.parse(fs.readFileSync(file, 'utf8'))));
 }
 
-export function isEnglishWord(word: string): boolean {
+export function isOrdinaryEnglish(word: string): boolean {
   words ??= load();
   return words.has(word.toLowerCase());
 }

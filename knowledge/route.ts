@@ -1,7 +1,7 @@
 import { createActReader, type ActReader } from './acts';
 import { mentionsCaseId } from './caseId';
 import { trainClassifier, type Prediction } from './classifier';
-import { isEnglishWord } from './englishWords';
+import { isOrdinaryEnglish } from './englishWords';
 import { decide, type DecisionThresholds, type FaqDecision } from './decide';
 import { askingPart, asksToDoIt, clausesOf, detectIntent, isComplaint, isFraudReport } from './intents';
 import type { KnowledgeBase } from './loader';
@@ -10,6 +10,7 @@ import { isFaq, type FaqEntry, type FlowName, type Locale } from './schema';
 import type { KnowledgeSearch, SearchResult } from './search';
 import { ZH_SYNONYMS } from './synonyms';
 import { detectLocale, tokenize } from './text';
+import { learnSpelling } from './spelling';
 import { learnTyping } from './typing';
 
 /** Where one message goes, with the ranked FAQ matches behind the decision. */
@@ -154,7 +155,7 @@ const FUNCTION_CHARS = /[那这边也就都还又很太吧呢啊么的了着过]
  */
 export function isForeign(term: string, ours: ReadonlySet<string>): boolean {
   if (ours.has(term) || [...term].length < 2) return false;
-  if (!/\p{Script=Han}/u.test(term)) return !isEnglishWord(term);
+  if (!/\p{Script=Han}/u.test(term)) return !isOrdinaryEnglish(term);
   return [...term].every((char) => !ours.has(char));
 }
 
@@ -219,9 +220,10 @@ export function createRouter(kb: KnowledgeBase, search: KnowledgeSearch, thresho
     kb.entries.filter((e) => e.locale === 'zh-CN').flatMap((e) => [e.question, ...e.alternates]),
     Object.entries(ZH_SYNONYMS).flatMap(([canonical, variants]) => [canonical, ...variants]),
   );
+  const spelling = learnSpelling(kb.entries.flatMap((e) => [e.question, ...e.alternates]));
   const routeAlone = (typed: string, localeHint?: Locale): Route => {
-    // Pinyin and mistyped homophones read as what the user meant, before anything else reads the message.
-    const text = typing.correct(typed);
+    // Pinyin, mistyped homophones and misspelt English read as what the user meant, before anything else reads the message.
+    const text = spelling.correct(typing.correct(typed));
     const locale = detectLocale(text) ?? localeHint ?? defaultLocale;
     // Digits and punctuation alone ("2", "？？") are no question; don't let "7×24" match them.
     if (!/[\p{L}]/u.test(text)) return { decision: 'fallback', locale, results: [] };
