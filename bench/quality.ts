@@ -10,6 +10,7 @@ import { normalize } from '../knowledge/text';
 import { table } from './lib/stats';
 import { CONVERSATION_SETS, conversationReports } from '../bot/kb/evalTable';
 import { figuresOf } from '../knowledge/conversationEval';
+import { judgeAsBot } from '../bot/kb/judgeAsBot';
 
 /**
  * 3. Answer quality: `kb eval` on our labelled sets, next to two baselines the same script
@@ -48,7 +49,7 @@ export async function qualityBenchmark(): Promise<string> {
         .flatMap((e) => [e.question, ...e.alternates].map((text) => ({ id: e.id, text })));
       const fuse = new Fuse(phrasings, { keys: ['text'] });
       const bm25 = new Bm25Index(phrasings.map((p) => bigrams(p.text)));
-      const kefu = evaluate(items, (q) => knowledge.router.route(q, locale));
+      const kefu = evaluate(items, judgeAsBot(knowledge.router, locale));
       const reports: [string, EvalReport][] = [
         ['Kefu (router)', kefu],
         ['fuse.js defaults', evaluate(items, (q) => answerOrFallback(locale, fuse.search(q, { limit: 1 })[0]?.item.id))],

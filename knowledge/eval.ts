@@ -1,4 +1,13 @@
-import type { Route, Router } from './route';
+import type { Route } from './route';
+
+/**
+ * What the bot did with one message: its route, or a person offered rather than fetched — what
+ * it does with an indirect request ("叫你们主管来") or a complaint, both of which wait for a yes.
+ */
+export type Judged = Route | { decision: 'offer-handoff' };
+
+/** Decisions that offer a person: right for a line that asks for one, yet a question back, not an action. */
+const OFFERS_PERSON = new Set(['offer-handoff', 'complaint']);
 
 export interface LabelledQuestion {
   question: string;
@@ -22,7 +31,7 @@ export interface EvalFigures {
   directCorrect: number;
   /** Answered, started a flow or handed off wrongly, of all lines. */
   wrongAction: number;
-  /** "您是想问" (a list, or one entry to confirm) instead of an answer, of all lines. */
+  /** A question back instead of acting — "您是想问" (a list, or one entry to confirm), or a person offered — of all lines. */
   clarify: number;
   fallbackPrecision: number;
   fallbackRecall: number;
@@ -49,8 +58,10 @@ export function parseLabelledSet(text: string): LabelledQuestion[] {
 }
 
 /** The label a route earns: what the eval compares with the expected one. */
-export function routeLabel(route: Route): string {
+export function routeLabel(route: Judged): string {
   switch (route.decision) {
+    case 'offer-handoff':
+      return 'offer-handoff';
     case 'answer':
     case 'clarify':
     case 'confirm':
@@ -77,25 +88,27 @@ interface Outcome {
   decision: string;
 }
 
+/** The label matches — or a person is offered to a line that asks for one. */
+const isRight = (o: Outcome) => o.got === o.expected || (o.expected === 'handoff' && OFFERS_PERSON.has(o.decision));
+
 function figures(outcomes: readonly Outcome[]): EvalFigures {
   const inScope = outcomes.filter((o) => o.expected !== 'fallback');
   const predictedFallback = outcomes.filter((o) => o.got === 'fallback');
   const expectedFallback = outcomes.filter((o) => o.expected === 'fallback');
-  const right = (o: Outcome) => o.got === o.expected;
   return {
     total: outcomes.length,
     answerable: inScope.length,
-    top1: ratio(outcomes.filter(right).length, outcomes.length),
-    inScope: ratio(inScope.filter(right).length, inScope.length),
-    directCorrect: ratio(inScope.filter((o) => right(o) && ACTS.has(o.decision)).length, inScope.length),
-    wrongAction: ratio(outcomes.filter((o) => !right(o) && ACTS.has(o.decision)).length, outcomes.length),
-    clarify: ratio(outcomes.filter((o) => o.decision === 'clarify' || o.decision === 'confirm').length, outcomes.length),
-    fallbackPrecision: ratio(predictedFallback.filter(right).length, predictedFallback.length),
-    fallbackRecall: ratio(expectedFallback.filter(right).length, expectedFallback.length),
+    top1: ratio(outcomes.filter(isRight).length, outcomes.length),
+    inScope: ratio(inScope.filter(isRight).length, inScope.length),
+    directCorrect: ratio(inScope.filter((o) => isRight(o) && ACTS.has(o.decision)).length, inScope.length),
+    wrongAction: ratio(outcomes.filter((o) => !isRight(o) && ACTS.has(o.decision)).length, outcomes.length),
+    clarify: ratio(outcomes.filter((o) => o.decision === 'clarify' || o.decision === 'confirm' || OFFERS_PERSON.has(o.decision)).length, outcomes.length),
+    fallbackPrecision: ratio(predictedFallback.filter(isRight).length, predictedFallback.length),
+    fallbackRecall: ratio(expectedFallback.filter(isRight).length, expectedFallback.length),
   };
 }
 
-export function evaluate(items: readonly LabelledQuestion[], route: (question: string) => Route): EvalReport {
+export function evaluate(items: readonly LabelledQuestion[], route: (question: string) => Judged): EvalReport {
   const outcomes = items.map((item) => {
     const routed = route(item.question);
     return { item, expected: item.expected, got: routeLabel(routed), decision: routed.decision };
@@ -105,11 +118,7 @@ export function evaluate(items: readonly LabelledQuestion[], route: (question: s
     ...figures(outcomes),
     byKind: Object.fromEntries(kinds.map((kind) => [kind, figures(outcomes.filter((o) => o.item.kind === kind))])),
     misses: outcomes
-      .filter((o) => o.got !== o.expected)
+      .filter((o) => !isRight(o))
       .map(({ item, expected, got, decision }) => ({ question: item.question, expected, got, decision, ...(item.kind ? { kind: item.kind } : {}) })),
   };
-}
-
-export function evaluateWithRouter(items: readonly LabelledQuestion[], router: Router): EvalReport {
-  return evaluate(items, (question) => router.route(question));
 }

@@ -8,7 +8,8 @@ import { englishInChinese, normalize } from './text';
  */
 export type Intent = { kind: 'flow'; flow: FlowName } | { kind: 'handoff' };
 
-const ZH_HOW = /怎么|怎样|如何|咋|为什么|为啥|什么|多久|多长|几天|哪里|在哪|能不能.{0,6}吗$|是否|会不会|有没有|需要.{0,4}吗$/;
+/** Questions, "A不A" ones included ("要不要钱", "收不收费", "用不用重新绑"). */
+const ZH_HOW = /怎么|怎样|如何|咋|为什么|为啥|什么|多久|多长|几天|哪里|在哪|能不能.{0,6}吗$|是否|会不会|有没有|需要.{0,4}吗$|([要用收能会是可需])不\1/;
 const ZH_ASK_DO = /帮我|给我|替我|我要|我想|我需要|我得|请|麻烦|申请|办理|办一下|现在就|马上|立即|可以帮|能帮|能不能帮|可不可以帮|开始|^(把|将)/;
 /**
  * Asking for a person in so many words. Frustration with the bot ("机器人听不懂人话"), someone
@@ -87,7 +88,7 @@ export function isComplaint(text: string, locale: Locale): boolean {
  * negated request must not start its flow, whatever else the message says.
  */
 const ZH_NEGATION = /不想|(?<!要)不要|先不|先别|别帮|别给|不用|暂时不|暂不|没打算|不打算|不是要|不是想|并不想|还没想/;
-const ZH_JUST_ASKING = /问问|问一下|问下|打听|了解一下|咨询一下|只是想知道|就想知道|想知道/;
+const ZH_JUST_ASKING = /问问|问一下|问下|想问|打听|了解一下|咨询一下|只是想知道|就想知道|想知道/;
 /** "申请" as a noun (the request someone filed: "换号申请没通过") is no request to act. */
 const ZH_FILED_REQUEST = /申请(?=.{0,3}(没|被|失败|结果|驳回|不通过|为什么|为啥|怎么|一直|还))/g;
 const EN_NEGATION = /\b(don'?t|do not|dont|not|no need to|never) (want|wanna|need|trying|going|planning)?\s?(to )?(unlock|appeal|change|file|start|switch)\b|\bnot (now|yet)\b/;
@@ -154,7 +155,7 @@ export function detectIntent(text: string, locale: Locale): Intent | undefined {
  * The verb says "do", not which flow: the entry (or topic) says that. A question ("帮我看看为什么
  * 被锁") is no such request.
  */
-const ZH_DO_IT = /(帮我|给我|替我|帮忙|你帮|麻烦你?|那你|现在就?|直接)(给我|帮我)?(弄|办|处理|搞|操作|解决|提交|整|申请|发起|走流程)/;
+const ZH_DO_IT = /(帮我|给我|替我|帮忙|你帮|麻烦你?|那你|现在就?|直接)(给我|帮我)?(弄|办|处理|搞|操作|解决|提交|整|申请|发起|走流程|改|换|更新|修改|查)/;
 const EN_DO_IT = /\b(do|handle|sort|fix|process|submit|file|start)( it| that| this)?( for me| now| right now)\b|\b(can|could|would) (you|u) (just )?(do|handle|sort|fix|start|submit) (it|that|this)\b|\bgo ahead and\b/;
 
 export function asksToDoIt(text: string, locale: Locale): boolean {

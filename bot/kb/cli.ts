@@ -11,7 +11,8 @@ import { exportQnaTsv, importQnaTsv } from '../../knowledge/qnaMaker';
 import { groupUnanswered, type AuthorSignal } from '../../knowledge/unanswered';
 import { answerValuesOf } from '../answerValues';
 import { ConfigError, loadConfig, thresholdsOf, type Config } from '../config';
-import { parseLabelledSet, evaluateWithRouter, routeLabel, type EvalFigures, type EvalReport } from '../../knowledge/eval';
+import { parseLabelledSet, evaluate, routeLabel, type EvalFigures, type EvalReport } from '../../knowledge/eval';
+import { judgeAsBot } from './judgeAsBot';
 import { figuresOf, parseConversationSet, type ConversationFigures } from '../../knowledge/conversationEval';
 import { runConversations } from './conversationEval';
 import { openKnowledge, type Knowledge } from '../../knowledge/index';
@@ -144,7 +145,7 @@ async function evalConversations(config: Config, file: string, localeArg: string
 function evalFile(config: Config, file: string, json: boolean, localeArg?: string): number | Promise<number> {
   if (/\.ya?ml$/i.test(file)) return evalConversations(config, file, localeArg, json);
   const items = parseLabelledSet(fs.readFileSync(file, 'utf8'));
-  const report = evaluateWithRouter(items, knowledgeFrom(config).router);
+  const report = evaluate(items, judgeAsBot(knowledgeFrom(config).router, config.DEFAULT_LOCALE));
   if (json) console.log(JSON.stringify(report));
   else printReport(report);
   return 0;

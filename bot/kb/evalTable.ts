@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { loadConfig, thresholdsOf } from '../config';
 import { PROJECT_ROOT } from '../projectRoot';
-import { evaluateWithRouter, parseLabelledSet, type EvalFigures, type EvalReport } from '../../knowledge/eval';
+import { evaluate, parseLabelledSet, type EvalFigures, type EvalReport } from '../../knowledge/eval';
+import { judgeAsBot } from './judgeAsBot';
 import { parseConversationSet, type ConversationFigures, type ConversationResult } from '../../knowledge/conversationEval';
 import { openKnowledge } from '../../knowledge/index';
 import type { Locale } from '../../knowledge/schema';
@@ -35,7 +36,7 @@ export type EvalSetName = (typeof EVAL_SETS)[number]['name'];
 export function evalReports(): Record<EvalSetName, EvalReport> {
   const config = loadConfig({});
   const { router } = openKnowledge({ dir: config.kbDir, thresholds: thresholdsOf(config), defaultLocale: config.DEFAULT_LOCALE });
-  const entries = EVAL_SETS.map(({ name, file }) => [name, evaluateWithRouter(parseLabelledSet(fs.readFileSync(path.join(EVAL_DIR, file), 'utf8')), router)]);
+  const entries = EVAL_SETS.map(({ name, file }) => [name, evaluate(parseLabelledSet(fs.readFileSync(path.join(EVAL_DIR, file), 'utf8')), judgeAsBot(router))]);
   return Object.fromEntries(entries) as Record<EvalSetName, EvalReport>;
 }
 

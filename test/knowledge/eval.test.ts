@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { evaluate, evaluateWithRouter, parseLabelledSet } from '../../knowledge/eval';
+import { evaluate, parseLabelledSet, type Judged } from '../../knowledge/eval';
+import { judgeAsBot } from '../../bot/kb/judgeAsBot';
 import type { Route } from '../../knowledge/route';
 import { EVAL_DIR, realKnowledge } from '../support/knowledge';
 
@@ -16,6 +17,27 @@ describe('kb eval', () => {
 
   test('reads an optional third column: the kind of message', () => {
     expect(parseLabelledSet('帳號被鎖了\tunlock-how\ttraditional\n')).toEqual([{ question: '帳號被鎖了', expected: 'unlock-how', kind: 'traditional', line: 1 }]);
+  });
+
+  test('a person offered to a line that asks for one is right, but a question back, not an action', () => {
+    const routes: Record<string, Judged> = {
+      a: { decision: 'offer-handoff' },
+      b: { decision: 'complaint', locale: 'zh-CN', results: [] },
+      c: { decision: 'handoff', locale: 'zh-CN', results: [] },
+      d: { decision: 'offer-handoff' },
+    };
+    const report = evaluate(parseLabelledSet('a\thandoff\nb\thandoff\nc\thandoff\nd\tunlock-how\n'), (q) => routes[q]!);
+    expect(report.top1).toBeCloseTo(3 / 4);
+    expect(report.directCorrect).toBeCloseTo(1 / 4);
+    expect(report.clarify).toBeCloseTo(3 / 4);
+    expect(report.wrongAction).toBe(0);
+    expect(report.misses).toEqual([{ question: 'd', expected: 'unlock-how', got: 'offer-handoff', decision: 'offer-handoff' }]);
+  });
+
+  test('indirect requests for a person are judged as the bot takes them: a person offered', () => {
+    const report = evaluate(parseLabelledSet('叫个管事的来\thandoff\n'), judgeAsBot(realKnowledge().router));
+    expect(report.misses).toEqual([]);
+    expect(report.directCorrect).toBe(0);
   });
 
   test('computes lenient top-1 and the strict figures: direct-correct, wrong actions, clarify rate — overall and per kind', () => {
@@ -63,7 +85,7 @@ describe('kb eval', () => {
 
   test.each(['zh-CN.tsv', 'en-US.tsv'])('on %s: in-scope top-1 ≥ 0.90 and fallback recall ≥ 0.90', (file) => {
     const items = parseLabelledSet(fs.readFileSync(path.join(EVAL_DIR, file), 'utf8'));
-    const report = evaluateWithRouter(items, realKnowledge().router);
+    const report = evaluate(items, judgeAsBot(realKnowledge().router));
     expect(report.inScope).toBeGreaterThanOrEqual(0.9);
     expect(report.fallbackRecall).toBeGreaterThanOrEqual(0.9);
   });
