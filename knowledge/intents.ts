@@ -19,8 +19,8 @@ const ZH_ASK_DO = /帮我|给我|替我|我要|我想|我需要|我得|请|麻�
 const ZH_HUMAN =
   /转人工|人工客服|人工服务|人工坐席|(找|要|接|换|转|来)个?人工|转接人工|真人|活人|客服人员|^(人工\s*)+$|^客服$|^找客服$|^联系客服$|(接|转|换|找|叫|喊|来)个?(你们)?(的)?(客服|人)(来|出来|过来|吧|$)|让个?人来|(不要|不想|不跟|别让).{0,4}机器人/;
 /** Asking whether one needs a person ("还是要找客服", "要联系客服吗") is a question, not a request for one. */
-const ZH_ASKS_ABOUT_HUMAN = /还是(要|得)?(找|联系|问)|(要|需要|得|用)(找|联系).{0,4}(客服|人工)(吗|么|呢)|是否.{0,4}(找|联系)/;
-const ZH_HOURS = /几点|时间|什么时候|上班|下班|营业|在吗$|有没有人|还在吗|周末|节假日|晚上|过年/;
+const ZH_ASKS_ABOUT_HUMAN = /还是(要|得)?(找|联系|问)|(要|需要|得|用)(找|联系).{0,4}(客服|人工)(吗|么|呢)|是否.{0,4}(找|联系)|(客服|人工).{0,4}(电话|热线|号码)(是)?(多少|几号|是什么)/;
+const ZH_HOURS = /几点|时间|什么时候|上班|下班|营业|在吗$|有没有人|还在吗|周末|节假日|晚上|半夜|凌晨|深夜|夜里|这个点|过年/;
 
 const EN_HOW = /\b(how|why|what|when|where|which|does|do i need|is it|will it|can i)\b/;
 const EN_ASK_DO = /\b(please|pls|plz|help me|i want|i wanna|i need|need my|i'd like|i would like|can you|could you|can u|could u|let me|let's|lets|start|do it now|for me)\b|^(change|update|switch|unlock|check|file)\b/;
@@ -57,7 +57,7 @@ const EN_FLOWS: FlowRule[] = [
  * fraudster asks for must both be there.
  */
 const ZH_THIRD_PARTY =
-  /自称|冒充|假冒|声称|说是|说他是|说她是|说自己是|(有人|有个人|一个人|对方|陌生人|他|她|他们|警察|公安|民警|银行的人|工作人员|专员|客服).{0,12}(让我|叫我|要我|问我|跟我要|向我要|找我要|加我|打电话|来电|发来|发了)/;
+  /自称|冒充|假冒|声称|说是|说他是|说她是|说自己是|(有人|有个人|一个人|对方|陌生人|他|她|他们|警察|公安|民警|银行的人|工作人员|专员|客服|短信|信息|消息|邮件|电话|来电|链接).{0,12}(让我|叫我|要我|问我|跟我要|向我要|找我要|加我|打电话|来电|发来|发了)/;
 const ZH_FRAUD_ASK =
   /验证码|动态码|短信码|密码|口令|cvv|转账|转钱|汇款|打钱|转一笔|转到|保证金|安全账户|共享屏幕|屏幕共享|远程(控制|协助|操作)|会议(软件|app)|(点|打开|点开).{0,4}链接|下载.{0,6}(app|软件)/;
 const EN_THIRD_PARTY =

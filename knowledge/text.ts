@@ -63,11 +63,12 @@ const rewriteZh = buildRewriter(ZH_SYNONYMS, false);
 
 /**
  * What carries no subject in a Chinese support message ("请问", "想知道", "问一下", "麻烦",
- * particles): dropped before indexing and searching, so that one rare bigram of politeness
- * ("想知道") cannot outweigh the words that say what the question is about.
+ * particles, and "步骤" / "流程", which ask how without saying what): dropped before indexing
+ * and searching, so that one rare bigram of politeness ("想知道") or of procedure ("解锁需要哪些
+ * 步骤" beside "更换手机号码的步骤是啥") cannot outweigh the words that say what the question is about.
  */
 const ZH_FILLERS = new RegExp(
-  ['我想知道', '想知道', '不知道', '想问一下', '想问下', '想问问', '我想问', '想问', '问一下', '问下', '问问', '请问', '咨询一下', '咨询下', '打听一下', '了解一下', '麻烦', '你好', '您好', '谢谢', '就是', '那个', '一下', '呢', '啊', '呀', '哈', '嘛'].join('|'),
+  ['我想知道', '想知道', '不知道', '想问一下', '想问下', '想问问', '我想问', '想问', '问一下', '问下', '问问', '请问', '咨询一下', '咨询下', '打听一下', '了解一下', '麻烦', '你好', '您好', '谢谢', '就是', '那个', '一下', '呢', '啊', '呀', '哈', '嘛', '具体步骤', '操作步骤', '步骤', '流程'].join('|'),
   'g',
 );
 const rewriteEn = buildRewriter(EN_SYNONYMS, true);
