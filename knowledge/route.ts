@@ -271,7 +271,10 @@ export function createRouter(kb: KnowledgeBase, search: KnowledgeSearch, thresho
   const offering = (flow: FlowName, locale: Locale) => kb.entries.find((e): e is FaqEntry => e.locale === locale && isFaq(e) && e.action === flow);
 
   return {
-    acts: createActReader(kb.acts),
+    acts: createActReader(
+      kb.acts,
+      kb.entries.flatMap((e) => [e.question, ...e.alternates].map((text) => ({ locale: e.locale, text }))),
+    ),
     route(typed, localeHint, context) {
       const alone = routeAlone(typed, localeHint);
       const routeText = (text: string) => routeAlone(text, alone.locale);

@@ -41,6 +41,8 @@ const ORDINARY: [string, Locale, [string, string][]][] = [
   ['inside a flow, a short question is read with the flow\'s subject', 'zh-CN', [['我要申诉', 'flow:appeal'], ['一般要等几天', 'reopen-duration'], ['13800000005', 'step']]],
   ['inside a flow, in English too', 'en-US', [['change my phone number please', 'flow:phone-change'], ['does it cost anything', 'phone-change-fee']]],
   ['a clear match in Traditional characters is answered, the veto outvoted', 'zh-CN', [['忘記密碼了 怎麼重置', 'password-forgot']]],
+  ['asking for someone in charge in words no example has offers a person', 'zh-CN', [['找你们主管过来', 'offer-handoff'], ['好', 'handoff']]],
+  ['"Can I speak to your manager?" offers a person', 'en-US', [['Can I speak to your manager?', 'offer-handoff']]],
   ['misspelt English is read as meant: "unlok my acount pls" starts the unlock', 'en-US', [['unlok my acount pls', 'flow:unlock']]],
   ['a misspelt appeal request starts the appeal', 'en-US', [['i wanna submit an apeal', 'flow:appeal']]],
   ['two questions without a question mark: the first answered, the other offered', 'zh-CN', [['申诉怎么弄 一般几天有结果', 'appeal-how']]],
