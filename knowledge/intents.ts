@@ -44,7 +44,12 @@ const ZH_FLOWS: FlowRule[] = [
 ];
 
 const EN_FLOWS: FlowRule[] = [
-  { flow: 'appeal-status', pattern: /\b(appeal|case)\b.{0,20}\b(status|progress|update|result)\b|\b(status|progress) of my (appeal|case)\b|\bcheck (on )?my (appeal|case)\b|\bwant the status\b/, needsAsk: false },
+  {
+    flow: 'appeal-status',
+    pattern:
+      /\b(appeal|case)\b.{0,20}\b(status|progress|update|result)\b|\b(status|progress) of my (appeal|case)\b|\bcheck (on )?my (appeal|case)\b|\bwant the status\b|\b(where|how)\b.{0,25}\b(appeal|case)\b.{0,12}\b(stands?|standing|going|at)\b|\blook up\b.{0,20}\b(appeal|case)\b|\b(news|heard back|hear back)\b.{0,20}\b(appeal|case)\b/,
+    needsAsk: false,
+  },
   { flow: 'unlock', pattern: /\b(unlock|unblock|unfreeze)\b/, needsAsk: true },
   { flow: 'phone-change', pattern: /\b(change|update|switch|replace)\b.{0,20}\b(phone|number|mobile)\b|\b(phone|number|mobile)\b.{0,12}\b(changed|updated|switched)\b/, needsAsk: true },
   { flow: 'appeal', pattern: /\b(appeal|dispute)\b/, needsAsk: true },
