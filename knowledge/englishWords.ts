@@ -16,7 +16,11 @@ function load(): ReadonlySet<string> {
   return new Set(z.array(z.string()).parse(JSON.parse(fs.readFileSync(file, 'utf8'))));
 }
 
+/** What is left of "I've", "we'll", "they're" once the apostrophe splits them. */
+const CONTRACTION_TAILS = new Set(['s', 't', 're', 've', 'll', 'd', 'm']);
+
 export function isOrdinaryEnglish(word: string): boolean {
   words ??= load();
-  return words.has(word.toLowerCase());
+  const w = word.toLowerCase();
+  return CONTRACTION_TAILS.has(w) || words.has(w);
 }
