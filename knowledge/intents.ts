@@ -23,7 +23,7 @@ const ZH_ASKS_ABOUT_HUMAN = /还是(要|得)?(找|联系|问)|(要|需要|得|�
 const ZH_HOURS = /几点|时间|什么时候|上班|下班|营业|在吗$|有没有人|还在吗|周末|节假日|晚上|半夜|凌晨|深夜|夜里|这个点|过年/;
 
 const EN_HOW = /\b(how|why|what|when|where|which|does|do i need|is it|will it|can i)\b/;
-const EN_ASK_DO = /\b(please|pls|plz|help me|i want|i wanna|i need|need my|i'd like|i would like|can you|could you|can u|could u|let me|let's|lets|start|do it now|for me)\b|^(change|update|switch|unlock|check|file)\b/;
+const EN_ASK_DO = /\b(please|pls|plz|help me|i want|i wanna|i need|need my|i'd like|i would like|i'd rather|id rather|i would rather|can you|could you|can u|could u|let me|let's|lets|start|do it now|for me|instead)\b|^(change|update|switch|unlock|check|file)\b/;
 const EN_HUMAN =
   /\b(human|real person|someone real|somebody real|live (agent|person|chat)|agent|representative|operator|(talk|speak|chat) (to|with) (someone|somebody|a person|support|a real)|transfer me|connect me( (to|with))?|get me (a |an )?(person|agent|human|someone)|not (a|the|this) (bot|robot)|stop (the|this) (bot|robot))\b/;
 const EN_HOURS = /\b(hours?|when|open|available|weekend|holiday|time)\b/;
@@ -51,7 +51,7 @@ const EN_FLOWS: FlowRule[] = [
     needsAsk: false,
   },
   { flow: 'unlock', pattern: /\b(unlock|unblock|unfreeze)\b/, needsAsk: true },
-  { flow: 'phone-change', pattern: /\b(change|update|switch|replace)\b.{0,20}\b(phone|number|mobile)\b|\b(phone|number|mobile)\b.{0,12}\b(changed|updated|switched)\b/, needsAsk: true },
+  { flow: 'phone-change', pattern: /\b(change|update|switch|replace|move)\b.{0,30}\b(phone|number|mobile)\b|\b(phone|number|mobile)\b.{0,12}\b(changed|updated|switched)\b/, needsAsk: true },
   { flow: 'appeal', pattern: /\b(appeal|dispute)\b/, needsAsk: true },
 ];
 
