@@ -57,3 +57,8 @@ export const isCancel = (text: string) => {
   return clauses.length > 0 && clauses.every((clause) => CANCEL.includes(clause) || CANCEL.includes(clause.replace(TRAILING_TONE, '')));
 };
 export const isResend = (text: string) => RESEND.includes(normalize(text));
+
+/** "继续", "不了 先继续换号", "no, keep going with the number change": stay in the flow running now. */
+const CONTINUE = /继续|接着(办|弄|换|来)|(keep|carry|go) (going|on)|\bcontinue\b|\bstay with\b/iu;
+
+export const isContinue = (text: string) => CONTINUE.test(plainText(text));

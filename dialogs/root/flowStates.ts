@@ -70,7 +70,7 @@ export const flowStates = (s: RootSetup) => ({
           actions: 'abandonFlow' as const,
         })),
         {
-          guard: and(['switchAsked', 'declines']),
+          guard: and(['switchAsked', or(['declines', 'continuesFlow'])]),
           actions: [assign({ switchTo: undefined }), sendTo('flow', { type: 'flow.resume' }), { type: 'did', params: 'step-again' }],
         },
         // A message that clearly wants another flow or a person: asked once, instead of failing the step's validation.

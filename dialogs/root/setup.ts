@@ -7,7 +7,7 @@ import type { Route } from '../../knowledge/route';
 import type { Act, FlowName, FaqEntry, Locale } from '../../knowledge/schema';
 import { affirms, denies, pickOption, rejectsAll } from '../commands';
 import { flowMessages } from '../flows/flowMessages';
-import { isCancel, readMobile } from '../flows/input';
+import { isCancel, isContinue, readMobile } from '../flows/input';
 import type { FlowOutcome, FlowToParent } from '../flows/protocol';
 import { registrationOf, registrationOfState, type FlowMachines } from '../flows/registry';
 import { endsChat, handoffMessages, leavesQueue, ratingChoices, readRating, wantsToLeaveMessage } from '../handoffMessages';
@@ -128,6 +128,7 @@ export function createRootSetup(deps: RootMachineDeps) {
       singleOption: ({ context }) => context.clarify?.options.length === 1,
       switchingTo: ({ context }, to: FlowName | 'handoff') => context.switchTo === to,
       switchAsked: ({ context }) => context.switchTo !== undefined,
+      continuesFlow: ({ event }) => event.type === 'user.message' && isContinue(event.text),
       /** The acts are the whole message, not only a clause of it. */
       wholeMessage: ({ event }) => event.type === 'user.message' && event.whole,
       /** "转人工" as the flows' messages and the help's button put it: no question back. */

@@ -33,6 +33,7 @@ const ORDINARY: [string, Locale, [string, string][]][] = [
   ['"…哦不是，是…" routes what follows the correction, not the phone change', 'zh-CN', [['我想改绑手机…哦不是，是账号被冻住了', 'unlock-how']]],
   ['inside a flow, another flow is asked for once; yes switches', 'zh-CN', [['我要换手机号', 'flow:phone-change'], ['搞错了，不是这个，我是要解锁', 'switch:flow:unlock'], ['是的', 'flow:unlock']]],
   ['inside a flow, no goes back to the step', 'zh-CN', [['我要换手机号', 'flow:phone-change'], ['搞错了，我要解锁', 'switch:flow:unlock'], ['不是', 'step-again'], ['13800000008', 'step']]],
+  ['inside a flow, "keep going" to the switch question goes back to the step', 'en-US', [['I want to change my phone number', 'flow:phone-change'], ["hold on, I'd rather file an appeal", 'switch:flow:appeal'], ['no, keep going with the number change', 'step-again']]],
   ['two questions: the first answered, the other offered', 'zh-CN', [['改完号银行卡还用重新绑吗？另外改号收钱不', 'phone-change-bank-card']]],
   ['a follow-up is read with the last answer', 'zh-CN', [['怎么换手机号', 'phone-change-how'], ['那要钱不', 'phone-change-fee']]],
   ['a clear match a veto doubts is asked about, not thrown away', 'zh-CN', [['别的平台的支付密码忘了怎么找回', 'confirm:password-forgot'], ['是的', 'password-forgot']]],
