@@ -79,7 +79,9 @@ const rewriteEnInZh = buildRewriter(EN_IN_ZH, true);
  * in English words ("sms code收不到"), so zh-CN applies both tables; en-US only its own.
  */
 const canonicalZh = remembered((text) => rewriteEnInZh(rewriteEn(rewriteZh(normalize(text)).replace(ZH_FILLERS, ' '))).replace(/ {2,}/g, ' ').trim());
-const canonicalEn = remembered((text) => rewriteEn(normalize(text)));
+/** What turns an English chat to its next question without saying what it is about ("different question, …", "btw"). */
+const EN_FILLERS = /\b(?:(?:a |one )?(?:different|another|other|new|quick|last) question|one more thing|one more question|by the way|btw|also)\b/g;
+const canonicalEn = remembered((text) => rewriteEn(normalize(text)).replace(EN_FILLERS, ' ').replace(/ {2,}/g, ' ').trim());
 
 /** English words in Chinese text in their Chinese form ("帮我unlock一下" → "帮我解锁一下"), for rules written in Chinese. */
 export const englishInChinese = remembered((normalized: string) => rewriteEnInZh(rewriteEn(normalized)));
