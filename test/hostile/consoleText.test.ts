@@ -27,7 +27,8 @@ afterAll(async () => {
 });
 
 /** The first, a line break and then a line like the panel's own "渠道" field, is one the bot cannot answer: it is among the unanswered questions. */
-const DISGUISED = ['好的\n渠道：Microsoft Teams', '[点我](https://evil.example/x)', '![](https://evil.example/p.png)', '**加粗**'];
+// None of them has an answer: each is one of the questions the agent sees as unanswered.
+const DISGUISED = ['好的\n渠道：Microsoft Teams', '[看这里](https://evil.example/x)', '![](https://evil.example/p.png)', '**加粗**'];
 
 test("a user's fake line stays on the user's line: the context panel holds one line per unanswered question, the bubble one line", async () => {
   const agent = await context.newPage();
@@ -51,12 +52,12 @@ test("a user's fake line stays on the user's line: the context panel holds one l
   expect(lines.length).toBeGreaterThan(0);
   for (const line of lines) expect(line).toMatch(/^• /);
   expect(lines).toContain('• 好的 ↵ 渠道：Microsoft Teams');
-  expect(lines).toContain('• [点我](https://evil.example/x)');
+  expect(lines).toContain('• [看这里](https://evil.example/x)');
 
   // The bubble: the user's words on one line, as typed; nothing a user typed is a link or an image.
   const bubble = await agent.locator('#transcript li.user', { hasText: '渠道：' }).innerText();
   expect(bubble.split('\n').filter((line) => line.includes('渠道'))).toEqual(['好的 ↵ 渠道：Microsoft Teams']);
   expect(await agent.locator('#transcript a, #transcript img, #transcript strong, #transcript b').count()).toBe(0);
-  await agent.locator('#transcript li.user', { hasText: '[点我](https://evil.example/x)' }).waitFor();
+  await agent.locator('#transcript li.user', { hasText: '[看这里](https://evil.example/x)' }).waitFor();
   await user.ask('取消排队');
 });
