@@ -16,11 +16,16 @@ function load(): ReadonlySet<string> {
   return new Set(z.array(z.string()).parse(JSON.parse(fs.readFileSync(file, 'utf8'))));
 }
 
-/** What is left of "I've", "we'll", "they're" once the apostrophe splits them. */
-const CONTRACTION_TAILS = new Set(['s', 't', 're', 've', 'll', 'd', 'm']);
+/**
+ * Contractions as normalized text spells them ("don't" → "dont"), and what is left of one where
+ * an apostrophe split it instead ("ve" of "I've").
+ */
+const CONTRACTIONS = new Set(
+  'dont doesnt didnt cant couldnt wont wouldnt isnt arent wasnt werent havent hasnt hadnt shouldnt mustnt neednt im ive id ill youre youve youll youd hes shes theyre theyve theyll theyd weve wed well thats whats wheres whos hows theres heres lets aint s t re ve ll d m'.split(' '),
+);
 
 export function isOrdinaryEnglish(word: string): boolean {
   words ??= load();
   const w = word.toLowerCase();
-  return CONTRACTION_TAILS.has(w) || words.has(w);
+  return CONTRACTIONS.has(w) || words.has(w);
 }

@@ -23,7 +23,7 @@ const ZH_ASKS_ABOUT_HUMAN = /还是(要|得)?(找|联系|问)|(要|需要|得|�
 const ZH_HOURS = /几点|时间|什么时候|上班|下班|营业|在吗$|有没有人|还在吗|周末|节假日|晚上|半夜|凌晨|深夜|夜里|这个点|过年/;
 
 const EN_HOW = /\b(how|why|what|when|where|which|does|do i need|is it|will it|can i)\b/;
-const EN_ASK_DO = /\b(please|pls|plz|help me|i want|i wanna|i need|need my|i'd like|i would like|i'd rather|id rather|i would rather|can you|could you|can u|could u|let me|let's|lets|start|do it now|for me|instead)\b|^(change|update|switch|unlock|check|file)\b/;
+const EN_ASK_DO = /\b(please|pls|plz|help me|i want|i wanna|i need|need my|i'?d like|i would like|i'?d rather|i would rather|can you|could you|can u|could u|let me|let's|lets|start|do it now|for me|instead)\b|^(change|update|switch|unlock|check|file)\b/;
 const EN_HUMAN =
   /\b(human|real person|someone real|somebody real|live (agent|person|chat)|agent|representative|operator|(talk|speak|chat) (to|with) (someone|somebody|a person|support|a real)|transfer me|connect me( (to|with))?|get me (a |an )?(person|agent|human|someone)|not (a|the|this) (bot|robot)|stop (the|this) (bot|robot))\b/;
 const EN_HOURS = /\b(hours?|when|open|available|weekend|holiday|time)\b/;
@@ -66,7 +66,7 @@ const ZH_THIRD_PARTY =
 const ZH_FRAUD_ASK =
   /验证码|动态码|短信码|密码|口令|cvv|转账|转钱|汇款|打钱|转一笔|转到|保证金|安全账户|共享屏幕|屏幕共享|远程(控制|协助|操作)|会议(软件|app)|(点|打开|点开).{0,4}链接|下载.{0,6}(app|软件)/;
 const EN_THIRD_PARTY =
-  /\b(claim(s|ed|ing)? to be|pretend(s|ed|ing)? to be|(says|said|saying) (he|she|they) (is|are|was|were|'re|'s)|from your (team|support|company|bank|platform)|(someone|somebody|a (guy|man|woman|person|caller|lady)|caller|stranger|they|he|she|agent|police|bank)\b.{0,40}\b(asked|asks|asking|wants?|wanted|told me to|tells me to|requested|demand(s|ed)?))\b/;
+  /\b(claim(s|ed|ing)? to be|pretend(s|ed|ing)? to be|(says|said|saying) (he|she|they|hes|shes|theyre) (is|are|was|were)?|from your (team|support|company|bank|platform)|(someone|somebody|a (guy|man|woman|person|caller|lady)|caller|stranger|they|he|she|agent|police|bank)\b.{0,40}\b(asked|asks|asking|wants?|wanted|told me to|tells me to|requested|demand(s|ed)?))\b/;
 const EN_FRAUD_ASK = /\b(code|otp|password|pin|passcode|transfer|wire|send (money|funds)|move (my )?(money|funds)|safe account|screen ?shar\w*|share (my )?screen|remote (access|control)|anydesk|teamviewer|link)\b/;
 
 export function isFraudReport(text: string, locale: Locale): boolean {
@@ -96,7 +96,7 @@ const ZH_NEGATION = /不想|(?<!要)不要|先不|先别|别帮|别给|不用|�
 const ZH_JUST_ASKING = /问问|问一下|问下|想问|打听|了解一下|咨询一下|只是想知道|就想知道|想知道/;
 /** "申请" as a noun (the request someone filed: "换号申请没通过") is no request to act. */
 const ZH_FILED_REQUEST = /申请(?=.{0,3}(没|被|失败|结果|驳回|不通过|为什么|为啥|怎么|一直|还))/g;
-const EN_NEGATION = /\b(don'?t|do not|dont|not|no need to|never) (want|wanna|need|trying|going|planning)?\s?(to )?(unlock|appeal|change|file|start|switch)\b|\bnot (now|yet)\b/;
+const EN_NEGATION = /\b(don'?t|do not|not|no need to|never) (want|wanna|need|trying|going|planning|looking|asking you)?\s?(to )?(unlock|appeal|change|file|start|switch)\b|\bnot (now|yet)\b/;
 const EN_JUST_ASKING = /\bjust (asking|want(ed)? to know|wondering|curious|checking)\b|\bonly (want|wanted) to know\b|\bwondering\b/;
 
 /** "不要转人工", "no agent please": declining a person is not asking for one. */

@@ -95,9 +95,11 @@ const AGREEMENT_OVER_DOUBT = 0.7;
  * asking. Long messages land here, their best match diluted by context both readings see past.
  * A doubt from an out-of-scope example needs the classifier surer still.
  */
-function agreed(faq: FaqDecision, results: readonly SearchResult[], predictions: readonly Prediction[], vetoed: boolean, locale: Locale): FaqDecision {
+function agreed(faq: FaqDecision, results: readonly SearchResult[], predictions: readonly Prediction[], vetoed: boolean, locale: Locale, thresholds: DecisionThresholds): FaqDecision {
   const [top] = predictions;
-  if ((faq.decision !== 'clarify' && faq.decision !== 'confirm') || !top || top.label !== results[0]?.id || top.probability < (vetoed ? AGREEMENT_OVER_DOUBT : AGREEMENT[locale])) return faq;
+  // A doubt may have thrown a plausible match away: the classifier sure of it brings it back.
+  const rescuable = faq.decision === 'clarify' || faq.decision === 'confirm' || (vetoed && faq.decision === 'fallback' && (results[0]?.score ?? 0) >= thresholds.clarify);
+  if (!rescuable || !top || top.label !== results[0]?.id || top.probability < (vetoed ? AGREEMENT_OVER_DOUBT : AGREEMENT[locale])) return faq;
   return { decision: 'answer', entryId: top.label };
 }
 
@@ -249,7 +251,7 @@ export function createRouter(kb: KnowledgeBase, search: KnowledgeSearch, thresho
     // A case number can only be looked up: "申诉 AP-… 有结果了吗" is a status check, never a new appeal.
     if (mentionsCaseId(text)) return { decision: 'flow', flow: 'appeal-status', locale, results };
     if (intent?.kind === 'flow') return { decision: 'flow', flow: intent.flow, locale, results };
-    const faq = veto === 'certain' ? ({ decision: 'fallback' } as const) : agreed(decide(results, thresholds, veto === 'doubt'), results, predictions, veto === 'doubt', locale);
+    const faq = veto === 'certain' ? ({ decision: 'fallback' } as const) : agreed(decide(results, thresholds, veto === 'doubt'), results, predictions, veto === 'doubt', locale, thresholds);
     switch (faq.decision) {
       case 'answer':
         return { decision: 'answer', entryId: faq.entryId, locale, results };

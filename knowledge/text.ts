@@ -35,10 +35,15 @@ function remembered(read: (text: string) => string, size = 64): (text: string) =
   };
 }
 
-/** Plain text, lower case, punctuation and symbols → single spaces. */
+/**
+ * Plain text, lower case, punctuation and symbols → single spaces. An apostrophe inside a word
+ * joins it ("don't" → "dont", "I'd" → "id"), as people who skip it type it anyway: one spelling
+ * for the rules and the search to read.
+ */
 export const normalize = remembered((text: string) =>
   plainText(text)
     .toLowerCase()
+    .replace(/(?<=\p{L})['’](?=\p{L})/gu, '')
     .replace(/[^\p{L}\p{N}]+/gu, ' ')
     .trim(),
 );
