@@ -70,16 +70,20 @@ const SURE_ROUTES: ReadonlySet<Route['decision']> = new Set(['answer', 'flow', '
  *   ("好的 那换号要钱吗"); one that closes with thanks or goodbye and asks nothing ("好 链接收到了
  *   谢谢", "算了等不及了 拜拜") is that thanks or goodbye.
  */
+/** A question about what one is talking to: "…是真人吗", "…真人客服不", "人工还是自动回复". */
+const asksWhat = (text: string) => asksSomething(text) || /[不没][?？。!！\s]*$|还是/u.test(text);
+
 export function read(text: string, router: Pick<Router, 'route' | 'acts'>, conversationLocale: Locale, context?: RouteContext): Reading {
   const locale = detectLocale(text) ?? conversationLocale;
+  // "no, not now" is a no twice over, not a correction: what follows the marker must say something.
   const correction = router.acts.correction(text, locale);
-  if (correction) return { route: router.route(correction.meant, locale), acts: ['correction'], whole: false, corrected: true };
+  if (correction && !router.acts.read(correction.meant, locale)?.exact) return { route: router.route(correction.meant, locale), acts: ['correction'], whole: false, corrected: true };
   const route = router.route(text, conversationLocale, context);
   const reading: ActReading | undefined = router.acts.read(text, route.locale);
   // An answer found only through the last topic is a guess the message's own words come before.
   const sure = SURE_ROUTES.has(route.decision) && !(route.decision === 'answer' && route.inContext);
-  // "跟我聊天的是真人客服不" names a person but asks what the bot is.
-  const heard = reading && (reading.exact || !sure || (reading.acts.includes('bot-challenge') && route.decision === 'handoff'));
+  // "跟我聊天的是真人客服不" names a person but asks what the bot is; "帮我接真人客服" asks for one.
+  const heard = reading && (reading.exact || !sure || (reading.acts.includes('bot-challenge') && route.decision === 'handoff' && asksWhat(text)));
   if (reading && heard) return { route, acts: reading.acts, whole: reading.exact, corrected: false };
   const { lead, tail } = router.acts.clauses(text, route.locale);
   // A request in so many words ("请帮我转人工处理 谢谢") is the request, whatever closes it.

@@ -37,7 +37,7 @@ interface FlowRule {
 }
 
 const ZH_FLOWS: FlowRule[] = [
-  { flow: 'appeal-status', pattern: /(申诉|复核|案件|工单).{0,12}(进度|进展|结果|状态|处理到|到哪|怎么样了|有消息|有结果了吗)|查.{0,4}(申诉|案件号|工单)/, needsAsk: false },
+  { flow: 'appeal-status', pattern: /(申诉|复核|案件|工单).{0,12}(进度|进展|结果|状态|处理到|到哪|怎么样了|咋样了|什么情况|有消息|有结果了吗)|查.{0,4}(申诉|案件号|工单)/, needsAsk: false },
   { flow: 'unlock', pattern: /(解锁|解封|解除锁定|解冻|解开).{0,6}(账户|账号|帐号|钱包|一下|$)|把.{0,8}(解锁|解封|解冻|解开)|解(个|下|一下)锁|(锁|冻).{0,10}(帮我|给我|麻烦).{0,2}解(一下|开|掉)?$/, needsAsk: true },
   { flow: 'phone-change', pattern: /(换|更换|变更|修改|改|换绑|改绑).{0,6}(手机号|号码|电话|手机|号)|把.{0,10}(手机号|号码|手机).{0,6}(换|改)/, needsAsk: true },
   { flow: 'appeal', pattern: /(申诉|复核|提交申诉|发起申诉)/, needsAsk: true },
@@ -100,7 +100,7 @@ const EN_NEGATION = /\b(don'?t|do not|not|no need to|never) (want|wanna|need|try
 const EN_JUST_ASKING = /\bjust (asking|want(ed)? to know|wondering|curious|checking)\b|\bonly (want|wanted) to know\b|\bwondering\b/;
 
 /** "不要转人工", "no agent please": declining a person is not asking for one. */
-const ZH_NO_HUMAN = /(不要|不用|别|不想|不需要|无需|先不)(转|找|接)?(人工|客服|真人)/;
+const ZH_NO_HUMAN = /(不要|不用|别|不想|不需要|无需|先不)(转|找|接)?(人工|客服|真人|人)/;
 const EN_NO_HUMAN = /\b(no|don'?t|do not|dont) (need |want )?(an? |any )?(agent|human|person|operator)\b/;
 
 /** A message cut at punctuation, at "but", and at spaces between Chinese phrases ("换了号 收不到验证码"). */
