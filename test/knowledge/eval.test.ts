@@ -83,10 +83,16 @@ describe('kb eval', () => {
     }
   });
 
-  test.each(['zh-CN.tsv', 'en-US.tsv'])('on %s: in-scope top-1 ≥ 0.90 and fallback recall ≥ 0.90', (file) => {
+  test.each([
+    ['zh-CN.tsv', 0.9, 0.9],
+    ['en-US.tsv', 0.9, 0.9],
+    // Written without sight of the knowledge base: nearer what users send, so lower floors.
+    ['dev2-zh-CN.tsv', 0.88, 0.8],
+    ['dev2-en-US.tsv', 0.85, 0.75],
+  ] as const)('on %s: in-scope top-1 ≥ %s and fallback recall ≥ %s', (file, top1, recall) => {
     const items = parseLabelledSet(fs.readFileSync(path.join(EVAL_DIR, file), 'utf8'));
     const report = evaluate(items, judgeAsBot(realKnowledge().router));
-    expect(report.inScope).toBeGreaterThanOrEqual(0.9);
-    expect(report.fallbackRecall).toBeGreaterThanOrEqual(0.9);
+    expect(report.inScope).toBeGreaterThanOrEqual(top1);
+    expect(report.fallbackRecall).toBeGreaterThanOrEqual(recall);
   });
 });
