@@ -215,7 +215,7 @@ describe('"您是想问…吗？": one plausible entry, not sure enough to answe
   const VETO_DOUBT = '别的平台的支付密码忘了怎么找回';
   const QUESTION = '忘记登录密码怎么办？';
 
-  test.each([VETO_DOUBT, '好好的钱包怎么就被关闭了 我什么都没干啊'])('"%s" is asked about with 是的 / 不是', async (text) => {
+  test.each([VETO_DOUBT])('"%s" is asked about with 是的 / 不是', async (text) => {
     const chat = conversation('confirm');
     const reply = await chat.say(text);
     expect(reply?.text).toMatch(/^您是想问「.+」吗？$/);
