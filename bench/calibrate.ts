@@ -25,9 +25,12 @@ export function costOf(expected: string, route: Route): number {
   return route.decision === 'fallback' ? OUTCOME_COSTS.wrongFallback : OUTCOME_COSTS.wrongAction;
 }
 
+/** The dev sets of a locale, by file name stem: the first (written with sight of the knowledge base) and dev-2 (without). */
+const DEV_STEMS = (locale: Locale) => [locale, `dev2-${locale}`];
+
 /** The first message of each dev conversation whose expectation is a route (an entry, a flow, a person, "I don't know"). */
-function openingQuestions(locale: Locale, isEntry: (id: string) => boolean): LabelledQuestion[] {
-  const scripts = parseConversationSet(fs.readFileSync(path.join(ROOT, 'knowledge', 'eval', 'conversations', `${locale}.yaml`), 'utf8'));
+function openingQuestions(stem: string, isEntry: (id: string) => boolean): LabelledQuestion[] {
+  const scripts = parseConversationSet(fs.readFileSync(path.join(ROOT, 'knowledge', 'eval', 'conversations', `${stem}.yaml`), 'utf8'));
   return scripts.flatMap((script, line) => {
     const [first] = script.turns;
     const routed = first && (isEntry(first.expect) || first.expect.startsWith('flow:') || first.expect === 'handoff' || first.expect === 'fallback');
@@ -39,10 +42,10 @@ export async function calibrateBenchmark(): Promise<string> {
   const { router: defaults } = openKnowledge({ dir: path.join(ROOT, 'knowledge', 'data') });
   const sets = LOCALES.map((locale) => ({
     locale,
-    items: [
-      ...parseLabelledSet(fs.readFileSync(path.join(ROOT, 'knowledge', 'eval', `${locale}.tsv`), 'utf8')),
-      ...openingQuestions(locale, (id) => defaults.entry(id, locale) !== undefined),
-    ],
+    items: DEV_STEMS(locale).flatMap((stem) => [
+      ...parseLabelledSet(fs.readFileSync(path.join(ROOT, 'knowledge', 'eval', `${stem}.tsv`), 'utf8')),
+      ...openingQuestions(stem, (id) => defaults.entry(id, locale) !== undefined),
+    ]),
   }));
   const totalFor = (thresholds: DecisionThresholds) => {
     const { router } = openKnowledge({ dir: path.join(ROOT, 'knowledge', 'data'), thresholds });
@@ -70,7 +73,7 @@ export async function calibrateBenchmark(): Promise<string> {
   }
   const lines = sets.reduce((n, s) => n + s.items.length, 0);
   return [
-    `Dev sets only (${lines} messages, zh-CN and en-US: the single-message sets and the first message of each dev conversation); costs per message: wrong answer or flow ${OUTCOME_COSTS.wrongAction}, wrong "I don't know" ${OUTCOME_COSTS.wrongFallback}, a question back ${OUTCOME_COSTS.question}, right 0.`,
+    `Dev and dev-2 sets only (${lines} messages, zh-CN and en-US: the single-message sets and the first message of each of their conversations); costs per message: wrong answer or flow ${OUTCOME_COSTS.wrongAction}, wrong "I don't know" ${OUTCOME_COSTS.wrongFallback}, a question back ${OUTCOME_COSTS.question}, right 0.`,
     '',
     table(['veto → confirm from score', 'and gap to runner-up', 'total cost', 'questions back'], rows),
     '',
