@@ -35,8 +35,11 @@ export function relatedEntries(kb: KnowledgeBase): (entry: FaqEntry) => Readonly
   };
 }
 
-/** "那…", "还有…", "and …", "what about …": a message that says it goes on from the last answer. */
-const GOES_ON = /^(那|那么|那要是|那如果|还有|另外|也|再|and\b|what about\b|how about\b|also\b|then\b|so\b)/iu;
+/**
+ * "那…", "and …", "what about …": a message that says it goes on from the last answer. ("还有…",
+ * "另外…", "also …" turn to another question instead: "另外问一下 你们app是不是挂了".)
+ */
+const GOES_ON = /^(那|那么|那要是|那如果|也|再|and\b|what about\b|how about\b|then\b|so\b)/iu;
 /** Short enough to lean on what was said before ("收费不", "信用卡也得重新绑？", "and how long?"). */
 const SHORT = { 'zh-CN': 10, 'en-US': 6 } as const;
 
@@ -119,6 +122,8 @@ export function inContext(
  * A first question finished without a question mark ("申诉咋弄 一般多久出结果"): a clause that
  * ends the way Chinese questions end, then a space or a comma and more.
  */
+/** Two clauses that both ask ("账户为什么被锁，怎么解锁"): the cut is at the break between them. */
+const BOTH_ASK = /((?:为什么|为啥|怎么|咋|多久|几天|是不是|能不能|要不要)[^，,。；;\s]*)[，,；;\s]+(?=[^，,。；;\s]*(?:为什么|为啥|怎么|咋|多久|几天|吗|么|呢))/u;
 const ENDS_A_QUESTION = /(吗|(?<!什)么|呢|咋弄|咋办|咋整|怎么办|怎么弄|怎么搞|怎么操作|如何操作|多久|几天|多少钱|为什么|为啥)[\s,，、]+(?=\S)/u;
 
 /**
@@ -127,12 +132,14 @@ const ENDS_A_QUESTION = /(吗|(?<!什)么|呢|咋弄|咋办|咋整|怎么办|怎
  * of its own ("一般多久出结果"), not one leaning on the first ("换号要刷脸吗 具体怎么弄").
  */
 function splitAtNextQuestion(text: string): { parts: [string, string]; marked: boolean } | undefined {
-  const at = text.search(NEXT_QUESTION);
-  if (at >= 0) {
-    const marker = NEXT_QUESTION.exec(text.slice(at))?.[0] ?? '';
-    return { parts: [text.slice(0, at + (/[？?]/u.test(marker) ? marker.length : 0)).trim(), text.slice(at + marker.length).trim()], marked: true };
+  // The first marker that has a question before it: "顺便问下…" opening the message marks nothing.
+  for (const found of text.matchAll(new RegExp(NEXT_QUESTION.source, 'giu'))) {
+    const at = found.index ?? 0;
+    const marker = found[0];
+    const first = text.slice(0, at + (/[？?]/u.test(marker) ? marker.length : 0)).trim();
+    if ((first.match(/[\p{L}\p{N}]/gu) ?? []).length >= MIN_PART_LETTERS) return { parts: [first, text.slice(at + marker.length).trim()], marked: true };
   }
-  const end = ENDS_A_QUESTION.exec(text);
+  const end = ENDS_A_QUESTION.exec(text) ?? BOTH_ASK.exec(text);
   if (!end) return undefined;
   return { parts: [text.slice(0, end.index + (end[1]?.length ?? 0)).trim(), text.slice(end.index + end[0].length).trim()], marked: false };
 }

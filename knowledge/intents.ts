@@ -9,7 +9,7 @@ import { englishInChinese, normalize } from './text';
 export type Intent = { kind: 'flow'; flow: FlowName } | { kind: 'handoff' };
 
 /** Questions, "A不A" ones included ("要不要钱", "收不收费", "用不用重新绑"). */
-const ZH_HOW = /怎么|怎样|如何|咋|为什么|为啥|什么|多久|多长|几天|哪里|在哪|能不能.{0,6}吗$|是否|会不会|有没有|需要.{0,4}吗$|([要用收能会是可需])不\1/;
+const ZH_HOW = /怎么|怎样|如何|咋|为什么|为啥|什么|多久|多长|几天|哪里|在哪|能不能.{0,6}吗$|是否|会不会|有没有|需要.{0,4}吗$|([要用收能会是可需])不\1|(可信|靠谱|真的|正规|可靠)吗/;
 const ZH_ASK_DO = /帮我|给我|替我|我要|我想|我需要|我得|请|(?<![好很太真挺怪])麻烦|申请|办理|办一下|现在就|马上|立即|可以帮|能帮|能不能帮|可不可以帮|开始|^(把|将)/;
 /**
  * Asking for a person in so many words. Frustration with the bot ("机器人听不懂人话"), someone
@@ -20,10 +20,10 @@ const ZH_HUMAN =
   /转人工|人工客服|人工服务|人工坐席|(找|要|接|换|转|来)个?人工|转接人工|真人|活人|客服人员|^(人工\s*)+$|^客服$|^找客服$|^联系客服$|(接|转|换|找|叫|喊|来)个?(你们)?(的)?(客服|人)(来|出来|过来|吧|$)|让个?人来|(不要|不想|不跟|别让).{0,4}机器人/;
 /** Asking whether one needs a person ("还是要找客服", "要联系客服吗") is a question, not a request for one. */
 const ZH_ASKS_ABOUT_HUMAN = /还是(要|得)?(找|联系|问)|(要|需要|得|用)(找|联系).{0,4}(客服|人工)(吗|么|呢)|是否.{0,4}(找|联系)|(客服|人工).{0,4}(电话|热线|号码)(是)?(多少|几号|是什么)/;
-const ZH_HOURS = /几点|时间|什么时候|上班|下班|营业|在吗$|有没有人|还在吗|周末|节假日|晚上|半夜|凌晨|深夜|夜里|这个点|过年/;
+const ZH_HOURS = /几点|时间|什么时候|什么时侯|上班|下班|营业|在吗$|有没有人|还在吗|周末|节假日|晚上|半夜|凌晨|深夜|夜里|这个点|过年/;
 
 const EN_HOW = /\b(how|why|what|when|where|which|does|do i need|is it|will it|can i)\b/;
-const EN_ASK_DO = /\b(please|pls|plz|help me|i want|i wanna|i need|need my|i'?d like|i would like|i'?d rather|i would rather|can you|could you|can u|could u|let me|let's|lets|start|do it now|for me|instead)\b|^(change|update|switch|unlock|check|file)\b/;
+const EN_ASK_DO = /\b(please|pls|plz|help me|i want|i wanna|i need|need my|i'?d like|i would like|i'?d rather|i would rather|can you|could you|can u|could u|let me|let's|lets|start|do it now|for me|instead)\b|^(change|update|switch|unlock|check|file)\b|\bjust (unlock|change|switch|file|start|check)\b/;
 const EN_HUMAN =
   /\b(human|real person|someone real|somebody real|live (agent|person|chat)|agent|representative|operator|(talk|speak|chat) (to|with) (someone|somebody|a person|support|a real)|transfer me|connect me( (to|with))?|get me (a |an )?(person|agent|human|someone)|not (a|the|this) (bot|robot)|stop (the|this) (bot|robot))\b/;
 const EN_HOURS = /\b(hours?|when|open|available|weekend|holiday|time)\b/;
@@ -62,12 +62,12 @@ const EN_FLOWS: FlowRule[] = [
  * fraudster asks for must both be there.
  */
 const ZH_THIRD_PARTY =
-  /自称|冒充|假冒|声称|说是(你们|平台|官方|客服|银行|公安|警察|民警|法院|工作人员|专员)|说他是|说她是|说自己是|(有人|有个人|一个人|对方|陌生人|他|她|他们|警察|公安|民警|银行的人|工作人员|专员|客服|短信|信息|消息|邮件|电话|来电|链接).{0,12}(让我|叫我|要我|问我|跟我要|向我要|找我要|加我|打电话|来电|发来|发了)/;
+  /自称|冒充|假冒|声称|说是(你们|平台|官方|客服|银行|公安|警察|民警|法院|工作人员|专员)|说他是|说她是|说自己是|(有人|有个人|一个人|对方|陌生人|他|她|他们|警察|公安|民警|银行的人|工作人员|专员|客服|短信|信息|消息|邮件|电话|来电|链接).{0,12}(让我|叫我|要我|问我|跟我要|向我要|找我要|加我|打电话|来电|发来|发了|说能|说可以|能帮|可以帮)/;
 const ZH_FRAUD_ASK =
-  /验证码|动态码|短信码|密码|口令|cvv|转账|转钱|汇款|打钱|转一笔|转到|保证金|安全账户|共享屏幕|屏幕共享|远程(控制|协助|操作)|会议(软件|app)|(点|打开|点开).{0,4}链接|下载.{0,6}(app|软件)/;
+  /验证码|动态码|短信码|密码|口令|cvv|转账|转钱|汇款|打钱|转一笔|转到|保证金|手续费|解封费|好处费|收费|红包|安全账户|共享屏幕|屏幕共享|远程(控制|协助|操作)|会议(软件|app)|(点|打开|点开).{0,4}链接|下载.{0,6}(app|软件)/;
 const EN_THIRD_PARTY =
-  /\b(claim(s|ed|ing)? to be|pretend(s|ed|ing)? to be|(says|said|saying) (he|she|they|hes|shes|theyre) (is|are|was|were)?|from your (team|support|company|bank|platform)|(someone|somebody|a (guy|man|woman|person|caller|lady)|caller|stranger|they|he|she|agent|police|bank)\b.{0,40}\b(asked|asks|asking|wants?|wanted|told me to|tells me to|requested|demand(s|ed)?))\b/;
-const EN_FRAUD_ASK = /\b(code|otp|password|pin|passcode|transfer|wire|send (money|funds)|move (my )?(money|funds)|safe account|screen ?shar\w*|share (my )?screen|remote (access|control)|anydesk|teamviewer|link)\b/;
+  /\b(claim(s|ed|ing)? to be|pretend(s|ed|ing)? to be|(says|said|saying) (he|she|they|hes|shes|theyre) (is|are|was|were)?|from your (team|support|company|bank|platform)|(someone|somebody|a (guy|man|woman|person|caller|lady)|caller|stranger|they|he|she|agent|police|bank)\b.{0,40}\b(asked|asks|asking|wants?|wanted|told me to|tells me to|requested|demand(s|ed)?|says (he|she|they) can|offer(s|ed|ing)? to))\b/;
+const EN_FRAUD_ASK = /\b(code|otp|password|pin|passcode|transfer|wire|send (money|funds)|move (my )?(money|funds)|safe account|screen ?shar\w*|share (my )?screen|remote (access|control)|anydesk|teamviewer|link|fee|pay (him|her|them)|deposit)\b/;
 
 export function isFraudReport(text: string, locale: Locale): boolean {
   const t = normalize(text);
@@ -96,12 +96,12 @@ const ZH_NEGATION = /不想|(?<!要)不要|先不|先别|别帮|别给|不用|�
 const ZH_JUST_ASKING = /问问|问一下|问下|想问|打听|了解一下|咨询一下|只是想知道|就想知道|想知道/;
 /** "申请" as a noun (the request someone filed: "换号申请没通过") is no request to act. */
 const ZH_FILED_REQUEST = /申请(?=.{0,3}(没|被|失败|结果|驳回|不通过|为什么|为啥|怎么|一直|还))/g;
-const EN_NEGATION = /\b(don'?t|do not|not|no need to|never) (want|wanna|need|trying|going|planning|looking|asking you)?\s?(to )?(unlock|appeal|change|file|start|switch)\b|\bnot (now|yet)\b/;
+const EN_NEGATION = /\b(don'?t|do not|not|no need to|never) (want|wanna|need|trying|going|planning|looking|asking you)?\s?(to )?(unlock(ing)?|appeal(ing)?|chang(e|ing)|fil(e|ing)|start(ing)?|switch(ing)?)\b|\bnot (now|yet)\b/;
 const EN_JUST_ASKING = /\bjust (asking|want(ed)? to know|wondering|curious|checking)\b|\bonly (want|wanted) to know\b|\bwondering\b/;
 
 /** "不要转人工", "no agent please": declining a person is not asking for one. */
 const ZH_NO_HUMAN = /(不要|不用|别|不想|不需要|无需|先不)(转|找|接)?(人工|客服|真人|人)/;
-const EN_NO_HUMAN = /\b(no|don'?t|do not|dont) (need |want )?(an? |any )?(agent|human|person|operator)\b/;
+const EN_NO_HUMAN = /\b(no|don'?t|do not|dont) (need |want )?(an? |any )?(agent|human|person|operator)\b|\bno need for (an? |any )?(agent|human|person|operator)\b/;
 
 /** A message cut at punctuation, at "but", and at spaces between Chinese phrases ("换了号 收不到验证码"). */
 export function clausesOf(text: string): string[] {
@@ -146,7 +146,7 @@ export function detectIntent(text: string, locale: Locale): Intent | undefined {
     if (!rule.pattern.test(t)) continue;
     if (!rule.needsAsk) {
       // "申诉要多久" is about duration (FAQ); "申诉进度怎么样了" is a status check.
-      if (zh ? /多久|多长时间|几天|一般/.test(t) : /\bhow long\b/.test(t)) continue;
+      if (zh ? /多久|多长时间|几天|一般/.test(t) : /\b(how long|how many days|how soon|how many weeks)\b/.test(t)) continue;
       return { kind: 'flow', flow: rule.flow };
     }
     if (asks && !isQuestion) return { kind: 'flow', flow: rule.flow };

@@ -74,4 +74,6 @@ export const EN_IN_ZH: Record<string, string[]> = {
   收不到: ['not receive', 'never receive', "can't receive", 'cant receive'],
   重置: ['reset'],
   进度: ['status', 'progress'],
+  帮我: ['help me'],
+  请: ['please', 'pls', 'plz'],
 };
