@@ -24,9 +24,9 @@ const EVAL_DIR = path.join(PROJECT_ROOT, 'knowledge', 'eval');
 
 /**
  * The sets the README reports, in its order: dev (written with sight of the knowledge base) and
- * dev-2 (written without it), both tuned on; blind-1 and blind-2, written without sight of
+ * dev-2 (written without it), both tuned on; blind-1 to blind-3, written without sight of
  * anything but the topics, the seeds and the demo accounts, whose misses were read once they were
- * scored (so they are blind no longer); blind-3, written the same way, first scored at the end.
+ * scored (so they are blind no longer); blind-4, written the same way, first scored at the end.
  */
 export const EVAL_SETS = [
   { name: 'dev zh-CN', file: 'zh-CN.tsv' },
@@ -39,6 +39,8 @@ export const EVAL_SETS = [
   { name: 'blind-2 en-US', file: 'blind2-en-US.tsv' },
   { name: 'blind-3 zh-CN', file: 'blind3-zh-CN.tsv' },
   { name: 'blind-3 en-US', file: 'blind3-en-US.tsv' },
+  { name: 'blind-4 zh-CN', file: 'blind4-zh-CN.tsv' },
+  { name: 'blind-4 en-US', file: 'blind4-en-US.tsv' },
 ] as const;
 
 export type EvalSetName = (typeof EVAL_SETS)[number]['name'];
@@ -56,7 +58,7 @@ const row = (cells: readonly (string | number)[]) => `| ${cells.join(' | ')} |`;
 const rule = (columns: number) => `|${'---|'.repeat(columns)}`;
 const direct = (f: EvalFigures) => (f.answerable > 0 ? pct(f.directCorrect) : '—');
 
-/** The overall table of every set, then blind-3 per kind of message. */
+/** The overall table of every set, then blind-4 per kind of message. */
 export function renderEvalTables(reports: Record<EvalSetName, EvalReport> = evalReports()): string {
   const lines = [
     row(['set', 'lines', 'top-1', 'direct-correct', 'wrong action', 'clarify', 'fallback precision', 'fallback recall']),
@@ -66,13 +68,13 @@ export function renderEvalTables(reports: Record<EvalSetName, EvalReport> = eval
       return row([name, f.total, pct(f.top1), direct(f), pct(f.wrongAction), pct(f.clarify), pct(f.fallbackPrecision), pct(f.fallbackRecall)]);
     }),
     '',
-    'Per kind of message on blind-3 (top-1 / direct-correct / wrong action):',
+    'Per kind of message on blind-4 (top-1 / direct-correct / wrong action):',
     '',
     row(['kind', 'zh-CN lines', 'zh-CN top-1 / direct / wrong', 'en-US lines', 'en-US top-1 / direct / wrong']),
     rule(5),
   ];
-  const zh = reports['blind-3 zh-CN'].byKind;
-  const en = reports['blind-3 en-US'].byKind;
+  const zh = reports['blind-4 zh-CN'].byKind;
+  const en = reports['blind-4 en-US'].byKind;
   const kinds = [...new Set([...Object.keys(zh), ...Object.keys(en)])].sort();
   const cells = (f: EvalFigures | undefined) => (f ? [f.total, `${pct(f.top1)} / ${direct(f)} / ${pct(f.wrongAction)}`] : ['—', '—']);
   for (const kind of kinds) lines.push(row([kind, ...cells(zh[kind]), ...cells(en[kind])]));
@@ -91,6 +93,8 @@ export const CONVERSATION_SETS = [
   { name: 'blind-2 en-US', file: 'blind2-en-US.yaml', locale: 'en-US' },
   { name: 'blind-3 zh-CN', file: 'blind3-zh-CN.yaml', locale: 'zh-CN' },
   { name: 'blind-3 en-US', file: 'blind3-en-US.yaml', locale: 'en-US' },
+  { name: 'blind-4 zh-CN', file: 'blind4-zh-CN.yaml', locale: 'zh-CN' },
+  { name: 'blind-4 en-US', file: 'blind4-en-US.yaml', locale: 'en-US' },
 ] as const satisfies readonly { name: string; file: string; locale: Locale }[];
 
 export type ConversationSetName = (typeof CONVERSATION_SETS)[number]['name'];
