@@ -8,7 +8,7 @@ import type { Route } from '../knowledge/route';
 import { isFaq, type Locale } from '../knowledge/schema';
 import { normalize } from '../knowledge/text';
 import { table } from './lib/stats';
-import { CONVERSATION_SETS, conversationReports } from '../bot/kb/evalTable';
+import { CONVERSATION_SETS, SET_KINDS, conversationReports } from '../bot/kb/evalTable';
 import { figuresOf } from '../knowledge/conversationEval';
 import { judgeAsBot } from '../bot/kb/judgeAsBot';
 
@@ -29,15 +29,8 @@ function answerOrFallback(locale: Locale, entryId: string | undefined): Route {
   return entryId ? { decision: 'answer', entryId, locale, results: [] } : { decision: 'fallback', locale, results: [] };
 }
 
-/** The labelled sets, as README names them (bot/kb/evalTable.ts): dev and dev-2 tuned on, blind-1 to blind-3 seen, blind-4 first scored at the end. */
-const SETS = [
-  { name: 'dev', file: (locale: Locale) => `${locale}.tsv` },
-  { name: 'dev-2', file: (locale: Locale) => `dev2-${locale}.tsv` },
-  { name: 'blind-1', file: (locale: Locale) => `blind-${locale}.tsv` },
-  { name: 'blind-2', file: (locale: Locale) => `blind2-${locale}.tsv` },
-  { name: 'blind-3', file: (locale: Locale) => `blind3-${locale}.tsv` },
-  { name: 'blind-4', file: (locale: Locale) => `blind4-${locale}.tsv` },
-] as const;
+/** The labelled sets, as README names them (bot/kb/evalTable.ts). */
+const SETS = SET_KINDS.map(({ kind, prefix }) => ({ name: kind, file: (locale: Locale) => `${prefix}${locale}.tsv` }));
 
 export async function qualityBenchmark(): Promise<string> {
   const knowledge = openKnowledge({ dir: path.join(ROOT, 'knowledge', 'data') });

@@ -6,7 +6,7 @@ import { evaluate, parseLabelledSet, type EvalFigures, type EvalReport } from '.
 import { judgeAsBot } from './judgeAsBot';
 import { parseConversationSet, type ConversationFigures, type ConversationResult } from '../../knowledge/conversationEval';
 import { openKnowledge } from '../../knowledge/index';
-import type { Locale } from '../../knowledge/schema';
+import { LOCALES, type Locale } from '../../knowledge/schema';
 import { runConversations } from './conversationEval';
 
 /**
@@ -23,27 +23,30 @@ export const CONVERSATION_TABLE_END = '<!-- conversation-table:end -->';
 const EVAL_DIR = path.join(PROJECT_ROOT, 'knowledge', 'eval');
 
 /**
- * The sets the README reports, in its order: dev (written with sight of the knowledge base) and
- * dev-2 (written without it), both tuned on; blind-1 to blind-3, written without sight of
- * anything but the topics, the seeds and the demo accounts, whose misses were read once they were
- * scored (so they are blind no longer); blind-4, written the same way, first scored at the end.
+ * The kinds of labelled set the README reports, in its order, each with the prefix of its files
+ * (`<prefix><locale>.tsv`, `conversations/<prefix><locale>.yaml`): dev (written with sight of the
+ * knowledge base) and dev-2 (written without it), both tuned on; blind-1 to blind-3, written
+ * without sight of anything but the topics, the seeds and the demo accounts, whose misses were
+ * read once they were scored (so they are blind no longer); blind-4, written the same way, first
+ * scored at the end.
  */
-export const EVAL_SETS = [
-  { name: 'dev zh-CN', file: 'zh-CN.tsv' },
-  { name: 'dev en-US', file: 'en-US.tsv' },
-  { name: 'dev-2 zh-CN', file: 'dev2-zh-CN.tsv' },
-  { name: 'dev-2 en-US', file: 'dev2-en-US.tsv' },
-  { name: 'blind-1 zh-CN', file: 'blind-zh-CN.tsv' },
-  { name: 'blind-1 en-US', file: 'blind-en-US.tsv' },
-  { name: 'blind-2 zh-CN', file: 'blind2-zh-CN.tsv' },
-  { name: 'blind-2 en-US', file: 'blind2-en-US.tsv' },
-  { name: 'blind-3 zh-CN', file: 'blind3-zh-CN.tsv' },
-  { name: 'blind-3 en-US', file: 'blind3-en-US.tsv' },
-  { name: 'blind-4 zh-CN', file: 'blind4-zh-CN.tsv' },
-  { name: 'blind-4 en-US', file: 'blind4-en-US.tsv' },
+export const SET_KINDS = [
+  { kind: 'dev', prefix: '' },
+  { kind: 'dev-2', prefix: 'dev2-' },
+  { kind: 'blind-1', prefix: 'blind-' },
+  { kind: 'blind-2', prefix: 'blind2-' },
+  { kind: 'blind-3', prefix: 'blind3-' },
+  { kind: 'blind-4', prefix: 'blind4-' },
 ] as const;
 
-export type EvalSetName = (typeof EVAL_SETS)[number]['name'];
+type SetName = `${(typeof SET_KINDS)[number]['kind']} ${Locale}`;
+
+/** Every kind in every locale, zh-CN first. */
+const SETS = SET_KINDS.flatMap(({ kind, prefix }) => LOCALES.map((locale) => ({ name: `${kind} ${locale}` as SetName, stem: `${prefix}${locale}`, locale })));
+
+export const EVAL_SETS = SETS.map(({ name, stem }) => ({ name, file: `${stem}.tsv` }));
+
+export type EvalSetName = SetName;
 
 /** Every set's report, from the knowledge base and thresholds `kb eval` uses with the default configuration. */
 export function evalReports(): Record<EvalSetName, EvalReport> {
@@ -81,23 +84,10 @@ export function renderEvalTables(reports: Record<EvalSetName, EvalReport> = eval
   return `${EVAL_TABLE_START}\n${lines.join('\n')}\n${EVAL_TABLE_END}`;
 }
 
-/** The conversation sets, in the same four kinds as EVAL_SETS. */
-export const CONVERSATION_SETS = [
-  { name: 'dev zh-CN', file: 'zh-CN.yaml', locale: 'zh-CN' },
-  { name: 'dev en-US', file: 'en-US.yaml', locale: 'en-US' },
-  { name: 'dev-2 zh-CN', file: 'dev2-zh-CN.yaml', locale: 'zh-CN' },
-  { name: 'dev-2 en-US', file: 'dev2-en-US.yaml', locale: 'en-US' },
-  { name: 'blind-1 zh-CN', file: 'blind-zh-CN.yaml', locale: 'zh-CN' },
-  { name: 'blind-1 en-US', file: 'blind-en-US.yaml', locale: 'en-US' },
-  { name: 'blind-2 zh-CN', file: 'blind2-zh-CN.yaml', locale: 'zh-CN' },
-  { name: 'blind-2 en-US', file: 'blind2-en-US.yaml', locale: 'en-US' },
-  { name: 'blind-3 zh-CN', file: 'blind3-zh-CN.yaml', locale: 'zh-CN' },
-  { name: 'blind-3 en-US', file: 'blind3-en-US.yaml', locale: 'en-US' },
-  { name: 'blind-4 zh-CN', file: 'blind4-zh-CN.yaml', locale: 'zh-CN' },
-  { name: 'blind-4 en-US', file: 'blind4-en-US.yaml', locale: 'en-US' },
-] as const satisfies readonly { name: string; file: string; locale: Locale }[];
+/** The conversation sets, of the same kinds as EVAL_SETS. */
+export const CONVERSATION_SETS = SETS.map(({ name, stem, locale }) => ({ name, file: `${stem}.yaml`, locale }));
 
-export type ConversationSetName = (typeof CONVERSATION_SETS)[number]['name'];
+export type ConversationSetName = SetName;
 export type ConversationReports = Record<ConversationSetName, { figures: ConversationFigures; results: ConversationResult[] }>;
 
 /** Every conversation set played through the conversation core, as `kb eval <file.yaml>` plays it. */
