@@ -50,8 +50,9 @@ test('welcome, FAQ answer, "您是想问" choice, 👍, reload resumes, English 
 
     const seen = await widget.botTexts();
     await widget.page.reload();
-    // The same conversation comes back, history included, and carries on.
+    // The same conversation comes back, history included, and carries on: its last bubble last.
     await widget.waitForBot('感谢');
+    await widget.waitForBot('重新绑定一次银行卡');
     const resumed = await widget.botTexts();
     expect(resumed.length).toBe(seen.length);
     await widget.screenshot('reloaded');
