@@ -55,6 +55,14 @@ export type Understood =
 /** Acts that say something about the bot or its last answer, not yes or no. */
 const SENTENCE_ACTS: ReadonlySet<Act> = new Set(['repeat', 'not-understood', 'bot-challenge', 'human-indirect']);
 
+/**
+ * How sure a reading of a sentence act must be to outweigh an answer: "Can someone from your
+ * team call me back?" shares its words with the phishing warning ("someone from your team called
+ * me"), but the act classifier, trained against every question phrasing, is 0.99 sure it asks for
+ * a person. At 0.95 nothing on the dev sets' questions is taken for an act.
+ */
+const SENTENCE_ACT_OVER_ANSWER = 0.95;
+
 /** Decisions that say the message has a subject of its own; a merely close act reading gives way to them. */
 const SURE_ROUTES: ReadonlySet<Route['decision']> = new Set(['answer', 'flow', 'handoff']);
 
@@ -83,7 +91,12 @@ export function read(text: string, router: Pick<Router, 'route' | 'acts'>, conve
   // An answer found only through the last topic is a guess the message's own words come before.
   const sure = SURE_ROUTES.has(route.decision) && !(route.decision === 'answer' && route.inContext);
   // "跟我聊天的是真人客服不" names a person but asks what the bot is; "帮我接真人客服" asks for one.
-  const heard = reading && (reading.exact || !sure || (reading.acts.includes('bot-challenge') && route.decision === 'handoff' && asksWhat(text)));
+  const heard =
+    reading &&
+    (reading.exact ||
+      !sure ||
+      (reading.acts.includes('bot-challenge') && route.decision === 'handoff' && asksWhat(text)) ||
+      (route.decision === 'answer' && reading.score >= SENTENCE_ACT_OVER_ANSWER && reading.acts.every((act) => SENTENCE_ACTS.has(act))));
   if (reading && heard) return { route, acts: reading.acts, whole: reading.exact, corrected: false };
   const { lead, tail } = router.acts.clauses(text, route.locale);
   // A request in so many words ("请帮我转人工处理 谢谢") is the request, whatever closes it.

@@ -17,10 +17,12 @@ const ZH_ASK_DO = /帮我|给我|替我|我要|我想|我需要|我得|请|(?<![
  * human-indirect): the bot offers a person rather than queueing one unasked.
  */
 const ZH_HUMAN =
-  /转人工|人工客服|人工服务|人工坐席|(找|要|接|换|转|来)个?人工|转接人工|真人|活人|客服人员|^(人工\s*)+$|^客服$|^找客服$|^联系客服$|(接|转|换|找|叫|喊|来)个?(你们)?(的)?(客服|人)(来|出来|过来|吧|$)|让个?人来|(不要|不想|不跟|别让).{0,4}机器人/;
+  /转人工|人工客服|人工服务|人工坐席|(找|要|接|换|转|来)个?人工|转接人工|真人|活人|客服人员|^(人工\s*)+$|^客服$|^找客服$|^联系客服$|(接|转|换|找|叫|喊|来)个?(你们)?(的)?(客服|人)(来|出来|过来|吧|$)|让个?人来|(不要|不想|不跟|别让).{0,4}机器人|(跟|和|同)(真|活)?人(说话|聊|沟通|对话|讲)/;
 /** Asking whether one needs a person ("还是要找客服", "要联系客服吗") is a question, not a request for one. */
 const ZH_ASKS_ABOUT_HUMAN = /还是(要|得)?(找|联系|问)|(要|需要|得|用)(找|联系).{0,4}(客服|人工)(吗|么|呢)|是否.{0,4}(找|联系)|(客服|人工).{0,4}(电话|热线|号码)(是)?(多少|几号|是什么)/;
 const ZH_HOURS = /几点|时间|什么时候|什么时侯|上班|下班|营业|在吗$|有没有人|还在吗|周末|节假日|晚上|半夜|凌晨|深夜|夜里|这个点|过年/;
+/** Whether a person is there at all ("有真人在吗", "就没有一个活人在吗") asks for one, not for the hours. */
+const ZH_ANYONE_THERE = /(真人|活人).{0,4}(在吗|在不在|吗)$/;
 
 const EN_HOW = /\b(how|why|what|when|where|which|does|do i need|is it|will it|can i)\b/;
 const EN_ASK_DO = /\b(please|pls|plz|help me|i want|i wanna|i need|need my|i'?d like|i would like|i'?d rather|i would rather|can you|could you|can u|could u|let me|let's|lets|start|do it now|for me|instead)\b|^(change|update|switch|unlock|check|file)\b|\bjust (unlock|change|switch|file|start|check)\b/;
@@ -37,7 +39,7 @@ interface FlowRule {
 }
 
 const ZH_FLOWS: FlowRule[] = [
-  { flow: 'appeal-status', pattern: /(申诉|复核|案件|工单).{0,12}(进度|进展|结果|状态|处理到|到哪|怎么样了|咋样了|什么情况|有消息|有结果了吗)|查.{0,4}(申诉|案件号|工单)/, needsAsk: false },
+  { flow: 'appeal-status', pattern: /(申诉|复核|案件|工单).{0,30}(进度|进展|结果|状态|处理到|到哪|怎么样了|咋样了|什么情况|有消息|有结果了吗)|查.{0,4}(申诉|案件号|工单)/, needsAsk: false },
   { flow: 'unlock', pattern: /(解锁|解封|解除锁定|解冻|解开).{0,6}(账户|账号|帐号|钱包|一下|$)|把.{0,8}(解锁|解封|解冻|解开)|解(个|下|一下)锁|(锁|冻).{0,10}(帮我|给我|麻烦).{0,2}解(一下|开|掉)?$/, needsAsk: true },
   { flow: 'phone-change', pattern: /(换|更换|变更|修改|改|换绑|改绑).{0,6}(手机号|号码|电话|手机|号)|把.{0,10}(手机号|号码|手机).{0,6}(换|改)/, needsAsk: true },
   { flow: 'appeal', pattern: /(申诉|复核|提交申诉|发起申诉)/, needsAsk: true },
@@ -137,7 +139,7 @@ export function detectIntent(text: string, locale: Locale): Intent | undefined {
 
   // "人工客服几点上班" asks about support hours; it is not a request for a person.
   const declinesHuman = zh ? ZH_NO_HUMAN.test(whole) || ZH_ASKS_ABOUT_HUMAN.test(whole) : EN_NO_HUMAN.test(whole);
-  if (human.test(whole) && !hours.test(whole) && !declinesHuman) return { kind: 'handoff' };
+  if (human.test(whole) && (!hours.test(whole) || (zh && ZH_ANYONE_THERE.test(whole))) && !declinesHuman) return { kind: 'handoff' };
 
   const asks = askDo.test(zh ? t.replace(ZH_FILED_REQUEST, '') : t);
   const declines = zh ? ZH_NEGATION.test(t) || ZH_JUST_ASKING.test(t) : EN_NEGATION.test(t) || EN_JUST_ASKING.test(t);

@@ -52,6 +52,12 @@ export const kbEntrySchema = z
     followUps: z.array(entryId).max(5, 'must list at most 5 ids').optional(),
     action: entryActionSchema.optional(),
     act: actSchema.optional(),
+    /**
+     * Out-of-scope entries only: names of the others' products, services and devices they stand
+     * for ("微信", "12306", "Apple ID"). A message naming one is about that product unless the
+     * entry it lands on mentions the name too (knowledge/others.ts).
+     */
+    names: z.array(z.string().trim().min(2, 'must be at least 2 characters').max(40, 'must be at most 40 characters')).min(1).optional(),
   })
   .strict()
   .superRefine((entry, ctx) => {
@@ -68,6 +74,9 @@ export const kbEntrySchema = z
     }
     if (entry.kind === 'act' && (entry.answer !== undefined || entry.action !== undefined || entry.followUps !== undefined)) {
       ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['answer'], message: 'an act entry has examples only: no answer, action or followUps' });
+    }
+    if (entry.names !== undefined && entry.kind !== 'out-of-scope') {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['names'], message: 'belongs to out-of-scope entries only' });
     }
     for (const name of unknownPlaceholders(entry.answer ?? '')) {
       ctx.addIssue({

@@ -211,9 +211,9 @@ describe('two questions in one message', () => {
 });
 
 describe('"您是想问…吗？": one plausible entry, not sure enough to answer', () => {
-  // An out-of-scope example ("别的平台") makes the router doubt an otherwise clear match.
-  const VETO_DOUBT = '别的平台的支付密码忘了怎么找回';
-  const QUESTION = '忘记登录密码怎么办？';
+  // Out-of-scope examples ("支付宝密码忘记了") make the router doubt an otherwise clear match.
+  const VETO_DOUBT = '支付宝微信那边要改吗';
+  const QUESTION = '换了手机号后还需要更新哪些信息？';
 
   test.each([VETO_DOUBT])('"%s" is asked about with 是的 / 不是', async (text) => {
     const chat = conversation('confirm');
@@ -226,7 +226,7 @@ describe('"您是想问…吗？": one plausible entry, not sure enough to answe
     const chat = conversation('confirm-yes');
     expect((await chat.say(VETO_DOUBT))?.text).toBe(`您是想问「${QUESTION}」吗？`);
     const answer = await chat.say('是的');
-    expect(answer?.text).toContain('输入注册手机号并填写收到的短信验证码');
+    expect(answer?.text).toContain('支付宝、微信等第三方的绑定号码');
   });
 
   test('"不是" offers the next candidates, or asks for another wording', async () => {
@@ -234,7 +234,7 @@ describe('"您是想问…吗？": one plausible entry, not sure enough to answe
     await chat.say(VETO_DOUBT);
     const reply = await chat.say('不是');
     expect(reply?.text).toMatch(/下面这些问题|换个说法/);
-    expect(reply?.text).not.toContain('输入注册手机号并填写收到的短信验证码');
+    expect(reply?.text).not.toContain('支付宝、微信等第三方的绑定号码');
     expect(buttons(reply)).not.toContain(QUESTION);
     expect(buttons(reply).length).toBeGreaterThan(0);
   });

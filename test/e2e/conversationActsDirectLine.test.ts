@@ -91,15 +91,15 @@ test('a two-question message answers one and offers the other as "您还问到�
 
 test('"您是想问…吗？" with 是的 / 不是: 是的 answers it, 不是 offers the next candidates', async () => {
   const yes = await widget();
-  const ask = await yes.say('别的平台的支付密码忘了怎么找回');
-  expect(ask.text).toBe('您是想问「忘记登录密码怎么办？」吗？');
+  const ask = await yes.say('支付宝微信那边要改吗');
+  expect(ask.text).toBe('您是想问「换了手机号后还需要更新哪些信息？」吗？');
   expect(ask.buttons).toEqual(['是的', '不是']);
-  expect((await yes.say('是的')).text).toContain('输入注册手机号并填写收到的短信验证码');
+  expect((await yes.say('是的')).text).toContain('支付宝、微信等第三方的绑定号码');
   const no = await widget();
-  await no.say('别的平台的支付密码忘了怎么找回');
+  await no.say('支付宝微信那边要改吗');
   const others = await no.say('不是');
   expect(others.text).toMatch(/下面这些问题|换个说法/);
-  expect(others.buttons).not.toContain('忘记登录密码怎么办？');
+  expect(others.buttons).not.toContain('换了手机号后还需要更新哪些信息？');
 });
 
 test('a follow-up "那要钱不" after "怎么换手机号" answers the fee, which is then the answer "再说一遍" repeats', async () => {

@@ -38,11 +38,11 @@ describe('kb CLI', () => {
   });
 
   test('ask --json: "您是想问…吗？" is reported as a confirm with the entry it asks about', async () => {
-    // A clear match an out-of-scope example ("别的平台") casts doubt on: asked about, not thrown away.
-    const route = JSON.parse((await kb('ask', '别的平台的支付密码忘了怎么找回', '--json')).out) as { decision: string; entryId?: string };
-    expect(route).toEqual(expect.objectContaining({ decision: 'confirm', entryId: 'password-forgot', vetoed: 'doubt' }));
-    const { out } = await kb('ask', '别的平台的支付密码忘了怎么找回');
-    expect(out).toContain('confirm: password-forgot');
+    // A clear match out-of-scope examples ("支付宝密码忘记了") cast doubt on: asked about, not thrown away.
+    const route = JSON.parse((await kb('ask', '支付宝微信那边要改吗', '--json')).out) as { decision: string; entryId?: string };
+    expect(route).toEqual(expect.objectContaining({ decision: 'confirm', entryId: 'phone-change-other-bindings', vetoed: 'doubt' }));
+    const { out } = await kb('ask', '支付宝微信那边要改吗');
+    expect(out).toContain('confirm: phone-change-other-bindings');
     expect(out).toContain('vetoed (doubt)');
   });
 

@@ -82,6 +82,12 @@ describe('knowledge base files', () => {
     );
   });
 
+  test('names of others\' products belong to out-of-scope entries only', () => {
+    const dir = tempKb({ 'zh-CN/names.yaml': entry('has-names', '  names: [微信]\n') });
+    const { problems } = checkKnowledgeBase(dir);
+    expect(problems).toEqual([expect.objectContaining({ entryId: 'has-names', field: 'names', reason: 'belongs to out-of-scope entries only' })]);
+  });
+
   test('YAML syntax errors and unknown fields are reported', () => {
     const dir = tempKb({ 'zh-CN/syntax.yaml': '- id: [unclosed\n', 'zh-CN/extra.yaml': entry('has-extra', '  colour: red\n') });
     const { problems } = checkKnowledgeBase(dir);
