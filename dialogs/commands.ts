@@ -2,7 +2,7 @@ import type { ActReading } from '../knowledge/acts';
 import type { Route, RouteContext, Router } from '../knowledge/route';
 import type { Act, Locale } from '../knowledge/schema';
 import { detectLocale, normalize } from '../knowledge/text';
-import { asksSomething } from '../knowledge/intents';
+import { asksSomething, clausesOf, declines } from '../knowledge/intents';
 
 /**
  * The few fixed things a user can type at any point. Matched on the whole message only,
@@ -78,6 +78,12 @@ const SURE_ROUTES: ReadonlySet<Route['decision']> = new Set(['answer', 'flow', '
  *   ("好的 那换号要钱吗"); one that closes with thanks or goodbye and asks nothing ("好 链接收到了
  *   谢谢", "算了等不及了 拜拜") is that thanks or goodbye.
  */
+/** Every clause declines, in so many words or as a plain no ("不用了", "算了", "never mind"). */
+function declinesOnly(text: string, router: Pick<Router, 'acts'>, locale: Locale): boolean {
+  const clauses = clausesOf(text);
+  return clauses.length > 0 && clauses.every((clause) => declines(clause, locale) || router.acts.read(clause, locale)?.acts.every((act) => act === 'deny') === true);
+}
+
 /** A question about what one is talking to: "…是真人吗", "…真人客服不", "人工还是自动回复". */
 const asksWhat = (text: string) => asksSomething(text) || /[不没][?？。!！\s]*$|还是/u.test(text);
 
@@ -85,8 +91,10 @@ export function read(text: string, router: Pick<Router, 'route' | 'acts'>, conve
   const locale = detectLocale(text) ?? conversationLocale;
   // "no, not now" is a no twice over, not a correction: what follows the marker must say something.
   const correction = router.acts.correction(text, locale);
-  if (correction && !router.acts.read(correction.meant, locale)?.exact) return { route: router.route(correction.meant, locale), acts: ['correction'], whole: false, corrected: true };
+  if (correction && !router.acts.read(correction.meant, locale)?.exact && !declinesOnly(correction.meant, router, locale)) return { route: router.route(correction.meant, locale), acts: ['correction'], whole: false, corrected: true };
   const route = router.route(text, conversationLocale, context);
+  // "先不用转人工", "暂时不申诉，我再想想", "no, I'll do it myself": a message that only declines is a no.
+  if (declinesOnly(text, router, route.locale) && !/[?？]/u.test(text)) return { route, acts: ['deny'], whole: false, corrected: false };
   const reading: ActReading | undefined = router.acts.read(text, route.locale);
   // An answer found only through the last topic is a guess the message's own words come before.
   const sure = SURE_ROUTES.has(route.decision) && !(route.decision === 'answer' && route.inContext);
@@ -107,6 +115,8 @@ export function read(text: string, router: Pick<Router, 'route' | 'acts'>, conve
   const aside = [...lead, ...tail].filter((act) => SENTENCE_ACTS.has(act));
   if (aside.length > 0 && !requests && !sure) return { route, acts: aside, whole: false, corrected: false };
   if (lead.includes('deny') && !asksSomething(text)) return { route, acts: lead, whole: false, corrected: false };
+  // "actually never mind": a closing no, where nothing else is asked or found.
+  if (tail.includes('deny') && !sure && !requests && !asksSomething(text)) return { route, acts: tail, whole: false, corrected: false };
   if (lead.length > 0 && !sure && !requests && !asksSomething(text)) return { route, acts: lead, whole: false, corrected: false };
   return { route, acts: [], whole: false, corrected: false };
 }

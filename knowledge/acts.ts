@@ -181,6 +181,12 @@ const ACT_CLASSIFIER_SURE = 0.8;
 const MAX_CLASSIFIED_UNITS: Record<Locale, number> = { 'zh-CN': 24, 'en-US': 14 };
 const NOT_AN_ACT = '(question)';
 
+/** The last sentence of a text of several, or undefined when it is one sentence. */
+function lastSentence(text: string): string | undefined {
+  const sentences = text.split(/(?<=[.!?。！？])\s*/u).filter((s) => /[\p{L}\p{N}]/u.test(s));
+  return sentences.length > 1 ? sentences.at(-1) : undefined;
+}
+
 export function createActReader(entries: readonly ActEntry[], questions: readonly { locale: Locale; text: string }[] = []): ActReader {
   const classifiers = Object.fromEntries(
     (['zh-CN', 'en-US'] as const).map((locale) => {
@@ -207,7 +213,9 @@ export function createActReader(entries: readonly ActEntry[], questions: readonl
       if (units.length === 0) return undefined;
       const acts = segment(units, lexicons[locale], fillersOf(locale));
       if (acts) return { acts, exact: true, score: 1 };
-      const classified = units.length <= MAX_CLASSIFIED_UNITS[locale] ? classifiers[locale]?.predict(text, 1)[0] : undefined;
+      // A long message's last sentence may be the act ("…twenty minutes and nothing is solved. Can someone just call me?").
+      const remark = units.length <= MAX_CLASSIFIED_UNITS[locale] ? text : lastSentence(text);
+      const classified = remark !== undefined && unitsOf(remark).length <= MAX_CLASSIFIED_UNITS[locale] ? classifiers[locale]?.predict(remark, 1)[0] : undefined;
       const byClass = classified && classified.label !== NOT_AN_ACT && classified.probability >= ACT_CLASSIFIER_SURE ? { act: classified.label as Act, score: classified.probability } : undefined;
       if ([...text].length > MAX_CLOSE_CHARS) return byClass ? { acts: [byClass.act], exact: false, score: byClass.score } : undefined;
       const terms = termsOf(units, fillersOf(locale));
@@ -217,7 +225,8 @@ export function createActReader(entries: readonly ActEntry[], questions: readonl
         if (!best || score > best.score) best = { act: example.act, score };
       }
       const byExample = best && best.score >= CLOSE_MATCH ? best : undefined;
-      const reading = byExample ?? byClass;
+      // Both readings may name an act: the surer one speaks (its score weighs against an answer).
+      const reading = byExample && byClass ? (byClass.score > byExample.score ? byClass : byExample) : (byExample ?? byClass);
       return reading ? { acts: [reading.act], exact: false, score: reading.score } : undefined;
     },
     clauses(text, locale) {

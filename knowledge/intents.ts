@@ -9,15 +9,17 @@ import { englishInChinese, normalize } from './text';
 export type Intent = { kind: 'flow'; flow: FlowName } | { kind: 'handoff' };
 
 /** Questions, "A不A" ones included ("要不要钱", "收不收费", "用不用重新绑"). */
-const ZH_HOW = /怎么|怎样|如何|咋|为什么|为啥|什么|多久|多长|几天|哪里|在哪|能不能.{0,6}吗$|是否|会不会|有没有|需要.{0,4}吗$|([要用收能会是可需])不\1|(可信|靠谱|真的|正规|可靠)吗/;
-const ZH_ASK_DO = /帮我|给我|替我|我要|我想|我需要|我得|请|(?<![好很太真挺怪])麻烦|申请|办理|办一下|现在就|马上|立即|可以帮|能帮|能不能帮|可不可以帮|开始|^(把|将)/;
+const ZH_HOW = /怎么|怎样|如何|咋|为什么|为啥|什么|多久|多长|几天|哪里|在哪|哪些|哪几|哪一步|哪个|能不能.{0,6}吗$|是否|会不会|有没有|需要.{0,4}吗$|([要用收能会是可需])不\1|(可信|靠谱|真的|正规|可靠)吗/;
+const ZH_ASK_DO = /帮我|给我|替我|我要|我想|我需要|我得|请|(?<![好很太真挺怪])麻烦|申请|办理|办一下|现在就|马上|立即|可以帮|能帮|能不能帮|可不可以帮|开始|^(把|将)|^(发起|提交)(?!了|过)|(我|就)是(要|想)/;
 /**
  * Asking for a person in so many words. Frustration with the bot ("机器人听不懂人话"), someone
  * in charge or a call back are conversation acts (knowledge/data/<locale>/acts.yaml,
  * human-indirect): the bot offers a person rather than queueing one unasked.
  */
 const ZH_HUMAN =
-  /转人工|人工客服|人工服务|人工坐席|(找|要|接|换|转|来)个?人工|转接人工|真人|活人|客服人员|^(人工\s*)+$|^客服$|^找客服$|^联系客服$|(接|转|换|找|叫|喊|来)个?(你们)?(的)?(客服|人)(来|出来|过来|吧|$)|让个?人来|(不要|不想|不跟|别让).{0,4}机器人|(跟|和|同)(真|活)?人(说话|聊|沟通|对话|讲)/;
+  /转人工|人工客服|人工服务|人工坐席|(找|要|接|换|转|来)个?人工|转接人工|真人|活人|客服人员|^(人工\s*)+$|^客服$|^找客服$|^联系客服$|(接|转|换|找|叫|喊|来)个?(你们)?(的)?(客服|人)(来|出来|过来|吧|$)|让个?人来|(不要|不想|不跟|不和|别让).{0,4}机器|(跟|和|同)(真|活)?人(说话|聊|沟通|对话|讲)/;
+/** "能不能…给我", "可以帮我…": a request put politely as a question. */
+const ZH_POLITE_REQUEST = /(可以|能|能不能|可不可以)(?=.{0,8}(帮|给)我)/g;
 /** Asking whether one needs a person ("还是要找客服", "要联系客服吗") is a question, not a request for one. */
 const ZH_ASKS_ABOUT_HUMAN = /还是(要|得)?(找|联系|问)|(要|需要|得|用)(找|联系).{0,4}(客服|人工)(吗|么|呢)|是否.{0,4}(找|联系)|(客服|人工).{0,4}(电话|热线|号码)(是)?(多少|几号|是什么)/;
 const ZH_HOURS = /几点|时间|什么时候|什么时侯|上班|下班|营业|在吗$|有没有人|还在吗|周末|节假日|晚上|半夜|凌晨|深夜|夜里|这个点|过年/;
@@ -27,7 +29,7 @@ const ZH_ANYONE_THERE = /(真人|活人).{0,4}(在吗|在不在|吗)$/;
 const EN_HOW = /\b(how|why|what|when|where|which|does|do i need|is it|will it|can i)\b/;
 const EN_ASK_DO = /\b(please|pls|plz|help me|i want|i wanna|i need|need my|i'?d like|i would like|i'?d rather|i would rather|can you|could you|can u|could u|let me|let's|lets|start|do it now|for me|instead)\b|^(change|update|switch|unlock|check|file)\b|\bjust (unlock|change|switch|file|start|check)\b/;
 const EN_HUMAN =
-  /\b(human|real person|someone real|somebody real|live (agent|person|chat)|agent|representative|operator|(talk|speak|chat) (to|with) (someone|somebody|a person|support|a real)|transfer me|connect me( (to|with))?|get me (a |an )?(person|agent|human|someone)|not (a|the|this) (bot|robot)|stop (the|this) (bot|robot))\b/;
+  /\b(human|real person|someone real|somebody real|live (agent|person|chat)|agent|representative|operator|(talk|speak|chat) (to|with) (someone|somebody|a person|support|a real)|transfer me|connect me( (to|with))?|get me (a |an )?(person|agent|human|someone)|not (a|the|this) (bot|robot)|stop (the|this) (bot|robot)|real (people|humans?)|(dont|do not|no longer|not) (want to )?(chat|talk|speak)(ting|ing)? (to|with) (a |the |this )?(machine|bot|robot))\b/;
 const EN_HOURS = /\b(hours?|when|open|available|weekend|holiday|time)\b/;
 
 interface FlowRule {
@@ -39,7 +41,7 @@ interface FlowRule {
 }
 
 const ZH_FLOWS: FlowRule[] = [
-  { flow: 'appeal-status', pattern: /(申诉|复核|案件|工单).{0,30}(进度|进展|结果|状态|处理到|到哪|怎么样了|咋样了|什么情况|有消息|有结果了吗)|查.{0,4}(申诉|案件号|工单)/, needsAsk: false },
+  { flow: 'appeal-status', pattern: /(申诉|复核|案件|工单).{0,60}(进度|进展|结果|状态|处理到|到哪|动静|怎么样了|咋样了|什么情况|有消息|有结果了吗)|查.{0,4}(申诉|案件号|工单)/, needsAsk: false },
   { flow: 'unlock', pattern: /(解锁|解封|解除锁定|解冻|解开).{0,6}(账户|账号|帐号|钱包|一下|$)|把.{0,8}(解锁|解封|解冻|解开)|解(个|下|一下)锁|(锁|冻).{0,10}(帮我|给我|麻烦).{0,2}解(一下|开|掉)?$/, needsAsk: true },
   { flow: 'phone-change', pattern: /(换|更换|变更|修改|改|换绑|改绑).{0,6}(手机号|号码|电话|手机|号)|把.{0,10}(手机号|号码|手机).{0,6}(换|改)/, needsAsk: true },
   { flow: 'appeal', pattern: /(申诉|复核|提交申诉|发起申诉)/, needsAsk: true },
@@ -49,11 +51,11 @@ const EN_FLOWS: FlowRule[] = [
   {
     flow: 'appeal-status',
     pattern:
-      /\b(appeal|case)\b.{0,20}\b(status|progress|update|result)\b|\b(status|progress) of my (appeal|case)\b|\bcheck (on )?my (appeal|case)\b|\bwant the status\b|\b(where|how)\b.{0,25}\b(appeal|case)\b.{0,12}\b(stands?|standing|going|at)\b|\blook up\b.{0,20}\b(appeal|case)\b|\b(news|heard back|hear back)\b.{0,20}\b(appeal|case)\b/,
+      /\b(appeal|case)\b.{0,20}\b(status|progress|update|result)\b|\b(status|progress) of my (appeal|case)\b|\bcheck (on )?my (appeal|case)\b|\bwant the status\b|\b(where|how)\b.{0,25}\b(appeal|case)\b.{0,12}\b(stands?|standing|going|at)\b|\blook up\b.{0,20}\b(appeal|case)\b|\b(news|heard back|hear back)\b.{0,20}\b(appeal|case)\b|\bwhat happened (with|to) (the|my) (appeal|case)\b|\b(appeal|case) i (already )?(sent|filed|submitted|made)\b/,
     needsAsk: false,
   },
   { flow: 'unlock', pattern: /\b(unlock|unblock|unfreeze)\b/, needsAsk: true },
-  { flow: 'phone-change', pattern: /\b(change|update|switch|replace|move)\b.{0,30}\b(phone|number|mobile)\b|\b(phone|number|mobile)\b.{0,12}\b(changed|updated|switched)\b/, needsAsk: true },
+  { flow: 'phone-change', pattern: /\b(change|update|switch|replace|move)\b.{0,30}\b(phone|number|mobile)\b|\b(phone|number|mobile) (change|update|switch)\b|\b(phone|number|mobile)\b.{0,12}\b(changed|updated|switched)\b/, needsAsk: true },
   { flow: 'appeal', pattern: /\b(appeal|dispute)\b/, needsAsk: true },
 ];
 
@@ -95,7 +97,7 @@ export function isComplaint(text: string, locale: Locale): boolean {
  * negated request must not start its flow, whatever else the message says.
  */
 const ZH_NEGATION = /不想|(?<!要)不要|先不|先别|别帮|别给|不用|暂时不|暂不|没打算|不打算|不是要|不是想|并不想|还没想/;
-const ZH_JUST_ASKING = /问问|问一下|问下|想问|打听|了解一下|咨询一下|只是想知道|就想知道|想知道/;
+const ZH_JUST_ASKING = /问问|问一下|问下|想问|打听|了解一下|咨询一下|只是想知道|就想知道|想知道|(我|想|先)自己(来|试|弄|操作|搞)/;
 /** "申请" as a noun (the request someone filed: "换号申请没通过") is no request to act. */
 const ZH_FILED_REQUEST = /申请(?=.{0,3}(没|被|失败|结果|驳回|不通过|为什么|为啥|怎么|一直|还))/g;
 const EN_NEGATION = /\b(don'?t|do not|not|no need to|never) (want|wanna|need|trying|going|planning|looking|asking you)?\s?(to )?(unlock(ing)?|appeal(ing)?|chang(e|ing)|fil(e|ing)|start(ing)?|switch(ing)?)\b|\bnot (now|yet)\b/;
@@ -104,6 +106,16 @@ const EN_JUST_ASKING = /\bjust (asking|want(ed)? to know|wondering|curious|check
 /** "不要转人工", "no agent please": declining a person is not asking for one. */
 const ZH_NO_HUMAN = /(不要|不用|别|不想|不需要|无需|先不)(转|找|接)?(人工|客服|真人|人)/;
 const EN_NO_HUMAN = /\b(no|don'?t|do not|dont) (need |want )?(an? |any )?(agent|human|person|operator)\b|\bno need for (an? |any )?(agent|human|person|operator)\b/;
+
+/** "我再自己试试", "I'll do it myself in the app": taking it on oneself declines what the bot offered. */
+const ZH_MYSELF = /自己(来|试|弄|操作|搞|处理|去)/;
+const EN_MYSELF = /\b(myself|on my own|i'?ll (do|handle|sort|figure) it)\b/;
+
+/** A clause that declines ("先不用转人工", "暂时不申诉", "not now", "I'll do it myself"). */
+export function declines(clause: string, locale: Locale): boolean {
+  const t = normalize(clause);
+  return locale === 'zh-CN' ? ZH_NEGATION.test(t) || ZH_NO_HUMAN.test(t) || ZH_MYSELF.test(t) : EN_NEGATION.test(t) || EN_NO_HUMAN.test(t) || EN_MYSELF.test(t);
+}
 
 /** A message cut at punctuation, at "but", and at spaces between Chinese phrases ("换了号 收不到验证码"). */
 export function clausesOf(text: string): string[] {
@@ -127,12 +139,23 @@ const ASKS = /[?？]|吗|么|呢|什么|啥|怎么|咋|多久|多少|几|哪|\b(
 
 export const asksSomething = (text: string): boolean => ASKS.test(text);
 
+/** A clause that tells what was done before ("昨天客服帮我把账户解锁了", "之前已经申请过换号了"): no request. */
+const ZH_REPORTED = /(昨天|前天|之前|上次|刚才|刚刚|已经|上周|上个月).*(了|过)$/;
+
+function withoutReports(text: string): string {
+  const clauses = clausesOf(text);
+  const requests = clauses.filter((clause) => !ZH_REPORTED.test(normalize(clause)));
+  return requests.length === clauses.length ? text : requests.join(' ');
+}
+
 export function detectIntent(text: string, locale: Locale): Intent | undefined {
   const whole = normalize(text);
   if (!whole) return undefined;
   // Flows are read from what the message asks; what it declines ("不要转人工") is left out.
   const zh = locale === 'zh-CN';
   const t = zh ? englishInChinese(normalize(askingPart(text, locale))) : normalize(askingPart(text, locale));
+  // What the message asks to be done now, without what it tells was done before.
+  const request = zh ? englishInChinese(normalize(withoutReports(askingPart(text, locale)))) : t;
   const [how, askDo, human, hours, flows] = zh
     ? [ZH_HOW, ZH_ASK_DO, ZH_HUMAN, ZH_HOURS, ZH_FLOWS]
     : [EN_HOW, EN_ASK_DO, EN_HUMAN, EN_HOURS, EN_FLOWS];
@@ -143,9 +166,10 @@ export function detectIntent(text: string, locale: Locale): Intent | undefined {
 
   const asks = askDo.test(zh ? t.replace(ZH_FILED_REQUEST, '') : t);
   const declines = zh ? ZH_NEGATION.test(t) || ZH_JUST_ASKING.test(t) : EN_NEGATION.test(t) || EN_JUST_ASKING.test(t);
-  const isQuestion = declines || (how.test(t) && !(zh ? /(可以|能|能不能|可不可以)帮/.test(t) : /\b(can|could) you\b/.test(t)));
+  // "能不能直接给我解锁" asks the bot to do it in the shape of a question; "能不能给我讲讲怎么解锁" still asks how.
+  const isQuestion = declines || (zh ? how.test(t.replace(ZH_POLITE_REQUEST, '')) : how.test(t) && !/\b(can|could) you\b/.test(t));
   for (const rule of flows) {
-    if (!rule.pattern.test(t)) continue;
+    if (!rule.pattern.test(rule.needsAsk ? request : t)) continue;
     if (!rule.needsAsk) {
       // "申诉要多久" is about duration (FAQ); "申诉进度怎么样了" is a status check.
       if (zh ? /多久|多长时间|几天|一般/.test(t) : /\b(how long|how many days|how soon|how many weeks)\b/.test(t)) continue;
@@ -162,7 +186,7 @@ export function detectIntent(text: string, locale: Locale): Intent | undefined {
  * The verb says "do", not which flow: the entry (or topic) says that. A question ("帮我看看为什么
  * 被锁") is no such request.
  */
-const ZH_DO_IT = /(帮我|给我|替我|帮忙|你帮|麻烦你?|那你|现在就?|直接)(给我|帮我)?(弄|办|处理|搞|操作|解决|提交|整|申请|发起|走流程|改|换|更新|修改|查)/;
+const ZH_DO_IT = /(帮我|给我|替我|帮忙|你帮|麻烦你?|那你|现在就?|直接)(给我|帮我)?(把.{0,10}?)?(弄|办|处理|搞|操作|解决|提交|整|申请|发起|走流程|改|换|更新|修改|查)/;
 const EN_DO_IT = /\b(do|handle|sort|fix|process|submit|file|start)( it| that| this)?( for me| now| right now)\b|\b(can|could|would) (you|u) (just )?(do|handle|sort|fix|start|submit) (it|that|this)\b|\bgo ahead and\b/;
 
 export function asksToDoIt(text: string, locale: Locale): boolean {

@@ -26,6 +26,8 @@ export const ZH_SYNONYMS: Record<string, string[]> = {
   永久: ['永远', '再也', '彻底'],
   密码: ['登录密码', '登陆密码', '口令'],
   登录: ['登陆', '登入'],
+  // "7x24", "7*24" (the star becomes a space when punctuation is folded).
+  '24小时': ['7x24', '7 24', '24h', '全天候'],
 };
 
 export const EN_SYNONYMS: Record<string, string[]> = {

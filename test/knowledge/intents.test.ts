@@ -11,11 +11,28 @@ describe('requests to do something vs questions about it', () => {
     ['转人工', { kind: 'handoff' }],
     ['人工客服', { kind: 'handoff' }],
     ['我要找真人', { kind: 'handoff' }],
+    ['发起申诉', { kind: 'flow', flow: 'appeal' }],
+    ['能不能在这里直接给我解锁 不想打电话', { kind: 'flow', flow: 'unlock' }],
+    ['不想跟机器聊了', { kind: 'handoff' }],
+    ['我不是要查进度，我是要提交一个新的申诉', { kind: 'flow', flow: 'appeal' }],
+    ['上个月25号提交的申诉 当时说三个工作日内回复 现在都过了一周了还没动静 麻烦帮我查一下现在审核到哪一步了', { kind: 'flow', flow: 'appeal-status' }],
   ])('zh-CN %s → %j', (text, intent) => {
     expect(detectIntent(text, 'zh-CN')).toEqual(intent);
   });
 
-  test.each(['怎么解锁账户', '换手机号怎么操作', '申诉要多久', '人工客服几点上班', '账户被锁了', '怎么申诉'])('zh-CN %s is a question, not a request', (text) => {
+  test.each([
+    '怎么解锁账户',
+    '换手机号怎么操作',
+    '申诉要多久',
+    '人工客服几点上班',
+    '账户被锁了',
+    '怎么申诉',
+    '改手机号需要哪几步 我先看看麻不麻烦',
+    '解锁账户需要哪些步骤 我想自己试试',
+    '昨天客服帮我把账户解锁了 今天一打开还是提示操作失败',
+    '提交了更换手机号，结果显示被驳回',
+    '能不能给我讲讲怎么解锁',
+  ])('zh-CN %s is a question, not a request', (text) => {
     expect(detectIntent(text, 'zh-CN')).toBeUndefined();
   });
 
@@ -23,6 +40,10 @@ describe('requests to do something vs questions about it', () => {
     ['please unlock my account', { kind: 'flow', flow: 'unlock' }],
     ['i want to change my phone number', { kind: 'flow', flow: 'phone-change' }],
     ['check my appeal status', { kind: 'flow', flow: 'appeal-status' }],
+    ['not filing a new one, i want to know what happened with the appeal I already sent', { kind: 'flow', flow: 'appeal-status' }],
+    ['skip the instructions, just start the number change for me', { kind: 'flow', flow: 'phone-change' }],
+    ['i dont want to chat with a machine anymore', { kind: 'handoff' }],
+    ['are there any real people here', { kind: 'handoff' }],
     ['talk to a human', { kind: 'handoff' }],
   ])('en-US %s → %j', (text, intent) => {
     expect(detectIntent(text, 'en-US')).toEqual(intent);
