@@ -78,4 +78,10 @@ export const EN_IN_ZH: Record<string, string[]> = {
   进度: ['status', 'progress'],
   帮我: ['help me'],
   请: ['please', 'pls', 'plz'],
+  // The question itself typed in English ("my 账户 got locked, why?", "wallet 被封了 permanently, what now").
+  为什么: ['why', 'how come'],
+  怎么办: ['what now', 'what do i do', 'what should i do', 'what can i do'],
+  怎么: ['how'],
+  多久: ['how long'],
+  永久: ['permanent', 'permanently', 'forever'],
 };

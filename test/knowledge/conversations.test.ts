@@ -47,6 +47,7 @@ const ORDINARY: [string, Locale, [string, string][]][] = [
   ['"能让你们的人给我打个电话吗" asks for a person', 'zh-CN', [['能让你们的人给我打个电话吗', 'offer-handoff']]],
   ['a long story closing with "can someone call me?" asks for a person', 'en-US', [["I've been going back and forth with this bot for twenty minutes and nothing is getting solved. Can someone from your team just call me?", 'offer-handoff']]],
   ['"customer service是7x24的吗" asks the hours', 'zh-CN', [['customer service是7x24的吗', 'support-hours']]],
+  ['the question typed in English inside Chinese is the question', 'en-US', [['my 账户 got locked, why?', 'unlock-reasons']]],
   ['a code typed with its label is the code', 'zh-CN', [['帮我解锁账户', 'flow:unlock'], ['13800000003', 'step'], ['验证码是{code}', 'step']]],
   ['an out-of-scope example on our own words alone does not turn a clear question into a doubt', 'zh-CN', [['账户锁了 登不上去 咋弄', 'unlock-how']]],
   ['inside a flow, a short question is read with the flow\'s subject', 'zh-CN', [['我要申诉', 'flow:appeal'], ['一般要等几天', 'reopen-duration'], ['13800000005', 'step']]],
