@@ -84,8 +84,8 @@ function declinesOnly(text: string, router: Pick<Router, 'acts'>, locale: Locale
   return clauses.length > 0 && clauses.every((clause) => declines(clause, locale) || router.acts.read(clause, locale)?.acts.every((act) => act === 'deny') === true);
 }
 
-/** A question about what one is talking to: "…是真人吗", "…真人客服不", "人工还是自动回复". */
-const asksWhat = (text: string) => asksSomething(text) || /[不没][?？。!！\s]*$|还是/u.test(text);
+/** A question about what one is talking to: "…是真人吗", "…真人客服不", "人工还是自动回复" — not "我还是找人工吧". */
+const asksWhat = (text: string) => asksSomething(text) || /[不没][?？。!！\s]*$|还是(?!.{0,8}吧)/u.test(text);
 
 export function read(text: string, router: Pick<Router, 'route' | 'acts'>, conversationLocale: Locale, context?: RouteContext): Reading {
   const locale = detectLocale(text) ?? conversationLocale;
@@ -99,14 +99,17 @@ export function read(text: string, router: Pick<Router, 'route' | 'acts'>, conve
   // An answer found only through the last topic is a guess the message's own words come before.
   const sure = SURE_ROUTES.has(route.decision) && !(route.decision === 'answer' && route.inContext);
   // "跟我聊天的是真人客服不" names a person but asks what the bot is; "帮我接真人客服" asks for one.
+  const { lead, tail } = router.acts.clauses(text, route.locale);
+  // "no thanks, I'll read the email first": a no typed in so many words outweighs a closing only close to an example
+  // ("算了，你们安排个专员联系我吧" still asks for a person).
   const heard =
     reading &&
+    !(lead.includes('deny') && !reading.exact && !reading.acts.some((act) => SENTENCE_ACTS.has(act))) &&
     (reading.exact ||
       !sure ||
       (reading.acts.includes('bot-challenge') && route.decision === 'handoff' && asksWhat(text)) ||
       (route.decision === 'answer' && reading.score >= SENTENCE_ACT_OVER_ANSWER && reading.acts.every((act) => SENTENCE_ACTS.has(act))));
   if (reading && heard) return { route, acts: reading.acts, whole: reading.exact, corrected: false };
-  const { lead, tail } = router.acts.clauses(text, route.locale);
   // A request in so many words ("请帮我转人工处理 谢谢") is the request, whatever closes it.
   const requests = route.decision === 'handoff' || route.decision === 'flow';
   const closing = tail.filter((act) => act === 'thanks' || act === 'goodbye');

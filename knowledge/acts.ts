@@ -74,9 +74,9 @@ interface Unit {
   end: number;
 }
 
-/** A message as a sequence of units: each Chinese character, and each run of Latin letters or digits. */
+/** A message as a sequence of units: each Chinese character, and each run of other letters or digits ("ok好的" is "ok", "好", "的"). */
 function unitsIn(plain: string): Unit[] {
-  return [...plain.matchAll(/\p{Script=Han}|[\p{L}\p{N}]+/gu)].map((m) => ({ text: m[0], start: m.index ?? 0, end: (m.index ?? 0) + m[0].length }));
+  return [...plain.matchAll(/\p{Script=Han}|(?:(?!\p{Script=Han})[\p{L}\p{N}])+/gu)].map((m) => ({ text: m[0], start: m.index ?? 0, end: (m.index ?? 0) + m[0].length }));
 }
 
 const unitsOf = (text: string) => unitsIn(plainForm(text)).map((u) => u.text);

@@ -20,8 +20,8 @@ const ZH_HUMAN =
   /转人工|人工客服|人工服务|人工坐席|(找|要|接|换|转|来)个?人工|转接人工|真人|活人|客服人员|^(人工\s*)+$|^客服$|^找客服$|^联系客服$|(接|转|换|找|叫|喊|来)个?(你们)?(的)?(客服|人)(来|出来|过来|吧|$)|让个?人来|(不要|不想|不跟|不和|别让).{0,4}机器|(跟|和|同)(真|活)?人(说话|聊|沟通|对话|讲)/;
 /** "能不能…给我", "可以帮我…": a request put politely as a question. */
 const ZH_POLITE_REQUEST = /(可以|能|能不能|可不可以)(?=.{0,8}(帮|给)我)/g;
-/** Asking whether one needs a person ("还是要找客服", "要联系客服吗") is a question, not a request for one. */
-const ZH_ASKS_ABOUT_HUMAN = /还是(要|得)?(找|联系|问)|(要|需要|得|用)(找|联系).{0,4}(客服|人工)(吗|么|呢)|是否.{0,4}(找|联系)|(客服|人工).{0,4}(电话|热线|号码)(是)?(多少|几号|是什么)/;
+/** Asking whether one needs a person ("还是要找客服", "要联系客服吗") is a question, not a request for one; "我还是找人工吧" decides. */
+const ZH_ASKS_ABOUT_HUMAN = /还是(要|得)?(找|联系|问)(?!.*吧$)|(要|需要|得|用)(找|联系).{0,4}(客服|人工)(吗|么|呢)|是否.{0,4}(找|联系)|(客服|人工).{0,4}(电话|热线|号码)(是)?(多少|几号|是什么)/;
 const ZH_HOURS = /几点|时间|什么时候|什么时侯|上班|下班|营业|在吗$|有没有人|还在吗|周末|节假日|晚上|半夜|凌晨|深夜|夜里|这个点|过年/;
 /** Whether a person is there at all ("有真人在吗", "就没有一个活人在吗") asks for one, not for the hours. */
 const ZH_ANYONE_THERE = /(真人|活人).{0,4}(在吗|在不在|吗)$/;
