@@ -2,7 +2,7 @@ import type { ActReading } from '../knowledge/acts';
 import type { Route, RouteContext, Router } from '../knowledge/route';
 import type { Act, Locale } from '../knowledge/schema';
 import { detectLocale, normalize } from '../knowledge/text';
-import { asksSomething, clausesOf, declines } from '../knowledge/intents';
+import { asksForSomeoneThere, asksSomething, clausesOf, declines } from '../knowledge/intents';
 
 /**
  * The few fixed things a user can type at any point. Matched on the whole message only,
@@ -107,7 +107,7 @@ export function read(text: string, router: Pick<Router, 'route' | 'acts'>, conve
     !(lead.includes('deny') && !reading.exact && !reading.acts.some((act) => SENTENCE_ACTS.has(act))) &&
     (reading.exact ||
       !sure ||
-      (reading.acts.includes('bot-challenge') && route.decision === 'handoff' && asksWhat(text)) ||
+      (reading.acts.includes('bot-challenge') && route.decision === 'handoff' && asksWhat(text) && !asksForSomeoneThere(text)) ||
       (route.decision === 'answer' && reading.score >= SENTENCE_ACT_OVER_ANSWER && reading.acts.every((act) => SENTENCE_ACTS.has(act))));
   if (reading && heard) return { route, acts: reading.acts, whole: reading.exact, corrected: false };
   // A request in so many words ("请帮我转人工处理 谢谢") is the request, whatever closes it.

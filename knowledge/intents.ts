@@ -18,6 +18,8 @@ const ZH_ASK_DO = /帮我|给我|替我|我要|我想|我需要|我得|请|(?<![
  */
 const ZH_HUMAN =
   /转人工|人工客服|人工服务|人工坐席|(找|要|接|换|转|来)个?人工|转接人工|真人|活人|客服人员|^(人工\s*)+$|^客服$|^找客服$|^联系客服$|(接|转|换|找|叫|喊|来)个?(你们)?(的)?(客服|人)(来|出来|过来|吧|$)|让个?人来|(不要|不想|不跟|不和|别让).{0,4}机器|(跟|和|同)(真|活)?人(说话|聊|沟通|对话|讲)/;
+/** "I don't care why", "whatever the reason": a question word that asks nothing. */
+const EN_NOT_ASKING = /\b(dont|do not|don t) care (why|how|what)\b/g;
 /** "能不能…给我", "可以帮我…": a request put politely as a question. */
 const ZH_POLITE_REQUEST = /(可以|能|能不能|可不可以)(?=.{0,8}(帮|给)我)/g;
 /** Asking whether one needs a person ("还是要找客服", "要联系客服吗") is a question, not a request for one; "我还是找人工吧" decides. */
@@ -25,6 +27,9 @@ const ZH_ASKS_ABOUT_HUMAN = /还是(要|得)?(找|联系|问)(?!.*吧$)|(要|需
 const ZH_HOURS = /几点|时间|什么时候|什么时侯|上班|下班|营业|在吗$|有没有人|还在吗|周末|节假日|晚上|半夜|凌晨|深夜|夜里|这个点|过年/;
 /** Whether a person is there at all ("有真人在吗", "就没有一个活人在吗") asks for one, not for the hours. */
 const ZH_ANYONE_THERE = /(真人|活人).{0,4}(在吗|在不在|吗)$/;
+/** "这里有真人在吗", "就没有一个活人在吗": whether someone is there to take over, not what the bot is. */
+const ZH_SOMEONE_THERE = /有.{0,4}(真人|活人).{0,2}在/;
+export const asksForSomeoneThere = (text: string): boolean => ZH_SOMEONE_THERE.test(normalize(text));
 
 const EN_HOW = /\b(how|why|what|when|where|which|does|do i need|is it|will it|can i)\b/;
 const EN_ASK_DO = /\b(please|pls|plz|help me|i want|i wanna|i need|need my|i'?d like|i would like|i'?d rather|i would rather|can you|could you|can u|could u|let me|let's|lets|start|do it now|for me|instead)\b|^(change|update|switch|unlock|check|file)\b|\bjust (unlock|change|switch|file|start|check)\b/;
@@ -167,7 +172,8 @@ export function detectIntent(text: string, locale: Locale): Intent | undefined {
   const asks = askDo.test(zh ? t.replace(ZH_FILED_REQUEST, '') : t);
   const declines = zh ? ZH_NEGATION.test(t) || ZH_JUST_ASKING.test(t) : EN_NEGATION.test(t) || EN_JUST_ASKING.test(t);
   // "能不能直接给我解锁" asks the bot to do it in the shape of a question; "能不能给我讲讲怎么解锁" still asks how.
-  const isQuestion = declines || (zh ? how.test(t.replace(ZH_POLITE_REQUEST, '')) : how.test(t) && !/\b(can|could) you\b/.test(t));
+  // "I dont care why it was locked, just do it" asks nothing: what one does not care about is no question.
+  const isQuestion = declines || (zh ? how.test(t.replace(ZH_POLITE_REQUEST, '')) : how.test(t.replace(EN_NOT_ASKING, '')) && !/\b(can|could) you\b/.test(t));
   for (const rule of flows) {
     if (!rule.pattern.test(rule.needsAsk ? request : t)) continue;
     if (!rule.needsAsk) {

@@ -42,6 +42,7 @@ describe('requests to do something vs questions about it', () => {
     ['check my appeal status', { kind: 'flow', flow: 'appeal-status' }],
     ['not filing a new one, i want to know what happened with the appeal I already sent', { kind: 'flow', flow: 'appeal-status' }],
     ['skip the instructions, just start the number change for me', { kind: 'flow', flow: 'phone-change' }],
+    ["i need you to unlock my wallet right now, i have a payment due today and I dont care why it was locked, just do it", { kind: 'flow', flow: 'unlock' }],
     ['i dont want to chat with a machine anymore', { kind: 'handoff' }],
     ['are there any real people here', { kind: 'handoff' }],
     ['talk to a human', { kind: 'handoff' }],
