@@ -25,10 +25,9 @@ const EVAL_DIR = path.join(PROJECT_ROOT, 'knowledge', 'eval');
 /**
  * The kinds of labelled set the README reports, in its order, each with the prefix of its files
  * (`<prefix><locale>.tsv`, `conversations/<prefix><locale>.yaml`): dev (written with sight of the
- * knowledge base) and dev-2 (written without it), both tuned on; blind-1 to blind-3, written
- * without sight of anything but the topics, the seeds and the demo accounts, whose misses were
- * read once they were scored (so they are blind no longer); blind-4, written the same way, first
- * scored at the end.
+ * knowledge base) and dev-2 (written without it), both tuned on; blind-1 onwards, written
+ * without sight of anything but the topics, the seeds and the demo accounts, each scored once
+ * before its misses were read (and blind no longer after that); the last is the newest.
  */
 export const SET_KINDS = [
   { kind: 'dev', prefix: '' },
@@ -37,7 +36,11 @@ export const SET_KINDS = [
   { kind: 'blind-2', prefix: 'blind2-' },
   { kind: 'blind-3', prefix: 'blind3-' },
   { kind: 'blind-4', prefix: 'blind4-' },
+  { kind: 'blind-5', prefix: 'blind5-' },
 ] as const;
+
+/** The newest blind set (the last of SET_KINDS), whose figures per kind of message the README shows. */
+const NEWEST = SET_KINDS[SET_KINDS.length - 1]?.kind ?? 'dev';
 
 type SetName = `${(typeof SET_KINDS)[number]['kind']} ${Locale}`;
 
@@ -61,7 +64,7 @@ const row = (cells: readonly (string | number)[]) => `| ${cells.join(' | ')} |`;
 const rule = (columns: number) => `|${'---|'.repeat(columns)}`;
 const direct = (f: EvalFigures) => (f.answerable > 0 ? pct(f.directCorrect) : '—');
 
-/** The overall table of every set, then blind-4 per kind of message. */
+/** The overall table of every set, then the newest blind set per kind of message. */
 export function renderEvalTables(reports: Record<EvalSetName, EvalReport> = evalReports()): string {
   const lines = [
     row(['set', 'lines', 'top-1', 'direct-correct', 'wrong action', 'clarify', 'fallback precision', 'fallback recall']),
@@ -71,13 +74,13 @@ export function renderEvalTables(reports: Record<EvalSetName, EvalReport> = eval
       return row([name, f.total, pct(f.top1), direct(f), pct(f.wrongAction), pct(f.clarify), pct(f.fallbackPrecision), pct(f.fallbackRecall)]);
     }),
     '',
-    'Per kind of message on blind-4 (top-1 / direct-correct / wrong action):',
+    `Per kind of message on ${NEWEST} (top-1 / direct-correct / wrong action):`,
     '',
     row(['kind', 'zh-CN lines', 'zh-CN top-1 / direct / wrong', 'en-US lines', 'en-US top-1 / direct / wrong']),
     rule(5),
   ];
-  const zh = reports['blind-4 zh-CN'].byKind;
-  const en = reports['blind-4 en-US'].byKind;
+  const zh = reports[`${NEWEST} zh-CN`].byKind;
+  const en = reports[`${NEWEST} en-US`].byKind;
   const kinds = [...new Set([...Object.keys(zh), ...Object.keys(en)])].sort();
   const cells = (f: EvalFigures | undefined) => (f ? [f.total, `${pct(f.top1)} / ${direct(f)} / ${pct(f.wrongAction)}`] : ['—', '—']);
   for (const kind of kinds) lines.push(row([kind, ...cells(zh[kind]), ...cells(en[kind])]));
