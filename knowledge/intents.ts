@@ -9,7 +9,7 @@ import { englishInChinese, normalize } from './text';
 export type Intent = { kind: 'flow'; flow: FlowName } | { kind: 'handoff' };
 
 /** Questions, "A不A" ones included ("要不要钱", "收不收费", "用不用重新绑"). */
-const ZH_HOW = /怎么|怎样|如何|咋|为什么|为啥|什么|多久|多长|几天|哪里|在哪|哪些|哪几|哪一步|哪个|能不能.{0,6}吗$|是否|会不会|有没有|需要.{0,4}吗$|([要用收能会是可需])不\1|(可信|靠谱|真的|正规|可靠)吗/;
+const ZH_HOW = /怎么|怎样|如何|影响|会.{0,10}吗$|咋|为什么|为啥|什么|多久|多长|几天|哪里|在哪|哪些|哪几|哪一步|哪个|能不能.{0,6}吗$|是否|会不会|有没有|需要.{0,4}吗$|([要用收能会是可需])不\1|(可信|靠谱|真的|正规|可靠)吗/;
 const ZH_ASK_DO = /帮我|给我|替我|我要|我想|我需要|我得|请|(?<![好很太真挺怪])麻烦|申请|办理|办一下|现在就|马上|立即|可以帮|能帮|能不能帮|可不可以帮|开始|^(把|将)|^(发起|提交)(?!了|过)|(我|就)是(要|想)/;
 /**
  * Asking for a person in so many words. Frustration with the bot ("机器人听不懂人话"), someone
@@ -34,8 +34,8 @@ export const asksForSomeoneThere = (text: string): boolean => ZH_SOMEONE_THERE.t
 const EN_HOW = /\b(how|why|what|when|where|which|does|do i need|is it|will it|can i)\b/;
 const EN_ASK_DO = /\b(please|pls|plz|help me|i want|i wanna|i need|need my|i'?d like|i would like|i'?d rather|i would rather|can you|could you|can u|could u|let me|let's|lets|start|do it now|for me|instead)\b|^(change|update|switch|unlock|check|file)\b|\bjust (unlock|change|switch|file|start|check)\b/;
 const EN_HUMAN =
-  /\b(human|real person|someone real|somebody real|live (agent|person|chat)|agent|representative|operator|(talk|speak|chat) (to|with) (someone|somebody|a person|support|a real)|transfer me|connect me( (to|with))?|get me (a |an )?(person|agent|human|someone)|not (a|the|this) (bot|robot)|stop (the|this) (bot|robot)|real (people|humans?)|(dont|do not|no longer|not) (want to )?(chat|talk|speak)(ting|ing)? (to|with) (a |the |this )?(machine|bot|robot))\b/;
-const EN_HOURS = /\b(hours?|when|open|available|weekend|holiday|time)\b/;
+  /\b(human|real person|someone real|somebody real|live (agent|person|chat)|agent|representative|operator|(talk|speak|chat) (to|with) (someone|somebody|a person|support|a real)|transfer me|connect me( (to|with))?|get me (a |an )?(person|agent|human|someone)|not (a|the|this) (bot|robot)|stop (the|this) (bot|robot)|real (people|humans?)|no (bot|robot)s?|(dont|do not|no longer|not) (want to )?(chat|talk|speak)(ting|ing)? (to|with) (a |the |this )?(machine|bot|robot))\b/;
+const EN_HOURS = /\b(hours?|when|open|available|weekend|holiday|time|late|night|tonight|around|\d{1,2} ?(am|pm))\b/;
 
 interface FlowRule {
   flow: FlowName;
@@ -46,7 +46,7 @@ interface FlowRule {
 }
 
 const ZH_FLOWS: FlowRule[] = [
-  { flow: 'appeal-status', pattern: /(申诉|复核|案件|工单).{0,60}(进度|进展|结果|状态|处理到|到哪|动静|怎么样了|咋样了|什么情况|有消息|有结果了吗)|查.{0,4}(申诉|案件号|工单)/, needsAsk: false },
+  { flow: 'appeal-status', pattern: /(申诉|复核|案件|工单).{0,60}(进度|进展|结果|状态|处理到|到哪|动静|怎么样了|咋样了|什么情况|有消息|有结果了吗)|查.{0,8}(?<!怎么|如何)(申诉|案件号|工单)/, needsAsk: false },
   { flow: 'unlock', pattern: /(解锁|解封|解除锁定|解冻|解开).{0,6}(账户|账号|帐号|钱包|一下|$)|把.{0,8}(解锁|解封|解冻|解开)|解(个|下|一下)锁|(锁|冻).{0,10}(帮我|给我|麻烦).{0,2}解(一下|开|掉)?$/, needsAsk: true },
   { flow: 'phone-change', pattern: /(换|更换|变更|修改|改|换绑|改绑).{0,6}(手机号|号码|电话|手机|号)|把.{0,10}(手机号|号码|手机).{0,6}(换|改)/, needsAsk: true },
   { flow: 'appeal', pattern: /(申诉|复核|提交申诉|发起申诉)/, needsAsk: true },
@@ -56,7 +56,7 @@ const EN_FLOWS: FlowRule[] = [
   {
     flow: 'appeal-status',
     pattern:
-      /\b(appeal|case)\b.{0,20}\b(status|progress|update|result)\b|\b(status|progress) of my (appeal|case)\b|\bcheck (on )?my (appeal|case)\b|\bwant the status\b|\b(where|how)\b.{0,25}\b(appeal|case)\b.{0,12}\b(stands?|standing|going|at)\b|\blook up\b.{0,20}\b(appeal|case)\b|\b(news|heard back|hear back)\b.{0,20}\b(appeal|case)\b|\bwhat happened (with|to) (the|my) (appeal|case)\b|\b(appeal|case) i (already )?(sent|filed|submitted|made)\b/,
+      /\b(appeal|case)\b.{0,20}\b(status|progress|update|result)\b|\b(status|progress) of my (appeal|case)\b|\bcheck (on )?my (appeal|case)\b|\bwant the status\b|\b(where|how)\b.{0,25}\b(appeal|case)\b.{0,12}\b(stands?|standing|going|at)\b|\blook up\b.{0,20}\b(appeal|case)\b|\b(news|heard back|hear back)\b.{0,20}\b(appeal|case)\b|\bwhat happened (with|to) (the|my) (appeal|case)\b|\bcheck (on )?the one i (already )?(sent|filed|submitted|made)\b|\b(appeal|case) i (already )?(sent|filed|submitted|made)\b/,
     needsAsk: false,
   },
   { flow: 'unlock', pattern: /\b(unlock|unblock|unfreeze)\b/, needsAsk: true },
@@ -101,11 +101,11 @@ export function isComplaint(text: string, locale: Locale): boolean {
  * or that one is only asking ("就问问", "just asking") makes the message a question: the
  * negated request must not start its flow, whatever else the message says.
  */
-const ZH_NEGATION = /不想|(?<!要)不要|先不|先别|别帮|别给|不用|暂时不|暂不|没打算|不打算|不是要|不是想|并不想|还没想/;
+const ZH_NEGATION = /不想|(?<!要)不要|先不|先别|别帮|别给|不用|暂时不|暂不|没打算|不打算|不是要|不是想|并不想|还没想|^不(解锁|解封|解冻|解|换号|换|改|申诉|查|办|弄)了|^(别|不用|不要)(讲|说|解释)/;
 const ZH_JUST_ASKING = /问问|问一下|问下|想问|打听|了解一下|咨询一下|只是想知道|就想知道|想知道|(我|想|先)自己(来|试|弄|操作|搞)/;
 /** "申请" as a noun (the request someone filed: "换号申请没通过") is no request to act. */
 const ZH_FILED_REQUEST = /申请(?=.{0,3}(没|被|失败|结果|驳回|不通过|为什么|为啥|怎么|一直|还))/g;
-const EN_NEGATION = /\b(don'?t|do not|not|no need to|never) (want|wanna|need|trying|going|planning|looking|asking you)?\s?(to )?(unlock(ing)?|appeal(ing)?|chang(e|ing)|fil(e|ing)|start(ing)?|switch(ing)?)\b|\bnot (now|yet)\b/;
+const EN_NEGATION = /\bnot asking\b|\b(don'?t|do not|not|no need to|never) (want|wanna|need|trying|going|planning|looking|asking you)?\s?(to )?(unlock(ing)?|appeal(ing)?|chang(e|ing)|fil(e|ing)|start(ing)?|switch(ing)?)\b|\bnot (now|yet)\b/;
 const EN_JUST_ASKING = /\bjust (asking|want(ed)? to know|wondering|curious|checking)\b|\bonly (want|wanted) to know\b|\bwondering\b/;
 
 /** "不要转人工", "no agent please": declining a person is not asking for one. */
@@ -167,7 +167,9 @@ export function detectIntent(text: string, locale: Locale): Intent | undefined {
 
   // "人工客服几点上班" asks about support hours; it is not a request for a person.
   const declinesHuman = zh ? ZH_NO_HUMAN.test(whole) || ZH_ASKS_ABOUT_HUMAN.test(whole) : EN_NO_HUMAN.test(whole);
-  if (human.test(whole) && (!hours.test(whole) || (zh && ZH_ANYONE_THERE.test(whole))) && !declinesHuman) return { kind: 'handoff' };
+  // English typed inside Chinese asks in Chinese terms: "想找个real person聊", "can i talk to 人工".
+  const asked = zh ? englishInChinese(whole).replace(/(?<=\p{Script=Han})\s+(?=\p{Script=Han})/gu, '') : whole;
+  if (human.test(asked) && (!hours.test(whole) || (zh && ZH_ANYONE_THERE.test(whole))) && !declinesHuman) return { kind: 'handoff' };
 
   const asks = askDo.test(zh ? t.replace(ZH_FILED_REQUEST, '') : t);
   const declines = zh ? ZH_NEGATION.test(t) || ZH_JUST_ASKING.test(t) : EN_NEGATION.test(t) || EN_JUST_ASKING.test(t);
@@ -193,7 +195,7 @@ export function detectIntent(text: string, locale: Locale): Intent | undefined {
  * 被锁") is no such request.
  */
 const ZH_DO_IT = /(帮我|给我|替我|帮忙|你帮|麻烦你?|那你|现在就?|直接)(给我|帮我)?(把.{0,10}?)?(弄|办|处理|搞|操作|解决|提交|整|申请|发起|走流程|改|换|更新|修改|查)/;
-const EN_DO_IT = /\b(do|handle|sort|fix|process|submit|file|start)( it| that| this)?( for me| now| right now)\b|\b(can|could|would) (you|u) (just )?(do|handle|sort|fix|start|submit) (it|that|this)\b|\bgo ahead and\b/;
+const EN_DO_IT = /\b(do|handle|sort|fix|process|submit|file|start|change|update|unlock)( it| that| this)?( for me| now| right now)\b|\b(can|could|would) (you|u) (just )?(do|handle|sort|fix|start|submit) (it|that|this)\b|\bgo ahead and\b/;
 
 export function asksToDoIt(text: string, locale: Locale): boolean {
   // The request closes the message ("账号锁了 你帮我处理一下"); one told in a story ("对方说要帮我处理

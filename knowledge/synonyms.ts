@@ -5,9 +5,9 @@
  */
 export const ZH_SYNONYMS: Record<string, string[]> = {
   手机号: ['手机号码', '电话号码', '手机号', '号码', '电话', '手机好'],
-  账户: ['账号', '帐号', '帐户', '户头', '钱包账户'],
+  账户: ['账号', '帐号', '帐户', '户头', '钱包账户', '张户', '账护'],
   解锁: ['解除锁定', '解除冻结', '解封', '解冻', '解所', '解琐'],
-  锁定: ['冻结', '冻洁', '冻住', '冻上', '锁住', '封锁', '被锁', '锁了'],
+  锁定: ['冻结', '冻洁', '冻住', '冻上', '锁住', '封锁', '被锁', '锁了', '被所'],
   关闭: ['注销', '封号', '封禁', '被封', '停用', '关停', '销户'],
   申诉: ['复核', '复审', '申述', '申辩', '上诉'],
   验证码: ['短信验证码', '校验码', '动态码', '短信码', '验证吗', '验正码', 'sms码', 'sms code', 'otp', 'code'],
@@ -83,5 +83,7 @@ export const EN_IN_ZH: Record<string, string[]> = {
   怎么办: ['what now', 'what do i do', 'what should i do', 'what can i do'],
   怎么: ['how'],
   多久: ['how long'],
+  真人: ['real person', 'real human', 'human', 'a person'],
+  找: ['talk to', 'speak to', 'speak with', 'talk with', 'chat with'],
   永久: ['permanent', 'permanently', 'forever'],
 };

@@ -29,8 +29,10 @@ export function readCode(text: string): string | undefined {
 }
 
 const CANCEL = ['取消', '退出', '不办了', '不弄了', '不换了', '不解了', '不查了', '不申诉了', '算了', '不要了', '结束', '取消办理', 'cancel', 'quit', 'stop', 'exit', 'never mind', 'nevermind'];
-/** Tone at the end of a word ("取消吧", "算了啦") says nothing more. */
-const TRAILING_TONE = /[吧啦了啊呀嘛哈]+$/u;
+/** The stop phrases, longest first, each as a whole word where it is English ("never mind" but not "stopwatch"). */
+const CANCEL_PHRASES = [...CANCEL].sort((a, b) => b.length - a.length).map((phrase) => (/^[a-z ]+$/.test(phrase) ? ` ${phrase} ` : phrase));
+/** Tone ("取消吧", "算了啦") says nothing more. */
+const TRAILING_TONE_ANYWHERE = /[吧啦了啊呀嘛哈]+/gu;
 const RESEND = ['重新发送', '重发', '再发一次', '再发一遍', '重新获取', '没收到', '收不到', 'resend', 'send again', 'send it again'];
 
 const LOST_NUMBER = /(旧|原|以前的?|之前的?)(手机)?(号码?|手机号?|卡)?.{0,4}(收不到|停机|停用|注销|销号|丢|没了|不用了|用不了|不在了)|lost (my )?(old )?(phone|number|sim)|old number .{0,12}(gone|cancel|deactivat|lost|no longer)|can'?t (get|receive) .{0,20}old/i;
@@ -51,10 +53,21 @@ export const isSkip = (text: string) => SKIP.includes(normalize(text));
 /** A case id such as AP-20261122-7K3Q, anywhere in the text: read as the router reads it. */
 export { readCaseId } from '../../knowledge/caseId';
 
-/** "取消", "取消吧", "不弄了 取消": every clause of the message says to stop. */
+/** Words that only lead into or soften a stop ("那算了 取消", "never mind, cancel", "我要取消"). */
+const CANCEL_PADDING = /^(?:then|please|pls|just|ok|okay|well|actually|oh|no|nah|i|want|to|it|this|that)$/u;
+const ZH_CANCEL_PADDING = /那|就|先|我|要|想|请|还是/gu;
+
+/** "取消", "取消吧", "不弄了 取消", "那算了 取消", "never mind, cancel": the message says to stop and nothing else. */
 export const isCancel = (text: string) => {
-  const clauses = normalize(text).split(' ').filter(Boolean);
-  return clauses.length > 0 && clauses.every((clause) => CANCEL.includes(clause) || CANCEL.includes(clause.replace(TRAILING_TONE, '')));
+  let rest = ` ${normalize(text)} `;
+  let stops = 0;
+  for (const phrase of CANCEL_PHRASES) {
+    const parts = rest.split(phrase);
+    stops += parts.length - 1;
+    rest = parts.join(' ');
+  }
+  const words = rest.replace(TRAILING_TONE_ANYWHERE, ' ').split(' ').filter(Boolean);
+  return stops > 0 && words.every((word) => CANCEL_PADDING.test(word) || word.replace(ZH_CANCEL_PADDING, '') === '');
 };
 export const isResend = (text: string) => RESEND.includes(normalize(text));
 

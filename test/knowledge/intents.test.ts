@@ -14,6 +14,11 @@ describe('requests to do something vs questions about it', () => {
     ['发起申诉', { kind: 'flow', flow: 'appeal' }],
     ['能不能在这里直接给我解锁 不想打电话', { kind: 'flow', flow: 'unlock' }],
     ['不想跟机器聊了', { kind: 'handoff' }],
+    ['想找个real person聊', { kind: 'handoff' }],
+    ['can i talk to 人工', { kind: 'handoff' }],
+    ['直接给我解开吧 别讲步骤了', { kind: 'flow', flow: 'unlock' }],
+    ['我想查下之前提交的申诉', { kind: 'flow', flow: 'appeal-status' }],
+    ['不解锁了 我账户其实是被关了 帮我提个申诉', { kind: 'flow', flow: 'appeal' }],
     ['我不是要查进度，我是要提交一个新的申诉', { kind: 'flow', flow: 'appeal' }],
     ['上个月25号提交的申诉 当时说三个工作日内回复 现在都过了一周了还没动静 麻烦帮我查一下现在审核到哪一步了', { kind: 'flow', flow: 'appeal-status' }],
   ])('zh-CN %s → %j', (text, intent) => {
@@ -32,6 +37,8 @@ describe('requests to do something vs questions about it', () => {
     '昨天客服帮我把账户解锁了 今天一打开还是提示操作失败',
     '提交了更换手机号，结果显示被驳回',
     '能不能给我讲讲怎么解锁',
+    '我老婆说换手机号会影响征信，下个月我们还要申请房贷，所以有点担心。换号真的会影响信用记录吗',
+    '查一下怎么申诉',
   ])('zh-CN %s is a question, not a request', (text) => {
     expect(detectIntent(text, 'zh-CN')).toBeUndefined();
   });
@@ -45,6 +52,8 @@ describe('requests to do something vs questions about it', () => {
     ["i need you to unlock my wallet right now, i have a payment due today and I dont care why it was locked, just do it", { kind: 'flow', flow: 'unlock' }],
     ['i dont want to chat with a machine anymore', { kind: 'handoff' }],
     ['are there any real people here', { kind: 'handoff' }],
+    ['no bot please, a person', { kind: 'handoff' }],
+    ["don't file a new appeal, i just want to check the one i already sent", { kind: 'flow', flow: 'appeal-status' }],
     ['talk to a human', { kind: 'handoff' }],
   ])('en-US %s → %j', (text, intent) => {
     expect(detectIntent(text, 'en-US')).toEqual(intent);
