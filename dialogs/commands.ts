@@ -62,6 +62,12 @@ const SENTENCE_ACTS: ReadonlySet<Act> = new Set(['repeat', 'not-understood', 'bo
  * a person. At 0.95 nothing on the dev sets' questions is taken for an act.
  */
 const SENTENCE_ACT_OVER_ANSWER = 0.95;
+/**
+ * An answer retrieval itself finds weak (below this score, taken only because the classifier
+ * agreed) gives way to a sentence act read at the reader's own bar: "我想跟客服主管谈谈" is not a
+ * question about the support hours.
+ */
+const WEAK_ANSWER = 0.5;
 
 /** Decisions that say the message has a subject of its own; a merely close act reading gives way to them. */
 const SURE_ROUTES: ReadonlySet<Route['decision']> = new Set(['answer', 'flow', 'handoff']);
@@ -108,7 +114,9 @@ export function read(text: string, router: Pick<Router, 'route' | 'acts'>, conve
     (reading.exact ||
       !sure ||
       (reading.acts.includes('bot-challenge') && route.decision === 'handoff' && asksWhat(text) && !asksForSomeoneThere(text)) ||
-      (route.decision === 'answer' && reading.score >= SENTENCE_ACT_OVER_ANSWER && reading.acts.every((act) => SENTENCE_ACTS.has(act))));
+      (route.decision === 'answer' &&
+        (reading.score >= SENTENCE_ACT_OVER_ANSWER || (route.results[0]?.score ?? 0) < WEAK_ANSWER) &&
+        reading.acts.every((act) => SENTENCE_ACTS.has(act))));
   if (reading && heard) return { route, acts: reading.acts, whole: reading.exact, corrected: false };
   // A request in so many words ("请帮我转人工处理 谢谢") is the request, whatever closes it.
   const requests = route.decision === 'handoff' || route.decision === 'flow';
