@@ -56,7 +56,7 @@ const EN_FLOWS: FlowRule[] = [
   {
     flow: 'appeal-status',
     pattern:
-      /\b(appeal|case)\b.{0,20}\b(status|progress|update|result)\b|\b(status|progress) of my (appeal|case)\b|\bcheck (on )?my (appeal|case)\b|\bwant the status\b|\b(where|how)\b.{0,25}\b(appeal|case)\b.{0,12}\b(stands?|standing|going|at)\b|\blook up\b.{0,20}\b(appeal|case)\b|\b(news|heard back|hear back)\b.{0,20}\b(appeal|case)\b|\bwhat happened (with|to) (the|my) (appeal|case)\b|\bcheck (on )?the one i (already )?(sent|filed|submitted|made)\b|\b(appeal|case) i (already )?(sent|filed|submitted|made)\b/,
+      /\b(appeal|case)\b.{0,20}\b(status|progress|update|result)\b|\b(status|progress) of my (appeal|case)\b|\bcheck (on )?my (appeal|case)\b|\bwant the status\b|\b(where|wheres|how|hows)\b.{0,25}\b(appeal|case)\b.{0,12}\b(stands?|standing|going|at)\b|\blook up\b.{0,20}\b(appeal|case)\b|\b(news|heard back|hear back)\b.{0,20}\b(appeal|case)\b|\bwhat happened (with|to) (the|my) (appeal|case)\b|\bcheck (on )?the one i (already )?(sent|filed|submitted|made)\b|\b(appeal|case) i (already )?(sent|filed|submitted|made)\b/,
     needsAsk: false,
   },
   { flow: 'unlock', pattern: /\b(unlock|unblock|unfreeze)\b/, needsAsk: true },
@@ -109,7 +109,7 @@ const EN_NEGATION = /\bnot asking\b|\b(don'?t|do not|not|no need to|never) (want
 const EN_JUST_ASKING = /\bjust (asking|want(ed)? to know|wondering|curious|checking)\b|\bonly (want|wanted) to know\b|\bwondering\b/;
 
 /** "不要转人工", "no agent please": declining a person is not asking for one. */
-const ZH_NO_HUMAN = /(不要|不用|别|不想|不需要|无需|先不)(转|找|接)?(人工|客服|真人|人)/;
+const ZH_NO_HUMAN = /(不要|不用|别|不想|不需要|无需|先不)(转|找|接)?(人工|客服|真人|人)|不(转|找|接)(人工|客服|真人|人)/;
 const EN_NO_HUMAN = /\b(no|don'?t|do not|dont) (need |want )?(an? |any )?(agent|human|person|operator)\b|\bno need for (an? |any )?(agent|human|person|operator)\b/;
 
 /** "我再自己试试", "I'll do it myself in the app": taking it on oneself declines what the bot offered. */

@@ -1,4 +1,4 @@
-import { and, assign, fromPromise, not, sendParent, setup } from 'xstate';
+import { and, assign, fromPromise, not, or, sendParent, setup } from 'xstate';
 import type { Account, AppealCase, NewAppeal } from '../../domain/accounts';
 import type { Locale } from '../../knowledge/schema';
 import { flowMessages, sizeLabel } from './flowMessages';
@@ -19,6 +19,13 @@ import { COMMON_LINES, chinaDate, messageOf, sayLine, type AttachmentRef, type F
  */
 
 const EXPLANATION = { min: 10, max: 1000 } as const;
+
+/** Longer than this, a message that ends in a question is a story with a question in it: the explanation. */
+const MAX_QUESTION_CHARS = 40;
+const QUESTION_SHAPE = /[?？吗么呢]\s*$|^\s*(how|what|why|when|where|which|can|could|do|does|is|are|will|should)\b/iu;
+
+/** A question asked at the explanation prompt, not the situation told: short, and shaped as a question. */
+const isShortQuestion = (text: string) => text.length <= MAX_QUESTION_CHARS && QUESTION_SHAPE.test(text);
 const MAX_FILES = 3;
 
 /** What the channel accepts, as configured: the bot states it rather than a number of its own. */
@@ -65,6 +72,7 @@ export const createAppealFlow = (files: FileRules) => setup({
     ...askingGuards,
     closed: ({ context }) => context.account?.status === 'closed',
     explanationTooShort: ({ event }) => (messageOf(event)?.text.length ?? 0) < EXPLANATION.min,
+    isShortQuestion: ({ event }) => isShortQuestion(messageOf(event)?.text ?? ''),
     explanationTooLong: ({ event }) => (messageOf(event)?.text.length ?? 0) > EXPLANATION.max,
     sendsFiles: ({ event }) => (messageOf(event)?.attachments.length ?? 0) > 0,
     filesAcceptable: ({ event }) => messageOf(event)?.attachments.every(isAcceptedFile) ?? false,
@@ -95,8 +103,9 @@ export const createAppealFlow = (files: FileRules) => setup({
       on: {
         'user.message': [
           { guard: 'explanationTooLong', actions: ['countInvalid', { type: 'say', params: 'tooLong' }] },
-          // Too short to be the explanation but a question the FAQ answers: answered, then asked again.
-          { guard: and(['explanationTooShort', 'digresses']), target: 'askingExplanation', reenter: true, actions: 'digress' },
+          // Too short to be the explanation, or a short question put as one ("how long will the appeal
+          // take", "违规封号的是不是就永久关闭了吗"), that the FAQ answers: answered, then asked again.
+          { guard: and([or(['explanationTooShort', 'isShortQuestion']), 'digresses']), target: 'askingExplanation', reenter: true, actions: 'digress' },
           { guard: 'explanationTooShort', actions: ['countInvalid', { type: 'say', params: 'tooShort' }] },
           { target: 'askingFiles', actions: assign({ explanation: ({ event }) => messageOf(event)?.text ?? '', invalidInARow: 0 }) },
         ],

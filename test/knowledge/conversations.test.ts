@@ -56,6 +56,8 @@ const ORDINARY: [string, Locale, [string, string][]][] = [
   ['"never mind, cancel" inside a flow cancels it', 'en-US', [['I want to appeal', 'flow:appeal'], ['never mind, cancel', 'cancelled']]],
   ['inside a flow, "不解锁了 …帮我提个申诉" asks to switch', 'zh-CN', [['帮我解锁账户', 'flow:unlock'], ['不解锁了 我账户其实是被关了 帮我提个申诉', 'switch:flow:appeal'], ['对', 'flow:appeal']]],
   ['"我想跟客服主管谈谈" asks for a person, not the hours', 'zh-CN', [['我想跟客服主管谈谈', 'offer-handoff']]],
+  ['a short question at the appeal\'s explanation step is answered, not filed as the explanation', 'en-US', [['file an appeal for me', 'flow:appeal'], ['13800000005', 'step'], ['{code}', 'step'], ['how long will the appeal take', 'reopen-duration'], ['my ID photo was blurry, I have a clear one now', 'step']]],
+  ['"不要 不找人工" declines the offered person', 'zh-CN', [['我的旧号码停机了，验证码收不到，怎么办', 'phone-old-number-unavailable'], ['不要 不找人工', 'declined']]],
   ['a code typed with its label is the code', 'zh-CN', [['帮我解锁账户', 'flow:unlock'], ['13800000003', 'step'], ['验证码是{code}', 'step']]],
   ['an out-of-scope example on our own words alone does not turn a clear question into a doubt', 'zh-CN', [['账户锁了 登不上去 咋弄', 'unlock-how']]],
   ['inside a flow, a short question is read with the flow\'s subject', 'zh-CN', [['我要申诉', 'flow:appeal'], ['一般要等几天', 'reopen-duration'], ['13800000005', 'step']]],

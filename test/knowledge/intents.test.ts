@@ -53,6 +53,7 @@ describe('requests to do something vs questions about it', () => {
     ['i dont want to chat with a machine anymore', { kind: 'handoff' }],
     ['are there any real people here', { kind: 'handoff' }],
     ['no bot please, a person', { kind: 'handoff' }],
+    ["where's my appeal at", { kind: 'flow', flow: 'appeal-status' }],
     ["don't file a new appeal, i just want to check the one i already sent", { kind: 'flow', flow: 'appeal-status' }],
     ['talk to a human', { kind: 'handoff' }],
   ])('en-US %s → %j', (text, intent) => {
