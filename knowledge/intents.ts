@@ -9,7 +9,7 @@ import { englishInChinese, normalize } from './text';
 export type Intent = { kind: 'flow'; flow: FlowName } | { kind: 'handoff' };
 
 /** Questions, "A不A" ones included ("要不要钱", "收不收费", "用不用重新绑"). */
-const ZH_HOW = /怎么|怎样|如何|影响|会.{0,10}吗$|咋|为什么|为啥|什么|多久|多长|几天|哪里|在哪|哪些|哪几|哪一步|哪个|能不能.{0,6}吗$|是否|会不会|有没有|需要.{0,4}吗$|([要用收能会是可需])不\1|(可信|靠谱|真的|正规|可靠)吗/;
+const ZH_HOW = /怎么|怎样|如何|影响|会.{0,10}吗$|咋|为什么|为啥|什么|多久|多长|(?<!好)几天|哪里|在哪|哪些|哪几|哪一步|哪个|能不能.{0,6}吗$|是否|会不会|有没有|需要.{0,4}吗$|([要用收能会是可需])不\1|(可信|靠谱|真的|正规|可靠)吗/;
 const ZH_ASK_DO = /帮我|给我|替我|我要|我想|我需要|我得|请|(?<![好很太真挺怪])麻烦|申请|办理|办一下|现在就|马上|立即|可以帮|能帮|能不能帮|可不可以帮|开始|^(把|将)|^(发起|提交)(?!了|过)|(我|就)是(要|想)/;
 /**
  * Asking for a person in so many words. Frustration with the bot ("机器人听不懂人话"), someone
@@ -17,14 +17,19 @@ const ZH_ASK_DO = /帮我|给我|替我|我要|我想|我需要|我得|请|(?<![
  * human-indirect): the bot offers a person rather than queueing one unasked.
  */
 const ZH_HUMAN =
-  /转人工|人工客服|人工服务|人工坐席|(找|要|接|换|转|来)个?人工|转接人工|真人|活人|客服人员|^(人工\s*)+$|^客服$|^找客服$|^联系客服$|(接|转|换|找|叫|喊|来)个?(你们)?(的)?(客服|人)(来|出来|过来|吧|$)|让个?人来|(不要|不想|不跟|不和|别让).{0,4}机器|(跟|和|同)(真|活)?人(说话|聊|沟通|对话|讲)/;
+  /转人工|人工客服|人工服务|人工坐席|(找|要|接|换|转|来)个?人工|转接人工|真人|活人|客服人员|^(人工\s*)+$|^客服$|^找客服$|^联系客服$|(接|转|换|找|叫|喊|来)个?(你们)?(的)?(客服|人)(来|出来|过来|吧|$)|让个?人来|找个?人(帮|来|处理|弄)|(不要|不想|不跟|不和|别让).{0,4}机器|(跟|和|同)(真|活)?人(说话|聊|沟通|对话|讲)/;
+/** "for half an hour", "20 minutes": how long the user has waited, not when support works. */
+const EN_DURATION = /\b(for )?(half )?(an?|\d+|a few|several) (hours?|minutes?|mins?)\b/g;
+const withoutDurations = (text: string) => text.replace(EN_DURATION, ' ');
 /** "I don't care why", "whatever the reason": a question word that asks nothing. */
 const EN_NOT_ASKING = /\b(dont|do not|don t) care (why|how|what)\b/g;
 /** "能不能…给我", "可以帮我…": a request put politely as a question. */
 const ZH_POLITE_REQUEST = /(可以|能|能不能|可不可以)(?=.{0,8}(帮|给)我)/g;
 /** Asking whether one needs a person ("还是要找客服", "要联系客服吗") is a question, not a request for one; "我还是找人工吧" decides. */
 const ZH_ASKS_ABOUT_HUMAN = /还是(要|得)?(找|联系|问)(?!.*吧$)|(要|需要|得|用)(找|联系).{0,4}(客服|人工)(吗|么|呢)|是否.{0,4}(找|联系)|(客服|人工).{0,4}(电话|热线|号码)(是)?(多少|几号|是什么)/;
-const ZH_HOURS = /几点|时间|什么时候|什么时侯|上班|下班|营业|在吗$|有没有人|还在吗|周末|节假日|晚上|半夜|凌晨|深夜|夜里|这个点|过年/;
+const ZH_HOURS = /几点|时间|什么时候|什么时侯|上班|下班|营业|在吗$|有没有人|还在吗|周末|节假日|晚上|半夜|凌晨|深夜|夜里|这个点|过年|24小时|24h|7x24|全天|在线|online|\d+点/;
+/** The hours words that are about time, not only presence ("在吗"). */
+const ZH_TIME = /几点|时间|什么时候|什么时侯|上班|下班|营业|周末|节假日|晚上|半夜|凌晨|深夜|夜里|这个点|过年|24小时|24h|7x24|全天|在线|online|\d+点/;
 /** Whether a person is there at all ("有真人在吗", "就没有一个活人在吗") asks for one, not for the hours. */
 const ZH_ANYONE_THERE = /(真人|活人).{0,4}(在吗|在不在|吗)$/;
 /** "这里有真人在吗", "就没有一个活人在吗": whether someone is there to take over, not what the bot is. */
@@ -47,7 +52,7 @@ interface FlowRule {
 
 const ZH_FLOWS: FlowRule[] = [
   { flow: 'appeal-status', pattern: /(申诉|复核|案件|工单).{0,60}(进度|进展|结果|状态|处理到|到哪|动静|怎么样了|咋样了|什么情况|有消息|有结果了吗)|查.{0,8}(?<!怎么|如何)(申诉|案件号|工单)/, needsAsk: false },
-  { flow: 'unlock', pattern: /(解锁|解封|解除锁定|解冻|解开).{0,6}(账户|账号|帐号|钱包|一下|$)|把.{0,8}(解锁|解封|解冻|解开)|解(个|下|一下)锁|(锁|冻).{0,10}(帮我|给我|麻烦).{0,2}解(一下|开|掉)?$/, needsAsk: true },
+  { flow: 'unlock', pattern: /(解锁|解封|解除锁定|解冻|解开).{0,6}(账户|账号|帐号|钱包|一下|$)|把.{0,8}(解锁|解封|解冻|解开)|解(个|下|一下)锁|(锁|冻).{0,10}(帮我|给我|麻烦).{0,2}解(一下|开|掉)?$|(开|打开)(一下|下)?锁|锁.{0,2}(打开|解开)|(帮我|给我|替我)解(开|掉|一下)?$/, needsAsk: true },
   { flow: 'phone-change', pattern: /(换|更换|变更|修改|改|换绑|改绑).{0,6}(手机号|号码|电话|手机|号)|把.{0,10}(手机号|号码|手机).{0,6}(换|改)/, needsAsk: true },
   { flow: 'appeal', pattern: /(申诉|复核|提交申诉|发起申诉)/, needsAsk: true },
 ];
@@ -101,7 +106,7 @@ export function isComplaint(text: string, locale: Locale): boolean {
  * or that one is only asking ("就问问", "just asking") makes the message a question: the
  * negated request must not start its flow, whatever else the message says.
  */
-const ZH_NEGATION = /不想|(?<!要)不要|先不|先别|别帮|别给|不用|暂时不|暂不|没打算|不打算|不是要|不是想|并不想|还没想|^不(解锁|解封|解冻|解|换号|换|改|申诉|查|办|弄)了|^(别|不用|不要)(讲|说|解释)/;
+const ZH_NEGATION = /不想|(?<!要)不要|先不|先别|别帮|别给|不用|暂时不|暂不|没打算|不打算|不是要|不是想|并不想|还没想|^不(解锁|解封|解冻|解|换号|换|改|申诉|查|办|弄)了|^(别|不用|不要)(给我|跟我)?(讲|说|解释)/;
 const ZH_JUST_ASKING = /问问|问一下|问下|想问|打听|了解一下|咨询一下|只是想知道|就想知道|想知道|(我|想|先)自己(来|试|弄|操作|搞)/;
 /** "申请" as a noun (the request someone filed: "换号申请没通过") is no request to act. */
 const ZH_FILED_REQUEST = /申请(?=.{0,3}(没|被|失败|结果|驳回|不通过|为什么|为啥|怎么|一直|还))/g;
@@ -153,6 +158,12 @@ function withoutReports(text: string): string {
   return requests.length === clauses.length ? text : requests.join(' ');
 }
 
+/** "申诉要多久", "how long do these take": a question about duration, answered by the FAQ, not a status check. */
+export function asksHowLong(text: string, locale: Locale): boolean {
+  const t = normalize(text);
+  return locale === 'zh-CN' ? /多久|多长时间|几天|一般/.test(t) : /\b(how long|how many days|how soon|how many weeks)\b/.test(t);
+}
+
 export function detectIntent(text: string, locale: Locale): Intent | undefined {
   const whole = normalize(text);
   if (!whole) return undefined;
@@ -169,7 +180,7 @@ export function detectIntent(text: string, locale: Locale): Intent | undefined {
   const declinesHuman = zh ? ZH_NO_HUMAN.test(whole) || ZH_ASKS_ABOUT_HUMAN.test(whole) : EN_NO_HUMAN.test(whole);
   // English typed inside Chinese asks in Chinese terms: "想找个real person聊", "can i talk to 人工".
   const asked = zh ? englishInChinese(whole).replace(/(?<=\p{Script=Han})\s+(?=\p{Script=Han})/gu, '') : whole;
-  if (human.test(asked) && (!hours.test(whole) || (zh && ZH_ANYONE_THERE.test(whole))) && !declinesHuman) return { kind: 'handoff' };
+  if (human.test(asked) && (!hours.test(withoutDurations(whole)) || (zh && ZH_ANYONE_THERE.test(whole) && !ZH_TIME.test(whole))) && !declinesHuman) return { kind: 'handoff' };
 
   const asks = askDo.test(zh ? t.replace(ZH_FILED_REQUEST, '') : t);
   const declines = zh ? ZH_NEGATION.test(t) || ZH_JUST_ASKING.test(t) : EN_NEGATION.test(t) || EN_JUST_ASKING.test(t);
@@ -180,7 +191,7 @@ export function detectIntent(text: string, locale: Locale): Intent | undefined {
     if (!rule.pattern.test(rule.needsAsk ? request : t)) continue;
     if (!rule.needsAsk) {
       // "申诉要多久" is about duration (FAQ); "申诉进度怎么样了" is a status check.
-      if (zh ? /多久|多长时间|几天|一般/.test(t) : /\b(how long|how many days|how soon|how many weeks)\b/.test(t)) continue;
+      if (asksHowLong(t, locale)) continue;
       return { kind: 'flow', flow: rule.flow };
     }
     if (asks && !isQuestion) return { kind: 'flow', flow: rule.flow };

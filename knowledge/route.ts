@@ -3,7 +3,7 @@ import { mentionsCaseId } from './caseId';
 import { trainClassifier, type Prediction } from './classifier';
 import { isOrdinaryEnglish } from './englishWords';
 import { decide, type DecisionThresholds, type FaqDecision } from './decide';
-import { askingPart, asksToDoIt, clausesOf, detectIntent, isComplaint, isFraudReport } from './intents';
+import { askingPart, asksHowLong, asksToDoIt, clausesOf, detectIntent, isComplaint, isFraudReport } from './intents';
 import type { KnowledgeBase } from './loader';
 import { inContext, relatedEntries, twoQuestions } from './context';
 import { isFaq, type FaqEntry, type FlowName, type Locale } from './schema';
@@ -262,8 +262,9 @@ export function createRouter(kb: KnowledgeBase, search: KnowledgeSearch, thresho
     if (isFraudReport(text, locale) && isAnswerable(PHISHING_WARNING, locale)) return { decision: 'answer', entryId: PHISHING_WARNING, locale, results };
     const intent = detectIntent(text, locale);
     if (intent?.kind === 'handoff') return { decision: 'handoff', locale, results };
-    // A case number can only be looked up: "申诉 AP-… 有结果了吗" is a status check, never a new appeal.
-    if (mentionsCaseId(text)) return { decision: 'flow', flow: 'appeal-status', locale, results };
+    // A case number can only be looked up: "申诉 AP-… 有结果了吗" is a status check, never a new appeal;
+    // "AP-… 交了好几天了 一般多久处理完" asks how long appeals take.
+    if (mentionsCaseId(text) && !asksHowLong(text, locale)) return { decision: 'flow', flow: 'appeal-status', locale, results };
     if (intent?.kind === 'flow' && offersOf(intent.flow, locale).some((e) => speaksOf(named, e.id, locale))) return { decision: 'flow', flow: intent.flow, locale, results };
     const faq = veto === 'certain' ? ({ decision: 'fallback' } as const) : agreed(decide(results, thresholds, veto === 'doubt'), results, predictions, veto === 'doubt', locale, thresholds);
     switch (faq.decision) {

@@ -58,6 +58,7 @@ const ORDINARY: [string, Locale, [string, string][]][] = [
   ['"我想跟客服主管谈谈" asks for a person, not the hours', 'zh-CN', [['我想跟客服主管谈谈', 'offer-handoff']]],
   ['a short question at the appeal\'s explanation step is answered, not filed as the explanation', 'en-US', [['file an appeal for me', 'flow:appeal'], ['13800000005', 'step'], ['{code}', 'step'], ['how long will the appeal take', 'reopen-duration'], ['my ID photo was blurry, I have a clear one now', 'step']]],
   ['"不要 不找人工" declines the offered person', 'zh-CN', [['我的旧号码停机了，验证码收不到，怎么办', 'phone-old-number-unavailable'], ['不要 不找人工', 'declined']]],
+  ['a case number beside "how long" asks how long, not for the status', 'zh-CN', [['申诉号AP-20261201-2020交了好几天了 一般多久处理完', 'reopen-duration']]],
   ['a code typed with its label is the code', 'zh-CN', [['帮我解锁账户', 'flow:unlock'], ['13800000003', 'step'], ['验证码是{code}', 'step']]],
   ['an out-of-scope example on our own words alone does not turn a clear question into a doubt', 'zh-CN', [['账户锁了 登不上去 咋弄', 'unlock-how']]],
   ['inside a flow, a short question is read with the flow\'s subject', 'zh-CN', [['我要申诉', 'flow:appeal'], ['一般要等几天', 'reopen-duration'], ['13800000005', 'step']]],

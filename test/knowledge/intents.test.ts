@@ -15,6 +15,11 @@ describe('requests to do something vs questions about it', () => {
     ['能不能在这里直接给我解锁 不想打电话', { kind: 'flow', flow: 'unlock' }],
     ['不想跟机器聊了', { kind: 'handoff' }],
     ['想找个real person聊', { kind: 'handoff' }],
+    ['麻烦给我把账户的锁打开', { kind: 'flow', flow: 'unlock' }],
+    ['你能替我开一下锁吗', { kind: 'flow', flow: 'unlock' }],
+    ['别给我讲怎么解锁了 直接帮我解', { kind: 'flow', flow: 'unlock' }],
+    ['我的账号被锁好几天了，自己弄了半天也没弄好。你们能不能直接帮我解开', { kind: 'flow', flow: 'unlock' }],
+    ['还是找个人帮我弄吧', { kind: 'handoff' }],
     ['can i talk to 人工', { kind: 'handoff' }],
     ['直接给我解开吧 别讲步骤了', { kind: 'flow', flow: 'unlock' }],
     ['我想查下之前提交的申诉', { kind: 'flow', flow: 'appeal-status' }],
@@ -39,6 +44,8 @@ describe('requests to do something vs questions about it', () => {
     '能不能给我讲讲怎么解锁',
     '我老婆说换手机号会影响征信，下个月我们还要申请房贷，所以有点担心。换号真的会影响信用记录吗',
     '查一下怎么申诉',
+    '晚上十一点还有真人在线吗',
+    '人工客服是24小时online吗',
   ])('zh-CN %s is a question, not a request', (text) => {
     expect(detectIntent(text, 'zh-CN')).toBeUndefined();
   });
@@ -54,6 +61,7 @@ describe('requests to do something vs questions about it', () => {
     ['are there any real people here', { kind: 'handoff' }],
     ['no bot please, a person', { kind: 'handoff' }],
     ["where's my appeal at", { kind: 'flow', flow: 'appeal-status' }],
+    ["I've been going back and forth with this bot for half an hour. None of it helps. Just put me through to an agent.", { kind: 'handoff' }],
     ["don't file a new appeal, i just want to check the one i already sent", { kind: 'flow', flow: 'appeal-status' }],
     ['talk to a human', { kind: 'handoff' }],
   ])('en-US %s → %j', (text, intent) => {
