@@ -39,6 +39,7 @@ export const SET_KINDS = [
   { kind: 'blind-5', prefix: 'blind5-' },
   { kind: 'blind-6', prefix: 'blind6-' },
   { kind: 'blind-7', prefix: 'blind7-' },
+  { kind: 'blind-8', prefix: 'blind8-' },
 ] as const;
 
 /** The newest blind set (the last of SET_KINDS), whose figures per kind of message the README shows. */
