@@ -27,29 +27,34 @@ const HAN = /\p{Script=Han}/u;
  */
 const POINTS_AT_US = /你们|您们|贵司|贵平台|咱们|\byour (app|wallet|side|end|platform|company|team|service)\b|\byou guys\b/u;
 
-/** A name as it is looked for: Chinese without spaces ("建设银行 app"), Latin as whole words, a plural or possessive "s" allowed. */
-function matcherOf(name: string): (normalizedText: string, squeezed: string) => boolean {
-  const plain = normalize(name);
-  if (HAN.test(plain)) {
-    const squeezedName = plain.replace(/ /g, '');
-    return (_text, squeezed) => squeezed.includes(squeezedName);
-  }
-  const escaped = plain.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  // A Latin name inside Chinese ends at a Han character: "apple id忘了" names Apple ID.
-  const pattern = new RegExp(`(?<![\\p{Script=Latin}\\p{N}])${escaped}s?(?![\\p{Script=Latin}\\p{N}])`, 'u');
-  return (text) => pattern.test(text);
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * One pass finds every name: Chinese names in the text without spaces ("建设银行 app"), Latin
+ * names as whole words with a plural or possessive "s" allowed, ending at a Han character too
+ * ("apple id忘了" names Apple ID). Longest names first, so "企业微信" is found before "微信".
+ */
+function finderOf(names: readonly string[]): (normalizedText: string) => string[] {
+  const byLength = [...names].sort((a, b) => b.length - a.length);
+  const han = byLength.filter((name) => HAN.test(name)).map((name) => name.replace(/ /g, ''));
+  const latin = byLength.filter((name) => !HAN.test(name));
+  const hanPattern = han.length > 0 ? new RegExp(han.map(escape).join('|'), 'gu') : undefined;
+  const latinPattern = latin.length > 0 ? new RegExp(`(?<![\\p{Script=Latin}\\p{N}])(${latin.map(escape).join('|')})s?(?![\\p{Script=Latin}\\p{N}])`, 'gu') : undefined;
+  const spaced = new Map(han.map((squeezed) => [squeezed, names.find((name) => name.replace(/ /g, '') === squeezed) ?? squeezed]));
+  return (text) => {
+    const found = new Set<string>();
+    for (const m of text.replace(/ /g, '').matchAll(hanPattern ?? /(?!)/gu)) found.add(spaced.get(m[0]) ?? m[0]);
+    for (const m of text.matchAll(latinPattern ?? /(?!)/gu)) found.add(m[1] ?? m[0]);
+    return [...found];
+  };
 }
 
 export const pointsAtUs = (text: string): boolean => POINTS_AT_US.test(normalize(text));
 
 export function learnOthersNames(entries: readonly KbEntry[]): OthersNames {
   // Both locales' names, whatever the message's language: "my 微信 got locked", "苹果的apple id忘了".
-  const names = [...new Set(entries.flatMap((e) => e.names ?? []).map(normalize))].map((name) => ({ name, matches: matcherOf(name) }));
-  const namedIn = (text: string): string[] => {
-    const normalized = normalize(text);
-    const squeezed = normalized.replace(/ /g, '');
-    return names.filter((n) => n.matches(normalized, squeezed)).map((n) => n.name);
-  };
+  const find = finderOf([...new Set(entries.flatMap((e) => e.names ?? []).map(normalize))]);
+  const namedIn = (text: string): string[] => find(normalize(text));
   const mentionedBy = new Map<string, Set<string>>();
   for (const entry of entries) {
     if (entry.kind !== 'faq') continue;

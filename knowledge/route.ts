@@ -164,6 +164,9 @@ export function isForeign(term: string, ours: ReadonlySet<string>): boolean {
 /** The entry every report of someone asking for a code, a password or money is answered with first. */
 const PHISHING_WARNING = 'phishing-warning';
 
+/** Characters up to which a message is short enough for every word of it to count (about one clause). */
+const SHORT_MESSAGE: Record<Locale, number> = { 'zh-CN': 20, 'en-US': 40 };
+
 /**
  * Out-of-scope examples only veto. One casts doubt when it shares a word none of our FAQ
  * phrasings has ("qq", "wifi", "instagram"), or — in a short message — when it is about as close
@@ -174,9 +177,6 @@ const PHISHING_WARNING = 'phishing-warning';
  * evidence against us, however close: "钉钉账号被锁了" matches "账户锁了" on the words both share
  * with our unlock entry. Someone else's product named outright is knowledge/others.ts's to settle.
  */
-/** Characters up to which a message is short enough for every word of it to count (about one clause). */
-const SHORT_MESSAGE: Record<Locale, number> = { 'zh-CN': 20, 'en-US': 40 };
-
 function isVetoed(
   ranked: SearchResult[],
   best: SearchResult | undefined,
@@ -247,17 +247,18 @@ export function createRouter(kb: KnowledgeBase, search: KnowledgeSearch, thresho
     const named = others.namedIn(asking);
     const matches = ranked.filter((r) => isAnswerable(r.id, locale));
     const blended = blend(matches, predictions.filter((p) => isAnswerable(p.label, locale)), (id) => kb.byLocale[locale].get(id)?.question ?? '');
-    // "微信怎么换绑手机号", "Is Cash App down?": our words about someone else's product are theirs to answer.
-    // "朋友在别的平台改号被收了钱，你们这边收费吗": a name beside a question put to us is the story.
+    // Someone else's product named outright ("微信怎么换绑手机号", "Is Cash App down?") leaves only the
+    // entries that mention it; unless the question is put to us ("朋友在别的平台改号被收了钱，你们这边收费吗"),
+    // where the name is the story.
+    const theirs = named.length > 0 && !pointsAtUs(asking);
     const spoken = blended.filter((r) => speaksOf(named, r.id, locale));
-    const namesOthers = named.length > 0 && spoken.length === 0 && !pointsAtUs(asking);
-    const results = (namesOthers || spoken.length > 0 ? spoken : blended).slice(0, 5);
+    const results = (spoken.length > 0 || theirs ? spoken : blended).slice(0, 5);
     // Similarity against similarity: the out-of-scope examples veto on retrieval's own terms.
     const vetoed =
       isVetoed(ranked, matches[0], (id) => isAnswerable(id, locale), faqTerms, commonTerms, thresholds, [...asking].length <= SHORT_MESSAGE[locale]) ??
       (predictions[0]?.label === OUT_OF_SCOPE && predictions[0].probability >= CLASSIFIER_VETO ? 'doubt' : undefined);
-    // A doubt is settled by a word of the message none of ours has ("instagram", "英语"): someone else's subject.
-    const veto = namesOthers ? 'certain' : vetoed;
+    // Named, and spoken of by no entry that matches: theirs to answer, not ours.
+    const veto = theirs && spoken.length === 0 ? 'certain' : vetoed;
     // Safety first: a third party asking for a code or money gets the warning, never a flow.
     if (isFraudReport(text, locale) && isAnswerable(PHISHING_WARNING, locale)) return { decision: 'answer', entryId: PHISHING_WARNING, locale, results };
     const intent = detectIntent(text, locale);
@@ -265,7 +266,7 @@ export function createRouter(kb: KnowledgeBase, search: KnowledgeSearch, thresho
     // A case number can only be looked up: "申诉 AP-… 有结果了吗" is a status check, never a new appeal;
     // "AP-… 交了好几天了 一般多久处理完" asks how long appeals take.
     if (mentionsCaseId(text) && !asksHowLong(text, locale)) return { decision: 'flow', flow: 'appeal-status', locale, results };
-    if (intent?.kind === 'flow' && offersOf(intent.flow, locale).some((e) => speaksOf(named, e.id, locale))) return { decision: 'flow', flow: intent.flow, locale, results };
+    if (intent?.kind === 'flow' && (!theirs || offersOf(intent.flow, locale).some((e) => speaksOf(named, e.id, locale)))) return { decision: 'flow', flow: intent.flow, locale, results };
     const faq = veto === 'certain' ? ({ decision: 'fallback' } as const) : agreed(decide(results, thresholds, veto === 'doubt'), results, predictions, veto === 'doubt', locale, thresholds);
     switch (faq.decision) {
       case 'answer':
