@@ -111,7 +111,7 @@ const ZH_JUST_ASKING = /问问|问一下|问下|想问|打听|了解一下|咨�
 /** "申请" as a noun (the request someone filed: "换号申请没通过") is no request to act. */
 const ZH_FILED_REQUEST = /申请(?=.{0,3}(没|被|失败|结果|驳回|不通过|为什么|为啥|怎么|一直|还))/g;
 const EN_NEGATION = /\bnot asking\b|\b(don'?t|do not|not|no need to|never) (want|wanna|need|trying|going|planning|looking|asking you)?\s?(to )?(unlock(ing)?|appeal(ing)?|chang(e|ing)|fil(e|ing)|start(ing)?|switch(ing)?)\b|\bnot (now|yet)\b/;
-const EN_JUST_ASKING = /\bjust (asking|want(ed)? to know|wondering|curious|checking)\b|\bonly (want|wanted) to know\b|\bwondering\b/;
+const EN_JUST_ASKING = /\bjust (asking|want(ed)? to know|wondering|curious|checking)\b|\bonly (want|wanted) to know\b|\bwondering\b|\b(i )?(want|wanted|would like|d like) to (know|find out) (if|whether|how|what|why|when)\b/;
 
 /** "不要转人工", "no agent please": declining a person is not asking for one. */
 const ZH_NO_HUMAN = /(不要|不用|别|不想|不需要|无需|先不)(转|找|接)?(人工|客服|真人|人)|不(转|找|接)(人工|客服|真人|人)/;

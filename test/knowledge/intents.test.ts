@@ -71,7 +71,7 @@ describe('requests to do something vs questions about it', () => {
     expect(detectIntent(text, 'en-US')).toEqual(intent);
   });
 
-  test.each(['how do i unlock my account', 'why was my appeal rejected how long does an appeal take', 'when are agents available'])('en-US %s is a question', (text) => {
+  test.each(["I'm about to switch carriers and get a new number. Before I do that I want to know if there's any charge for updating it in the wallet.", 'how do i unlock my account', 'why was my appeal rejected how long does an appeal take', 'when are agents available'])('en-US %s is a question', (text) => {
     expect(detectIntent(text, 'en-US')).toBeUndefined();
   });
 });
