@@ -40,6 +40,7 @@ export const SET_KINDS = [
   { kind: 'blind-6', prefix: 'blind6-' },
   { kind: 'blind-7', prefix: 'blind7-' },
   { kind: 'blind-8', prefix: 'blind8-' },
+  { kind: 'blind-9', prefix: 'blind9-' },
 ] as const;
 
 /** The newest blind set (the last of SET_KINDS), whose figures per kind of message the README shows. */
