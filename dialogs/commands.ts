@@ -64,8 +64,9 @@ const SENTENCE_ACTS: ReadonlySet<Act> = new Set(['repeat', 'not-understood', 'bo
 const SENTENCE_ACT_OVER_ANSWER = 0.95;
 /**
  * An answer retrieval itself finds weak (below this score, taken only because the classifier
- * agreed) gives way to a sentence act read at the reader's own bar: "我想跟客服主管谈谈" is not a
- * question about the support hours.
+ * agreed) gives way to a sentence act read at the reader's own bar when the message asks nothing:
+ * "我想跟客服主管谈谈" is not a question about the support hours, while "有个网站长得跟你们一模一样
+ * 能信吗" is a question, and its answer stands.
  */
 const WEAK_ANSWER = 0.5;
 
@@ -115,7 +116,7 @@ export function read(text: string, router: Pick<Router, 'route' | 'acts'>, conve
       !sure ||
       (reading.acts.includes('bot-challenge') && route.decision === 'handoff' && asksWhat(text) && !asksForSomeoneThere(text)) ||
       (route.decision === 'answer' &&
-        (reading.score >= SENTENCE_ACT_OVER_ANSWER || (route.results[0]?.score ?? 0) < WEAK_ANSWER) &&
+        (reading.score >= SENTENCE_ACT_OVER_ANSWER || ((route.results[0]?.score ?? 0) < WEAK_ANSWER && !asksSomething(text))) &&
         reading.acts.every((act) => SENTENCE_ACTS.has(act))));
   if (reading && heard) return { route, acts: reading.acts, whole: reading.exact, corrected: false };
   // A request in so many words ("请帮我转人工处理 谢谢") is the request, whatever closes it.

@@ -9,7 +9,7 @@ import { englishInChinese, normalize } from './text';
 export type Intent = { kind: 'flow'; flow: FlowName } | { kind: 'handoff' };
 
 /** Questions, "A不A" ones included ("要不要钱", "收不收费", "用不用重新绑"). */
-const ZH_HOW = /怎么|怎样|如何|影响|会.{0,10}吗$|咋|为什么|为啥|什么|多久|多长|(?<!好)几天|哪里|在哪|哪些|哪几|哪一步|哪个|能不能.{0,6}吗$|是否|会不会|有没有|需要.{0,4}吗$|([要用收能会是可需])不\1|(可信|靠谱|真的|正规|可靠)吗/;
+const ZH_HOW = /怎么|怎样|如何|影响|啥|会.{0,10}吗$|咋|为什么|为啥|什么|多久|多长|(?<!好)几天|哪里|在哪|哪些|哪几|哪一步|哪个|能不能.{0,6}吗$|是否|会不会|有没有|需要.{0,4}吗$|([要用收能会是可需])不\1|(可信|靠谱|真的|正规|可靠)吗/;
 const ZH_ASK_DO = /帮我|给我|替我|我要|我想|我需要|我得|请|(?<![好很太真挺怪])麻烦|申请|办理|办一下|现在就|马上|立即|可以帮|能帮|能不能帮|可不可以帮|开始|^(把|将)|^(发起|提交)(?!了|过)|(我|就)是(要|想)/;
 /**
  * Asking for a person in so many words. Frustration with the bot ("机器人听不懂人话"), someone
@@ -106,7 +106,7 @@ export function isComplaint(text: string, locale: Locale): boolean {
  * or that one is only asking ("就问问", "just asking") makes the message a question: the
  * negated request must not start its flow, whatever else the message says.
  */
-const ZH_NEGATION = /不想|(?<!要)不要|先不|先别|别帮|别给|不用|暂时不|暂不|没打算|不打算|不是要|不是想|不是问|并不想|还没想|^不(解锁|解封|解冻|解|换号|换|改|申诉|查|办|弄)了|^(别|不用|不要)(给我|跟我)?(讲|说|解释)/;
+const ZH_NEGATION = /不想|(?<!要)不要|先不|先别|别帮|别给|不用|暂时不|暂不|没打算|不打算|不是要|不是想|不是问|没问|并不想|还没想|^不(解锁|解封|解冻|解|换号|换|改|申诉|查|办|弄)了|^(别|不用|不要)(给我|跟我)?(讲|说|解释)/;
 const ZH_JUST_ASKING = /问问|问一下|问下|想问|打听|了解一下|咨询一下|只是想知道|就想知道|想知道|(我|想|先)自己(来|试|弄|操作|搞)/;
 /** "申请" as a noun (the request someone filed: "换号申请没通过") is no request to act. */
 const ZH_FILED_REQUEST = /申请(?=.{0,3}(没|被|失败|结果|驳回|不通过|为什么|为啥|怎么|一直|还))/g;

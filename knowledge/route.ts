@@ -300,7 +300,8 @@ export function createRouter(kb: KnowledgeBase, search: KnowledgeSearch, thresho
       const routeText = (text: string) => routeAlone(text, alone.locale);
       const read = (text: string, routed: Route, topic: FaqEntry, inFlow = false) => inContext(text, routed, topic, related(topic), routeText, thresholds, inFlow);
       const answered = (route: Route) => (route.decision === 'answer' ? answerable(route.entryId, route.locale) : undefined);
-      const twice = twoQuestions(typed, alone, routeText, answered, read);
+      // What the user declines ("我没问申诉怎么弄") is no question of its own.
+      const twice = twoQuestions(askingPart(typed, alone.locale), alone, routeText, answered, read);
       if (twice) return twice;
       const topic = context?.topic ? answerable(context.topic, alone.locale) : context?.flow ? offering(context.flow, alone.locale) : undefined;
       const routed = topic ? read(typed, alone, topic, context?.flow !== undefined) : alone;
@@ -332,8 +333,14 @@ export function createRouter(kb: KnowledgeBase, search: KnowledgeSearch, thresho
   function doingIt(text: string, routed: Route, topic: FaqEntry | undefined): Route {
     if (routed.decision === 'flow' || routed.decision === 'handoff' || !asksToDoIt(text, routed.locale)) return routed;
     const found = (routed.decision === 'answer' && !routed.inContext) || routed.decision === 'confirm' ? answerable(routed.entryId, routed.locale) : undefined;
+    // "账号锁了 你帮我处理一下" may be any of the lock's entries; doing it is the one flow they all lead to.
+    const actionOfId = (id: string) => {
+      const entry = answerable(id, routed.locale);
+      return entry && actionOf(entry);
+    };
+    const among = routed.decision === 'clarify' ? new Set(routed.candidates.map(actionOfId)) : undefined;
     const subject = found ?? topic;
-    const action = subject && actionOf(subject);
+    const action = among?.size === 1 ? [...among][0] : subject && actionOf(subject);
     if (action === undefined) return routed;
     return action === 'handoff' ? { decision: 'handoff', locale: routed.locale, results: routed.results } : { decision: 'flow', flow: action, locale: routed.locale, results: routed.results };
   }

@@ -77,6 +77,8 @@ export const EN_IN_ZH: Record<string, string[]> = {
   重置: ['reset'],
   进度: ['status', 'progress'],
   帮我: ['help me'],
+  帮: ['help'],
+  双重验证: ['two-factor', 'two factor', '2fa', 'two-step', 'two step', '2-step'],
   请: ['please', 'pls', 'plz'],
   // The question itself typed in English ("my 账户 got locked, why?", "wallet 被封了 permanently, what now").
   为什么: ['why', 'how come'],
