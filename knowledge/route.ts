@@ -232,7 +232,12 @@ export function createRouter(kb: KnowledgeBase, search: KnowledgeSearch, thresho
   const others = learnOthersNames(kb.entries);
   /** Only an entry that mentions every product of someone else's the message names may answer it. */
   const speaksOf = (named: readonly string[], id: string, locale: Locale) => others.unexplained(named, id, locale).length === 0;
-  const offersOf = (flow: FlowName, locale: Locale) => kb.entries.filter((e) => e.locale === locale && isFaq(e) && e.action === flow);
+  /** The entries whose answers offer each flow, in the knowledge base's order: learnt once, read on every request. */
+  const offers = new Map<string, FaqEntry[]>();
+  for (const e of kb.entries) {
+    if (isFaq(e) && e.action && e.action !== 'handoff') offers.set(`${e.locale}:${e.action}`, [...(offers.get(`${e.locale}:${e.action}`) ?? []), e]);
+  }
+  const offersOf = (flow: FlowName, locale: Locale): readonly FaqEntry[] => offers.get(`${locale}:${flow}`) ?? [];
   const routeAlone = (typed: string, localeHint?: Locale): Route => {
     // Pinyin, mistyped homophones and misspelt English read as what the user meant, before anything else reads the message.
     const text = spelling.correct(typing.correct(typed));
@@ -288,7 +293,7 @@ export function createRouter(kb: KnowledgeBase, search: KnowledgeSearch, thresho
   };
   const related = relatedEntries(kb);
   /** The first entry (in the knowledge base's order) whose answer offers this flow: its how-to. */
-  const offering = (flow: FlowName, locale: Locale) => kb.entries.find((e): e is FaqEntry => e.locale === locale && isFaq(e) && e.action === flow);
+  const offering = (flow: FlowName, locale: Locale): FaqEntry | undefined => offersOf(flow, locale)[0];
 
   return {
     acts: createActReader(
