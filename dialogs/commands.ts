@@ -64,11 +64,15 @@ const SENTENCE_ACTS: ReadonlySet<Act> = new Set(['repeat', 'not-understood', 'bo
 const SENTENCE_ACT_OVER_ANSWER = 0.95;
 /**
  * An answer retrieval itself finds weak (below this score, taken only because the classifier
- * agreed) gives way to a sentence act read at the reader's own bar when the message asks nothing:
- * "我想跟客服主管谈谈" is not a question about the support hours, while "有个网站长得跟你们一模一样
- * 能信吗" is a question, and its answer stands.
+ * agreed, or resting on one shared word) gives way to a sentence act read at the reader's own bar
+ * when the message asks nothing, or asks for a person ("…is there a supervisor"):
+ * "我想跟客服主管谈谈" is not a question about the support hours, while "如果半夜要找人工 有人在吗"
+ * is a question, and its answer stands.
  */
 const WEAK_ANSWER = 0.5;
+
+/** An answer found on little: a low score, or a single word shared with its phrasing ("I need a manager" ~ "do you need my code"). */
+const weakAnswer = (route: Route) => (route.results[0]?.score ?? 0) < WEAK_ANSWER || (route.results[0]?.shared.length ?? 0) <= 1;
 
 /** Decisions that say the message has a subject of its own; a merely close act reading gives way to them. */
 const SURE_ROUTES: ReadonlySet<Route['decision']> = new Set(['answer', 'flow', 'handoff']);
@@ -116,7 +120,8 @@ export function read(text: string, router: Pick<Router, 'route' | 'acts'>, conve
       !sure ||
       (reading.acts.includes('bot-challenge') && route.decision === 'handoff' && asksWhat(text) && !asksForSomeoneThere(text)) ||
       (route.decision === 'answer' &&
-        (reading.score >= SENTENCE_ACT_OVER_ANSWER || ((route.results[0]?.score ?? 0) < WEAK_ANSWER && !asksSomething(text))) &&
+        !route.safety &&
+        (reading.score >= SENTENCE_ACT_OVER_ANSWER || (weakAnswer(route) && (!asksSomething(text) || reading.acts.includes('human-indirect')))) &&
         reading.acts.every((act) => SENTENCE_ACTS.has(act))));
   if (reading && heard) return { route, acts: reading.acts, whole: reading.exact, corrected: false };
   // A request in so many words ("请帮我转人工处理 谢谢") is the request, whatever closes it.

@@ -46,7 +46,7 @@ export interface Correction {
 /** Characters that carry tone, not meaning, in a short Chinese reply ("好呀", "行的", "嗯嗯 好吧"). */
 const ZH_FILLERS = new Set([...'啊呀吧呢哦噢嘛啦哈嘞咯呐哟喔的了额呃诶欸哎唉那就亲哇耶呗嗷']);
 /** Words that pad a short English reply ("oh ok then", "ok ty man"). */
-const EN_FILLERS = new Set(['oh', 'well', 'um', 'uh', 'hmm', 'then', 'just', 'so', 'lol', 'man', 'mate', 'pls', 'plz', 'haha', 'ah', 'and', 'a', 'lot']);
+const EN_FILLERS = new Set(['oh', 'well', 'um', 'uh', 'hmm', 'then', 'just', 'so', 'lol', 'man', 'mate', 'pls', 'plz', 'haha', 'ah', 'and', 'a', 'lot', 'now']);
 /** Emoji that say something (the rest are dropped with other symbols). */
 const EMOJI_WORDS: Record<string, string> = { '👌': ' ok ', '🙏': ' thanks ' };
 

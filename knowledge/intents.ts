@@ -10,7 +10,7 @@ export type Intent = { kind: 'flow'; flow: FlowName } | { kind: 'handoff' };
 
 /** Questions, "A不A" ones included ("要不要钱", "收不收费", "用不用重新绑"). */
 const ZH_HOW = /怎么|怎样|如何|影响|啥|会.{0,10}吗$|咋|为什么|为啥|什么|多久|多长|(?<!好)几天|哪里|在哪|哪些|哪几|哪一步|哪个|能不能.{0,6}吗$|是否|会不会|有没有|需要.{0,4}吗$|([要用收能会是可需])不\1|(可信|靠谱|真的|正规|可靠)吗/;
-const ZH_ASK_DO = /帮我|给我|替我|我要|我想|我需要|我得|请|(?<![好很太真挺怪])麻烦|申请|办理|办一下|现在就|马上|立即|可以帮|能帮|能不能帮|可不可以帮|开始|^(把|将)|^(发起|提交)(?!了|过)|(我|就)是(要|想)/;
+const ZH_ASK_DO = /帮我|给我|替我|我(还是|就|先|只)?(要|想)|我需要|我得|请|(?<![好很太真挺怪])麻烦|申请|办理|办一下|现在就|马上|立即|可以帮|能帮|能不能帮|可不可以帮|开始|^(把|将)|^(发起|提交)(?!了|过)|(我|就)是(要|想)/;
 /**
  * Asking for a person in so many words. Frustration with the bot ("机器人听不懂人话"), someone
  * in charge or a call back are conversation acts (knowledge/data/<locale>/acts.yaml,
@@ -36,10 +36,10 @@ const ZH_ANYONE_THERE = /(真人|活人).{0,4}(在吗|在不在|吗)$/;
 const ZH_SOMEONE_THERE = /有.{0,4}(真人|活人).{0,2}在/;
 export const asksForSomeoneThere = (text: string): boolean => ZH_SOMEONE_THERE.test(normalize(text));
 
-const EN_HOW = /\b(how|why|what|when|where|which|does|do i need|is it|will it|can i)\b/;
+const EN_HOW = /\b(how|why|what|when|where|which|does|do i need|is it|will it|can i|(would|will|does|is) (that|this))\b/;
 const EN_ASK_DO = /\b(please|pls|plz|help me|i want|i wanna|i need|need my|i'?d like|i would like|i'?d rather|i would rather|can you|could you|can u|could u|let me|let's|lets|start|do it now|for me|instead)\b|^(change|update|switch|unlock|check|file)\b|\bjust (unlock|change|switch|file|start|check)\b/;
 const EN_HUMAN =
-  /\b(human|real person|someone real|somebody real|live (agent|person|chat)|agent|representative|operator|(talk|speak|chat) (to|with) (someone|somebody|a person|support|a real)|transfer me|connect me( (to|with))?|get me (a |an )?(person|agent|human|someone)|not (a|the|this) (bot|robot)|stop (the|this) (bot|robot)|real (people|humans?)|no (bot|robot)s?|(dont|do not|no longer|not) (want to )?(chat|talk|speak)(ting|ing)? (to|with) (a |the |this )?(machine|bot|robot))\b/;
+  /\b(human|(real|actual|live) (person|people|humans?)|someone real|somebody real|live (agent|chat)|agent|representative|operator|(talk|speak|chat) (to|with) (someone|somebody|a person|support|a real)|transfer me|connect me( (to|with))?|get me (a |an )?(person|agent|human|someone)|not (a|the|this) (bot|robot)|stop (the|this) (bot|robot)|no (bot|robot)s?|(dont|do not|no longer|not) (want to )?(chat|talk|speak)(ting|ing)? (to|with) (a |the |this )?(machine|bot|robot))\b/;
 const EN_HOURS = /\b(hours?|when|open|available|weekend|holiday|time|late|night|tonight|around|\d{1,2} ?(am|pm))\b/;
 
 interface FlowRule {
@@ -76,12 +76,12 @@ const EN_FLOWS: FlowRule[] = [
  * fraudster asks for must both be there.
  */
 const ZH_THIRD_PARTY =
-  /自称|冒充|假冒|声称|说是(你们|平台|官方|客服|银行|公安|警察|民警|法院|工作人员|专员)|说他是|说她是|说自己是|(有人|有个人|一个人|对方|陌生人|他|她|他们|警察|公安|民警|银行的人|工作人员|专员|客服|短信|信息|消息|邮件|电话|来电|链接).{0,12}(让我|叫我|要我|问我|跟我要|向我要|找我要|加我|打电话|来电|发来|发了|说能|说可以|能帮|可以帮)/;
+  /自称|冒充|假冒|声称|说是(你们|平台|官方|客服|银行|公安|警察|民警|法院|工作人员|专员)|说他是|说她是|说自己是|(有人|有个人|一个人|对方|陌生人|网站|网页|页面|网址|他|她|他们|警察|公安|民警|银行的人|工作人员|专员|客服|短信|信息|消息|邮件|电话|来电|链接).{0,12}(让我|叫我|要我|问我|跟我要|向我要|找我要|加我|打电话|来电|发来|发了|说能|说可以|能帮|可以帮)/;
 const ZH_FRAUD_ASK =
-  /验证码|动态码|短信码|密码|口令|cvv|转账|转钱|汇款|打钱|转一笔|转到|保证金|手续费|解封费|好处费|收费|红包|安全账户|共享屏幕|屏幕共享|远程(控制|协助|操作)|会议(软件|app)|(点|打开|点开).{0,4}链接|下载.{0,6}(app|软件)/;
+  /验证码|动态码|短信码|密码|口令|cvv|转账|转钱|汇款|打钱|转一笔|转到|保证金|手续费|解封费|好处费|收费|红包|安全账户|共享屏幕|屏幕共享|远程(控制|协助|操作)|会议(软件|app)|(点|打开|点开).{0,4}链接|下载.{0,6}(app|软件)|注销|征信|洗钱|涉嫌|登录/;
 const EN_THIRD_PARTY =
   /\b(claim(s|ed|ing)? to be|pretend(s|ed|ing)? to be|(says|said|saying) (he|she|they|hes|shes|theyre) (is|are|was|were)?|from your (team|support|company|bank|platform)|(someone|somebody|a (guy|man|woman|person|caller|lady)|caller|stranger|they|he|she|agent|police|bank)\b.{0,40}\b(asked|asks|asking|wants?|wanted|told me to|tells me to|requested|demand(s|ed)?|says (he|she|they) can|offer(s|ed|ing)? to))\b/;
-const EN_FRAUD_ASK = /\b(code|otp|password|pin|passcode|transfer|wire|send (money|funds)|move (my )?(money|funds)|safe account|screen ?shar\w*|share (my )?screen|remote (access|control)|anydesk|teamviewer|link|fee|pay (him|her|them)|deposit)\b/;
+const EN_FRAUD_ASK = /\b(code|otp|password|pin|passcode|transfer|wire|send (money|funds)|move (my )?(money|funds)|safe account|screen ?shar\w*|share (my )?screen|remote (access|control)|anydesk|teamviewer|link|fee|pay (him|her|them)|deposit|credit (score|record|report)|launder\w*)\b/;
 
 export function isFraudReport(text: string, locale: Locale): boolean {
   const t = normalize(text);
@@ -106,7 +106,7 @@ export function isComplaint(text: string, locale: Locale): boolean {
  * or that one is only asking ("就问问", "just asking") makes the message a question: the
  * negated request must not start its flow, whatever else the message says.
  */
-const ZH_NEGATION = /不想|(?<!要)不要|先不|先别|别帮|别给|不用|暂时不|暂不|没打算|不打算|不是要|不是想|不是问|没问|并不想|还没想|^不(解锁|解封|解冻|解|换号|换|改|申诉|查|办|弄)了|^(别|不用|不要)(给我|跟我)?(讲|说|解释)/;
+const ZH_NEGATION = /不想|(?<!要)不要|先不|先别|别帮|别给|(?<!已经|早就|早已)不用|暂时不|暂不|没打算|不打算|不是要|不是想|不是问|没问|并不想|还没想|^不(解锁|解封|解冻|解|换号|换|改|申诉|查|办|弄)了|^(别|不用|不要)(给我|跟我)?(讲|说|解释)/;
 const ZH_JUST_ASKING = /问问|问一下|问下|想问|打听|了解一下|咨询一下|只是想知道|就想知道|想知道|(我|想|先)自己(来|试|弄|操作|搞)/;
 /** "申请" as a noun (the request someone filed: "换号申请没通过") is no request to act. */
 const ZH_FILED_REQUEST = /申请(?=.{0,3}(没|被|失败|结果|驳回|不通过|为什么|为啥|怎么|一直|还))/g;
@@ -164,6 +164,11 @@ export function asksHowLong(text: string, locale: Locale): boolean {
   return locale === 'zh-CN' ? /多久|多长时间|几天|一般/.test(t) : /\b(how long|how many days|how soon|how many weeks)\b/.test(t);
 }
 
+/** "申诉结果在哪看", "where can I check my appeal": where to look it up, answered by the FAQ that offers the check. */
+function asksWhereToLook(t: string, locale: Locale): boolean {
+  return locale === 'zh-CN' ? /在哪|哪里|哪儿|去哪/.test(t) : /\bwhere (can|do|should|would) i\b/.test(t);
+}
+
 export function detectIntent(text: string, locale: Locale): Intent | undefined {
   const whole = normalize(text);
   if (!whole) return undefined;
@@ -191,7 +196,7 @@ export function detectIntent(text: string, locale: Locale): Intent | undefined {
     if (!rule.pattern.test(rule.needsAsk ? request : t)) continue;
     if (!rule.needsAsk) {
       // "申诉要多久" is about duration (FAQ); "申诉进度怎么样了" is a status check.
-      if (asksHowLong(t, locale)) continue;
+      if (asksHowLong(t, locale) || asksWhereToLook(t, locale)) continue;
       return { kind: 'flow', flow: rule.flow };
     }
     if (asks && !isQuestion) return { kind: 'flow', flow: rule.flow };

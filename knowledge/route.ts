@@ -16,8 +16,12 @@ import { learnTyping } from './typing';
 
 /** Where one message goes, with the ranked FAQ matches behind the decision. */
 export type Route = { locale: Locale; results: SearchResult[] } & (
-  /** `also`: a second question of the same message, answered by that entry (offered as a button). */
-  | { decision: 'answer'; entryId: string; also?: string; inContext?: true }
+  /**
+   * `also`: a second question of the same message, answered by that entry (offered as a button).
+   * `safety`: someone else is asking the user for a code, a password or money; the warning is
+   * given whatever else the message reads as.
+   */
+  | { decision: 'answer'; entryId: string; also?: string; inContext?: true; safety?: true }
   /** `entryId` is the first of the candidates offered, best first. */
   | { decision: 'clarify'; entryId: string; candidates: string[] }
   /** "您是想问「…」吗？" about `entryId`, the one plausible entry; `candidates` are the next ones, should the user say no. */
@@ -265,7 +269,7 @@ export function createRouter(kb: KnowledgeBase, search: KnowledgeSearch, thresho
     // Named, and spoken of by no entry that matches: theirs to answer, not ours.
     const veto = theirs && spoken.length === 0 ? 'certain' : vetoed;
     // Safety first: a third party asking for a code or money gets the warning, never a flow.
-    if (isFraudReport(text, locale) && isAnswerable(PHISHING_WARNING, locale)) return { decision: 'answer', entryId: PHISHING_WARNING, locale, results };
+    if (isFraudReport(text, locale) && isAnswerable(PHISHING_WARNING, locale)) return { decision: 'answer', entryId: PHISHING_WARNING, locale, results, safety: true };
     const intent = detectIntent(text, locale);
     if (intent?.kind === 'handoff') return { decision: 'handoff', locale, results };
     // A case number can only be looked up: "申诉 AP-… 有结果了吗" is a status check, never a new appeal;

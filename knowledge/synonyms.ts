@@ -80,6 +80,7 @@ export const EN_IN_ZH: Record<string, string[]> = {
   帮: ['help'],
   双重验证: ['two-factor', 'two factor', '2fa', 'two-step', 'two step', '2-step'],
   请: ['please', 'pls', 'plz'],
+  要: ['need', 'want', 'wanna'],
   // The question itself typed in English ("my 账户 got locked, why?", "wallet 被封了 permanently, what now").
   为什么: ['why', 'how come'],
   怎么办: ['what now', 'what do i do', 'what should i do', 'what can i do'],

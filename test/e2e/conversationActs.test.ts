@@ -101,6 +101,7 @@ describe('closings: thanks and goodbye', () => {
     ['好的明白了 多谢', /不客气|还有其他问题/],
     ["thanks, that's all", /thank|bye|good day|welcome/i],
     ['没事了 拜拜', /感谢您的咨询|再见|再来找我/],
+    ['bye now', /thank|bye|good day|welcome/i],
   ])('"%s" gets a thanks or goodbye reply, never "I don\'t know"', async (text, expected) => {
     const chat = conversation('closing');
     await chat.say('验证码收不到怎么办');
@@ -153,6 +154,9 @@ describe('"再说一遍", "看不懂", "你是真人吗" and indirect requests f
     ['验证码收不到怎么办', '叫个管事的来', '人工客服', '转人工', '好的'],
     // In an English conversation: a message this short says nothing about its language by itself.
     ['how do I unlock my account', "you're useless", 'human agent', 'Talk to an agent', 'yes'],
+    // A weak match on one shared word ("need" ~ "do you need my code") does not outweigh asking for someone in charge.
+    ['how do I unlock my account', 'I need a manager', 'human agent', 'Talk to an agent', 'yes'],
+    ['how do I unlock my account', 'you keep misunderstanding me, is there a supervisor', 'human agent', 'Talk to an agent', 'yes'],
   ])('after "%s", "%s" offers a person; a yes then hands off', async (before, text, offered, button, yes) => {
     const chat = conversation('human-indirect');
     await chat.say(before);
@@ -182,6 +186,22 @@ describe('corrections', () => {
     expect(buttons(ask)).toEqual(['是的', '不是']);
     const switched = await chat.say('是的');
     expect(switched?.text).toContain(UNLOCK_FIRST_STEP);
+  });
+
+  test('inside the phone change, "我还是想先申诉" asks to switch to the appeal', async () => {
+    const chat = conversation('switch-appeal');
+    await chat.say('我要换手机号');
+    await chat.say('13800000008');
+    const ask = await chat.say('我还是想先申诉');
+    expect(ask?.text).toBe('要先退出「更换手机号」，改为「账户申诉」吗？');
+  });
+
+  test('"不是收不到验证码，是老号码已经不用了" answers what the user meant: the old number out of use', async () => {
+    const chat = conversation('not-but');
+    const meant = await chat.say('老号码已经不用了');
+    const reply = await chat.say('不是收不到验证码，是老号码已经不用了');
+    expect(reply?.text).toBe(meant?.text);
+    expect(reply?.text).not.toContain(FALLBACK);
   });
 
   test('"不是" to the switch goes back to the step\'s question, and the phone change goes on', async () => {

@@ -33,8 +33,10 @@ describe('safety first: someone else asking for a code, a password or money', ()
     ['zh', '有人自稱客服 要我把驗證碼發給他 說幫我解凍帳戶'],
     ['zh', '对方说是平台工作人员 让我开屏幕共享 帮我把账户解锁'],
     ['en', 'someone claiming to be from your team asked for my otp so they can unlock my account'],
+    ['zh', '有个网站长得跟你们一模一样 让我登录'],
+    ['zh', '自称客服的打电话说我要注销账户 不然影响征信'],
   ])('%s: %s → the phishing warning and the offer of a person, never a flow', async (_lang, message) => {
-    const replies = await kefu.channel.ask(`phish-${message.length}`, message);
+    const replies = await kefu.channel.ask(`phish-${Buffer.from(message).toString('hex').slice(0, 40)}`, message);
     const text = texts(replies);
     expect(text).toMatch(/不会.{0,8}索要|never\W{0,3}ask/);
     expect(text).toMatch(/转人工|agent/);
@@ -44,9 +46,19 @@ describe('safety first: someone else asking for a code, a password or money', ()
 });
 
 describe('indirect requests for a person', () => {
-  test.each(['机器人说不明白 换个客服来', '给我接客服', '有真人吗', 'get me someone real'])('%s → the handoff (queued, or a message left when nobody is online)', async (message) => {
-    const [reply] = await kefu.channel.ask(`person-${message.length}`, message);
-    expect(reply?.text).toMatch(/人工客服|agent|person/i);
+  /** Queued when an agent is online, a message offered when none is: either way the handoff, not an answer. */
+  const HANDED_OFF = /正在为您转接|没有人工客服在线|connecting you|in the queue|no agent|leave (us )?a message/i;
+  test.each([
+    ['机器人说不明白 换个客服来', HANDED_OFF],
+    ['给我接客服', HANDED_OFF],
+    // Whether a person is there is also a question about the bot: it says what it is and offers one.
+    ['有真人吗', /转接人工客服/],
+    ['get me someone real', HANDED_OFF],
+    ['need 人工 please', HANDED_OFF],
+    ["I'd like to speak with an actual person", HANDED_OFF],
+  ])('%s → a person (the handoff, or for "有真人吗" the offer of one)', async (message, expected) => {
+    const [reply] = await kefu.channel.ask(`person-${Buffer.from(message).toString('hex').slice(0, 40)}`, message);
+    expect(reply?.text).toMatch(expected);
     expect(reply?.text).not.toMatch(/答不上来|don't have an answer/);
   });
 

@@ -1,4 +1,4 @@
-import { detectIntent } from '../../knowledge/intents';
+import { detectIntent, isFraudReport } from '../../knowledge/intents';
 
 describe('requests to do something vs questions about it', () => {
   test.each([
@@ -28,6 +28,7 @@ describe('requests to do something vs questions about it', () => {
     ['我想查下之前提交的申诉', { kind: 'flow', flow: 'appeal-status' }],
     ['不解锁了 我账户其实是被关了 帮我提个申诉', { kind: 'flow', flow: 'appeal' }],
     ['我不是要查进度，我是要提交一个新的申诉', { kind: 'flow', flow: 'appeal' }],
+    ['我还是想先申诉', { kind: 'flow', flow: 'appeal' }],
     ['上个月25号提交的申诉 当时说三个工作日内回复 现在都过了一周了还没动静 麻烦帮我查一下现在审核到哪一步了', { kind: 'flow', flow: 'appeal-status' }],
   ])('zh-CN %s → %j', (text, intent) => {
     expect(detectIntent(text, 'zh-CN')).toEqual(intent);
@@ -49,6 +50,7 @@ describe('requests to do something vs questions about it', () => {
     '查一下怎么申诉',
     '晚上十一点还有真人在线吗',
     '人工客服是24小时online吗',
+    '申诉结果在哪看',
   ])('zh-CN %s is a question, not a request', (text) => {
     expect(detectIntent(text, 'zh-CN')).toBeUndefined();
   });
@@ -67,11 +69,29 @@ describe('requests to do something vs questions about it', () => {
     ["I've been going back and forth with this bot for half an hour. None of it helps. Just put me through to an agent.", { kind: 'handoff' }],
     ["don't file a new appeal, i just want to check the one i already sent", { kind: 'flow', flow: 'appeal-status' }],
     ['talk to a human', { kind: 'handoff' }],
+    ["I'd like to speak with an actual person", { kind: 'handoff' }],
   ])('en-US %s → %j', (text, intent) => {
     expect(detectIntent(text, 'en-US')).toEqual(intent);
   });
 
-  test.each(["I'm about to switch carriers and get a new number. Before I do that I want to know if there's any charge for updating it in the wallet.", 'how do i unlock my account', 'why was my appeal rejected how long does an appeal take', 'when are agents available'])('en-US %s is a question', (text) => {
+  test.each(["I'm about to switch carriers and get a new number. Before I do that I want to know if there's any charge for updating it in the wallet.", 'how do i unlock my account', 'why was my appeal rejected how long does an appeal take', 'when are agents available', 'where can I check my appeal', "I'm applying for a mortgage. I'd like to move the wallet to the new number. Would that mess with my credit?"])('en-US %s is a question', (text) => {
     expect(detectIntent(text, 'en-US')).toBeUndefined();
+  });
+});
+
+describe('someone else after the account', () => {
+  test.each([
+    ['zh-CN', '有个网站长得跟你们一模一样 让我登录'],
+    ['zh-CN', '自称客服的打电话说我要注销账户 不然影响征信'],
+    ['en-US', 'a guy claiming to be from your team says my credit score will drop unless I verify'],
+  ] as const)('%s %s is a fraud report', (locale, text) => {
+    expect(isFraudReport(text, locale)).toBe(true);
+  });
+
+  test.each([
+    ['zh-CN', '登录的时候提示密码错误'],
+    ['zh-CN', '换号会影响征信吗'],
+  ] as const)('%s %s is not', (locale, text) => {
+    expect(isFraudReport(text, locale)).toBe(false);
   });
 });
