@@ -42,6 +42,7 @@ export const SET_KINDS = [
   { kind: 'blind-8', prefix: 'blind8-' },
   { kind: 'blind-9', prefix: 'blind9-' },
   { kind: 'blind-10', prefix: 'blind10-' },
+  { kind: 'blind-11', prefix: 'blind11-' },
 ] as const;
 
 /** The newest blind set (the last of SET_KINDS), whose figures per kind of message the README shows. */
