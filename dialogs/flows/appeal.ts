@@ -22,7 +22,8 @@ const EXPLANATION = { min: 10, max: 1000 } as const;
 
 /** Longer than this, a message that ends in a question is a story with a question in it: the explanation. */
 const MAX_QUESTION_CHARS = 40;
-const QUESTION_SHAPE = /[?？吗么呢]\s*$|^\s*(how|what|why|when|where|which|can|could|do|does|is|are|will|should)\b/iu;
+/** Ends in a question mark or particle (a trailing 啊 or 呀 aside), opens with a question word, or asks how long ("申诉一般多久能有结果啊"). */
+const QUESTION_SHAPE = /[?？吗么呢][\s啊呀哈呢嘛啦]*$|多久|多长时间|什么时候|^\s*(how|what|why|when|where|which|can|could|do|does|is|are|will|should)\b/iu;
 
 /** A question asked at the explanation prompt, not the situation told: short, and shaped as a question. */
 const isShortQuestion = (text: string) => text.length <= MAX_QUESTION_CHARS && QUESTION_SHAPE.test(text);

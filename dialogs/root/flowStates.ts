@@ -75,7 +75,9 @@ export const flowStates = (s: RootSetup) => ({
         },
         // A message that clearly wants another flow or a person: asked once, instead of failing the step's validation.
         { guard: 'asksOtherFlow', actions: 'askToSwitch' },
-        { guard: or([{ type: 'routedTo', params: 'handoff' } as const, and([is('human-indirect'), 'wholeMessage'])]), actions: { type: 'askToSwitch', params: 'handoff' } },
+        // Someone in charge asked for in other words ("我想直接跟你们工作人员说"): the whole message, or any
+        // reading of it at a step that takes no story.
+        { guard: or([{ type: 'routedTo', params: 'handoff' } as const, and([is('human-indirect'), or(['wholeMessage', 'stepTakesNoStory'])])]), actions: { type: 'askToSwitch', params: 'handoff' } },
         // What people say rather than answer — the whole message, so a step's free text is never taken
         // for it ("…请帮我恢复账户，谢谢。"): the step's question again, after a word of reply.
         {

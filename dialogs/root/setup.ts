@@ -134,6 +134,8 @@ export function createRootSetup(deps: RootMachineDeps) {
       /** "转人工" as the flows' messages and the help's button put it: no question back. */
       asksForPersonPlainly: ({ event }) => event.type === 'user.message' && event.route.decision === 'handoff' && isPlainHandoff(event.text),
       notAtFilesStep: ({ context }) => context.trail?.stage !== 'askingFiles',
+      /** A step that takes a number, a code or a choice: only at the appeal's explanation is free text the answer. */
+      stepTakesNoStory: ({ context }) => context.trail?.stage !== 'askingExplanation',
       /**
        * Inside a flow, a message that clearly asks for another flow: a correction ("搞错了，我是要解锁"),
        * or a request to do it at a step that takes a number or a code (at the step that takes a

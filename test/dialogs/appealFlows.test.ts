@@ -34,14 +34,23 @@ describe('appeal flow', () => {
     expect(stored).toEqual(expect.objectContaining({ id: caseId, attachments: [expect.objectContaining({ name: 'id-front.jpg' })] }));
   });
 
-  test('a short question at the explanation is answered, then the explanation asked for again (not "too short")', async () => {
+  test.each(['申诉要多久', '申诉一般多久能有结果啊'])('a short question at the explanation ("%s") is answered, then the explanation asked for again (not "too short")', async (question) => {
     const s = await verifiedAppeal('13800000005');
-    const digression = await s.chat.say('申诉要多久');
+    const digression = await s.chat.say(question);
     expect(digression.replies).toHaveLength(2);
     expect(digression.replies[0]?.text).not.toContain('至少写 10 个字');
     expect(digression.replies[1]?.text).toBe('请用一段话说明情况（10 到 1000 字），比如发生了什么、为什么认为关闭有误。');
     // The answer was not taken as the explanation: the next message is.
     expect(buttons(await s.chat.say('上个月实名认证时照片不清楚，现在补充清晰的身份证照片，请重新审核。'))).toEqual(['完成', '跳过']);
+  });
+
+  test('at the code step, "我想直接跟你们工作人员说" asks whether to leave the appeal for a person; the code is not called invalid', async () => {
+    const s = flowChat();
+    await s.chat.say('我要申诉');
+    await s.chat.say('13800000006');
+    const asked = await s.chat.say('我想直接跟你们工作人员说');
+    expect(text(asked)).toBe('要先退出「账户申诉」，为您转接人工客服吗？');
+    expect(buttons(asked)).toEqual(['是的', '不是']);
   });
 
   test('security and violation closures get their own guidance', async () => {
