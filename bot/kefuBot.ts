@@ -2,6 +2,7 @@ import { ActivityTypes, TeamsActivityHandler, TurnContext, type Activity, type C
 import { z } from 'zod';
 import { localeSchema, type Locale } from '../knowledge/schema';
 import { toActivity } from './channels/render';
+import { widgetSpeaker, withSpeaker } from './channels/webchat/speaker';
 import { fileAttachments, type TurnInput, type TurnOutcome, type TurnRunner } from './conversation/turnRunner';
 import type { ConversationNotice, TranscriptEntry } from '../domain/handoff';
 import type { HandoffService } from './handoff/service';
@@ -200,10 +201,12 @@ export class KefuBot extends TeamsActivityHandler {
     });
     const destination = { channelId: context.activity.channelId, conversationType: context.activity.conversation.conversationType, locale: outcome.locale };
     const fromAgent = input.kind === 'notice' && input.notice.type === 'agent.message' ? input.notice : undefined;
+    // Teams shows the bot's own name on every line; only the web chat widget is told who speaks.
+    const speaker = context.activity.channelId === 'msteams' ? undefined : widgetSpeaker(input.kind === 'notice' ? input.notice : undefined, outcome.state);
     const said: TranscriptEntry[] = [];
     try {
       for (const reply of outcome.replies) {
-        await context.sendActivity(toActivity(reply, destination));
+        await context.sendActivity(withSpeaker(toActivity(reply, destination), speaker));
         said.push(
           fromAgent
             ? { at: Date.now(), from: 'agent', agentName: fromAgent.agentName, text: forTranscript(fromAgent.text) }

@@ -40,9 +40,13 @@ find_missing() {
       MISSING_PROGRAMS+=("$name${!variable:+ at ${!variable} ($variable)}")
     fi
   done
-  # A CJK font only for the screenshots people look at (no test reads glyphs): any will do.
+  # A CJK font and an emoji font only for the screenshots people look at (no test reads
+  # glyphs): any will do. Without an emoji font 👍 on a button is an empty box.
   if ! { command -v fc-list >/dev/null 2>&1 && [ -n "$(fc-list :lang=zh family)" ]; }; then
     MISSING_PACKAGES+=(fonts-wqy-zenhei)
+  fi
+  if ! { command -v fc-list >/dev/null 2>&1 && [ -n "$(fc-list :charset=1f44d family)" ]; }; then
+    MISSING_PACKAGES+=(fonts-noto-color-emoji)
   fi
 }
 

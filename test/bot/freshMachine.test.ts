@@ -94,7 +94,7 @@ describe('npm run test:fresh on a machine without chromium, redis-server and red
   const real = () => Object.fromEntries(HIDDEN.map((program) => [program.name, requireProgram(program)]));
 
   /** A PATH with everything of the real one but the hidden programs, and fakes of apt-get, sudo, id and fc-list. */
-  function bareMachine(options: { uid: number; sudo: boolean; aptInstalls: boolean; aptFails?: boolean }): { bin: string; aptLog: string } {
+  function bareMachine(options: { uid: number; sudo: boolean; aptInstalls: boolean; aptFails?: boolean; noEmojiFont?: boolean }): { bin: string; aptLog: string } {
     const bin = tempDir();
     const aptLog = path.join(bin, 'apt-get.log');
     const left = new Set([...HIDDEN.map((program) => program.name), 'apt-get', 'sudo', 'id', 'fc-list']);
@@ -108,8 +108,10 @@ describe('npm run test:fresh on a machine without chromium, redis-server and red
     const script = (lines: string[]) => `#!/bin/sh\n${lines.join('\n')}\n`;
     fs.writeFileSync(path.join(bin, 'apt-get'), script([`echo "$DEBIAN_FRONTEND $*" >> '${aptLog}'`, ...(options.aptFails ? ['exit 100'] : []), 'if [ "$1" = install ]; then', ':', ...install, 'fi']), { mode: 0o755 });
     fs.writeFileSync(path.join(bin, 'id'), script([`echo ${options.uid}`]), { mode: 0o755 });
-    // The CJK font is there, whatever this machine has: the packages asked for stay the three above.
-    fs.writeFileSync(path.join(bin, 'fc-list'), script(['echo "WenQuanYi Zen Hei"']), { mode: 0o755 });
+    // The CJK and emoji fonts are there, whatever this machine has (unless the test says no emoji
+    // font): the packages asked for stay the three above.
+    const fonts = options.noEmojiFont ? ['case "$*" in *lang=zh*) echo "WenQuanYi Zen Hei";; esac'] : ['echo "WenQuanYi Zen Hei"'];
+    fs.writeFileSync(path.join(bin, 'fc-list'), script(fonts), { mode: 0o755 });
     if (options.sudo) fs.writeFileSync(path.join(bin, 'sudo'), script([`echo "sudo $*" >> '${aptLog}'`, 'exec "$@"']), { mode: 0o755 });
     return { bin, aptLog };
   }
@@ -131,6 +133,13 @@ describe('npm run test:fresh on a machine without chromium, redis-server and red
     expect(aptCalls(aptLog)).toEqual(['noninteractive update -q', 'noninteractive install -y -q --no-install-recommends chromium redis-server redis-tools']);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain(path.join(ROOT, 'test', 'bot', 'freshMachine.test.ts'));
+  });
+
+  test('without an emoji font: fonts-noto-color-emoji is installed too, so 👍 on a button is no empty box in the screenshots', async () => {
+    const { bin, aptLog } = bareMachine({ uid: 0, sudo: false, aptInstalls: true, noEmojiFont: true });
+    const run = await testFresh(bin);
+    expect(aptCalls(aptLog)).toEqual(['noninteractive update -q', 'noninteractive install -y -q --no-install-recommends chromium redis-server redis-tools fonts-noto-color-emoji']);
+    expect(run.code).toBe(0);
   });
 
   test('as a user with sudo: the same through sudo', async () => {
@@ -191,4 +200,6 @@ test("CI runs the README's test command, so a green CI proves the quick start", 
   expect(testCommand).toBe('npm run test:fresh');
   const ci = fs.readFileSync(path.join(ROOT, '.ci', 'run'), 'utf8').split('\n').map((line) => line.trim());
   expect(ci).toContain(testCommand);
+  // The fonts of the screenshots, up front as test:fresh would install them.
+  expect(ci.find((line) => line.startsWith('apt-get install'))?.split(' ')).toEqual(expect.arrayContaining(['fonts-wqy-zenhei', 'fonts-noto-color-emoji']));
 });

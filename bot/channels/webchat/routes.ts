@@ -26,6 +26,7 @@ const remoteTokenSchema = z.object({ conversationId: z.string(), token: z.string
 const STATIC_FILES: Record<string, StaticAsset> = {
   '/': { file: path.join(PUBLIC_DIR, 'index.html'), type: 'text/html; charset=utf-8', maxAge: 0 },
   '/webchat/kefu.js': { file: path.join(PUBLIC_DIR, 'kefu.js'), type: 'text/javascript; charset=utf-8', maxAge: 300 },
+  '/webchat/speaker.js': { file: path.join(PUBLIC_DIR, 'speaker.js'), type: 'text/javascript; charset=utf-8', maxAge: 300 },
   '/webchat/kefu.css': { file: path.join(PUBLIC_DIR, 'kefu.css'), type: 'text/css; charset=utf-8', maxAge: 300 },
   '/webchat/webchat.js': { file: WEBCHAT_BUNDLE, type: 'text/javascript; charset=utf-8', maxAge: 86400 },
 };

@@ -6,13 +6,20 @@
   var status = document.getElementById('kefu-status');
   var target = document.getElementById('webchat');
   var current = null;
+  // Set by 新对话: the page is leaving this conversation, so nothing may save it again.
+  var leaving = false;
+  var header = window.KefuSpeaker.createHeader({ avatar: document.querySelector('.kefu-avatar') });
+  var connection = 0;
 
-  var STATUS_TEXT = { 0: '正在连接…', 1: '正在连接…', 2: '在线 · 智能客服为您服务', 3: '连接已过期，正在重新连接…', 4: '连接失败，请刷新页面重试', 5: '对话已结束' };
+  var STATUS_TEXT = { 0: '正在连接…', 1: '正在连接…', 3: '连接已过期，正在重新连接…', 4: '连接失败，请刷新页面重试', 5: '对话已结束' };
+  function showStatus() {
+    status.textContent = connection === 2 ? header.online() : STATUS_TEXT[connection] || '';
+  }
 
   function load() {
     try { return JSON.parse(window.sessionStorage.getItem(STORAGE_KEY) || 'null'); } catch { return null; }
   }
-  function save(session) { window.sessionStorage.setItem(STORAGE_KEY, JSON.stringify(session)); }
+  function save(session) { if (!leaving) window.sessionStorage.setItem(STORAGE_KEY, JSON.stringify(session)); }
   function forget() { window.sessionStorage.removeItem(STORAGE_KEY); }
 
   // Uploads the server refuses (by their content or size) get a sentence saying what is
@@ -37,6 +44,7 @@
     return window.WebChat.createStore({}, function (api) {
       return function (next) {
         return function (action) {
+          if (action.type === 'DIRECT_LINE/INCOMING_ACTIVITY' && header.see(action.payload.activity)) showStatus();
           var message = action.type === 'DIRECT_LINE/POST_ACTIVITY_REJECTED' && refusal(action.payload);
           if (message) api.dispatch({ type: 'WEB_CHAT/SET_NOTIFICATION', payload: { id: 'kefu-upload', level: 'error', message: message } });
           return next(action);
@@ -62,7 +70,8 @@
     });
     current = { directLine: directLine, session: session };
     directLine.connectionStatus$.subscribe(function (value) {
-      status.textContent = STATUS_TEXT[value] || '';
+      connection = value;
+      showStatus();
       if (value === 2) {
         // Keep the latest (auto-refreshed) token so a reload resumes this conversation.
         session.token = directLine.token || session.token;
@@ -79,6 +88,9 @@
         directLine: directLine,
         store: createStore(),
         locale: 'zh-CN',
+        // The agent who has the chat sees 用户正在输入… (Web Chat leaves this off by default).
+        sendTypingIndicator: true,
+        avatarMiddleware: window.KefuSpeaker.avatarMiddleware,
         styleOptions: {
           accent: '#1f6feb',
           backgroundColor: '#ffffff',
@@ -121,13 +133,14 @@
   }
 
   window.addEventListener('pagehide', function () {
-    if (current && current.directLine.token) {
+    if (current && current.directLine.token && !leaving) {
       current.session.token = current.directLine.token;
       save(current.session);
     }
   });
 
   document.getElementById('kefu-new').addEventListener('click', function () {
+    leaving = true;
     forget();
     if (current) current.directLine.end();
     window.location.reload();
