@@ -32,8 +32,8 @@ export class WidgetPage {
     private readonly name: string,
   ) {}
 
-  static async open(browser: Browser, url: string, name: string): Promise<WidgetPage> {
-    const context = await browser.newContext({ viewport: { width: 480, height: 800 }, locale: 'zh-CN' });
+  static async open(browser: Browser, url: string, name: string, viewport = { width: 480, height: 800 }): Promise<WidgetPage> {
+    const context = await browser.newContext({ viewport, locale: 'zh-CN' });
     const page = await context.newPage();
     await page.goto(url);
     return new WidgetPage(page, name);

@@ -91,6 +91,7 @@
         // The agent who has the chat sees 用户正在输入… (Web Chat leaves this off by default).
         sendTypingIndicator: true,
         avatarMiddleware: window.KefuSpeaker.avatarMiddleware,
+        groupActivitiesMiddleware: window.KefuSpeaker.groupActivitiesMiddleware,
         styleOptions: {
           accent: '#1f6feb',
           backgroundColor: '#ffffff',

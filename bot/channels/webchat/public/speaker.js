@@ -67,5 +67,29 @@
     };
   }
 
-  window.KefuSpeaker = { createHeader: createHeader, avatarMiddleware: avatarMiddleware };
+  function byAgent(activity) {
+    var mark = markOf(activity);
+    return !!(mark && mark.byAgent);
+  }
+
+  /* Web Chat groups consecutive lines of one sender under one avatar, and the agent's lines
+   * reach it as the bot's: a change between the bot and the agent starts a new group. */
+  function groupActivitiesMiddleware() {
+    return function (next) {
+      return function (args) {
+        var groups = next(args);
+        var sender = [];
+        (groups.sender || []).forEach(function (group) {
+          var last = null;
+          group.forEach(function (activity, index) {
+            if (index === 0 || byAgent(activity) !== byAgent(group[index - 1])) sender.push((last = []));
+            last.push(activity);
+          });
+        });
+        return Object.assign({}, groups, { sender: sender });
+      };
+    };
+  }
+
+  window.KefuSpeaker = { createHeader: createHeader, avatarMiddleware: avatarMiddleware, groupActivitiesMiddleware: groupActivitiesMiddleware };
 })();
