@@ -2,6 +2,8 @@
 export interface Suggestion {
   title: string;
   value: string;
+  /** Also said in the text (a listed follow-up): a channel with few button slots may leave it out. */
+  extra?: boolean;
 }
 
 /** One message from the bot, independent of the channel that will render it. */

@@ -3,6 +3,7 @@ import type { FaqEntry, Locale } from '../knowledge/schema';
 import { flowMessages } from './flows/flowMessages';
 import { FLOW_REGISTRY } from './flows/registry';
 import { messages } from './messages';
+import { sendsToSupport } from './supportMention';
 import type { Reply, Suggestion } from './reply';
 
 /** Replies of the root conversation, built from data only: no state, no I/O. */
@@ -26,9 +27,13 @@ export function answerReply(entry: FaqEntry, related: readonly FaqEntry[], value
   const answer = renderAnswer(entry.answer.trim(), values);
   const relatedList = related.map((r) => `- ${r.question}`).join('\n');
   const text = related.length > 0 ? `${answer}\n\n${m.relatedHeading}\n${relatedList}` : answer;
+  // Every follow-up listed is a button (labels wrap in the widget), after the way to a person
+  // when the answer itself says to contact support.
   const suggestions = [
     ...feedbackButtons(entry.locale),
-    ...(offer ? [offer] : related.slice(0, 1).map((r) => ({ title: r.question, value: r.question }))),
+    ...(offer ? [offer] : []),
+    ...(sendsToSupport(answer, entry.locale) ? [{ title: m.yesHuman, value: m.yesHuman }] : []),
+    ...related.map((r) => ({ title: r.question, value: r.question, extra: true })),
   ];
   return { text, suggestions };
 }

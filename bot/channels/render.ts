@@ -1,5 +1,5 @@
 import { ActionTypes, ActivityTypes, CardFactory, type Activity } from 'botbuilder';
-import type { Reply } from '../../dialogs/reply';
+import type { Reply, Suggestion } from '../../dialogs/reply';
 import type { Locale } from '../../knowledge/schema';
 
 /** Where a reply goes: the channel and, for Teams, the kind of conversation. */
@@ -20,13 +20,13 @@ export const ADAPTIVE_CARD_VERSION = '1.5';
  * turn runner reads like the same words typed.
  */
 export function toActivity(reply: Reply, to: Destination): Partial<Activity> {
-  const suggestions = reply.suggestions ?? [];
+  const teams = to.channelId === 'msteams';
+  const suggestions = teams ? withinTeamsSlots(reply.suggestions ?? []) : (reply.suggestions ?? []);
   const base: Partial<Activity> = { type: ActivityTypes.Message, locale: to.locale };
   const text = reply.plain ? reply.text : literalMasks(reply.text);
   const textFormat = reply.plain ? 'plain' : 'markdown';
   if (suggestions.length === 0) return { ...base, text, textFormat };
 
-  const teams = to.channelId === 'msteams';
   const suggestedActionsFit = !reply.asCard && (!teams || (to.conversationType === 'personal' && suggestions.length <= TEAMS_MAX_SUGGESTED_ACTIONS));
   if (suggestedActionsFit) {
     return {
@@ -37,6 +37,12 @@ export function toActivity(reply: Reply, to: Destination): Partial<Activity> {
     };
   }
   return { ...base, attachments: [CardFactory.adaptiveCard(adaptiveCard(reply))] };
+}
+
+/** Teams' few suggested-action slots: buttons that are extra (said in the text too) fill only what is left. */
+function withinTeamsSlots(suggestions: readonly Suggestion[]): Suggestion[] {
+  let room = TEAMS_MAX_SUGGESTED_ACTIONS - suggestions.filter((s) => !s.extra).length;
+  return suggestions.filter((s) => !s.extra || room-- > 0);
 }
 
 /**

@@ -19,10 +19,27 @@ describe('root conversation machine', () => {
     expect((await c.say('👍')).signals).toEqual([]);
   });
 
-  test('answers list the related questions and offer one as a button', async () => {
-    const answer = await new Conversation().say('换了手机号银行卡要重新绑吗');
+  test('answers list the related questions and make every one a button', async () => {
+    const answer = await new Conversation().say('验证码收不到怎么办');
     expect(text(answer)).toContain('您可能还想了解');
-    expect(buttons(answer).length).toBeLessThanOrEqual(3);
+    const listed = text(answer)
+      .split('\n')
+      .filter((line) => line.startsWith('- '))
+      .map((line) => line.slice(2));
+    expect(listed.length).toBeGreaterThanOrEqual(2);
+    expect(buttons(answer)).toEqual(expect.arrayContaining(listed));
+  });
+
+  test('an answer that says to contact support offers 转人工 with it, one that does not offers none', async () => {
+    const answer = await new Conversation().say('验证码收不到怎么办');
+    expect(text(answer)).toContain('请联系客服');
+    expect(buttons(answer)).toContain('转人工');
+    const english = await new Conversation().say("I'm not getting the verification code");
+    expect(text(english)).toContain('contact support');
+    expect(buttons(english)).toContain('Talk to an agent');
+    const plain = await new Conversation().say('换了手机号银行卡要重新绑吗');
+    expect(text(plain)).not.toContain('联系客服');
+    expect(buttons(plain)).not.toContain('转人工');
   });
 
   test('clarify: a number, the option text or a card choice picks the entry', async () => {
