@@ -2,7 +2,7 @@
 export interface Suggestion {
   title: string;
   value: string;
-  /** Also said in the text (a listed follow-up): a channel with few button slots may leave it out. */
+  /** Also said in the text (a listed follow-up, "请联系客服"): a channel with few button slots may leave it out. */
   extra?: boolean;
 }
 

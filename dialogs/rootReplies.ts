@@ -32,7 +32,7 @@ export function answerReply(entry: FaqEntry, related: readonly FaqEntry[], value
   const suggestions = [
     ...feedbackButtons(entry.locale),
     ...(offer ? [offer] : []),
-    ...(sendsToSupport(answer, entry.locale) ? [{ title: m.yesHuman, value: m.yesHuman }] : []),
+    ...(sendsToSupport(answer, entry.locale) ? [{ title: m.yesHuman, value: m.yesHuman, extra: true }] : []),
     ...related.map((r) => ({ title: r.question, value: r.question, extra: true })),
   ];
   return { text, suggestions };
