@@ -176,6 +176,9 @@ test('a claimed chat opened: Tab goes to the reply box, not to 结束并交还�
   try {
     await page.locator('#active button.item', { hasText: '昨天转账给朋友' }).click();
     await page.waitForFunction(`document.activeElement && document.activeElement.id === 'chat-title'`, undefined, { timeout: 15_000 });
+    // The transcript (to scroll it by keyboard), then the reply box: never 结束并交还机器人 first.
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate<string>('document.activeElement.id')).toBe('log');
     await page.keyboard.press('Tab');
     expect(await page.evaluate<string>('document.activeElement.id')).toBe('message');
     await page.locator('#resolve').click();
