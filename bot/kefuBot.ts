@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { localeSchema, type Locale } from '../knowledge/schema';
 import { toActivity } from './channels/render';
 import { widgetSpeaker, withSpeaker } from './channels/webchat/speaker';
-import { fileAttachments, type TurnInput, type TurnOutcome, type TurnRunner } from './conversation/turnRunner';
+import { clickedText, fileAttachments, type TurnInput, type TurnOutcome, type TurnRunner } from './conversation/turnRunner';
 import type { ConversationNotice, TranscriptEntry } from '../domain/handoff';
 import type { HandoffService } from './handoff/service';
 import type { Metrics } from './metrics';
@@ -182,7 +182,7 @@ export class KefuBot extends TeamsActivityHandler {
 
   private userLine(input: Extract<TurnInput, { kind: 'message' }>): TranscriptEntry {
     const attachments = fileAttachments(input.attachments);
-    return { at: Date.now(), from: 'user', text: forTranscript(input.text ?? ''), ...(attachments.length > 0 ? { attachments } : {}) };
+    return { at: Date.now(), from: 'user', text: forTranscript(input.text || clickedText(input.value)), ...(attachments.length > 0 ? { attachments } : {}) };
   }
 
   private async turn(context: TurnContext, input: TurnInput): Promise<void> {

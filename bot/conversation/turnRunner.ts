@@ -73,6 +73,18 @@ const cardActionSchema = z.discriminatedUnion('kefu', [
 /** A card that carries typed text (e.g. an input field named "text"). */
 const cardTextSchema = z.object({ text: z.string().max(10000) });
 
+/**
+ * What a card click without text said, for the transcript agents read: the text it carried, the
+ * vote, or the entry chosen; never an empty line.
+ */
+export function clickedText(value: unknown): string {
+  if (value === undefined) return '';
+  const action = cardActionSchema.safeParse(value);
+  if (action.success) return action.data.kefu === 'choose' ? `☑ ${action.data.entryId}` : action.data.vote === 'up' ? '👍' : '👎';
+  const carried = cardTextSchema.safeParse(value);
+  return carried.success ? carried.data.text : '';
+}
+
 type RootSnapshot = SnapshotFrom<RootMachine>;
 type RootActor = Actor<RootMachine>;
 

@@ -105,6 +105,11 @@ export class AgentDirectory {
     return this.byId.size;
   }
 
+  /** The name people know an agent by, for an id from presence (which keeps ids only). */
+  nameOf(id: string): string | undefined {
+    return this.byId.get(id)?.name;
+  }
+
   /** The agent Teams vouches for (an authenticated activity's from.aadObjectId), if the file maps one. */
   byTeamsUser(aadObjectId: string | undefined): SignedInAgent | undefined {
     const record = aadObjectId ? this.byTeamsId.get(aadObjectId.toLowerCase()) : undefined;

@@ -189,6 +189,13 @@ export function mountAgentConsole(server: Server, deps: AgentConsoleDeps): { clo
     res.send(204);
   });
 
+  // Whether this browser is signed in, answered 200 either way: the sign-in page loads without a failed request.
+  server.get(SIGN_IN_PATH, async (req: Request, res: Response) => {
+    res.setHeader('cache-control', 'no-store');
+    const agent = await sessions.agentOf(cookieOf(req));
+    res.send(200, agent ? { agent, canned: deps.canned } : { agent: null });
+  });
+
   server.get('/api/agent/me', async (req: Request, res: Response) => {
     const agent = await agentOf(req, res);
     if (agent) res.send(200, { agent, canned: deps.canned });
@@ -262,7 +269,9 @@ export function mountAgentConsole(server: Server, deps: AgentConsoleDeps): { clo
     const agent = await agentOf(req, res);
     if (!agent) return;
     if (!isLead(agent)) return void res.send(403, { error: 'only a lead (role: lead in AGENTS_FILE) sees the supervisor figures' });
-    res.send(200, await service.supervisor());
+    const figures = await service.supervisor();
+    // Presence knows ids only: an idle agent is named as a busy one is.
+    res.send(200, { ...figures, agents: figures.agents.map((a) => ({ ...a, name: a.name ?? deps.agents.nameOf(a.id) })) });
   });
 
   // Server-sent events: "board" when the queue, chats or tickets change, "chat" with an id

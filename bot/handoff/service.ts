@@ -16,6 +16,7 @@ import { maskPhone, maskText } from '../../domain/mask';
 import type { Locale } from '../../knowledge/schema';
 import type { Logger } from '../logger';
 import type { HandoffEvent, HandoffMetrics } from '../metrics';
+import { boardEntryHints } from './boardEntry';
 import { chatMatches, parseHistoryQuery, ticketMatches } from './history';
 import { estimatedWaitMinutes, positions, queueOrder } from './queue';
 import { startOfDay, supervisorFigures } from './supervisor';
@@ -358,6 +359,8 @@ export class HandoffService implements HandoffPort {
     if (last?.status !== 'resolved') return;
     await this.store.annotate(last.id, { rating });
     this.options.metrics?.rated(rating);
+    // The consoles' figures (today's average rating) count it now, not at the next change.
+    await this.publishBoard();
   }
 
   /** The ticket, or undefined when this client is over its limit of handoffs and messages. */
@@ -432,7 +435,10 @@ export class HandoffService implements HandoffPort {
     const open = (await this.store.listOpen()).filter((h) => !h.external);
     const agents = await this.store.agentsOnline();
     const handleTimes = await this.store.handleTimes();
+    const transcripts = new Map(await Promise.all(open.map(async (h) => [h.id, await this.store.transcript(h.conversation)] as const)));
     const summary = (h: Handoff) => ({
+      ...boardEntryHints(h, transcripts.get(h.id) ?? []),
+      claimedAt: h.claimedAt,
       id: h.id,
       status: h.status,
       priority: h.priority,

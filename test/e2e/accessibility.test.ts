@@ -51,11 +51,12 @@ function openChatId(page: Page): Promise<string> {
 
 /** The history search for a chat, with its record opened: the console's "history" state. */
 async function showHistory(page: Page, chatId: string): Promise<void> {
+  await page.locator('#open-history').click();
   const search = page.locator('form[role=search]');
   await search.locator('input').fill(chatId.slice(0, 8));
   await search.locator('button').click();
-  await page.locator('.workday details summary').first().click();
-  await page.locator('.workday details[open] li').first().waitFor();
+  await page.locator('#history-panel details summary').first().click();
+  await page.locator('#history-panel details[open] li').first().waitFor();
 }
 
 async function signIn(page: Page): Promise<void> {
@@ -168,6 +169,7 @@ test('axe: every console state (sign-in, board, ticket, chat selected, claimed, 
           await page.locator('#message').fill('');
           const chatId = await openChatId(page);
           await page.locator('#resolve').click();
+    await page.locator('#resolve-yes').click();
           await page.locator('#chat-title', { hasText: '已结束' }).waitFor();
           findings[`resolved ${viewport.width}`] = await axeFindings(page);
           await showHistory(page, chatId);
@@ -192,6 +194,7 @@ test('axe: every console state (sign-in, board, ticket, chat selected, claimed, 
     findings['claimed 1280'] = await axeFindings(page);
     const chatId = await openChatId(page);
     await page.locator('#resolve').click();
+    await page.locator('#resolve-yes').click();
     await page.locator('#chat-title', { hasText: '已结束' }).waitFor();
     await showHistory(page, chatId);
     findings['history 1280'] = await axeFindings(page);
@@ -248,6 +251,9 @@ test('keyboard only: sign in, open the first queued chat, claim, canned reply, n
     const resolve = await tabTo(page, (f) => f.id === 'resolve', 'Shift+Tab');
     expect(resolve.visible).toBe(true);
     before = (await widget.botTexts()).length;
+    // Resolving asks first; Enter on 确认结束 ends the chat.
+    await page.keyboard.press('Enter');
+    await waitForFocus(page, '#resolve-yes');
     await page.keyboard.press('Enter');
     await widget.waitForBot('请为客服的服务打个分', before);
     await page.locator('#chat-title', { hasText: '已结束' }).waitFor();
@@ -295,6 +301,7 @@ test('the transcript live region gets each new line once; a new queued chat is a
     // Claimed: it left the queue, so the title counts one fewer.
     expect(await page.title()).toBe(queuedBefore ? `(${queuedBefore}) Kefu 客服工作台` : 'Kefu 客服工作台');
     await page.locator('#resolve').click();
+    await page.locator('#resolve-yes').click();
     await page.locator('#chat-title', { hasText: '已结束' }).waitFor();
   } finally {
     await context.close();
@@ -355,12 +362,13 @@ test('small screens: at 360 px the list and the chat are two views, 768 px fits 
         await widget.say(`第 ${i} 条比较长的消息，用来把对话记录撑得比屏幕还高，看看顶部的按钮还在不在。`);
         await desk.page.locator('#transcript li.user', { hasText: `第 ${i} 条` }).waitFor();
       }
-      await desk.page.evaluate(`(() => { const pane = document.getElementById('chat'); pane.scrollTop = pane.scrollHeight; })()`);
-      expect(await desk.page.evaluate<boolean>(`(() => { const pane = document.getElementById('chat'); return pane.scrollHeight > pane.clientHeight + 100; })()`)).toBe(true);
+      await desk.page.evaluate(`(() => { const pane = document.getElementById('log'); pane.scrollTop = pane.scrollHeight; })()`);
+      expect(await desk.page.evaluate<boolean>(`(() => { const pane = document.getElementById('log'); return pane.scrollHeight > pane.clientHeight + 100; })()`)).toBe(true);
       const box = await desk.page.locator('#resolve').boundingBox();
       const pane = await desk.page.locator('#chat').boundingBox();
       expect(box && pane && box.y >= pane.y && box.y + box.height <= DESKTOP.height).toBe(true);
       await desk.page.locator('#resolve').click();
+    await desk.page.locator('#resolve-yes').click();
       await desk.page.locator('#chat-title', { hasText: '已结束' }).waitFor();
     } finally {
       await desk.context.close();
@@ -460,6 +468,7 @@ test('a user message in another of my chats: announced, an unread count on it an
     for (let left = await page.locator('#active button.item').count(); left > 0; left--) {
       await page.locator('#active button.item').first().click();
       await page.locator('#resolve').click();
+    await page.locator('#resolve-yes').click();
       await page.locator('#chat-title', { hasText: '已结束' }).waitFor();
       await page.locator('#active button.item').nth(left - 1).waitFor({ state: 'detached' });
     }

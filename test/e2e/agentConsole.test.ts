@@ -113,6 +113,7 @@ test('a user asks for a person; an agent in the console claims, replies, resolve
 
     before = (await widget.botTexts()).length;
     await agent.locator('#resolve').click();
+    await agent.locator('#resolve-yes').click();
     await widget.waitForBot('请为客服的服务打个分', before);
     await agent.locator('#chat-title', { hasText: '已结束' }).waitFor();
     before = await widget.click('5 分');
@@ -182,6 +183,7 @@ test('unlock of an account locked by a security alert: right after "验证通过
     await agent.locator('.topbar .lang-toggle').click();
     before = (await widget.botTexts()).length;
     await agent.locator('#resolve').click();
+    await agent.locator('#resolve-yes').click();
     await widget.waitForBot('请为客服的服务打个分', before);
   } finally {
     await widget.close();
@@ -215,6 +217,7 @@ test('what people type is text everywhere, never markup', async () => {
     expect(await agent.title()).toMatch(/^(\(\d+\) )?Kefu 客服工作台$/);
     expect(await widget.page.locator('.webchat__bubble img[src=x]').count()).toBe(0);
     await agent.locator('#resolve').click();
+    await agent.locator('#resolve-yes').click();
     await agent.locator('#chat-title', { hasText: '已结束' }).waitFor();
   } finally {
     await widget.close();

@@ -31,6 +31,10 @@
       attachment: '附件',
       foreignFile: '外部链接，未经本系统核验，请勿直接打开',
       lists: '会话列表', transcript: '对话记录', cannedList: '快捷回复', messageLabel: '回复用户', noteLabel: '新的内部备注', back: '返回列表',
+      today: '今日概览', history: '历史记录', closeDrawer: '关闭', aboutChat: '会话信息',
+      resolveQuestion: '结束这个会话，把用户交还机器人？', resolveYes: '确认结束', resolveNo: '取消',
+      unread: (n) => `${n} 条未读`, waitingReply: (m) => `用户等待回复 ${m} 分钟`, talking: (m) => `已接入 ${m} 分钟`,
+      disconnected: '连接已断开，正在重连…',
       draft: '草稿', alerts: '桌面通知和提示音', newQueued: (reason) => `新的排队会话：${reason}`, newMessage: (reason) => `您的会话有用户新消息：${reason}`,
     },
     'en-US': {
@@ -60,6 +64,10 @@
       attachment: 'Attachment',
       foreignFile: 'external link, not checked by Kefu; do not open it',
       lists: 'Conversations', transcript: 'Transcript', cannedList: 'Canned replies', messageLabel: 'Reply to the user', noteLabel: 'New private note', back: 'Back to the list',
+      today: 'Today', history: 'History', closeDrawer: 'Close', aboutChat: 'About this chat',
+      resolveQuestion: 'End this chat and hand the user back to the bot?', resolveYes: 'Yes, resolve', resolveNo: 'Cancel',
+      unread: (n) => `${n} unread`, waitingReply: (m) => `user waiting ${m} min`, talking: (m) => `claimed ${m} min ago`,
+      disconnected: 'Connection lost; reconnecting…',
       draft: 'draft', alerts: 'Desktop notifications and sound', newQueued: (reason) => `New chat in the queue: ${reason}`, newMessage: (reason) => `New message from the user in your chat: ${reason}`,
     },
   };
@@ -84,17 +92,34 @@
     return node;
   }
 
+  // A server that cannot be reached answers status 0: one line in the top bar says so, nothing is thrown.
   async function api(method, path, body) {
-    const response = await fetch(path, {
-      method,
-      credentials: 'same-origin',
-      // The header marks the call as the console's own: the server refuses writes without it or JSON.
-      headers: body === undefined ? { 'x-kefu-agent': '1' } : { 'x-kefu-agent': '1', 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+    let response;
+    try {
+      response = await fetch(path, {
+        method,
+        credentials: 'same-origin',
+        // The header marks the call as the console's own: the server refuses writes without it or JSON.
+        headers: body === undefined ? { 'x-kefu-agent': '1' } : { 'x-kefu-agent': '1', 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch {
+      connection(false);
+      return { status: 0, body: undefined };
+    }
+    connection(true);
     if (response.status === 401 && path !== '/api/agent/session') showSignIn();
     const text = await response.text();
-    return { status: response.status, body: text ? JSON.parse(text) : undefined };
+    try {
+      return { status: response.status, body: text ? JSON.parse(text) : undefined };
+    } catch {
+      return { status: response.status, body: undefined };
+    }
+  }
+
+  function connection(up) {
+    state.down = !up;
+    $('connection').textContent = up ? '' : t().disconnected;
   }
 
   function applyLanguage() {
@@ -106,6 +131,8 @@
     state.shown = null;
     document.querySelectorAll('.lang-toggle').forEach((node) => (node.textContent = t().lang));
     $('message').placeholder = t().cannedHint;
+    $('connection').textContent = state.down ? t().disconnected : '';
+    document.dispatchEvent(new window.CustomEvent('kefu:lang', { detail: { lang: state.lang } }));
     if (state.board) renderBoard();
     if (state.chat) renderChat();
     updateTitle();
@@ -183,8 +210,10 @@
   }
 
   async function start() {
-    const me = await api('GET', '/api/agent/me');
-    if (me.status !== 200) return showSignIn();
+    // The session route answers 200 either way: the sign-in page loads without a failed request.
+    const me = await api('GET', '/api/agent/session');
+    if (me.status === 0) return window.setTimeout(() => void start(), RETRY_MS);
+    if (me.status !== 200 || !me.body.agent) return showSignIn();
     state.me = me.body.agent;
     state.canned = me.body.canned;
     $('sign-in').hidden = true;
@@ -196,9 +225,17 @@
     $('console-title').focus();
   }
 
+  const RETRY_MS = 5000;
+
   function listen() {
     const events = new EventSource('/api/agent/events');
     state.events = events;
+    // Back after an outage: the line goes, and what changed meanwhile is loaded.
+    events.addEventListener('open', () => {
+      if (!state.down) return;
+      connection(true);
+      void loadBoard();
+    });
     events.addEventListener('board', () => void loadBoard());
     // workday.js (typing, history, supervisor) listens on the document, not on this stream.
     for (const type of ['board', 'typing']) events.addEventListener(type, (event) => document.dispatchEvent(new window.CustomEvent(`kefu:${type}`, { detail: JSON.parse(event.data) })));
@@ -207,8 +244,19 @@
       if (state.selected && state.selected.kind === 'chat' && state.selected.id === id) void loadChat();
       else if (state.board && state.board.active.some((h) => h.id === id && h.agentId === state.me.id)) void peekChat(id);
     });
-    // A closed stream may mean the session ended: find out, and sign in again if so.
-    events.addEventListener('error', () => void api('GET', '/api/agent/me'));
+    // The browser retries a dropped stream by itself; one it gave up on (the session ended, the
+    // server was gone) is checked here, and opened again while the agent is still signed in.
+    events.addEventListener('error', () => {
+      if (events.readyState !== window.EventSource.CLOSED) return connection(false);
+      window.setTimeout(async () => {
+        if (state.events !== events) return;
+        const me = await api('GET', '/api/agent/session');
+        if (state.events !== events) return;
+        if (me.status === 200 && !me.body.agent) return showSignIn();
+        listen();
+        // An ended session shows the sign-in at once; a server still away is asked again later.
+      }, state.down ? RETRY_MS : 0);
+    });
   }
 
   async function loadBoard() {
@@ -273,14 +321,25 @@
     fill(
       $('queue'),
       b.queue.map((h) =>
-        listItem(h.id, sel && sel.id === h.id, [el('strong', '', t().position(h.position)), el('span', '', t().reasons[h.reason] || h.reason), ...(h.priority === 'high' ? [el('span', 'badge high', t().high)] : [])], `${t().waiting(minutesSince(h.createdAt))} · ${h.channel} · ${h.locale}`, () => select('chat', h.id)),
+        listItem(h.id, sel && sel.id === h.id, [el('strong', '', t().position(h.position)), el('span', 'item-preview', kefuUserLine(h.preview) || t().reasons[h.reason] || h.reason), ...(h.priority === 'high' ? [el('span', 'badge high', t().high)] : [])], `${t().reasons[h.reason] || h.reason} · ${t().waiting(minutesSince(h.createdAt))} · ${h.channel}`, () => select('chat', h.id)),
       ),
       $('queue-count'),
     );
     fill(
       $('active'),
       b.active.map((h) =>
-        listItem(h.id, sel && sel.id === h.id, [el('span', '', t().reasons[h.reason] || h.reason), el('span', 'badge', h.agentId === state.me.id ? t().mine : t().withAgent(h.agentName)), ...(state.unread[h.id] ? [el('span', 'badge unread', String(state.unread[h.id]))] : []), ...(state.drafts[h.id] && !(sel && sel.id === h.id) ? [el('span', 'badge', t().draft)] : [])], `${h.channel} · ${h.locale}`, () => select('chat', h.id)),
+        listItem(
+          h.id,
+          sel && sel.id === h.id,
+          [
+            el('span', 'item-preview', kefuUserLine(h.preview) || t().reasons[h.reason] || h.reason),
+            el('span', 'badge', h.agentId === state.me.id ? t().mine : t().withAgent(h.agentName)),
+            ...(state.unread[h.id] ? [el('span', 'badge unread', t().unread(state.unread[h.id]))] : []),
+            ...(state.drafts[h.id] && !(sel && sel.id === h.id) ? [el('span', 'badge', t().draft)] : []),
+          ],
+          [t().reasons[h.reason] || h.reason, h.waitingSince ? t().waitingReply(minutesSince(h.waitingSince)) : t().talking(minutesSince(h.claimedAt || h.createdAt)), h.channel].join(' · '),
+          () => select('chat', h.id),
+        ),
       ),
       $('active-count'),
     );
@@ -307,6 +366,7 @@
     delete state.unread[id];
     document.dispatchEvent(new window.CustomEvent('kefu:select', { detail: { kind, id } }));
     $('chat-error').textContent = '';
+    askResolve(false);
     $('console').classList.add('has-selection');
     renderBoard();
     updateTitle();
@@ -359,7 +419,7 @@
       // One line per question, each the user's words on one line: a typed line break cannot add a line here.
       [t().misses, c.misses.map((miss) => `• ${kefuUserLine(miss)}`).join('\n')],
     ]);
-    const pane = $('chat');
+    const pane = $('log');
     // Follow new lines unless the agent scrolled up to read.
     const atBottom = pane.scrollTop + pane.clientHeight >= pane.scrollHeight - 40;
     const shown = state.shown;
@@ -375,11 +435,14 @@
       $('transcript').replaceWith(list);
     }
     state.shown = { id: handoff.id, count: transcript.length, lastAt: transcript.length ? transcript[transcript.length - 1].at : undefined };
-    if (atBottom) pane.scrollTop = pane.scrollHeight;
+    // Another chat opens on its latest lines.
+    if (atBottom || !sameChat) pane.scrollTop = pane.scrollHeight;
     $('notes').replaceChildren(...notes.map((n) => el('li', '', `${n.agentName}：${n.text}`)));
+    $('notes-count').textContent = String(notes.length);
     const mine = handoff.status === 'active' && handoff.agentId === state.me.id;
     $('claim').hidden = handoff.status !== 'queued';
     $('resolve').hidden = !mine;
+    if (!mine) askResolve(false);
     $('composer').hidden = !mine;
     $('note-form').hidden = handoff.status === 'active' && !mine;
     // A button that had focus and is now hidden (claim, resolve) hands it on to the next step.
@@ -536,7 +599,24 @@
       $('message').focus();
     }
   });
-  $('resolve').addEventListener('click', async () => {
+  // Ending a chat cannot be undone: the button asks first, and Escape or 取消 keeps the chat.
+  function askResolve(asking) {
+    $('resolve-confirm').hidden = !asking;
+    $('resolve').hidden = asking || !(state.chat && state.chat.handoff.status === 'active' && state.chat.handoff.agentId === state.me.id);
+    if (asking) $('resolve-yes').focus();
+  }
+  $('resolve').addEventListener('click', () => askResolve(true));
+  $('resolve-no').addEventListener('click', () => {
+    askResolve(false);
+    $('resolve').focus();
+  });
+  $('resolve-confirm').addEventListener('keydown', (event) => {
+    if (event.key !== 'Escape') return;
+    askResolve(false);
+    $('resolve').focus();
+  });
+  $('resolve-yes').addEventListener('click', async () => {
+    askResolve(false);
     if (await act(`/api/agent/chats/${encodeURIComponent(state.selected.id)}/resolve`)) {
       await loadBoard();
       // The heading now says the chat has ended.
@@ -604,6 +684,10 @@
       applyLanguage();
     }),
   );
+
+  const wide = window.matchMedia('(min-width: 1024px)').matches;
+  $('context-box').open = wide;
+  $('notes-box').open = wide;
 
   applyLanguage();
   void start();

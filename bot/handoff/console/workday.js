@@ -14,7 +14,8 @@
         : `Queued ${f.queue.length} · longest wait ${Math.floor(f.queue.longestWaitMs / 60000)} min · agents online ${f.agentsOnline} · resolved today ${f.today.resolved} · average CSAT ${f.today.averageCsat ?? '—'}`,
     load: (a, max) => `${a.name || a.id} ${a.chats}${max ? '/' + max : ''}${a.online ? '' : zh() ? '（离线）' : ' (offline)'}`,
     history: () => (zh() ? '历史记录' : 'History'),
-    query: () => (zh() ? '会话号、工单号或手机号后四位' : 'Chat id, case id or last four digits'),
+    query: () => (zh() ? '会话号、工单号、申诉编号或手机号后四位' : 'Chat id, ticket id, appeal case id or last four digits'),
+    who: (from) => (zh() ? { user: '用户', bot: '机器人' } : { user: 'User', bot: 'Bot' })[from] || from,
     search: () => (zh() ? '搜索' : 'Search'),
     found: (n) => (zh() ? `找到 ${n} 条` : `${n} found`),
     rating: (r) => (zh() ? `评分 ${r ?? '—'}` : `rating ${r ?? '—'}`),
@@ -25,10 +26,15 @@
     if (text !== undefined) node.textContent = text;
     return node;
   };
+  // console.js tells of a server that cannot be reached; here such a call is only a status 0.
   const api = async (method, path) => {
-    const response = await fetch(path, { method, credentials: 'same-origin', headers: { 'x-kefu-agent': '1' } });
-    const text = await response.text();
-    return { status: response.status, body: text ? JSON.parse(text) : undefined };
+    try {
+      const response = await fetch(path, { method, credentials: 'same-origin', headers: { 'x-kefu-agent': '1' } });
+      const text = await response.text();
+      return { status: response.status, body: text ? JSON.parse(text) : undefined };
+    } catch {
+      return { status: 0, body: undefined };
+    }
   };
 
   // Typing: the agent's keystrokes tell the user (at most every 3 s); the user's typing shows under the transcript.
@@ -55,9 +61,7 @@
     typingTimer = window.setTimeout(() => (typing.textContent = ''), 6000);
   });
 
-  // The supervisor strip and the history, in a section of their own after the chat.
-  const section = el('section');
-  section.className = 'workday';
+  // The supervisor strip and the history, each a panel of the drawer (index.html) the top bar opens.
   const strip = el('p');
   const loads = el('ul');
   const form = el('form');
@@ -69,27 +73,56 @@
   button.type = 'submit';
   const results = el('div');
   results.setAttribute('aria-live', 'polite');
-  const heading1 = el('h2');
-  const heading2 = el('h2');
   label.append(el('span'), input);
   form.append(label, button);
-  section.append(heading1, strip, loads, heading2, form, results);
-  $('console').append(section);
+  $('today-panel').append(strip, loads);
+  $('history-panel').append(form, results);
+  const panels = { today: [$('open-today'), $('today-panel'), T.supervisor], history: [$('open-history'), $('history-panel'), T.history] };
+  let openPanel = null;
 
-  // The team's figures are a lead's: for an agent the server answers 403 and they stay hidden.
+  const showPanel = (name) => {
+    openPanel = name;
+    $('workday').hidden = !name;
+    for (const [key, [toggle, panel]] of Object.entries(panels)) {
+      toggle.setAttribute('aria-expanded', String(key === name));
+      panel.hidden = key !== name;
+    }
+    if (name) $('workday-title').textContent = panels[name][2]();
+  };
+  for (const [key, [toggle]] of Object.entries(panels))
+    toggle.addEventListener('click', () => {
+      if (openPanel === key) return closeDrawer();
+      showPanel(key);
+      (key === 'history' ? input : $('workday-title')).focus();
+    });
+  const closeDrawer = () => {
+    const toggle = openPanel && panels[openPanel][0];
+    showPanel(null);
+    if (toggle) toggle.focus();
+  };
+  $('close-drawer').addEventListener('click', closeDrawer);
+  $('workday').addEventListener('keydown', (event) => {
+    if (event.key === 'Escape') closeDrawer();
+  });
+
+  // The team's figures are a lead's: for an agent the server answers 403 and the button stays hidden.
   const showSupervisor = (shown) => {
-    for (const node of [heading1, strip, loads]) node.hidden = !shown;
+    $('open-today').hidden = !shown;
+    if (!shown && openPanel === 'today') showPanel(null);
   };
   showSupervisor(false);
 
   const labels = () => {
-    heading1.textContent = T.supervisor();
-    heading2.textContent = T.history();
-    label.firstChild.textContent = T.query() + ' ';
+    label.firstChild.textContent = T.query();
     button.textContent = T.search();
+    if (openPanel) $('workday-title').textContent = panels[openPanel][2]();
   };
   // Named from the start: a field or button without a name is nothing to a screen reader.
   labels();
+  document.addEventListener('kefu:lang', () => {
+    labels();
+    refresh();
+  });
 
   let refreshing;
   const refresh = () => {
@@ -98,6 +131,7 @@
       if ($('console').hidden) return;
       labels();
       const { status, body } = await api('GET', '/api/agent/supervisor');
+      if (status === 0) return;
       showSupervisor(status === 200);
       if (status !== 200) return;
       strip.textContent = T.figures(body);
@@ -123,9 +157,9 @@
         const h = chat.handoff;
         item.append(el('summary', `${h.id.slice(0, 8)} · ${h.agentName || ''} · ${new Date(h.closedAt || h.createdAt).toLocaleString()} · ${T.rating(h.rating)}`));
         const lines = el('ol');
-        lines.append(...chat.transcript.map((e) => el('li', `${e.agentName || e.from}: ${e.from === 'user' ? kefuUserLine(e.text) : e.text}`)));
+        lines.append(...chat.transcript.map((e) => el('li', `${e.agentName || T.who(e.from)}：${e.from === 'user' ? kefuUserLine(e.text) : e.text}`)));
         const notes = el('ul');
-        notes.append(...chat.notes.map((n) => el('li', `${n.agentName}: ${n.text}`)));
+        notes.append(...chat.notes.map((n) => el('li', `${n.agentName}：${n.text}`)));
         item.append(lines, notes);
         return item;
       }),
