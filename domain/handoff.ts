@@ -54,6 +54,11 @@ export const flowTrailSchema = z.object({
   /** Masked already (138****0002): the full number never leaves the flow. */
   maskedPhone: z.string().optional(),
   verified: z.boolean(),
+  /**
+   * How the flow ended, when it ended before the chat was handed over (the user finished or
+   * cancelled it, then asked for a person): absent while a flow runs or hands over itself.
+   */
+  outcome: z.enum(['completed', 'cancelled']).optional(),
 });
 export type FlowTrail = z.infer<typeof flowTrailSchema>;
 

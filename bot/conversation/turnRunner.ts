@@ -158,6 +158,7 @@ export class TurnRunner {
     actor.start();
     if ((scope.idleMs ?? 0) > this.flowIdleMs && input.kind === 'message') actor.send({ type: 'flow.timeout' });
     if ((scope.idleMs ?? 0) > this.questionIdleMs && input.kind === 'message') actor.send({ type: 'question.lapse' });
+    if (scope.idleMs !== undefined && input.kind === 'message') actor.send({ type: 'time.passed', ms: scope.idleMs });
     actor.send(event);
     let snapshot: unknown;
     let state: string;

@@ -23,7 +23,9 @@ export type UserEvent =
   /** The conversation was idle longer than a flow may wait. */
   | { type: 'flow.timeout' }
   /** The conversation was idle longer than a question the bot asked stays open. */
-  | { type: 'question.lapse' };
+  | { type: 'question.lapse' }
+  /** The user wrote again this long after their previous message (the last flow's result ages). */
+  | { type: 'time.passed'; ms: number };
 
 /** A guided flow started or ended (for metrics). */
 export type FlowEvent = { flow: string; event: 'started' | 'completed' | 'abandoned' | 'handed_off' };
@@ -61,6 +63,11 @@ export interface RootContext {
   activeFlow?: string;
   /** Where the running flow stands, for an agent who takes over. */
   trail?: FlowTrail;
+  /**
+   * The result of the flow that ended last (finished or cancelled), and how long ago in the
+   * user's time: a person asked for soon after still sees which flow, verified or not, the number.
+   */
+  lastFlow?: { trail: FlowTrail; ageMs: number };
   /** A step of the running flow got three invalid answers in a row: a person is on offer. */
   offeredPerson?: boolean;
   /** Questions the bot could not answer, masked, newest last (the agent sees them). */

@@ -14,6 +14,7 @@ export const anywhere = (s: RootSetup, deps: RootMachineDeps) =>
     'user.help': { actions: ['setLocale', 'sayHelp'] },
     'user.restart': { target: '.idle', actions: ['abandonFlow', 'reset', 'sayRestarted'] },
     'user.nonText': { actions: 'sayTextOnly' },
+    'time.passed': { actions: 'ageLastFlow' },
     'user.tooLong': { actions: { type: 'say', params: ({ event }) => textReply(messages(event.locale).tooLong(event.max)) } },
     'user.fileTooLarge': { actions: { type: 'say', params: ({ event }) => textReply(messages(event.locale).fileTooLarge(deps.answerValues[event.locale].uploadLimit)) } },
     'user.feedback': [

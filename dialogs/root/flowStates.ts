@@ -44,7 +44,7 @@ export const flowStates = (s: RootSetup) => ({
       // The step waits while the user decides.
       'flow.stuck': { actions: [assign({ offeredPerson: true }), { type: 'say', params: ({ context }) => flowStuckReply(context.locale) }] },
       'user.message': [
-        { guard: 'cancels', target: 'idle', actions: ['abandonFlow', 'sayCancelled', { type: 'did', params: 'cancelled' }] },
+        { guard: 'cancels', target: 'idle', actions: ['abandonFlow', { type: 'keepLastFlow', params: 'cancelled' }, 'sayCancelled', { type: 'did', params: 'cancelled' }] },
         {
           guard: and(['offeredPerson', 'acceptsHuman']),
           target: 'requestingHuman',
@@ -115,7 +115,7 @@ export const flowStates = (s: RootSetup) => ({
           params: ({ context }) => (context.flowOutcome?.outcome === 'handoff' ? { reason: context.flowOutcome.reason, priority: context.flowOutcome.priority } : BY_REQUEST),
         },
       },
-      { target: 'idle' },
+      { target: 'idle', actions: { type: 'keepLastFlow', params: 'completed' } },
     ],
   }),
 });

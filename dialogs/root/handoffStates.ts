@@ -13,7 +13,7 @@ export const handoffStates = (s: RootSetup) => ({
       src: 'requestHuman',
       input: ({ context }) => ({
         conversation: context.conversation,
-        request: { ...(context.handoff ?? BY_REQUEST), locale: context.locale, trail: context.trail, misses: context.misses },
+        request: { ...(context.handoff ?? BY_REQUEST), locale: context.locale, trail: context.trail ?? context.lastFlow?.trail, misses: context.misses },
       }),
       onDone: [
         {

@@ -1,5 +1,5 @@
 import { assign, enqueueActions, fromPromise, setup } from 'xstate';
-import type { HandoffReason, HandoffRequest, Priority, RequestResult } from '../../domain/handoff';
+import type { FlowTrail, HandoffReason, HandoffRequest, Priority, RequestResult } from '../../domain/handoff';
 import { maskText } from '../../domain/mask';
 import { findNumbers, foldDigits } from '../../domain/typedNumbers';
 import type { LocalizedAnswerValues } from '../../knowledge/placeholders';
@@ -29,6 +29,8 @@ export interface RootMachineDeps {
 }
 
 const MAX_MISSES_KEPT = 5;
+/** How long a finished or cancelled flow's result stays with the conversation for a person asked for after it. */
+export const LAST_FLOW_KEPT_MS = 30 * 60_000;
 const MIN_MESSAGE_CHARS = 5;
 export const BY_REQUEST = { reason: 'user-request', priority: 'normal' } as const;
 
@@ -171,6 +173,7 @@ export function createRootSetup(deps: RootMachineDeps) {
         topic: undefined,
         clarify: undefined,
         misses: [],
+        lastFlow: undefined,
       })),
       keepOutcome: enqueueActions(({ enqueue, context, event }) => {
         const outcome = (event as unknown as { output: FlowOutcome }).output;
@@ -178,7 +181,7 @@ export function createRootSetup(deps: RootMachineDeps) {
         enqueue.emit({ type: 'flow', flow: context.activeFlow ?? '', event: outcome.outcome === 'done' ? 'completed' : 'handed_off' });
       }),
       enterFlow: enqueueActions(({ enqueue }, flow: string) => {
-        enqueue.assign({ activeFlow: flow, switchTo: undefined });
+        enqueue.assign({ activeFlow: flow, switchTo: undefined, lastFlow: undefined });
         enqueue.emit({ type: 'flow', flow, event: 'started' });
         const name = registrationOfState(flow)?.name;
         if (name) enqueue.emit({ type: 'did', what: `flow:${name}` });
@@ -193,7 +196,24 @@ export function createRootSetup(deps: RootMachineDeps) {
         if (context.activeFlow) enqueue.emit({ type: 'flow', flow: context.activeFlow, event: 'handed_off' });
         enqueue.assign({ activeFlow: undefined });
       }),
-      /** Nothing of the last flow or handoff matters once the conversation is back at rest. */
+      /** A flow ended without a person (finished, cancelled): where it got to, kept for a handoff soon after. */
+      keepLastFlow: assign({
+        lastFlow: ({ context }, outcome: NonNullable<FlowTrail['outcome']>) => {
+          if (!context.trail) return undefined;
+          // A finished flow stands at no step; a cancelled one says where the user left it.
+          const { stage, ...rest } = context.trail;
+          return { trail: { ...rest, ...(outcome === 'cancelled' && stage ? { stage } : {}), outcome }, ageMs: 0 };
+        },
+      }),
+      /** The user's time passes between their messages; an old result says nothing about this request. */
+      ageLastFlow: assign({
+        lastFlow: ({ context, event }) => {
+          const ms = event.type === 'time.passed' ? event.ms : 0;
+          const last = context.lastFlow;
+          return last && last.ageMs + ms <= LAST_FLOW_KEPT_MS ? { ...last, ageMs: last.ageMs + ms } : undefined;
+        },
+      }),
+      /** Nothing of the running flow or the handoff matters once the conversation is back at rest (the last flow's result is kept apart). */
       forgetHandoff: assign({ trail: undefined, handoff: undefined, contact: undefined, agentName: undefined, offeredPerson: undefined }),
       askFor: assign({ handoff: (_, params: { reason: HandoffReason; priority: Priority }) => params }),
       relay: enqueueActions(({ enqueue, event }) => {

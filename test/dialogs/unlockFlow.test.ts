@@ -244,6 +244,34 @@ describe('unlock flow', () => {
     expect(s.chat.state).toBe('idle');
   });
 
+  test('a person asked for after the flow finished sees which flow, verified, the masked number and that it was completed', async () => {
+    const s = flowChat();
+    await s.chat.desk.agentOnline();
+    await s.chat.say('帮我解锁');
+    await s.chat.say('13800000003');
+    expect(text(await s.chat.say(s.codeFor('13800000003')))).toContain('账户已解锁');
+    expect(s.chat.state).toBe('idle');
+    await s.chat.sayAfter(60_000, '还有个问题，转人工');
+    expect((await s.chat.desk.store.openFor(s.chat.key))?.context.trail).toEqual({ flow: 'unlock', maskedPhone: '138****0003', verified: true, outcome: 'completed' });
+  });
+
+  test('a cancelled flow is told with the step it was left at; gone half an hour of the user time later', async () => {
+    const s = flowChat();
+    await s.chat.desk.agentOnline();
+    await s.chat.say('帮我解锁');
+    await s.chat.say('13800000003');
+    await s.chat.say('取消');
+    await s.chat.sayAfter(10 * 60_000, '转人工');
+    const first = await s.chat.desk.store.openFor(s.chat.key);
+    expect(first?.context.trail).toEqual({ flow: 'unlock', stage: 'awaitingCode', maskedPhone: '138****0003', verified: false, outcome: 'cancelled' });
+    await s.chat.say('取消排队');
+    // 10 + 21 minutes of the user's time since the flow ended, in two gaps each under the 30.
+    await s.chat.sayAfter(21 * 60_000, '转人工');
+    const second = await s.chat.desk.store.openFor(s.chat.key);
+    expect(second?.id).not.toBe(first?.id);
+    expect(second?.context.trail).toBeUndefined();
+  });
+
   test('the unlock FAQ answer offers the flow; its button starts it', async () => {
     const s = flowChat();
     const answer = await s.chat.say('账户被锁了怎么解锁');

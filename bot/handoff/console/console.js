@@ -17,6 +17,7 @@
       reasons: { 'user-request': '用户要求转人工', 'repeated-fallback': '连续两次未能回答', complaint: '投诉或不满', security_alert: '安全预警锁定（需人工核实）', 'old-number-unavailable': '旧手机号无法接收验证码', 'flow-stuck': '自助流程无法完成' },
       statuses: { queued: '排队中', active: '处理中', resolved: '已结束', cancelled: '用户已取消', expired: '已超时' },
       flows: { unlock: '账户解锁', phoneChange: '更换手机号', appeal: '申诉', appealStatus: '申诉进度查询' },
+      outcomes: { completed: '已办理完成', cancelled: '用户中途取消' }, leftAt: (stage) => `取消时：${stage}`,
       stages: {
         askingPhone: '等待用户提供手机号', awaitingCode: '已向该号码发送验证码，等待用户输入', lookingUpAccount: '验证码已通过，正在查询账户',
         unlocking: '已验证手机号，正在解锁账户', securityLocked: '已验证手机号，账户因安全预警锁定', oldNumberLost: '用户表示原手机号已无法接收验证码',
@@ -50,6 +51,7 @@
       reasons: { 'user-request': 'User asked for a person', 'repeated-fallback': 'Two unanswered questions in a row', complaint: 'Complaint', security_alert: 'Security lock (identity check needed)', 'old-number-unavailable': 'Old number cannot receive codes', 'flow-stuck': 'Self-service flow could not finish' },
       statuses: { queued: 'Queued', active: 'In progress', resolved: 'Resolved', cancelled: 'Cancelled by user', expired: 'Expired' },
       flows: { unlock: 'Account unlock', phoneChange: 'Phone change', appeal: 'Appeal', appealStatus: 'Appeal status' },
+      outcomes: { completed: 'Completed', cancelled: 'Cancelled by the user' }, leftAt: (stage) => `left at: ${stage}`,
       stages: {
         askingPhone: "Waiting for the user's phone number", awaitingCode: 'Code sent to the number; waiting for the user to enter it', lookingUpAccount: 'Code accepted; looking up the account',
         unlocking: 'Number verified; unlocking the account', securityLocked: 'Number verified; account locked by a security alert', oldNumberLost: 'The user says the old number no longer receives codes',
@@ -400,6 +402,13 @@
     }
   }
 
+  /** The flow, how it ended if it ended before the handoff, and the step in words; a key this page has no words for is left out. */
+  function flowInWords(trail) {
+    const stage = t().stages[trail.stage];
+    const outcome = trail.outcome && t().outcomes[trail.outcome];
+    return [t().flows[trail.flow] || trail.flow, outcome, stage && outcome ? t().leftAt(stage) : stage].filter(Boolean).join(' · ');
+  }
+
   function renderChat() {
     const { handoff, transcript, notes } = state.chat;
     const c = handoff.context;
@@ -412,8 +421,7 @@
       [t().reason, t().reasons[c.reason] || c.reason],
       [t().language, handoff.locale],
       [t().channel, handoff.channel],
-      // The stage in words; a stage this page has no words for is left out, never shown as a key.
-      [t().flow, trail ? [t().flows[trail.flow] || trail.flow, t().stages[trail.stage]].filter(Boolean).join(' · ') : ''],
+      [t().flow, trail ? flowInWords(trail) : ''],
       [t().verified, trail ? (trail.verified ? t().yes : t().no) : ''],
       [t().phone, trail && trail.maskedPhone],
       // One line per question, each the user's words on one line: a typed line break cannot add a line here.
