@@ -132,7 +132,7 @@
     $('alerts').setAttribute('aria-pressed', String(state.alerts));
     state.shown = null;
     document.querySelectorAll('.lang-toggle').forEach((node) => (node.textContent = t().lang));
-    $('message').placeholder = t().cannedHint;
+    $('message').placeholder = `${t().messageLabel}…`;
     $('connection').textContent = state.down ? t().disconnected : '';
     document.dispatchEvent(new window.CustomEvent('kefu:lang', { detail: { lang: state.lang } }));
     if (state.board) renderBoard();
