@@ -120,6 +120,8 @@ describe('a lead and an agent on one server', () => {
 
     await lead.locator('#claim').click();
     await lead.locator('#resolve').waitFor();
+    // A short window (a laptop with the browser's bars, or a half-height split): the list is taller than the room above the reply box.
+    await lead.setViewportSize({ width: 1280, height: 420 });
     const message = lead.locator('#message');
     await message.fill('/');
     const first = lead.locator('#canned li').first();
@@ -134,6 +136,7 @@ describe('a lead and an agent on one server', () => {
     await shoot(lead, 'canned-open');
     expect(covered).toBe(false);
     await message.fill('');
+    await lead.setViewportSize({ width: 1280, height: 800 });
 
     await lead.locator('#resolve').click();
     await lead.locator('#resolve-yes').click();
