@@ -114,7 +114,10 @@ export function mountAgentConsole(server: Server, deps: AgentConsoleDeps): { clo
     {
       '/agent': { file: path.join(PUBLIC_DIR, 'index.html'), type: 'text/html; charset=utf-8', maxAge: 0 },
       '/agent/userText.js': { file: path.join(PUBLIC_DIR, 'userText.js'), type: 'text/javascript; charset=utf-8', maxAge: 0 },
+      '/agent/consoleText.js': { file: path.join(PUBLIC_DIR, 'consoleText.js'), type: 'text/javascript; charset=utf-8', maxAge: 0 },
       '/agent/console.js': { file: path.join(PUBLIC_DIR, 'console.js'), type: 'text/javascript; charset=utf-8', maxAge: 0 },
+      '/agent/chatView.js': { file: path.join(PUBLIC_DIR, 'chatView.js'), type: 'text/javascript; charset=utf-8', maxAge: 0 },
+      '/agent/composer.js': { file: path.join(PUBLIC_DIR, 'composer.js'), type: 'text/javascript; charset=utf-8', maxAge: 0 },
       '/agent/workday.js': { file: path.join(PUBLIC_DIR, 'workday.js'), type: 'text/javascript; charset=utf-8', maxAge: 0 },
       '/agent/console.css': { file: path.join(PUBLIC_DIR, 'console.css'), type: 'text/css; charset=utf-8', maxAge: 0 },
     },

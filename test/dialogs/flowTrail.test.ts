@@ -28,7 +28,7 @@ test('every state a user can be in has a stage (or only runs a step that has one
 });
 
 test('the console has words for every stage, in Chinese and in English', () => {
-  const consoleJs = fs.readFileSync(path.join(__dirname, '../../bot/handoff/console/console.js'), 'utf8');
+  const consoleJs = fs.readFileSync(path.join(__dirname, '../../bot/handoff/console/consoleText.js'), 'utf8');
   const stages = [...consoleJs.matchAll(/stages: \{([^}]*)\}/g)].map((m) => m[1] ?? '');
   expect(stages).toHaveLength(2);
   for (const words of stages) {

@@ -3,76 +3,7 @@
 (function () {
   'use strict';
 
-  const TEXT = {
-    'zh-CN': {
-      title: 'Kefu 客服工作台', agentId: '工号', password: '密码', signIn: '登录', signOut: '退出登录', lang: 'English',
-      wrongPassword: '工号或密码不正确。', tooMany: (s) => `尝试次数过多，请 ${s} 秒后再试。`, busy: '登录请求较多，请稍后再试。', localOnly: '演示账号只能在运行机器人的这台电脑上登录。',
-      queue: '排队中', active: '处理中', tickets: '留言工单', none: '暂无',
-      pickChat: '从左侧选择一个会话。', claim: '接入', resolve: '结束并交还机器人', send: '发送', closeTicket: '标记已处理',
-      cannedHint: '输入 / 选择快捷回复', notes: '内部备注（仅客服可见）', addNote: '添加备注',
-      online: (n) => `${n} 位客服在线`, waiting: (m) => `已等待 ${m} 分钟`, position: (p) => `第 ${p} 位`,
-      mine: '我的会话', withAgent: (name) => `${name} 处理中`, high: '优先',
-      reason: '转人工原因', language: '语言', channel: '渠道', flow: '所在流程', verified: '号码验证', phone: '手机号', misses: '未能回答的问题', status: '状态',
-      yes: '已通过短信验证码验证', no: '未验证', dash: '—',
-      reasons: { 'user-request': '用户要求转人工', 'repeated-fallback': '连续两次未能回答', complaint: '投诉或不满', security_alert: '安全预警锁定（需人工核实）', 'old-number-unavailable': '旧手机号无法接收验证码', 'flow-stuck': '自助流程无法完成' },
-      statuses: { queued: '排队中', active: '处理中', resolved: '已结束', cancelled: '用户已取消', expired: '已超时' },
-      flows: { unlock: '账户解锁', phoneChange: '更换手机号', appeal: '申诉', appealStatus: '申诉进度查询' },
-      outcomes: { completed: '已办理完成', cancelled: '用户中途取消' }, leftAt: (stage) => `取消时：${stage}`,
-      stages: {
-        askingPhone: '等待用户提供手机号', awaitingCode: '已向该号码发送验证码，等待用户输入', lookingUpAccount: '验证码已通过，正在查询账户',
-        unlocking: '已验证手机号，正在解锁账户', securityLocked: '已验证手机号，账户因安全预警锁定', oldNumberLost: '用户表示原手机号已无法接收验证码',
-        askingNewPhone: '已验证原手机号，等待用户提供新手机号', awaitingNewCode: '已验证原手机号，等待新号码的验证码', confirmingChange: '新旧号码均已验证，等待用户确认更换', changingPhone: '新旧号码均已验证，正在更换手机号',
-        askingExplanation: '已验证手机号（账户已关闭），等待用户填写申诉说明', askingFiles: '已收到申诉说明，等待用户上传材料', filingAppeal: '正在提交申诉',
-        askingCaseOrPhone: '等待用户提供申诉编号或手机号', lookingUpCase: '正在按申诉编号查询', lookingUpCases: '已验证手机号，正在查询申诉记录',
-      },
-      who: { user: '用户', bot: '机器人' },
-      contact: '联系电话', message: '留言内容', created: '留言时间', ticket: (id) => `工单 ${id}`,
-      takenByOther: '该会话已被其他客服接入。', notDelivered: '消息未能送达用户，请重试。', closed: '该会话已结束。', failed: '操作失败，请重试。',
-      atLimit: (max) => `您同时接待的会话已达上限${max ? `（${max} 个）` : ''}，请先结束一个会话再接入。`,
-      attachment: '附件',
-      foreignFile: '外部链接，未经本系统核验，请勿直接打开',
-      lists: '会话列表', transcript: '对话记录', cannedList: '快捷回复', messageLabel: '回复用户', noteLabel: '新的内部备注', back: '返回列表',
-      today: '今日概览', history: '历史记录', closeDrawer: '关闭', aboutChat: '会话信息',
-      resolveQuestion: '结束这个会话，把用户交还机器人？', resolveYes: '确认结束', resolveNo: '取消',
-      unread: (n) => `${n} 条未读`, waitingReply: (m) => `用户等待回复 ${m} 分钟`, talking: (m) => `已接入 ${m} 分钟`,
-      disconnected: '连接已断开，正在重连…',
-      draft: '草稿', alerts: '桌面通知和提示音', newQueued: (reason) => `新的排队会话：${reason}`, newMessage: (reason) => `您的会话有用户新消息：${reason}`,
-    },
-    'en-US': {
-      title: 'Kefu agent console', agentId: 'Agent id', password: 'Password', signIn: 'Sign in', signOut: 'Sign out', lang: '中文',
-      wrongPassword: 'Wrong agent id or password.', tooMany: (s) => `Too many attempts; try again in ${s} s.`, busy: 'Many sign-ins at once; try again in a moment.', localOnly: 'The demo agents can only sign in on the machine the bot runs on.',
-      queue: 'Queue', active: 'In progress', tickets: 'Messages', none: 'None',
-      pickChat: 'Pick a conversation on the left.', claim: 'Claim', resolve: 'Resolve and hand back', send: 'Send', closeTicket: 'Mark done',
-      cannedHint: 'Type / for canned replies', notes: 'Private notes (agents only)', addNote: 'Add note',
-      online: (n) => `${n} agent(s) online`, waiting: (m) => `waiting ${m} min`, position: (p) => `#${p}`,
-      mine: 'Mine', withAgent: (name) => `with ${name}`, high: 'priority',
-      reason: 'Reason', language: 'Language', channel: 'Channel', flow: 'Flow', verified: 'Number verified', phone: 'Phone', misses: 'Unanswered questions', status: 'Status',
-      yes: 'Yes, by SMS code', no: 'No', dash: '—',
-      reasons: { 'user-request': 'User asked for a person', 'repeated-fallback': 'Two unanswered questions in a row', complaint: 'Complaint', security_alert: 'Security lock (identity check needed)', 'old-number-unavailable': 'Old number cannot receive codes', 'flow-stuck': 'Self-service flow could not finish' },
-      statuses: { queued: 'Queued', active: 'In progress', resolved: 'Resolved', cancelled: 'Cancelled by user', expired: 'Expired' },
-      flows: { unlock: 'Account unlock', phoneChange: 'Phone change', appeal: 'Appeal', appealStatus: 'Appeal status' },
-      outcomes: { completed: 'Completed', cancelled: 'Cancelled by the user' }, leftAt: (stage) => `left at: ${stage}`,
-      stages: {
-        askingPhone: "Waiting for the user's phone number", awaitingCode: 'Code sent to the number; waiting for the user to enter it', lookingUpAccount: 'Code accepted; looking up the account',
-        unlocking: 'Number verified; unlocking the account', securityLocked: 'Number verified; account locked by a security alert', oldNumberLost: 'The user says the old number no longer receives codes',
-        askingNewPhone: 'Current number verified; waiting for the new number', awaitingNewCode: "Current number verified; waiting for the new number's code", confirmingChange: 'Both numbers verified; waiting for the user to confirm', changingPhone: 'Both numbers verified; changing the number',
-        askingExplanation: 'Number verified (account closed); waiting for the appeal explanation', askingFiles: 'Explanation received; waiting for supporting files', filingAppeal: 'Filing the appeal',
-        askingCaseOrPhone: 'Waiting for a case id or phone number', lookingUpCase: 'Looking up the case id', lookingUpCases: 'Number verified; looking up the appeals',
-      },
-      who: { user: 'User', bot: 'Bot' },
-      contact: 'Contact', message: 'Message', created: 'Left at', ticket: (id) => `Ticket ${id}`,
-      takenByOther: 'Another agent has claimed this chat.', notDelivered: 'The message did not reach the user; try again.', closed: 'This chat has ended.', failed: 'Something went wrong; try again.',
-      atLimit: (max) => `You already have as many chats as you may have at once${max ? ` (${max})` : ''}; resolve one before claiming another.`,
-      attachment: 'Attachment',
-      foreignFile: 'external link, not checked by Kefu; do not open it',
-      lists: 'Conversations', transcript: 'Transcript', cannedList: 'Canned replies', messageLabel: 'Reply to the user', noteLabel: 'New private note', back: 'Back to the list',
-      today: 'Today', history: 'History', closeDrawer: 'Close', aboutChat: 'About this chat',
-      resolveQuestion: 'End this chat and hand the user back to the bot?', resolveYes: 'Yes, resolve', resolveNo: 'Cancel',
-      unread: (n) => `${n} unread`, waitingReply: (m) => `user waiting ${m} min`, talking: (m) => `claimed ${m} min ago`,
-      disconnected: 'Connection lost; reconnecting…',
-      draft: 'draft', alerts: 'Desktop notifications and sound', newQueued: (reason) => `New chat in the queue: ${reason}`, newMessage: (reason) => `New message from the user in your chat: ${reason}`,
-    },
-  };
+  const TEXT = window.kefuConsoleText;
 
   const $ = (id) => document.getElementById(id);
   const state = {
@@ -86,6 +17,8 @@
     alerts: localStorage.getItem('kefu.alerts') === 'on',
   };
   const t = () => TEXT[state.lang];
+  // What chatView.js and composer.js share with this file; each adds what it renders or handles.
+  const K = (window.kefuConsole = { state, $, t, el, api, act, loadBoard, backToList });
 
   function el(tag, className, text) {
     const node = document.createElement(tag);
@@ -136,7 +69,7 @@
     $('connection').textContent = state.down ? t().disconnected : '';
     document.dispatchEvent(new window.CustomEvent('kefu:lang', { detail: { lang: state.lang } }));
     if (state.board) renderBoard();
-    if (state.chat) renderChat();
+    if (state.chat) K.renderChat();
     updateTitle();
   }
 
@@ -368,12 +301,12 @@
     delete state.unread[id];
     document.dispatchEvent(new window.CustomEvent('kefu:select', { detail: { kind, id } }));
     $('chat-error').textContent = '';
-    askResolve(false);
+    K.askResolve(false);
     $('console').classList.add('has-selection');
     renderBoard();
     updateTitle();
     if (kind === 'chat') await loadChat();
-    else renderTicket();
+    else K.renderTicket();
     // The opened chat's heading: read out first, and on a phone the list is gone from the screen.
     $(kind === 'chat' ? 'chat-title' : 'ticket-title').focus();
   }
@@ -391,109 +324,7 @@
     if (chat.status !== 200) return;
     state.chat = chat.body;
     noticeUserMessages(chat.body);
-    renderChat();
-  }
-
-  function definitions(list, pairs) {
-    list.replaceChildren();
-    for (const [term, value] of pairs) {
-      list.appendChild(el('dt', '', term));
-      list.appendChild(el('dd', '', value || t().dash));
-    }
-  }
-
-  /** The flow, how it ended if it ended before the handoff, and the step in words; a key this page has no words for is left out. */
-  function flowInWords(trail) {
-    const stage = t().stages[trail.stage];
-    const outcome = trail.outcome && t().outcomes[trail.outcome];
-    return [t().flows[trail.flow] || trail.flow, outcome, stage && outcome ? t().leftAt(stage) : stage].filter(Boolean).join(' · ');
-  }
-
-  function renderChat() {
-    const { handoff, transcript, notes } = state.chat;
-    const c = handoff.context;
-    $('chat-empty').hidden = true;
-    $('ticket-view').hidden = true;
-    $('chat-view').hidden = false;
-    $('chat-title').textContent = `${t().statuses[handoff.status]}${handoff.agentName ? ' · ' + handoff.agentName : ''}`;
-    const trail = c.trail;
-    definitions($('context'), [
-      [t().reason, t().reasons[c.reason] || c.reason],
-      [t().language, handoff.locale],
-      [t().channel, handoff.channel],
-      [t().flow, trail ? flowInWords(trail) : ''],
-      [t().verified, trail ? (trail.verified ? t().yes : t().no) : ''],
-      [t().phone, trail && trail.maskedPhone],
-      // One line per question, each the user's words on one line: a typed line break cannot add a line here.
-      [t().misses, c.misses.map((miss) => `• ${kefuUserLine(miss)}`).join('\n')],
-    ]);
-    const pane = $('log');
-    // Follow new lines unless the agent scrolled up to read.
-    const atBottom = pane.scrollTop + pane.clientHeight >= pane.scrollHeight - 40;
-    const shown = state.shown;
-    const sameChat = shown && shown.id === handoff.id && shown.count <= transcript.length && (shown.count === 0 || transcript[shown.count - 1].at === shown.lastAt);
-    const entries = (sameChat ? transcript.slice(shown.count) : transcript).map(transcriptEntry);
-    if (sameChat) {
-      // Only what is new goes into the live region, so a screen reader reads each line once.
-      $('transcript').append(...entries);
-    } else {
-      // Another chat: a fresh list, whose existing lines a screen reader does not read out as new.
-      const list = $('transcript').cloneNode(false);
-      list.append(...entries);
-      $('transcript').replaceWith(list);
-    }
-    state.shown = { id: handoff.id, count: transcript.length, lastAt: transcript.length ? transcript[transcript.length - 1].at : undefined };
-    // Another chat opens on its latest lines.
-    if (atBottom || !sameChat) pane.scrollTop = pane.scrollHeight;
-    $('notes').replaceChildren(...notes.map((n) => el('li', '', `${n.agentName}：${n.text}`)));
-    $('notes-count').textContent = String(notes.length);
-    const mine = handoff.status === 'active' && handoff.agentId === state.me.id;
-    $('claim').hidden = handoff.status !== 'queued';
-    $('resolve').hidden = !mine;
-    if (!mine) askResolve(false);
-    $('composer').hidden = !mine;
-    $('note-form').hidden = handoff.status === 'active' && !mine;
-    // A button that had focus and is now hidden (claim, resolve) hands it on to the next step.
-    if (document.activeElement === document.body || (document.activeElement && document.activeElement.closest('[hidden]'))) (mine ? $('message') : $('chat-title')).focus();
-  }
-
-  function transcriptEntry(entry) {
-    const li = el('li', entry.from);
-    li.appendChild(el('span', 'who', `${entry.from === 'agent' ? entry.agentName : t().who[entry.from]} · ${new Date(entry.at).toLocaleTimeString(state.lang)}`));
-    li.appendChild(document.createTextNode(entry.from === 'user' ? kefuUserLine(entry.text) : entry.text));
-    for (const file of entry.attachments || []) {
-      li.appendChild(document.createElement('br'));
-      // Only files this server holds (served sandboxed) are links; any other URL a user
-      // posted is shown as text, never opened from the agent's session.
-      if (typeof file.href === 'string' && /^\/v3\/directline\/attachments\/[\w-]+$/.test(file.href)) {
-        const link = el('a', '', `📎 ${kefuUserLine(file.name)}`);
-        link.href = file.href;
-        link.target = '_blank';
-        link.rel = 'noopener noreferrer';
-        li.appendChild(link);
-      } else {
-        li.appendChild(el('span', 'foreign-file', `📎 ${kefuUserLine(file.name)} · ${t().foreignFile} · ${kefuUserLine(file.url)}`));
-      }
-    }
-    return li;
-  }
-
-  function renderTicket() {
-    const ticket = state.board.tickets.find((x) => x.id === state.selected.id);
-    $('chat-empty').hidden = true;
-    $('chat-view').hidden = true;
-    state.chat = null;
-    if (!ticket) return;
-    $('ticket-view').hidden = false;
-    $('ticket-title').textContent = t().ticket(ticket.id);
-    definitions($('ticket-details'), [
-      [t().contact, kefuUserLine(ticket.contact)],
-      [t().message, kefuUserLine(ticket.text)],
-      [t().reason, t().reasons[ticket.reason] || ticket.reason],
-      [t().language, ticket.locale],
-      [t().channel, ticket.channel],
-      [t().created, new Date(ticket.createdAt).toLocaleString(state.lang)],
-    ]);
+    K.renderChat();
   }
 
   function explain(status, body) {
@@ -511,126 +342,6 @@
     return result.status === 200;
   }
 
-  // Canned replies: "/" at the start of the message opens the list, filtered by what follows.
-  function cannedMatches() {
-    const value = $('message').value;
-    if (!value.startsWith('/')) return [];
-    const prefix = value.slice(1).toLowerCase();
-    return state.canned.filter((c) => c.shortcut.startsWith(prefix));
-  }
-
-  function renderCanned() {
-    const matches = cannedMatches();
-    const list = $('canned');
-    list.hidden = matches.length === 0;
-    state.cannedIndex = Math.min(state.cannedIndex, Math.max(0, matches.length - 1));
-    const locale = state.chat ? state.chat.handoff.locale : state.lang;
-    // The textarea keeps focus; the highlighted option is its active descendant.
-    if (matches.length) $('message').setAttribute('aria-activedescendant', `canned-${state.cannedIndex}`);
-    else $('message').removeAttribute('aria-activedescendant');
-    list.replaceChildren(
-      ...matches.map((c, i) => {
-        const li = el('li', i === state.cannedIndex ? 'active' : '');
-        li.id = `canned-${i}`;
-        li.setAttribute('role', 'option');
-        li.setAttribute('aria-selected', String(i === state.cannedIndex));
-        li.appendChild(el('b', '', `/${c.shortcut}`));
-        li.appendChild(document.createTextNode(c[locale]));
-        li.addEventListener('mousedown', (event) => {
-          event.preventDefault();
-          pickCanned(c);
-        });
-        return li;
-      }),
-    );
-  }
-
-  function pickCanned(c) {
-    const locale = state.chat ? state.chat.handoff.locale : state.lang;
-    $('message').value = c[locale];
-    $('canned').hidden = true;
-    $('message').removeAttribute('aria-activedescendant');
-    $('message').focus();
-  }
-
-  $('message').addEventListener('input', () => {
-    state.cannedIndex = 0;
-    renderCanned();
-  });
-  $('message').addEventListener('keydown', (event) => {
-    const matches = cannedMatches();
-    if (matches.length && !$('canned').hidden) {
-      if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
-        event.preventDefault();
-        state.cannedIndex = (state.cannedIndex + (event.key === 'ArrowDown' ? 1 : matches.length - 1)) % matches.length;
-        renderCanned();
-        return;
-      }
-      if (event.key === 'Enter' || event.key === 'Tab') {
-        event.preventDefault();
-        pickCanned(matches[state.cannedIndex]);
-        return;
-      }
-      if (event.key === 'Escape') {
-        $('canned').hidden = true;
-        $('message').removeAttribute('aria-activedescendant');
-      }
-    }
-    if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
-      event.preventDefault();
-      $('composer').requestSubmit();
-    }
-  });
-
-  $('composer').addEventListener('submit', async (event) => {
-    event.preventDefault();
-    const text = $('message').value.trim();
-    if (!text) return;
-    $('send').disabled = true;
-    const id = state.selected.id;
-    if (await act(`/api/agent/chats/${encodeURIComponent(id)}/messages`, { text })) {
-      // Sent: that chat's draft is gone, even if the agent has already opened another chat.
-      delete state.drafts[id];
-      if (state.selected.id === id) $('message').value = '';
-    }
-    $('send').disabled = false;
-  });
-  $('note-form').addEventListener('submit', async (event) => {
-    event.preventDefault();
-    const text = $('note').value.trim();
-    if (text && (await act(`/api/agent/chats/${encodeURIComponent(state.selected.id)}/notes`, { text }))) $('note').value = '';
-  });
-  $('claim').addEventListener('click', async () => {
-    if (await act(`/api/agent/chats/${encodeURIComponent(state.selected.id)}/claim`)) {
-      await loadBoard();
-      // Claimed: the next thing to do is to write to the user.
-      $('message').focus();
-    }
-  });
-  // Ending a chat cannot be undone: the button asks first, and Escape or 取消 keeps the chat.
-  function askResolve(asking) {
-    $('resolve-confirm').hidden = !asking;
-    $('resolve').hidden = asking || !(state.chat && state.chat.handoff.status === 'active' && state.chat.handoff.agentId === state.me.id);
-    if (asking) $('resolve-yes').focus();
-  }
-  $('resolve').addEventListener('click', () => askResolve(true));
-  $('resolve-no').addEventListener('click', () => {
-    askResolve(false);
-    $('resolve').focus();
-  });
-  $('resolve-confirm').addEventListener('keydown', (event) => {
-    if (event.key !== 'Escape') return;
-    askResolve(false);
-    $('resolve').focus();
-  });
-  $('resolve-yes').addEventListener('click', async () => {
-    askResolve(false);
-    if (await act(`/api/agent/chats/${encodeURIComponent(state.selected.id)}/resolve`)) {
-      await loadBoard();
-      // The heading now says the chat has ended.
-      $('chat-title').focus();
-    }
-  });
   $('back').addEventListener('click', backToList);
   $('ticket-back').addEventListener('click', backToList);
   $('alerts').addEventListener('click', async () => {
@@ -697,6 +408,9 @@
   $('context-box').open = wide;
   $('notes-box').open = wide;
 
-  applyLanguage();
-  void start();
+  // After chatView.js, composer.js and workday.js have joined in: every script is in before the first render.
+  document.addEventListener('DOMContentLoaded', () => {
+    applyLanguage();
+    void start();
+  });
 })();
