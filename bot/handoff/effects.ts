@@ -1,15 +1,17 @@
-import type { ConversationNotice, Handoff, TranscriptEntry } from '../../domain/handoff';
+import type { ConversationNotice, Handoff, Ticket, TranscriptEntry } from '../../domain/handoff';
 import type { HandoffEvent } from '../metrics';
-import type { HandoffServiceOptions } from './service';
+import type { Agent, HandoffServiceOptions } from './service';
 
 /**
- * What just happened to a handoff, told to watchers on the instance where it happened only
- * (once per change, however many instances there are): the Teams agents' channel follows
- * the queue by these, as consoles do by the bus.
+ * What just happened to a handoff or a ticket, told to watchers on the instance where it
+ * happened only (once per change, however many instances there are): the Teams agents'
+ * channel follows the queue and the tickets by these, as consoles do by the bus.
  */
 export type HandoffChange =
   | { type: 'queued' | 'claimed' | 'closed'; handoff: Handoff }
-  | { type: 'recorded'; handoff: Handoff; entries: readonly TranscriptEntry[] };
+  | { type: 'recorded'; handoff: Handoff; entries: readonly TranscriptEntry[] }
+  /** A ticket left (open) or closed (done, `by` the agent who called back). */
+  | { type: 'ticket'; ticket: Ticket; by?: Agent };
 
 /**
  * What the parts of the handoff service do beside their decisions, the same way in each:

@@ -1,4 +1,5 @@
 import type { Handoff } from '../../domain/handoff';
+import { agentsAvailable } from './duty';
 import type { HandoffEffects } from './effects';
 import { estimatedWaitMinutes, positions, queueOrder } from './queue';
 import type { HandoffStore } from './store';
@@ -20,14 +21,14 @@ export class QueuePlaces {
   async of(id: string): Promise<Wait | undefined> {
     const position = positions(await this.queued()).get(id);
     if (position === undefined) return undefined;
-    const agents = (await this.deps.store.agentsOnline()).length;
+    const agents = (await agentsAvailable(this.deps.store)).length;
     return { position, etaMinutes: estimatedWaitMinutes(position, agents, await this.deps.store.handleTimes(), this.deps.defaultHandleMs) };
   }
 
   /** Tells each queued user their new place when it changed since they were last told. */
   async tell(): Promise<void> {
     const open = await this.queued();
-    const agents = (await this.deps.store.agentsOnline()).length;
+    const agents = (await agentsAvailable(this.deps.store)).length;
     const handleTimes = await this.deps.store.handleTimes();
     for (const [i, handoff] of queueOrder(open).entries()) {
       const position = i + 1;

@@ -15,6 +15,7 @@ import { maskText } from '../../domain/mask';
 import type { Locale } from '../../knowledge/schema';
 import type { Logger } from '../logger';
 import type { HandoffEvent, HandoffMetrics } from '../metrics';
+import { agentsAvailable, dutyFor, type DutyStart } from './duty';
 import { HandoffEffects, type HandoffChange } from './effects';
 import { ExternalHub } from './externalHub';
 import { QueuePlaces } from './queuePlaces';
@@ -108,7 +109,7 @@ export class HandoffService implements HandoffPort {
       isOpenNow: () => this.isOpenNow(),
       maxChats: this.maxChats,
       defaultHandleMs: options.defaultHandleMs,
-      timeZone: options.timeZone ?? 'Asia/Shanghai',
+      timeZone: this.timeZone,
     });
   }
 
@@ -138,7 +139,7 @@ export class HandoffService implements HandoffPort {
     const existing = await this.store.openFor(conversation);
     if (existing?.status === 'active') return { status: 'with-agent', agentName: existing.agentName ?? '' };
     if (!existing) {
-      const why = !this.isOpenNow() ? 'closed' : (await this.store.agentsOnline()).length === 0 ? 'no-agents' : undefined;
+      const why = !this.isOpenNow() ? 'closed' : (await agentsAvailable(this.store)).length === 0 ? 'no-agents' : undefined;
       if (why) return { status: 'unavailable', why, hours: this.hours(request.locale) };
       if (!(await this.admitted())) return { status: 'limited' };
     }
@@ -354,6 +355,29 @@ export class HandoffService implements HandoffPort {
   async agentOffline(agent: Agent): Promise<void> {
     await this.store.dropPresence(agent.id);
     await this.publishBoard();
+  }
+
+  /** 上班 in Teams: on duty until 下班 or the end of today's opening hours; refused while closed. */
+  async goOnDuty(agent: Agent): Promise<DutyStart> {
+    const duty = dutyFor(agent, this.options.schedule, this.now());
+    if (!duty) return { onDuty: false, closed: true };
+    await this.store.setDuty(duty);
+    this.options.logger.info({ agent: agent.id, until: duty.until }, 'agent on duty');
+    await this.afterQueueChange();
+    return { onDuty: true, until: duty.until };
+  }
+
+  /** 下班 in Teams: off duty, and no longer online from having acted there either. */
+  async goOffDuty(agent: Agent): Promise<void> {
+    await this.store.endDuty(agent.id);
+    await this.store.dropPresence(agent.id);
+    this.options.logger.info({ agent: agent.id }, 'agent off duty');
+    await this.afterQueueChange();
+  }
+
+  /** HANDOFF_TIMEZONE, for saying when a duty ends. */
+  get timeZone(): string {
+    return this.options.timeZone ?? 'Asia/Shanghai';
   }
 
   /** The queue, the chats with agents, open tickets: what every console lists. */

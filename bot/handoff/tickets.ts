@@ -31,6 +31,7 @@ export class Tickets {
     await this.store.addTicket(ticket);
     this.deps.effects.count('ticket');
     this.deps.options.logger.info({ ticket: ticket.id, reason: ticket.reason }, 'ticket left');
+    this.deps.effects.changed({ type: 'ticket', ticket });
     await this.deps.effects.publishBoard();
     return ticket;
   }
@@ -38,6 +39,7 @@ export class Tickets {
   async close(id: string, agent: Agent): Promise<Result<Ticket>> {
     const closed = await this.store.closeTicket(id, agent.id);
     if (!closed) return { ok: false, refusal: (await this.store.tickets()).some((t) => t.id === id) ? 'closed' : 'not-found' };
+    this.deps.effects.changed({ type: 'ticket', ticket: closed, by: agent });
     await this.deps.effects.publishBoard();
     return { ok: true, value: closed };
   }

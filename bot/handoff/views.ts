@@ -1,5 +1,6 @@
 import type { Handoff } from '../../domain/handoff';
 import { maskPhone, maskText } from '../../domain/mask';
+import { agentsAvailable } from './duty';
 import { chatMatches, parseHistoryQuery, ticketMatches } from './history';
 import { estimatedWaitMinutes, queueOrder } from './queue';
 import type { HandoffStore } from './store';
@@ -50,7 +51,7 @@ export class HandoffViews {
   /** The queue, the chats with agents, open tickets: what every console lists. */
   async board() {
     const open = (await this.store.listOpen()).filter((h) => !h.external);
-    const agents = await this.store.agentsOnline();
+    const agents = await agentsAvailable(this.store);
     const handleTimes = await this.store.handleTimes();
     const { maxChats } = this.options;
     return {
@@ -108,6 +109,9 @@ export class HandoffViews {
     const now = this.options.now();
     const open = (await this.store.listOpen()).filter((h) => !h.external);
     const since = startOfDay(now, this.options.timeZone);
-    return supervisorFigures({ now, since, open, online: await this.store.agentsOnline(), closedToday: await this.store.closedSince(since, DAY_SCAN), maxChats: this.options.maxChats });
+    const figures = supervisorFigures({ now, since, open, online: await agentsAvailable(this.store), closedToday: await this.store.closedSince(since, DAY_SCAN), maxChats: this.options.maxChats });
+    // Who is on duty from Teams (上班), and until when (null: until they go off duty).
+    const onDuty = (await this.store.onDuty()).sort((a, b) => a.since - b.since).map(({ agentId, name, until }) => ({ id: agentId, name, until }));
+    return { ...figures, onDuty };
   }
 }
