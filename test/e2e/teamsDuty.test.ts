@@ -122,7 +122,7 @@ test('a message left is a card in the agents\' channel, number masked; 已联系
   expect(texts(cardOf(closedThere))).toContain('已联系（林组长）');
   // Pressing buttons made 小王 present for a while: 下班 ends that too.
   await tell('下班');
-});
+}, 90_000);
 
 test('in the console: a lead\'s overview names who is on duty in Teams, and no longer after 下班', async () => {
   const browser = await launchBrowser();
@@ -148,4 +148,4 @@ test('in the console: a lead\'s overview names who is on duty in Teams, and no l
   } finally {
     await browser.close();
   }
-});
+}, 90_000);
