@@ -134,6 +134,7 @@ test('in the console: a lead\'s overview names who is on duty in Teams, and no l
     await page.locator('#agent-id').fill(DEMO_AGENTS.lin[0]);
     await page.locator('#agent-password').fill(DEMO_AGENTS.lin[1]);
     await page.locator('#sign-in-form button[type=submit]').click();
+    await page.getByRole('button', { name: '今日概览' }).click();
     await page.getByText('Teams 值班：无').waitFor();
     await tell('上班');
     await page.getByText('Teams 值班：小王（至下班）').waitFor();
