@@ -16,6 +16,7 @@ import { judgeAsBot } from './judgeAsBot';
 import { figuresOf, parseConversationSet, type ConversationFigures } from '../../knowledge/conversationEval';
 import { runConversations } from './conversationEval';
 import { openKnowledge, type Knowledge } from '../../knowledge/index';
+import { countEntries } from '../../knowledge/counts';
 import { checkKnowledgeBase, formatProblem, KnowledgeBaseError } from '../../knowledge/loader';
 import { renderAnswer } from '../../knowledge/placeholders';
 import { localeSchema } from '../../knowledge/schema';
@@ -56,7 +57,10 @@ function check(config: Config): number {
   }
   const counts = entries.reduce<Record<string, number>>((acc, e) => ({ ...acc, [e.locale]: (acc[e.locale] ?? 0) + 1 }), {});
   const phrasings = entries.reduce((n, e) => n + 1 + e.alternates.length, 0);
-  console.log(`OK: ${entries.length} entries (${Object.entries(counts).map(([l, n]) => `${l} ${n}`).join(', ')}), ${phrasings} phrasings.`);
+  const kinds = countEntries(entries);
+  console.log(
+    `OK: ${kinds.entries} entries (${Object.entries(counts).map(([l, n]) => `${l} ${n}`).join(', ')}): ${kinds.answers} answers, ${kinds.acts} conversation acts, ${kinds.outOfScope} out-of-scope; ${phrasings} phrasings.`,
+  );
   return 0;
 }
 
