@@ -226,7 +226,7 @@ export function main(argv: string[], env: Record<string, string | undefined>): n
     console.log(USAGE);
     return command || values.help ? 0 : 2;
   }
-  const config = loadConfig({ ...env, LOG_LEVEL: 'silent' });
+  const config = loadConfig({ ...env, LOG_LEVEL: 'silent' }, 'tool');
   switch (command) {
     case 'check':
       return check(config);
