@@ -12,6 +12,7 @@ import { groupUnanswered, type AuthorSignal } from '../../knowledge/unanswered';
 import { answerValuesOf } from '../answerValues';
 import { ConfigError, loadConfig, thresholdsOf, type Config } from '../config';
 import { parseLabelledSet, evaluate, routeLabel, type EvalFigures, type EvalReport } from '../../knowledge/eval';
+import { explainRoute } from './explainRoute';
 import { judgeAsBot } from './judgeAsBot';
 import { figuresOf, parseConversationSet, type ConversationFigures } from '../../knowledge/conversationEval';
 import { runConversations } from './conversationEval';
@@ -87,7 +88,12 @@ function ask(config: Config, text: string, localeArg: string | undefined, json: 
     if (route.decision === 'answer' || route.decision === 'clarify' || route.decision === 'confirm') out.entryId = route.entryId;
     if (route.decision === 'flow') out.flow = route.flow;
     // Why a clear match was asked about or thrown away: an out-of-scope example or class objected.
-    if ((route.decision === 'confirm' || route.decision === 'fallback') && route.vetoed) out.vetoed = route.vetoed;
+    if ((route.decision === 'confirm' || route.decision === 'fallback') && route.vetoed) {
+      out.vetoed = route.vetoed;
+      if (route.vetoedBy) out.vetoedBy = route.vetoedBy;
+    }
+    const why = explainRoute(route, thresholdsOf(config));
+    if (why) out.why = why.replace(/^why: /, '');
     // What the conversation reads before the route: "好的" after an offer takes it, whatever the route says.
     if (acts.length > 0) out.acts = acts;
     if (corrected) out.corrected = true;
@@ -98,7 +104,9 @@ function ask(config: Config, text: string, localeArg: string | undefined, json: 
   if (acts.length > 0) console.log(`acts: ${acts.join(' + ')}${corrected ? ' (routing what follows the correction)' : ''}`);
   console.log(`${route.decision}: ${routeLabel(route)}  (locale ${route.locale})`);
   if (route.decision === 'clarify' || route.decision === 'confirm') console.log(`candidates: ${route.candidates.join(', ')}`);
-  if ((route.decision === 'confirm' || route.decision === 'fallback') && route.vetoed) console.log(`vetoed (${route.vetoed}): an out-of-scope example or the classifier's out-of-scope class objected`);
+  if ((route.decision === 'confirm' || route.decision === 'fallback') && route.vetoed) console.log(`vetoed (${route.vetoed})`);
+  const why = explainRoute(route, thresholdsOf(config));
+  if (why) console.log(why);
   for (const r of route.results) console.log(`  ${r.score.toFixed(3)}  ${r.id}  ← ${r.matched}`);
   if (route.decision === 'answer') {
     const answer = router.entry(route.entryId, route.locale)?.answer ?? '';
