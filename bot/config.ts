@@ -344,7 +344,14 @@ function describeValue(value: unknown): string {
  * Parses the environment into a typed config. The first problem becomes one line that
  * names the variable, what is wrong with its value and the expected form.
  */
-export function loadConfig(env: Record<string, string | undefined>): Config {
+/**
+ * `server`: everything the bot needs to serve. `tool`: a command-line tool (`kb …`) that reads the
+ * knowledge base, the signals or Redis, and serves no one: the secrets and back ends only a
+ * server uses are not asked for.
+ */
+export type ConfigPurpose = 'server' | 'tool';
+
+export function loadConfig(env: Record<string, string | undefined>, purpose: ConfigPurpose = 'server'): Config {
   // An empty assignment (`PORT=` copied from .env.example) means "use the default",
   // except where empty has a meaning of its own.
   const given = Object.fromEntries(Object.entries(env).filter(([name, value]) => value !== '' || EMPTY_IS_MEANINGFUL.has(name)));
@@ -362,7 +369,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     }
     const needs = (when: boolean, names: (keyof typeof result.data)[], why: string) => {
       const missing = names.filter((name) => !result.data[name]);
-      if (when && missing.length > 0) throw new ConfigError(`Invalid configuration: ${missing.join(', ')} missing — ${why}`);
+      if (when && purpose === 'server' && missing.length > 0) throw new ConfigError(`Invalid configuration: ${missing.join(', ')} missing — ${why}`);
     };
     needs(result.data.ACCOUNT_BACKEND === 'http', ['ACCOUNT_API_URL', 'ACCOUNT_API_KEY'], 'expected the account API URL and key for ACCOUNT_BACKEND=http');
     needs(Boolean(result.data.AGENT_TEAMS_CONVERSATION), ['AGENT_TEAMS_SERVICE_URL'], 'expected the Teams service URL of the agents\' channel for AGENT_TEAMS_CONVERSATION');

@@ -1,8 +1,10 @@
+import { countKnowledge } from '../knowledge/counts';
 import { openKnowledge } from '../knowledge/index';
 import { BOT_ENDPOINT_LOG, botEndpointMode } from './botEndpoint';
 import { ConfigError, loadConfig, thresholdsOf } from './config';
 import { createLogger } from './logger';
 import { createMetrics } from './metrics';
+import { openUrl } from './openUrl';
 import { guardProcess } from './processGuard';
 import { createApp } from './server';
 import { createBackend } from './storage/backend';
@@ -32,7 +34,8 @@ async function main(): Promise<void> {
   const signals = backend.signals ?? kbSignalLogFor(config);
   const app = createApp({ config, knowledge, logger, signals, backend, metrics });
   const port = await app.listen();
-  logger.info({ port, entries: knowledge.kb.entries.length, auth: BOT_ENDPOINT_LOG[botEndpointMode(config)], state: backend.kind }, 'kefu listening');
+  const url = openUrl(config.HOST, port);
+  logger.info({ port, url, ...countKnowledge(knowledge.kb), auth: BOT_ENDPOINT_LOG[botEndpointMode(config)], state: backend.kind }, `kefu listening: open ${url}`);
 
   let stopping = false;
   const stop = (signal: string) => {

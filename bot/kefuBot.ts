@@ -4,6 +4,7 @@ import { localeSchema, type Locale } from '../knowledge/schema';
 import { toActivity } from './channels/render';
 import { widgetSpeaker, withSpeaker } from './channels/webchat/speaker';
 import { clickedText, fileAttachments, type TurnInput, type TurnOutcome, type TurnRunner } from './conversation/turnRunner';
+import { turnDecision } from './conversation/turnDecision';
 import type { ConversationNotice, TranscriptEntry } from '../domain/handoff';
 import type { HandoffService } from './handoff/service';
 import type { Metrics } from './metrics';
@@ -160,7 +161,8 @@ export class KefuBot extends TeamsActivityHandler {
     const { metrics } = this.deps;
     metrics.turn(channel, outcome.event, ms / 1000);
     if (outcome.started) metrics.conversationStarted();
-    if (outcome.route) metrics.decision(outcome.route.decision);
+    const decision = turnDecision(outcome);
+    if (decision) metrics.decision(decision);
     for (const signal of outcome.signals) if (signal.kind === 'feedback') metrics.feedback(signal.vote);
     for (const flow of outcome.flows) metrics.flow(flow.flow, flow.event);
   }
@@ -223,6 +225,8 @@ export class KefuBot extends TeamsActivityHandler {
     if (input.kind !== 'notice') await this.lastTurnAt.set(context, Date.now());
     // The user has written: the conversation now lives the full STATE_TTL_S.
     if (input.kind === 'message') await this.engaged.set(context, true);
+    const decision = turnDecision(outcome);
+    const routed = decision === outcome.route?.decision ? outcome.route : undefined;
     this.deps.logger.info(
       {
         conversation,
@@ -230,10 +234,11 @@ export class KefuBot extends TeamsActivityHandler {
         event: outcome.event,
         state: outcome.state,
         locale: outcome.locale,
-        decision: outcome.route?.decision,
-        entry: outcome.route && 'entryId' in outcome.route ? outcome.route.entryId : undefined,
-        flow: outcome.route?.decision === 'flow' ? outcome.route.flow : undefined,
-        score: outcome.route?.results[0]?.score,
+        decision,
+        // The router's reading only when the bot acted on it: "不用了" is no clarification of some entry.
+        entry: routed && 'entryId' in routed ? routed.entryId : undefined,
+        flow: routed?.decision === 'flow' ? routed.flow : undefined,
+        score: routed?.results[0]?.score,
         latencyMs: Math.round(performance.now() - started),
       },
       'turn',

@@ -1,4 +1,5 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { TurnDecision } from './conversation/turnDecision';
 import type { LimitName } from './limits/limits';
 
 /**
@@ -29,7 +30,7 @@ export function createMetrics() {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers,
   });
-  const decisions = new Counter({ name: 'kefu_faq_decisions_total', help: 'How messages were routed: answer, clarify, fallback, flow, handoff, complaint.', labelNames: ['decision'], registers });
+  const decisions = new Counter({ name: 'kefu_faq_decisions_total', help: 'What messages were: free text the FAQ routing acted on (answer, clarify, confirm, fallback, flow, handoff, complaint), flow_input, act, button, with_person, other.', labelNames: ['decision'], registers });
   const feedback = new Counter({ name: 'kefu_feedback_total', help: 'Votes under answers.', labelNames: ['vote'], registers });
   const flows = new Counter({ name: 'kefu_flows_total', help: 'Guided flows started, completed, abandoned (cancelled, timed out, left) or handed to a person.', labelNames: ['flow', 'event'], registers });
   const handoffs = new Counter({ name: 'kefu_handoffs_total', help: 'Handoffs requested, claimed, expired, cancelled, resolved; messages left as tickets.', labelNames: ['event'], registers });
@@ -67,7 +68,7 @@ export function createMetrics() {
       turns.inc({ channel, event });
       turnDuration.observe({ channel }, seconds);
     },
-    decision: (decision: string) => decisions.inc({ decision }),
+    decision: (decision: TurnDecision) => decisions.inc({ decision }),
     feedback: (vote: 'up' | 'down') => feedback.inc({ vote }),
     flow: (flow: string, event: FlowEvent) => flows.inc({ flow, event }),
     conversationStarted: () => conversations.inc({ outcome: 'started' }),

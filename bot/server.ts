@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication, ConversationState, type Activity, type TurnContext } from 'botbuilder';
-import restify from 'restify';
+import restify from './http/restify';
 import type { Knowledge } from '../knowledge/index';
 import type { Router } from '../knowledge/route';
 import { watchKnowledge } from '../knowledge/watch';

@@ -25,9 +25,9 @@ export type Route = { locale: Locale; results: SearchResult[] } & (
   /** `entryId` is the first of the candidates offered, best first. */
   | { decision: 'clarify'; entryId: string; candidates: string[] }
   /** "您是想问「…」吗？" about `entryId`, the one plausible entry; `candidates` are the next ones, should the user say no. */
-  | { decision: 'confirm'; entryId: string; candidates: string[]; vetoed?: Veto }
-  /** `vetoed`: an out-of-scope example or the classifier said no to what the search found. */
-  | { decision: 'fallback'; vetoed?: Veto }
+  | { decision: 'confirm'; entryId: string; candidates: string[]; vetoed?: Veto; vetoedBy?: VetoReason }
+  /** `vetoed`: an out-of-scope example or the classifier said no to what the search found; `vetoedBy` says which, with the scores. */
+  | { decision: 'fallback'; vetoed?: Veto; vetoedBy?: VetoReason }
   | { decision: 'flow'; flow: FlowName }
   | { decision: 'handoff' }
   /** Anger or a complaint that the knowledge base does not answer: apologise, offer a person. */
@@ -153,6 +153,23 @@ function searchViews(text: string, searchOne: (view: string, whole: boolean) => 
  */
 export type Veto = 'certain' | 'doubt';
 
+/** The FAQ match a veto objected to. */
+export interface Vetoed {
+  id: string;
+  score: number;
+}
+
+/**
+ * What vetoed, so an author can act (`kb ask`): an out-of-scope example (its entry, the phrasing
+ * that matched, its score, the message's words it explains that the FAQ match does not or that
+ * none of our phrasings has), the classifier's out-of-scope class and its probability, or a
+ * product of someone else's named outright that no matching entry speaks of.
+ */
+export type VetoReason =
+  | { by: 'out-of-scope example'; example: string; matched: string; score: number; words: string[]; against?: Vetoed }
+  | { by: 'classifier'; probability: number; against?: Vetoed }
+  | { by: 'product named'; names: string[]; against?: Vetoed };
+
 /**
  * A word none of our phrasings has: a Latin word that is no ordinary English ("qq", "wifi",
  * "paypal" — not "go" or "onto"), or a pair of Chinese characters neither of which we use
@@ -189,15 +206,25 @@ function isVetoed(
   common: ReadonlySet<string>,
   thresholds: DecisionThresholds,
   short: boolean,
-): Veto | undefined {
+): { veto: Veto; why: VetoReason } | undefined {
   const outOfScope = ranked.find((r) => !answerable(r.id));
   if (!outOfScope) return undefined;
-  if (!best) return 'certain';
+  const why = (words: string[]): VetoReason => ({
+    by: 'out-of-scope example',
+    example: outOfScope.id,
+    matched: outOfScope.matched,
+    score: outOfScope.score,
+    words,
+    ...(best ? { against: { id: best.id, score: best.score } } : {}),
+  });
+  if (!best) return { veto: 'certain', why: why(outOfScope.shared) };
   const close = outOfScope.score >= best.score - thresholds.outOfScopeMargin;
-  if (outOfScope.score >= thresholds.clarify && outOfScope.shared.some((term) => isForeign(term, ours))) return 'doubt';
+  const foreign = outOfScope.shared.filter((term) => isForeign(term, ours));
+  if (outOfScope.score >= thresholds.clarify && foreign.length > 0) return { veto: 'doubt', why: why(foreign) };
   if (!close || !short) return undefined;
   const explained = new Set(best.shared);
-  return outOfScope.shared.some((term) => !explained.has(term) && !common.has(term)) ? 'doubt' : undefined;
+  const unexplained = outOfScope.shared.filter((term) => !explained.has(term) && !common.has(term));
+  return unexplained.length > 0 ? { veto: 'doubt', why: why(unexplained) } : undefined;
 }
 
 /**
@@ -263,11 +290,16 @@ export function createRouter(kb: KnowledgeBase, search: KnowledgeSearch, thresho
     const spoken = blended.filter((r) => speaksOf(named, r.id, locale));
     const results = (spoken.length > 0 || theirs ? spoken : blended).slice(0, 5);
     // Similarity against similarity: the out-of-scope examples veto on retrieval's own terms.
+    const against = matches[0] ? { against: { id: matches[0].id, score: matches[0].score } } : {};
     const vetoed =
       isVetoed(ranked, matches[0], (id) => isAnswerable(id, locale), faqTerms, commonTerms, thresholds, [...asking].length <= SHORT_MESSAGE[locale]) ??
-      (predictions[0]?.label === OUT_OF_SCOPE && predictions[0].probability >= CLASSIFIER_VETO ? 'doubt' : undefined);
+      (predictions[0]?.label === OUT_OF_SCOPE && predictions[0].probability >= CLASSIFIER_VETO
+        ? { veto: 'doubt' as const, why: { by: 'classifier' as const, probability: predictions[0].probability, ...against } }
+        : undefined);
     // Named, and spoken of by no entry that matches: theirs to answer, not ours.
-    const veto = theirs && spoken.length === 0 ? 'certain' : vetoed;
+    const vetoing = theirs && spoken.length === 0 ? { veto: 'certain' as const, why: { by: 'product named' as const, names: named, ...against } } : vetoed;
+    const veto = vetoing?.veto;
+    const vetoedBy = vetoing ? { vetoed: vetoing.veto, vetoedBy: vetoing.why } : {};
     // Safety first: a third party asking for a code or money gets the warning, never a flow.
     if (isFraudReport(text, locale) && isAnswerable(PHISHING_WARNING, locale)) return { decision: 'answer', entryId: PHISHING_WARNING, locale, results, safety: true };
     const intent = detectIntent(text, locale);
@@ -282,13 +314,13 @@ export function createRouter(kb: KnowledgeBase, search: KnowledgeSearch, thresho
         return { decision: 'answer', entryId: faq.entryId, locale, results };
       case 'confirm':
         if (isComplaint(text, locale)) return { decision: 'complaint', locale, results };
-        return { decision: 'confirm', entryId: faq.entryId, candidates: faq.others, locale, results, ...(veto ? { vetoed: veto } : {}) };
+        return { decision: 'confirm', entryId: faq.entryId, candidates: faq.others, locale, results, ...vetoedBy };
       case 'clarify':
         if (isComplaint(text, locale)) return { decision: 'complaint', locale, results };
         return { decision: 'clarify', entryId: faq.candidates[0] ?? '', candidates: faq.candidates, locale, results };
       case 'fallback':
         if (isComplaint(text, locale)) return { decision: 'complaint', locale, results };
-        return { decision: 'fallback', locale, results, ...(veto ? { vetoed: veto } : {}) };
+        return { decision: 'fallback', locale, results, ...vetoedBy };
     }
   };
   const answerable = (id: string, locale: Locale) => {

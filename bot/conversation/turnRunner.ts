@@ -57,6 +57,8 @@ export interface TurnOutcome {
   event: UserEvent['type'];
   locale: Locale;
   route?: Route;
+  /** The top-level state the conversation was in before the turn. */
+  before: string;
   /** The top-level state the conversation is in after the turn. */
   state: string;
   /** What the bot did with the message, in the conversation sets' words (dialogs/root/events.ts `DidEvent`). */
@@ -181,6 +183,7 @@ export class TurnRunner {
       event: event.type,
       locale: 'locale' in event ? event.locale : conversationLocale,
       route: event.type === 'user.message' ? event.route : undefined,
+      before: topState(value),
       state,
       did,
       ...(stage ? { stage } : {}),

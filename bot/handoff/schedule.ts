@@ -137,3 +137,23 @@ export function describeSchedule(schedule: Schedule, locale: 'zh-CN' | 'en-US'):
   const gap = /\p{Script=Han}$/u.test(zone) ? '' : ' ';
   return zh ? `${zone}${gap}${windows.join('；')}` : `${windows.join('; ')} (${zone})`;
 }
+
+/**
+ * When the opening hours that `at` falls in end (windows that meet, such as 24:00 and the
+ * next day's 00:00, run on as one): the instant an agent's 上班 stops holding. Undefined when
+ * closed at `at`; null when always open, as there is no end.
+ */
+export function closesAt(schedule: Schedule, at: Date): number | null | undefined {
+  if (schedule.always) return null;
+  if (!isOpen(schedule, at)) return undefined;
+  let end = at.getTime();
+  // A week of windows at most; each step jumps to the end of the window open at `end`.
+  for (let step = 0; step < 8 * schedule.windows.length && isOpen(schedule, new Date(end)); step++) {
+    const { day, minutes } = localTime(new Date(end), schedule.timeZone);
+    const window = schedule.windows.find((w) => w.days.has(day) && minutes >= w.from && minutes < w.to);
+    if (!window) break;
+    // To the minute: the schedule's zone is a whole number of minutes from UTC.
+    end = end - (end % 60_000) + (window.to - minutes) * 60_000;
+  }
+  return end;
+}

@@ -1,5 +1,4 @@
 import crypto from 'node:crypto';
-import { newCaseId } from '../../domain/caseId';
 import type {
   ConversationNotice,
   Handoff,
@@ -12,17 +11,22 @@ import type {
   Ticket,
   TranscriptEntry,
 } from '../../domain/handoff';
-import { maskPhone, maskText } from '../../domain/mask';
+import { maskText } from '../../domain/mask';
 import type { Locale } from '../../knowledge/schema';
 import type { Logger } from '../logger';
 import type { HandoffEvent, HandoffMetrics } from '../metrics';
-import { boardEntryHints } from './boardEntry';
-import { chatMatches, parseHistoryQuery, ticketMatches } from './history';
-import { estimatedWaitMinutes, positions, queueOrder } from './queue';
-import { startOfDay, supervisorFigures } from './supervisor';
+import { agentsAvailable, dutyFor, type DutyStart } from './duty';
+import { HandoffEffects, type HandoffChange } from './effects';
+import { ExternalHub } from './externalHub';
+import { QueuePlaces } from './queuePlaces';
 import { describeSchedule, isOpen, type Schedule } from './schedule';
 import type { ConsoleBus, HandoffStore } from './store';
+import { Tickets } from './tickets';
+import { TypingRelay } from './typingRelay';
+import { HandoffViews } from './views';
 import type { Throttle } from '../storage/throttle';
+
+export type { HandoffChange } from './effects';
 
 export interface Agent {
   id: string;
@@ -71,49 +75,51 @@ export interface HandoffServiceOptions {
 
 /** Transcript lines kept per conversation; the agent sees the last 30 before the handoff. */
 const TRANSCRIPT_KEEP = 200;
-const CONTEXT_MESSAGES = 30;
 const PRESENCE_TTL_MS = 45_000;
-/** A typing indicator is passed on at most this often per chat and direction (Web Chat shows one for a few seconds). */
-const TYPING_EVERY_MS = 3000;
-/** The history answers at most this many matches, from the newest closed chats it scans. */
-const HISTORY_RESULTS = 20;
-const HISTORY_SCAN = 500;
-/** The day's figures read at most this many closed chats. */
-const DAY_SCAN = 5000;
-
-/**
- * What just happened to a handoff, told to watchers on the instance where it happened only
- * (once per change, however many instances there are): the Teams agents' channel follows
- * the queue by these, as consoles do by the bus.
- */
-export type HandoffChange =
-  | { type: 'queued' | 'claimed' | 'closed'; handoff: Handoff }
-  | { type: 'recorded'; handoff: Handoff; entries: readonly TranscriptEntry[] };
 
 const ok = <T>(value: T): Result<T> => ({ ok: true, value });
 const refuse = <T>(refusal: Refusal): Result<T> => ({ ok: false, refusal });
 
 /**
  * The human handoff between conversations and agents: the queue, claims, relays in both
- * directions, resolution, expiry and tickets. State lives in the store (shared by every
- * instance); users hear about changes through `notify`, consoles through the bus.
+ * directions, resolution and expiry, here; tickets, typing, the external hub and what agents
+ * read, in parts of their own. State lives in the store (shared by every instance); users
+ * hear about changes through `notify`, consoles through the bus.
  */
 export class HandoffService implements HandoffPort {
   private readonly now: () => number;
-  private readonly watchers = new Set<(change: HandoffChange) => void>();
+  private readonly effects: HandoffEffects;
+  private readonly external: ExternalHub;
+  private readonly ticketBox: Tickets;
+  private readonly typingRelay: TypingRelay;
+  private readonly views: HandoffViews;
+  private readonly places: QueuePlaces;
 
   constructor(private readonly options: HandoffServiceOptions) {
-    this.now = options.now ?? Date.now;
+    const now = options.now ?? Date.now;
+    this.now = now;
+    this.effects = new HandoffEffects(options);
+    this.external = new ExternalHub({ options, effects: this.effects, now, open: (c, r, e) => this.open(c, r, e) });
+    this.ticketBox = new Tickets({ options, effects: this.effects, now });
+    this.typingRelay = new TypingRelay(options);
+    this.places = new QueuePlaces({ store: options.store, effects: this.effects, defaultHandleMs: options.defaultHandleMs });
+    this.views = new HandoffViews({
+      store: options.store,
+      now,
+      isOpenNow: () => this.isOpenNow(),
+      maxChats: this.maxChats,
+      defaultHandleMs: options.defaultHandleMs,
+      timeZone: this.timeZone,
+    });
   }
 
   /** Calls `listener` after each change made on this instance; returns what stops it. The listener must not throw. */
   watch(listener: (change: HandoffChange) => void): () => void {
-    this.watchers.add(listener);
-    return () => this.watchers.delete(listener);
+    return this.effects.watch(listener);
   }
 
   private changed(change: HandoffChange): void {
-    for (const watcher of this.watchers) watcher(change);
+    this.effects.changed(change);
   }
 
   private get store() {
@@ -129,16 +135,16 @@ export class HandoffService implements HandoffPort {
   }
 
   async request(conversation: string, request: HandoffRequest): Promise<RequestResult> {
-    if (this.options.initiateExternal) return this.requestExternal(conversation, request, this.options.initiateExternal);
+    if (this.options.initiateExternal) return this.external.request(conversation, request, this.options.initiateExternal);
     const existing = await this.store.openFor(conversation);
     if (existing?.status === 'active') return { status: 'with-agent', agentName: existing.agentName ?? '' };
     if (!existing) {
-      const why = !this.isOpenNow() ? 'closed' : (await this.store.agentsOnline()).length === 0 ? 'no-agents' : undefined;
+      const why = !this.isOpenNow() ? 'closed' : (await agentsAvailable(this.store)).length === 0 ? 'no-agents' : undefined;
       if (why) return { status: 'unavailable', why, hours: this.hours(request.locale) };
       if (!(await this.admitted())) return { status: 'limited' };
     }
     const handoff = existing ?? (await this.open(conversation, request, false));
-    const wait = await this.waitFor(handoff.id);
+    const wait = await this.places.of(handoff.id);
     if (!wait) return { status: 'unavailable', why: 'no-agents', hours: this.hours(request.locale) };
     await this.store.annotate(handoff.id, { toldPosition: wait.position });
     if (!existing) {
@@ -147,7 +153,7 @@ export class HandoffService implements HandoffPort {
       this.changed({ type: 'queued', handoff });
       await this.publishBoard();
       // Someone behind a new high-priority chat moved back one place.
-      if (request.priority === 'high') await this.tellPositions();
+      if (request.priority === 'high') await this.places.tell();
     }
     return { status: 'queued', ...wait };
   }
@@ -168,52 +174,15 @@ export class HandoffService implements HandoffPort {
     });
   }
 
-  private async requestExternal(
-    conversation: string,
-    request: HandoffRequest,
-    initiate: NonNullable<HandoffServiceOptions['initiateExternal']>,
-  ): Promise<RequestResult> {
-    if (await this.store.openFor(conversation)) return { status: 'external' };
-    if (!(await this.admitted())) return { status: 'limited' };
-    const handoff = await this.open(conversation, request, true);
-    const transcript = (await this.store.transcript(conversation)).slice(-CONTEXT_MESSAGES);
-    this.count('requested');
-    await initiate(conversation, { context: handoff.context, transcript });
-    this.options.logger.info({ handoff: handoff.id, reason: request.reason }, 'handoff initiated with the external hub');
-    return { status: 'external' };
-  }
-
-  /**
-   * A `handoff.status` from the external hub: accepted (an agent has the chat), completed
-   * (back to the bot) or failed (nobody will come). Returns what the conversation is told.
-   */
+  /** A `handoff.status` from the external hub; returns what the conversation is told. */
   async externalStatus(conversation: string, state: 'accepted' | 'completed' | 'failed'): Promise<ConversationNotice | undefined> {
-    const handoff = await this.store.openFor(conversation);
-    if (!handoff?.external) return undefined;
-    const now = this.now();
-    if (state === 'accepted') {
-      const accepted = await this.store.transition(handoff.id, ['queued'], { status: 'active', claimedAt: now });
-      if (!accepted) return undefined;
-      this.claimed(accepted);
-      return { type: 'handoff.claimed', agentName: '' };
-    }
-    const closed = await this.store.transition(handoff.id, ['queued', 'active'], { status: state === 'completed' ? 'resolved' : 'expired', closedAt: now });
-    if (!closed) return undefined;
-    this.count(state === 'completed' ? 'resolved' : 'expired');
-    return state === 'completed' ? { type: 'handoff.resolved' } : { type: 'handoff.expired' };
+    return this.external.status(conversation, state);
   }
 
   /** Where a queued conversation stands. */
   async position(conversation: string): Promise<{ position: number; etaMinutes: number } | undefined> {
     const handoff = await this.store.openFor(conversation);
-    return handoff ? this.waitFor(handoff.id) : undefined;
-  }
-
-  private async waitFor(id: string): Promise<{ position: number; etaMinutes: number } | undefined> {
-    const position = positions(await this.queued()).get(id);
-    if (position === undefined) return undefined;
-    const agents = (await this.store.agentsOnline()).length;
-    return { position, etaMinutes: estimatedWaitMinutes(position, agents, await this.store.handleTimes(), this.options.defaultHandleMs) };
+    return handoff ? this.places.of(handoff.id) : undefined;
   }
 
   /** The user left the queue (取消排队) — unless an agent claimed the chat a moment before. */
@@ -243,7 +212,7 @@ export class HandoffService implements HandoffPort {
       return refuse('closed');
     }
     const claimed = outcome.claimed;
-    this.claimed(claimed);
+    this.effects.claimed(claimed, this.now());
     this.options.logger.info({ handoff: id, agent: agent.id, waitedMs: this.now() - claimed.createdAt }, 'handoff claimed');
     this.changed({ type: 'claimed', handoff: claimed });
     await this.safely(claimed.conversation, { type: 'handoff.claimed', agentName: agent.name });
@@ -273,41 +242,18 @@ export class HandoffService implements HandoffPort {
     return ok(undefined);
   }
 
-  /** The agent is typing in this chat: the user is shown so, at most every TYPING_EVERY_MS. */
+  /** The agent is typing in this chat: the user is shown so, at most every few seconds. */
   async agentTyping(id: string, agent: Agent): Promise<Result<{ shown: boolean }>> {
     const chat = await this.mine(id, agent);
     if (!chat.ok) return chat;
-    const { typing } = this.options;
-    if (!typing || !(await this.typingDue(`agent:${id}`))) return ok({ shown: false });
-    try {
-      await typing(chat.value.conversation);
-    } catch (error) {
-      // Only a hint: a user who cannot be reached now hears nothing of it.
-      this.options.logger.warn({ err: error, handoff: id }, 'typing indicator not delivered');
-      return ok({ shown: false });
-    }
-    return ok({ shown: true });
+    return ok({ shown: await this.typingRelay.toUser(id, chat.value.conversation) });
   }
 
-  /** The user is typing (the channel said so): the agent who has the chat is told, at most every TYPING_EVERY_MS. */
+  /** The user is typing (the channel said so): the agent who has the chat is told, at most every few seconds. */
   async userTyping(conversation: string): Promise<void> {
     const handoff = await this.store.openFor(conversation);
-    if (handoff?.status !== 'active' || handoff.external || !(await this.typingDue(`user:${handoff.id}`))) return;
-    await this.options.bus.publish({ type: 'typing', id: handoff.id });
-  }
-
-  /**
-   * Whether this typing indicator opens the chat's window in its direction. Typing is only a
-   * hint: a throttle that cannot answer (Redis away) lets it through rather than fail the
-   * agent's request or the user's turn — at worst an indicator is shown twice.
-   */
-  private async typingDue(key: string): Promise<boolean> {
-    try {
-      return await this.options.typingThrottle.pass(`typing:${key}`, TYPING_EVERY_MS);
-    } catch (error) {
-      this.options.logger.warn({ err: error, key }, 'typing throttle unavailable; passed on unthrottled');
-      return true;
-    }
+    if (handoff?.status !== 'active' || handoff.external) return;
+    await this.typingRelay.toAgent(handoff.id);
   }
 
   async resolve(id: string, agent: Agent): Promise<Result<Handoff>> {
@@ -365,28 +311,11 @@ export class HandoffService implements HandoffPort {
 
   /** The ticket, or undefined when this client is over its limit of handoffs and messages. */
   async leaveMessage(conversation: string, message: { locale: Locale; contact: string; text: string; reason: HandoffReason }): Promise<Ticket | undefined> {
-    if (!(await this.admitted())) return undefined;
-    const reference = await this.store.reference(conversation);
-    const ticket: Ticket = {
-      id: newCaseId(new Date(this.now()), 'T'),
-      conversation,
-      channel: reference?.channelId ?? 'unknown',
-      createdAt: this.now(),
-      status: 'open',
-      ...message,
-    };
-    await this.store.addTicket(ticket);
-    this.count('ticket');
-    this.options.logger.info({ ticket: ticket.id, reason: ticket.reason }, 'ticket left');
-    await this.publishBoard();
-    return ticket;
+    return this.ticketBox.leave(conversation, message);
   }
 
   async closeTicket(id: string, agent: Agent): Promise<Result<Ticket>> {
-    const closed = await this.store.closeTicket(id, agent.id);
-    if (!closed) return refuse((await this.store.tickets()).some((t) => t.id === id) ? 'closed' : 'not-found');
-    await this.publishBoard();
-    return ok(closed);
+    return this.ticketBox.close(id, agent);
   }
 
   /** Every line of every conversation passes here (a turn's lines at once); consoles showing the chat are told. */
@@ -430,131 +359,67 @@ export class HandoffService implements HandoffPort {
     await this.publishBoard();
   }
 
+  /** 上班 in Teams: on duty until 下班 or the end of today's opening hours; refused while closed. */
+  async goOnDuty(agent: Agent): Promise<DutyStart> {
+    const duty = dutyFor(agent, this.options.schedule, this.now());
+    if (!duty) return { onDuty: false, closed: true };
+    await this.store.setDuty(duty);
+    this.options.logger.info({ agent: agent.id, until: duty.until }, 'agent on duty');
+    await this.afterQueueChange();
+    return { onDuty: true, until: duty.until };
+  }
+
+  /** 下班 in Teams: off duty, and no longer online from having acted there either. */
+  async goOffDuty(agent: Agent): Promise<void> {
+    await this.store.endDuty(agent.id);
+    await this.store.dropPresence(agent.id);
+    this.options.logger.info({ agent: agent.id }, 'agent off duty');
+    await this.afterQueueChange();
+  }
+
+  /** HANDOFF_TIMEZONE, for saying when a duty ends. */
+  get timeZone(): string {
+    return this.options.timeZone ?? 'Asia/Shanghai';
+  }
+
   /** The queue, the chats with agents, open tickets: what every console lists. */
-  async board() {
-    const open = (await this.store.listOpen()).filter((h) => !h.external);
-    const agents = await this.store.agentsOnline();
-    const handleTimes = await this.store.handleTimes();
-    const transcripts = new Map(await Promise.all(open.map(async (h) => [h.id, await this.store.transcript(h.conversation)] as const)));
-    const summary = (h: Handoff) => ({
-      ...boardEntryHints(h, transcripts.get(h.id) ?? []),
-      claimedAt: h.claimedAt,
-      id: h.id,
-      status: h.status,
-      priority: h.priority,
-      reason: h.context.reason,
-      locale: h.locale,
-      channel: h.channel,
-      createdAt: h.createdAt,
-      agentId: h.agentId,
-      agentName: h.agentName,
-    });
-    return {
-      openNow: this.isOpenNow(),
-      agentsOnline: agents.length,
-      maxChats: Number.isFinite(this.maxChats) ? this.maxChats : null,
-      queue: queueOrder(open).map((h, i) => ({
-        ...summary(h),
-        position: i + 1,
-        etaMinutes: estimatedWaitMinutes(i + 1, agents.length, handleTimes, this.options.defaultHandleMs),
-      })),
-      active: open.filter((h) => h.status === 'active').map(summary),
-      tickets: (await this.store.tickets())
-        .filter((t) => t.status === 'open')
-        .sort((a, b) => a.createdAt - b.createdAt)
-        .map((t) => ({ ...t, contact: maskPhone(t.contact), conversation: undefined })),
-    };
+  board() {
+    return this.views.board();
   }
 
-  /** One chat as its agent reads it: context, the last messages before the handoff and all after, notes. */
-  async chat(id: string) {
-    const handoff = await this.store.get(id);
-    if (!handoff) return undefined;
-    const transcript = await this.store.transcript(handoff.conversation);
-    const before = transcript.filter((e) => e.at < handoff.createdAt).slice(-CONTEXT_MESSAGES);
-    const after = transcript.filter((e) => e.at >= handoff.createdAt && (handoff.closedAt === undefined || e.at <= handoff.closedAt));
-    // The conversation key names the user's channel conversation: agents have no use for it.
-    return { handoff: { ...handoff, conversation: undefined }, transcript: [...before, ...after], notes: await this.store.notes(id) };
+  /** One chat as its agent reads it. */
+  chat(id: string) {
+    return this.views.chat(id);
   }
 
-  /**
-   * Closed chats and closed tickets matching a chat id, a case id or the last four digits of
-   * the user's number, newest first, as the console shows them: masked, without the
-   * conversation key, each with its own chat's transcript and notes only.
-   */
-  async history(raw: string) {
-    const query = parseHistoryQuery(raw);
-    if (!query) return undefined;
-    const chats = [];
-    for (const handoff of await this.store.closedSince(0, HISTORY_SCAN)) {
-      if (chats.length >= HISTORY_RESULTS) break;
-      if (handoff.external) continue;
-      const chat = await this.chat(handoff.id);
-      if (chat && chatMatches(query, handoff, chat.transcript)) chats.push(chat);
-    }
-    const tickets = (await this.store.tickets())
-      .filter((t) => t.status === 'done' && ticketMatches(query, t))
-      .sort((a, b) => b.createdAt - a.createdAt)
-      .slice(0, HISTORY_RESULTS)
-      .map((t) => ({ ...t, contact: maskPhone(t.contact), text: maskText(t.text), conversation: undefined }));
-    return { chats, tickets };
+  /** Closed chats and tickets matching a chat id, a case id or the last four digits of the user's number. */
+  history(raw: string) {
+    return this.views.history(raw);
   }
 
-  /** The supervisor's figures, read live from the store: the queue now, the agents' load, today so far. */
-  async supervisor() {
-    const now = this.now();
-    const open = (await this.store.listOpen()).filter((h) => !h.external);
-    const since = startOfDay(now, this.options.timeZone ?? 'Asia/Shanghai');
-    return supervisorFigures({ now, since, open, online: await this.store.agentsOnline(), closedToday: await this.store.closedSince(since, DAY_SCAN), maxChats: this.maxChats });
+  /** The supervisor's figures. */
+  supervisor() {
+    return this.views.supervisor();
   }
 
-  private async admitted(): Promise<boolean> {
-    return this.options.admit ? this.options.admit() : true;
+  private admitted(): Promise<boolean> {
+    return this.effects.admitted();
   }
 
   private count(event: HandoffEvent): void {
-    this.options.metrics?.handoff(event);
-  }
-
-  private claimed(handoff: Handoff): void {
-    this.count('claimed');
-    this.options.metrics?.queueWait(((handoff.claimedAt ?? this.now()) - handoff.createdAt) / 1000);
+    this.effects.count(event);
   }
 
   private async afterQueueChange(): Promise<void> {
     await this.publishBoard();
-    await this.tellPositions();
+    await this.places.tell();
   }
 
-  /** Tells each queued user their new place when it changed since they were last told. */
-  private async tellPositions(): Promise<void> {
-    const open = await this.queued();
-    const agents = (await this.store.agentsOnline()).length;
-    const handleTimes = await this.store.handleTimes();
-    for (const [i, handoff] of queueOrder(open).entries()) {
-      const position = i + 1;
-      if (handoff.toldPosition === position) continue;
-      await this.store.annotate(handoff.id, { toldPosition: position });
-      const etaMinutes = estimatedWaitMinutes(position, agents, handleTimes, this.options.defaultHandleMs);
-      await this.safely(handoff.conversation, { type: 'handoff.position', position, etaMinutes });
-    }
+  private publishBoard(): Promise<void> {
+    return this.effects.publishBoard();
   }
 
-  /** The console's queue: chats of the external hub wait in the hub's own. */
-  private async queued(): Promise<Handoff[]> {
-    return (await this.store.listOpen()).filter((h) => h.status === 'queued' && !h.external);
-  }
-
-  private async publishBoard(): Promise<void> {
-    await this.options.bus.publish({ type: 'board' });
-  }
-
-  /** A notice that cannot be delivered (the user left, the channel is down) must not fail the agent's action. */
-  private async safely(conversation: string, notice: ConversationNotice): Promise<void> {
-    try {
-      await this.options.notify(conversation, notice);
-    } catch (error) {
-      this.options.logger.warn({ err: error, notice: notice.type }, 'could not deliver a handoff notice');
-    }
+  private safely(conversation: string, notice: ConversationNotice): Promise<void> {
+    return this.effects.safely(conversation, notice);
   }
 }

@@ -1,5 +1,6 @@
 import type { ConversationReference } from 'botbuilder';
 import type { ConsoleEvent, Handoff, HandoffStatus, Note, Ticket, TranscriptEntry } from '../../domain/handoff';
+import type { Duty } from './duty';
 
 /**
  * Everything the handoff shares between bot instances: bot/storage/memory/handoffStore.ts
@@ -49,6 +50,11 @@ export interface HandoffStore {
   touchPresence(agentId: string, ttlMs: number): Promise<void>;
   dropPresence(agentId: string): Promise<void>;
   agentsOnline(): Promise<string[]>;
+  /** An agent on duty from Teams (上班), replacing any duty they had; ended by endDuty (下班) or by its `until`. */
+  setDuty(duty: Duty): Promise<void>;
+  endDuty(agentId: string): Promise<void>;
+  /** The duties that still hold now. */
+  onDuty(): Promise<Duty[]>;
 
   /** Where the Teams agents' channel is, once an agent chose it there (`kefu agents here`). */
   saveAgentsChannel(channel: AgentsChannel): Promise<void>;

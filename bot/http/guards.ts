@@ -1,4 +1,5 @@
-import restify, { type Request, type Response, type Server } from 'restify';
+import type { Request, Response, Server } from 'restify';
+import restify from './restify';
 import type { Locale } from '../../knowledge/schema';
 import { messages } from '../../dialogs/messages';
 import { UPLOAD_ROUTE } from '../channels/directline/service';

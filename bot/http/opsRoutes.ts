@@ -1,6 +1,6 @@
 import type { Request, Response, Server } from 'restify';
 import type { Knowledge } from '../../knowledge/index';
-import { isFaq } from '../../knowledge/schema';
+import { countKnowledge } from '../../knowledge/counts';
 import type { Metrics } from '../metrics';
 import type { Backend } from '../storage/backend';
 
@@ -16,7 +16,7 @@ export interface OpsDeps {
 /** The operator's routes: liveness, readiness for the load balancer, Prometheus metrics. */
 export function mountOpsRoutes(server: Server, { knowledge, metrics, backend, draining }: OpsDeps): void {
   server.get('/healthz', async (_req: Request, res: Response) => {
-    res.send(200, { status: 'ok', entries: knowledge().kb.entries.filter(isFaq).length });
+    res.send(200, { status: 'ok', ...countKnowledge(knowledge().kb) });
   });
 
   server.get('/metrics', async (_req: Request, res: Response) => {
@@ -26,9 +26,9 @@ export function mountOpsRoutes(server: Server, { knowledge, metrics, backend, dr
 
   // Readiness: the knowledge base is loaded and the shared store answers.
   server.get('/readyz', async (_req: Request, res: Response) => {
-    const entries = knowledge().kb.entries.filter(isFaq).length;
+    const counts = countKnowledge(knowledge().kb);
     const store = (await backend.ready()) ? 'ok' : 'unreachable';
-    const ready = entries > 0 && store === 'ok' && !draining();
-    res.send(ready ? 200 : 503, { status: ready ? 'ready' : 'not ready', entries, store: `${backend.kind}: ${store}` });
+    const ready = counts.answers > 0 && store === 'ok' && !draining();
+    res.send(ready ? 200 : 503, { status: ready ? 'ready' : 'not ready', entries: counts.entries, answers: counts.answers, store: `${backend.kind}: ${store}` });
   });
 }

@@ -12,10 +12,12 @@ import { groupUnanswered, type AuthorSignal } from '../../knowledge/unanswered';
 import { answerValuesOf } from '../answerValues';
 import { ConfigError, loadConfig, thresholdsOf, type Config } from '../config';
 import { parseLabelledSet, evaluate, routeLabel, type EvalFigures, type EvalReport } from '../../knowledge/eval';
+import { explainRoute } from './explainRoute';
 import { judgeAsBot } from './judgeAsBot';
 import { figuresOf, parseConversationSet, type ConversationFigures } from '../../knowledge/conversationEval';
 import { runConversations } from './conversationEval';
 import { openKnowledge, type Knowledge } from '../../knowledge/index';
+import { countEntries } from '../../knowledge/counts';
 import { checkKnowledgeBase, formatProblem, KnowledgeBaseError } from '../../knowledge/loader';
 import { renderAnswer } from '../../knowledge/placeholders';
 import { localeSchema } from '../../knowledge/schema';
@@ -56,7 +58,10 @@ function check(config: Config): number {
   }
   const counts = entries.reduce<Record<string, number>>((acc, e) => ({ ...acc, [e.locale]: (acc[e.locale] ?? 0) + 1 }), {});
   const phrasings = entries.reduce((n, e) => n + 1 + e.alternates.length, 0);
-  console.log(`OK: ${entries.length} entries (${Object.entries(counts).map(([l, n]) => `${l} ${n}`).join(', ')}), ${phrasings} phrasings.`);
+  const kinds = countEntries(entries);
+  console.log(
+    `OK: ${kinds.entries} entries (${Object.entries(counts).map(([l, n]) => `${l} ${n}`).join(', ')}): ${kinds.answers} answers, ${kinds.acts} conversation acts, ${kinds.outOfScope} out-of-scope; ${phrasings} phrasings.`,
+  );
   return 0;
 }
 
@@ -83,7 +88,12 @@ function ask(config: Config, text: string, localeArg: string | undefined, json: 
     if (route.decision === 'answer' || route.decision === 'clarify' || route.decision === 'confirm') out.entryId = route.entryId;
     if (route.decision === 'flow') out.flow = route.flow;
     // Why a clear match was asked about or thrown away: an out-of-scope example or class objected.
-    if ((route.decision === 'confirm' || route.decision === 'fallback') && route.vetoed) out.vetoed = route.vetoed;
+    if ((route.decision === 'confirm' || route.decision === 'fallback') && route.vetoed) {
+      out.vetoed = route.vetoed;
+      if (route.vetoedBy) out.vetoedBy = route.vetoedBy;
+    }
+    const why = explainRoute(route, thresholdsOf(config));
+    if (why) out.why = why.replace(/^why: /, '');
     // What the conversation reads before the route: "好的" after an offer takes it, whatever the route says.
     if (acts.length > 0) out.acts = acts;
     if (corrected) out.corrected = true;
@@ -94,7 +104,9 @@ function ask(config: Config, text: string, localeArg: string | undefined, json: 
   if (acts.length > 0) console.log(`acts: ${acts.join(' + ')}${corrected ? ' (routing what follows the correction)' : ''}`);
   console.log(`${route.decision}: ${routeLabel(route)}  (locale ${route.locale})`);
   if (route.decision === 'clarify' || route.decision === 'confirm') console.log(`candidates: ${route.candidates.join(', ')}`);
-  if ((route.decision === 'confirm' || route.decision === 'fallback') && route.vetoed) console.log(`vetoed (${route.vetoed}): an out-of-scope example or the classifier's out-of-scope class objected`);
+  if ((route.decision === 'confirm' || route.decision === 'fallback') && route.vetoed) console.log(`vetoed (${route.vetoed})`);
+  const why = explainRoute(route, thresholdsOf(config));
+  if (why) console.log(why);
   for (const r of route.results) console.log(`  ${r.score.toFixed(3)}  ${r.id}  ← ${r.matched}`);
   if (route.decision === 'answer') {
     const answer = router.entry(route.entryId, route.locale)?.answer ?? '';
@@ -222,7 +234,7 @@ export function main(argv: string[], env: Record<string, string | undefined>): n
     console.log(USAGE);
     return command || values.help ? 0 : 2;
   }
-  const config = loadConfig({ ...env, LOG_LEVEL: 'silent' });
+  const config = loadConfig({ ...env, LOG_LEVEL: 'silent' }, 'tool');
   switch (command) {
     case 'check':
       return check(config);

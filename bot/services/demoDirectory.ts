@@ -2,8 +2,8 @@ import crypto from 'node:crypto';
 import { AccountBackendError, type Account, type AccountPort, type AppealCase, type NewAppeal } from '../../domain/accounts';
 import { newCaseId } from '../../domain/caseId';
 
-/** The demo accounts of shared/demo-accounts.md: the embedded default account system. */
-const SEED: Account[] = [
+/** The demo accounts (README's table, which test/bot/accounts.test.ts checks): the embedded default account system. */
+export const DEMO_ACCOUNTS: readonly Account[] = [
   { id: 'demo-0001', phone: '13800000001', name: '张三', status: 'active' },
   { id: 'demo-0002', phone: '13800000002', name: '李四', status: 'locked', lockReason: 'wrong_password' },
   { id: 'demo-0003', phone: '13800000003', name: '王五', status: 'locked', lockReason: 'inactive' },
@@ -106,7 +106,7 @@ export class DemoDirectory implements AccountPort {
    * Another instance may have seeded (and changed) the shared directory already.
    */
   private get seeded(): Promise<void> {
-    this.seeding ??= this.data.seed(SEED, false).catch((error: unknown) => {
+    this.seeding ??= this.data.seed(DEMO_ACCOUNTS, false).catch((error: unknown) => {
       this.seeding = undefined;
       throw error;
     });
@@ -115,7 +115,7 @@ export class DemoDirectory implements AccountPort {
 
   /** Back to the seed: accounts as listed, no cases. */
   async reset(): Promise<void> {
-    await this.data.seed(SEED, true);
+    await this.data.seed(DEMO_ACCOUNTS, true);
   }
 
   private async byId(accountId: string): Promise<Account> {

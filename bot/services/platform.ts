@@ -49,7 +49,7 @@ export function createPlatform(
 }
 
 /**
- * Development routes of shared/demo-accounts.md, like a mail catcher's API. They exist only
+ * Development routes of README's demo directory, like a mail catcher's API. They exist only
  * with the console SMS provider outside production; otherwise they are never mounted (404).
  * They show every code sent, so only this machine may call them (403 for anyone else).
  */

@@ -2,35 +2,35 @@ import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { AccountBackendError } from '../../domain/accounts';
-import { addBusinessDays, DemoDirectory } from '../../bot/services/demoDirectory';
+import { AccountBackendError, type Account } from '../../domain/accounts';
+import { AgentDirectory, DEMO_AGENTS_FILE } from '../../bot/handoff/agents';
+import { addBusinessDays, DEMO_ACCOUNTS, DEMO_ID_LAST4, DemoDirectory } from '../../bot/services/demoDirectory';
 import { HttpAccounts } from '../../bot/services/httpAccounts';
 
 describe('demo directory', () => {
-  test('is seeded exactly as shared/demo-accounts.md says', async () => {
+  test("is seeded exactly as the README's demo directory says, which links to where the seed lives", async () => {
+    // README.md is part of every clone: reading it fails the test if it is ever missing.
+    const readme = fs.readFileSync(path.resolve(__dirname, '../../README.md'), 'utf8');
+    expect(readme).not.toContain('../shared');
+    expect(readme).toContain('[`bot/services/demoDirectory.ts`](bot/services/demoDirectory.ts)');
+    const rows = [...readme.matchAll(/^\| (1\d{10}) \| (\S+) \| (\d{4}) \| ([^|]+?) \| [^|]+ \|$/gm)].map((m) => [m[1], m[2], m[3], m[4]]);
+    const reasonOf = (a: Account) => (a.status === 'locked' ? a.lockReason : a.status === 'closed' ? a.closureReason : undefined);
+    const seeded = DEMO_ACCOUNTS.map((a) => [a.phone, a.name, DEMO_ID_LAST4[a.id], `${a.status}${reasonOf(a) ? ` (${reasonOf(a)!.replaceAll('_', ' ')})` : ''}`]);
+    expect(rows).toEqual(seeded);
+    expect(rows).toHaveLength(8);
+
     const directory = new DemoDirectory();
-    const expected: [string, string, string, string | undefined][] = [
-      ['13800000001', '张三', 'active', undefined],
-      ['13800000002', '李四', 'locked', 'wrong_password'],
-      ['13800000003', '王五', 'locked', 'inactive'],
-      ['13800000004', '赵六', 'locked', 'security_alert'],
-      ['13800000005', '钱七', 'closed', 'identity_failed'],
-      ['13800000006', '孙八', 'closed', 'security'],
-      ['13800000007', '周九', 'closed', 'violation'],
-      ['13800000008', '吴十', 'active', undefined],
-    ];
-    const doc = path.resolve(__dirname, '../../../shared/demo-accounts.md');
-    if (fs.existsSync(doc)) {
-      const rows = [...fs.readFileSync(doc, 'utf8').matchAll(/^\| (1\d{10}) \| (\S+) \| \d{4} \| (\w+) \|/gm)].map((m) => [m[1], m[2], m[3]]);
-      expect(rows).toEqual(expected.map(([phone, name, status]) => [phone, name, status]));
-    }
-    for (const [phone, name, status, reason] of expected) {
-      const account = await directory.findByPhone(phone);
-      expect(account).toEqual(expect.objectContaining({ phone, name, status }));
-      if (account?.status === 'locked') expect(account.lockReason).toBe(reason);
-      if (account?.status === 'closed') expect(account.closureReason).toBe(reason);
-    }
+    for (const seed of DEMO_ACCOUNTS) expect(await directory.findByPhone(seed.phone)).toEqual(seed);
     expect(await directory.findByPhone('13900000000')).toBeUndefined();
+  });
+
+  test("the README's demo staff sign in with the passwords it gives, and are every demo agent", async () => {
+    const readme = fs.readFileSync(path.resolve(__dirname, '../../README.md'), 'utf8');
+    expect(readme).toContain(`[\`${DEMO_AGENTS_FILE}\`](${DEMO_AGENTS_FILE})`);
+    const staff = [...readme.matchAll(/^\| (\w+) \| (kefu-demo-\w+) \| (\S+) \| (agent|lead)\b[^|]* \|$/gm)];
+    const agents = AgentDirectory.fromFile(DEMO_AGENTS_FILE);
+    expect(staff).toHaveLength(agents.size);
+    for (const [, id, password, name, role] of staff) expect(await agents.authenticate(id!, password!)).toEqual({ id, name, role });
   });
 
   test('unlock, phone change and appeals change the directory until reset', async () => {

@@ -4,6 +4,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { ARTIFACTS, launchBrowser, WidgetPage } from '../support/browser';
 import { DEMO_AGENTS } from '../support/agentClient';
 import { startKefu, type RunningKefu } from '../support/kefuServer';
+import { keepForReadme } from '../support/readmeScreenshots';
 
 /**
  * The console and the widget for people on a keyboard, with a screen reader or on a phone:
@@ -332,6 +333,7 @@ test('small screens: at 360 px the list and the chat are two views, 768 px fits 
       const claimBox = await phone.page.locator('#claim').boundingBox();
       expect((claimBox?.x ?? 999) + (claimBox?.width ?? 0)).toBeLessThanOrEqual(360);
       await phone.page.screenshot({ path: path.join(shots, 'console-360.png') });
+      keepForReadme(path.join(shots, 'console-360.png'), 'console-360');
       await phone.page.locator('#back').click();
       await phone.page.locator('#lists').waitFor();
       expect((await focused(phone.page)).classes).toContain('item');
@@ -347,6 +349,7 @@ test('small screens: at 360 px the list and the chat are two views, 768 px fits 
       expect(await tablet.page.locator('#lists').isVisible()).toBe(true);
       expect((await tablet.page.locator('#chat').boundingBox())?.width).toBeGreaterThanOrEqual(480);
       await tablet.page.screenshot({ path: path.join(shots, 'console-768.png') });
+      keepForReadme(path.join(shots, 'console-768.png'), 'console-768');
     } finally {
       await tablet.context.close();
     }

@@ -334,7 +334,8 @@ describe('supervisor figures', () => {
     expect(day.queue.longestWaitMs).toBeGreaterThan(0);
     expect(day.agentsOnline).toBe(2);
     expect(day.agents).toEqual([
-      { id: 'alice', chats: 0, online: true, atLimit: false },
+      // Named whether idle or busy.
+      { id: 'alice', name: 'Alice', chats: 0, online: true, atLimit: false },
       { id: 'wang', name: '小王', chats: 2, online: true, atLimit: true },
     ]);
     expect(day.today).toEqual({ since: expect.any(Number), claimed: 5, resolved: 3, rated: 2, averageCsat: 4.5 });
@@ -359,11 +360,14 @@ test('in the console: the supervisor strip (a lead\'s), the history search and "
     await page.locator('#agent-password').fill(DEMO_AGENTS.lin[1]);
     await page.locator('#sign-in-form button[type=submit]').click();
     await page.locator('#agent-name').filter({ hasText: /\S/ }).waitFor();
+    // The day's figures open from the top bar (a lead's), in a drawer over the page.
+    await page.getByRole('button', { name: '今日概览' }).click();
     await page.getByText('在线客服 1').waitFor();
 
     const agent = await AgentClient.signIn(kefu.url, ...DEMO_AGENTS.lin);
     const id = await queue(kefu, agent, 'ui-1', ['我的手机号 13800000005']);
     await page.getByText('排队 1').waitFor();
+    await page.keyboard.press('Escape');
     await page.locator('#queue li').first().click();
     await page.locator('#claim').click();
     await page.locator('#resolve').waitFor({ state: 'visible' });
@@ -373,14 +377,16 @@ test('in the console: the supervisor strip (a lead\'s), the history search and "
     await waitUntil(async () => kefu.channel.sent('ui-1').some((a) => a.type === 'typing'), 'typing activity from the console');
     await resolveAndRate(kefu, agent, 'ui-1', id, '5');
 
-    await page.getByRole('searchbox').or(page.getByLabel('会话号、工单号或手机号后四位')).fill('0005');
+    await page.getByRole('button', { name: '历史记录' }).click();
+    await page.getByRole('searchbox').or(page.getByLabel(/手机号后四位/)).fill('0005');
     await page.getByRole('button', { name: '搜索' }).click();
     await page.getByText('找到 1 条').waitFor();
-    await page.locator('.workday summary').click();
+    await page.locator('#history-panel summary').first().click();
+    expect(await page.locator('#history-panel').innerText()).toContain('138****0005');
+    expect(await page.locator('#history-panel').innerText()).not.toContain('13800000005');
     // The strip follows the store: the chat resolved and rated shows without a reload.
+    await page.getByRole('button', { name: '今日概览' }).click();
     await page.getByText(/今日结束 1 · 平均评分 5/).waitFor();
-    expect(await page.locator('.workday').innerText()).toContain('138****0005');
-    expect(await page.locator('.workday').innerText()).not.toContain('13800000005');
 
     // An agent's console has the history but not the team's figures.
     const agentPage = await (await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' })).newPage();
@@ -391,12 +397,13 @@ test('in the console: the supervisor strip (a lead\'s), the history search and "
     const refused = agentPage.waitForResponse((response) => response.url().endsWith('/api/agent/supervisor'));
     await agentPage.locator('#sign-in-form button[type=submit]').click();
     expect((await refused).status()).toBe(403);
+    await agentPage.getByRole('button', { name: '历史记录' }).click();
     await agentPage.getByRole('button', { name: '搜索' }).waitFor();
-    expect(await agentPage.getByText('今日概览').isVisible()).toBe(false);
-    expect(await agentPage.locator('.workday').innerText()).not.toMatch(/排队 \d|在线客服/);
+    expect(await agentPage.getByRole('button', { name: '今日概览' }).isVisible()).toBe(false);
+    expect(await agentPage.locator('#workday').innerText()).not.toMatch(/排队 \d|在线客服/);
     expect(errors).toEqual([]);
   } finally {
     await browser.close();
     await kefu.stop();
   }
-});
+}, 90_000);

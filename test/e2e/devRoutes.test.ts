@@ -1,6 +1,6 @@
 import { startKefu, type RunningKefu } from '../support/kefuServer';
 
-/** The development routes of shared/demo-accounts.md, and when they must not exist. */
+/** The development routes of README's demo directory, and when they must not exist. */
 describe('development routes (console SMS provider, not production)', () => {
   let kefu: RunningKefu;
   beforeAll(async () => {

@@ -1,4 +1,5 @@
 import { AgentClient, DEMO_AGENTS } from '../support/agentClient';
+import { until } from '../support/until';
 import { latestCode, startKefu, type RunningKefu } from '../support/kefuServer';
 
 /** GET /metrics: the numbers move as turns, flows and handoffs happen. */
@@ -72,4 +73,44 @@ test('turns, latency, decisions, feedback, flows, handoffs, queue wait, CSAT and
   await kefu.channel.ask('m-5', '请尽快给我回电话，谢谢');
   expect(await metric('kefu_handoffs_total', { event: 'ticket' })).toBe(1);
   expect(await metric('kefu_process_resident_memory_bytes')).toBeGreaterThan(0);
+});
+
+/** Every `kefu_faq_decisions_total` sample, by label. */
+async function decisions(): Promise<Record<string, number>> {
+  const text = await (await fetch(`${kefu.url}/metrics`)).text();
+  const found: Record<string, number> = {};
+  for (const m of text.matchAll(/^kefu_faq_decisions_total\{decision="(\w+)"\} (\d+)$/gm)) found[m[1]!] = Number(m[2]);
+  return found;
+}
+
+test('a scripted session counts as FAQ decisions only the free text the FAQ routing acted on', async () => {
+  const before = await decisions();
+  const signalsBefore = (await kefu.signals.list()).length;
+  const c = 'scripted-1';
+  // An agent online, so that "转人工" queues the chat.
+  const wang = await AgentClient.signIn(kefu.url, ...DEMO_AGENTS.wang);
+  const events = await wang.stream();
+  await kefu.channel.ask(c, '手机号换了怎么办'); // clarify: "您是想问：1… 2… 3…"
+  await kefu.channel.ask(c, '不用了'); // an act (none of those), not another clarification
+  await kefu.channel.ask(c, '忘记密码怎么办'); // answer
+  await kefu.channel.ask(c, '今天天气怎么样'); // fallback, real
+  await kefu.channel.ask(c, '帮我解锁'); // flow
+  await kefu.channel.ask(c, '13800000003'); // the flow's number
+  await kefu.channel.ask(c, await latestCode(kefu.url, '13800000003')); // the flow's code
+  await kefu.channel.ask(c, '你们支持用火星币付款吗？'); // fallback, real
+  await kefu.channel.ask(c, '转人工'); // handoff
+  const id = (await wang.get<{ queue: { id: string }[] }>('/api/agent/board')).body.queue[0]!.id;
+  await wang.post(`/api/agent/chats/${id}/claim`);
+  await wang.post(`/api/agent/chats/${id}/resolve`);
+  await until(async () => kefu.channel.messages(c).some((a) => (a.suggestedActions?.actions.length ?? 0) === 5));
+  await kefu.channel.ask(c, '5 分'); // the rating button
+  events.close();
+  expect((await wang.request('DELETE', '/api/agent/session')).status).toBe(204);
+
+  const after = await decisions();
+  const moved = Object.fromEntries(Object.entries(after).map(([k, v]) => [k, v - (before[k] ?? 0)]).filter(([, v]) => v !== 0));
+  expect(moved).toEqual({ clarify: 1, act: 1, answer: 1, fallback: 2, flow: 1, flow_input: 2, handoff: 1, with_person: 1 });
+  // For the authors: the question none of whose options fitted, and the two real misses.
+  const unanswered = (await kefu.signals.list()).slice(signalsBefore).filter((s) => s.kind === 'unanswered');
+  expect(unanswered.map((s) => s.kind === 'unanswered' && s.question)).toEqual(['手机号换了怎么办', '今天天气怎么样', '你们支持用火星币付款吗？']);
 });

@@ -4,6 +4,7 @@ import type { Browser } from 'playwright-core';
 import { handoffCard } from '../../bot/handoff/teamsAgents/card';
 import type { Handoff, TranscriptEntry } from '../../domain/handoff';
 import { ARTIFACTS, launchBrowser } from '../support/browser';
+import { keepForReadme } from '../support/readmeScreenshots';
 
 /**
  * The handoff card as an Adaptive Cards renderer draws it: the one Web Chat bundles
@@ -86,6 +87,6 @@ test('the queued card renders with its facts, its lines and both buttons, and va
   const post = page.locator('#post');
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   await post.screenshot({ path: path.join(ARTIFACTS, 'teams-agent-card.png') });
-  if (process.env.KEFU_UPDATE_SCREENSHOTS === '1') await post.screenshot({ path: path.resolve(__dirname, '../../docs/screenshots/teams-agent-card.png') });
+  keepForReadme(path.join(ARTIFACTS, 'teams-agent-card.png'), 'teams-agent-card');
   await page.close();
 });

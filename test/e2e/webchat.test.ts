@@ -3,6 +3,7 @@ import { PNG } from 'pngjs';
 import { launchBrowser, WidgetPage } from '../support/browser';
 import { contrastRatio, paintedColours } from '../support/contrast';
 import { latestCode, startKefu, type RunningKefu } from '../support/kefuServer';
+import { keepForReadme } from '../support/readmeScreenshots';
 
 /**
  * The web chat widget as a user sees it: Bot Framework Web Chat in Chromium, talking to the
@@ -34,7 +35,7 @@ test('welcome, FAQ answer, "您是想问" choice, 👍, reload resumes, English 
     await widget.waitForBot('您是想问', before);
     const options = await widget.suggestions();
     expect(options).toContain('都不是');
-    await widget.screenshot('clarify');
+    keepForReadme(await widget.screenshot('clarify'), 'widget');
     const chosen = options.find((o) => o !== '都不是' && o.includes('绑定'))!;
     before = await widget.click(chosen);
     await widget.waitForBot('绑定', before);

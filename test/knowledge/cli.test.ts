@@ -2,6 +2,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { main } from '../../bot/kb/cli';
+import { explainRoute } from '../../bot/kb/explainRoute';
+import { DEFAULT_THRESHOLDS } from '../../knowledge/decide';
+import type { Route } from '../../knowledge/route';
 
 /** Runs the CLI in-process and captures what it prints. */
 async function kb(...args: string[]): Promise<{ code: number; out: string; err: string }> {
@@ -44,6 +47,27 @@ describe('kb CLI', () => {
     const { out } = await kb('ask', '支付宝微信那边要改吗');
     expect(out).toContain('confirm: phone-change-other-bindings');
     expect(out).toContain('vetoed (doubt)');
+  });
+
+  test('ask says why a message fell back: which out-of-scope example, classifier class or product vetoed which entry, with scores', async () => {
+    type Why = { decision: string; why?: string; vetoedBy?: { by: string; example?: string; words?: string[]; names?: string[]; probability?: number; against?: { id: string; score: number } } };
+    const ask = async (text: string) => JSON.parse((await kb('ask', text, '--json')).out) as Why;
+
+    const example = await ask('怎么开发票');
+    expect(example).toEqual(expect.objectContaining({ decision: 'fallback', vetoedBy: expect.objectContaining({ by: 'out-of-scope example', example: 'out-of-scope-carrier-and-banks', words: ['票'] }) }));
+    expect(example.vetoedBy?.against).toEqual({ id: expect.any(String), score: expect.any(Number) });
+    const { out } = await kb('ask', '怎么开发票');
+    expect(out).toMatch(/why: the out-of-scope example out-of-scope-carrier-and-banks "股票怎么开户" \(similarity 0\.\d{3}; its words "票"\) vetoed [a-z-]+ \(similarity 0\.\d{3}\)/);
+
+    expect((await ask('今天天气怎么样')).vetoedBy).toEqual(expect.objectContaining({ by: 'classifier', probability: expect.any(Number), against: expect.objectContaining({ id: expect.any(String) }) }));
+    expect((await ask('qq号被冻结了怎么办')).vetoedBy).toEqual(expect.objectContaining({ by: 'product named', names: ['qq'] }));
+    expect((await ask('2')).why).toBe('no FAQ entry matched any word of it');
+  });
+
+  test('a fallback nothing vetoed says how far the best match was from the threshold', () => {
+    const route: Route = { decision: 'fallback', locale: 'zh-CN', results: [{ id: 'unlock-how', score: 0.41234, matched: '账户怎么解锁', shared: ['解锁'] }] };
+    expect(explainRoute(route, { ...DEFAULT_THRESHOLDS, clarify: 0.5 })).toBe('why: the best match unlock-how scored 0.412, under the clarify threshold 0.500');
+    expect(explainRoute({ decision: 'answer', entryId: 'unlock-how', locale: 'zh-CN', results: route.results }, DEFAULT_THRESHOLDS)).toBeUndefined();
   });
 
   test('ask routes commands as the bot does: "帮助" is the help command with its buttons, not a fallback', async () => {

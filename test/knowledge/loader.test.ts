@@ -41,9 +41,10 @@ describe('knowledge base files', () => {
     }
   });
 
-  test('the required list above is the one in ../shared/kb-topics.md, when it is there', () => {
-    const topics = path.resolve(__dirname, '../../../shared/kb-topics.md');
-    if (!fs.existsSync(topics)) return;
+  // The topic list lives beside the project, not in a clone: where it is absent this check is
+  // reported as skipped, never counted as passed.
+  const topics = path.resolve(__dirname, '../../../shared/kb-topics.md');
+  (fs.existsSync(topics) ? test : test.skip)('the required list above is the one in ../shared/kb-topics.md', () => {
     const ids = [...fs.readFileSync(topics, 'utf8').matchAll(/^\| `([a-z0-9-]+)` \|/gm)].map((m) => m[1]);
     expect(ids.sort()).toEqual([...REQUIRED_IDS].sort());
   });

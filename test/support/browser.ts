@@ -87,12 +87,14 @@ export class WidgetPage {
     return this.page.$$eval('.webchat__suggested-action', (els) => els.map((e) => (e.textContent ?? '').trim()));
   }
 
-  /** Keeps a screenshot in test-artifacts/<name>/ for people to look at. */
-  async screenshot(label: string): Promise<void> {
+  /** Keeps a screenshot in test-artifacts/<name>/ for people to look at; its path. */
+  async screenshot(label: string): Promise<string> {
     const dir = path.join(ARTIFACTS, this.name);
     fs.mkdirSync(dir, { recursive: true });
     this.shots++;
-    await this.page.screenshot({ path: path.join(dir, `${String(this.shots).padStart(2, '0')}-${label}.png`) });
+    const file = path.join(dir, `${String(this.shots).padStart(2, '0')}-${label}.png`);
+    await this.page.screenshot({ path: file });
+    return file;
   }
 
   async close(): Promise<void> {

@@ -18,6 +18,8 @@ export interface Instance {
   stop(): Promise<void>;
   /** SIGKILL: gone at once, as a crashed machine. */
   kill(): Promise<void>;
+  /** What it wrote to stderr so far. */
+  stderr(): string;
 }
 
 /**
@@ -47,7 +49,7 @@ export async function startInstance(env: Record<string, string>): Promise<Instan
     if (child.exitCode === null && child.signalCode === null) child.kill(name);
     await exited;
   };
-  return { url: `http://127.0.0.1:${listening.port}`, listening, stop: () => signal('SIGTERM'), kill: () => signal('SIGKILL') };
+  return { url: `http://127.0.0.1:${listening.port}`, listening, stop: () => signal('SIGTERM'), kill: () => signal('SIGKILL'), stderr: () => stderr };
 }
 
 /** A channel whose activities go to the instances in turn, as a round-robin load balancer sends them. */

@@ -12,6 +12,12 @@
       zh()
         ? `排队 ${f.queue.length} · 最长等待 ${Math.floor(f.queue.longestWaitMs / 60000)} 分钟 · 在线客服 ${f.agentsOnline} · 今日结束 ${f.today.resolved} · 平均评分 ${f.today.averageCsat ?? '—'}`
         : `Queued ${f.queue.length} · longest wait ${Math.floor(f.queue.longestWaitMs / 60000)} min · agents online ${f.agentsOnline} · resolved today ${f.today.resolved} · average CSAT ${f.today.averageCsat ?? '—'}`,
+    // Agents on duty from Teams (上班): until the end of the hours, or until they go off duty (下班).
+    duty: (list) => {
+      const until = (d) => (d.until === null ? (zh() ? '至下班' : 'until off duty') : `${zh() ? '至' : 'until'} ${new Date(d.until).toLocaleTimeString(zh() ? 'zh-CN' : 'en-US', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })}`);
+      if (zh()) return `Teams 值班：${list.length ? list.map((d) => `${d.name}（${until(d)}）`).join('、') : '无'}`;
+      return `On duty in Teams: ${list.length ? list.map((d) => `${d.name} (${until(d)})`).join(', ') : 'nobody'}`;
+    },
     load: (a, max) => `${a.name || a.id} ${a.chats}${max ? '/' + max : ''}${a.online ? '' : zh() ? '（离线）' : ' (offline)'}`,
     history: () => (zh() ? '历史记录' : 'History'),
     query: () => (zh() ? '会话号、工单号、申诉编号或手机号后四位' : 'Chat id, ticket id, appeal case id or last four digits'),
@@ -63,6 +69,7 @@
 
   // The supervisor strip and the history, each a panel of the drawer (index.html) the top bar opens.
   const strip = el('p');
+  const duty = el('p');
   const loads = el('ul');
   const form = el('form');
   form.setAttribute('role', 'search');
@@ -75,7 +82,7 @@
   results.setAttribute('aria-live', 'polite');
   label.append(el('span'), input);
   form.append(label, button);
-  $('today-panel').append(strip, loads);
+  $('today-panel').append(strip, duty, loads);
   $('history-panel').append(form, results);
   const panels = { today: [$('open-today'), $('today-panel'), T.supervisor], history: [$('open-history'), $('history-panel'), T.history] };
   let openPanel = null;
@@ -135,6 +142,7 @@
       showSupervisor(status === 200);
       if (status !== 200) return;
       strip.textContent = T.figures(body);
+      duty.textContent = T.duty(body.onDuty || []);
       loads.replaceChildren(...body.agents.map((a) => el('li', T.load(a, body.maxChats))));
     }, 500);
   };

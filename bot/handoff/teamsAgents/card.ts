@@ -11,10 +11,12 @@ import type { FlowStage, Handoff, HandoffReason, HandoffStatus, TranscriptEntry 
 
 export const CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';
 
-/** What the card's buttons send back (Action.Execute's data, or an Action.Submit's value). */
-export const cardDataSchema = z.object({ kefu: z.enum(['claim', 'transcript']), handoff: z.string().min(1).max(100) });
+/** What the cards' buttons send back (Action.Execute's data, or an Action.Submit's value): a handoff's, or a ticket's 已联系. */
+export const cardDataSchema = z.union([
+  z.object({ kefu: z.enum(['claim', 'transcript']), handoff: z.string().min(1).max(100) }),
+  z.object({ kefu: z.literal('contacted'), ticket: z.string().min(1).max(100) }),
+]);
 export type CardData = z.infer<typeof cardDataSchema>;
-export type CardVerb = CardData['kefu'];
 
 export interface AdaptiveCard {
   type: 'AdaptiveCard';
@@ -24,7 +26,7 @@ export interface AdaptiveCard {
   actions: Record<string, unknown>[];
 }
 
-const REASONS: Record<HandoffReason, string> = {
+export const REASONS: Record<HandoffReason, string> = {
   'user-request': '用户要求转人工',
   'repeated-fallback': '连续两次未能回答',
   complaint: '投诉或不满',
@@ -51,8 +53,8 @@ const STAGES: Record<FlowStage, string> = {
   lookingUpCase: '正在按申诉编号查询',
   lookingUpCases: '已验证手机号，正在查询申诉记录',
 };
-const CHANNELS: Record<string, string> = { directline: '网页聊天', webchat: '网页聊天', msteams: 'Microsoft Teams', emulator: 'Bot Framework Emulator' };
-const LANGUAGES: Record<string, string> = { 'zh-CN': '中文', 'en-US': 'English' };
+export const CHANNELS: Record<string, string> = { directline: '网页聊天', webchat: '网页聊天', msteams: 'Microsoft Teams', emulator: 'Bot Framework Emulator' };
+export const LANGUAGES: Record<string, string> = { 'zh-CN': '中文', 'en-US': 'English' };
 const WHO: Record<TranscriptEntry['from'], string> = { user: '用户', bot: '机器人', agent: '客服' };
 
 /** How many lines before the handoff the card shows (the full transcript is a button away). */
@@ -129,10 +131,9 @@ export function linesCard(heading: string | undefined, lines: Record<string, unk
   };
 }
 
-function action(verb: CardVerb, handoff: string, title: string): Record<string, unknown> {
-  const data: CardData = { kefu: verb, handoff };
+export function action(data: CardData, title: string): Record<string, unknown> {
   // Action.Execute (Universal Actions) where Teams supports it; Action.Submit as its fallback.
-  return { type: 'Action.Execute', verb, title, data, fallback: { type: 'Action.Submit', title, data } };
+  return { type: 'Action.Execute', verb: data.kefu, title, data, fallback: { type: 'Action.Submit', title, data } };
 }
 
 export function handoffCard(handoff: Handoff, before: readonly TranscriptEntry[]): AdaptiveCard {
@@ -178,6 +179,6 @@ export function handoffCard(handoff: Handoff, before: readonly TranscriptEntry[]
     $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
     version: '1.4',
     body,
-    actions: [...(handoff.status === 'queued' ? [action('claim', handoff.id, '接入 Claim')] : []), ...(open ? [action('transcript', handoff.id, '查看全文 Full transcript')] : [])],
+    actions: [...(handoff.status === 'queued' ? [action({ kefu: 'claim', handoff: handoff.id }, '接入 Claim')] : []), ...(open ? [action({ kefu: 'transcript', handoff: handoff.id }, '查看全文 Full transcript')] : [])],
   };
 }

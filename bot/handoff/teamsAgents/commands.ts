@@ -6,12 +6,15 @@ import { cardDataSchema, type CardData } from './card';
 export type AgentCommand =
   | { kind: 'here' }
   | { kind: 'resolve' }
+  | { kind: 'duty'; on: boolean }
   | { kind: 'note'; text: string }
   | { kind: 'say'; text: string }
   | { kind: 'empty' };
 
 const HERE = /^(kefu agents here|设为客服频道)$/i;
 const RESOLVE = /^(\/resolve|结束)$/i;
+const ON_DUTY = /^(上班|on duty)$/i;
+const OFF_DUTY = /^(下班|off duty)$/i;
 const NOTE = /^\/note(?:\s+([\s\S]*))?$/i;
 
 /** The text of a message with the bot's @mention already removed. */
@@ -20,6 +23,7 @@ export function parseAgentText(raw: string | undefined): AgentCommand {
   if (!text) return { kind: 'empty' };
   if (HERE.test(text)) return { kind: 'here' };
   if (RESOLVE.test(text)) return { kind: 'resolve' };
+  if (ON_DUTY.test(text) || OFF_DUTY.test(text)) return { kind: 'duty', on: ON_DUTY.test(text) };
   const note = NOTE.exec(text);
   if (note) return note[1]?.trim() ? { kind: 'note', text: note[1].trim() } : { kind: 'empty' };
   return { kind: 'say', text };

@@ -1,5 +1,5 @@
 import { TurnContext, type Activity } from 'botbuilder';
-import type { Handoff, TranscriptEntry } from '../../../domain/handoff';
+import type { Handoff, Ticket, TranscriptEntry } from '../../../domain/handoff';
 import { hashId, type Logger } from '../../logger';
 import { isLead, type AgentDirectory } from '../agents';
 import { textSchema } from '../routes';
@@ -7,6 +7,8 @@ import type { Agent, HandoffChange, HandoffService, Refusal } from '../service';
 import type { AgentsChannel, HandoffStore } from '../store';
 import { CARD_CONTENT_TYPE, chatLine, handoffCard, linesCard, linesCards, type AdaptiveCard, type CardData } from './card';
 import { cardAction, channelOf, parseAgentText } from './commands';
+import { dutyWords, type DutyWords } from './dutyWords';
+import { ticketCard } from './ticketCard';
 import type { TeamsThreads } from './threads';
 
 /**
@@ -18,7 +20,7 @@ import type { TeamsThreads } from './threads';
 
 export interface TeamsAgentsDeps {
   service: HandoffService;
-  store: Pick<HandoffStore, 'agentsChannel' | 'saveAgentsChannel' | 'teamsCard' | 'saveTeamsCard' | 'handoffOfThread' | 'get'>;
+  store: Pick<HandoffStore, 'agentsChannel' | 'saveAgentsChannel' | 'teamsCard' | 'saveTeamsCard' | 'handoffOfThread' | 'get' | 'tickets'>;
   agents: Pick<AgentDirectory, 'byTeamsUser'>;
   threads: TeamsThreads;
   /** AGENT_TEAMS_CONVERSATION and its service URL and tenant, when configured. */
@@ -46,7 +48,11 @@ const SAY = {
     queuedNote: '已记为内部备注。先点「接入」才能回复用户。',
     notDelivered: '消息未能送达用户，请重试。',
     tooLong: '消息超过 2000 字，未发送，请分几条发送。',
-    noThread: '请在某个转人工会话的帖子中 @Kefu 回复；/resolve 或「结束」结束会话，/note … 添加备注。',
+    noThread: '请在某个转人工会话的帖子中 @Kefu 回复；/resolve 或「结束」结束会话，/note … 添加备注。值班：@Kefu 上班 / 下班。',
+    ticketThread: '这是留言工单的帖子，消息不会发给用户。联系用户后点卡片上的「已联系」。',
+    contacted: (name: string) => `${name} 已联系用户，这条留言已关闭。`,
+    ticketClosed: '这条留言已经标记为已联系。',
+    noTicket: '找不到这条留言，操作未执行。',
     here: '好的，之后转人工的会话会发到这个频道。',
     hereChannelOnly: '请在团队的频道中使用这个命令（群聊没有分帖，无法按会话回复）。',
     hereLeadOnly: '只有组长（AGENTS_FILE 中 role: lead）可以设置客服频道，频道没有更改。',
@@ -70,7 +76,11 @@ const SAY = {
     queuedNote: 'Kept as a private note. Claim the chat first to reply to the user.',
     notDelivered: 'The message could not be delivered to the user; please try again.',
     tooLong: 'The message is longer than 2000 characters and was not sent; please split it.',
-    noThread: 'Reply in the thread of a handed-off chat, mentioning @Kefu; /resolve (or 结束) resolves it, /note … adds a note.',
+    noThread: 'Reply in the thread of a handed-off chat, mentioning @Kefu; /resolve (or 结束) resolves it, /note … adds a note. On duty: @Kefu on duty / off duty.',
+    ticketThread: 'This is the thread of a message a user left; nothing here reaches the user. Press Contacted on the card once you have called them.',
+    contacted: (name: string) => `${name} contacted the user; the message is closed.`,
+    ticketClosed: 'That message is already marked as contacted.',
+    noTicket: 'That message does not exist; nothing was done.',
     here: 'Done: handed-off chats will be posted to this channel from now on.',
     hereChannelOnly: 'Use this command in a team channel (a group chat has no threads to reply in).',
     hereLeadOnly: "Only a lead (role: lead in AGENTS_FILE) may choose the agents' channel; it was not changed.",
@@ -86,6 +96,8 @@ type Words = (typeof SAY)['zh'];
 const langOf = (activity: Pick<Activity, 'locale'>): Lang => (activity.locale?.toLowerCase().startsWith('en') ? 'en' : 'zh');
 /** The full transcript is posted in cards Teams accepts (its limit is about 28 KB a message). */
 const TRANSCRIPT_CARD_BYTES = 16_000;
+/** A ticket's card is kept beside the handoffs' under this prefix: its thread is then known as a ticket's. */
+const TICKET = 'ticket:';
 
 export class TeamsAgents {
   /** Work on each handoff's card and thread, in order, on this instance. */
@@ -95,7 +107,9 @@ export class TeamsAgents {
 
   /** Follows the handoffs changed on this instance; returns what stops it. */
   start(): () => void {
-    return this.deps.service.watch((change) => this.enqueue(change.handoff.id, () => this.follow(change)));
+    return this.deps.service.watch((change) =>
+      change.type === 'ticket' ? this.enqueue(TICKET + change.ticket.id, () => this.followTicket(change.ticket, change.by)) : this.enqueue(change.handoff.id, () => this.follow(change)),
+    );
   }
 
   private enqueue(id: string, work: () => Promise<void>): void {
@@ -117,7 +131,23 @@ export class TeamsAgents {
     return handoffCard(handoff, (chat?.transcript ?? []).filter((line) => line.at < handoff.createdAt));
   }
 
-  private async follow(change: HandoffChange): Promise<void> {
+  /** A ticket left is a card of its own in the channel; closed (by 已联系 or in the console), the card says so. */
+  private async followTicket(ticket: Ticket, by?: Agent): Promise<void> {
+    if (ticket.status === 'open') {
+      const channel = await this.channel();
+      if (!channel) return;
+      const posted = await this.deps.threads.postCard(channel, ticketCard(ticket));
+      await this.deps.store.saveTeamsCard(TICKET + ticket.id, posted);
+      // Closed (on any instance) while the card was on its way.
+      const now = (await this.deps.store.tickets()).find((t) => t.id === ticket.id);
+      if (now?.status === 'done') await this.deps.threads.updateCard(posted, ticketCard(now));
+      return;
+    }
+    const card = await this.deps.store.teamsCard(TICKET + ticket.id);
+    if (card) await this.deps.threads.updateCard(card, ticketCard(ticket, by?.name));
+  }
+
+  private async follow(change: Exclude<HandoffChange, { type: 'ticket' }>): Promise<void> {
     const { handoff } = change;
     if (change.type === 'queued') {
       const channel = await this.channel();
@@ -195,14 +225,27 @@ export class TeamsAgents {
       this.deps.logger.warn({ user: hashId(aad) }, 'Teams user who is not an agent refused');
       return answer(say.notAgent);
     }
+    const command = parseAgentText(this.textOf(activity));
+    if (command.kind === 'duty') return answer(await this.duty(command.on, agent, dutyWords(langOf(activity))));
     await this.deps.service.agentOnline(agent, this.deps.presenceMs);
     if (button) return this.press(button, agent, say, answer);
-    const command = parseAgentText(this.textOf(activity));
     // Where every handed-off chat goes is a lead's choice: an agent could otherwise move them all out of sight.
     if (command.kind === 'here') return answer(isLead(agent) ? await this.choose(activity, say) : say.hereLeadOnly);
     const id = await this.deps.store.handoffOfThread(activity.conversation.id);
     if (!id || command.kind === 'empty') return answer(say.noThread);
+    if (id.startsWith(TICKET)) return answer(say.ticketThread);
     await this.write(id, agent, command, say, answer);
+  }
+
+  /** 上班 / 下班 anywhere in the agents' channel; 下班 also ends the presence acting there gave. */
+  private async duty(on: boolean, agent: Agent, say: DutyWords): Promise<string> {
+    if (!on) {
+      await this.deps.service.goOffDuty(agent);
+      return say.off;
+    }
+    const started = await this.deps.service.goOnDuty(agent);
+    if (!started.onDuty) return say.closed(this.deps.service.hours(say.locale));
+    return started.until === null ? say.onAlways : say.onUntil(started.until, this.deps.service.timeZone);
   }
 
   /** `kefu agents here`: this channel, as Teams names it, becomes the agents' one. */
@@ -223,6 +266,12 @@ export class TeamsAgents {
   }
 
   private async press(button: CardData, agent: Agent, say: Words, answer: (text: string, card?: AdaptiveCard) => Promise<void>): Promise<void> {
+    if (button.kefu === 'contacted') {
+      const closed = await this.deps.service.closeTicket(button.ticket, agent);
+      if (!closed.ok) return answer(closed.refusal === 'closed' ? say.ticketClosed : say.noTicket);
+      // The card in the channel is updated by the change the close made; the clicker also gets it back.
+      return answer(say.contacted(agent.name), ticketCard(closed.value, agent.name));
+    }
     if (button.kefu === 'transcript') {
       const chat = await this.deps.service.chat(button.handoff);
       if (!chat || chat.handoff.external) return answer(say.noChat);
@@ -240,7 +289,7 @@ export class TeamsAgents {
   }
 
   /** A message in a chat's thread: the claimant's goes to the user, anyone else's is a note. */
-  private async write(id: string, agent: Agent, command: Exclude<ReturnType<typeof parseAgentText>, { kind: 'here' | 'empty' }>, say: Words, answer: (text: string) => Promise<void>): Promise<void> {
+  private async write(id: string, agent: Agent, command: Exclude<ReturnType<typeof parseAgentText>, { kind: 'here' | 'empty' | 'duty' }>, say: Words, answer: (text: string) => Promise<void>): Promise<void> {
     const handoff = await this.deps.store.get(id);
     if (!handoff) return answer(say.noChat);
     if (handoff.status !== 'queued' && handoff.status !== 'active') return answer(say.closed);

@@ -2,6 +2,7 @@ import type { ConversationReference } from 'botbuilder';
 import { ExpiringMap, sweepInterval } from '../expiringMap';
 import type { StateTtl } from '../stateTtl';
 import { OPEN_STATUSES, type ConsoleEvent, type Handoff, type HandoffStatus, type Note, type Ticket, type TranscriptEntry } from '../../../domain/handoff';
+import { onDutyAt, type Duty } from '../../handoff/duty';
 import { CLOSED_KEPT, RECENT_HANDLE_TIMES, type AgentsChannel, type ClaimOutcome, type ConsoleBus, type HandoffStore, type TeamsCard } from '../../handoff/store';
 
 /** The handoff's shared records in this process's memory: one instance. */
@@ -19,6 +20,7 @@ export class MemoryHandoffStore implements HandoffStore {
   private readonly notesById = new Map<string, Note[]>();
   private readonly ticketsById = new Map<string, Ticket>();
   private readonly presence = new Map<string, number>();
+  private readonly duties = new Map<string, Duty>();
   private readonly recentHandleTimes: number[] = [];
   private teamsChannel: AgentsChannel | undefined;
   /** Kept as long as the handoffs the history can find (the newest CLOSED_KEPT and the open ones). */
@@ -180,6 +182,19 @@ export class MemoryHandoffStore implements HandoffStore {
 
   async handoffOfThread(thread: string) {
     return this.threads.get(thread);
+  }
+
+  async setDuty(duty: Duty) {
+    this.duties.set(duty.agentId, { ...duty });
+  }
+
+  async endDuty(agentId: string) {
+    this.duties.delete(agentId);
+  }
+
+  async onDuty() {
+    const now = this.now();
+    return [...this.duties.values()].filter((duty) => onDutyAt(duty, now)).map((duty) => ({ ...duty }));
   }
 
   async dropPresence(agentId: string) {

@@ -6,6 +6,7 @@ import { compareAndSet, fromFields, pairsOf, readRecord, toFields } from './reco
 import { withScripts } from './scripts';
 import type { StateTtl } from '../stateTtl';
 import { OPEN_STATUSES, type ConsoleEvent, type Handoff, type HandoffStatus, type Note, type Ticket, type TranscriptEntry } from '../../../domain/handoff';
+import { dutySchema, onDutyAt, type Duty } from '../../handoff/duty';
 import { CLOSED_KEPT, RECENT_HANDLE_TIMES, type AgentsChannel, type ClaimOutcome, type ConsoleBus, type HandoffStore, type TeamsCard } from '../../handoff/store';
 
 /** Every handoff's record is this prefix and its id (the claim script reads them all by it). */
@@ -23,6 +24,7 @@ const k = {
   ticket: (id: string) => keys.shared(`ticket:${id}`),
   ticketIds: keys.shared('tickets'),
   presence: keys.shared('agents:presence'),
+  duty: keys.shared('agents:duty'),
   handleTimes: keys.shared('handoffs:handle-times'),
   agentsChannel: keys.shared('teams:agents-channel'),
   teamsCard: (id: string) => keys.shared(`handoff:${id}:teams-card`),
@@ -177,6 +179,22 @@ export class RedisHandoffStore implements HandoffStore {
 
   async handoffOfThread(thread: string) {
     return (await this.redis.get(k.thread(thread))) ?? undefined;
+  }
+
+  async setDuty(duty: Duty) {
+    await this.redis.hset(k.duty, duty.agentId, JSON.stringify(duty));
+  }
+
+  async endDuty(agentId: string) {
+    await this.redis.hdel(k.duty, agentId);
+  }
+
+  /** Duties past their end stay in the hash (one small field per agent) until the next 上班 or 下班 replaces them. */
+  async onDuty() {
+    const now = this.now();
+    return Object.values(await this.redis.hgetall(k.duty))
+      .map((raw) => dutySchema.safeParse(JSON.parse(raw)))
+      .flatMap((parsed) => (parsed.success && onDutyAt(parsed.data, now) ? [parsed.data] : []));
   }
 
   async dropPresence(agentId: string) {

@@ -216,6 +216,20 @@ export function handoffStoreContract(makeBackend: () => Backend<HandoffStore>): 
     expect(await a.agentsOnline()).toEqual(['wang']);
   });
 
+  test('an agent on duty (上班) is on duty on every instance until the end given or until ended; none holds forever but a null end', async () => {
+    const [a, b] = await twoInstances(backend);
+    expect(await b.onDuty()).toEqual([]);
+    const start = backend.clock.now();
+    await a.setDuty({ agentId: 'wang', name: '小王', since: start, until: start + 60_000 });
+    await a.setDuty({ agentId: 'lin', name: '林晓', since: start, until: null });
+    expect((await b.onDuty()).map((d) => d.agentId).sort()).toEqual(['lin', 'wang']);
+    expect((await b.onDuty()).find((d) => d.agentId === 'wang')).toEqual({ agentId: 'wang', name: '小王', since: start, until: start + 60_000 });
+    backend.clock.advance(60_001);
+    expect((await a.onDuty()).map((d) => d.agentId)).toEqual(['lin']);
+    await b.endDuty('lin');
+    expect(await a.onDuty()).toEqual([]);
+  });
+
   test("the Teams agents' channel and each handoff's card and thread are the same on every instance", async () => {
     const [a, b] = await twoInstances(backend);
     expect(await b.agentsChannel()).toBeUndefined();
