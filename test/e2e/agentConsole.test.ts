@@ -4,12 +4,13 @@ import type { Browser, Page } from 'playwright-core';
 import { ARTIFACTS, launchBrowser, WidgetPage } from '../support/browser';
 import { DEMO_AGENTS } from '../support/agentClient';
 import { latestCode, startKefu, type RunningKefu } from '../support/kefuServer';
+import { keepForReadme } from '../support/readmeScreenshots';
 
 /**
  * Two real Chromium pages: a user in the web chat widget asks for a person; an agent signed
  * in to /agent sees the chat arrive live, claims it, reads the context, replies; they talk;
  * the agent resolves and the user rates. Screenshots of both pages go to test-artifacts/
- * (the README's console picture is test-artifacts/agent-console/security-context.png), so
+ * (with KEFU_UPDATE_SCREENSHOTS=1 the one of the context goes to the README as docs/screenshots/agent-console.png), so
  * they show conversations as people have them; markup typed as a test has its own test.
  */
 jest.setTimeout(120_000);
@@ -26,10 +27,12 @@ afterAll(async () => {
   await kefu?.stop();
 });
 
-async function shoot(page: Page, name: string): Promise<void> {
+async function shoot(page: Page, name: string): Promise<string> {
   const dir = path.join(ARTIFACTS, 'agent-console');
   fs.mkdirSync(dir, { recursive: true });
-  await page.screenshot({ path: path.join(dir, `${name}.png`) });
+  const file = path.join(dir, `${name}.png`);
+  await page.screenshot({ path: file });
+  return file;
 }
 
 async function signIn(page: Page, [id, password]: readonly [string, string]): Promise<void> {
@@ -171,7 +174,7 @@ test('unlock of an account locked by a security alert: right after "验证通过
     await agent.locator('#chat').evaluate((pane) => {
       (pane as unknown as { scrollTop: number }).scrollTop = 0;
     });
-    await shoot(agent, 'security-context');
+    keepForReadme(await shoot(agent, 'security-context'), 'agent-console');
     await widget.screenshot('with-agent');
 
     // The console in English words the same facts in English.
