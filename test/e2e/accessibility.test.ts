@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { ARTIFACTS, launchBrowser, WidgetPage } from '../support/browser';
+import { ARTIFACTS, launchBrowser, WidgetPage, signInToConsole } from '../support/browser';
 import { DEMO_AGENTS } from '../support/agentClient';
 import { startKefu, type RunningKefu } from '../support/kefuServer';
 import { keepForReadme } from '../support/readmeScreenshots';
@@ -61,11 +61,7 @@ async function showHistory(page: Page, chatId: string): Promise<void> {
 }
 
 async function signIn(page: Page): Promise<void> {
-  await page.goto(`${kefu.url}/agent`);
-  await page.locator('#agent-id').fill(DEMO_AGENTS.wang[0]);
-  await page.locator('#agent-password').fill(DEMO_AGENTS.wang[1]);
-  await page.locator('#sign-in-form button[type=submit]').click();
-  await page.locator('#agent-name').filter({ hasText: /\S/ }).waitFor();
+  await signInToConsole(page, kefu.url, DEMO_AGENTS.wang);
 }
 
 /** A user in the widget who asked for a person and is waiting in the queue. */

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { ARTIFACTS, launchBrowser, WidgetPage } from '../support/browser';
+import { ARTIFACTS, launchBrowser, WidgetPage, signInToConsole } from '../support/browser';
 import { DEMO_AGENTS } from '../support/agentClient';
 import { latestCode, startKefu, type RunningKefu } from '../support/kefuServer';
 import { keepForReadme } from '../support/readmeScreenshots';
@@ -36,11 +36,7 @@ async function shoot(page: Page, name: string): Promise<string> {
 }
 
 async function signIn(page: Page, [id, password]: readonly [string, string]): Promise<void> {
-  await page.goto(`${kefu.url}/agent`);
-  await page.locator('#agent-id').fill(id);
-  await page.locator('#agent-password').fill(password);
-  await page.locator('#sign-in-form button[type=submit]').click();
-  await page.locator('#agent-name').filter({ hasText: /\S/ }).waitFor();
+  await signInToConsole(page, kefu.url, [id, password]);
 }
 
 /** The page's <dl> as far as this test reads it (the tests compile without the DOM's types). */

@@ -1,5 +1,5 @@
 import { AgentClient, DEMO_AGENTS } from '../support/agentClient';
-import { launchBrowser } from '../support/browser';
+import { launchBrowser, signInToConsole } from '../support/browser';
 import { SHARED_ENV } from '../support/cluster';
 import { RedisServer } from '../support/redis';
 import { startKefu, TEST_DIRECTLINE_SECRET, type RunningKefu } from '../support/kefuServer';
@@ -355,11 +355,7 @@ test('in the console: the supervisor strip (a lead\'s), the history search and "
     const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' })).newPage();
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
-    await page.goto(`${kefu.url}/agent`);
-    await page.locator('#agent-id').fill(DEMO_AGENTS.lin[0]);
-    await page.locator('#agent-password').fill(DEMO_AGENTS.lin[1]);
-    await page.locator('#sign-in-form button[type=submit]').click();
-    await page.locator('#agent-name').filter({ hasText: /\S/ }).waitFor();
+    await signInToConsole(page, kefu.url, DEMO_AGENTS.lin);
     // The day's figures open from the top bar (a lead's), in a drawer over the page.
     await page.getByRole('button', { name: '今日概览' }).click();
     await page.getByText('在线客服 1').waitFor();

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
-import { ARTIFACTS, launchBrowser } from '../support/browser';
+import { ARTIFACTS, launchBrowser, signInToConsole } from '../support/browser';
 import { DEMO_AGENTS } from '../support/agentClient';
 import { SHARED_ENV } from '../support/cluster';
 import { latestCode, startKefu, type RunningKefu } from '../support/kefuServer';
@@ -77,11 +77,7 @@ test('a user who verified their number and finished unlocking, then asks for a p
   const context = await browser.newContext({ viewport: { width: 1366, height: 800 }, locale: 'zh-CN' });
   try {
     const agent = await context.newPage();
-    await agent.goto(`${second.url}/agent`);
-    await agent.locator('#agent-id').fill(DEMO_AGENTS.wang[0]);
-    await agent.locator('#agent-password').fill(DEMO_AGENTS.wang[1]);
-    await agent.locator('#sign-in-form button[type=submit]').click();
-    await agent.locator('#agent-name', { hasText: '小王' }).waitFor();
+    await signInToConsole(agent, second.url, DEMO_AGENTS.wang);
 
     await user.say(second.url, '转人工', '排在第 1 位');
     const queued = agent.locator('#queue li', { hasText: '用户要求转人工' });

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { ARTIFACTS, launchBrowser } from '../support/browser';
+import { ARTIFACTS, launchBrowser, signInToConsole } from '../support/browser';
 import { AgentClient, DEMO_AGENTS } from '../support/agentClient';
 import { startKefu, type RunningKefu } from '../support/kefuServer';
 import { until } from '../support/until';
@@ -74,11 +74,7 @@ afterAll(async () => {
 async function consolePage(viewport: { width: number; height: number }): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ viewport, locale: 'zh-CN' });
   const page = await context.newPage();
-  await page.goto(`${kefu.url}/agent`);
-  await page.locator('#agent-id').fill(DEMO_AGENTS.lin[0]);
-  await page.locator('#agent-password').fill(DEMO_AGENTS.lin[1]);
-  await page.locator('#sign-in-form button[type=submit]').click();
-  await page.locator('#agent-name').filter({ hasText: /\S/ }).waitFor();
+  await signInToConsole(page, kefu.url, DEMO_AGENTS.lin);
   return { context, page };
 }
 

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { ARTIFACTS, launchBrowser } from '../support/browser';
+import { ARTIFACTS, launchBrowser, signInToConsole } from '../support/browser';
 import { AgentClient, DEMO_AGENTS } from '../support/agentClient';
 import { startKefu, type RunningKefu } from '../support/kefuServer';
 import { until } from '../support/until';
@@ -36,11 +36,7 @@ async function shoot(page: Page, name: string): Promise<void> {
 }
 
 async function signIn(page: Page, url: string, [id, password]: readonly [string, string]): Promise<void> {
-  await page.goto(`${url}/agent`);
-  await page.locator('#agent-id').fill(id);
-  await page.locator('#agent-password').fill(password);
-  await page.locator('#sign-in-form button[type=submit]').click();
-  await page.locator('#agent-name').filter({ hasText: /\S/ }).waitFor();
+  await signInToConsole(page, url, [id, password]);
 }
 
 /** The id of the open chat whose list entry shows `text`, from the board (as the page has it). */

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { AgentClient, DEMO_AGENTS } from '../support/agentClient';
-import { ARTIFACTS, launchBrowser } from '../support/browser';
+import { ARTIFACTS, launchBrowser, signInToConsole } from '../support/browser';
 import { startKefu, type RunningKefu } from '../support/kefuServer';
 import { agentsFile, cardOf, CHANNEL, STRANGER, TeamsAgentSide, TeamsConnector, TENANT, WANG, type TeamsCall } from '../support/teamsConnector';
 
@@ -130,10 +130,7 @@ test('in the console: a lead\'s overview names who is on duty in Teams, and no l
     const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' })).newPage();
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
-    await page.goto(`${kefu.url}/agent`);
-    await page.locator('#agent-id').fill(DEMO_AGENTS.lin[0]);
-    await page.locator('#agent-password').fill(DEMO_AGENTS.lin[1]);
-    await page.locator('#sign-in-form button[type=submit]').click();
+    await signInToConsole(page, kefu.url, DEMO_AGENTS.lin);
     await page.getByRole('button', { name: '今日概览' }).click();
     await page.getByText('Teams 值班：无').waitFor();
     await tell('上班');

@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext } from 'playwright-core';
 import { DEMO_AGENTS } from '../support/agentClient';
-import { launchBrowser } from '../support/browser';
+import { launchBrowser, signInToConsole } from '../support/browser';
 import { startKefu, type RunningKefu } from '../support/kefuServer';
 import { WidgetUser } from '../support/widgetUser';
 
@@ -32,11 +32,7 @@ const DISGUISED = ['好的\n渠道：Microsoft Teams', '[看这里](https://evil
 
 test("a user's fake line stays on the user's line: the context panel holds one line per unanswered question, the bubble one line", async () => {
   const agent = await context.newPage();
-  await agent.goto(`${kefu.url}/agent`);
-  await agent.locator('#agent-id').fill(DEMO_AGENTS.wang[0]);
-  await agent.locator('#agent-password').fill(DEMO_AGENTS.wang[1]);
-  await agent.locator('#sign-in-form button[type=submit]').click();
-  await agent.locator('#agent-name', { hasText: '小王' }).waitFor();
+  await signInToConsole(agent, kefu.url, DEMO_AGENTS.wang);
 
   const user = await WidgetUser.open(kefu.url);
   for (const text of DISGUISED) await user.ask(text);

@@ -7,7 +7,7 @@ import path from 'node:path';
 import Redis from 'ioredis';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { DEMO_AGENTS } from '../support/agentClient';
-import { launchBrowser, WidgetPage } from '../support/browser';
+import { launchBrowser, WidgetPage, signInToConsole } from '../support/browser';
 import { startInstance, SHARED_ENV, type Instance } from '../support/cluster';
 import { RedisServer } from '../support/redis';
 
@@ -403,11 +403,7 @@ describe('in the browser', () => {
 
   async function signedInAgent(context: BrowserContext): Promise<Page> {
     const agent = await context.newPage();
-    await agent.goto(`${kefu.url}/agent`);
-    await agent.locator('#agent-id').fill(DEMO_AGENTS.wang[0]);
-    await agent.locator('#agent-password').fill(DEMO_AGENTS.wang[1]);
-    await agent.locator('#sign-in-form button[type=submit]').click();
-    await agent.locator('#agent-name', { hasText: '小王' }).waitFor();
+    await signInToConsole(agent, kefu.url, DEMO_AGENTS.wang);
     return agent;
   }
 

@@ -101,3 +101,12 @@ export class WidgetPage {
     await this.page.context().close();
   }
 }
+
+/** Signs in to the agent console at `url` as a person does, and waits for the console to name them. */
+export async function signInToConsole(page: Page, url: string, [id, password]: readonly [string, string]): Promise<void> {
+  await page.goto(`${url}/agent`);
+  await page.locator('#agent-id').fill(id);
+  await page.locator('#agent-password').fill(password);
+  await page.locator('#sign-in-form button[type=submit]').click();
+  await page.locator('#agent-name').filter({ hasText: /\S/ }).waitFor();
+}
