@@ -9,8 +9,8 @@ import type { Reply } from '../../dialogs/reply';
  * makes it a literal asterisk; a bare run of asterisks is emphasis.
  */
 
-const WEBCHAT: Destination = { channelId: 'directline', locale: 'zh-CN' };
-const TEAMS_GROUP: Destination = { channelId: 'msteams', conversationType: 'groupChat', locale: 'zh-CN' };
+const WEBCHAT: Destination = { channelId: 'directline', locale: 'zh-CN', linkHosts: [] };
+const TEAMS_GROUP: Destination = { channelId: 'msteams', conversationType: 'groupChat', locale: 'zh-CN', linkHosts: [] };
 
 /** What a CommonMark reader shows for escaped asterisks; undefined where a bare `*` is left to read as emphasis. */
 function shownLiterally(markdown: string): string | undefined {
@@ -42,7 +42,7 @@ test.each(Object.entries(masked))('%s: text, suggested-action and card replies s
 
 test('the confirmation card: TextBlock text escapes the masks; button titles and values are plain and unchanged', () => {
   const reply: Reply = { text: flowMessages('zh-CN').pcConfirm('13800000008', '13900000000'), suggestions: [{ title: '确认更换', value: '确认更换' }, { title: '取消', value: '取消' }], asCard: true };
-  const card = cardOf(toActivity(reply, { channelId: 'msteams', conversationType: 'personal', locale: 'zh-CN' }));
+  const card = cardOf(toActivity(reply, { channelId: 'msteams', conversationType: 'personal', locale: 'zh-CN', linkHosts: [] }));
   expect(card?.body[0]).toEqual({ type: 'TextBlock', wrap: true, text: '请确认：将账户绑定的手机号从 138\\*\\*\\*\\*0008 更换为 139\\*\\*\\*\\*0000。' });
   expect(card?.actions).toEqual([
     { type: 'Action.Submit', title: '确认更换', data: { text: '确认更换' } },
