@@ -23,8 +23,11 @@ export function judgeLink(target: string, hosts: readonly string[]): LinkVerdict
   return { ok: true };
 }
 
-/** `[text](target)` and `![alt](target)`, the target up to its closing parenthesis or a space (a title may follow). */
-export const MARKDOWN_LINK = /(!?)\[([^\]\n]*)\]\(\s*<?([^\s)>]*)>?(?:\s+(?:"[^"\n]*"|'[^'\n]*'))?\s*\)/g;
+/**
+ * `[text](target)` and `![alt](target)`, the target up to its closing parenthesis or a space (a
+ * title may follow); like Markdown, balanced parentheses inside the target belong to it.
+ */
+export const MARKDOWN_LINK = /(!?)\[([^\]\n]*)\]\(\s*<?((?:[^\s()>]|\([^\s()]*\))*)>?(?:\s+(?:"[^"\n]*"|'[^'\n]*'))?\s*\)/g;
 /** A reference definition, `[name]: target`, which makes `[name]` a link elsewhere in the text. */
 export const REFERENCE_DEFINITION = /^ {0,3}\[[^\]\n]+\]:\s*<?(\S*?)>?(?:\s.*)?$/gm;
 /** An address written out, which Markdown readers (Web Chat, Teams) turn into a link by themselves. */

@@ -63,3 +63,18 @@ test('words a person typed (plain) stay plain in every form: text format plain, 
   const card = cardOf(toActivity({ text: typed, plain: true, suggestions }, TEAMS_GROUP));
   expect(card?.body[0]).toEqual({ type: 'RichTextBlock', inlines: [{ type: 'TextRun', text: typed }] });
 });
+
+describe('answer text in Teams is inert', () => {
+  const hosts = ['help.kefu.example'];
+  const hostile = '年费<img src=x onerror=alert(1)>可退，点[这里](javascript:alert(2))或[旧帮助](http://evil.example/x)，![截图](https://tracker.evil.example/p.png)<script>alert(3)</script>，详见[帮助中心](https://help.kefu.example/fee)。';
+  const shown = '年费&lt;img src=x onerror=alert(1)>可退，点这里或旧帮助，截图&lt;script>alert(3)&lt;/script>，详见[帮助中心](https://help.kefu.example/fee)。';
+
+  test.each([
+    ['personal chat (text)', { channelId: 'msteams', conversationType: 'personal', locale: 'zh-CN', linkHosts: hosts }],
+    ['group chat (Adaptive Card)', { channelId: 'msteams', conversationType: 'groupChat', locale: 'zh-CN', linkHosts: hosts }],
+  ] as [string, Destination][])('%s: markup as text, images and other links as their words, the allowed link kept', (_where, to) => {
+    const activity = toActivity({ text: hostile, suggestions: [{ title: '👍 有帮助', value: '有帮助' }] }, to);
+    const markdown = activity.text ?? String(cardOf(activity)?.body[0]?.text);
+    expect(markdown).toBe(shown);
+  });
+});
