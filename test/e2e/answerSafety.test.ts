@@ -47,18 +47,30 @@ afterAll(async () => {
 
 const BUBBLE = '.webchat__stacked-layout:not(.webchat__stacked-layout--from-user) .webchat__bubble__content';
 
+/** The little of the DOM this test reads (the tests compile without the DOM's types). */
+interface Node {
+  textContent: string | null;
+  attributes: ArrayLike<{ name: string }>;
+  getAttribute(name: string): string | null;
+  querySelectorAll(selector: string): ArrayLike<Node>;
+}
+
 /** What the page made of a piece of text: its links, images and scripts, and whether any script ran. */
 function madeOf(where: Locator) {
-  return where.evaluate((root) => ({
-    // Web Chat puts zero-width spaces around a link's words.
-    text: (root.textContent ?? '').replace(/\u200b/g, ''),
-    links: Array.from(root.querySelectorAll('a')).map((a) => a.getAttribute('href')),
-    // Web Chat's own "opens in a new window" icon is inline (data:); any other picture was fetched from somewhere.
-    images: Array.from(root.querySelectorAll('img')).filter((img) => !(img.getAttribute('src') ?? '').startsWith('data:')).length,
-    scripts: root.querySelectorAll('script, iframe, object, embed').length,
-    handlers: Array.from(root.querySelectorAll('*')).filter((el) => Array.from(el.attributes).some((a) => /^on/i.test(a.name))).length,
-    ran: (window as unknown as { kefuPwned?: number }).kefuPwned ?? 0,
-  }));
+  return where.evaluate((element) => {
+    const root = element as unknown as Node;
+    const all = (selector: string) => Array.from(root.querySelectorAll(selector));
+    return {
+      // Web Chat puts zero-width spaces around a link's words.
+      text: (root.textContent ?? '').replace(/\u200b/g, ''),
+      links: all('a').map((a) => a.getAttribute('href')),
+      // Web Chat's own "opens in a new window" icon is inline (data:); any other picture was fetched from somewhere.
+      images: all('img').filter((img) => !(img.getAttribute('src') ?? '').startsWith('data:')).length,
+      scripts: all('script, iframe, object, embed').length,
+      handlers: all('*').filter((el) => Array.from(el.attributes).some((a) => /^on/i.test(a.name))).length,
+      ran: (globalThis as unknown as { kefuPwned?: number }).kefuPwned ?? 0,
+    };
+  });
 }
 
 test('the widget and the agent console show answer text inert: markup as text, only https links to allowed hosts', async () => {
