@@ -1,7 +1,7 @@
 import { countKnowledge } from '../knowledge/counts';
 import { openKnowledge } from '../knowledge/index';
 import { BOT_ENDPOINT_LOG, botEndpointMode } from './botEndpoint';
-import { ConfigError, loadConfig, thresholdsOf } from './config';
+import { ConfigError, linkHostsOf, loadConfig, thresholdsOf } from './config';
 import { createLogger } from './logger';
 import { createMetrics } from './metrics';
 import { openUrl } from './openUrl';
@@ -28,6 +28,7 @@ async function main(): Promise<void> {
     dir: config.kbDir,
     thresholds: thresholdsOf(config),
     defaultLocale: config.DEFAULT_LOCALE,
+    linkHosts: linkHostsOf(config),
   });
   const backend = createBackend(config, logger);
   // With several instances the signals are shared in Redis; alone, a file or memory.

@@ -30,6 +30,8 @@ export interface KefuBotDeps {
   logger: Logger;
   /** The language of the sentences said outside a turn (busy, slow down) when the channel names none. */
   defaultLocale: Locale;
+  /** Hosts the bot's words may link to (KB_LINK_HOSTS). */
+  linkHosts: readonly string[];
 }
 
 /** One key per conversation across channels: what the handoff and its store know it by. */
@@ -201,7 +203,7 @@ export class KefuBot extends TeamsActivityHandler {
       channelLocale: channelLocale(context.activity.locale),
       idleMs: lastTurnAt === undefined ? undefined : Date.now() - lastTurnAt,
     });
-    const destination = { channelId: context.activity.channelId, conversationType: context.activity.conversation.conversationType, locale: outcome.locale };
+    const destination = { channelId: context.activity.channelId, conversationType: context.activity.conversation.conversationType, locale: outcome.locale, linkHosts: this.deps.linkHosts };
     const fromAgent = input.kind === 'notice' && input.notice.type === 'agent.message' ? input.notice : undefined;
     // Teams shows the bot's own name on every line; only the web chat widget is told who speaks.
     const speaker = context.activity.channelId === 'msteams' ? undefined : widgetSpeaker(input.kind === 'notice' ? input.notice : undefined, outcome.state);

@@ -10,7 +10,7 @@ import { mountDirectLine } from './channels/directline/service';
 import { attachDirectLineStream } from './channels/directline/stream';
 import { DirectLineTokens } from './channels/directline/tokens';
 import { mountWebChat, type WebChatDirectLine } from './channels/webchat/routes';
-import { thresholdsOf, type Config } from './config';
+import { linkHostsOf, thresholdsOf, type Config } from './config';
 import { createPlatform, mountDevRoutes, type Platform } from './services/platform';
 import { createConversationCore } from './conversation/core';
 import { channelLocale, KefuBot } from './kefuBot';
@@ -106,7 +106,7 @@ export function createApp({
   let knowledge = initialKnowledge;
   const router = liveRouter(() => knowledge);
   if (config.KB_RELOAD === 'true') {
-    const watcher = watchKnowledge({ dir: config.kbDir, thresholds: thresholdsOf(config), defaultLocale: config.DEFAULT_LOCALE }, (next) => (knowledge = next), logger);
+    const watcher = watchKnowledge({ dir: config.kbDir, thresholds: thresholdsOf(config), defaultLocale: config.DEFAULT_LOCALE, linkHosts: linkHostsOf(config) }, (next) => (knowledge = next), logger);
     lifecycle.onShutdown(() => watcher.close());
   }
   const auth = new ConfigurationBotFrameworkAuthentication({
@@ -137,6 +137,7 @@ export function createApp({
     limits,
     logger,
     defaultLocale: config.DEFAULT_LOCALE,
+    linkHosts: linkHostsOf(config),
   });
   const directory = agentDirectory(config, logger);
   // Agents in Teams, beside the console (not in external mode: the hub has the chats then).

@@ -14,11 +14,13 @@ export interface KnowledgeSettings {
   thresholds?: DecisionThresholds;
   search?: SearchOptions;
   defaultLocale?: Locale;
+  /** Hosts an answer may link to (KB_LINK_HOSTS); none by default. */
+  linkHosts?: readonly string[];
 }
 
 /** Loads and validates the knowledge files and builds the router over them. */
 export function openKnowledge(settings: KnowledgeSettings): Knowledge {
-  const kb = loadKnowledgeBase(settings.dir);
+  const kb = loadKnowledgeBase(settings.dir, settings.linkHosts);
   const search = new KnowledgeSearch(kb.entries, settings.search ?? DEFAULT_SEARCH_OPTIONS);
   return { kb, router: createRouter(kb, search, settings.thresholds ?? DEFAULT_THRESHOLDS, settings.defaultLocale) };
 }

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
-import { isAct, kbEntrySchema, kbFileSchema, type ActEntry, type KbEntry, type Locale } from './schema';
+import { isAct, kbEntrySchemaFor, kbFileSchema, type ActEntry, type KbEntry, type Locale } from './schema';
 
 /** One problem found in the knowledge files, precise enough to fix without searching. */
 export interface KbProblem {
@@ -43,7 +43,7 @@ function listYamlFiles(dir: string): string[] {
     .sort();
 }
 
-function parseFile(text: string, shownAs: string): { entries: KbEntry[]; problems: KbProblem[] } {
+function parseFile(text: string, shownAs: string, linkHosts: readonly string[]): { entries: KbEntry[]; problems: KbProblem[] } {
   const problems: KbProblem[] = [];
   const entries: KbEntry[] = [];
   const doc = YAML.parseDocument(text, { prettyErrors: false });
@@ -56,8 +56,9 @@ function parseFile(text: string, shownAs: string): { entries: KbEntry[]; problem
     problems.push({ file: shownAs, reason: list.error.issues[0]?.message ?? 'not a list' });
     return { entries, problems };
   }
+  const schema = kbEntrySchemaFor(linkHosts);
   list.data.forEach((raw, index) => {
-    const parsed = kbEntrySchema.safeParse(raw);
+    const parsed = schema.safeParse(raw);
     if (parsed.success) {
       entries.push(parsed.data);
       return;
@@ -92,8 +93,8 @@ function checkReferences(entries: KbEntry[], fileOf: Map<KbEntry, string>): KbPr
 }
 
 /** Reads and validates every YAML file below `dir`; throws KnowledgeBaseError listing all problems. */
-export function loadKnowledgeBase(dir: string): KnowledgeBase {
-  const { entries, problems } = checkKnowledgeBase(dir);
+export function loadKnowledgeBase(dir: string, linkHosts: readonly string[] = []): KnowledgeBase {
+  const { entries, problems } = checkKnowledgeBase(dir, linkHosts);
   if (problems.length > 0) throw new KnowledgeBaseError(problems);
   return indexEntries(entries);
 }
@@ -105,8 +106,8 @@ export function indexEntries(all: KbEntry[]): KnowledgeBase {
   return { entries, byLocale, acts: all.filter(isAct) };
 }
 
-/** Every problem of the knowledge files, for `kb check` and for start-up. */
-export function checkKnowledgeBase(dir: string): { entries: KbEntry[]; problems: KbProblem[] } {
+/** Every problem of the knowledge files, for `kb check` and for start-up; `linkHosts`: KB_LINK_HOSTS. */
+export function checkKnowledgeBase(dir: string, linkHosts: readonly string[] = []): { entries: KbEntry[]; problems: KbProblem[] } {
   const files = listYamlFiles(dir);
   if (files.length === 0) return { entries: [], problems: [{ file: dir, reason: 'no .yaml knowledge files found' }] };
   const entries: KbEntry[] = [];
@@ -114,7 +115,7 @@ export function checkKnowledgeBase(dir: string): { entries: KbEntry[]; problems:
   const fileOf = new Map<KbEntry, string>();
   for (const file of files) {
     const shownAs = path.relative(process.cwd(), file) || file;
-    const result = parseFile(fs.readFileSync(file, 'utf8'), shownAs);
+    const result = parseFile(fs.readFileSync(file, 'utf8'), shownAs, linkHosts);
     for (const entry of result.entries) fileOf.set(entry, shownAs);
     entries.push(...result.entries);
     problems.push(...result.problems);

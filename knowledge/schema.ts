@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { localeSchema } from '../domain/locale';
+import { answerTextProblems } from './answerText';
 import { ANSWER_PLACEHOLDERS, unknownPlaceholders } from './placeholders';
 
 // The knowledge base speaks the domain's locales; its readers keep importing them from here.
@@ -40,14 +41,18 @@ export const ACTS = ['affirm', 'deny', 'ack', 'thanks', 'goodbye', 'greet', 'rep
 export const actSchema = z.enum(ACTS);
 export type Act = z.infer<typeof actSchema>;
 
-export const kbEntrySchema = z
+/**
+ * An entry as the knowledge base accepts it. `linkHosts` are the hosts an answer may link to
+ * (KB_LINK_HOSTS): the one rule that differs between deployments.
+ */
+export const kbEntrySchemaFor = (linkHosts: readonly string[]) => z
   .object({
     id: entryId,
     kind: entryKindSchema.default('faq'),
     locale: localeSchema,
     question: phrase,
     alternates: z.array(phrase).min(1, 'must list at least one alternate phrasing'),
-    answer: z.string().trim().min(1, 'must not be empty').max(1200, 'must be at most 1200 characters: one chat bubble').optional(),
+    answer: z.string().trim().min(1, 'must not be empty').optional(),
     tags: z.array(z.string().regex(/^[a-z0-9-]+$/, 'must be lowercase ascii')).default([]),
     followUps: z.array(entryId).max(5, 'must list at most 5 ids').optional(),
     action: entryActionSchema.optional(),
@@ -78,6 +83,9 @@ export const kbEntrySchema = z
     if (entry.names !== undefined && entry.kind !== 'out-of-scope') {
       ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['names'], message: 'belongs to out-of-scope entries only' });
     }
+    for (const reason of entry.answer === undefined ? [] : answerTextProblems(entry.answer, entry.locale, linkHosts)) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['answer'], message: reason });
+    }
     for (const name of unknownPlaceholders(entry.answer ?? '')) {
       ctx.addIssue({
         code: z.ZodIssueCode.custom,
@@ -86,6 +94,9 @@ export const kbEntrySchema = z
       });
     }
   });
+
+/** With no hosts trusted: an answer holds no links. */
+export const kbEntrySchema = kbEntrySchemaFor([]);
 
 export type KbEntry = z.infer<typeof kbEntrySchema>;
 

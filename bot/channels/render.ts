@@ -1,12 +1,15 @@
 import { ActionTypes, ActivityTypes, CardFactory, type Activity } from 'botbuilder';
 import type { Reply, Suggestion } from '../../dialogs/reply';
 import type { Locale } from '../../knowledge/schema';
+import { inertMarkdown } from './inertMarkdown';
 
 /** Where a reply goes: the channel and, for Teams, the kind of conversation. */
 export interface Destination {
   channelId: string;
   conversationType?: string;
   locale: Locale;
+  /** Hosts the bot's words may link to (KB_LINK_HOSTS); any other link is shown as its words. */
+  linkHosts: readonly string[];
 }
 
 /** Teams shows at most 3 suggested actions, and only in personal chats. */
@@ -23,7 +26,7 @@ export function toActivity(reply: Reply, to: Destination): Partial<Activity> {
   const teams = to.channelId === 'msteams';
   const suggestions = teams ? withinTeamsSlots(reply.suggestions ?? []) : (reply.suggestions ?? []);
   const base: Partial<Activity> = { type: ActivityTypes.Message, locale: to.locale };
-  const text = reply.plain ? reply.text : literalMasks(reply.text);
+  const text = reply.plain ? reply.text : inertMarkdown(literalMasks(reply.text), to.linkHosts);
   const textFormat = reply.plain ? 'plain' : 'markdown';
   if (suggestions.length === 0) return { ...base, text, textFormat };
 
@@ -36,7 +39,7 @@ export function toActivity(reply: Reply, to: Destination): Partial<Activity> {
       suggestedActions: { to: [], actions: suggestions.map((s) => ({ type: ActionTypes.ImBack, title: s.title, value: s.value })) },
     };
   }
-  return { ...base, attachments: [CardFactory.adaptiveCard(adaptiveCard(reply))] };
+  return { ...base, attachments: [CardFactory.adaptiveCard(adaptiveCard(reply, to.linkHosts))] };
 }
 
 /** Teams' few suggested-action slots: buttons that are extra (said in the text too) fill only what is left. */
@@ -77,9 +80,9 @@ export function textRun(text: string, style: TextRunStyle = {}): Record<string, 
   return { type: 'TextRun', text, ...style };
 }
 
-export function adaptiveCard(reply: Reply): Record<string, unknown> {
+export function adaptiveCard(reply: Reply, linkHosts: readonly string[]): Record<string, unknown> {
   // Words typed by a person stay as typed: a TextRun (see textRun), not Markdown.
-  const body = reply.plain ? { type: 'RichTextBlock', inlines: [textRun(reply.text)] } : { type: 'TextBlock', text: literalMasks(reply.text), wrap: true };
+  const body = reply.plain ? { type: 'RichTextBlock', inlines: [textRun(reply.text)] } : { type: 'TextBlock', text: inertMarkdown(literalMasks(reply.text), linkHosts), wrap: true };
   return {
     type: 'AdaptiveCard',
     $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',

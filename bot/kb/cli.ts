@@ -10,7 +10,7 @@ import { configuredSignalsFile, kbSignalLogFor, signalsFileLog } from '../storag
 import { exportQnaTsv, importQnaTsv } from '../../knowledge/qnaMaker';
 import { groupUnanswered, type AuthorSignal } from '../../knowledge/unanswered';
 import { answerValuesOf } from '../answerValues';
-import { ConfigError, loadConfig, thresholdsOf, type Config } from '../config';
+import { ConfigError, linkHostsOf, loadConfig, thresholdsOf, type Config } from '../config';
 import { parseLabelledSet, evaluate, routeLabel, type EvalFigures, type EvalReport } from '../../knowledge/eval';
 import { explainRoute } from './explainRoute';
 import { judgeAsBot } from './judgeAsBot';
@@ -46,11 +46,12 @@ function knowledgeFrom(config: Config): Knowledge {
     dir: config.kbDir,
     thresholds: thresholdsOf(config),
     defaultLocale: config.DEFAULT_LOCALE,
+    linkHosts: linkHostsOf(config),
   });
 }
 
 function check(config: Config): number {
-  const { entries, problems } = checkKnowledgeBase(config.kbDir);
+  const { entries, problems } = checkKnowledgeBase(config.kbDir, linkHostsOf(config));
   for (const problem of problems) console.error(formatProblem(problem));
   if (problems.length > 0) {
     console.error(`${problems.length} problem(s) in the knowledge base.`);
@@ -179,7 +180,7 @@ function importTsv(config: Config, file: string, localeArg: string | undefined, 
 
 function exportTsv(config: Config, localeArg: string | undefined, out: string | undefined): number {
   const locale = localeSchema.parse(localeArg ?? config.DEFAULT_LOCALE);
-  const { entries, problems } = checkKnowledgeBase(config.kbDir);
+  const { entries, problems } = checkKnowledgeBase(config.kbDir, linkHostsOf(config));
   if (problems.length > 0) throw new KnowledgeBaseError(problems);
   const tsv = exportQnaTsv(entries.filter((e) => e.locale === locale), `kefu/${locale}`);
   if (out) fs.writeFileSync(out, tsv);

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { loadConfig, thresholdsOf } from '../config';
+import { linkHostsOf, loadConfig, thresholdsOf } from '../config';
 import { PROJECT_ROOT } from '../projectRoot';
 import { evaluate, parseLabelledSet, type EvalFigures, type EvalReport } from '../../knowledge/eval';
 import { judgeAsBot } from './judgeAsBot';
@@ -60,7 +60,7 @@ export type EvalSetName = SetName;
 /** Every set's report, from the knowledge base and thresholds `kb eval` uses with the default configuration. */
 export function evalReports(): Record<EvalSetName, EvalReport> {
   const config = loadConfig({});
-  const { router } = openKnowledge({ dir: config.kbDir, thresholds: thresholdsOf(config), defaultLocale: config.DEFAULT_LOCALE });
+  const { router } = openKnowledge({ dir: config.kbDir, thresholds: thresholdsOf(config), defaultLocale: config.DEFAULT_LOCALE, linkHosts: linkHostsOf(config) });
   const entries = EVAL_SETS.map(({ name, file }) => [name, evaluate(parseLabelledSet(fs.readFileSync(path.join(EVAL_DIR, file), 'utf8')), judgeAsBot(router))]);
   return Object.fromEntries(entries) as Record<EvalSetName, EvalReport>;
 }
@@ -102,7 +102,7 @@ export type ConversationReports = Record<ConversationSetName, { figures: Convers
 /** Every conversation set played through the conversation core, as `kb eval <file.yaml>` plays it. */
 export async function conversationReports(): Promise<ConversationReports> {
   const config = loadConfig({});
-  const { router } = openKnowledge({ dir: config.kbDir, thresholds: thresholdsOf(config), defaultLocale: config.DEFAULT_LOCALE });
+  const { router } = openKnowledge({ dir: config.kbDir, thresholds: thresholdsOf(config), defaultLocale: config.DEFAULT_LOCALE, linkHosts: linkHostsOf(config) });
   const reports: Partial<ConversationReports> = {};
   for (const { name, file, locale } of CONVERSATION_SETS) {
     const scripts = parseConversationSet(fs.readFileSync(path.join(EVAL_DIR, 'conversations', file), 'utf8'));

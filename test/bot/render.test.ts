@@ -9,8 +9,8 @@ import type { Reply } from '../../dialogs/reply';
  * makes it a literal asterisk; a bare run of asterisks is emphasis.
  */
 
-const WEBCHAT: Destination = { channelId: 'directline', locale: 'zh-CN' };
-const TEAMS_GROUP: Destination = { channelId: 'msteams', conversationType: 'groupChat', locale: 'zh-CN' };
+const WEBCHAT: Destination = { channelId: 'directline', locale: 'zh-CN', linkHosts: [] };
+const TEAMS_GROUP: Destination = { channelId: 'msteams', conversationType: 'groupChat', locale: 'zh-CN', linkHosts: [] };
 
 /** What a CommonMark reader shows for escaped asterisks; undefined where a bare `*` is left to read as emphasis. */
 function shownLiterally(markdown: string): string | undefined {
@@ -42,7 +42,7 @@ test.each(Object.entries(masked))('%s: text, suggested-action and card replies s
 
 test('the confirmation card: TextBlock text escapes the masks; button titles and values are plain and unchanged', () => {
   const reply: Reply = { text: flowMessages('zh-CN').pcConfirm('13800000008', '13900000000'), suggestions: [{ title: '确认更换', value: '确认更换' }, { title: '取消', value: '取消' }], asCard: true };
-  const card = cardOf(toActivity(reply, { channelId: 'msteams', conversationType: 'personal', locale: 'zh-CN' }));
+  const card = cardOf(toActivity(reply, { channelId: 'msteams', conversationType: 'personal', locale: 'zh-CN', linkHosts: [] }));
   expect(card?.body[0]).toEqual({ type: 'TextBlock', wrap: true, text: '请确认：将账户绑定的手机号从 138\\*\\*\\*\\*0008 更换为 139\\*\\*\\*\\*0000。' });
   expect(card?.actions).toEqual([
     { type: 'Action.Submit', title: '确认更换', data: { text: '确认更换' } },
@@ -62,4 +62,19 @@ test('words a person typed (plain) stay plain in every form: text format plain, 
   expect(toActivity({ text: typed, plain: true, suggestions }, WEBCHAT)).toEqual(expect.objectContaining({ text: typed, textFormat: 'plain' }));
   const card = cardOf(toActivity({ text: typed, plain: true, suggestions }, TEAMS_GROUP));
   expect(card?.body[0]).toEqual({ type: 'RichTextBlock', inlines: [{ type: 'TextRun', text: typed }] });
+});
+
+describe('answer text in Teams is inert', () => {
+  const hosts = ['help.kefu.example'];
+  const hostile = '年费<img src=x onerror=alert(1)>可退，点[这里](javascript:alert(2))或[旧帮助](http://evil.example/x)，![截图](https://tracker.evil.example/p.png)<script>alert(3)</script>，详见[帮助中心](https://help.kefu.example/fee)。';
+  const shown = '年费&lt;img src=x onerror=alert(1)>可退，点这里或旧帮助，截图&lt;script>alert(3)&lt;/script>，详见[帮助中心](https://help.kefu.example/fee)。';
+
+  test.each([
+    ['personal chat (text)', { channelId: 'msteams', conversationType: 'personal', locale: 'zh-CN', linkHosts: hosts }],
+    ['group chat (Adaptive Card)', { channelId: 'msteams', conversationType: 'groupChat', locale: 'zh-CN', linkHosts: hosts }],
+  ] as [string, Destination][])('%s: markup as text, images and other links as their words, the allowed link kept', (_where, to) => {
+    const activity = toActivity({ text: hostile, suggestions: [{ title: '👍 有帮助', value: '有帮助' }] }, to);
+    const markdown = activity.text ?? String(cardOf(activity)?.body[0]?.text);
+    expect(markdown).toBe(shown);
+  });
 });
