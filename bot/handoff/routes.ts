@@ -93,6 +93,9 @@ function send<T>(res: Response, result: Result<T>, ok: (value: T) => unknown = (
   else res.send(STATUS_OF[result.refusal], { error: MESSAGE_OF[result.refusal], refusal: result.refusal });
 }
 
+/** The console's scripts, each a part with one job (index.html loads them in this order). */
+const CONSOLE_SCRIPTS = ['userText.js', 'consoleText.js', 'console.js', 'chatView.js', 'composer.js', 'workday.js'] as const;
+
 export function mountAgentConsole(server: Server, deps: AgentConsoleDeps): { close(): void } {
   const { service, sessions, logger } = deps;
   const streams = new Set<Response>();
@@ -113,12 +116,7 @@ export function mountAgentConsole(server: Server, deps: AgentConsoleDeps): { clo
     server,
     {
       '/agent': { file: path.join(PUBLIC_DIR, 'index.html'), type: 'text/html; charset=utf-8', maxAge: 0 },
-      '/agent/userText.js': { file: path.join(PUBLIC_DIR, 'userText.js'), type: 'text/javascript; charset=utf-8', maxAge: 0 },
-      '/agent/consoleText.js': { file: path.join(PUBLIC_DIR, 'consoleText.js'), type: 'text/javascript; charset=utf-8', maxAge: 0 },
-      '/agent/console.js': { file: path.join(PUBLIC_DIR, 'console.js'), type: 'text/javascript; charset=utf-8', maxAge: 0 },
-      '/agent/chatView.js': { file: path.join(PUBLIC_DIR, 'chatView.js'), type: 'text/javascript; charset=utf-8', maxAge: 0 },
-      '/agent/composer.js': { file: path.join(PUBLIC_DIR, 'composer.js'), type: 'text/javascript; charset=utf-8', maxAge: 0 },
-      '/agent/workday.js': { file: path.join(PUBLIC_DIR, 'workday.js'), type: 'text/javascript; charset=utf-8', maxAge: 0 },
+      ...Object.fromEntries(CONSOLE_SCRIPTS.map((name) => [`/agent/${name}`, { file: path.join(PUBLIC_DIR, name), type: 'text/javascript; charset=utf-8', maxAge: 0 }])),
       '/agent/console.css': { file: path.join(PUBLIC_DIR, 'console.css'), type: 'text/css; charset=utf-8', maxAge: 0 },
     },
     // Nothing but our own script runs on the page, whatever a user or agent manages to type.
