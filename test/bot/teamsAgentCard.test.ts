@@ -37,6 +37,17 @@ test('each state is shown in words, with who has the chat', () => {
   expect(card).not.toContain('所在流程');
 });
 
+test('a flow that ended before the handoff says how it ended, as the console does', () => {
+  const trail = { flow: 'unlock', verified: true, maskedPhone: '138****0003' };
+  const completed = text(handoffCard(handoff('queued', { context: { reason: 'user-request', misses: [], trail: { ...trail, outcome: 'completed' } } }), []));
+  expect(completed).toContain('账户解锁 · 已办理完成');
+  expect(completed).toContain('138****0003');
+  const cancelled = text(handoffCard(handoff('queued', { context: { reason: 'user-request', misses: [], trail: { ...trail, stage: 'awaitingCode', outcome: 'cancelled' } } }), []));
+  expect(cancelled).toContain('账户解锁 · 用户中途取消 · 取消时：已向该号码发送验证码，等待用户输入');
+  // A flow still running says where it stands.
+  expect(text(handoffCard(handoff('queued', { context: { reason: 'flow-stuck', misses: [], trail: { ...trail, stage: 'awaitingCode' } } }), []))).toContain('账户解锁：已向该号码发送验证码');
+});
+
 test('the last lines only, each cut short; files counted, never linked', () => {
   const lines = Array.from({ length: 10 }, (_, i) => ({ at: i, from: 'user' as const, text: `${i}`.repeat(i === 9 ? 500 : 1) }));
   const withFile = [...lines, { at: 11, from: 'user' as const, text: '', attachments: [{ name: 'id.png', contentType: 'image/png', url: 'https://evil.example/x' }] }];

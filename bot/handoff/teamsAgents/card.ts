@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { oneLine, textRun } from '../../channels/render';
-import type { FlowStage, Handoff, HandoffReason, HandoffStatus, TranscriptEntry } from '../../../domain/handoff';
+import type { FlowStage, FlowTrail, Handoff, HandoffReason, HandoffStatus, TranscriptEntry } from '../../../domain/handoff';
 
 /**
  * The Adaptive Card a handoff is in the Teams agents' channel: a pure function of the record
@@ -53,6 +53,17 @@ const STAGES: Record<FlowStage, string> = {
   lookingUpCase: '正在按申诉编号查询',
   lookingUpCases: '已验证手机号，正在查询申诉记录',
 };
+/** How a flow that ended before the handoff ended (the console says the same). */
+const OUTCOMES: Record<NonNullable<FlowTrail['outcome']>, string> = { completed: '已办理完成', cancelled: '用户中途取消' };
+
+/** The flow as the agent reads it: where it stands, or, for one that ended before the handoff, how it ended. */
+function flowLine(trail: FlowTrail): string {
+  const name = FLOWS[trail.flow] ?? trail.flow;
+  const stage = trail.stage ? STAGES[trail.stage] : undefined;
+  if (trail.outcome) return [name, OUTCOMES[trail.outcome], ...(stage ? [`取消时：${stage}`] : [])].join(' · ');
+  return stage ? `${name}：${stage}` : name;
+}
+
 export const CHANNELS: Record<string, string> = { directline: '网页聊天', webchat: '网页聊天', msteams: 'Microsoft Teams', emulator: 'Bot Framework Emulator' };
 export const LANGUAGES: Record<string, string> = { 'zh-CN': '中文', 'en-US': 'English' };
 const WHO: Record<TranscriptEntry['from'], string> = { user: '用户', bot: '机器人', agent: '客服' };
@@ -146,7 +157,7 @@ export function handoffCard(handoff: Handoff, before: readonly TranscriptEntry[]
     { title: '渠道', value: CHANNELS[handoff.channel] ?? handoff.channel },
     ...(trail
       ? [
-          { title: '所在流程', value: `${FLOWS[trail.flow] ?? trail.flow}${trail.stage ? `：${STAGES[trail.stage]}` : ''}` },
+          { title: '所在流程', value: flowLine(trail) },
           { title: '号码验证', value: trail.verified ? '已通过短信验证码验证' : '未验证' },
           ...(trail.maskedPhone ? [{ title: '手机号', value: trail.maskedPhone }] : []),
         ]
