@@ -107,18 +107,30 @@ export function indexEntries(all: KbEntry[]): KnowledgeBase {
 
 /** Every problem of the knowledge files, for `kb check` and for start-up. */
 export function checkKnowledgeBase(dir: string): { entries: KbEntry[]; problems: KbProblem[] } {
-  const files = listYamlFiles(dir);
-  if (files.length === 0) return { entries: [], problems: [{ file: dir, reason: 'no .yaml knowledge files found' }] };
-  const entries: KbEntry[] = [];
+  const { files, problems } = readKnowledgeFiles(dir);
+  return { entries: files.flatMap((file) => file.entries), problems };
+}
+
+/** The knowledge files below `dir` with their entries, by path relative to `dir`, and every problem found. */
+export function readKnowledgeFiles(dir: string): { files: { path: string; entries: KbEntry[] }[]; problems: KbProblem[] } {
+  const paths = listYamlFiles(dir);
+  if (paths.length === 0) return { files: [], problems: [{ file: dir, reason: 'no .yaml knowledge files found' }] };
+  const files: { path: string; entries: KbEntry[] }[] = [];
   const problems: KbProblem[] = [];
   const fileOf = new Map<KbEntry, string>();
-  for (const file of files) {
+  for (const file of paths) {
     const shownAs = path.relative(process.cwd(), file) || file;
     const result = parseFile(fs.readFileSync(file, 'utf8'), shownAs);
     for (const entry of result.entries) fileOf.set(entry, shownAs);
-    entries.push(...result.entries);
+    files.push({ path: path.relative(dir, file).split(path.sep).join('/'), entries: result.entries });
     problems.push(...result.problems);
   }
-  problems.push(...checkReferences(entries, fileOf));
-  return { entries, problems };
+  problems.push(...checkReferences(files.flatMap((file) => file.entries), fileOf));
+  return { files, problems };
+}
+
+/** Cross-entry problems of entries that each passed the schema (a stored version, a draft). */
+export function checkEntryReferences(files: readonly { path: string; entries: KbEntry[] }[]): KbProblem[] {
+  const fileOf = new Map(files.flatMap((file) => file.entries.map((entry) => [entry, file.path] as const)));
+  return checkReferences(files.flatMap((file) => file.entries), fileOf);
 }
