@@ -263,7 +263,7 @@ export function createApp({
       // connects when Redis appears. Up, it is connected before the first request arrives.
       if (!(await backend.connected(5000))) logger.warn('shared store not reachable yet: starting anyway, not ready until it is');
       // The published version, when there is one, answers the first message.
-      await versions.ready;
+      await versions.check();
       return lifecycle.listen(config.PORT, config.HOST);
     },
     shutdown: () => lifecycle.shutdown(async () => {

@@ -11,8 +11,8 @@ interface FollowLog {
 export interface Following {
   /** The number now served, 0 while the seed files are. */
   readonly serving: number;
-  /** Resolves after the first look at the store (and the build of what it holds). */
-  readonly ready: Promise<void>;
+  /** Looks at the store now; resolves once what it holds is served (or failed, and logged). */
+  check(): Promise<void>;
   close(): void;
 }
 
@@ -49,8 +49,9 @@ export function followVersions<T>(
   };
   const check = (): Promise<void> => {
     if (running) {
+      // The look under way may predate what the caller knows: wait for the one after it.
       again = true;
-      return running;
+      return running.then(() => running ?? undefined);
     }
     running = look()
       .catch((error: unknown) => log.error({ err: error }, 'knowledge base version NOT served: the previous one keeps serving'))
@@ -63,7 +64,7 @@ export function followVersions<T>(
       });
     return running;
   };
-  const ready = check();
+  void check();
   const unsubscribe = store.onPublished(() => void check());
   const timer = setInterval(() => void check(), checkMs);
   timer.unref();
@@ -71,7 +72,7 @@ export function followVersions<T>(
     get serving() {
       return serving;
     },
-    ready,
+    check,
     close() {
       closed = true;
       clearInterval(timer);
