@@ -111,6 +111,17 @@ export const configSchema = z.object({
     .enum(['true', 'false'], { errorMap: () => ({ message: 'expected true or false' }) })
     .default('true')
     .describe('Reload the knowledge files when they change (validated first; a broken file keeps the previous knowledge base).'),
+  KB_VERSIONS_DIR: z
+    .string()
+    .min(1, 'expected a directory path')
+    .default('var/kb-versions')
+    .describe('Folder of the published knowledge-base versions without Redis (with REDIS_URL they live in Redis); relative to the project root. The YAML files under KB_DIR are the seed until the first `kb publish`.'),
+  KB_VERSIONS_KEPT: integer(2, 1000)
+    .default(50)
+    .describe('Published knowledge-base versions kept for `kb rollback`; older ones are deleted (each version is at most 5 MB).'),
+  KB_VERSION_CHECK_S: integer(1, 3600)
+    .default(10)
+    .describe('Every instance also checks for a newer knowledge-base version this often (seconds), in case a publication notice was lost.'),
   KB_SIGNALS_FILE: z
     .string()
     .default('var/kb-signals.jsonl')

@@ -1,7 +1,10 @@
 import crypto from 'node:crypto';
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication, ConversationState, type Activity, type TurnContext } from 'botbuilder';
 import restify from './http/restify';
-import type { Knowledge } from '../knowledge/index';
+import { knowledgeFromEntries, type Knowledge } from '../knowledge/index';
+import { checkEntryFiles, KnowledgeBaseError } from '../knowledge/loader';
+import { entriesOf } from '../knowledge/versions/diff';
+import { followVersions } from '../knowledge/versions/follow';
 import type { Router } from '../knowledge/route';
 import { watchKnowledge } from '../knowledge/watch';
 import { messages } from '../dialogs/messages';
@@ -109,6 +112,22 @@ export function createApp({
     const watcher = watchKnowledge({ dir: config.kbDir, thresholds: thresholdsOf(config), defaultLocale: config.DEFAULT_LOCALE, linkHosts: linkHostsOf(config) }, (next) => (knowledge = next), logger);
     lifecycle.onShutdown(() => watcher.close());
   }
+  // Published versions win over the seed files as soon as one exists; a file edit under
+  // KB_RELOAD still swaps in the files on this instance, the next publication replaces them.
+  const versions = followVersions(
+    backend.kbVersions,
+    async (version) => {
+      // Turns already queued run first, on the version they started with.
+      await new Promise((resolve) => setImmediate(resolve));
+      const problems = checkEntryFiles(version.files, linkHostsOf(config));
+      if (problems.length > 0) throw new KnowledgeBaseError(problems);
+      return knowledgeFromEntries(entriesOf(version.files), { thresholds: thresholdsOf(config), defaultLocale: config.DEFAULT_LOCALE });
+    },
+    (next) => (knowledge = next),
+    logger,
+    config.KB_VERSION_CHECK_S * 1000,
+  );
+  lifecycle.onShutdown(() => versions.close());
   const auth = new ConfigurationBotFrameworkAuthentication({
     MicrosoftAppId: config.MicrosoftAppId,
     MicrosoftAppPassword: config.MicrosoftAppPassword,
@@ -247,8 +266,13 @@ export function createApp({
       // Redis down at start-up is no reason not to start: the instance reports not ready and
       // connects when Redis appears. Up, it is connected before the first request arrives.
       if (!(await backend.connected(5000))) logger.warn('shared store not reachable yet: starting anyway, not ready until it is');
+      // The published version, when there is one, answers the first message.
+      await versions.check();
       return lifecycle.listen(config.PORT, config.HOST);
     },
-    shutdown: () => lifecycle.shutdown(() => backend.close()),
+    shutdown: () => lifecycle.shutdown(async () => {
+      await backend.kbVersions.close();
+      await backend.close();
+    }),
   };
 }

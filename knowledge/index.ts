@@ -1,7 +1,7 @@
 import { DEFAULT_THRESHOLDS, type DecisionThresholds } from './decide';
-import { loadKnowledgeBase, type KnowledgeBase } from './loader';
+import { indexEntries, loadKnowledgeBase, type KnowledgeBase } from './loader';
 import { createRouter, type Router } from './route';
-import type { Locale } from './schema';
+import type { KbEntry, Locale } from './schema';
 import { DEFAULT_SEARCH_OPTIONS, KnowledgeSearch, type SearchOptions } from './search';
 
 export interface Knowledge {
@@ -20,7 +20,15 @@ export interface KnowledgeSettings {
 
 /** Loads and validates the knowledge files and builds the router over them. */
 export function openKnowledge(settings: KnowledgeSettings): Knowledge {
-  const kb = loadKnowledgeBase(settings.dir, settings.linkHosts);
+  return knowledgeOf(loadKnowledgeBase(settings.dir, settings.linkHosts), settings);
+}
+
+/** The router over entries already validated (a published version); the files' directory is not read. */
+export function knowledgeFromEntries(entries: KbEntry[], settings: Omit<KnowledgeSettings, 'dir'>): Knowledge {
+  return knowledgeOf(indexEntries(entries), settings);
+}
+
+function knowledgeOf(kb: KnowledgeBase, settings: Omit<KnowledgeSettings, 'dir'>): Knowledge {
   const search = new KnowledgeSearch(kb.entries, settings.search ?? DEFAULT_SEARCH_OPTIONS);
   return { kb, router: createRouter(kb, search, settings.thresholds ?? DEFAULT_THRESHOLDS, settings.defaultLocale) };
 }

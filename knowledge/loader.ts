@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
@@ -63,12 +64,14 @@ function parseFile(text: string, shownAs: string, linkHosts: readonly string[]):
       entries.push(parsed.data);
       return;
     }
-    const rawId = typeof raw === 'object' && raw !== null && 'id' in raw ? String(raw.id) : `#${index + 1}`;
-    for (const issue of parsed.error.issues) {
-      problems.push({ file: shownAs, entryId: rawId, field: issue.path.join('.') || undefined, reason: issue.message });
-    }
+    problems.push(...problemsOf(parsed.error, raw, index, shownAs));
   });
   return { entries, problems };
+}
+
+function problemsOf(error: z.ZodError, raw: unknown, index: number, file: string): KbProblem[] {
+  const entryId = typeof raw === 'object' && raw !== null && 'id' in raw ? String(raw.id) : `#${index + 1}`;
+  return error.issues.map((issue) => ({ file, entryId, field: issue.path.join('.') || undefined, reason: issue.message }));
 }
 
 /** Cross-entry rules: unique ids per locale, follow-ups that exist. */
@@ -108,18 +111,43 @@ export function indexEntries(all: KbEntry[]): KnowledgeBase {
 
 /** Every problem of the knowledge files, for `kb check` and for start-up; `linkHosts`: KB_LINK_HOSTS. */
 export function checkKnowledgeBase(dir: string, linkHosts: readonly string[] = []): { entries: KbEntry[]; problems: KbProblem[] } {
-  const files = listYamlFiles(dir);
-  if (files.length === 0) return { entries: [], problems: [{ file: dir, reason: 'no .yaml knowledge files found' }] };
-  const entries: KbEntry[] = [];
+  const { files, problems } = readKnowledgeFiles(dir, linkHosts);
+  return { entries: files.flatMap((file) => file.entries), problems };
+}
+
+/** The knowledge files below `dir` with their entries, by path relative to `dir`, and every problem found. */
+export function readKnowledgeFiles(dir: string, linkHosts: readonly string[] = []): { files: { path: string; entries: KbEntry[] }[]; problems: KbProblem[] } {
+  const paths = listYamlFiles(dir);
+  if (paths.length === 0) return { files: [], problems: [{ file: dir, reason: 'no .yaml knowledge files found' }] };
+  const files: { path: string; entries: KbEntry[] }[] = [];
   const problems: KbProblem[] = [];
   const fileOf = new Map<KbEntry, string>();
-  for (const file of files) {
+  for (const file of paths) {
     const shownAs = path.relative(process.cwd(), file) || file;
     const result = parseFile(fs.readFileSync(file, 'utf8'), shownAs, linkHosts);
     for (const entry of result.entries) fileOf.set(entry, shownAs);
-    entries.push(...result.entries);
+    files.push({ path: path.relative(dir, file).split(path.sep).join('/'), entries: result.entries });
     problems.push(...result.problems);
   }
-  problems.push(...checkReferences(entries, fileOf));
-  return { entries, problems };
+  problems.push(...checkReferences(files.flatMap((file) => file.entries), fileOf));
+  return { files, problems };
+}
+
+/**
+ * Every problem of entries that did not come from files (a stored version, a draft): each
+ * entry against the schema with today's link allow-list, which may have narrowed since it was
+ * written, then the cross-entry rules.
+ */
+export function checkEntryFiles(files: readonly { path: string; entries: readonly unknown[] }[], linkHosts: readonly string[] = []): KbProblem[] {
+  const schema = kbEntrySchemaFor(linkHosts);
+  const problems: KbProblem[] = [];
+  const fileOf = new Map<KbEntry, string>();
+  for (const file of files) {
+    file.entries.forEach((raw, index) => {
+      const parsed = schema.safeParse(raw);
+      if (parsed.success) fileOf.set(parsed.data, file.path);
+      else problems.push(...problemsOf(parsed.error, raw, index, file.path));
+    });
+  }
+  return [...problems, ...checkReferences([...fileOf.keys()], fileOf)];
 }

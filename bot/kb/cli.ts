@@ -21,6 +21,7 @@ import { countEntries } from '../../knowledge/counts';
 import { checkKnowledgeBase, formatProblem, KnowledgeBaseError } from '../../knowledge/loader';
 import { renderAnswer } from '../../knowledge/placeholders';
 import { localeSchema } from '../../knowledge/schema';
+import { exportYaml, listVersions, publishDraft, rollback } from './versionsCli';
 
 const USAGE = `Usage: npm run kb -- <command>
 
@@ -37,6 +38,11 @@ const USAGE = `Usage: npm run kb -- <command>
                                      a QnA Maker export (Question, Answer, Source, Metadata) into
                                      YAML entries (default out: <KB_DIR>/<locale>/imported.yaml)
   export [--locale L] [--out F]      the FAQ entries as a QnA Maker TSV (stdout by default)
+  export --yaml DIR [--version N]    the published version (or kept version N) as YAML files
+  publish DIR --by NAME --message M  validate a draft directory of YAML files and publish it as the
+                                     next version; every running instance serves it within 2 s
+  rollback N --by NAME --message M   publish a new version equal to version N
+  versions [--json]                  the kept versions: number, when, who, +added -removed ~changed, message
   unanswered [--file F] [--json]     what fell back or got 👎, grouped by wording, with the
                                      nearest entries (KB_SIGNALS_FILE, or Redis with REDIS_URL)
 `;
@@ -228,6 +234,10 @@ export function main(argv: string[], env: Record<string, string | undefined>): n
       out: { type: 'string' },
       file: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
+      yaml: { type: 'string' },
+      version: { type: 'string' },
+      by: { type: 'string' },
+      message: { type: 'string' },
     },
   });
   const [command, argument] = positionals;
@@ -249,7 +259,16 @@ export function main(argv: string[], env: Record<string, string | undefined>): n
       if (!argument) throw new UsageError('import needs a QnA Maker TSV file');
       return importTsv(config, argument, values.locale, values.out);
     case 'export':
+      if (values.yaml) return exportYaml(config, values.yaml, values.version === undefined ? undefined : versionNumber(values.version));
       return exportTsv(config, values.locale, values.out);
+    case 'publish':
+      if (!argument) throw new UsageError('publish needs the draft directory');
+      return publishDraft(config, argument, publication(values.by, values.message));
+    case 'rollback':
+      if (!argument) throw new UsageError('rollback needs the version number');
+      return rollback(config, versionNumber(argument), publication(values.by, values.message));
+    case 'versions':
+      return listVersions(config, values.json ?? false);
     case 'unanswered':
       return unanswered(config, values.file, values.json ?? false);
     default:
@@ -258,6 +277,17 @@ export function main(argv: string[], env: Record<string, string | undefined>): n
 }
 
 class UsageError extends Error {}
+
+function versionNumber(text: string): number {
+  if (!/^[1-9]\d*$/.test(text)) throw new UsageError(`"${text}" is not a version number`);
+  return Number(text);
+}
+
+/** Each version says who published it and why. */
+function publication(by: string | undefined, message: string | undefined) {
+  if (!by?.trim() || !message?.trim()) throw new UsageError('say who publishes and why: --by NAME --message "what changed"');
+  return { publishedBy: by.trim(), message: message.trim() };
+}
 
 if (require.main === module) {
   const fail = (error: unknown) => {

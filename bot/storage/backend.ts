@@ -7,6 +7,11 @@ import type { DirectLineStore, UploadCaps } from '../channels/directline/store';
 import type { PlatformStores } from '../services/platform';
 import type { KbSignalLog } from './kbSignalLog';
 import type { TurnLock } from './turnLock';
+import type { VersionStore } from '../../knowledge/versions/store';
+import { FolderVersionStore } from '../../knowledge/versions/folderStore';
+import { PROJECT_ROOT } from '../projectRoot';
+import { RedisVersionStore } from './redis/kbVersionStore';
+import path from 'node:path';
 import type { RateLimiter } from './rateLimit';
 import type { Throttle } from './throttle';
 import { kbSignalLogFor } from './signalLogs';
@@ -50,6 +55,8 @@ export interface Backend {
   directLineStore: DirectLineStore;
   /** Codes, the demo directory and the dev outbox (the last two only when shared). */
   platformStores: PlatformStores;
+  /** Published knowledge-base versions: a local folder, or Redis shared by every instance. */
+  kbVersions: VersionStore;
   /** Set with Redis: signals shared by every instance. */
   signals?: KbSignalLog;
   /** Whether a failure is the shared store being unreachable or too slow: the request gets 503 / "暂时无法服务", not 500. */
@@ -66,6 +73,11 @@ const LOCK_LEASE_MS = 15_000;
 
 const uploadCaps = (config: Config): UploadCaps => ({ conversationBytes: config.DIRECTLINE_UPLOAD_CONVERSATION_BYTES, totalBytes: config.DIRECTLINE_UPLOAD_TOTAL_BYTES });
 
+/** The embedded default's versions: files under var/, so they survive a restart and the CLI can publish into them. */
+export function folderVersionStore(config: Config): FolderVersionStore {
+  return new FolderVersionStore(path.resolve(PROJECT_ROOT, config.KB_VERSIONS_DIR), config.KB_VERSIONS_KEPT);
+}
+
 export function createBackend(config: Config, logger: Logger): Backend {
   // Conversations expire when idle in both modes, sooner while the user has not written.
   const ttl = stateTtlOf(config);
@@ -81,6 +93,7 @@ export function createBackend(config: Config, logger: Logger): Backend {
       sessionStore: answeringLater(new MemoryAgentSessionStore()),
       directLineStore: answeringLater(new MemoryDirectLineStore(ttl, uploadCaps(config))),
       platformStores: { otpStore: answeringLater(new MemoryOtpStore()) },
+      kbVersions: folderVersionStore(config),
       outage: () => false,
       connected: async () => true,
       ready: async () => true,
@@ -101,6 +114,7 @@ export function createBackend(config: Config, logger: Logger): Backend {
     sessionStore: new RedisAgentSessionStore(redis),
     directLineStore: new RedisDirectLineStore(redis, subscriber, ttl, uploadCaps(config)),
     platformStores: { otpStore: new RedisOtpStore(redis), directoryData: new RedisDirectoryData(redis), sharedOutbox: new RedisOutbox(redis) },
+    kbVersions: new RedisVersionStore(redis, subscriber, config.KB_VERSIONS_KEPT),
     signals: kbSignalLogFor(config, redis),
     outage: (error) => redis.status !== 'ready' || isRedisOutage(error),
     connected: (timeoutMs) => untilReady(redis, timeoutMs),

@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import pino, { type Logger } from 'pino';
 import { loadConfig } from '../../bot/config';
 import { createApp, type KefuApp } from '../../bot/server';
@@ -24,6 +27,8 @@ export async function startKefu(env: Record<string, string> = {}, knowledge: Kno
     LOG_LEVEL: 'silent',
     KB_SIGNALS_FILE: '',
     KB_RELOAD: 'false',
+    // Each server its own versions folder: tests never see each other's publications (nor var/).
+    KB_VERSIONS_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'kefu-kb-versions-')),
     DIRECTLINE_SECRET: TEST_DIRECTLINE_SECRET,
     ...env,
   });
