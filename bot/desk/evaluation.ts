@@ -23,6 +23,7 @@ const yieldToTurns = () => new Promise<void>((resolve) => setImmediate(resolve))
 export function evaluator(desk: DeskContext): (state: DeskState) => Promise<Evaluation> {
   let last: { key: string; result: Promise<Evaluation> } | undefined;
   const run = async (state: DeskState): Promise<Evaluation> => {
+    const started = Date.now();
     const problems = state.draft ? checkEntryFiles(state.draft.files, desk.linkHosts).map(formatProblem) : [];
     await yieldToTurns();
     const after = desk.draftKnowledge(state).router;
@@ -34,7 +35,10 @@ export function evaluator(desk: DeskContext): (state: DeskState) => Promise<Eval
     }
     const items = state.resolutions.flatMap((r) => (r.expected ? [{ question: r.question, expected: r.expected, locale: r.locale }] : []));
     const resolved = compareResolved(items, (locale) => judgeAsBot(before, locale), (locale) => judgeAsBot(after, locale));
-    return { sets, resolved, gate: gateOf(sets, problems), invalid: problems.length > 0 };
+    const gate = gateOf(sets, problems);
+    const lines = desk.devSets().reduce((n, set) => n + set.items.length, 0) + items.length;
+    desk.logger.info({ ms: Date.now() - started, lines, ok: gate.ok }, 'knowledge desk evaluation');
+    return { sets, resolved, gate, invalid: problems.length > 0 };
   };
   return (state) => {
     const key = `${state.stamp}|${desk.following.serving}`;

@@ -6,7 +6,7 @@ import { localeSchema, type KbEntry } from '../../knowledge/schema';
 import type { VersionFile } from '../../knowledge/versions/schema';
 import type { DeskContext } from './context';
 import { addEdit, invalid, type Edit, type Reply } from './drafts';
-import { jsonOf, type asLead } from './lead';
+import { jsonOf, type LeadRoute } from './lead';
 
 const resolveSchema = z.discriminatedUnion('action', [
   z.object({ action: z.literal('phrasing'), entryId: z.string().min(1).max(100) }),
@@ -22,7 +22,7 @@ function withWording(entry: KbEntry, wording: string): KbEntry {
 }
 
 /** What users asked without a good answer, and the lead's four ways to resolve a group. */
-export function mountUnansweredRoutes(server: Server, desk: DeskContext, route: (handler: Parameters<typeof asLead>[2]) => ReturnType<typeof asLead>): void {
+export function mountUnansweredRoutes(server: Server, desk: DeskContext, route: LeadRoute): void {
   const { drafts } = desk;
 
   const groupsOf = async (locale?: 'zh-CN' | 'en-US') => {
