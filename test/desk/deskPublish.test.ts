@@ -101,6 +101,16 @@ test('try, evaluate, publish, refuse a draft that breaks a dev set, force it, li
   const entry = await lin.get<EntryJson>('/api/knowledge/entries/zh-CN/unlock-how');
   expect(entry.status).toBe(200);
   expect((await lin.post('/api/knowledge/versions/99/rollback')).status).toBe(404);
+
+  // A draft begun before another publication would undo it: refused with the reason unless forced.
+  const { body: forgot } = await lin.get<EntryJson>('/api/knowledge/entries/zh-CN/password-forgot');
+  const etag = (await lin.get<{ entries: { entry: EntryJson; etag: string }[] }>('/api/knowledge/entries?locale=zh-CN')).body.entries.find((e) => e.entry.id === 'password-forgot')?.etag;
+  expect((await lin.raw('/api/knowledge/entries/zh-CN/password-forgot', { method: 'PUT', body: { ...forgot, alternates: [...forgot.alternates, '密码忘了咋登录'] }, headers: { 'if-match': `"${etag}"` } })).status).toBe(200);
+  expect((await lin.post('/api/knowledge/versions/2/rollback')).status).toBe(201);
+  const stale = await lin.post('/api/knowledge/publish', { message: '加一个说法' });
+  expect(stale.status).toBe(409);
+  expect((stale.body as { reasons: string[] }).reasons).toContain("version 4 was published after this draft began from version 3: publishing it undoes that version's changes");
+  expect((await lin.post('/api/knowledge/publish', { message: '加一个说法', force: true })).status).toBe(201);
 });
 
 test('publishing with nothing drafted, or without a message, is refused', async () => {
