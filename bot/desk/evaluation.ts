@@ -16,15 +16,18 @@ export interface Evaluation {
 /** Lets turns queued meanwhile run: an evaluation takes seconds, a turn must not wait for all of it. */
 const yieldToTurns = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-/** Lines judged between two yields: a turn waits at most for these (tens of milliseconds). */
-const SLICE = 25;
+/** Work between two yields: a turn's every step waits at most about this long. */
+const SLICE_MS = 10;
 
 /** Every question of `items` judged ahead, a slice at a time, so the comparison itself is a lookup. */
 async function judgedAhead(items: readonly { question: string }[], judge: Judge): Promise<Judge> {
   const judged = new Map<string, Judged>();
-  for (let i = 0; i < items.length; i++) {
-    if (i % SLICE === 0) await yieldToTurns();
-    const question = items[i]?.question ?? '';
+  let slice = Date.now();
+  for (const { question } of items) {
+    if (Date.now() - slice >= SLICE_MS) {
+      await yieldToTurns();
+      slice = Date.now();
+    }
     if (!judged.has(question)) judged.set(question, judge(question));
   }
   return (question) => judged.get(question) ?? judge(question);
