@@ -62,12 +62,13 @@ export function mountUnansweredRoutes(server: Server, desk: DeskContext, route: 
       case 'new-entry': {
         const checked = drafts.validate(action.entry);
         if ('problems' in checked) return invalid(checked.problems);
+        if (checked.entry.locale !== group.locale) return invalid([{ field: 'locale', reason: `must be the group's (${group.locale})` }]);
         const added = await drafts.update(addEdit(drafts, checked.entry, resolution(checked.entry.id)));
         return added.status === 201 ? { ...added, status: 200 } : added;
       }
       case 'phrasing':
       case 'out-of-scope':
-        return drafts.update((files) => addWording(files, action.action === 'phrasing' ? action.entryId : action.entryId, action.action, wording, group.locale, resolution));
+        return drafts.update((files) => addWording(files, action.entryId, action.action, wording, group.locale, resolution));
     }
   }));
 
