@@ -2,7 +2,7 @@ import { DEFAULT_THRESHOLDS, type DecisionThresholds } from './decide';
 import { indexEntries, loadKnowledgeBase, type KnowledgeBase } from './loader';
 import { routerBuilding, type Router } from './route';
 import type { KbEntry, Locale } from './schema';
-import { DEFAULT_SEARCH_OPTIONS, KnowledgeSearch, type SearchOptions } from './search';
+import { DEFAULT_SEARCH_OPTIONS, searchBuilding, type SearchOptions } from './search';
 import { atOnce, inSlices, type Sliced } from './slices';
 
 export interface Knowledge {
@@ -48,7 +48,6 @@ function knowledgeOf(kb: KnowledgeBase, settings: Omit<KnowledgeSettings, 'dir'>
 }
 
 function* knowledgeBuilding(kb: KnowledgeBase, settings: Omit<KnowledgeSettings, 'dir'>): Sliced<Knowledge> {
-  const search = new KnowledgeSearch(kb.entries, settings.search ?? DEFAULT_SEARCH_OPTIONS);
-  yield;
+  const search = yield* searchBuilding(kb.entries, settings.search ?? DEFAULT_SEARCH_OPTIONS);
   return { kb, router: yield* routerBuilding(kb, search, settings.thresholds ?? DEFAULT_THRESHOLDS, settings.defaultLocale) };
 }

@@ -10,9 +10,9 @@ import { isFaq, type FaqEntry, type FlowName, type Locale } from './schema';
 import type { KnowledgeSearch, SearchResult } from './search';
 import { ZH_SYNONYMS } from './synonyms';
 import { detectLocale, tokenize } from './text';
-import { learnOthersNames, pointsAtUs } from './others';
+import { othersNamesLearning, pointsAtUs } from './others';
 import { learnSpelling } from './spelling';
-import { learnTyping } from './typing';
+import { typingLearning } from './typing';
 import { atOnce, type Sliced } from './slices';
 
 /** Where one message goes, with the ranked FAQ matches behind the decision. */
@@ -253,23 +253,29 @@ export function* routerBuilding(kb: KnowledgeBase, search: KnowledgeSearch, thre
       .filter((e) => e.locale === locale)
       .flatMap((e) => [e.question, ...e.alternates].map((text) => ({ label: isFaq(e) ? e.id : OUT_OF_SCOPE, text })));
     const documentFrequency = new Map<string, number>();
-    for (const p of phrasings) for (const term of new Set(tokenize(p.text, locale))) documentFrequency.set(term, (documentFrequency.get(term) ?? 0) + 1);
+    const faqTerms = new Set<string>();
+    for (const p of phrasings) {
+      const terms = tokenize(p.text, locale);
+      for (const term of new Set(terms)) documentFrequency.set(term, (documentFrequency.get(term) ?? 0) + 1);
+      if (p.label !== OUT_OF_SCOPE) for (const term of terms) faqTerms.add(term);
+      yield;
+    }
     return {
-      faqTerms: new Set(phrasings.filter((p) => p.label !== OUT_OF_SCOPE).flatMap((p) => tokenize(p.text, locale))) as ReadonlySet<string>,
+      faqTerms: faqTerms as ReadonlySet<string>,
       commonTerms: new Set([...documentFrequency].filter(([, df]) => df >= COMMON_SHARE * phrasings.length).map(([term]) => term)) as ReadonlySet<string>,
       classifier: yield* classifierTraining(phrasings, locale),
     };
   }
   const learned = { 'zh-CN': yield* learn('zh-CN'), 'en-US': yield* learn('en-US') };
   yield;
-  const typing = learnTyping(
+  const typing = yield* typingLearning(
     kb.entries.filter((e) => e.locale === 'zh-CN').flatMap((e) => [e.question, ...e.alternates]),
     Object.entries(ZH_SYNONYMS).flatMap(([canonical, variants]) => [canonical, ...variants]),
   );
   yield;
   const spelling = learnSpelling(kb.entries.flatMap((e) => [e.question, ...e.alternates]));
   yield;
-  const others = learnOthersNames(kb.entries);
+  const others = yield* othersNamesLearning(kb.entries);
   const acts = yield* actReaderBuilding(
     kb.acts,
     kb.entries.flatMap((e) => [e.question, ...e.alternates].map((text) => ({ locale: e.locale, text }))),
