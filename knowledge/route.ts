@@ -11,7 +11,7 @@ import type { KnowledgeSearch, SearchResult } from './search';
 import { ZH_SYNONYMS } from './synonyms';
 import { detectLocale, tokenize } from './text';
 import { othersNamesLearning, pointsAtUs } from './others';
-import { learnSpelling } from './spelling';
+import { spellingLearning } from './spelling';
 import { typingLearning } from './typing';
 import { atOnce, type Sliced } from './slices';
 
@@ -273,8 +273,7 @@ export function* routerBuilding(kb: KnowledgeBase, search: KnowledgeSearch, thre
     Object.entries(ZH_SYNONYMS).flatMap(([canonical, variants]) => [canonical, ...variants]),
   );
   yield;
-  const spelling = learnSpelling(kb.entries.flatMap((e) => [e.question, ...e.alternates]));
-  yield;
+  const spelling = yield* spellingLearning(kb.entries.flatMap((e) => [e.question, ...e.alternates]));
   const others = yield* othersNamesLearning(kb.entries);
   const acts = yield* actReaderBuilding(
     kb.acts,
