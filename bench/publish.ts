@@ -50,6 +50,13 @@ interface Measured {
   betweenBuilds: Turn[];
   /** Publications B built during that run, and how long each took to be served there. */
   builds: number[];
+  /** B's own event-loop lag, p99 and max over each run (prom-client's, from its /metrics), ms. */
+  lag: { quiet: Lag; publishing: Lag };
+}
+
+interface Lag {
+  p99: number;
+  max: number;
 }
 
 /** One message of one conversation: when it was sent, how long until the reply (NaN: failed). */
@@ -67,6 +74,16 @@ async function servedVersion(target: Target): Promise<number> {
   } catch {
     return -1;
   }
+}
+
+/**
+ * B's event-loop lag since the last time asked: prom-client's histogram behind /metrics is
+ * reset on every scrape, so asking before and after a run gives that run's figures.
+ */
+async function loopLag(target: Target): Promise<Lag> {
+  const text = await (await fetch(`${target.url}/metrics`)).text();
+  const seconds = (name: string) => Number(new RegExp(`^kefu_nodejs_eventloop_lag_${name}_seconds (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
+  return { p99: seconds('p99') * 1000, max: seconds('max') * 1000 };
 }
 
 /** Milliseconds from `since` until the instance serves version `number` (NaN past the limit). */
@@ -195,7 +212,9 @@ export async function publishBenchmark(): Promise<string> {
         servedMs.a.push(onA);
         servedMs.b.push(onB);
       }
+      await loopLag(b);
       const quiet = await pacedTurns(connector, b, PACED_SECONDS, script, `quiet-${publications}`);
+      const quietLag = await loopLag(b);
       // One publication at a time, a rest between: B builds for part of the run.
       let stop = false;
       const windows: { from: number; to: number }[] = [];
@@ -210,12 +229,13 @@ export async function publishBenchmark(): Promise<string> {
       const busy = await pacedTurns(connector, b, PACED_SECONDS, script, `busy-${publications}`);
       stop = true;
       await publisher;
+      const publishingLag = await loopLag(b);
       // A turn counts as during a build when any of it overlaps one (from stored to served on B).
       const overlaps = (t: Turn) => windows.some((w) => t.sentAt < w.to && t.sentAt + (Number.isFinite(t.tookMs) ? t.tookMs : 0) > w.from);
       const duringBuild = busy.filter(overlaps);
       const betweenBuilds = busy.filter((t) => !overlaps(t));
       const builds = windows.map((w) => w.to - w.from);
-      measured.push({ size, servedMs, quiet, duringBuild, betweenBuilds, builds });
+      measured.push({ size, servedMs, quiet, duringBuild, betweenBuilds, builds, lag: { quiet: quietLag, publishing: publishingLag } });
     }
   } finally {
     subscriber.disconnect();
@@ -233,17 +253,18 @@ function report(measured: readonly Measured[], limits: (string | number)[][], st
     ['knowledge base', 'publications', 'A serves it, ms: median (min–max)', 'B serves it, ms: median (min–max)'],
     measured.map((m) => [m.size.label, m.servedMs.b.length, range(m.servedMs.a), range(m.servedMs.b)]),
   );
-  const row = (label: string, what: string, turns: readonly Turn[]) => {
+  const lagOf = (lag: Lag | undefined) => (lag ? `${ms(lag.p99)} / ${ms(lag.max)}` : '″');
+  const row = (label: string, what: string, turns: readonly Turn[], lag?: Lag) => {
     const took = turns.map((t) => t.tookMs).filter(Number.isFinite);
     const errors = [...new Set(turns.flatMap((t) => (t.error ? [t.error] : [])))];
     const failed = `${turns.length - took.length}${errors.length > 0 ? ` (${errors.join('; ')})` : ''}`;
-    return [label, what, turns.length, failed, ms(percentile(took, 50)), ms(percentile(took, 99)), ms(took.length > 0 ? Math.max(...took) : NaN)];
+    return [label, what, turns.length, failed, ms(percentile(took, 50)), ms(percentile(took, 99)), ms(took.length > 0 ? Math.max(...took) : NaN), lagOf(lag)];
   };
   const turns = table(
-    ['knowledge base', 'turns on B', 'turns', 'failed', 'p50 ms', 'p99 ms', 'max ms'],
+    ['knowledge base', 'turns on B', 'turns', 'failed', 'p50 ms', 'p99 ms', 'max ms', "B's event-loop lag over the run, p99 / max ms"],
     measured.flatMap((m) => [
-      row(m.size.label, 'nothing published', m.quiet),
-      row(m.size.label, `while B built a version (${m.builds.length} publications, served in ${m.builds.map((b) => Math.round(b)).join(', ')} ms)`, m.duringBuild),
+      row(m.size.label, 'nothing published', m.quiet, m.lag.quiet),
+      row(m.size.label, `while B built a version (${m.builds.length} publications, served in ${m.builds.map((b) => Math.round(b)).join(', ')} ms)`, m.duringBuild, m.lag.publishing),
       row(m.size.label, 'same run, between builds', m.betweenBuilds),
     ]),
   );
@@ -254,7 +275,7 @@ function report(measured: readonly Measured[], limits: (string | number)[][], st
     '',
     served,
     '',
-    `**Turn latency on B** at ${CONVERSATIONS} conversations, each sending one message a second (the zh-CN dev set's questions, ${PACED_SECONDS} s per run): a run with nothing published, then a run with a publication ${REST_MS / 1000} s after the previous one was served on B; its turns are split into those that ran (any part of them) while B was building — from the version stored to B serving it — and the rest. A builds each version at the same time.`,
+    `**Turn latency on B** at ${CONVERSATIONS} conversations, each sending one message a second (the zh-CN dev set's questions, ${PACED_SECONDS} s per run): a run with nothing published, then a run with a publication ${REST_MS / 1000} s after the previous one was served on B; its turns are split into those that ran (any part of them) while B was building — from the version stored to B serving it — and the rest. A builds each version at the same time. The last column is B's own event-loop lag (prom-client's, 10 ms resolution) over the whole run: how long B's callbacks waited, including while B's process waited for a core.`,
     '',
     turns,
     '',
