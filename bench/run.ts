@@ -6,6 +6,7 @@ import { qualityBenchmark } from './quality';
 import { rankingBenchmark } from './ranking';
 import { searchBenchmark } from './search';
 import { machineLine } from './lib/stats';
+import { publishBenchmark } from './publish';
 import { turnBenchmark } from './turn';
 import { widgetBenchmark } from './widget';
 
@@ -22,6 +23,7 @@ const BENCHMARKS: Record<string, { title: string; run: () => Promise<string> }> 
   widget: { title: '5. Widget load', run: widgetBenchmark },
   ranking: { title: '6. Ranking on public data', run: rankingBenchmark },
   calibrate: { title: '7. Confirm thresholds', run: calibrateBenchmark },
+  publish: { title: '8. Publishing while serving', run: publishBenchmark },
 };
 
 const FILE = path.resolve(__dirname, '..', '..', 'BENCHMARKS.md');

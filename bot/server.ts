@@ -1,9 +1,8 @@
 import crypto from 'node:crypto';
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication, ConversationState, type Activity, type TurnContext } from 'botbuilder';
 import restify from './http/restify';
-import { knowledgeFromEntries, type Knowledge } from '../knowledge/index';
-import { checkEntryFiles, KnowledgeBaseError } from '../knowledge/loader';
-import { entriesOf } from '../knowledge/versions/diff';
+import type { Knowledge } from '../knowledge/index';
+import { buildVersion } from '../knowledge/versions/build';
 import { followVersions } from '../knowledge/versions/follow';
 import type { Router } from '../knowledge/route';
 import { watchKnowledge } from '../knowledge/watch';
@@ -123,13 +122,7 @@ export function createApp({
   // KB_RELOAD still swaps in the files on this instance, the next publication replaces them.
   const versions = followVersions(
     backend.kbVersions,
-    async (version) => {
-      // Turns already queued run first, on the version they started with.
-      await new Promise((resolve) => setImmediate(resolve));
-      const problems = checkEntryFiles(version.files, linkHostsOf(config));
-      if (problems.length > 0) throw new KnowledgeBaseError(problems);
-      return knowledgeFromEntries(entriesOf(version.files), { thresholds: thresholdsOf(config), defaultLocale: config.DEFAULT_LOCALE });
-    },
+    (version) => buildVersion(version, { thresholds: thresholdsOf(config), defaultLocale: config.DEFAULT_LOCALE, linkHosts: linkHostsOf(config) }),
     (next) => (knowledge = next),
     logger,
     config.KB_VERSION_CHECK_S * 1000,
@@ -286,7 +279,7 @@ export function createApp({
     }),
   );
   lifecycle.onShutdown(sweepHandoffQueue(handoff, config, (error) => backend.outage(error), logger));
-  mountOpsRoutes(server, { knowledge: () => knowledge, metrics, backend, draining: () => lifecycle.draining });
+  mountOpsRoutes(server, { knowledge: () => knowledge, version: () => versions.serving, metrics, backend, draining: () => lifecycle.draining });
 
   return {
     server,

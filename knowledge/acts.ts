@@ -1,5 +1,6 @@
 import type { Act, ActEntry, Locale } from './schema';
-import { trainClassifier, type EntryClassifier } from './classifier';
+import { classifierTraining, type EntryClassifier } from './classifier';
+import { atOnce, type Sliced } from './slices';
 import { plainText } from './text';
 
 /**
@@ -188,15 +189,19 @@ function lastSentence(text: string): string | undefined {
 }
 
 export function createActReader(entries: readonly ActEntry[], questions: readonly { locale: Locale; text: string }[] = []): ActReader {
-  const classifiers = Object.fromEntries(
-    (['zh-CN', 'en-US'] as const).map((locale) => {
-      const examples = [
-        ...entries.filter((e) => e.locale === locale && CLOSE_MATCH_ACTS.has(e.act)).flatMap((e) => [e.question, ...e.alternates].map((text) => ({ label: e.act, text }))),
-        ...questions.filter((q) => q.locale === locale).map((q) => ({ label: NOT_AN_ACT, text: q.text })),
-      ];
-      return [locale, questions.length > 0 ? trainClassifier(examples, locale) : undefined];
-    }),
-  ) as Record<Locale, EntryClassifier | undefined>;
+  return atOnce(actReaderBuilding(entries, questions));
+}
+
+/** `createActReader` as work that pauses while it trains (see slices.ts). */
+export function* actReaderBuilding(entries: readonly ActEntry[], questions: readonly { locale: Locale; text: string }[] = []): Sliced<ActReader> {
+  const classifiers: Record<Locale, EntryClassifier | undefined> = { 'zh-CN': undefined, 'en-US': undefined };
+  for (const locale of ['zh-CN', 'en-US'] as const) {
+    const examples = [
+      ...entries.filter((e) => e.locale === locale && CLOSE_MATCH_ACTS.has(e.act)).flatMap((e) => [e.question, ...e.alternates].map((text) => ({ label: e.act, text }))),
+      ...questions.filter((q) => q.locale === locale).map((q) => ({ label: NOT_AN_ACT, text: q.text })),
+    ];
+    classifiers[locale] = questions.length > 0 ? yield* classifierTraining(examples, locale) : undefined;
+  }
   const lexicons: Record<Locale, Lexicon> = {
     'zh-CN': lexiconOf(entries.filter((e) => e.locale === 'zh-CN')),
     'en-US': lexiconOf(entries.filter((e) => e.locale === 'en-US')),

@@ -1,5 +1,6 @@
 import type { Locale } from './schema';
 import { seededRandom } from './seededRandom';
+import { atOnce, type Sliced } from './slices';
 import { canonicalize, tokenize } from './text';
 
 /**
@@ -44,10 +45,20 @@ export const MAX_TRAINING_STEPS = 5_000_000;
 
 /** A classifier for these examples, or undefined when its matrix or its training would be too large. */
 export function trainClassifier(examples: readonly Example[], locale: Locale, options: ClassifierOptions = DEFAULT_CLASSIFIER_OPTIONS): EntryClassifier | undefined {
+  return atOnce(classifierTraining(examples, locale, options));
+}
+
+/** `trainClassifier` as work that pauses after each example it learns from (see slices.ts). */
+export function* classifierTraining(examples: readonly Example[], locale: Locale, options: ClassifierOptions = DEFAULT_CLASSIFIER_OPTIONS): Sliced<EntryClassifier | undefined> {
   const labels = new Set(examples.map((e) => e.label)).size;
   if (labels * examples.length * options.epochs > MAX_TRAINING_STEPS) return undefined;
-  const features = new Set(examples.flatMap((e) => featuresOf(e.text, locale))).size;
-  return labels * features <= MAX_WEIGHTS ? new EntryClassifier(examples, locale, options) : undefined;
+  const features = new Set<string>();
+  for (const example of examples) {
+    for (const feature of featuresOf(example.text, locale)) features.add(feature);
+    yield;
+  }
+  if (labels * features.size > MAX_WEIGHTS) return undefined;
+  return new EntryClassifier(yield* modelTraining(examples, locale, options));
 }
 
 /** Index terms plus Chinese character trigrams: the classifier's view of a text. */
@@ -62,71 +73,81 @@ export function featuresOf(text: string, locale: Locale): string[] {
   return [...new Set(features)];
 }
 
-export class EntryClassifier {
-  private readonly labels: string[];
-  private readonly featureIndex = new Map<string, number>();
+/** What training learns: plain data (labels, the feature index, the weights), nothing else. */
+export interface ClassifierModel {
+  locale: Locale;
+  labels: string[];
+  featureIndex: Map<string, number>;
   /** weights[label * features + feature]. */
-  private readonly weights: Float64Array;
-  private readonly bias: Float64Array;
+  weights: Float64Array;
+  bias: Float64Array;
+}
 
-  constructor(
-    examples: readonly Example[],
-    private readonly locale: Locale,
-    options: ClassifierOptions = DEFAULT_CLASSIFIER_OPTIONS,
-  ) {
-    this.labels = [...new Set(examples.map((e) => e.label))].sort();
-    const labelIndex = new Map(this.labels.map((label, i) => [label, i]));
-    const encoded = examples.map((example) => {
-      const indices = featuresOf(example.text, locale).map((feature) => {
-        let index = this.featureIndex.get(feature);
-        if (index === undefined) this.featureIndex.set(feature, (index = this.featureIndex.size));
-        return index;
-      });
-      return { label: labelIndex.get(example.label) ?? 0, indices };
+/**
+ * Stochastic gradient descent over the examples, seeded, so training gives the same model
+ * every time; it pauses after each example of each epoch.
+ */
+function* modelTraining(examples: readonly Example[], locale: Locale, options: ClassifierOptions): Sliced<ClassifierModel> {
+  const labels = [...new Set(examples.map((e) => e.label))].sort();
+  const labelIndex = new Map(labels.map((label, i) => [label, i]));
+  const featureIndex = new Map<string, number>();
+  const encoded: { label: number; indices: number[] }[] = [];
+  for (const example of examples) {
+    const indices = featuresOf(example.text, locale).map((feature) => {
+      let index = featureIndex.get(feature);
+      if (index === undefined) featureIndex.set(feature, (index = featureIndex.size));
+      return index;
     });
-    const classes = this.labels.length;
-    const width = this.featureIndex.size;
-    this.weights = new Float64Array(classes * width);
-    this.bias = new Float64Array(classes);
-    // Seeded, so training gives the same model every time.
-    const next = seededRandom(0x6b656675);
-    const order = encoded.map((_, i) => i);
-    const probabilities = new Float64Array(classes);
-    for (let epoch = 0; epoch < options.epochs; epoch++) {
-      // Fisher–Yates with the seeded generator, then a learning rate that decays per epoch.
-      for (let i = order.length - 1; i > 0; i--) {
-        const j = Math.floor(next() * (i + 1));
-        [order[i], order[j]] = [order[j]!, order[i]!];
+    encoded.push({ label: labelIndex.get(example.label) ?? 0, indices });
+    yield;
+  }
+  const classes = labels.length;
+  const width = featureIndex.size;
+  const model: ClassifierModel = { locale, labels, featureIndex, weights: new Float64Array(classes * width), bias: new Float64Array(classes) };
+  const { weights, bias } = model;
+  const next = seededRandom(0x6b656675);
+  const order = encoded.map((_, i) => i);
+  const probabilities = new Float64Array(classes);
+  for (let epoch = 0; epoch < options.epochs; epoch++) {
+    // Fisher–Yates with the seeded generator, then a learning rate that decays per epoch.
+    for (let i = order.length - 1; i > 0; i--) {
+      const j = Math.floor(next() * (i + 1));
+      [order[i], order[j]] = [order[j]!, order[i]!];
+    }
+    const rate = options.learningRate / (1 + epoch * 0.1);
+    for (const at of order) {
+      const { label, indices } = encoded[at]!;
+      const value = 1 / Math.sqrt(indices.length || 1);
+      softmax(model, indices, value, probabilities);
+      for (let c = 0; c < classes; c++) {
+        const gradient = probabilities[c]! - (c === label ? 1 : 0);
+        bias[c]! -= rate * gradient;
+        const row = c * width;
+        for (const f of indices) weights[row + f]! -= rate * (gradient * value + options.l2 * weights[row + f]!);
       }
-      const rate = options.learningRate / (1 + epoch * 0.1);
-      for (const at of order) {
-        const { label, indices } = encoded[at]!;
-        const value = 1 / Math.sqrt(indices.length || 1);
-        this.softmax(indices, value, probabilities);
-        for (let c = 0; c < classes; c++) {
-          const gradient = probabilities[c]! - (c === label ? 1 : 0);
-          this.bias[c]! -= rate * gradient;
-          const row = c * width;
-          for (const f of indices) this.weights[row + f]! -= rate * (gradient * value + options.l2 * this.weights[row + f]!);
-        }
-      }
+      yield;
     }
   }
+  return model;
+}
 
-  private softmax(indices: readonly number[], value: number, out: Float64Array): void {
-    const width = this.featureIndex.size;
-    let max = -Infinity;
-    for (let c = 0; c < this.labels.length; c++) {
-      let z = this.bias[c]!;
-      const row = c * width;
-      for (const f of indices) z += this.weights[row + f]! * value;
-      out[c] = z;
-      if (z > max) max = z;
-    }
-    let sum = 0;
-    for (let c = 0; c < this.labels.length; c++) sum += out[c] = Math.exp(out[c]! - max);
-    for (let c = 0; c < this.labels.length; c++) out[c]! /= sum;
+function softmax({ labels, featureIndex, weights, bias }: ClassifierModel, indices: readonly number[], value: number, out: Float64Array): void {
+  const width = featureIndex.size;
+  let max = -Infinity;
+  for (let c = 0; c < labels.length; c++) {
+    let z = bias[c]!;
+    const row = c * width;
+    for (const f of indices) z += weights[row + f]! * value;
+    out[c] = z;
+    if (z > max) max = z;
   }
+  let sum = 0;
+  for (let c = 0; c < labels.length; c++) sum += out[c] = Math.exp(out[c]! - max);
+  for (let c = 0; c < labels.length; c++) out[c]! /= sum;
+}
+
+export class EntryClassifier {
+  constructor(private readonly model: ClassifierModel) {}
 
   /**
    * The most likely labels, best first. Features the knowledge base never had are left out
@@ -134,13 +155,13 @@ export class EntryClassifier {
    * message is ours at all is the out-of-scope classes' and retrieval's question).
    */
   predict(text: string, limit = 5): Prediction[] {
-    const indices = featuresOf(text, this.locale)
-      .map((feature) => this.featureIndex.get(feature))
+    const indices = featuresOf(text, this.model.locale)
+      .map((feature) => this.model.featureIndex.get(feature))
       .filter((index): index is number => index !== undefined);
     if (indices.length === 0) return [];
-    const probabilities = new Float64Array(this.labels.length);
-    this.softmax(indices, 1 / Math.sqrt(indices.length), probabilities);
-    return this.labels
+    const probabilities = new Float64Array(this.model.labels.length);
+    softmax(this.model, indices, 1 / Math.sqrt(indices.length), probabilities);
+    return this.model.labels
       .map((label, i) => ({ label, probability: probabilities[i]! }))
       .sort((a, b) => b.probability - a.probability)
       .slice(0, limit);

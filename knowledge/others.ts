@@ -1,4 +1,5 @@
 import type { KbEntry, Locale } from './schema';
+import { atOnce, type Sliced } from './slices';
 import { normalize } from './text';
 
 /**
@@ -52,6 +53,11 @@ function finderOf(names: readonly string[]): (normalizedText: string) => string[
 export const pointsAtUs = (text: string): boolean => POINTS_AT_US.test(normalize(text));
 
 export function learnOthersNames(entries: readonly KbEntry[]): OthersNames {
+  return atOnce(othersNamesLearning(entries));
+}
+
+/** `learnOthersNames` as work that pauses after each entry (see slices.ts). */
+export function* othersNamesLearning(entries: readonly KbEntry[]): Sliced<OthersNames> {
   // Both locales' names, whatever the message's language: "my 微信 got locked", "苹果的apple id忘了".
   const find = finderOf([...new Set(entries.flatMap((e) => e.names ?? []).map(normalize))]);
   const namedIn = (text: string): string[] => find(normalize(text));
@@ -59,6 +65,7 @@ export function learnOthersNames(entries: readonly KbEntry[]): OthersNames {
   for (const entry of entries) {
     if (entry.kind !== 'faq') continue;
     mentionedBy.set(`${entry.locale}:${entry.id}`, new Set(namedIn([entry.question, ...entry.alternates, entry.answer ?? ''].join(' '))));
+    yield;
   }
   return {
     namedIn,

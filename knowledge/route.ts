@@ -1,6 +1,6 @@
-import { createActReader, type ActReader } from './acts';
+import { actReaderBuilding, type ActReader } from './acts';
 import { mentionsCaseId } from './caseId';
-import { trainClassifier, type Prediction } from './classifier';
+import { classifierTraining, type Prediction } from './classifier';
 import { isOrdinaryEnglish } from './englishWords';
 import { decide, type DecisionThresholds, type FaqDecision } from './decide';
 import { askingPart, asksHowLong, asksToDoIt, clausesOf, detectIntent, isComplaint, isFraudReport } from './intents';
@@ -10,9 +10,10 @@ import { isFaq, type FaqEntry, type FlowName, type Locale } from './schema';
 import type { KnowledgeSearch, SearchResult } from './search';
 import { ZH_SYNONYMS } from './synonyms';
 import { detectLocale, tokenize } from './text';
-import { learnOthersNames, pointsAtUs } from './others';
-import { learnSpelling } from './spelling';
-import { learnTyping } from './typing';
+import { othersNamesLearning, pointsAtUs } from './others';
+import { spellingLearning } from './spelling';
+import { typingLearning } from './typing';
+import { atOnce, type Sliced } from './slices';
 
 /** Where one message goes, with the ranked FAQ matches behind the decision. */
 export type Route = { locale: Locale; results: SearchResult[] } & (
@@ -233,6 +234,11 @@ function isVetoed(
  * hint (the channel's locale or the conversation's language so far).
  */
 export function createRouter(kb: KnowledgeBase, search: KnowledgeSearch, thresholds: DecisionThresholds, defaultLocale: Locale = 'zh-CN'): Router {
+  return atOnce(routerBuilding(kb, search, thresholds, defaultLocale));
+}
+
+/** `createRouter` as work that pauses while it learns from the knowledge base (see slices.ts). */
+export function* routerBuilding(kb: KnowledgeBase, search: KnowledgeSearch, thresholds: DecisionThresholds, defaultLocale: Locale = 'zh-CN'): Sliced<Router> {
   const isAnswerable = (id: string, locale: Locale) => {
     const entry = kb.byLocale[locale].get(id);
     return entry !== undefined && isFaq(entry);
@@ -242,25 +248,37 @@ export function createRouter(kb: KnowledgeBase, search: KnowledgeSearch, thresho
    * our FAQ phrasings use (a word outside it is someone else's subject), and the classifier,
    * trained on FAQ entries by id and all out-of-scope examples as one class.
    */
-  const learn = (locale: Locale) => {
+  function* learn(locale: Locale) {
     const phrasings = kb.entries
       .filter((e) => e.locale === locale)
       .flatMap((e) => [e.question, ...e.alternates].map((text) => ({ label: isFaq(e) ? e.id : OUT_OF_SCOPE, text })));
     const documentFrequency = new Map<string, number>();
-    for (const p of phrasings) for (const term of new Set(tokenize(p.text, locale))) documentFrequency.set(term, (documentFrequency.get(term) ?? 0) + 1);
+    const faqTerms = new Set<string>();
+    for (const p of phrasings) {
+      const terms = tokenize(p.text, locale);
+      for (const term of new Set(terms)) documentFrequency.set(term, (documentFrequency.get(term) ?? 0) + 1);
+      if (p.label !== OUT_OF_SCOPE) for (const term of terms) faqTerms.add(term);
+      yield;
+    }
     return {
-      faqTerms: new Set(phrasings.filter((p) => p.label !== OUT_OF_SCOPE).flatMap((p) => tokenize(p.text, locale))) as ReadonlySet<string>,
+      faqTerms: faqTerms as ReadonlySet<string>,
       commonTerms: new Set([...documentFrequency].filter(([, df]) => df >= COMMON_SHARE * phrasings.length).map(([term]) => term)) as ReadonlySet<string>,
-      classifier: trainClassifier(phrasings, locale),
+      classifier: yield* classifierTraining(phrasings, locale),
     };
-  };
-  const learned: Record<Locale, ReturnType<typeof learn>> = { 'zh-CN': learn('zh-CN'), 'en-US': learn('en-US') };
-  const typing = learnTyping(
+  }
+  const learned = { 'zh-CN': yield* learn('zh-CN'), 'en-US': yield* learn('en-US') };
+  yield;
+  const typing = yield* typingLearning(
     kb.entries.filter((e) => e.locale === 'zh-CN').flatMap((e) => [e.question, ...e.alternates]),
     Object.entries(ZH_SYNONYMS).flatMap(([canonical, variants]) => [canonical, ...variants]),
   );
-  const spelling = learnSpelling(kb.entries.flatMap((e) => [e.question, ...e.alternates]));
-  const others = learnOthersNames(kb.entries);
+  yield;
+  const spelling = yield* spellingLearning(kb.entries.flatMap((e) => [e.question, ...e.alternates]));
+  const others = yield* othersNamesLearning(kb.entries);
+  const acts = yield* actReaderBuilding(
+    kb.acts,
+    kb.entries.flatMap((e) => [e.question, ...e.alternates].map((text) => ({ locale: e.locale, text }))),
+  );
   /** Only an entry that mentions every product of someone else's the message names may answer it. */
   const speaksOf = (named: readonly string[], id: string, locale: Locale) => others.unexplained(named, id, locale).length === 0;
   /** The entries whose answers offer each flow, in the knowledge base's order: learnt once, read on every request. */
@@ -332,10 +350,7 @@ export function createRouter(kb: KnowledgeBase, search: KnowledgeSearch, thresho
   const offering = (flow: FlowName, locale: Locale): FaqEntry | undefined => offersOf(flow, locale)[0];
 
   return {
-    acts: createActReader(
-      kb.acts,
-      kb.entries.flatMap((e) => [e.question, ...e.alternates].map((text) => ({ locale: e.locale, text }))),
-    ),
+    acts,
     route(typed, localeHint, context) {
       const alone = routeAlone(typed, localeHint);
       const routeText = (text: string) => routeAlone(text, alone.locale);

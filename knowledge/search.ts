@@ -3,6 +3,7 @@ import { FUSE_THRESHOLD, FuzzyQuery } from './fuzzy';
 import type { KbEntry, Locale } from './schema';
 import { isOrdinaryEnglish } from './englishWords';
 import { canonicalize, tokenize } from './text';
+import { atOnce, type Sliced } from './slices';
 
 export interface SearchResult {
   id: string;
@@ -109,20 +110,38 @@ export class LocaleIndex {
     entries: readonly KbEntry[],
     private readonly locale: Locale,
     private readonly options: SearchOptions = DEFAULT_SEARCH_OPTIONS,
+    /** Built already, by `LocaleIndex.building` (in slices): `entries` are then not read. */
+    built?: { phrasings: Phrasing[]; bm25: Bm25Index },
   ) {
+    ({ phrasings: this.phrasings, bm25: this.bm25 } = built ?? atOnce(LocaleIndex.parts(entries, locale, options)));
+  }
+
+  /** `new LocaleIndex` as work that pauses after each phrasing (see slices.ts). */
+  static *building(entries: readonly KbEntry[], locale: Locale, options: SearchOptions = DEFAULT_SEARCH_OPTIONS): Sliced<LocaleIndex> {
+    return new LocaleIndex([], locale, options, yield* LocaleIndex.parts(entries, locale, options));
+  }
+
+  private static *parts(entries: readonly KbEntry[], locale: Locale, options: SearchOptions): Sliced<{ phrasings: Phrasing[]; bm25: Bm25Index }> {
     const docs: { entryId: string; text: string; terms: string[] }[] = [];
     for (const entry of entries) {
       for (const text of [entry.question, ...entry.alternates]) {
         docs.push({ entryId: entry.id, text, terms: tokenize(text, locale) });
+        yield;
       }
     }
-    this.bm25 = new Bm25Index(docs.map((d) => d.terms));
-    this.phrasings = docs.map((d) => {
+    const bm25 = new Bm25Index(docs.map((d) => d.terms));
+    yield;
+    // Weights need the index's IDF: an index without phrasings yet answers them.
+    const weighing = new LocaleIndex([], locale, options, { phrasings: [], bm25 });
+    const phrasings: Phrasing[] = [];
+    for (const d of docs) {
       const tally = new Map<string, number>();
       for (const term of d.terms) tally.set(term, (tally.get(term) ?? 0) + 1);
       const terms = [...tally.keys()];
-      return { entryId: d.entryId, text: d.text, fuzzyText: this.fuzzyForm(d.text), terms, counts: [...tally.values()], weight: this.weightOf(terms), mass: this.massOf(terms), self: this.bm25.selfScore(d.terms) };
-    });
+      phrasings.push({ entryId: d.entryId, text: d.text, fuzzyText: weighing.fuzzyForm(d.text), terms, counts: [...tally.values()], weight: weighing.weightOf(terms), mass: weighing.massOf(terms), self: bm25.selfScore(d.terms) });
+      yield;
+    }
+    return { phrasings, bm25 };
   }
 
   private weightOf(terms: Iterable<string>): number {
@@ -251,15 +270,25 @@ export class LocaleIndex {
 export class KnowledgeSearch {
   private readonly indexes: Record<Locale, LocaleIndex>;
 
-  constructor(entries: readonly KbEntry[], options: SearchOptions = DEFAULT_SEARCH_OPTIONS) {
-    this.indexes = {
-      'zh-CN': new LocaleIndex(entries.filter((e) => e.locale === 'zh-CN'), 'zh-CN', options),
-      'en-US': new LocaleIndex(entries.filter((e) => e.locale === 'en-US'), 'en-US', options),
-    };
+  /** `indexes`: built already, by `searchBuilding` (in slices). */
+  constructor(entries: readonly KbEntry[], options: SearchOptions = DEFAULT_SEARCH_OPTIONS, indexes?: Record<Locale, LocaleIndex>) {
+    this.indexes = indexes ?? atOnce(indexesBuilding(entries, options));
   }
 
   /** `fuzzy: false` leaves Fuse's share out: for parts of a message, whose typos the whole already covers. */
   search(query: string, locale: Locale, limit = 5, fuzzy = true): SearchResult[] {
     return this.indexes[locale].search(query, limit, fuzzy);
   }
+}
+
+function* indexesBuilding(entries: readonly KbEntry[], options: SearchOptions): Sliced<Record<Locale, LocaleIndex>> {
+  return {
+    'zh-CN': yield* LocaleIndex.building(entries.filter((e) => e.locale === 'zh-CN'), 'zh-CN', options),
+    'en-US': yield* LocaleIndex.building(entries.filter((e) => e.locale === 'en-US'), 'en-US', options),
+  };
+}
+
+/** `new KnowledgeSearch` as work that pauses (see slices.ts). */
+export function* searchBuilding(entries: readonly KbEntry[], options: SearchOptions = DEFAULT_SEARCH_OPTIONS): Sliced<KnowledgeSearch> {
+  return new KnowledgeSearch(entries, options, yield* indexesBuilding(entries, options));
 }

@@ -1,5 +1,6 @@
 import levenshtein from 'damerau-levenshtein';
 import { isOrdinaryEnglish } from './englishWords';
+import { atOnce, type Sliced } from './slices';
 
 /**
  * What an English-typing user meant ("unlok my acount", "chnage numbr"): each word that is
@@ -28,8 +29,16 @@ const MAX_REMEMBERED = 4096;
 const LATIN_WORD = /(?<![A-Za-z0-9-])[A-Za-z]+(?![A-Za-z0-9-])/g;
 
 export function learnSpelling(phrasings: readonly string[]): SpellingCorrector {
+  return atOnce(spellingLearning(phrasings));
+}
+
+/** `learnSpelling` as work that pauses after each phrasing (see slices.ts). */
+export function* spellingLearning(phrasings: readonly string[]): Sliced<SpellingCorrector> {
   const counts = new Map<string, number>();
-  for (const phrasing of phrasings) for (const [word] of phrasing.toLowerCase().matchAll(LATIN_WORD)) counts.set(word, (counts.get(word) ?? 0) + 1);
+  for (const phrasing of phrasings) {
+    for (const [word] of phrasing.toLowerCase().matchAll(LATIN_WORD)) counts.set(word, (counts.get(word) ?? 0) + 1);
+    yield;
+  }
   // Candidates by length, so a typo is compared only with words it could be a slip or two of.
   const byLength = new Map<number, string[]>();
   for (const word of counts.keys()) if (word.length >= MIN_LETTERS - 1) byLength.set(word.length, [...(byLength.get(word.length) ?? []), word]);

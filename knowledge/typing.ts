@@ -1,5 +1,6 @@
 import { pinyin } from 'pinyin-pro';
 import { isEnglishWord, normalize, plainText } from './text';
+import { atOnce, type Sliced } from './slices';
 
 /**
  * What a Chinese user meant to type. A pinyin input method offers every character with the
@@ -60,11 +61,13 @@ class Vocabulary {
   readonly words = new Set<string>();
   /** The table's own misspellings, each with the word it misspells ("申述" → 申诉). */
   readonly misspellings = new Map<string, string>();
-  readonly longestSyllable: number;
+  longestSyllable = 0;
 
-  constructor(phrasings: readonly string[], domainWords: readonly string[]) {
+  /** Learns from the phrasings and domain words, pausing between them (see slices.ts). */
+  *learn(phrasings: readonly string[], domainWords: readonly string[]): Sliced<void> {
     const texts = phrasings.map((text) => normalize(text));
     for (const text of texts) {
+      yield;
       for (const run of text.match(HAN_RUN) ?? []) {
         const chars = [...run];
         chars.forEach((char, i) => {
@@ -76,12 +79,17 @@ class Vocabulary {
     }
     const candidates = [...new Set(domainWords.map((w) => normalize(w)).filter((w) => /^\p{Script=Han}{2,4}$/u.test(w)))];
     const uses = (word: string) => texts.reduce((sum, text) => sum + text.split(word).length - 1, 0);
-    const used = new Map(candidates.map((w) => [w, uses(w)]));
+    const used = new Map<string, number>();
+    for (const word of candidates) {
+      used.set(word, uses(word));
+      yield;
+    }
     // A table lists misspellings too ("申述", "验证吗"): of two words one sound-alike character
     // apart, the one the phrasings use less is a misspelling of the other, never a target.
     const correctionOf = (word: string) =>
       candidates.find((other) => other !== word && this.oneSoundAlikeApart(word, other) && (used.get(other) ?? 0) > (used.get(word) ?? 0));
     for (const word of candidates) {
+      yield;
       const correction = correctionOf(word);
       if (correction !== undefined) this.misspellings.set(word, correction);
     }
@@ -97,6 +105,7 @@ class Vocabulary {
     }
     let longest = 0;
     for (const char of this.chars.keys()) {
+      yield;
       for (const reading of this.readings(char)) {
         const list = this.bySound.get(reading);
         if (list) list.push(char);
@@ -288,7 +297,13 @@ function convertPinyin(text: string, vocabulary: Vocabulary): string {
  * domain words, once when it loads.
  */
 export function learnTyping(phrasings: readonly string[], domainWords: readonly string[]): TypingCorrector {
-  const vocabulary = new Vocabulary(phrasings, domainWords);
+  return atOnce(typingLearning(phrasings, domainWords));
+}
+
+/** `learnTyping` as work that pauses (see slices.ts). */
+export function* typingLearning(phrasings: readonly string[], domainWords: readonly string[]): Sliced<TypingCorrector> {
+  const vocabulary = new Vocabulary();
+  yield* vocabulary.learn(phrasings, domainWords);
   return {
     correct(text) {
       return convertPinyin(plainText(text), vocabulary).replace(HAN_RUN, (run) => correctHomophones(run, vocabulary));

@@ -7,6 +7,8 @@ import type { Backend } from '../storage/backend';
 export interface OpsDeps {
   /** The knowledge base now (it is swapped whole on reload). */
   knowledge(): Knowledge;
+  /** The published version served (0 while the seed files are): a script sees when a publication reached this instance. */
+  version(): number;
   metrics: Metrics;
   backend: Pick<Backend, 'kind' | 'ready'>;
   /** True while shutting down. */
@@ -14,9 +16,9 @@ export interface OpsDeps {
 }
 
 /** The operator's routes: liveness, readiness for the load balancer, Prometheus metrics. */
-export function mountOpsRoutes(server: Server, { knowledge, metrics, backend, draining }: OpsDeps): void {
+export function mountOpsRoutes(server: Server, { knowledge, version, metrics, backend, draining }: OpsDeps): void {
   server.get('/healthz', async (_req: Request, res: Response) => {
-    res.send(200, { status: 'ok', ...countKnowledge(knowledge().kb) });
+    res.send(200, { status: 'ok', version: version(), ...countKnowledge(knowledge().kb) });
   });
 
   server.get('/metrics', async (_req: Request, res: Response) => {
