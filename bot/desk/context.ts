@@ -4,7 +4,7 @@ import type { DeskState } from '../../knowledge/desk/draft';
 import type { LabelledSet } from '../../knowledge/desk/evaluation';
 import type { DeskStore } from '../../knowledge/desk/store';
 import { parseLabelledSet } from '../../knowledge/eval';
-import { knowledgeFromEntries, type Knowledge, type KnowledgeSettings } from '../../knowledge/index';
+import { buildKnowledgeFromEntries, type Knowledge, type KnowledgeSettings } from '../../knowledge/index';
 import type { LocalizedAnswerValues } from '../../knowledge/placeholders';
 import type { Locale } from '../../knowledge/schema';
 import { entriesOf } from '../../knowledge/versions/diff';
@@ -37,8 +37,11 @@ export interface DeskDeps {
 
 export interface DeskContext extends DeskDeps {
   drafts: Drafts;
-  /** The draft as a Knowledge (the served one while nothing is drafted), built once per draft revision. */
-  draftKnowledge(state: DeskState): Knowledge;
+  /**
+   * The draft as a Knowledge (the served one while nothing is drafted), built once per draft
+   * revision, in slices between turns as a published version is: a lead's try must not hold up users.
+   */
+  draftKnowledge(state: DeskState): Promise<Knowledge>;
   /** The dev sets, read once; never the blind ones. */
   devSets(): LabelledSet[];
 }
@@ -52,14 +55,22 @@ export const DEV_SETS: readonly { file: string; locale: Locale }[] = [
 ];
 
 export function deskContext(deps: DeskDeps): DeskContext {
-  let cached: { stamp: string; knowledge: Knowledge } | undefined;
+  // The build itself is cached, so a try and an evaluation arriving together share one.
+  let cached: { stamp: string; knowledge: Promise<Knowledge> } | undefined;
   let sets: LabelledSet[] | undefined;
   return {
     ...deps,
     drafts: new Drafts(deps.store, deps.versions, deps.seed, deps.linkHosts),
-    draftKnowledge(state) {
+    async draftKnowledge(state) {
       if (!state.draft) return deps.served();
-      if (cached?.stamp !== state.stamp) cached = { stamp: state.stamp, knowledge: knowledgeFromEntries(entriesOf(state.draft.files), deps.settings) };
+      if (cached?.stamp !== state.stamp) {
+        const building = buildKnowledgeFromEntries(entriesOf(state.draft.files), deps.settings);
+        cached = { stamp: state.stamp, knowledge: building };
+        // A failed build is not kept: the next call tries again.
+        building.catch(() => {
+          if (cached?.knowledge === building) cached = undefined;
+        });
+      }
       return cached.knowledge;
     },
     devSets() {

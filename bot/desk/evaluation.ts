@@ -1,3 +1,4 @@
+import { inSlices, type Sliced } from '../../knowledge/slices';
 import type { DeskState } from '../../knowledge/desk/draft';
 import { compareResolved, compareSet, gateOf, type Judge, type ResolvedFigures, type SetComparison } from '../../knowledge/desk/evaluation';
 import type { Judged } from '../../knowledge/eval';
@@ -14,23 +15,17 @@ export interface Evaluation {
 }
 
 /** Lets turns queued meanwhile run: an evaluation takes seconds, a turn must not wait for all of it. */
-const yieldToTurns = () => new Promise<void>((resolve) => setImmediate(resolve));
-
-/** Work between two yields: a turn's every step waits at most about this long. */
-const SLICE_MS = 10;
-
-/** Every question of `items` judged ahead, a slice at a time, so the comparison itself is a lookup. */
-async function judgedAhead(items: readonly { question: string }[], judge: Judge): Promise<Judge> {
-  const judged = new Map<string, Judged>();
-  let slice = Date.now();
-  for (const { question } of items) {
-    if (Date.now() - slice >= SLICE_MS) {
-      await yieldToTurns();
-      slice = Date.now();
+/** Every question of `items` judged ahead, in slices between turns as a build is, so the comparison itself is a lookup. */
+function judgedAhead(items: readonly { question: string }[], judge: Judge): Promise<Judge> {
+  function* judging(): Sliced<Judge> {
+    const judged = new Map<string, Judged>();
+    for (const { question } of items) {
+      if (!judged.has(question)) judged.set(question, judge(question));
+      yield;
     }
-    if (!judged.has(question)) judged.set(question, judge(question));
+    return (question) => judged.get(question) ?? judge(question);
   }
-  return (question) => judged.get(question) ?? judge(question);
+  return inSlices(judging());
 }
 
 /**
@@ -43,8 +38,7 @@ export function evaluator(desk: DeskContext): (state: DeskState) => Promise<Eval
   const run = async (state: DeskState): Promise<Evaluation> => {
     const started = Date.now();
     const problems = state.draft ? checkEntryFiles(state.draft.files, desk.linkHosts).map(formatProblem) : [];
-    await yieldToTurns();
-    const after = desk.draftKnowledge(state).router;
+    const after = (await desk.draftKnowledge(state)).router;
     const before = desk.served().router;
     const sets: SetComparison[] = [];
     for (const set of desk.devSets()) {

@@ -35,7 +35,7 @@ export function mountReviewRoutes(server: Server, desk: DeskContext, route: Lead
     if ('refuse' in body) return body.refuse;
     const { text, locale } = body.value;
     const describe = (router: ReturnType<DeskContext['served']>['router']) => describeTry(judgeAsBot(router, locale)(text), router, text, locale, desk.values[locale]);
-    return { status: 200, body: { draft: describe(desk.draftKnowledge(await drafts.read()).router), published: describe(desk.served().router) } };
+    return { status: 200, body: { draft: describe((await desk.draftKnowledge(await drafts.read())).router), published: describe(desk.served().router) } };
   }, { changes: false }));
 
   server.post('/api/knowledge/evaluate', route(async () => {
