@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { ConfigError, loadConfig, renderConfigTable, renderEnvExample, configSchema } from '../../bot/config';
+import { ConfigError, loadConfig, configSchema } from '../../bot/config';
+import { renderConfigTable, renderEnvExample } from '../../bot/configDocs';
 
 describe('configuration', () => {
   test('an empty environment gives the embedded defaults', () => {
