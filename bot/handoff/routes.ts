@@ -6,6 +6,7 @@ import type { Logger } from '../logger';
 import { decodeSegment } from '../http/requestTarget';
 import { PROJECT_ROOT } from '../projectRoot';
 import { mountStaticAssets } from '../staticAssets';
+import { mountSharedUi, staffPageCsp } from '../ui/staffPages';
 import { isLead, type AgentDirectory, type SignedInAgent } from './agents';
 import type { CannedReply } from './cannedReplies';
 import type { TranscriptEntry } from '../../domain/handoff';
@@ -120,8 +121,9 @@ export function mountAgentConsole(server: Server, deps: AgentConsoleDeps): { clo
       '/agent/console.css': { file: path.join(PUBLIC_DIR, 'console.css'), type: 'text/css; charset=utf-8', maxAge: 0 },
     },
     // Nothing but our own script runs on the page, whatever a user or agent manages to type.
-    { 'content-security-policy': "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'" },
+    staffPageCsp(),
   );
+  mountSharedUi(server);
 
   const withLinks = (entry: TranscriptEntry) =>
     entry.attachments ? { ...entry, attachments: entry.attachments.map((file) => ({ ...file, href: deps.attachmentLink(file.url) })) } : entry;
