@@ -32,7 +32,9 @@
   }
 
   // The shared call (/ui/session.js): the console's header on every call, status 0 for a server away.
-  const api = (method, path, body) => UI.api(method, path, body);
+  function api(method, path, body) {
+    return UI.api(method, path, body);
+  }
 
   function applyLanguage() {
     UI.i18n.apply();
