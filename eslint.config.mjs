@@ -34,11 +34,17 @@ export default tseslint.config(
     },
   },
   {
-    files: ['bot/channels/webchat/public/**/*.js', 'bot/handoff/console/**/*.js'],
+    files: ['bot/channels/webchat/public/**/*.js', 'bot/handoff/console/**/*.js', 'bot/ui/public/**/*.js', 'bot/desk/public/deskText.js'],
     languageOptions: { sourceType: 'script', globals: { window: 'readonly', document: 'readonly', fetch: 'readonly', JSON: 'readonly', localStorage: 'readonly', navigator: 'readonly', EventSource: 'readonly' } },
   },
   {
-    // bot/handoff/console/userText.js, loaded first: how the console shows what a user typed.
+    // The knowledge desk's ES modules (Preact + htm through the page's import map).
+    files: ['bot/desk/public/**/*.js'],
+    ignores: ['bot/desk/public/deskText.js'],
+    languageOptions: { sourceType: 'module', globals: { window: 'readonly', document: 'readonly' } },
+  },
+  {
+    // bot/ui/public/userText.js, loaded first: how the staff pages show what a user typed.
     files: ['bot/handoff/console/**/*.js'],
     languageOptions: { globals: { kefuUserLine: 'readonly' } },
   },

@@ -30,6 +30,7 @@ import { Lifecycle } from './lifecycle';
 import { AgentDirectory, DEMO_AGENTS_FILE } from './handoff/agents';
 import { loadCannedReplies } from './handoff/cannedReplies';
 import { mountAgentConsole } from './handoff/routes';
+import { mountKnowledgePage } from './desk/page';
 import { AgentSessions } from './handoff/sessions';
 import { createHandoffService, proactiveHandoff, sweepHandoffQueue } from './handoff/wiring';
 import { TeamsAgents } from './handoff/teamsAgents';
@@ -257,6 +258,7 @@ export function createApp({
     attachmentLink: (url) => (embedded ? ownAttachmentPath(attachmentBase(config.PUBLIC_URL, loopbackUrl()), url) : undefined),
   });
   lifecycle.onShutdown(() => agentConsole.close());
+  mountKnowledgePage(server);
   lifecycle.onShutdown(sweepHandoffQueue(handoff, config, (error) => backend.outage(error), logger));
   mountOpsRoutes(server, { knowledge: () => knowledge, metrics, backend, draining: () => lifecycle.draining });
 

@@ -95,7 +95,7 @@ function send<T>(res: Response, result: Result<T>, ok: (value: T) => unknown = (
 }
 
 /** The console's scripts, each a part with one job (index.html loads them in this order). */
-const CONSOLE_SCRIPTS = ['userText.js', 'consoleText.js', 'console.js', 'chatView.js', 'composer.js', 'workday.js'] as const;
+const CONSOLE_SCRIPTS = ['consoleText.js', 'console.js', 'chatView.js', 'composer.js', 'workday.js'] as const;
 
 export function mountAgentConsole(server: Server, deps: AgentConsoleDeps): { close(): void } {
   const { service, sessions, logger } = deps;

@@ -14,7 +14,7 @@ const UI_DIR = path.join(PROJECT_ROOT, 'bot', 'ui', 'public');
 const NODE_MODULES = path.join(PROJECT_ROOT, 'node_modules');
 const SCRIPT = 'text/javascript; charset=utf-8';
 
-const SHARED_SCRIPTS = ['i18n.js', 'session.js', 'signIn.js', 'live.js'] as const;
+const SHARED_SCRIPTS = ['userText.js', 'i18n.js', 'session.js', 'signIn.js', 'live.js'] as const;
 /** The ES modules the knowledge desk imports by bare name (its import map points here). */
 const VENDOR: Record<string, string> = {
   'preact.mjs': path.join(NODE_MODULES, 'preact', 'dist', 'preact.module.js'),

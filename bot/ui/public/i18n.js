@@ -48,7 +48,7 @@
 
   // Any .lang-toggle button, whenever it was added (the desk draws its top bar later).
   document.addEventListener('click', (event) => {
-    const button = event.target instanceof Element ? event.target.closest('.lang-toggle') : null;
+    const button = event.target instanceof window.Element ? event.target.closest('.lang-toggle') : null;
     if (button) i18n.toggle();
   });
 
