@@ -36,6 +36,13 @@ import { createHandoffService, proactiveHandoff, sweepHandoffQueue } from './han
 import { TeamsAgents } from './handoff/teamsAgents';
 import { TeamsThreads } from './handoff/teamsAgents/threads';
 import { createBackend, type Backend } from './storage/backend';
+import { answerValuesOf } from './answerValues';
+import { deskContext } from './desk/context';
+import { mountKnowledgeDesk } from './desk/routes';
+import { PROJECT_ROOT } from './projectRoot';
+import { readKnowledgeFiles } from '../knowledge/loader';
+import type { VersionFile } from '../knowledge/versions/schema';
+import path from 'node:path';
 
 export interface AppDeps {
   config: Config;
@@ -244,11 +251,12 @@ export function createApp({
   }
   mountWebChat(server, webChatDirectLine(config, tokens, embedded), logger, perAddress);
   mountDevRoutes(server, platform, config.TRUSTED_PROXY_HEADER);
+  const sessions = new AgentSessions(backend.sessionStore, config.AGENT_SESSION_TTL_S * 1000);
   const agentConsole = mountAgentConsole(server, {
     service: handoff,
     bus: consoleBus,
     ...directory,
-    sessions: new AgentSessions(backend.sessionStore, config.AGENT_SESSION_TTL_S * 1000),
+    sessions,
     canned: loadCannedReplies(config.CANNED_REPLIES_FILE),
     logger,
     secureCookies: config.NODE_ENV === 'production',
@@ -259,6 +267,26 @@ export function createApp({
   });
   lifecycle.onShutdown(() => agentConsole.close());
   mountKnowledgePage(server);
+  let seed: VersionFile[] | undefined;
+  mountKnowledgeDesk(
+    server,
+    deskContext({
+      store: backend.kbDesk,
+      versions: backend.kbVersions,
+      following: versions,
+      // Read when first needed: only a draft made before the first publication starts from the files.
+      seed: () => (seed ??= readKnowledgeFiles(config.kbDir, linkHostsOf(config)).files),
+      linkHosts: linkHostsOf(config),
+      settings: { thresholds: thresholdsOf(config), defaultLocale: config.DEFAULT_LOCALE },
+      served: () => knowledge,
+      values: answerValuesOf(config),
+      signals,
+      sessions,
+      logger,
+      defaultLocale: config.DEFAULT_LOCALE,
+      evalDir: path.join(PROJECT_ROOT, 'knowledge', 'eval'),
+    }),
+  );
   lifecycle.onShutdown(sweepHandoffQueue(handoff, config, (error) => backend.outage(error), logger));
   mountOpsRoutes(server, { knowledge: () => knowledge, metrics, backend, draining: () => lifecycle.draining });
 

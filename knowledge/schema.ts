@@ -45,7 +45,12 @@ export type Act = z.infer<typeof actSchema>;
  * An entry as the knowledge base accepts it. `linkHosts` are the hosts an answer may link to
  * (KB_LINK_HOSTS): the one rule that differs between deployments.
  */
-export const kbEntrySchemaFor = (linkHosts: readonly string[]) => z
+/**
+ * An entry's fields and their types, without the rules between them or on the answer's text:
+ * what a stored version or draft is read with. Its answers are judged against today's
+ * KB_LINK_HOSTS before it is served (checkEntryFiles), not when it is read back.
+ */
+export const kbEntryShapeSchema = z
   .object({
     id: entryId,
     kind: entryKindSchema.default('faq'),
@@ -64,8 +69,10 @@ export const kbEntrySchemaFor = (linkHosts: readonly string[]) => z
      */
     names: z.array(z.string().trim().min(2, 'must be at least 2 characters').max(40, 'must be at most 40 characters')).min(1).optional(),
   })
-  .strict()
-  .superRefine((entry, ctx) => {
+  .strict();
+
+export const kbEntrySchemaFor = (linkHosts: readonly string[]) =>
+  kbEntryShapeSchema.superRefine((entry, ctx) => {
     if (entry.kind === 'faq' && entry.answer === undefined) {
       ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['answer'], message: 'is required for an FAQ entry' });
     }

@@ -20,6 +20,8 @@ export interface UnansweredGroup {
   downvoted: string[];
   /** The closest entries: where an alternate would go. */
   nearest: { id: string; score: number; question: string }[];
+  /** Every wording in the group, normalized: which signals it holds. */
+  wordings: string[];
 }
 
 const SIMILAR = 0.45;
@@ -78,6 +80,7 @@ export function groupUnanswered(signals: readonly AuthorSignal[], router: Router
         examples: g.items.slice(0, 5).map((i) => i.question),
         downvoted: [...g.downvoted],
         nearest,
+        wordings: g.items.map((i) => normalize(i.question)),
       };
     })
     .sort((a, b) => b.count - a.count);

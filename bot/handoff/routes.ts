@@ -47,7 +47,8 @@ const DEVICE_COOKIE = 'kefu_device';
 const SIGN_IN_PATH = '/api/agent/session';
 const PUBLIC_DIR = path.join(PROJECT_ROOT, 'bot', 'handoff', 'console');
 const HEARTBEAT_MS = 15_000;
-const API_PREFIX = '/api/agent/';
+/** The APIs behind an agent's session: the console's and the knowledge desk's, under one CSRF/localOnly rule. */
+const API_PREFIXES = ['/api/agent/', '/api/knowledge/'] as const;
 const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
 /** What the console's fetch sends on every call; a cross-site form or link cannot send it. */
 export const CONSOLE_HEADER = 'x-kefu-agent';
@@ -67,7 +68,7 @@ const MESSAGE_OF: Record<Refusal, string> = {
   'at-limit': 'you have as many chats as you may have at once (AGENT_MAX_CHATS); resolve one first',
 };
 
-function cookieOf(req: Request, cookie = COOKIE): string | undefined {
+export function cookieOf(req: Request, cookie = COOKIE): string | undefined {
   const header = String(req.headers.cookie ?? '');
   for (const part of header.split(';')) {
     const [name, ...value] = part.trim().split('=');
@@ -102,11 +103,11 @@ export function mountAgentConsole(server: Server, deps: AgentConsoleDeps): { clo
   const streams = new Set<Response>();
   const signIn = new SignIn(deps.agents, sessions);
 
-  // Runs after routing for every route, so each /api/agent route, however its URL was
-  // spelled and whenever it was added, passes here first.
+  // Runs after routing for every route, so each /api/agent and /api/knowledge route, however
+  // its URL was spelled and whenever it was added (the desk's are mounted after), passes here first.
   server.use((req: Request, res: Response, next: Next) => {
     const route = req.getRoute()?.path;
-    if (typeof route !== 'string' || !route.startsWith(API_PREFIX)) return next();
+    if (typeof route !== 'string' || !API_PREFIXES.some((prefix) => route.startsWith(prefix))) return next();
     const problem = refusal(req, deps.localOnly, deps.trustedProxyHeader);
     if (!problem) return next();
     res.send(403, { error: problem });

@@ -11,6 +11,9 @@ import type { VersionStore } from '../../knowledge/versions/store';
 import { FolderVersionStore } from '../../knowledge/versions/folderStore';
 import { PROJECT_ROOT } from '../projectRoot';
 import { RedisVersionStore } from './redis/kbVersionStore';
+import type { DeskStore } from '../../knowledge/desk/store';
+import { FolderDeskStore } from '../desk/folderDeskStore';
+import { RedisDeskStore } from './redis/kbDeskStore';
 import path from 'node:path';
 import type { RateLimiter } from './rateLimit';
 import type { Throttle } from './throttle';
@@ -57,6 +60,8 @@ export interface Backend {
   platformStores: PlatformStores;
   /** Published knowledge-base versions: a local folder, or Redis shared by every instance. */
   kbVersions: VersionStore;
+  /** The knowledge desk's draft and resolutions, beside the versions (a folder in it, or Redis). */
+  kbDesk: DeskStore;
   /** Set with Redis: signals shared by every instance. */
   signals?: KbSignalLog;
   /** Whether a failure is the shared store being unreachable or too slow: the request gets 503 / "暂时无法服务", not 500. */
@@ -94,6 +99,7 @@ export function createBackend(config: Config, logger: Logger): Backend {
       directLineStore: answeringLater(new MemoryDirectLineStore(ttl, uploadCaps(config))),
       platformStores: { otpStore: answeringLater(new MemoryOtpStore()) },
       kbVersions: folderVersionStore(config),
+      kbDesk: new FolderDeskStore(path.join(folderVersionStore(config).dir, 'desk')),
       outage: () => false,
       connected: async () => true,
       ready: async () => true,
@@ -115,6 +121,7 @@ export function createBackend(config: Config, logger: Logger): Backend {
     directLineStore: new RedisDirectLineStore(redis, subscriber, ttl, uploadCaps(config)),
     platformStores: { otpStore: new RedisOtpStore(redis), directoryData: new RedisDirectoryData(redis), sharedOutbox: new RedisOutbox(redis) },
     kbVersions: new RedisVersionStore(redis, subscriber, config.KB_VERSIONS_KEPT),
+    kbDesk: new RedisDeskStore(redis),
     signals: kbSignalLogFor(config, redis),
     outage: (error) => redis.status !== 'ready' || isRedisOutage(error),
     connected: (timeoutMs) => untilReady(redis, timeoutMs),

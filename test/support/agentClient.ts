@@ -55,6 +55,16 @@ export class AgentClient {
     return { status: response.status, body: text ? (JSON.parse(text) as unknown) : undefined };
   }
 
+  /** A call with the session cookie and the console's header, answered as the raw Response (its headers: ETag). */
+  raw(path: string, init: { method?: string; headers?: Record<string, string>; body?: unknown } = {}): Promise<Response> {
+    const body = init.body === undefined ? undefined : JSON.stringify(init.body);
+    return fetch(`${this.url}${path}`, {
+      method: init.method ?? 'GET',
+      headers: { 'x-kefu-agent': '1', cookie: this.cookie, ...(body ? { 'content-type': 'application/json' } : {}), ...init.headers },
+      body,
+    });
+  }
+
   get = <T = unknown>(path: string) => this.request('GET', path).then((r) => r as { status: number; body: T });
   post = (path: string, body: unknown = {}) => this.request('POST', path, body);
 
