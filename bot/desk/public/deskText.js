@@ -18,6 +18,7 @@ window.kefuUi.i18n.add({
     refused: '发布被拒绝：', publishAnyway: '仍然发布', confirmAnyway: '评估未通过，确定仍要发布吗？', confirmYes: '确定发布', cancel: '取消', needMessage: '请写一句发布说明。',
     serving: (v) => `正在使用 v${v}`, by: (who, when) => `${who} · ${when}`, changes: '改动', rollback: '回滚到此版本', rolledBack: (v) => `已回滚，新版本 v${v}。`, confirmRollback: (v) => `回滚到 v${v}？会发布一个与它相同的新版本。`,
     beforeChange: '修改前', afterChange: '修改后', insightsLoading: '数据正在加载…',
+    decisions: { answer: '直接回答', clarify: '列出几个问题让用户选', confirm: '向用户确认是不是这个问题', fallback: '答不上来', flow: '进入自助流程', handoff: '转人工', complaint: '按投诉处理', 'offer-handoff': '提出转人工' },
   },
   'en-US': {
     deskTitle: 'Kefu knowledge desk', leadOnly: 'Only leads can use the knowledge desk.', backToConsole: 'Back to the agent console', tabs: 'Desk sections',
@@ -37,5 +38,6 @@ window.kefuUi.i18n.add({
     refused: 'Publish refused: ', publishAnyway: 'Publish anyway', confirmAnyway: 'The evaluation does not pass. Publish anyway?', confirmYes: 'Yes, publish', cancel: 'Cancel', needMessage: 'Write a publish message.',
     serving: (v) => `Serving v${v}`, by: (who, when) => `${who} · ${when}`, changes: 'Changes', rollback: 'Roll back to this version', rolledBack: (v) => `Rolled back; new version v${v}.`, confirmRollback: (v) => `Roll back to v${v}? This publishes a new version equal to it.`,
     beforeChange: 'Before', afterChange: 'After', insightsLoading: 'The figures are loading…',
+    decisions: { answer: 'Answers', clarify: 'Offers a few questions to pick from', confirm: 'Asks whether this is the question', fallback: 'Cannot answer', flow: 'Starts a self-service flow', handoff: 'Hands over to a person', complaint: 'Treats it as a complaint', 'offer-handoff': 'Offers a person' },
   },
 });

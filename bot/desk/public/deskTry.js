@@ -2,12 +2,19 @@
 import { useState } from 'preact/hooks';
 import { AnswerPreview, failure, html, kb, Note, t } from './deskParts.js';
 
+/** A route's decision in the lead's words; a flow (`flow:unlock`) keeps its name after them. */
+function decisionText(decision) {
+  const [kind, detail] = decision.split(':');
+  const words = t().decisions[kind] || kind;
+  return detail ? `${words} · ${detail}` : words;
+}
+
 function Route({ side, route }) {
   return html`<section class="try-side card-like" data-try=${side} aria-labelledby=${`try-${side}`}>
     <h3 id=${`try-${side}`}>${side === 'draft' ? t().draftSide : t().publishedSide}</h3>
     ${route
       ? html`<dl class="facts">
-            <dt>${t().decision}</dt><dd>${route.decision}</dd>
+            <dt>${t().decision}</dt><dd data-decision=${route.decision}>${decisionText(route.decision)}</dd>
             ${route.entryId ? html`<dt>${t().entry}</dt><dd>${route.question || ''} <span class="muted">(${route.entryId})</span></dd>` : null}
           </dl>
           ${route.answer ? html`<${AnswerPreview} text=${route.answer} label=${`${t().preview} · ${side === 'draft' ? t().draftSide : t().publishedSide}`} />` : null}
