@@ -3,13 +3,32 @@
 import { useEffect, useState } from 'preact/hooks';
 import { AnswerPreview, failure, html, kb, Note, t, UI } from './deskParts.js';
 
-function Side({ entry, word }) {
-  if (!entry) return html`<div class="side-of-change"><h5>${word}</h5><p class="muted">—</p></div>`;
+function Whole({ entry, word }) {
   return html`<div class="side-of-change"><h5>${word}</h5>
     <p><strong>${entry.question}</strong></p>
     <p class="muted">${entry.alternates.join(' · ')}</p>
     ${entry.answer ? html`<${AnswerPreview} text=${entry.answer} label=${`${word} · ${entry.id}`} />` : null}
   </div>`;
+}
+
+/** What a lead changed in one entry, field by field: phrasings added and removed, question and answer before and after. */
+function Changed({ before, after }) {
+  const added = after.alternates.filter((line) => !before.alternates.includes(line));
+  const removed = before.alternates.filter((line) => !after.alternates.includes(line));
+  const both = (word, left, right) => html`<div class="change"><div class="side-of-change"><h5>${word} · ${t().beforeChange}</h5>${left}</div><div class="side-of-change"><h5>${word} · ${t().afterChange}</h5>${right}</div></div>`;
+  return html`<div>
+    ${before.question !== after.question ? both(t().question, html`<p>${before.question}</p>`, html`<p>${after.question}</p>`) : null}
+    ${added.length ? html`<p><span class="badge">${t().phrasingsAdded}</span> ${added.map((line) => html`<ins>${line}</ins> `)}</p>` : null}
+    ${removed.length ? html`<p><span class="badge">${t().phrasingsRemoved}</span> ${removed.map((line) => html`<del>${line}</del> `)}</p>` : null}
+    ${before.answer !== after.answer ? both(t().answerChanged, html`<${AnswerPreview} text=${before.answer} />`, html`<${AnswerPreview} text=${after.answer} />`) : null}
+  </div>`;
+}
+
+function Change({ change }) {
+  const { before, after } = change;
+  return html`<li><h4>${change.key}</h4>
+    ${before && after ? html`<${Changed} before=${before} after=${after} />` : html`<${Whole} entry=${after || before} word=${after ? t().addedEntry : t().removedEntry} />`}
+  </li>`;
 }
 
 function Changes({ number }) {
@@ -18,9 +37,7 @@ function Changes({ number }) {
     void kb('GET', `/versions/${number}`).then((result) => setChanges(result.status === 200 ? result.body.changes : []));
   }, [number]);
   if (!changes) return html`<p class="muted">${t().loading}</p>`;
-  return html`<ul class="changes">${changes.map(
-    (change) => html`<li><h4>${change.key}</h4><div class="change"><${Side} entry=${change.before} word=${t().beforeChange} /><${Side} entry=${change.after} word=${t().afterChange} /></div></li>`,
-  )}</ul>`;
+  return html`<ul class="changes">${changes.map((change) => html`<${Change} change=${change} />`)}</ul>`;
 }
 
 function Version({ version, serving, rollback }) {

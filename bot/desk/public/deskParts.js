@@ -47,14 +47,18 @@ function inline(line) {
 export function AnswerPreview({ text, label }) {
   const blocks = [];
   for (const line of String(text || '').split('\n')) {
-    const item = /^\s*(?:[-*]|\d+[.)])\s+(.*)$/.exec(line);
+    const item = /^\s*(?:([-*])|\d+[.)])\s+(.*)$/.exec(line);
     const last = blocks[blocks.length - 1];
+    const list = item && (item[1] ? 'ul' : 'ol');
     if (item) {
-      if (last && last.list) last.items.push(item[1]);
-      else blocks.push({ list: true, items: [item[1]] });
-    } else if (line.trim()) blocks.push({ list: false, text: line });
+      if (last && last.list === list) last.items.push(item[2]);
+      else blocks.push({ list, items: [item[2]] });
+    } else if (line.trim()) blocks.push({ list: null, text: line });
   }
   return html`<div class="bubble" role="group" aria-label=${label || t().preview}>
-    ${blocks.map((block) => (block.list ? html`<ul>${block.items.map((item) => html`<li>${inline(item)}</li>`)}</ul>` : html`<p>${inline(block.text)}</p>`))}
+    ${blocks.map((block) => {
+      const items = block.list && block.items.map((item) => html`<li>${inline(item)}</li>`);
+      return block.list === 'ol' ? html`<ol>${items}</ol>` : block.list === 'ul' ? html`<ul>${items}</ul>` : html`<p>${inline(block.text)}</p>`;
+    })}
   </div>`;
 }

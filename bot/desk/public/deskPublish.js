@@ -15,16 +15,18 @@ const FIGURES = [
 const pct = (n) => (typeof n === 'number' ? `${n.toFixed(1)}%` : '—');
 
 function SetFigures({ set }) {
-  const caption = `${set.name} · ${set.locale}`;
+  const caption = set.name === set.locale ? set.name : `${set.name} · ${set.locale}`;
   return html`<div class="set card-like" data-set=${set.name}>
     <table>
       <caption>${caption}</caption>
-      <thead><tr><th scope="col">${t().set}</th><th scope="col">${t().before}</th><th scope="col">${t().after}</th></tr></thead>
+      <thead><tr><th scope="col">${t().figure}</th><th scope="col">${t().before}</th><th scope="col">${t().after}</th></tr></thead>
       <tbody>
         ${FIGURES.map(([key, word]) => {
           const delta = (set.after[key] ?? 0) - (set.before[key] ?? 0);
+          // More clarifying is neither better nor worse by itself; more wrong answers is worse.
           const worse = key === 'wrong' ? delta > 0 : delta < 0;
-          return html`<tr class=${delta === 0 ? '' : worse ? 'worse' : 'better'}><th scope="row">${t()[word]}</th><td>${pct(set.before[key])}</td><td>${pct(set.after[key])}</td></tr>`;
+          const marked = delta !== 0 && key !== 'clarify';
+          return html`<tr class=${marked ? (worse ? 'worse' : 'better') : ''}><th scope="row">${t()[word]}</th><td>${pct(set.before[key])}</td><td>${pct(set.after[key])}</td></tr>`;
         })}
       </tbody>
     </table>
