@@ -36,8 +36,9 @@ function inline(line) {
   return line.split(INLINE).map((part) => {
     if (/^\*\*[^*]+\*\*$/.test(part)) return html`<strong>${part.slice(2, -2)}</strong>`;
     const link = /^\[([^\]]+)\]\(([^)\s]+)\)$/.exec(part);
-    // Never a live link in the preview: the words, underlined, and where they lead.
-    if (link) return html`<span class="as-link" title=${link[2]}>${link[1]}</span><span class="muted"> (${link[2]})</span>`;
+    // Never a live link in the preview: an https link as the widget styles it, with where it leads
+    // (the host list is the server's to check on save); anything else is its words alone, as the widget shows it.
+    if (link) return /^https:\/\//i.test(link[2]) ? html`<span class="as-link">${link[1]}</span><span class="muted"> (${link[2]})</span>` : link[1];
     if (/^\{[A-Za-z]+\}$/.test(part)) return html`<span class="placeholder">${part}</span>`;
     return part;
   });
