@@ -15,6 +15,9 @@ import path from 'node:path';
 import type { RateLimiter } from './rateLimit';
 import type { Throttle } from './throttle';
 import { kbSignalLogFor } from './signalLogs';
+import type { InsightsRecorder } from '../desk/insights';
+import { MemoryInsights } from './memory/insights';
+import { RedisInsights } from './redis/insights';
 import { stateTtlOf } from './stateTtl';
 import { answeringLater } from './memory/answerLater';
 import { MemoryDirectLineStore } from './memory/directLineStore';
@@ -59,6 +62,8 @@ export interface Backend {
   kbVersions: VersionStore;
   /** Set with Redis: signals shared by every instance. */
   signals?: KbSignalLog;
+  /** The knowledge desk's daily counters: this process's memory, or Redis shared by every instance. */
+  insights: InsightsRecorder;
   /** Whether a failure is the shared store being unreachable or too slow: the request gets 503 / "暂时无法服务", not 500. */
   outage(error: unknown): boolean;
   /** Waits (at most `timeoutMs`) for the shared store's first connection, so the first requests do not meet a store still connecting. */
@@ -94,6 +99,7 @@ export function createBackend(config: Config, logger: Logger): Backend {
       directLineStore: answeringLater(new MemoryDirectLineStore(ttl, uploadCaps(config))),
       platformStores: { otpStore: answeringLater(new MemoryOtpStore()) },
       kbVersions: folderVersionStore(config),
+      insights: new MemoryInsights(config.INSIGHTS_DAYS_KEPT),
       outage: () => false,
       connected: async () => true,
       ready: async () => true,
@@ -116,6 +122,7 @@ export function createBackend(config: Config, logger: Logger): Backend {
     platformStores: { otpStore: new RedisOtpStore(redis), directoryData: new RedisDirectoryData(redis), sharedOutbox: new RedisOutbox(redis) },
     kbVersions: new RedisVersionStore(redis, subscriber, config.KB_VERSIONS_KEPT),
     signals: kbSignalLogFor(config, redis),
+    insights: new RedisInsights(redis, config.INSIGHTS_DAYS_KEPT),
     outage: (error) => redis.status !== 'ready' || isRedisOutage(error),
     connected: (timeoutMs) => untilReady(redis, timeoutMs),
     async ready() {
