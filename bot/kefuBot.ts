@@ -185,9 +185,9 @@ export class KefuBot extends TeamsActivityHandler {
       votes: outcome.signals.flatMap((signal) => (signal.kind === 'feedback' ? [signal.vote] : [])),
       personJoined: input.kind === 'notice' && input.notice.type === 'handoff.claimed',
     };
-    if (!facts.started && facts.decision !== 'fallback' && facts.votes.length === 0 && !facts.personJoined) return;
     const mark = await this.insightsMark.get(context);
     const counted = turnInsights(facts, mark, Date.now());
+    if (counted.events.length === 0) return;
     if (counted.mark !== mark) await this.insightsMark.set(context, counted.mark);
     for (const event of counted.events) await insights.record(event);
   }

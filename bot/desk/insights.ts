@@ -38,6 +38,8 @@ export type InsightsEvent =
   | { kind: 'conversation' }
   /** A person joined the conversation for the first time; counted on the day it started. */
   | { kind: 'reached-person'; startedOn: string | undefined }
+  /** A message the FAQ routing read and acted on (answered, clarified, fell back …): what the fallback rate divides by. */
+  | { kind: 'question' }
   | { kind: 'fallback' }
   | { kind: 'vote'; vote: 'up' | 'down' }
   | { kind: 'handoff'; reason: HandoffReason }
@@ -56,6 +58,8 @@ export function incrementsOf(event: InsightsEvent, at: number): { day: string; c
       return { day, counts: { conversations: 1 } };
     case 'reached-person':
       return { day: event.startedOn ?? day, counts: { reachedPerson: 1 } };
+    case 'question':
+      return { day, counts: { questions: 1 } };
     case 'fallback':
       return { day, counts: { fallbacks: 1 } };
     case 'vote':
@@ -72,6 +76,8 @@ export const insightsDaySchema = z.object({
   conversations: z.number().int().nonnegative(),
   /** Started that day and no person ever joined. */
   answeredByBot: z.number().int().nonnegative(),
+  /** Messages the FAQ routing acted on; fallbacks / questions is the fallback rate. (Beyond C28.md's shape.) */
+  questions: z.number().int().nonnegative(),
   fallbacks: z.number().int().nonnegative(),
   thumbsUp: z.number().int().nonnegative(),
   thumbsDown: z.number().int().nonnegative(),
@@ -102,6 +108,7 @@ export function dayOf(date: string, counts: DayCounts): InsightsDay {
     conversations,
     // A conversation that began before the counters existed may reach a person today: never below zero.
     answeredByBot: Math.max(0, conversations - of('reachedPerson')),
+    questions: of('questions'),
     fallbacks: of('fallbacks'),
     thumbsUp: of('thumbsUp'),
     thumbsDown: of('thumbsDown'),

@@ -1,5 +1,8 @@
 import { chinaDay, type InsightsEvent } from './insights';
 
+/** Decisions of the FAQ routing on free text (not a flow's input, a button or an act): what a fallback rate is out of. */
+const FAQ_DECISIONS = new Set(['answer', 'clarify', 'confirm', 'fallback', 'flow', 'handoff', 'complaint']);
+
 /** What a conversation's state keeps for Insights: the day it started, and whether a person has joined it. */
 export interface InsightsMark {
   startedOn?: string;
@@ -27,6 +30,7 @@ export function turnInsights(turn: TurnFacts, mark: InsightsMark | undefined, no
     events.push({ kind: 'conversation' });
     next = { startedOn: chinaDay(now) };
   }
+  if (turn.decision && FAQ_DECISIONS.has(turn.decision)) events.push({ kind: 'question' });
   if (turn.decision === 'fallback') events.push({ kind: 'fallback' });
   for (const vote of turn.votes) events.push({ kind: 'vote', vote });
   if (turn.personJoined && !next?.reachedPerson) {

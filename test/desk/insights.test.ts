@@ -32,7 +32,7 @@ test('events either side of Beijing midnight count on two days; the days between
     [0, 0, 0],
     [0, 0, 0],
   ]);
-  expect(days[0]).toEqual({ date: '2026-12-06', conversations: 0, answeredByBot: 0, fallbacks: 0, thumbsUp: 0, thumbsDown: 0, handoffs: {}, csat: { count: 0, sum: 0 } });
+  expect(days[0]).toEqual({ date: '2026-12-06', conversations: 0, answeredByBot: 0, questions: 0, fallbacks: 0, thumbsUp: 0, thumbsDown: 0, handoffs: {}, csat: { count: 0, sum: 0 } });
 });
 
 test('handoffs count by reason, ratings as count and sum; a person joining counts against the day the conversation started', async () => {
@@ -83,7 +83,7 @@ test('a stored day never shows fewer than zero answered by the bot, nor reasons 
 test('a turn: the conversation counted when it starts, fallbacks and votes, a person joining once', () => {
   const now = at('2026-12-07T10:00:00Z');
   const first = turnInsights({ started: true, decision: 'fallback', votes: [], personJoined: false }, undefined, now);
-  expect(first.events).toEqual([{ kind: 'conversation' }, { kind: 'fallback' }]);
+  expect(first.events).toEqual([{ kind: 'conversation' }, { kind: 'question' }, { kind: 'fallback' }]);
   expect(first.mark).toEqual({ startedOn: '2026-12-07' });
   const joined = turnInsights({ started: false, decision: undefined, votes: [], personJoined: true }, first.mark, now + DAY);
   expect(joined.events).toEqual([{ kind: 'reached-person', startedOn: '2026-12-07' }]);

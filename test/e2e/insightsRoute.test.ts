@@ -35,7 +35,7 @@ test('a lead gets 30 China-time days, oldest first and ending today, with what u
   expect(insights.days).toHaveLength(30);
   expect(insights.days.at(-1)?.date).toBe(today());
   expect(insights.days.map((d) => d.date)).toEqual([...insights.days.map((d) => d.date)].sort());
-  expect(insights.days.at(-1)).toEqual(expect.objectContaining({ conversations: 2, answeredByBot: 2, fallbacks: 1, thumbsUp: 1, thumbsDown: 0 }));
+  expect(insights.days.at(-1)).toEqual(expect.objectContaining({ conversations: 2, answeredByBot: 2, questions: 2, fallbacks: 1, thumbsUp: 1, thumbsDown: 0 }));
   expect(insights.days.slice(0, -1).every((d) => d.conversations === 0)).toBe(true);
   expect(insights.topUnanswered).toEqual([{ wording: '今天天气怎么样', count: 1 }]);
 });
