@@ -43,6 +43,11 @@ export default tseslint.config(
     languageOptions: { globals: { kefuUserLine: 'readonly' } },
   },
   {
+    // ES modules of the knowledge desk (Preact + htm), and the test page that hosts its Insights view.
+    files: ['bot/desk/public/**/*.js', 'test/e2e/insightsView/*.js'],
+    languageOptions: { sourceType: 'module', globals: { window: 'readonly', document: 'readonly', fetch: 'readonly', globalThis: 'readonly' } },
+  },
+  {
     files: ['test/support/*.js', 'jest.config.js'],
     languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly', __dirname: 'readonly', process: 'readonly' } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
