@@ -68,6 +68,7 @@ const MESSAGE_OF: Record<Refusal, string> = {
   'at-limit': 'you have as many chats as you may have at once (AGENT_MAX_CHATS); resolve one first',
 };
 
+/** The agent session's token (cookie `kefu_agent`), or another cookie of ours. */
 export function cookieOf(req: Request, cookie = COOKIE): string | undefined {
   const header = String(req.headers.cookie ?? '');
   for (const part of header.split(';')) {
