@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { main } from '../../bot/kb/cli';
 import { DEMO_AGENTS } from '../support/agentClient';
-import { ARTIFACTS, launchBrowser, WidgetPage } from '../support/browser';
+import { ARTIFACTS, launchBrowser, signInToConsole, WidgetPage } from '../support/browser';
 import { SHARED_ENV } from '../support/cluster';
 import { draftDir } from '../support/kbDrafts';
 import { startKefu, type RunningKefu } from '../support/kefuServer';
@@ -166,7 +166,11 @@ test('a lead turns a question that fell back on A into an answer served by B wit
     }
 
     await page.locator('[data-tab="insights"]').click();
-    await page.locator('[data-insights]').waitFor();
+    // Insights: pictures, each canvas named, with the day's figures (this run's conversations) in words.
+    await page.locator('[data-insights] canvas').first().waitFor();
+    const names = await page.locator('[data-insights] canvas').evaluateAll((canvases) => canvases.map((c) => c.getAttribute('aria-label') ?? ''));
+    expect(names.length).toBeGreaterThanOrEqual(5);
+    expect(names.filter((name) => !name.trim())).toEqual([]);
     await checkAndShoot(page, 'insights', findings);
 
     // The same desk in English, after the language switch.
@@ -208,6 +212,27 @@ test('hostile answer text typed by a lead stays inert in the preview, and saving
     await page.locator('[role=alert]', { hasText: 'contains markup' }).waitFor();
     await expect(page.evaluate('window.__pwned')).resolves.toBeUndefined();
     await page.screenshot({ path: path.join(SHOTS, 'hostile-preview-1280.png') });
+  } finally {
+    await context.close();
+  }
+});
+
+test('the console and the desk share sign-in and words: English chosen on /agent holds on /knowledge, and signing out there brings the one sign-in form', async () => {
+  const context = await browser.newContext({ viewport: WIDE, locale: 'zh-CN' });
+  const page = await context.newPage();
+  try {
+    await signInToConsole(page, a.url, DEMO_AGENTS.lin);
+    await page.locator('.topbar .lang-toggle').click();
+    await page.locator('#sign-out', { hasText: 'Sign out' }).waitFor();
+    // Already signed in: the desk opens on the same session, in the language chosen on the console.
+    await page.goto(`${a.url}/knowledge`);
+    await page.locator('[data-tab="unanswered"]', { hasText: 'Unanswered' }).waitFor();
+    await expect(page.locator('#agent-name').textContent()).resolves.toBe('林组长');
+    await page.locator('#sign-out').click();
+    await page.locator('#sign-in-form h1', { hasText: 'Kefu knowledge desk' }).waitFor();
+    await expect(page.locator('#sign-in-form button[type=submit]').textContent()).resolves.toBe('Sign in');
+    await page.goto(`${a.url}/agent`);
+    await page.locator('#sign-in-form h1', { hasText: 'Kefu agent console' }).waitFor();
   } finally {
     await context.close();
   }
