@@ -5,6 +5,7 @@ import { isLocalRequest } from '../clientAddress';
 import { isLead, type SignedInAgent } from '../handoff/agents';
 import { mountStaticAssets } from '../staticAssets';
 import type { KbSignalLog } from '../storage/kbSignalLog';
+import { NOT_A_LEAD } from './lead';
 import { insightsDays, topUnanswered, type Insights, type InsightsRecorder } from './insights';
 
 export interface InsightsRouteDeps {
@@ -47,7 +48,7 @@ export function mountInsights(server: Server, deps: InsightsRouteDeps): void {
       return;
     }
     if (!isLead(agent)) {
-      res.send(403, { error: 'only leads can use the knowledge desk' });
+      res.send(403, { error: NOT_A_LEAD });
       return;
     }
     const parsed = query.safeParse(req.query ?? {});

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { main } from '../../bot/kb/cli';
-import { DEMO_AGENTS } from '../support/agentClient';
+import { AgentClient, DEMO_AGENTS } from '../support/agentClient';
 import { ARTIFACTS, launchBrowser, signInToConsole, WidgetPage } from '../support/browser';
 import { SHARED_ENV } from '../support/cluster';
 import { draftDir } from '../support/kbDrafts';
@@ -171,7 +171,7 @@ test('a lead turns a question that fell back on A into an answer served by B wit
     await page.locator('[data-tab="insights"]').click();
     // Insights: pictures, each canvas named, with the day's figures (this run's conversations) in words.
     await page.locator('[data-insights] canvas').first().waitFor();
-    const names = await page.locator('[data-insights] canvas').evaluateAll((canvases) => canvases.map((c) => c.getAttribute('aria-label') ?? ''));
+    const names = await Promise.all((await page.locator('[data-insights] canvas').all()).map(async (canvas) => (await canvas.getAttribute('aria-label')) ?? ''));
     expect(names.length).toBeGreaterThanOrEqual(5);
     expect(names.filter((name) => !name.trim())).toEqual([]);
     await checkAndShoot(page, 'insights', findings);
@@ -215,6 +215,37 @@ test('hostile answer text typed by a lead stays inert in the preview, and saving
     await page.locator('[role=alert]', { hasText: 'contains markup' }).waitFor();
     await expect(page.evaluate('window.__pwned')).resolves.toBeUndefined();
     await page.screenshot({ path: path.join(SHOTS, 'hostile-preview-1280.png') });
+  } finally {
+    await context.close();
+  }
+});
+
+test('two leads save one entry: the second sees the 409 and the text the first saved, and can go on from it', async () => {
+  const { context, page } = await openDesk(a.url, DEMO_AGENTS.lin, false);
+  const other = await AgentClient.signIn(a.url, ...DEMO_AGENTS.lin);
+  const path = '/api/knowledge/entries/zh-CN/account-security-tips';
+  try {
+    await page.locator('[data-tab="entries"]').click();
+    await page.locator('input[name=entry-search]').fill('account-security-tips');
+    await page.locator('[data-entry="account-security-tips"]').click();
+    await page.locator('textarea[name=alternates]').waitFor();
+    // Another lead (another browser) saves the same entry first.
+    const read = await other.raw(path);
+    const entry = (await read.json()) as { alternates: string[] };
+    const saved = await other.raw(path, { method: 'PUT', headers: { 'if-match': read.headers.get('etag') ?? '' }, body: { ...entry, alternates: [...entry.alternates, '账户怎么防盗'] } });
+    expect(saved.status).toBe(200);
+
+    await page.locator('textarea[name=alternates]').fill(`${await page.locator('textarea[name=alternates]').inputValue()}\n账号安全设置`);
+    await page.locator('[data-save]').click();
+    await page.locator('[role=alert]', { hasText: '另一位组长已先保存了这个条目' }).waitFor();
+    await page.locator('[data-conflict]', { hasText: '账户怎么防盗' }).waitFor();
+    await page.locator('[data-conflict] button').click();
+    await expect(page.locator('textarea[name=alternates]').inputValue()).resolves.toContain('账户怎么防盗');
+    await page.locator('textarea[name=alternates]').fill(`${await page.locator('textarea[name=alternates]').inputValue()}\n账号安全设置`);
+    await page.locator('[data-save]').click();
+    await page.locator('[role=status]', { hasText: '已保存到草稿' }).waitFor();
+    const now = (await (await other.raw(path)).json()) as { alternates: string[] };
+    expect(now.alternates).toEqual(expect.arrayContaining(['账户怎么防盗', '账号安全设置']));
   } finally {
     await context.close();
   }
