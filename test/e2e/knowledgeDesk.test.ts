@@ -271,3 +271,32 @@ test('the console and the desk share sign-in and words: English chosen on /agent
     await context.close();
   }
 });
+
+test('a draft that drops a dev set is refused with the reasons; "publish anyway" appears only then, and asks once more', async () => {
+  const { context, page } = await openDesk(a.url, DEMO_AGENTS.lin, false);
+  const other = await AgentClient.signIn(a.url, ...DEMO_AGENTS.lin);
+  try {
+    // Three entries reworded out of reach (still valid, so the gate, not validation, refuses):
+    // right-first on the zh-CN dev set drops.
+    for (const [i, id] of ['password-forgot', 'sms-code-not-received', 'unlock-how'].entries()) {
+      const path = `/api/knowledge/entries/zh-CN/${id}`;
+      const read = await other.raw(path);
+      const entry = (await read.json()) as Record<string, unknown>;
+      const unreachable = { ...entry, question: `火星基地第${i + 1}号气闸的开放时间`, alternates: [`火星基地第${i + 1}号气闸几点开`] };
+      expect((await other.raw(path, { method: 'PUT', headers: { 'if-match': read.headers.get('etag') ?? '' }, body: unreachable })).status).toBe(200);
+    }
+    await page.locator('[data-tab="publish"]').click();
+    await expect(page.locator('[data-publish-anyway]').count()).resolves.toBe(0);
+    await page.locator('textarea[name=publish-message]').fill('改写三个条目');
+    await page.locator('[data-publish]').click();
+    await page.locator('[role=alert]', { hasText: '发布被拒绝' }).waitFor({ timeout: 120_000 });
+    await page.locator('[data-evaluation] tr.worse').first().waitFor();
+    await page.locator('[data-publish-anyway]').click();
+    await page.locator('[role=group]', { hasText: '评估未通过，确定仍要发布吗？' }).waitFor();
+    await page.screenshot({ path: path.join(SHOTS, 'publish-refused-1280.png') });
+    await page.locator('[data-confirm-anyway]').click();
+    await page.locator('[role=status]', { hasText: /已发布 v\d+/ }).waitFor({ timeout: 120_000 });
+  } finally {
+    await context.close();
+  }
+});

@@ -14,6 +14,16 @@ const FIGURES = [
 ];
 const pct = (n) => (typeof n === 'number' ? `${n.toFixed(1)}%` : '—');
 
+const SHOWN_FAILING = 8;
+const failingLine = (line) => html`<li>${line.question} <span class="muted">${t().expected} ${line.expected} · ${t().after}：${line.after}</span></li>`;
+
+/** The newly failing lines: the first few, the rest one click away (a broken draft can fail dozens). */
+function failingLines(lines) {
+  const rest = lines.slice(SHOWN_FAILING);
+  return html`<ul class="failing">${lines.slice(0, SHOWN_FAILING).map(failingLine)}</ul>
+    ${rest.length ? html`<details><summary>${t().moreFailing(rest.length)}</summary><ul class="failing">${rest.map(failingLine)}</ul></details>` : null}`;
+}
+
 function SetFigures({ set }) {
   const caption = set.name === set.locale ? set.name : `${set.name} · ${set.locale}`;
   return html`<div class="set card-like" data-set=${set.name}>
@@ -30,10 +40,7 @@ function SetFigures({ set }) {
         })}
       </tbody>
     </table>
-    ${set.newlyFailing.length
-      ? html`<h4>${t().newlyFailing} (${set.newlyFailing.length})</h4>
-          <ul class="failing">${set.newlyFailing.map((line) => html`<li>${line.question} <span class="muted">${t().expected} ${line.expected} · ${line.before} → ${line.after}</span></li>`)}</ul>`
-      : null}
+    ${set.newlyFailing.length ? html`<h4>${t().newlyFailing} (${set.newlyFailing.length})</h4>${failingLines(set.newlyFailing)}` : null}
   </div>`;
 }
 
