@@ -23,20 +23,25 @@ const READS = new Set(['GET', 'HEAD']);
  * A knowledge-desk route: the lead checked first, the handler's reply sent (with its ETag),
  * and every write that went through logged with the lead's id.
  */
-export function asLead(sessions: AgentSessions, logger: Logger, handler: (req: Request, lead: SignedInAgent) => Promise<Reply>) {
-  return async (req: Request, res: Response): Promise<void> => {
+export type LeadHandler = (req: Request, lead: SignedInAgent) => Promise<Reply>;
+/** A route's handler wrapped by `asLead`; `changes: false` for a POST that changes nothing (try, evaluate), so it is not logged as a write. */
+export type LeadRoute = (handler: LeadHandler, options?: { changes?: boolean }) => (req: Request, res: Response) => Promise<void>;
+
+export const asLead =
+  (sessions: AgentSessions, logger: Logger): LeadRoute =>
+  (handler, options = {}) =>
+  async (req, res) => {
     const lead = await leadOf(sessions, req, res);
     if (!lead) return;
     const reply = await handler(req, lead);
     if (reply.etag) res.setHeader('etag', `"${reply.etag}"`);
     if (reply.status === 204) res.send(204);
     else res.send(reply.status, reply.body);
-    if (READS.has(req.method ?? '') || reply.status >= 400) return;
+    if (!(options.changes ?? !READS.has(req.method ?? '')) || reply.status >= 400) return;
     const params = req.params as Record<string, string | undefined>;
     const entry = params.locale && params.id ? `${params.locale}/${params.id}` : entryIn(reply.body);
     logger.info({ lead: lead.id, route: `${req.method} ${req.getRoute()?.path ?? req.url}`, ...(entry ? { entry } : {}), ...(params.group ? { group: params.group } : {}) }, 'knowledge desk change');
   };
-}
 
 /** The entry a reply carries (`{entry, etag}` or `{resolved, entry: {entry, etag}}`), as locale/id. */
 function entryIn(body: unknown): string | undefined {

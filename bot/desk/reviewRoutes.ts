@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import type { Server } from 'restify';
 import { z } from 'zod';
 import { describeTry } from '../../knowledge/desk/tryRoute';
@@ -8,7 +9,7 @@ import { summaryOf } from '../../knowledge/versions/schema';
 import { judgeAsBot } from '../kb/judgeAsBot';
 import type { DeskContext } from './context';
 import { evaluator } from './evaluation';
-import { jsonOf, type asLead } from './lead';
+import { jsonOf, type LeadRoute } from './lead';
 import type { Reply } from './drafts';
 
 const trySchema = z.object({ text: z.string().trim().min(1, 'text is empty').max(500, 'text is longer than 500 characters'), locale: localeSchema });
@@ -23,7 +24,7 @@ function parsed<T>(schema: z.ZodType<T>, body: unknown): { value: T } | { refuse
 const versionNumber = (text: unknown): number | undefined => (typeof text === 'string' && /^[1-9]\d{0,8}$/.test(text) ? Number(text) : undefined);
 
 /** Try, evaluate, publish, and the versions with their rollback. */
-export function mountReviewRoutes(server: Server, desk: DeskContext, route: (handler: Parameters<typeof asLead>[2]) => ReturnType<typeof asLead>): void {
+export function mountReviewRoutes(server: Server, desk: DeskContext, route: LeadRoute): void {
   const { drafts, versions, following } = desk;
   const evaluate = evaluator(desk);
 
@@ -35,12 +36,12 @@ export function mountReviewRoutes(server: Server, desk: DeskContext, route: (han
     const { text, locale } = body.value;
     const describe = (router: ReturnType<DeskContext['served']>['router']) => describeTry(judgeAsBot(router, locale)(text), router, text, locale, desk.values[locale]);
     return { status: 200, body: { draft: describe(desk.draftKnowledge(await drafts.read()).router), published: describe(desk.served().router) } };
-  }));
+  }, { changes: false }));
 
   server.post('/api/knowledge/evaluate', route(async () => {
     const { sets, resolved, gate } = await evaluate(await drafts.read());
     return { status: 200, body: { sets, resolved, gate } };
-  }));
+  }, { changes: false }));
 
   server.post('/api/knowledge/publish', route(async (req, lead) => {
     const sent = jsonOf(req);
@@ -71,7 +72,10 @@ export function mountReviewRoutes(server: Server, desk: DeskContext, route: (han
     const before = byKey(previous ? entriesOf(previous) : []);
     const after = byKey(entriesOf(version.files));
     const keys = [...version.diff.added, ...version.diff.removed, ...version.diff.changed].sort();
-    const changes = keys.map((key) => ({ key, ...(before.has(key) ? { before: before.get(key) } : {}), ...(after.has(key) ? { after: after.get(key) } : {}) }));
+    const changes = keys
+      // The first version's diff is against nothing; against the seed files, most of it is unchanged.
+      .filter((key) => !isDeepStrictEqual(before.get(key), after.get(key)))
+      .map((key) => ({ key, ...(before.has(key) ? { before: before.get(key) } : {}), ...(after.has(key) ? { after: after.get(key) } : {}) }));
     return { status: 200, body: { version: summaryOf(version), changes } };
   }));
 

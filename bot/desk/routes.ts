@@ -15,7 +15,7 @@ import { mountUnansweredRoutes } from './unansweredRoutes';
  */
 export function mountKnowledgeDesk(server: Server, desk: DeskContext): void {
   const { drafts } = desk;
-  const route = (handler: Parameters<typeof asLead>[2]) => asLead(desk.sessions, desk.logger, handler);
+  const route = asLead(desk.sessions, desk.logger);
 
   const localeOf = (value: unknown): Locale | undefined => {
     const parsed = localeSchema.safeParse(value);

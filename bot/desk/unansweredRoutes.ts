@@ -6,7 +6,7 @@ import { localeSchema, type KbEntry } from '../../knowledge/schema';
 import type { VersionFile } from '../../knowledge/versions/schema';
 import type { DeskContext } from './context';
 import { addEdit, invalid, type Edit, type Reply } from './drafts';
-import { jsonOf, type asLead } from './lead';
+import { jsonOf, type LeadRoute } from './lead';
 
 const resolveSchema = z.discriminatedUnion('action', [
   z.object({ action: z.literal('phrasing'), entryId: z.string().min(1).max(100) }),
@@ -22,7 +22,7 @@ function withWording(entry: KbEntry, wording: string): KbEntry {
 }
 
 /** What users asked without a good answer, and the lead's four ways to resolve a group. */
-export function mountUnansweredRoutes(server: Server, desk: DeskContext, route: (handler: Parameters<typeof asLead>[2]) => ReturnType<typeof asLead>): void {
+export function mountUnansweredRoutes(server: Server, desk: DeskContext, route: LeadRoute): void {
   const { drafts } = desk;
 
   const groupsOf = async (locale?: 'zh-CN' | 'en-US') => {
@@ -62,12 +62,13 @@ export function mountUnansweredRoutes(server: Server, desk: DeskContext, route: 
       case 'new-entry': {
         const checked = drafts.validate(action.entry);
         if ('problems' in checked) return invalid(checked.problems);
+        if (checked.entry.locale !== group.locale) return invalid([{ field: 'locale', reason: `must be the group's (${group.locale})` }]);
         const added = await drafts.update(addEdit(drafts, checked.entry, resolution(checked.entry.id)));
         return added.status === 201 ? { ...added, status: 200 } : added;
       }
       case 'phrasing':
       case 'out-of-scope':
-        return drafts.update((files) => addWording(files, action.action === 'phrasing' ? action.entryId : action.entryId, action.action, wording, group.locale, resolution));
+        return drafts.update((files) => addWording(files, action.entryId, action.action, wording, group.locale, resolution));
     }
   }));
 

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
-import { type KbEntry, type Locale } from '../schema';
+import { localeSchema, type KbEntry, type Locale } from '../schema';
 import { entryKey } from '../versions/diff';
 import { versionFileSchema, type VersionFile } from '../versions/schema';
 
@@ -18,7 +18,7 @@ export const MAX_RESOLUTIONS = 1000;
 
 export const resolutionSchema = z.object({
   group: z.string(),
-  locale: z.enum(['zh-CN', 'en-US']),
+  locale: localeSchema,
   /** The group's wordings (masked, normalized): a group holding one of them is resolved. */
   wordings: z.array(z.string()).max(50),
   /** The label the top wording should now get (entry id, or `fallback`); none when dismissed. */

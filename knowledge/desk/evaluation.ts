@@ -48,7 +48,7 @@ function figuresOf(report: EvalReport): Figures {
   };
 }
 
-type Judge = (question: string) => Judged;
+export type Judge = (question: string) => Judged;
 
 /** Runs `judge` over the items, keeping the label each line got. */
 function run(items: readonly LabelledQuestion[], judge: Judge): { report: EvalReport; got: Map<number, string> } {
@@ -101,10 +101,14 @@ export function compareResolved(items: readonly { question: string; expected: st
   return { total: items.length, rightBefore, rightAfter, failing };
 }
 
-/** Whether a draft may be published: valid, and no dev set's right-first lower by more than MAX_DROP_POINTS. */
-export function gateOf(sets: readonly SetComparison[], problems: readonly string[]): { ok: boolean; reasons: string[] } {
+/**
+ * Whether a draft may be published: valid, and no dev set's right-first lower by more than
+ * MAX_DROP_POINTS; `warnings` are other reasons a lead must overrule (force) to publish.
+ */
+export function gateOf(sets: readonly SetComparison[], problems: readonly string[], warnings: readonly string[] = []): { ok: boolean; reasons: string[] } {
   const reasons = [
     ...problems.map((problem) => `the draft is invalid: ${problem}`),
+    ...warnings,
     ...sets
       .filter((set) => set.after.rightFirst < set.before.rightFirst - MAX_DROP_POINTS)
       .map((set) => `right-first on ${set.name} drops from ${set.before.rightFirst}% to ${set.after.rightFirst}% (at most ${MAX_DROP_POINTS} point may be lost); ${set.newlyFailing.length} line(s) newly fail`),

@@ -88,3 +88,13 @@ test('a lead lists the entries with their ETags and reads one; the draft starts 
   expect((await lin.get('/api/knowledge/entries?locale=fr-FR')).status).toBe(400);
 });
 
+
+test('the console\'s CSRF rule covers the desk: a lead\'s cookie sent by a cross-site form changes nothing', async () => {
+  const lin = await AgentClient.signIn(kefu.url, ...DEMO_AGENTS.lin);
+  for (const line of CONTRACT.filter((l) => !l.startsWith('GET'))) {
+    const [method = 'POST', path = '/'] = line.split(' ');
+    const answer = await lin.crossSite(method, path, 'message=x&force=true', 'application/x-www-form-urlencoded');
+    expect([line, answer.status, answer.body]).toEqual([line, 403, { error: expect.stringMatching(/^state-changing requests need Content-Type: application\/json/) }]);
+  }
+  expect((await lin.get<{ versions: unknown[] }>('/api/knowledge/versions')).body.versions).toEqual([]);
+});

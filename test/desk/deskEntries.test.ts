@@ -1,3 +1,4 @@
+import pino from 'pino';
 import { AgentClient, DEMO_AGENTS } from '../support/agentClient';
 import { startKefu, type RunningKefu } from '../support/kefuServer';
 import { agentsFileWithTwoLeads, SECOND_LEAD, type EntryJson } from './deskSupport';
@@ -6,10 +7,13 @@ import { agentsFileWithTwoLeads, SECOND_LEAD, type EntryJson } from './deskSuppo
 jest.setTimeout(60_000);
 
 let kefu: RunningKefu;
+/** What the server logged, one JSON object a line. */
+const logged: Record<string, unknown>[] = [];
 let agents: Awaited<ReturnType<typeof agentsFileWithTwoLeads>>;
 beforeAll(async () => {
   agents = await agentsFileWithTwoLeads();
-  kefu = await startKefu({ AGENTS_FILE: agents.file, KB_LINK_HOSTS: 'help.example.com' });
+  const logger = pino({ level: 'info' }, { write: (line: string) => void logged.push(JSON.parse(line) as Record<string, unknown>) });
+  kefu = await startKefu({ AGENTS_FILE: agents.file, KB_LINK_HOSTS: 'help.example.com' }, undefined, logger);
 });
 afterAll(async () => {
   await kefu.stop();
@@ -46,6 +50,9 @@ test('two leads save the same entry: the first wins, the second gets 409 with th
   expect(conflict.current.answer).toBe(linAnswer);
   expect(conflict.etag).toBe(saved.etag);
   expect(conflict.error).toMatch(/another lead changed this entry/);
+  // The write that went through is logged with the lead's id; the refused one is not.
+  const writes = logged.filter((line) => line.msg === 'knowledge desk change' && line.entry === 'zh-CN/password-forgot');
+  expect(writes).toEqual([expect.objectContaining({ lead: 'lin', route: 'PUT /api/knowledge/entries/:locale/:id' })]);
 
   // With the current ETag, her save goes through; the list shows the entry changed.
   expect((await put(mei, { ...conflict.current, answer: '梅组长的版本' }, `"${conflict.etag}"`)).status).toBe(200);
