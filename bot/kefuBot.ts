@@ -179,8 +179,10 @@ export class KefuBot extends TeamsActivityHandler {
   private async countDaily(context: TurnContext, input: TurnInput, outcome: TurnOutcome): Promise<void> {
     const { insights } = this.deps;
     if (!insights) return;
+    // A conversation counts from the user's first message: a widget opened and left unused
+    // was answered by nobody, and would flatter the share the bot answered alone.
     const facts = {
-      started: outcome.started,
+      started: input.kind === 'message' && !(await this.engaged.get(context)),
       decision: turnDecision(outcome),
       votes: outcome.signals.flatMap((signal) => (signal.kind === 'feedback' ? [signal.vote] : [])),
       personJoined: input.kind === 'notice' && input.notice.type === 'handoff.claimed',

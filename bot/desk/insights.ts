@@ -35,6 +35,7 @@ export function dayKept(day: string, keepDays: number, now: number): boolean {
 
 /** Something the bot noticed that Insights counts. */
 export type InsightsEvent =
+  /** The user wrote for the first time in a conversation. */
   | { kind: 'conversation' }
   /** A person joined the conversation for the first time; counted on the day it started. */
   | { kind: 'reached-person'; startedOn: string | undefined }

@@ -10,7 +10,7 @@ export interface InsightsMark {
 }
 
 export interface TurnFacts {
-  /** This turn started the conversation. */
+  /** The user's first message in this conversation. */
   started: boolean;
   /** The turn's decision as the metrics count it (bot/conversation/turnDecision.ts). */
   decision: string | undefined;

@@ -25,7 +25,12 @@ test('no session → 401, an agent → 403, each with an error', async () => {
 });
 
 test('a lead gets 30 China-time days, oldest first and ending today, with what users did today', async () => {
+  // Opened and left without a word: no conversation. Opened, then written in: one.
+  expect((await kefu.channel.join('ins-0')).status).toBe(200);
+  await kefu.channel.waitForMessages('ins-0', 1);
   await kefu.channel.ask('ins-1', '今天天气怎么样');
+  expect((await kefu.channel.join('ins-2')).status).toBe(200);
+  await kefu.channel.waitForMessages('ins-2', 1);
   await kefu.channel.ask('ins-2', '验证码收不到怎么办');
   await kefu.channel.ask('ins-2', '👍 有帮助');
   const lin = await AgentClient.signIn(kefu.url, ...DEMO_AGENTS.lin);
