@@ -34,13 +34,19 @@ export default tseslint.config(
     },
   },
   {
-    files: ['bot/channels/webchat/public/**/*.js', 'bot/handoff/console/**/*.js'],
+    files: ['bot/channels/webchat/public/**/*.js', 'bot/handoff/console/**/*.js', 'bot/ui/public/**/*.js'],
     languageOptions: { sourceType: 'script', globals: { window: 'readonly', document: 'readonly', fetch: 'readonly', JSON: 'readonly', localStorage: 'readonly', navigator: 'readonly', EventSource: 'readonly' } },
   },
   {
-    // bot/handoff/console/userText.js, loaded first: how the console shows what a user typed.
+    // bot/ui/public/userText.js, loaded first: how the staff pages show what a user typed.
     files: ['bot/handoff/console/**/*.js'],
     languageOptions: { globals: { kefuUserLine: 'readonly' } },
+  },
+  {
+    // ES modules of the knowledge desk (Preact + htm), and the test page that hosts its Insights view
+    // (deskText.js is a classic script, but nothing in it differs between the two).
+    files: ['bot/desk/public/**/*.js', 'test/e2e/insightsView/*.js'],
+    languageOptions: { sourceType: 'module', globals: { window: 'readonly', document: 'readonly', fetch: 'readonly', globalThis: 'readonly' } },
   },
   {
     files: ['test/support/*.js', 'jest.config.js'],

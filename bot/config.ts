@@ -324,6 +324,9 @@ export const configSchema = z.object({
   KB_SIGNALS_KEEP: integer(100, 10_000_000)
     .default(10000)
     .describe('Signals kept in Redis (shared by the instances) or in memory (no file); the oldest go first.'),
+  INSIGHTS_DAYS_KEPT: integer(30, 400)
+    .default(40)
+    .describe('Days of the knowledge desk\'s daily counters (conversations, fallbacks, votes, handoffs, ratings) kept in Redis or memory; older days expire.'),
   TURN_LOCK_WAIT_MS: integer(100, 60000)
     .default(8000)
     .describe('How long a message waits for the previous turn of its conversation (on any instance) before the user is asked to send it again.'),

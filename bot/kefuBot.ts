@@ -16,6 +16,8 @@ import type { Limits } from './limits/limits';
 import { CLIENT_ADDRESS, withClient } from './limits/turnClient';
 import { ENGAGED_PROPERTY } from './storage/stateTtl';
 import { messages } from '../dialogs/messages';
+import type { InsightsRecorder } from './desk/insights';
+import { turnInsights, type InsightsMark } from './desk/turnInsights';
 
 export interface KefuBotDeps {
   conversationState: ConversationState;
@@ -32,6 +34,8 @@ export interface KefuBotDeps {
   defaultLocale: Locale;
   /** Hosts the bot's words may link to (KB_LINK_HOSTS). */
   linkHosts: readonly string[];
+  /** The knowledge desk's daily counters (never failing a turn); absent: not counted. */
+  insights?: InsightsRecorder;
 }
 
 /** One key per conversation across channels: what the handoff and its store know it by. */
@@ -70,6 +74,7 @@ export class KefuBot extends TeamsActivityHandler {
   private readonly lastTurnAt: StatePropertyAccessor<number | undefined>;
   private readonly referenceSaved: StatePropertyAccessor<{ route: string; at: number } | undefined>;
   private readonly engaged: StatePropertyAccessor<boolean | undefined>;
+  private readonly insightsMark: StatePropertyAccessor<InsightsMark | undefined>;
 
   constructor(private readonly deps: KefuBotDeps) {
     super();
@@ -77,6 +82,7 @@ export class KefuBot extends TeamsActivityHandler {
     this.lastTurnAt = deps.conversationState.createProperty<number | undefined>('kefu.lastTurnAt');
     this.referenceSaved = deps.conversationState.createProperty<{ route: string; at: number } | undefined>('kefu.referenceSaved');
     this.engaged = deps.conversationState.createProperty<boolean | undefined>(ENGAGED_PROPERTY);
+    this.insightsMark = deps.conversationState.createProperty<InsightsMark | undefined>('kefu.insights');
     this.onMessage(async (context, next) => {
       const text = typeof context.activity.text === 'string' ? TurnContext.removeRecipientMention(context.activity) : undefined;
       await this.turn(context, { kind: 'message', text, value: context.activity.value, attachments: context.activity.attachments });
@@ -169,6 +175,25 @@ export class KefuBot extends TeamsActivityHandler {
     for (const flow of outcome.flows) metrics.flow(flow.flow, flow.event);
   }
 
+  /** The turn's share of the knowledge desk's daily counters. */
+  private async countDaily(context: TurnContext, input: TurnInput, outcome: TurnOutcome): Promise<void> {
+    const { insights } = this.deps;
+    if (!insights) return;
+    // A conversation counts from the user's first message: a widget opened and left unused
+    // was answered by nobody, and would flatter the share the bot answered alone.
+    const facts = {
+      started: input.kind === 'message' && !(await this.engaged.get(context)),
+      decision: turnDecision(outcome),
+      votes: outcome.signals.flatMap((signal) => (signal.kind === 'feedback' ? [signal.vote] : [])),
+      personJoined: input.kind === 'notice' && input.notice.type === 'handoff.claimed',
+    };
+    const mark = await this.insightsMark.get(context);
+    const counted = turnInsights(facts, mark, Date.now());
+    if (counted.events.length === 0) return;
+    if (counted.mark !== mark) await this.insightsMark.set(context, counted.mark);
+    for (const event of counted.events) await insights.record(event);
+  }
+
   /**
    * Where to reach this conversation later, from whichever instance an agent is on. Written
    * when the conversation starts, when the channel's address or language changes, and once
@@ -223,6 +248,7 @@ export class KefuBot extends TeamsActivityHandler {
     const conversation = hashId(context.activity.conversation.id);
     for (const signal of outcome.signals) await this.deps.signals.append(signal, conversation);
     this.count(outcome, context.activity.channelId, performance.now() - started);
+    await this.countDaily(context, input, outcome);
     await this.snapshot.set(context, outcome.snapshot);
     if (input.kind !== 'notice') await this.lastTurnAt.set(context, Date.now());
     // The user has written: the conversation now lives the full STATE_TTL_S.

@@ -28,7 +28,10 @@ import { createMetrics, type Metrics } from './metrics';
 import { Lifecycle } from './lifecycle';
 import { AgentDirectory, DEMO_AGENTS_FILE } from './handoff/agents';
 import { loadCannedReplies } from './handoff/cannedReplies';
-import { mountAgentConsole } from './handoff/routes';
+import { mountKnowledgePage } from './desk/page';
+import { cookieOf, mountAgentConsole } from './handoff/routes';
+import { mountInsights } from './desk/insightsRoute';
+import { recordSafely } from './desk/recordSafely';
 import { AgentSessions } from './handoff/sessions';
 import { createHandoffService, proactiveHandoff, sweepHandoffQueue } from './handoff/wiring';
 import { TeamsAgents } from './handoff/teamsAgents';
@@ -137,12 +140,14 @@ export function createApp({
   const adapter = new CloudAdapter(auth);
 
   const { handoffStore, consoleBus } = backend;
+  const insights = recordSafely(backend.insights, logger);
   const handoff = createHandoffService(config, {
     store: handoffStore,
     bus: consoleBus,
     typingThrottle: backend.throttle,
     ...proactiveHandoff({ adapter, appId: config.MicrosoftAppId ?? '', store: handoffStore, track: lifecycle.track, notice: (context, notice) => bot.notice(context, notice) }),
     metrics,
+    insights,
     logger,
     admit: async () => (await limits.takeForTurn('handoffs-per-address')) === 'ok',
   });
@@ -157,6 +162,7 @@ export function createApp({
     logger,
     defaultLocale: config.DEFAULT_LOCALE,
     linkHosts: linkHostsOf(config),
+    insights,
   });
   const directory = agentDirectory(config, logger);
   // Agents in Teams, beside the console (not in external mode: the hub has the chats then).
@@ -258,6 +264,7 @@ export function createApp({
     attachmentLink: (url) => (embedded ? ownAttachmentPath(attachmentBase(config.PUBLIC_URL, loopbackUrl()), url) : undefined),
   });
   lifecycle.onShutdown(() => agentConsole.close());
+  mountKnowledgePage(server);
   let seed: VersionFile[] | undefined;
   mountKnowledgeDesk(
     server,
@@ -278,6 +285,14 @@ export function createApp({
       evalDir: path.join(PROJECT_ROOT, 'knowledge', 'eval'),
     }),
   );
+  mountInsights(server, {
+    insights,
+    signals,
+    agentOf: (req) => sessions.agentOf(cookieOf(req)),
+    localOnly: directory.localOnly,
+    trustedProxyHeader: config.TRUSTED_PROXY_HEADER,
+    keepDays: config.INSIGHTS_DAYS_KEPT,
+  });
   lifecycle.onShutdown(sweepHandoffQueue(handoff, config, (error) => backend.outage(error), logger));
   mountOpsRoutes(server, { knowledge: () => knowledge, version: () => versions.serving, metrics, backend, draining: () => lifecycle.draining });
 

@@ -63,7 +63,7 @@ export function literalMasks(markdown: string): string {
  * What a person typed, on one line: a line break becomes a visible ↵, so a user cannot start
  * a line of their own that looks like the bot's (a fake "号码验证：已通过…" under their message);
  * controls and bidi overrides (which reorder what is shown) are dropped, tabs become spaces.
- * The agent console does the same in the browser (bot/handoff/console/userText.js).
+ * The agent console does the same in the browser (bot/ui/public/userText.js, shared by the console and the knowledge desk).
  */
 const LINE_BREAK = /\r\n|[\n\r\v\f\u0085\u2028\u2029]/g;
 // eslint-disable-next-line no-control-regex -- control characters are what this removes

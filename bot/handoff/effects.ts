@@ -1,4 +1,4 @@
-import type { ConversationNotice, Handoff, Ticket, TranscriptEntry } from '../../domain/handoff';
+import type { ConversationNotice, Handoff, HandoffReason, Ticket, TranscriptEntry } from '../../domain/handoff';
 import type { HandoffEvent } from '../metrics';
 import type { Agent, HandoffServiceOptions } from './service';
 
@@ -34,6 +34,12 @@ export class HandoffEffects {
 
   count(event: HandoffEvent): void {
     this.options.metrics?.handoff(event);
+  }
+
+  /** A new handoff counts, by why it was asked for. */
+  async requested(reason: HandoffReason): Promise<void> {
+    this.count('requested');
+    await this.options.insights?.record({ kind: 'handoff', reason });
   }
 
   /** A claim counts, and how long the chat waited for it. */

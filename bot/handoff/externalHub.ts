@@ -32,7 +32,7 @@ export class ExternalHub {
     if (!(await this.deps.effects.admitted())) return { status: 'limited' };
     const handoff = await this.deps.open(conversation, request, true);
     const transcript = (await this.store.transcript(conversation)).slice(-CONTEXT_MESSAGES);
-    this.deps.effects.count('requested');
+    await this.deps.effects.requested(request.reason);
     await initiate(conversation, { context: handoff.context, transcript });
     this.deps.options.logger.info({ handoff: handoff.id, reason: request.reason }, 'handoff initiated with the external hub');
     return { status: 'external' };

@@ -6,6 +6,7 @@ import type { Logger } from '../logger';
 import { decodeSegment } from '../http/requestTarget';
 import { PROJECT_ROOT } from '../projectRoot';
 import { mountStaticAssets } from '../staticAssets';
+import { mountSharedUi, staffPageCsp } from '../ui/staffPages';
 import { isLead, type AgentDirectory, type SignedInAgent } from './agents';
 import type { CannedReply } from './cannedReplies';
 import type { TranscriptEntry } from '../../domain/handoff';
@@ -67,6 +68,7 @@ const MESSAGE_OF: Record<Refusal, string> = {
   'at-limit': 'you have as many chats as you may have at once (AGENT_MAX_CHATS); resolve one first',
 };
 
+/** The agent session's token (cookie `kefu_agent`), or another cookie of ours. */
 export function cookieOf(req: Request, cookie = COOKIE): string | undefined {
   const header = String(req.headers.cookie ?? '');
   for (const part of header.split(';')) {
@@ -95,7 +97,7 @@ function send<T>(res: Response, result: Result<T>, ok: (value: T) => unknown = (
 }
 
 /** The console's scripts, each a part with one job (index.html loads them in this order). */
-const CONSOLE_SCRIPTS = ['userText.js', 'consoleText.js', 'console.js', 'chatView.js', 'composer.js', 'workday.js'] as const;
+const CONSOLE_SCRIPTS = ['consoleText.js', 'console.js', 'chatView.js', 'composer.js', 'workday.js'] as const;
 
 export function mountAgentConsole(server: Server, deps: AgentConsoleDeps): { close(): void } {
   const { service, sessions, logger } = deps;
@@ -121,8 +123,9 @@ export function mountAgentConsole(server: Server, deps: AgentConsoleDeps): { clo
       '/agent/console.css': { file: path.join(PUBLIC_DIR, 'console.css'), type: 'text/css; charset=utf-8', maxAge: 0 },
     },
     // Nothing but our own script runs on the page, whatever a user or agent manages to type.
-    { 'content-security-policy': "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'" },
+    staffPageCsp(),
   );
+  mountSharedUi(server);
 
   const withLinks = (entry: TranscriptEntry) =>
     entry.attachments ? { ...entry, attachments: entry.attachments.map((file) => ({ ...file, href: deps.attachmentLink(file.url) })) } : entry;

@@ -25,6 +25,7 @@ import { Tickets } from './tickets';
 import { TypingRelay } from './typingRelay';
 import { HandoffViews } from './views';
 import type { Throttle } from '../storage/throttle';
+import type { InsightsRecorder } from '../desk/insights';
 
 export type { HandoffChange } from './effects';
 
@@ -65,6 +66,8 @@ export interface HandoffServiceOptions {
   initiateExternal?(conversation: string, handoff: { context: HandoffContext; transcript: TranscriptEntry[] }): Promise<void>;
   logger: Logger;
   metrics?: HandoffMetrics;
+  /** The knowledge desk's daily counters (handoffs by reason, ratings); never failing the caller. */
+  insights?: Pick<InsightsRecorder, 'record'>;
   now?: () => number;
   /**
    * Counts a new handoff or message left against the current client's limit; false when the
@@ -148,7 +151,7 @@ export class HandoffService implements HandoffPort {
     if (!wait) return { status: 'unavailable', why: 'no-agents', hours: this.hours(request.locale) };
     await this.store.annotate(handoff.id, { toldPosition: wait.position });
     if (!existing) {
-      this.count('requested');
+      await this.effects.requested(request.reason);
       this.options.logger.info({ handoff: handoff.id, reason: request.reason, priority: request.priority }, 'handoff queued');
       this.changed({ type: 'queued', handoff });
       await this.publishBoard();
@@ -305,6 +308,7 @@ export class HandoffService implements HandoffPort {
     if (last?.status !== 'resolved') return;
     await this.store.annotate(last.id, { rating });
     this.options.metrics?.rated(rating);
+    await this.options.insights?.record({ kind: 'csat', rating });
     // The consoles' figures (today's average rating) count it now, not at the next change.
     await this.publishBoard();
   }

@@ -18,6 +18,9 @@ import path from 'node:path';
 import type { RateLimiter } from './rateLimit';
 import type { Throttle } from './throttle';
 import { kbSignalLogFor } from './signalLogs';
+import type { InsightsRecorder } from '../desk/insights';
+import { MemoryInsights } from './memory/insights';
+import { RedisInsights } from './redis/insights';
 import { stateTtlOf } from './stateTtl';
 import { answeringLater } from './memory/answerLater';
 import { MemoryDirectLineStore } from './memory/directLineStore';
@@ -64,6 +67,8 @@ export interface Backend {
   kbDesk: DeskStore;
   /** Set with Redis: signals shared by every instance. */
   signals?: KbSignalLog;
+  /** The knowledge desk's daily counters: this process's memory, or Redis shared by every instance. */
+  insights: InsightsRecorder;
   /** Whether a failure is the shared store being unreachable or too slow: the request gets 503 / "暂时无法服务", not 500. */
   outage(error: unknown): boolean;
   /** Waits (at most `timeoutMs`) for the shared store's first connection, so the first requests do not meet a store still connecting. */
@@ -100,6 +105,7 @@ export function createBackend(config: Config, logger: Logger): Backend {
       platformStores: { otpStore: answeringLater(new MemoryOtpStore()) },
       kbVersions: folderVersionStore(config),
       kbDesk: new FolderDeskStore(path.join(folderVersionStore(config).dir, 'desk')),
+      insights: new MemoryInsights(config.INSIGHTS_DAYS_KEPT),
       outage: () => false,
       connected: async () => true,
       ready: async () => true,
@@ -123,6 +129,7 @@ export function createBackend(config: Config, logger: Logger): Backend {
     kbVersions: new RedisVersionStore(redis, subscriber, config.KB_VERSIONS_KEPT),
     kbDesk: new RedisDeskStore(redis),
     signals: kbSignalLogFor(config, redis),
+    insights: new RedisInsights(redis, config.INSIGHTS_DAYS_KEPT),
     outage: (error) => redis.status !== 'ready' || isRedisOutage(error),
     connected: (timeoutMs) => untilReady(redis, timeoutMs),
     async ready() {

@@ -1,13 +1,17 @@
 // The agent console. Plain browser JavaScript, no framework, no CDN. Everything people
-// typed (users and agents) is put on the page with textContent, never as HTML.
+// typed (users and agents) is put on the page with textContent, never as HTML. Sign-in,
+// session calls, words and the live connection are the staff pages' shared parts (/ui/*.js).
 (function () {
   'use strict';
 
-  const TEXT = window.kefuConsoleText;
+  const UI = window.kefuUi;
 
   const $ = (id) => document.getElementById(id);
   const state = {
-    lang: localStorage.getItem('kefu.lang') || (navigator.language.startsWith('zh') ? 'zh-CN' : 'en-US'), me: null, canned: [], board: null, selected: null, chat: null, events: null, cannedIndex: 0,
+    get lang() {
+      return UI.i18n.lang();
+    },
+    me: null, canned: [], board: null, selected: null, chat: null, events: null, cannedIndex: 0,
     // Which transcript entries are on the page, so an update appends only the new ones (the list is a live region).
     shown: null,
     // Queued chats already seen, and per chat of mine the user messages seen / not yet read: what is new is announced.
@@ -16,7 +20,7 @@
     drafts: {},
     alerts: localStorage.getItem('kefu.alerts') === 'on',
   };
-  const t = () => TEXT[state.lang];
+  const t = UI.t;
   // What chatView.js and composer.js share with this file; each adds what it renders or handles.
   const K = (window.kefuConsole = { state, $, t, el, api, act, loadBoard, backToList });
 
@@ -27,47 +31,17 @@
     return node;
   }
 
-  // A server that cannot be reached answers status 0: one line in the top bar says so, nothing is thrown.
-  async function api(method, path, body) {
-    let response;
-    try {
-      response = await fetch(path, {
-        method,
-        credentials: 'same-origin',
-        // The header marks the call as the console's own: the server refuses writes without it or JSON.
-        headers: body === undefined ? { 'x-kefu-agent': '1' } : { 'x-kefu-agent': '1', 'content-type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-    } catch {
-      connection(false);
-      return { status: 0, body: undefined };
-    }
-    connection(true);
-    if (response.status === 401 && path !== '/api/agent/session') showSignIn();
-    const text = await response.text();
-    try {
-      return { status: response.status, body: text ? JSON.parse(text) : undefined };
-    } catch {
-      return { status: response.status, body: undefined };
-    }
-  }
-
-  function connection(up) {
-    state.down = !up;
-    $('connection').textContent = up ? '' : t().disconnected;
+  // The shared call (/ui/session.js): the console's header on every call, status 0 for a server away.
+  function api(method, path, body) {
+    return UI.api(method, path, body);
   }
 
   function applyLanguage() {
-    document.documentElement.lang = state.lang;
+    UI.i18n.apply();
     document.title = t().title;
-    document.querySelectorAll('[data-t]').forEach((node) => (node.textContent = t()[node.dataset.t]));
-    document.querySelectorAll('[data-t-label]').forEach((node) => node.setAttribute('aria-label', t()[node.dataset.tLabel]));
     $('alerts').setAttribute('aria-pressed', String(state.alerts));
     state.shown = null;
-    document.querySelectorAll('.lang-toggle').forEach((node) => (node.textContent = t().lang));
     $('message').placeholder = `${t().messageLabel}…`;
-    $('connection').textContent = state.down ? t().disconnected : '';
-    document.dispatchEvent(new window.CustomEvent('kefu:lang', { detail: { lang: state.lang } }));
     if (state.board) renderBoard();
     if (state.chat) K.renderChat();
     updateTitle();
@@ -140,18 +114,18 @@
     if (state.events) state.events.close();
     state.events = null;
     $('console').hidden = true;
-    $('sign-in').hidden = false;
-    $('agent-id').focus();
+    UI.signIn.show();
   }
+  UI.session.onSignedOut(showSignIn);
 
   async function start() {
     // The session route answers 200 either way: the sign-in page loads without a failed request.
-    const me = await api('GET', '/api/agent/session');
-    if (me.status === 0) return window.setTimeout(() => void start(), RETRY_MS);
-    if (me.status !== 200 || !me.body.agent) return showSignIn();
-    state.me = me.body.agent;
-    state.canned = me.body.canned;
-    $('sign-in').hidden = true;
+    const me = await UI.session.current();
+    if (me === undefined) return window.setTimeout(() => void start(), RETRY_MS);
+    if (me === null) return showSignIn();
+    state.me = me.agent;
+    state.canned = me.canned;
+    UI.signIn.hide();
     $('console').hidden = false;
     $('agent-name').textContent = state.me.name;
     await loadBoard();
@@ -163,35 +137,23 @@
   const RETRY_MS = 5000;
 
   function listen() {
-    const events = new EventSource('/api/agent/events');
-    state.events = events;
-    // Back after an outage: the line goes, and what changed meanwhile is loaded.
-    events.addEventListener('open', () => {
-      if (!state.down) return;
-      connection(true);
-      void loadBoard();
-    });
-    events.addEventListener('board', () => void loadBoard());
-    // workday.js (typing, history, supervisor) listens on the document, not on this stream.
-    for (const type of ['board', 'typing']) events.addEventListener(type, (event) => document.dispatchEvent(new window.CustomEvent(`kefu:${type}`, { detail: JSON.parse(event.data) })));
-    events.addEventListener('chat', (event) => {
-      const { id } = JSON.parse(event.data);
-      if (state.selected && state.selected.kind === 'chat' && state.selected.id === id) void loadChat();
-      else if (state.board && state.board.active.some((h) => h.id === id && h.agentId === state.me.id)) void peekChat(id);
-    });
-    // The browser retries a dropped stream by itself; one it gave up on (the session ended, the
-    // server was gone) is checked here, and opened again while the agent is still signed in.
-    events.addEventListener('error', () => {
-      if (events.readyState !== window.EventSource.CLOSED) return connection(false);
-      window.setTimeout(async () => {
-        if (state.events !== events) return;
-        const me = await api('GET', '/api/agent/session');
-        if (state.events !== events) return;
-        if (me.status === 200 && !me.body.agent) return showSignIn();
-        listen();
-        // An ended session shows the sign-in at once; a server still away is asked again later.
-      }, state.down ? RETRY_MS : 0);
-    });
+    const forward = (type) => (data) => document.dispatchEvent(new window.CustomEvent(`kefu:${type}`, { detail: data }));
+    state.events = UI.live(
+      {
+        // workday.js (typing, history, supervisor) listens on the document, not on this stream.
+        board: (data) => {
+          void loadBoard();
+          forward('board')(data);
+        },
+        typing: forward('typing'),
+        chat: ({ id }) => {
+          if (state.selected && state.selected.kind === 'chat' && state.selected.id === id) void loadChat();
+          else if (state.board && state.board.active.some((h) => h.id === id && h.agentId === state.me.id)) void peekChat(id);
+        },
+      },
+      // Back after an outage: what changed meanwhile is loaded.
+      () => void loadBoard(),
+    );
   }
 
   async function loadBoard() {
@@ -368,21 +330,7 @@
     }
   });
 
-  $('sign-in-form').addEventListener('submit', async (event) => {
-    event.preventDefault();
-    const result = await api('POST', '/api/agent/session', { id: $('agent-id').value, password: $('agent-password').value });
-    $('agent-password').value = '';
-    if (result.status === 200) {
-      $('sign-in-error').textContent = '';
-      await start();
-    } else {
-      const retryAfter = (result.body && result.body.retryAfterS) || 1;
-      const why = { 429: t().tooMany(retryAfter), 503: t().busy, 403: t().localOnly }[result.status];
-      $('sign-in-error').textContent = why || t().wrongPassword;
-    }
-  });
   $('sign-out').addEventListener('click', async () => {
-    await api('DELETE', '/api/agent/session');
     state.me = null;
     state.selected = null;
     state.chat = null;
@@ -394,15 +342,11 @@
     $('message').value = '';
     $('console').classList.remove('has-selection');
     updateTitle();
-    showSignIn();
+    // Signing out brings the sign-in form (the shared session tells every listener).
+    await UI.session.signOut();
   });
-  document.querySelectorAll('.lang-toggle').forEach((button) =>
-    button.addEventListener('click', () => {
-      state.lang = state.lang === 'zh-CN' ? 'en-US' : 'zh-CN';
-      localStorage.setItem('kefu.lang', state.lang);
-      applyLanguage();
-    }),
-  );
+  // The shared switch (/ui/i18n.js) changes the language; the console redraws what it drew.
+  document.addEventListener('kefu:lang', applyLanguage);
 
   const wide = window.matchMedia('(min-width: 1024px)').matches;
   $('context-box').open = wide;
@@ -410,6 +354,7 @@
 
   // After chatView.js, composer.js and workday.js have joined in: every script is in before the first render.
   document.addEventListener('DOMContentLoaded', () => {
+    UI.signIn.mount('title', start);
     applyLanguage();
     void start();
   });

@@ -1,8 +1,8 @@
-// The agent console's words, in both languages it speaks (console.js picks by the agent's choice).
-window.kefuConsoleText = {
+// The agent console's words, in both languages it speaks, added to the staff pages' shared
+// words (/ui/i18n.js: sign-in, language switch, connection); the agent's choice picks the language.
+window.kefuUi.i18n.add({
   'zh-CN': {
-    title: 'Kefu 客服工作台', agentId: '工号', password: '密码', signIn: '登录', signOut: '退出登录', lang: 'English',
-    wrongPassword: '工号或密码不正确。', tooMany: (s) => `尝试次数过多，请 ${s} 秒后再试。`, busy: '登录请求较多，请稍后再试。', localOnly: '演示账号只能在运行机器人的这台电脑上登录。',
+    title: 'Kefu 客服工作台',
     queue: '排队中', active: '处理中', tickets: '留言工单', none: '暂无',
     pickChat: '从左侧选择一个会话。', claim: '接入', resolve: '结束并交还机器人', send: '发送', closeTicket: '标记已处理',
     cannedHint: '输入 / 选择快捷回复', notes: '内部备注（仅客服可见）', addNote: '添加备注',
@@ -23,7 +23,7 @@ window.kefuConsoleText = {
     },
     who: { user: '用户', bot: '机器人' },
     contact: '联系电话', message: '留言内容', created: '留言时间', ticket: (id) => `工单 ${id}`,
-    takenByOther: '该会话已被其他客服接入。', notDelivered: '消息未能送达用户，请重试。', closed: '该会话已结束。', failed: '操作失败，请重试。',
+    takenByOther: '该会话已被其他客服接入。', notDelivered: '消息未能送达用户，请重试。', closed: '该会话已结束。',
     atLimit: (max) => `您同时接待的会话已达上限${max ? `（${max} 个）` : ''}，请先结束一个会话再接入。`,
     attachment: '附件',
     foreignFile: '外部链接，未经本系统核验，请勿直接打开',
@@ -31,12 +31,10 @@ window.kefuConsoleText = {
     today: '今日概览', history: '历史记录', closeDrawer: '关闭', aboutChat: '会话信息',
     resolveQuestion: '结束这个会话，把用户交还机器人？', resolveYes: '确认结束', resolveNo: '取消',
     unread: (n) => `${n} 条未读`, waitingReply: (m) => `用户等待回复 ${m} 分钟`, talking: (m) => `已接入 ${m} 分钟`,
-    disconnected: '连接已断开，正在重连…',
     draft: '草稿', alerts: '桌面通知和提示音', newQueued: (reason) => `新的排队会话：${reason}`, newMessage: (reason) => `您的会话有用户新消息：${reason}`,
   },
   'en-US': {
-    title: 'Kefu agent console', agentId: 'Agent id', password: 'Password', signIn: 'Sign in', signOut: 'Sign out', lang: '中文',
-    wrongPassword: 'Wrong agent id or password.', tooMany: (s) => `Too many attempts; try again in ${s} s.`, busy: 'Many sign-ins at once; try again in a moment.', localOnly: 'The demo agents can only sign in on the machine the bot runs on.',
+    title: 'Kefu agent console',
     queue: 'Queue', active: 'In progress', tickets: 'Messages', none: 'None',
     pickChat: 'Pick a conversation on the left.', claim: 'Claim', resolve: 'Resolve and hand back', send: 'Send', closeTicket: 'Mark done',
     cannedHint: 'Type / for canned replies', notes: 'Private notes (agents only)', addNote: 'Add note',
@@ -57,7 +55,7 @@ window.kefuConsoleText = {
     },
     who: { user: 'User', bot: 'Bot' },
     contact: 'Contact', message: 'Message', created: 'Left at', ticket: (id) => `Ticket ${id}`,
-    takenByOther: 'Another agent has claimed this chat.', notDelivered: 'The message did not reach the user; try again.', closed: 'This chat has ended.', failed: 'Something went wrong; try again.',
+    takenByOther: 'Another agent has claimed this chat.', notDelivered: 'The message did not reach the user; try again.', closed: 'This chat has ended.',
     atLimit: (max) => `You already have as many chats as you may have at once${max ? ` (${max})` : ''}; resolve one before claiming another.`,
     attachment: 'Attachment',
     foreignFile: 'external link, not checked by Kefu; do not open it',
@@ -65,7 +63,6 @@ window.kefuConsoleText = {
     today: 'Today', history: 'History', closeDrawer: 'Close', aboutChat: 'About this chat',
     resolveQuestion: 'End this chat and hand the user back to the bot?', resolveYes: 'Yes, resolve', resolveNo: 'Cancel',
     unread: (n) => `${n} unread`, waitingReply: (m) => `user waiting ${m} min`, talking: (m) => `claimed ${m} min ago`,
-    disconnected: 'Connection lost; reconnecting…',
     draft: 'draft', alerts: 'Desktop notifications and sound', newQueued: (reason) => `New chat in the queue: ${reason}`, newMessage: (reason) => `New message from the user in your chat: ${reason}`,
   },
-};
+});

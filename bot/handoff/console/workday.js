@@ -4,7 +4,7 @@
 (function () {
   'use strict';
 
-  const zh = () => (localStorage.getItem('kefu.lang') || (navigator.language.startsWith('zh') ? 'zh-CN' : 'en-US')) === 'zh-CN';
+  const zh = () => window.kefuUi.i18n.lang() === 'zh-CN';
   const T = {
     userTyping: () => (zh() ? '用户正在输入…' : 'The user is typing…'),
     supervisor: () => (zh() ? '今日概览' : 'Today'),
@@ -32,16 +32,8 @@
     if (text !== undefined) node.textContent = text;
     return node;
   };
-  // console.js tells of a server that cannot be reached; here such a call is only a status 0.
-  const api = async (method, path) => {
-    try {
-      const response = await fetch(path, { method, credentials: 'same-origin', headers: { 'x-kefu-agent': '1' } });
-      const text = await response.text();
-      return { status: response.status, body: text ? JSON.parse(text) : undefined };
-    } catch {
-      return { status: 0, body: undefined };
-    }
-  };
+  // The staff pages' shared call (/ui/session.js).
+  const api = (method, path) => window.kefuUi.api(method, path);
 
   // Typing: the agent's keystrokes tell the user (at most every 3 s); the user's typing shows under the transcript.
   let selected = null;
