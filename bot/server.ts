@@ -266,7 +266,7 @@ export function createApp({
   lifecycle.onShutdown(() => agentConsole.close());
   mountKnowledgePage(server);
   let seed: VersionFile[] | undefined;
-  mountKnowledgeDesk(
+  const desk = mountKnowledgeDesk(
     server,
     deskContext({
       store: backend.kbDesk,
@@ -285,6 +285,7 @@ export function createApp({
       evalDir: path.join(PROJECT_ROOT, 'knowledge', 'eval'),
     }),
   );
+  lifecycle.onShutdown(() => desk.close());
   mountInsights(server, {
     insights,
     signals,

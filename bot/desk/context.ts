@@ -9,6 +9,7 @@ import type { LocalizedAnswerValues } from '../../knowledge/placeholders';
 import type { Locale } from '../../knowledge/schema';
 import { entriesOf } from '../../knowledge/versions/diff';
 import type { VersionFile } from '../../knowledge/versions/schema';
+import type { Following } from '../../knowledge/versions/follow';
 import type { VersionStore } from '../../knowledge/versions/store';
 import type { AgentSessions } from '../handoff/sessions';
 import type { Logger } from '../logger';
@@ -19,7 +20,7 @@ export interface DeskDeps {
   store: DeskStore;
   versions: VersionStore;
   /** The version this instance serves (0: the seed files), and a look at the store now. */
-  following: { readonly serving: number; check(): Promise<void> };
+  following: Pick<Following, 'serving' | 'check' | 'onServed'>;
   /** The seed files (KB_DIR), what a draft starts from before the first publication. */
   seed: () => VersionFile[];
   linkHosts: readonly string[];

@@ -5,6 +5,7 @@ import { localeSchema, type Locale } from '../../knowledge/schema';
 import { addEdit, deleteEdit, invalid, putEdit, type Reply } from './drafts';
 import { jsonOf, asLead } from './lead';
 import type { DeskContext } from './context';
+import { mountDeskEvents } from './eventsRoute';
 import { mountReviewRoutes } from './reviewRoutes';
 import { mountUnansweredRoutes } from './unansweredRoutes';
 
@@ -13,7 +14,7 @@ import { mountUnansweredRoutes } from './unansweredRoutes';
  * edited with optimistic concurrency (ETag / If-Match), then tried, evaluated and published
  * (reviewRoutes), and the unanswered questions resolved into it (unansweredRoutes).
  */
-export function mountKnowledgeDesk(server: Server, desk: DeskContext): void {
+export function mountKnowledgeDesk(server: Server, desk: DeskContext): { close(): void } {
   const { drafts } = desk;
   const route = asLead(desk.sessions, desk.logger);
 
@@ -33,7 +34,8 @@ export function mountKnowledgeDesk(server: Server, desk: DeskContext): void {
     const draft = state.draft?.files ?? published.files;
     const diff = diffEntries(published.files.flatMap((f) => f.entries), draft.flatMap((f) => f.entries));
     const drafted = diff.added.length + diff.removed.length + diff.changed.length > 0;
-    return { status: 200, body: { published: published.number, drafted, ...listEntries(draft, published.files, locale) } };
+    // The placeholders' values, so the page previews an answer as the widget will show it.
+    return { status: 200, body: { published: published.number, drafted, placeholders: desk.values[locale], ...listEntries(draft, published.files, locale) } };
   }));
 
   server.get('/api/knowledge/entries/:locale/:id', route(async (req) => {
@@ -75,4 +77,5 @@ export function mountKnowledgeDesk(server: Server, desk: DeskContext): void {
 
   mountReviewRoutes(server, desk, route);
   mountUnansweredRoutes(server, desk, route);
+  return mountDeskEvents(server, desk);
 }

@@ -1,5 +1,5 @@
 import { entriesOf } from './diff';
-import type { KbVersion } from './schema';
+import { summaryOf, type KbVersion, type VersionSummary } from './schema';
 import type { VersionStore } from './store';
 
 interface FollowLog {
@@ -12,6 +12,8 @@ export interface Following {
   readonly serving: number;
   /** Looks at the store now; resolves once what it holds is served (or failed, and logged). */
   check(): Promise<void>;
+  /** Calls `listener` each time this instance starts serving a newer version; returns the unsubscribe. */
+  onServed(listener: (version: VersionSummary) => void): () => void;
   close(): void;
 }
 
@@ -33,6 +35,7 @@ export function followVersions<T>(
   let running: Promise<void> | undefined;
   let again = false;
   let closed = false;
+  const listeners = new Set<(version: VersionSummary) => void>();
   const look = async (): Promise<void> => {
     const latest = await store.latest();
     if (closed || latest === 0 || latest === serving) return;
@@ -42,6 +45,8 @@ export function followVersions<T>(
     if (closed) return;
     serving = version.number;
     serve(built, version);
+    const summary = summaryOf(version);
+    for (const listener of listeners) listener(summary);
     log.info({ version: version.number, entries: entriesOf(version.files).length, publishedBy: version.publishedBy }, 'knowledge base version served');
   };
   const check = (): Promise<void> => {
@@ -70,6 +75,10 @@ export function followVersions<T>(
       return serving;
     },
     check,
+    onServed(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
     close() {
       closed = true;
       clearInterval(timer);

@@ -98,6 +98,7 @@ test('a lead turns a question that fell back on A into an answer served by B wit
   await user.waitForBot(FALLBACK, before, 60_000);
   const { context, page } = await openDesk(a.url, DEMO_AGENTS.lin, true);
   const findings: Record<string, string[]> = {};
+  const closeLater: (() => Promise<void>)[] = [];
   try {
 
     // Unanswered: the question, masked and grouped, with the suggested entry one button away.
@@ -126,6 +127,8 @@ test('a lead turns a question that fell back on A into an answer served by B wit
     await expect(page.locator('[data-try="published"] [data-decision]').textContent()).resolves.toBe('答不上来');
     await checkAndShoot(page, 'try', findings);
 
+    const { context: deskOnBContext, page: deskOnB } = await openDesk(b.url, DEMO_AGENTS.lin, false);
+    closeLater.push(() => deskOnBContext.close());
     // Publish: the evaluation before/after per dev set, then the message and publish.
     await page.locator('[data-tab="publish"]').click();
     await page.locator('[data-evaluate]').click();
@@ -136,6 +139,8 @@ test('a lead turns a question that fell back on A into an answer served by B wit
     await page.locator('[data-publish]').click();
     await page.locator('[role=status]', { hasText: '已发布 v2' }).waitFor();
     const published = Date.now();
+    // A desk left open on B hears of it without a reload (the shared live connection).
+    await deskOnB.locator('[data-live-version="2"]', { hasText: '版本 2 已上线：lin' }).waitFor();
 
     // B, which shares only Redis with A, answers within 2 s (the issue's requirement: no longer).
     await until(async () => !(await answerOn(b, QUESTION)).includes(FALLBACK), 2000);
@@ -184,6 +189,7 @@ test('a lead turns a question that fell back on A into an answer served by B wit
 
     expect(Object.entries(findings).filter(([, found]) => found.length > 0)).toEqual([]);
   } finally {
+    for (const close of closeLater) await close();
     await user.close();
     await context.close();
   }
@@ -215,6 +221,25 @@ test('hostile answer text typed by a lead stays inert in the preview, and saving
     await page.locator('[role=alert]', { hasText: 'contains markup' }).waitFor();
     await expect(page.evaluate('window.__pwned')).resolves.toBeUndefined();
     await page.screenshot({ path: path.join(SHOTS, 'hostile-preview-1280.png') });
+  } finally {
+    await context.close();
+  }
+});
+
+test('the preview fills placeholders with what users will read', async () => {
+  const { context, page } = await openDesk(a.url, DEMO_AGENTS.lin, false);
+  const lead = await AgentClient.signIn(a.url, ...DEMO_AGENTS.lin);
+  try {
+    const listed = await lead.request('GET', '/api/knowledge/entries?locale=zh-CN');
+    const menu = (listed.body as { placeholders: Record<string, string> }).placeholders.menuAccountSecurity;
+    expect(menu).toMatch(/账户安全|安全/);
+    await page.locator('[data-tab="entries"]').click();
+    await page.locator('input[name=entry-search]').fill('password-forgot');
+    await page.locator('[data-entry="password-forgot"]').click();
+    await page.locator('textarea[name=answer]').fill('请打开 {menuAccountSecurity} 修改。');
+    const bubble = page.locator('.editor .bubble');
+    await bubble.filter({ hasText: `请打开 ${menu} 修改。` }).waitFor();
+    await expect(bubble.textContent()).resolves.not.toContain('{menuAccountSecurity}');
   } finally {
     await context.close();
   }

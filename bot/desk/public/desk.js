@@ -59,6 +59,8 @@ function Desk() {
   const [summary, setSummary] = useState(null);
   // Bumped after a publish, a rollback or a saved entry: tabs reload what they show.
   const [generation, setGeneration] = useState(0);
+  // The newest version this instance started serving while the page was open (any lead, any instance).
+  const [live, setLive] = useState(null);
 
   const refreshSummary = async () => {
     const result = await kb('GET', `/entries?locale=${locale}`);
@@ -98,6 +100,13 @@ function Desk() {
     if (phase === 'ready') void refreshSummary();
   }, [generation, locale]);
 
+  useEffect(() => {
+    if (phase !== 'ready') return undefined;
+    const reload = () => setGeneration((n) => n + 1);
+    const events = UI.live('/api/knowledge/events', { version: (version) => (setLive(version), reload()) }, reload);
+    return () => events.close();
+  }, [phase]);
+
   const choose = (name) => {
     setTab(name);
     window.history.replaceState(null, '', `#${name}`);
@@ -118,6 +127,7 @@ function Desk() {
         </select>
       </label>
     </nav>
+    ${live ? html`<p class="live-version" role="status" data-live-version=${live.number}>${t().versionLive(live)}</p>` : null}
     <main id="panel" class="panel" role="tabpanel" aria-labelledby=${`tab-${tab}`} tabindex="-1">
       <${View} locale=${locale} generation=${generation} changed=${() => setGeneration((n) => n + 1)} choose=${choose} />
     </main>

@@ -21,7 +21,7 @@ function entryOf(entry, form) {
   return next;
 }
 
-function Editor({ locale, id, saved }) {
+function Editor({ locale, id, saved, values }) {
   const [loaded, setLoaded] = useState(null);
   const [form, setForm] = useState(null);
   const [note, setNote] = useState(null);
@@ -78,7 +78,7 @@ function Editor({ locale, id, saved }) {
       ? null
       : html`<label>${t().answer}<textarea name="answer" rows="6" ...${field('answer')}></textarea></label>
           <p class="muted">${t().preview} · ${t().placeholderNote}</p>
-          <${AnswerPreview} text=${form.answer} />
+          <${AnswerPreview} text=${form.answer} values=${values} />
           <label>${t().followUps}<input name="followUps" ...${field('followUps')} /></label>
           <label>${t().action}
             <select name="action" ...${field('action')} onChange=${(event) => setForm({ ...form, action: event.currentTarget.value })}>
@@ -91,7 +91,7 @@ function Editor({ locale, id, saved }) {
       ? html`<div class="conflict card-like" data-conflict>
           <p><strong>${entryName(conflict.entry)}</strong></p>
           <p class="muted">${conflict.entry.alternates.join(' · ')}</p>
-          ${conflict.entry.answer ? html`<${AnswerPreview} text=${conflict.entry.answer} />` : null}
+          ${conflict.entry.answer ? html`<${AnswerPreview} text=${conflict.entry.answer} values=${values} />` : null}
           <button type="button" class="secondary" onClick=${takeCurrent}>${t().useCurrent}</button>
         </div>`
       : null}
@@ -133,6 +133,6 @@ export function EntriesTab({ locale, generation, changed }) {
       </ul>
       ${list && list.removed.length ? html`<p class="muted">${t().removed}: ${list.removed.join(', ')}</p>` : null}
     </div>
-    ${open ? html`<${Editor} key=${`${locale}/${open}`} locale=${locale} id=${open} saved=${changed} />` : html`<p class="muted editor">${t().pickEntry}</p>`}
+    ${open ? html`<${Editor} key=${`${locale}/${open}`} locale=${locale} id=${open} saved=${changed} values=${list && list.placeholders} />` : html`<p class="muted editor">${t().pickEntry}</p>`}
   </section>`;
 }

@@ -31,21 +31,27 @@ export function failure(result) {
 
 const INLINE = /(\*\*[^*]+\*\*|\[[^\]]+\]\([^)\s]+\)|\{[A-Za-z]+\})/g;
 
-/** One line of an answer as Web Chat shows it: bold, links (words and address), placeholders marked. All text nodes. */
-function inline(line) {
+/**
+ * One line of an answer as Web Chat shows it: bold, links (words and address), placeholders
+ * filled with what users will read (marked, the name on hover). All text nodes.
+ */
+function inline(line, values) {
   return line.split(INLINE).map((part) => {
     if (/^\*\*[^*]+\*\*$/.test(part)) return html`<strong>${part.slice(2, -2)}</strong>`;
     const link = /^\[([^\]]+)\]\(([^)\s]+)\)$/.exec(part);
     // Never a live link in the preview: an https link as the widget styles it, with where it leads
     // (the host list is the server's to check on save); anything else is its words alone, as the widget shows it.
     if (link) return /^https:\/\//i.test(link[2]) ? html`<span class="as-link">${link[1]}</span><span class="muted"> (${link[2]})</span>` : link[1];
-    if (/^\{[A-Za-z]+\}$/.test(part)) return html`<span class="placeholder">${part}</span>`;
+    if (/^\{[A-Za-z]+\}$/.test(part)) {
+      const value = values && values[part.slice(1, -1)];
+      return value === undefined ? html`<span class="placeholder">${part}</span>` : html`<span class="placeholder" title=${part}>${value}</span>`;
+    }
     return part;
   });
 }
 
 /** An answer previewed as the widget's bot bubble: paragraphs, "- " lists, emphasis. Inert: never HTML. */
-export function AnswerPreview({ text, label }) {
+export function AnswerPreview({ text, label, values }) {
   const blocks = [];
   for (const line of String(text || '').split('\n')) {
     const item = /^\s*(?:([-*])|\d+[.)])\s+(.*)$/.exec(line);
@@ -58,8 +64,8 @@ export function AnswerPreview({ text, label }) {
   }
   return html`<div class="bubble" role="group" aria-label=${label || t().preview}>
     ${blocks.map((block) => {
-      const items = block.list && block.items.map((item) => html`<li>${inline(item)}</li>`);
-      return block.list === 'ol' ? html`<ol>${items}</ol>` : block.list === 'ul' ? html`<ul>${items}</ul>` : html`<p>${inline(block.text)}</p>`;
+      const items = block.list && block.items.map((item) => html`<li>${inline(item, values)}</li>`);
+      return block.list === 'ol' ? html`<ol>${items}</ol>` : block.list === 'ul' ? html`<ul>${items}</ul>` : html`<p>${inline(block.text, values)}</p>`;
     })}
   </div>`;
 }

@@ -139,6 +139,7 @@
   function listen() {
     const forward = (type) => (data) => document.dispatchEvent(new window.CustomEvent(`kefu:${type}`, { detail: data }));
     state.events = UI.live(
+      '/api/agent/events',
       {
         // workday.js (typing, history, supervisor) listens on the document, not on this stream.
         board: (data) => {

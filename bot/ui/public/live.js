@@ -1,24 +1,22 @@
-// The staff pages' live connection: the console's server-sent events (/api/agent/events),
-// reopened after an outage while the person is still signed in. The browser retries a
+// The staff pages' live connection: server-sent events (the console's /api/agent/events, the
+// knowledge desk's /api/knowledge/events), reopened after an outage while the person is still signed in. The browser retries a
 // dropped stream by itself; one it gave up on (the session ended, the server was gone) is
 // checked here: an ended session brings the sign-in form, a server still away is asked again later.
 (function () {
   'use strict';
 
   const RETRY_MS = 5000;
-  const PATH = '/api/agent/events';
-
   /**
-   * Listens for `handlers` ({ eventType: (data) => void }); `onBack()` after the stream came
-   * back from an outage (reload what changed meanwhile). Returns { close() }.
+   * Listens on `path` for `handlers` ({ eventType: (data) => void }); `onBack()` after the
+   * stream came back from an outage (reload what changed meanwhile). Returns { close() }.
    */
-  function live(handlers, onBack = () => {}) {
+  function live(path, handlers, onBack = () => {}) {
     let events = null;
     let closed = false;
     const { session } = window.kefuUi;
 
     function open() {
-      const current = new EventSource(PATH);
+      const current = new EventSource(path);
       events = current;
       current.addEventListener('open', () => {
         if (!session.isDown()) return;
