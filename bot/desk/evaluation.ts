@@ -9,7 +9,7 @@ import type { DeskContext } from './context';
 export interface Evaluation {
   sets: SetComparison[];
   resolved: ResolvedFigures;
-  gate: { ok: boolean; reasons: string[] };
+  gate: ReturnType<typeof gateOf>;
   /** Whether the draft has problems no `force` overrides: it could not be served. */
   invalid: boolean;
 }
@@ -46,10 +46,8 @@ export function evaluator(desk: DeskContext): (state: DeskState) => Promise<Eval
     }
     const items = state.resolutions.flatMap((r) => (r.expected ? [{ question: r.question, expected: r.expected, locale: r.locale }] : []));
     const resolved = compareResolved(items, (locale) => judgeAsBot(before, locale), (locale) => judgeAsBot(after, locale));
-    // A version published since the draft began (another lead, the CLI, a rollback) would be undone by it.
     const latest = await desk.versions.latest();
-    const base = state.draft && state.draft.base !== latest ? [`version ${latest} was published after this draft began from ${state.draft.base === 0 ? 'the seed files' : `version ${state.draft.base}`}: publishing it undoes that version's changes`] : [];
-    const gate = gateOf(sets, problems, base);
+    const gate = gateOf(sets, problems, state.draft && state.draft.base !== latest ? { latest, base: state.draft.base } : undefined);
     const lines = desk.devSets().reduce((n, set) => n + set.items.length, 0) + items.length;
     desk.logger.info({ ms: Date.now() - started, lines, ok: gate.ok }, 'knowledge desk evaluation');
     return { sets, resolved, gate, invalid: problems.length > 0 };

@@ -10,7 +10,7 @@ import { importMapHashes, mountSharedUi, staffPageCsp } from '../ui/staffPages';
  */
 const PUBLIC_DIR = path.join(PROJECT_ROOT, 'bot', 'desk', 'public');
 /** The desk's modules, each a part with one job (desk.js imports the rest). */
-const DESK_SCRIPTS = ['deskText.js', 'deskParts.js', 'desk.js', 'deskUnanswered.js', 'deskEntries.js', 'deskTry.js', 'deskPublish.js', 'deskHistory.js', 'deskInsights.js', 'insights.js'] as const;
+const DESK_SCRIPTS = ['deskText.js', 'deskParts.js', 'desk.js', 'deskUnanswered.js', 'deskEntries.js', 'deskProblems.js', 'deskTry.js', 'deskPublish.js', 'deskHistory.js', 'deskInsights.js', 'insights.js'] as const;
 
 export function mountKnowledgePage(server: Server): void {
   const page = path.join(PUBLIC_DIR, 'index.html');

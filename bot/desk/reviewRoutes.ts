@@ -53,7 +53,7 @@ export function mountReviewRoutes(server: Server, desk: DeskContext, route: Lead
     const { invalid, ...evaluation } = await evaluate(state);
     // An invalid draft could not be served by any instance: force does not override that.
     if (!evaluation.gate.ok && (invalid || !body.value.force)) {
-      return { status: 409, body: { error: `not published: ${evaluation.gate.reasons.join('; ')}`, reasons: evaluation.gate.reasons, evaluation } };
+      return { status: 409, body: { error: `not published: ${evaluation.gate.reasons.join('; ')}`, reasons: evaluation.gate.reasons, findings: evaluation.gate.findings, evaluation } };
     }
     const version = await publishVersion(versions, state.draft.files, { publishedBy: lead.id, message: body.value.message });
     await drafts.cleared(state.revision);

@@ -101,17 +101,36 @@ export function compareResolved(items: readonly { question: string; expected: st
   return { total: items.length, rightBefore, rightAfter, failing };
 }
 
+/** One reason a draft may not go out as it is; the page words it in the lead's language. */
+export type GateFinding =
+  | { kind: 'invalid'; problem: string }
+  /** A version published since the draft began (another lead, the CLI, a rollback) would be undone by it. */
+  | { kind: 'stale'; latest: number; base: number }
+  | { kind: 'drop'; set: string; before: number; after: number; newlyFailing: number };
+
+/** A finding in English, for scripts and the log. */
+export function reasonOf(finding: GateFinding): string {
+  switch (finding.kind) {
+    case 'invalid':
+      return `the draft is invalid: ${finding.problem}`;
+    case 'stale':
+      return `version ${finding.latest} was published after this draft began from ${finding.base === 0 ? 'the seed files' : `version ${finding.base}`}: publishing it undoes that version's changes`;
+    case 'drop':
+      return `right-first on ${finding.set} drops from ${finding.before}% to ${finding.after}% (at most ${MAX_DROP_POINTS} point may be lost); ${finding.newlyFailing} line(s) newly fail`;
+  }
+}
+
 /**
- * Whether a draft may be published: valid, and no dev set's right-first lower by more than
- * MAX_DROP_POINTS; `warnings` are other reasons a lead must overrule (force) to publish.
+ * Whether a draft may be published: valid, not behind the latest version, and no dev set's
+ * right-first lower by more than MAX_DROP_POINTS.
  */
-export function gateOf(sets: readonly SetComparison[], problems: readonly string[], warnings: readonly string[] = []): { ok: boolean; reasons: string[] } {
-  const reasons = [
-    ...problems.map((problem) => `the draft is invalid: ${problem}`),
-    ...warnings,
+export function gateOf(sets: readonly SetComparison[], problems: readonly string[], stale?: { latest: number; base: number }): { ok: boolean; reasons: string[]; findings: GateFinding[] } {
+  const findings: GateFinding[] = [
+    ...problems.map((problem) => ({ kind: 'invalid' as const, problem })),
+    ...(stale ? [{ kind: 'stale' as const, ...stale }] : []),
     ...sets
       .filter((set) => set.after.rightFirst < set.before.rightFirst - MAX_DROP_POINTS)
-      .map((set) => `right-first on ${set.name} drops from ${set.before.rightFirst}% to ${set.after.rightFirst}% (at most ${MAX_DROP_POINTS} point may be lost); ${set.newlyFailing.length} line(s) newly fail`),
+      .map((set) => ({ kind: 'drop' as const, set: set.name, before: set.before.rightFirst, after: set.after.rightFirst, newlyFailing: set.newlyFailing.length })),
   ];
-  return { ok: reasons.length === 0, reasons };
+  return { ok: findings.length === 0, reasons: findings.map(reasonOf), findings };
 }

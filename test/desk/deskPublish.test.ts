@@ -29,7 +29,7 @@ interface Figures {
 interface Evaluation {
   sets: { name: string; locale: string; before: Figures; after: Figures; newlyFailing: { question: string; expected: string; before: string; after: string }[] }[];
   resolved: { total: number };
-  gate: { ok: boolean; reasons: string[] };
+  gate: { ok: boolean; reasons: string[]; findings: unknown[] };
 }
 
 const WITHDRAW = { id: 'withdraw-arrival-time', locale: 'zh-CN', question: '提现多久能到账？', alternates: ['提现怎么还没到账', '钱提出来了银行卡没收到'], answer: '提现到银行卡一般 2 小时内到账；超过 {supportHours} 的时段提交的，顺延处理。' };
@@ -54,7 +54,7 @@ test('try, evaluate, publish, refuse a draft that breaks a dev set, force it, li
   const evaluation = (await lin.post('/api/knowledge/evaluate')).body as Evaluation;
   const seconds = (Date.now() - started) / 1000;
   expect(evaluation.sets.map((s) => s.name)).toEqual(['zh-CN', 'en-US', 'dev2-zh-CN', 'dev2-en-US']);
-  expect(evaluation.gate).toEqual({ ok: true, reasons: [] });
+  expect(evaluation.gate).toEqual({ ok: true, reasons: [], findings: [] });
   for (const set of evaluation.sets) expect(set.after.rightFirst).toBeGreaterThanOrEqual(set.before.rightFirst - 1);
   expect(seconds).toBeLessThan(120);
 
@@ -74,7 +74,9 @@ test('try, evaluate, publish, refuse a draft that breaks a dev set, force it, li
   await deleteEntry(lin, 'unlock-how');
   const refused = await lin.post('/api/knowledge/publish', { message: '删除解锁方法' });
   expect(refused.status).toBe(409);
-  const refusal = refused.body as { error: string; reasons: string[]; evaluation: Evaluation };
+  const refusal = refused.body as { error: string; reasons: string[]; findings: unknown[]; evaluation: Evaluation };
+  // The same reasons as data, so the page can say them in the lead's language.
+  expect(refusal.findings).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'drop', set: expect.stringMatching(/zh-CN$/) })]));
   expect(refusal.reasons).toEqual(expect.arrayContaining([expect.stringMatching(/^right-first on (dev2-)?zh-CN drops from [\d.]+% to [\d.]+%/)]));
   const zh = refusal.evaluation.sets.find((s) => s.name === 'zh-CN');
   expect(zh?.newlyFailing).toEqual(expect.arrayContaining([expect.objectContaining({ expected: 'unlock-how', before: 'unlock-how' })]));
@@ -110,6 +112,7 @@ test('try, evaluate, publish, refuse a draft that breaks a dev set, force it, li
   const stale = await lin.post('/api/knowledge/publish', { message: '加一个说法' });
   expect(stale.status).toBe(409);
   expect((stale.body as { reasons: string[] }).reasons).toContain("version 4 was published after this draft began from version 3: publishing it undoes that version's changes");
+  expect((stale.body as { findings: unknown[] }).findings).toContainEqual({ kind: 'stale', latest: 4, base: 3 });
   expect((await lin.post('/api/knowledge/publish', { message: '加一个说法', force: true })).status).toBe(201);
 });
 

@@ -218,7 +218,7 @@ test('hostile answer text typed by a lead stays inert in the preview, and saving
     await expect(bubble.locator('img, a, script').count()).resolves.toBe(0);
     await expect(bubble.locator('strong').textContent()).resolves.toBe('注意');
     await page.locator('[data-save]').click();
-    await page.locator('[role=alert]', { hasText: 'contains markup' }).waitFor();
+    await page.locator('[role=alert] li', { hasText: '回答：含有标记 <img' }).waitFor();
     await expect(page.evaluate('window.__pwned')).resolves.toBeUndefined();
     await page.screenshot({ path: path.join(SHOTS, 'hostile-preview-1280.png') });
   } finally {
@@ -315,6 +315,8 @@ test('a draft that drops a dev set is refused with the reasons; "publish anyway"
     await page.locator('textarea[name=publish-message]').fill('改写三个条目');
     await page.locator('[data-publish]').click();
     await page.locator('[role=alert]', { hasText: '发布被拒绝' }).waitFor({ timeout: 120_000 });
+    // The reason in the lead's language, with the figures.
+    await page.locator('[role=alert] li', { hasText: /zh-CN 的首选正确率从 [\d.]+% 降到 [\d.]+%/ }).first().waitFor();
     await page.locator('[data-evaluation] tr.worse').first().waitFor();
     await page.locator('[data-publish-anyway]').click();
     await page.locator('[role=group]', { hasText: '评估未通过，确定仍要发布吗？' }).waitFor();

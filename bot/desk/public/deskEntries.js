@@ -2,6 +2,7 @@
 // action) with its answer previewed as the widget shows it, and save with If-Match: when
 // another lead saved first, the 409's current text is shown and nothing of theirs is lost.
 import { useEffect, useState } from 'preact/hooks';
+import { problemText } from './deskProblems.js';
 import { AnswerPreview, enc, entryName, failure, html, kb, Note, t } from './deskParts.js';
 
 const ACTIONS = ['', 'unlock', 'phone-change', 'appeal', 'appeal-status', 'handoff'];
@@ -58,7 +59,7 @@ function Editor({ locale, id, saved, values }) {
       return setNote({ error: true, text: t().conflict });
     }
     if (result.status === 400 && result.body && result.body.problems) {
-      return setNote({ error: true, text: t().invalid, list: result.body.problems.map((p) => `${p.field}: ${p.reason}`) });
+      return setNote({ error: true, text: t().invalid, list: result.body.problems.map(problemText) });
     }
     setNote({ error: true, text: failure(result) });
   };

@@ -59,7 +59,7 @@ export function PublishTab({ changed }) {
     setBusy(false);
     if (result.status !== 200) return setNote({ error: true, text: failure(result) });
     setEvaluation(result.body);
-    setNote(result.body.gate.ok ? { text: t().gateOk } : { error: true, text: t().gateNo, list: result.body.gate.reasons });
+    setNote(result.body.gate.ok ? { text: t().gateOk } : { error: true, text: t().gateNo, list: result.body.gate.findings.map(t().finding) });
   };
 
   const publish = async (force) => {
@@ -74,10 +74,10 @@ export function PublishTab({ changed }) {
       setNote({ text: t().published(result.body.version.number) });
       return changed();
     }
-    if (result.status === 409 && result.body && result.body.reasons) {
-      setRefusal(result.body.reasons);
+    if (result.status === 409 && result.body && result.body.findings) {
+      setRefusal(result.body.findings);
       if (result.body.evaluation) setEvaluation(result.body.evaluation);
-      return setNote({ error: true, text: t().refused, list: result.body.reasons });
+      return setNote({ error: true, text: t().refused, list: result.body.findings.map(t().finding) });
     }
     setNote({ error: true, text: failure(result) });
   };

@@ -15,6 +15,10 @@ window.kefuUi.i18n.add({
     tryLabel: '输入一句用户可能说的话', tryIt: '试一试', draftSide: '草稿', publishedSide: '线上版本', decision: '判断', entry: '命中条目', score: '相似度', top: '候选',
     evaluate: '运行评估', figure: '指标', evaluating: '正在评估…', set: '评估集', before: '发布前', after: '发布后', rightFirst: '首选正确', straight: '直接回答', wrong: '答错', clarify: '追问', fbPrecision: '兜底准确率', fbRecall: '兜底召回率',
     newlyFailing: '新出现的错误', moreFailing: (n) => `还有 ${n} 条`, expected: '应为', resolvedLine: (r) => `已处理的未解决问题：发布前答对 ${r.rightBefore}/${r.total}，发布后 ${r.rightAfter}/${r.total}`,
+    finding: (f) =>
+      f.kind === 'drop' ? `${f.set} 的首选正确率从 ${f.before}% 降到 ${f.after}%（最多允许下降 1 个百分点），新出现 ${f.newlyFailing} 条错误`
+      : f.kind === 'stale' ? `草稿开始编辑后又发布了版本 ${f.latest}（草稿基于${f.base === 0 ? '初始文件' : `版本 ${f.base}`}），现在发布会撤销那个版本的修改`
+      : `草稿有错误：${f.problem}`,
     gateOk: '评估通过，可以发布。', gateNo: '评估未通过：', publishMessage: '发布说明', publish: '发布', published: (v) => `已发布 v${v}，所有实例将在几秒内使用新版本。`,
     refused: '发布被拒绝：', publishAnyway: '仍然发布', confirmAnyway: '评估未通过，确定仍要发布吗？', confirmYes: '确定发布', cancel: '取消', needMessage: '请写一句发布说明。',
     serving: (v) => `正在使用 v${v}`, by: (who, when) => `${who} · ${when}`, changes: '改动', rollback: '回滚到此版本', rolledBack: (v) => `已回滚，新版本 v${v}。`, confirmRollback: (v) => `回滚到 v${v}？会发布一个与它相同的新版本。`,
@@ -36,6 +40,10 @@ window.kefuUi.i18n.add({
     tryLabel: 'Type something a user might say', tryIt: 'Try', draftSide: 'Draft', publishedSide: 'Published', decision: 'Decision', entry: 'Entry', score: 'Score', top: 'Candidates',
     evaluate: 'Run the evaluation', figure: 'Figure', evaluating: 'Evaluating…', set: 'Set', before: 'Before', after: 'After', rightFirst: 'Right first', straight: 'Answered', wrong: 'Wrong', clarify: 'Clarify', fbPrecision: 'Fallback precision', fbRecall: 'Fallback recall',
     newlyFailing: 'Newly failing', moreFailing: (n) => `${n} more`, expected: 'expected', resolvedLine: (r) => `Resolved unanswered questions: right ${r.rightBefore}/${r.total} before, ${r.rightAfter}/${r.total} after`,
+    finding: (f) =>
+      f.kind === 'drop' ? `Right-first on ${f.set} drops from ${f.before}% to ${f.after}% (at most 1 point may be lost); ${f.newlyFailing} line(s) newly fail`
+      : f.kind === 'stale' ? `Version ${f.latest} was published after this draft began from ${f.base === 0 ? 'the seed files' : `version ${f.base}`}; publishing would undo its changes`
+      : `The draft has an error: ${f.problem}`,
     gateOk: 'The evaluation passes; ready to publish.', gateNo: 'The evaluation does not pass: ', publishMessage: 'What changed (publish message)', publish: 'Publish', published: (v) => `Published v${v}; every instance serves it within seconds.`,
     refused: 'Publish refused: ', publishAnyway: 'Publish anyway', confirmAnyway: 'The evaluation does not pass. Publish anyway?', confirmYes: 'Yes, publish', cancel: 'Cancel', needMessage: 'Write a publish message.',
     serving: (v) => `Serving v${v}`, by: (who, when) => `${who} · ${when}`, changes: 'Changes', rollback: 'Roll back to this version', rolledBack: (v) => `Rolled back; new version v${v}.`, confirmRollback: (v) => `Roll back to v${v}? This publishes a new version equal to it.`,
