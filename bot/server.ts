@@ -29,7 +29,7 @@ import { Lifecycle } from './lifecycle';
 import { AgentDirectory, DEMO_AGENTS_FILE } from './handoff/agents';
 import { loadCannedReplies } from './handoff/cannedReplies';
 import { mountKnowledgePage } from './desk/page';
-import { cookieOf, mountAgentConsole } from './handoff/routes';
+import { mountAgentConsole } from './handoff/routes';
 import { mountInsights } from './desk/insightsRoute';
 import { recordSafely } from './desk/recordSafely';
 import { AgentSessions } from './handoff/sessions';
@@ -289,9 +289,7 @@ export function createApp({
   mountInsights(server, {
     insights,
     signals,
-    agentOf: (req) => sessions.agentOf(cookieOf(req)),
-    localOnly: directory.localOnly,
-    trustedProxyHeader: config.TRUSTED_PROXY_HEADER,
+    sessions,
     keepDays: config.INSIGHTS_DAYS_KEPT,
   });
   lifecycle.onShutdown(sweepHandoffQueue(handoff, config, (error) => backend.outage(error), logger));

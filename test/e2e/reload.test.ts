@@ -6,19 +6,10 @@ import pino from 'pino';
 import { openKnowledge } from '../../knowledge/index';
 import { startKefu } from '../support/kefuServer';
 import { until } from '../support/until';
+import { WITHDRAW_ENTRY } from '../support/kbDrafts';
 
 /** Knowledge files edited while the bot runs: reloaded when valid, ignored (and logged) when not. */
 jest.setTimeout(30_000);
-
-const NEW_ENTRY = `
-- id: withdraw-arrival-time
-  locale: zh-CN
-  question: 提现多久能到账？
-  alternates:
-    - 提现怎么还没到账
-    - 钱提出来了银行卡没收到
-  answer: 提现到银行卡一般 2 小时内到账，节假日可能顺延到下一个工作日。
-`;
 
 
 test('a new entry is answered without a restart; a broken file keeps the old knowledge base', async () => {
@@ -33,7 +24,7 @@ test('a new entry is answered without a restart; a broken file keeps the old kno
   };
   try {
     expect(await answerTo('提现怎么还没到账')).not.toContain('2 小时内到账');
-    fs.writeFileSync(path.join(dir, 'zh-CN', 'withdraw.yaml'), NEW_ENTRY);
+    fs.writeFileSync(path.join(dir, 'zh-CN', 'withdraw.yaml'), WITHDRAW_ENTRY);
     await until(async () => (await answerTo('提现怎么还没到账')).includes('2 小时内到账'));
     expect(lines.join('')).toContain('knowledge base reloaded');
 
