@@ -1,9 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { ARTIFACTS, launchBrowser, WidgetPage, signInToConsole } from '../support/browser';
+import type { BrowserContext, Page } from 'playwright-core';
+import { ARTIFACTS, kefuAndBrowser, WidgetPage, signInToConsole } from '../support/browser';
 import { DEMO_AGENTS } from '../support/agentClient';
-import { startKefu, type RunningKefu } from '../support/kefuServer';
 import { keepForReadme } from '../support/readmeScreenshots';
 
 /**
@@ -19,21 +18,11 @@ const AXE = require.resolve('axe-core/axe.min.js');
 const DESKTOP = { width: 1280, height: 800 };
 const PHONE = { width: 360, height: 740 };
 
-let kefu: RunningKefu;
-let browser: Browser;
-
-beforeAll(async () => {
-  kefu = await startKefu();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await kefu?.stop();
-});
+const bot = kefuAndBrowser();
 
 async function agentPage(viewport: { width: number; height: number }): Promise<{ context: BrowserContext; page: Page }> {
   // bypassCSP: axe is injected as an inline script, which the console's CSP rightly refuses.
-  const context = await browser.newContext({ viewport, locale: 'zh-CN', bypassCSP: true });
+  const context = await bot.browser.newContext({ viewport, locale: 'zh-CN', bypassCSP: true });
   return { context, page: await context.newPage() };
 }
 
@@ -61,12 +50,12 @@ async function showHistory(page: Page, chatId: string): Promise<void> {
 }
 
 async function signIn(page: Page): Promise<void> {
-  await signInToConsole(page, kefu.url, DEMO_AGENTS.wang);
+  await signInToConsole(page, bot.kefu.url, DEMO_AGENTS.wang);
 }
 
 /** A user in the widget who asked for a person and is waiting in the queue. */
 async function queuedUser(name: string): Promise<WidgetPage> {
-  const widget = await WidgetPage.open(browser, `${kefu.url}/`, name);
+  const widget = await WidgetPage.open(bot.browser, `${bot.kefu.url}/`, name);
   await widget.waitForBot('您好');
   const before = await widget.say('转人工');
   await widget.waitForBot('排在第', before);
@@ -110,10 +99,10 @@ async function waitForFocus(page: Page, selector: string): Promise<Focused> {
 test('axe: the widget has no serious or critical WCAG 2.1 A/AA violation at 1280×800 and 360×740', async () => {
   const findings: Record<string, string[]> = {};
   for (const viewport of [DESKTOP, PHONE]) {
-    const context = await browser.newContext({ viewport, locale: 'zh-CN', bypassCSP: true });
+    const context = await bot.browser.newContext({ viewport, locale: 'zh-CN', bypassCSP: true });
     const widget = new WidgetPage(await context.newPage(), 'a11y-widget');
     try {
-      await widget.page.goto(`${kefu.url}/`);
+      await widget.page.goto(`${bot.kefu.url}/`);
       await widget.waitForBot('您好');
       findings[`widget ${viewport.width}`] = await axeFindings(widget.page);
       // One live region for the messages (Web Chat's), and the connection status is announced.
@@ -129,10 +118,10 @@ test('axe: the widget has no serious or critical WCAG 2.1 A/AA violation at 1280
 test('axe: every console state (sign-in, board, ticket, chat selected, claimed, resolved, history) at 1280×800 and 360×740', async () => {
   const findings: Record<string, string[]> = {};
   // While no agent is online a user leaves a message: a ticket on the board.
-  await kefu.channel.ask('a11y-ticket', '转人工');
-  await kefu.channel.ask('a11y-ticket', '留言');
-  await kefu.channel.ask('a11y-ticket', '13800000001');
-  await kefu.channel.ask('a11y-ticket', '转账一直失败，请尽快联系我');
+  await bot.kefu.channel.ask('a11y-ticket', '转人工');
+  await bot.kefu.channel.ask('a11y-ticket', '留言');
+  await bot.kefu.channel.ask('a11y-ticket', '13800000001');
+  await bot.kefu.channel.ask('a11y-ticket', '转账一直失败，请尽快联系我');
   // Users queue only while an agent is online.
   const host = await agentPage(DESKTOP);
   await signIn(host.page);
@@ -141,7 +130,7 @@ test('axe: every console state (sign-in, board, ticket, chat selected, claimed, 
     for (const viewport of [DESKTOP, PHONE]) {
       const { context, page } = await agentPage(viewport);
       try {
-        await page.goto(`${kefu.url}/agent`);
+        await page.goto(`${bot.kefu.url}/agent`);
         await page.locator('#agent-id').waitFor();
         findings[`sign-in ${viewport.width}`] = await axeFindings(page);
         await signIn(page);
@@ -206,7 +195,7 @@ test('keyboard only: sign in, open the first queued chat, claim, canned reply, n
   const { context, page } = await agentPage(DESKTOP);
   let widget: WidgetPage | undefined;
   try {
-    await page.goto(`${kefu.url}/agent`);
+    await page.goto(`${bot.kefu.url}/agent`);
     await waitForFocus(page, '#agent-id');
     await page.keyboard.type(DEMO_AGENTS.wang[0]);
     await page.keyboard.press('Tab');
@@ -404,7 +393,7 @@ const alerts = (page: Page): Promise<Alerts> => page.evaluate<Alerts>('window.__
 
 test('a user message in another of my chats: announced, an unread count on it and in the title; each chat keeps its draft; alerts are opt-in, remembered, and notify when the page is hidden', async () => {
   const { context, page } = await agentPage(DESKTOP);
-  await context.grantPermissions(['notifications'], { origin: kefu.url });
+  await context.grantPermissions(['notifications'], { origin: bot.kefu.url });
   await context.addInitScript(RECORD_ALERTS);
   const users: WidgetPage[] = [];
   try {

@@ -1,9 +1,7 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { ARTIFACTS, launchBrowser, WidgetPage, signInToConsole } from '../support/browser';
+import type { Page } from 'playwright-core';
+import { kefuAndBrowser, WidgetPage, signInToConsole, shoot } from '../support/browser';
 import { DEMO_AGENTS } from '../support/agentClient';
-import { latestCode, startKefu, type RunningKefu } from '../support/kefuServer';
+import { latestCode } from '../support/kefuServer';
 import { keepForReadme } from '../support/readmeScreenshots';
 
 /**
@@ -15,28 +13,10 @@ import { keepForReadme } from '../support/readmeScreenshots';
  */
 jest.setTimeout(120_000);
 
-let kefu: RunningKefu;
-let browser: Browser;
-
-beforeAll(async () => {
-  kefu = await startKefu();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await kefu?.stop();
-});
-
-async function shoot(page: Page, name: string): Promise<string> {
-  const dir = path.join(ARTIFACTS, 'agent-console');
-  fs.mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, `${name}.png`);
-  await page.screenshot({ path: file });
-  return file;
-}
+const bot = kefuAndBrowser();
 
 async function signIn(page: Page, [id, password]: readonly [string, string]): Promise<void> {
-  await signInToConsole(page, kefu.url, [id, password]);
+  await signInToConsole(page, bot.kefu.url, [id, password]);
 }
 
 /** The page's <dl> as far as this test reads it (the tests compile without the DOM's types). */
@@ -54,11 +34,11 @@ async function contextShown(page: Page): Promise<Record<string, string>> {
 }
 
 test('a user asks for a person; an agent in the console claims, replies, resolves; the user rates', async () => {
-  const context = await browser.newContext({ viewport: { width: 1366, height: 800 }, locale: 'zh-CN' });
+  const context = await bot.browser.newContext({ viewport: { width: 1366, height: 800 }, locale: 'zh-CN' });
   const agent = await context.newPage();
-  const widget = await WidgetPage.open(browser, `${kefu.url}/`, 'handoff-widget');
+  const widget = await WidgetPage.open(bot.browser, `${bot.kefu.url}/`, 'handoff-widget');
   try {
-    await agent.goto(`${kefu.url}/agent`);
+    await agent.goto(`${bot.kefu.url}/agent`);
     await agent.locator('#agent-id').fill(DEMO_AGENTS.wang[0]);
     await agent.locator('#agent-password').fill('wrong-password');
     await agent.locator('#sign-in-form button[type=submit]').click();
@@ -67,7 +47,7 @@ test('a user asks for a person; an agent in the console claims, replies, resolve
     await agent.locator('#sign-in-form button[type=submit]').click();
     await agent.locator('#agent-name', { hasText: '小王' }).waitFor();
     await agent.locator('#presence', { hasText: '1 位客服在线' }).waitFor();
-    await shoot(agent, '01-empty-queue');
+    await shoot(agent, 'agent-console', '01-empty-queue');
 
     await widget.waitForBot('您好');
     await widget.say('忘记密码怎么办');
@@ -77,7 +57,7 @@ test('a user asks for a person; an agent in the console claims, replies, resolve
     // The chat appears in the agent's queue without a reload.
     const queued = agent.locator('#queue li', { hasText: '用户要求转人工' });
     await queued.waitFor();
-    await shoot(agent, '02-queued');
+    await shoot(agent, 'agent-console', '02-queued');
     await queued.click();
     await agent.locator('#context dd', { hasText: '用户要求转人工' }).waitFor();
     expect(await agent.locator('#transcript li').allTextContents()).toEqual(
@@ -107,7 +87,7 @@ test('a user asks for a person; an agent in the console claims, replies, resolve
     await agent.locator('#note').fill('用户忘记密码后被锁，已引导重置');
     await agent.locator('#note-form button').click();
     await agent.locator('#notes li', { hasText: '已引导重置' }).waitFor();
-    await shoot(agent, '03-chatting');
+    await shoot(agent, 'agent-console', '03-chatting');
     await widget.screenshot('with-agent');
 
     before = (await widget.botTexts()).length;
@@ -118,7 +98,7 @@ test('a user asks for a person; an agent in the console claims, replies, resolve
     before = await widget.click('5 分');
     await widget.waitForBot('感谢您的评价', before);
     await widget.screenshot('rated');
-    await shoot(agent, '04-resolved');
+    await shoot(agent, 'agent-console', '04-resolved');
 
     // English console, same data.
     await agent.locator('.topbar .lang-toggle').click();
@@ -130,9 +110,9 @@ test('a user asks for a person; an agent in the console claims, replies, resolve
 });
 
 test('unlock of an account locked by a security alert: right after "验证通过" the console says verified, and where the flow stood in words', async () => {
-  const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'zh-CN' });
+  const context = await bot.browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'zh-CN' });
   const agent = await context.newPage();
-  const widget = await WidgetPage.open(browser, `${kefu.url}/`, 'security-handoff');
+  const widget = await WidgetPage.open(bot.browser, `${bot.kefu.url}/`, 'security-handoff');
   try {
     await signIn(agent, DEMO_AGENTS.wang);
     await widget.waitForBot('您好');
@@ -140,7 +120,7 @@ test('unlock of an account locked by a security alert: right after "验证通过
     await widget.waitForBot('手机号', before);
     before = await widget.say('13800000004');
     await widget.waitForBot('验证码已发送至 138****0004', before);
-    before = await widget.say(await latestCode(kefu.url, '13800000004'));
+    before = await widget.say(await latestCode(bot.kefu.url, '13800000004'));
     await widget.waitForBot('验证通过', before);
     await widget.waitForBot('排在第 1 位', before);
 
@@ -170,7 +150,7 @@ test('unlock of an account locked by a security alert: right after "验证通过
     await agent.locator('#chat').evaluate((pane) => {
       (pane as unknown as { scrollTop: number }).scrollTop = 0;
     });
-    keepForReadme(await shoot(agent, 'security-context'), 'agent-console');
+    keepForReadme(await shoot(agent, 'agent-console', 'security-context'), 'agent-console');
     await widget.screenshot('with-agent');
 
     // The console in English words the same facts in English.
@@ -191,9 +171,9 @@ test('unlock of an account locked by a security alert: right after "验证通过
 });
 
 test('what people type is text everywhere, never markup', async () => {
-  const context = await browser.newContext({ viewport: { width: 1366, height: 800 }, locale: 'zh-CN' });
+  const context = await bot.browser.newContext({ viewport: { width: 1366, height: 800 }, locale: 'zh-CN' });
   const agent = await context.newPage();
-  const widget = await WidgetPage.open(browser, `${kefu.url}/`, 'markup');
+  const widget = await WidgetPage.open(bot.browser, `${bot.kefu.url}/`, 'markup');
   try {
     await signIn(agent, DEMO_AGENTS.wang);
     await widget.waitForBot('您好');

@@ -1,9 +1,7 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { ARTIFACTS, launchBrowser, signInToConsole } from '../support/browser';
+import type { BrowserContext, Page } from 'playwright-core';
+import { kefuAndBrowser, signInToConsole, shoot } from '../support/browser';
 import { AgentClient, DEMO_AGENTS } from '../support/agentClient';
-import { startKefu, type RunningKefu } from '../support/kefuServer';
+import { startKefu } from '../support/kefuServer';
 import { until } from '../support/until';
 import { WidgetUser } from '../support/widgetUser';
 
@@ -17,27 +15,7 @@ import { WidgetUser } from '../support/widgetUser';
  */
 jest.setTimeout(180_000);
 
-let kefu: RunningKefu;
-let browser: Browser;
-
-beforeAll(async () => {
-  kefu = await startKefu();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await kefu?.stop();
-});
-
-async function shoot(page: Page, name: string): Promise<void> {
-  const dir = path.join(ARTIFACTS, 'agent-console');
-  fs.mkdirSync(dir, { recursive: true });
-  await page.screenshot({ path: path.join(dir, `${name}.png`) });
-}
-
-async function signIn(page: Page, url: string, [id, password]: readonly [string, string]): Promise<void> {
-  await signInToConsole(page, url, [id, password]);
-}
+const bot = kefuAndBrowser();
 
 /** The id of the open chat whose list entry shows `text`, from the board (as the page has it). */
 async function chatId(agent: AgentClient, conversationHint: (entry: { id: string }) => boolean): Promise<string> {
@@ -58,12 +36,12 @@ describe('a lead and an agent on one server', () => {
   let wangEvents: Awaited<ReturnType<AgentClient['stream']>>;
 
   beforeAll(async () => {
-    context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
+    context = await bot.browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
     lead = await context.newPage();
     // 小王 is online with no chat: presence knows him by id only.
-    wang = await AgentClient.signIn(kefu.url, ...DEMO_AGENTS.wang);
+    wang = await AgentClient.signIn(bot.kefu.url, ...DEMO_AGENTS.wang);
     wangEvents = await wang.stream();
-    await signIn(lead, kefu.url, DEMO_AGENTS.lin);
+    await signInToConsole(lead, bot.kefu.url, DEMO_AGENTS.lin);
   });
   afterAll(async () => {
     wangEvents?.close();
@@ -79,7 +57,7 @@ describe('a lead and an agent on one server', () => {
     await lead.locator('#close-drawer').click();
     await lead.locator('#open-history').click();
     expect(await lead.locator('#history-panel label').textContent()).toContain('申诉编号');
-    await shoot(lead, 'drawer-zh');
+    await shoot(lead, 'agent-console', 'drawer-zh');
     await lead.locator('#close-drawer').click();
 
     await lead.locator('.topbar .lang-toggle').click();
@@ -89,16 +67,16 @@ describe('a lead and an agent on one server', () => {
     expect(await lead.locator('#workday-title').textContent()).toBe('History');
     expect(await lead.locator('#history-panel button[type=submit]').textContent()).toBe('Search');
     expect(await lead.locator('#history-panel label').textContent()).toContain('case id');
-    await shoot(lead, 'drawer-en');
+    await shoot(lead, 'agent-console', 'drawer-en');
     await lead.locator('#close-drawer').click();
     await lead.locator('.topbar .lang-toggle').click();
     await lead.locator('#open-today', { hasText: '今日概览' }).waitFor();
   });
 
   test('a card click reads as what it carried; the top canned reply shows whole; the rating counts at once; history says 用户 and 机器人', async () => {
-    const user = await WidgetUser.open(kefu.url);
+    const user = await WidgetUser.open(bot.kefu.url);
     // 👍 under an answer, as the widget's card button sends it: a value, no text.
-    const posted = await fetch(`${kefu.url}/v3/directline/conversations/${user.conversationId}/activities`, {
+    const posted = await fetch(`${bot.kefu.url}/v3/directline/conversations/${user.conversationId}/activities`, {
       method: 'POST',
       headers: { authorization: `Bearer ${(user as unknown as { token: string }).token}`, 'content-type': 'application/json' },
       body: JSON.stringify({ type: 'message', value: { kefu: 'feedback', vote: 'up' }, from: { id: 'ignored' }, locale: 'zh-CN' }),
@@ -129,7 +107,7 @@ describe('a lead and an agent on one server', () => {
       const hit = doc.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
       return hit?.closest('#canned li') !== item;
     });
-    await shoot(lead, 'canned-open');
+    await shoot(lead, 'agent-console', 'canned-open');
     expect(covered).toBe(false);
     await message.fill('');
     await lead.setViewportSize({ width: 1280, height: 800 });
@@ -152,14 +130,14 @@ describe('a lead and an agent on one server', () => {
     await found.waitFor();
     await found.locator('summary').click();
     const lines = await found.locator('ol li').allTextContents();
-    await shoot(lead, 'history-zh');
+    await shoot(lead, 'agent-console', 'history-zh');
     expect(lines).toEqual(expect.arrayContaining([expect.stringMatching(/^用户：转人工/), expect.stringMatching(/^机器人：/)]));
     expect(lines.filter((line) => /^(user|bot):/.test(line))).toEqual([]);
   });
 });
 
 test('the sign-in page loads without a failed request or an error in the browser console', async () => {
-  const context = await browser.newContext({ locale: 'zh-CN' });
+  const context = await bot.browser.newContext({ locale: 'zh-CN' });
   try {
     const page = await context.newPage();
     const failed: string[] = [];
@@ -169,7 +147,7 @@ test('the sign-in page loads without a failed request or an error in the browser
     page.on('console', (message) => {
       if (message.type() === 'error') failed.push(message.text());
     });
-    await page.goto(`${kefu.url}/agent`);
+    await page.goto(`${bot.kefu.url}/agent`);
     await page.locator('#sign-in-form').waitFor();
     await page.locator('#agent-id').focus();
     expect(failed).toEqual([]);
@@ -180,11 +158,11 @@ test('the sign-in page loads without a failed request or an error in the browser
 
 test('with the server gone, the console shows one "连接已断开，正在重连…" line and throws nothing while it retries', async () => {
   const own = await startKefu();
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
+  const context = await bot.browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
   let stopped = false;
   try {
     const page = await context.newPage();
-    await signIn(page, own.url, DEMO_AGENTS.wang);
+    await signInToConsole(page, own.url, DEMO_AGENTS.wang);
     const thrown: string[] = [];
     page.on('pageerror', (error) => thrown.push(error.message));
     let failedRequests = 0;
@@ -194,7 +172,7 @@ test('with the server gone, the console shows one "连接已断开，正在重�
     await page.locator('#connection', { hasText: '连接已断开，正在重连…' }).waitFor();
     // Several tries at the server later: still one line, and nothing uncaught.
     await until(async () => failedRequests >= 4, 60_000);
-    await shoot(page, 'server-down');
+    await shoot(page, 'agent-console', 'server-down');
     expect(await page.getByText('连接已断开').count()).toBe(1);
     expect(thrown).toEqual([]);
   } finally {

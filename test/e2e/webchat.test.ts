@@ -1,8 +1,7 @@
-import type { Browser } from 'playwright-core';
 import { PNG } from 'pngjs';
-import { launchBrowser, WidgetPage } from '../support/browser';
+import { kefuAndBrowser, WidgetPage } from '../support/browser';
 import { contrastRatio, paintedColours } from '../support/contrast';
-import { latestCode, startKefu, type RunningKefu } from '../support/kefuServer';
+import { latestCode } from '../support/kefuServer';
 import { keepForReadme } from '../support/readmeScreenshots';
 
 /**
@@ -11,20 +10,10 @@ import { keepForReadme } from '../support/readmeScreenshots';
  */
 jest.setTimeout(90_000);
 
-let kefu: RunningKefu;
-let browser: Browser;
-
-beforeAll(async () => {
-  kefu = await startKefu();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await kefu?.stop();
-});
+const bot = kefuAndBrowser();
 
 test('welcome, FAQ answer, "您是想问" choice, 👍, reload resumes, English in English', async () => {
-  const widget = await WidgetPage.open(browser, `${kefu.url}/`, 'webchat');
+  const widget = await WidgetPage.open(bot.browser, `${bot.kefu.url}/`, 'webchat');
   try {
     await widget.waitForBot('您好');
     expect(await widget.suggestions()).toContain('验证码收不到怎么办');
@@ -70,8 +59,8 @@ test('welcome, FAQ answer, "您是想问" choice, 👍, reload resumes, English 
 });
 
 test('two users never see each other’s conversation', async () => {
-  const alice = await WidgetPage.open(browser, `${kefu.url}/`, 'webchat-alice');
-  const bob = await WidgetPage.open(browser, `${kefu.url}/`, 'webchat-bob');
+  const alice = await WidgetPage.open(bot.browser, `${bot.kefu.url}/`, 'webchat-alice');
+  const bob = await WidgetPage.open(bot.browser, `${bot.kefu.url}/`, 'webchat-bob');
   try {
     await alice.waitForBot('您好');
     await bob.waitForBot('您好');
@@ -87,8 +76,8 @@ test('two users never see each other’s conversation', async () => {
 });
 
 test('a full unlock in the widget, with the code read from the dev outbox', async () => {
-  await fetch(`${kefu.url}/api/dev/reset`, { method: 'POST' });
-  const widget = await WidgetPage.open(browser, `${kefu.url}/`, 'webchat-unlock');
+  await fetch(`${bot.kefu.url}/api/dev/reset`, { method: 'POST' });
+  const widget = await WidgetPage.open(bot.browser, `${bot.kefu.url}/`, 'webchat-unlock');
   try {
     await widget.waitForBot('您好');
     let before = await widget.say('帮我解锁');
@@ -97,10 +86,10 @@ test('a full unlock in the widget, with the code read from the dev outbox', asyn
     await widget.waitForBot('138****0002', before);
     expect(await widget.suggestions()).toEqual(expect.arrayContaining(['重新发送', '取消']));
     await widget.screenshot('code-sent');
-    before = await widget.say(await latestCode(kefu.url, '13800000002'));
+    before = await widget.say(await latestCode(bot.kefu.url, '13800000002'));
     await widget.waitForBot('账户已解锁', before);
     await widget.screenshot('unlocked');
-    const record = (await (await fetch(`${kefu.url}/api/dev/accounts/13800000002`)).json()) as { status: string };
+    const record = (await (await fetch(`${bot.kefu.url}/api/dev/accounts/13800000002`)).json()) as { status: string };
     expect(record.status).toBe('active');
   } finally {
     await widget.close();
@@ -108,9 +97,9 @@ test('a full unlock in the widget, with the code read from the dev outbox', asyn
 });
 
 test('phone change in the widget: the confirmation card is clicked', async () => {
-  await fetch(`${kefu.url}/api/dev/reset`, { method: 'POST' });
-  const code = (phone: string) => latestCode(kefu.url, phone);
-  const widget = await WidgetPage.open(browser, `${kefu.url}/`, 'webchat-phone-change');
+  await fetch(`${bot.kefu.url}/api/dev/reset`, { method: 'POST' });
+  const code = (phone: string) => latestCode(bot.kefu.url, phone);
+  const widget = await WidgetPage.open(bot.browser, `${bot.kefu.url}/`, 'webchat-phone-change');
   try {
     await widget.waitForBot('您好');
     await widget.exchange([
@@ -126,16 +115,16 @@ test('phone change in the widget: the confirmation card is clicked', async () =>
     await confirmButton.click();
     await widget.waitForBot('更换成功', before);
     await widget.screenshot('changed');
-    expect((await fetch(`${kefu.url}/api/dev/accounts/13900000000`)).status).toBe(200);
+    expect((await fetch(`${bot.kefu.url}/api/dev/accounts/13900000000`)).status).toBe(200);
   } finally {
     await widget.close();
   }
 });
 
 test('an appeal in the widget with a file attached through Web Chat’s upload button', async () => {
-  await fetch(`${kefu.url}/api/dev/reset`, { method: 'POST' });
-  const code = (phone: string) => latestCode(kefu.url, phone);
-  const widget = await WidgetPage.open(browser, `${kefu.url}/`, 'webchat-appeal');
+  await fetch(`${bot.kefu.url}/api/dev/reset`, { method: 'POST' });
+  const code = (phone: string) => latestCode(bot.kefu.url, phone);
+  const widget = await WidgetPage.open(bot.browser, `${bot.kefu.url}/`, 'webchat-appeal');
   try {
     await widget.waitForBot('您好');
     let before = await widget.say('我要申诉');
@@ -160,7 +149,7 @@ test('an appeal in the widget with a file attached through Web Chat’s upload b
     before = await widget.say('完成');
     await widget.waitForBot('案件号', before);
     await widget.screenshot('appeal-filed');
-    const record = (await (await fetch(`${kefu.url}/api/dev/accounts/13800000005`)).json()) as { cases: { attachments: { name: string; url: string }[] }[] };
+    const record = (await (await fetch(`${bot.kefu.url}/api/dev/accounts/13800000005`)).json()) as { cases: { attachments: { name: string; url: string }[] }[] };
     expect(record.cases[0]?.attachments).toEqual([expect.objectContaining({ name: 'id-card.png' })]);
     // The file the bot kept is the file the user sent.
     const stored = await fetch(record.cases[0]?.attachments[0]?.url ?? '');
@@ -171,8 +160,8 @@ test('an appeal in the widget with a file attached through Web Chat’s upload b
 });
 
 test('an appeal in the widget: a 4.5 MB PDF is answered with the limit the bot stated, a file that fits is named legibly in the user’s bubble', async () => {
-  await fetch(`${kefu.url}/api/dev/reset`, { method: 'POST' });
-  const widget = await WidgetPage.open(browser, `${kefu.url}/`, 'webchat-upload-limit');
+  await fetch(`${bot.kefu.url}/api/dev/reset`, { method: 'POST' });
+  const widget = await WidgetPage.open(bot.browser, `${bot.kefu.url}/`, 'webchat-upload-limit');
   const userBubbles = widget.page.locator('.webchat__stacked-layout--from-user');
   try {
     await widget.waitForBot('您好');
@@ -180,7 +169,7 @@ test('an appeal in the widget: a 4.5 MB PDF is answered with the limit the bot s
     await widget.waitForBot('提交申诉', before);
     before = await widget.say('13800000005');
     await widget.waitForBot('138****0005', before);
-    before = await widget.say(await latestCode(kefu.url, '13800000005'));
+    before = await widget.say(await latestCode(bot.kefu.url, '13800000005'));
     await widget.waitForBot('10 到 1000 字', before);
     before = await widget.say('实名认证时上传的照片不清楚，现在补充清晰的身份证照片，请重新审核。');
     await widget.waitForBot('图片或 PDF', before);

@@ -1,7 +1,5 @@
-import type { Browser } from 'playwright-core';
 import { AgentClient, DEMO_AGENTS } from '../support/agentClient';
-import { launchBrowser, WidgetPage } from '../support/browser';
-import { startKefu, type RunningKefu } from '../support/kefuServer';
+import { kefuAndBrowser, WidgetPage } from '../support/browser';
 import { until } from '../support/until';
 
 /**
@@ -11,25 +9,15 @@ import { until } from '../support/until';
  */
 jest.setTimeout(120_000);
 
-let kefu: RunningKefu;
-let browser: Browser;
-
-beforeAll(async () => {
-  kefu = await startKefu();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await kefu?.stop();
-});
+const bot = kefuAndBrowser();
 
 /** Avatars beside the bot's side of the transcript, oldest first: the agent's initial, or "bot". */
 const AVATARS = `.webchat__stacked-layout:not(.webchat__stacked-layout--from-user) .webchat__stacked-layout__avatar-gutter`;
 
 test('an agent has the chat: typing shows both ways, the header and the avatar are the agent’s, and the bot’s again after resolve', async () => {
-  const wang = await AgentClient.signIn(kefu.url, ...DEMO_AGENTS.wang);
+  const wang = await AgentClient.signIn(bot.kefu.url, ...DEMO_AGENTS.wang);
   const stream = await wang.stream();
-  const widget = await WidgetPage.open(browser, `${kefu.url}/`, 'webchat-agent');
+  const widget = await WidgetPage.open(bot.browser, `${bot.kefu.url}/`, 'webchat-agent');
   const status = widget.page.locator('#kefu-status');
   const header = widget.page.locator('.kefu-header .kefu-avatar');
   try {

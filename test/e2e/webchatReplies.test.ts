@@ -1,7 +1,6 @@
-import type { Browser } from 'playwright-core';
 import { AgentClient, DEMO_AGENTS } from '../support/agentClient';
-import { launchBrowser, WidgetPage } from '../support/browser';
-import { latestCode, startKefu, type RunningKefu } from '../support/kefuServer';
+import { kefuAndBrowser, WidgetPage } from '../support/browser';
+import { latestCode } from '../support/kefuServer';
 import { until } from '../support/until';
 
 /**
@@ -10,19 +9,9 @@ import { until } from '../support/until';
  */
 jest.setTimeout(120_000);
 
-let kefu: RunningKefu;
-let browser: Browser;
-
-beforeAll(async () => {
-  kefu = await startKefu();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await kefu?.stop();
-});
+const bot = kefuAndBrowser();
 beforeEach(async () => {
-  await fetch(`${kefu.url}/api/dev/reset`, { method: 'POST' });
+  await fetch(`${bot.kefu.url}/api/dev/reset`, { method: 'POST' });
 });
 
 /** The little of the page's DOM the checks below read. */
@@ -35,8 +24,8 @@ interface CardDom {
 const withoutEmoji = (text: string) => text.replace(/\p{Extended_Pictographic}|\uFE0F/gu, '').trim();
 
 test('phone change: the confirmation card and the bubbles show 138****0008 and 139****0000 literally; its 取消 after the change says the step is over', async () => {
-  const code = (phone: string) => latestCode(kefu.url, phone);
-  const widget = await WidgetPage.open(browser, `${kefu.url}/`, 'webchat-replies');
+  const code = (phone: string) => latestCode(bot.kefu.url, phone);
+  const widget = await WidgetPage.open(bot.browser, `${bot.kefu.url}/`, 'webchat-replies');
   try {
     await widget.waitForBot('您好');
     await widget.exchange([
@@ -76,9 +65,9 @@ test('phone change: the confirmation card and the bubbles show 138****0008 and 1
 });
 
 test('feedback and rating buttons read as words without an emoji font', async () => {
-  const wang = await AgentClient.signIn(kefu.url, ...DEMO_AGENTS.wang);
+  const wang = await AgentClient.signIn(bot.kefu.url, ...DEMO_AGENTS.wang);
   const events = await wang.stream();
-  const widget = await WidgetPage.open(browser, `${kefu.url}/`, 'webchat-replies-buttons');
+  const widget = await WidgetPage.open(bot.browser, `${bot.kefu.url}/`, 'webchat-replies-buttons');
   try {
     await widget.waitForBot('您好');
     let before = await widget.say('验证码收不到怎么办');

@@ -1,6 +1,6 @@
-import type { Browser, Locator } from 'playwright-core';
-import { launchBrowser, WidgetPage } from '../support/browser';
-import { latestCode, startKefu, type RunningKefu } from '../support/kefuServer';
+import type { Locator } from 'playwright-core';
+import { kefuAndBrowser, WidgetPage } from '../support/browser';
+import { latestCode } from '../support/kefuServer';
 import { until } from '../support/until';
 
 /**
@@ -10,17 +10,7 @@ import { until } from '../support/until';
  */
 jest.setTimeout(120_000);
 
-let kefu: RunningKefu;
-let browser: Browser;
-
-beforeAll(async () => {
-  kefu = await startKefu();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await kefu?.stop();
-});
+const bot = kefuAndBrowser();
 
 const PHONE = { width: 390, height: 844 };
 
@@ -29,7 +19,7 @@ const savedConversation = (widget: WidgetPage) =>
   widget.page.evaluate(() => (JSON.parse((globalThis as unknown as { sessionStorage: { getItem(key: string): string | null } }).sessionStorage.getItem('kefu.webchat.v1') ?? 'null') as { conversationId?: string } | null)?.conversationId);
 
 test('新对话 starts a fresh conversation: the last user’s chat is gone', async () => {
-  const widget = await WidgetPage.open(browser, `${kefu.url}/`, 'webchat-widget-new');
+  const widget = await WidgetPage.open(bot.browser, `${bot.kefu.url}/`, 'webchat-widget-new');
   try {
     await widget.waitForBot('您好');
     const before = await widget.say('忘记密码怎么办');
@@ -65,8 +55,8 @@ const wholeLabel = (button: Locator) => button.evaluate((el) => {
 });
 
 test('at 390 px: every follow-up is a whole-label button, 转人工 comes with "请联系客服", and the card’s buttons are rounded like the rest', async () => {
-  await fetch(`${kefu.url}/api/dev/reset`, { method: 'POST' });
-  const widget = await WidgetPage.open(browser, `${kefu.url}/`, 'webchat-widget-buttons', PHONE);
+  await fetch(`${bot.kefu.url}/api/dev/reset`, { method: 'POST' });
+  const widget = await WidgetPage.open(bot.browser, `${bot.kefu.url}/`, 'webchat-widget-buttons', PHONE);
   try {
     await widget.waitForBot('您好');
     let before = await widget.say('验证码收不到怎么办');
@@ -78,7 +68,7 @@ test('at 390 px: every follow-up is a whole-label button, 转人工 comes with "
     await widget.screenshot('follow-ups');
 
     // The confirmation card of a phone change: its buttons are pills like the suggested actions.
-    const code = (phone: string) => latestCode(kefu.url, phone);
+    const code = (phone: string) => latestCode(bot.kefu.url, phone);
     await widget.exchange([
       ['我要换手机号', '当前绑定的手机号'],
       ['13800000008', '138****0008'],

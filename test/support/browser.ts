@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { startKefu, type RunningKefu } from './kefuServer';
 import { CHROMIUM, requireProgram } from './programs';
 
 /**
@@ -14,6 +15,44 @@ export async function launchBrowser(): Promise<Browser> {
     executablePath: requireProgram(CHROMIUM),
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
   });
+}
+
+/**
+ * A bot with its embedded defaults and one Chromium for a test file: started before its tests,
+ * stopped after them. Read `kefu` and `browser` inside tests (they exist once beforeAll ran).
+ */
+export function kefuAndBrowser(): { readonly kefu: RunningKefu; readonly browser: Browser } {
+  let kefu: RunningKefu | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    kefu = await startKefu();
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await kefu?.stop();
+  });
+  const started = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('kefuAndBrowser: used before beforeAll ran');
+    return value;
+  };
+  return {
+    get kefu() {
+      return started(kefu);
+    },
+    get browser() {
+      return started(browser);
+    },
+  };
+}
+
+/** A screenshot of the page as it is now, in test-artifacts/<dir>/<name>.png; returns the file. */
+export async function shoot(page: Page, dir: string, name: string): Promise<string> {
+  const folder = path.join(ARTIFACTS, dir);
+  fs.mkdirSync(folder, { recursive: true });
+  const file = path.join(folder, `${name}.png`);
+  await page.screenshot({ path: file });
+  return file;
 }
 
 const BOT_BUBBLES = '.webchat__stacked-layout:not(.webchat__stacked-layout--from-user) .webchat__bubble__content';
