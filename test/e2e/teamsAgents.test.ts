@@ -1,10 +1,8 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { AgentClient, DEMO_AGENTS } from '../support/agentClient';
 import { startInstance, type Instance } from '../support/cluster';
 import { startKefu, type RunningKefu } from '../support/kefuServer';
 import { RedisServer } from '../support/redis';
-import { agentsFile, ALICE, cardOf, CHANNEL, LIN, shownText, STRANGER, TeamsAgentSide, TeamsConnector, TENANT, WANG, type TeamsCall } from '../support/teamsConnector';
+import { ALICE, cardOf, CHANNEL, LIN, shownText, STRANGER, TeamsAgentSide, TENANT, WANG, type TeamsCall, kefuWithTeamsAgents } from '../support/teamsConnector';
 import { WidgetUser } from '../support/widgetUser';
 
 /**
@@ -28,40 +26,21 @@ const actionsOf = (card: Record<string, unknown> | undefined) => (card?.actions 
 /** The body of an Action.Execute's answer as Teams reads it. */
 const invokeAnswer = (body: unknown) => body as { statusCode: number; type: string; value: unknown };
 
-let teams: TeamsConnector;
-let kefu: RunningKefu;
-let side: TeamsAgentSide;
+const setup = kefuWithTeamsAgents();
+const { teams, side, file } = setup;
 let wang: AgentClient;
-const file = agentsFile();
-
 beforeAll(async () => {
-  teams = new TeamsConnector();
-  await teams.start();
-  kefu = await startKefu({
-    AGENTS_FILE: file,
-    AGENT_TEAMS_CONVERSATION: CHANNEL,
-    AGENT_TEAMS_SERVICE_URL: teams.url,
-    AGENT_TEAMS_TENANT_ID: TENANT,
-  });
-  side = new TeamsAgentSide(() => kefu.url, teams, TENANT);
-  wang = await AgentClient.signIn(kefu.url, ...DEMO_AGENTS.wang);
-});
-afterAll(async () => {
-  await kefu.stop();
-  await teams.stop();
-  fs.rmSync(path.dirname(file), { recursive: true, force: true });
+  wang = await AgentClient.signIn(setup.kefu.url, ...DEMO_AGENTS.wang);
 });
 
-/** Posts after this point of the connector's record. */
-const since = (from: number) => (match: (call: TeamsCall) => boolean) => (call: TeamsCall) => teams.calls.indexOf(call) >= from && match(call);
 
 /** A widget user asks for a person; returns the user, the card's new thread and the handoff id. */
 async function handoffFromWidget(): Promise<{ user: WidgetUser; created: TeamsCall; id: string }> {
-  const user = await WidgetUser.open(kefu.url);
+  const user = await WidgetUser.open(setup.kefu.url);
   const from = teams.calls.length;
   const [queued] = await user.ask('转人工');
   expect(queued).toContain('排在第');
-  const created = await teams.waitFor('the card', since(from)((call) => call.kind === 'create'));
+  const created = await teams.waitFor('the card', teams.since(from, (call) => call.kind === 'create'));
   const claim = actionsOf(cardOf(created)).find((a) => a.data.kefu === 'claim');
   return { user, created, id: claim!.data.handoff };
 }
@@ -71,18 +50,18 @@ test("an agent active in the channel counts as online; a handoff is one card, a 
   const from = teams.calls.length;
   expect((await side.say(CHANNEL, WANG, '忘记密码怎么办')).status).toBe(200);
   // Not a user's question: no FAQ answer, only how the channel works.
-  const hint = await teams.waitFor('the hint', since(from)((call) => call.kind === 'post'));
+  const hint = await teams.waitFor('the hint', teams.since(from, (call) => call.kind === 'post'));
   expect(hint.conversation).toBe(CHANNEL);
   expect(hint.activity.text).toContain('/resolve');
   expect(hint.activity.text).not.toMatch(/密码.*(重置|找回)/);
 
-  const user = await WidgetUser.open(kefu.url);
+  const user = await WidgetUser.open(setup.kefu.url);
   await user.ask('帮我解锁');
   await user.ask('13800000003');
   const before = teams.calls.length;
   const [queued] = await user.ask('转人工');
   expect(queued).toContain('排在第 1 位');
-  const created = await teams.waitFor('the card', since(before)((call) => call.kind === 'create'));
+  const created = await teams.waitFor('the card', teams.since(before, (call) => call.kind === 'create'));
   expect(created.parameters).toEqual(expect.objectContaining({ isGroup: true, channelData: { channel: { id: CHANNEL }, tenant: { id: TENANT } } }));
   const card = cardOf(created);
   expect(card).toEqual(expect.objectContaining({ type: 'AdaptiveCard', version: '1.4' }));
@@ -114,7 +93,7 @@ test('claim: a non-agent is told so, a mapped agent claims and the card is updat
   const claimed = await side.execute(created.conversation, WANG, data);
   expect(invokeAnswer(claimed.body).type).toBe('application/vnd.microsoft.card.adaptive');
   expect(texts(invokeAnswer(claimed.body).value as Record<string, unknown>)).toContain('小王 已接入');
-  const updated = await teams.waitFor('the card updated', since(from)((call) => call.kind === 'update'));
+  const updated = await teams.waitFor('the card updated', teams.since(from, (call) => call.kind === 'update'));
   expect(updated.activityId).toBe(created.activityId);
   expect(texts(cardOf(updated))).toContain('小王 已接入');
   expect(actionsOf(cardOf(updated)).map((a) => a.data.kefu)).toEqual(['transcript']);
@@ -123,7 +102,7 @@ test('claim: a non-agent is told so, a mapped agent claims and the card is updat
   // Alice presses the old Claim button (Action.Submit, as older clients send it).
   const refusedFrom = teams.calls.length;
   expect((await side.submit(created.conversation, ALICE, data)).status).toBe(200);
-  const taken = await teams.waitFor('the refusal', since(refusedFrom)((call) => call.kind === 'post'));
+  const taken = await teams.waitFor('the refusal', teams.since(refusedFrom, (call) => call.kind === 'post'));
   expect(taken.activity.text).toContain('已由 小王 接入');
   expect((await wang.get<Board>('/api/agent/board')).body.active).toContainEqual(expect.objectContaining({ id, agentId: 'wang' }));
 
@@ -131,7 +110,7 @@ test('claim: a non-agent is told so, a mapped agent claims and the card is updat
   const fullFrom = teams.calls.length;
   const full = await side.execute(created.conversation, ALICE, { kefu: 'transcript', handoff: id });
   expect(invokeAnswer(full.body).value).toContain('已在帖子中贴出对话全文');
-  const posted = await teams.waitFor('the transcript', since(fullFrom)((call) => call.kind === 'post' && shownText(call).startsWith('对话全文')));
+  const posted = await teams.waitFor('the transcript', teams.since(fullFrom, (call) => call.kind === 'post' && shownText(call).startsWith('对话全文')));
   expect(posted.conversation).toBe(created.conversation);
   expect(shownText(posted)).toContain('用户：转人工');
   await user.ask('结束人工');
@@ -167,13 +146,13 @@ test("the thread carries the chat: the claimant's words reach the user, the user
 
   const from = teams.calls.length;
   await user.say('我的手机号 13800000005 收不到验证码');
-  const mirrored = await teams.waitFor("the user's line in the thread", since(from)((call) => call.kind === 'post' && call.conversation === thread));
+  const mirrored = await teams.waitFor("the user's line in the thread", teams.since(from, (call) => call.kind === 'post' && call.conversation === thread));
   expect(shownText(mirrored)).toBe('用户：我的手机号 138****0005 收不到验证码');
 
   // Alice writes in the thread: a note for the team; the user hears nothing of it.
   const noteFrom = teams.calls.length;
   await side.say(thread, ALICE, '这个号码上周也来问过');
-  const noted = await teams.waitFor('the note confirmed', since(noteFrom)((call) => call.kind === 'post' && call.conversation === thread));
+  const noted = await teams.waitFor('the note confirmed', teams.since(noteFrom, (call) => call.kind === 'post' && call.conversation === thread));
   expect(noted.activity.text).toContain('内部备注');
   await side.say(thread, WANG, '/note 已核实身份');
   await side.say(thread, ALICE, '/resolve');
@@ -194,7 +173,7 @@ test("the thread carries the chat: the claimant's words reach the user, the user
   // The thread of a closed chat relays nothing any more.
   const afterFrom = teams.calls.length;
   await side.say(thread, WANG, '还在吗？');
-  expect((await teams.waitFor('the refusal', since(afterFrom)((call) => call.kind === 'post'))).activity.text).toContain('已经结束');
+  expect((await teams.waitFor('the refusal', teams.since(afterFrom, (call) => call.kind === 'post'))).activity.text).toContain('已经结束');
   expect(await user.botTexts()).toHaveLength(seen + 1);
 });
 
@@ -231,7 +210,7 @@ describe('HANDOFF_QUEUE_TIMEOUT_S', () => {
     const user = await WidgetUser.open(quick.url);
     const from = teams.calls.length;
     expect((await user.ask('转人工'))[0]).toContain('排在第');
-    const created = await teams.waitFor('the card', since(from)((call) => call.kind === 'create'));
+    const created = await teams.waitFor('the card', teams.since(from, (call) => call.kind === 'create'));
     const expired = await teams.waitFor('the card expired', (call) => call.kind === 'update' && call.activityId === created.activityId);
     expect(texts(cardOf(expired))).toContain('无人接入，已超时');
     expect(actionsOf(cardOf(expired))).toEqual([]);
@@ -263,19 +242,19 @@ describe('two instances on Redis', () => {
     const learned = '19:learned-agents@thread.tacv2';
     const chose = teams.calls.length;
     await onA.say(`${learned};messageid=1`, STRANGER, 'kefu agents here');
-    expect((await teams.waitFor('the refusal', since(chose)((call) => call.kind === 'post'))).activity.text).toContain('您不是客服');
+    expect((await teams.waitFor('the refusal', teams.since(chose, (call) => call.kind === 'post'))).activity.text).toContain('您不是客服');
     const byAgent = teams.calls.length;
     await onA.say(`${learned};messageid=2`, WANG, '设为客服频道');
-    expect((await teams.waitFor('the refusal', since(byAgent)((call) => call.kind === 'post'))).activity.text).toContain('只有组长');
+    expect((await teams.waitFor('the refusal', teams.since(byAgent, (call) => call.kind === 'post'))).activity.text).toContain('只有组长');
     const agreed = teams.calls.length;
     await onA.say(`${learned};messageid=3`, LIN, '设为客服频道');
-    expect((await teams.waitFor('the agreement', since(agreed)((call) => call.kind === 'post'))).activity.text).toContain('之后转人工的会话会发到这个频道');
+    expect((await teams.waitFor('the agreement', teams.since(agreed, (call) => call.kind === 'post'))).activity.text).toContain('之后转人工的会话会发到这个频道');
 
     // The user is on B; Wang's presence in Teams (written on A) makes the queue open.
     const user = await WidgetUser.open(b.url);
     const from = teams.calls.length;
     expect((await user.ask('转人工'))[0]).toContain('排在第 1 位');
-    const created = await teams.waitFor('the card', since(from)((call) => call.kind === 'create'));
+    const created = await teams.waitFor('the card', teams.since(from, (call) => call.kind === 'create'));
     expect(created.parameters?.channelData?.channel?.id).toBe(learned);
     const id = actionsOf(cardOf(created))[0]!.data.handoff;
 
@@ -292,7 +271,7 @@ describe('two instances on Redis', () => {
     seen += 1;
     const mirroredFrom = teams.calls.length;
     await user.say('收到了');
-    const mirrored = await teams.waitFor("the user's line", since(mirroredFrom)((call) => call.kind === 'post' && call.conversation === created.conversation));
+    const mirrored = await teams.waitFor("the user's line", teams.since(mirroredFrom, (call) => call.kind === 'post' && call.conversation === created.conversation));
     expect(shownText(mirrored)).toBe('用户：收到了');
 
     await onB.say(created.conversation, WANG, '结束');

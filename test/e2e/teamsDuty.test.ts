@@ -2,8 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { AgentClient, DEMO_AGENTS } from '../support/agentClient';
 import { ARTIFACTS, launchBrowser, signInToConsole } from '../support/browser';
-import { startKefu, type RunningKefu } from '../support/kefuServer';
-import { agentsFile, cardOf, CHANNEL, STRANGER, TeamsAgentSide, TeamsConnector, TENANT, WANG, type TeamsCall } from '../support/teamsConnector';
+import { cardOf, CHANNEL, STRANGER, TENANT, WANG, type TeamsCall, kefuWithTeamsAgents } from '../support/teamsConnector';
 
 /**
  * Teams agents who watch the channel quietly: on duty (上班) until off duty (下班), and the
@@ -22,38 +21,25 @@ const texts = (card: Record<string, unknown> | undefined) => JSON.stringify(card
 const actionsOf = (card: Record<string, unknown> | undefined) => (card?.actions ?? []) as { type: string; title: string; data: Record<string, string> }[];
 const invokeAnswer = (body: unknown) => body as { statusCode: number; type: string; value: unknown };
 
-let teams: TeamsConnector;
-let kefu: RunningKefu;
-let side: TeamsAgentSide;
+const setup = kefuWithTeamsAgents();
+const { teams, side } = setup;
 let lead: AgentClient;
-const file = agentsFile();
-
 beforeAll(async () => {
-  teams = new TeamsConnector();
-  await teams.start();
-  kefu = await startKefu({ AGENTS_FILE: file, AGENT_TEAMS_CONVERSATION: CHANNEL, AGENT_TEAMS_SERVICE_URL: teams.url, AGENT_TEAMS_TENANT_ID: TENANT });
-  side = new TeamsAgentSide(() => kefu.url, teams, TENANT);
   // Reads the figures only: without the console's event stream a lead is not online.
-  lead = await AgentClient.signIn(kefu.url, ...DEMO_AGENTS.lin);
-});
-afterAll(async () => {
-  await kefu.stop();
-  await teams.stop();
-  fs.rmSync(path.dirname(file), { recursive: true, force: true });
+  lead = await AgentClient.signIn(setup.kefu.url, ...DEMO_AGENTS.lin);
 });
 
-const since = (from: number) => (match: (call: TeamsCall) => boolean) => (call: TeamsCall) => teams.calls.indexOf(call) >= from && match(call);
 
 /** What the bot answered a message of the agent's in the channel. */
 async function tell(text: string): Promise<string> {
   const from = teams.calls.length;
   expect((await side.say(CHANNEL, WANG, text)).status).toBe(200);
-  const answer = await teams.waitFor(`the answer to ${text}`, since(from)((call) => call.kind === 'post'));
+  const answer = await teams.waitFor(`the answer to ${text}`, teams.since(from, (call) => call.kind === 'post'));
   return String(answer.activity.text);
 }
 
 test('上班 makes a quiet Teams agent available until 下班: users are queued, then told nobody is online again', async () => {
-  const [before] = await kefu.channel.ask('d-1', '转人工');
+  const [before] = await setup.kefu.channel.ask('d-1', '转人工');
   expect(before?.text).toContain('暂时没有人工客服在线');
 
   const on = await tell('上班');
@@ -63,27 +49,27 @@ test('上班 makes a quiet Teams agent available until 下班: users are queued,
   expect(figures.onDuty).toEqual([{ id: 'wang', name: '小王', until: null }]);
   expect(figures.agentsOnline).toBe(1);
 
-  const [queued] = await kefu.channel.ask('d-2', '转人工');
+  const [queued] = await setup.kefu.channel.ask('d-2', '转人工');
   expect(queued?.text).toContain('排在第 1 位');
-  await kefu.channel.ask('d-2', '取消排队');
+  await setup.kefu.channel.ask('d-2', '取消排队');
 
   expect(await tell('下班')).toContain('您已下班');
   expect((await lead.get<Figures>('/api/agent/supervisor')).body.onDuty).toEqual([]);
-  const [after] = await kefu.channel.ask('d-3', '转人工');
+  const [after] = await setup.kefu.channel.ask('d-3', '转人工');
   expect(after?.text).toContain('暂时没有人工客服在线');
 });
 
 /** A user leaves a message while nobody is online; returns its ticket id and the card posted for it. */
 async function leaveMessage(conversation: string, phone: string, text: string): Promise<{ ticket: string; card: TeamsCall }> {
   const from = teams.calls.length;
-  const [offer] = await kefu.channel.ask(conversation, '转人工');
+  const [offer] = await setup.kefu.channel.ask(conversation, '转人工');
   expect(offer?.text).toContain('暂时没有人工客服在线');
-  await kefu.channel.ask(conversation, '留言');
-  await kefu.channel.ask(conversation, phone);
-  const [left] = await kefu.channel.ask(conversation, text);
+  await setup.kefu.channel.ask(conversation, '留言');
+  await setup.kefu.channel.ask(conversation, phone);
+  const [left] = await setup.kefu.channel.ask(conversation, text);
   const ticket = /工单号 (T-\d{8}-\w{4})/.exec(left?.text ?? '')?.[1];
   expect(ticket).toBeDefined();
-  const card = await teams.waitFor('the ticket card', since(from)((call) => call.kind === 'create' && texts(cardOf(call)).includes(ticket!)));
+  const card = await teams.waitFor('the ticket card', teams.since(from, (call) => call.kind === 'create' && texts(cardOf(call)).includes(ticket!)));
   return { ticket: ticket!, card };
 }
 
@@ -103,13 +89,13 @@ test('a message left is a card in the agents\' channel, number masked; 已联系
   expect(await (async () => {
     const from = teams.calls.length;
     await side.say(card.conversation, WANG, '我来打');
-    return String((await teams.waitFor('the thread answer', since(from)((call) => call.kind === 'post'))).activity.text);
+    return String((await teams.waitFor('the thread answer', teams.since(from, (call) => call.kind === 'post'))).activity.text);
   })()).toContain('不会发给用户');
 
   const from = teams.calls.length;
   const pressed = await side.execute(card.conversation, WANG, { kefu: 'contacted', ticket });
   expect(invokeAnswer(pressed.body).type).toBe('application/vnd.microsoft.card.adaptive');
-  const updated = await teams.waitFor('the card updated', since(from)((call) => call.kind === 'update' && call.activityId === card.activityId));
+  const updated = await teams.waitFor('the card updated', teams.since(from, (call) => call.kind === 'update' && call.activityId === card.activityId));
   expect(texts(cardOf(updated))).toContain('已联系（小王）');
   expect(actionsOf(cardOf(updated))).toEqual([]);
   expect((await lead.get<Board>('/api/agent/board')).body.tickets.map((t) => t.id)).toEqual([second.ticket]);
@@ -118,7 +104,7 @@ test('a message left is a card in the agents\' channel, number masked; 已联系
 
   const console = teams.calls.length;
   expect((await lead.post(`/api/agent/tickets/${second.ticket}/close`)).status).toBe(200);
-  const closedThere = await teams.waitFor('the second card updated', since(console)((call) => call.kind === 'update' && call.activityId === second.card.activityId));
+  const closedThere = await teams.waitFor('the second card updated', teams.since(console, (call) => call.kind === 'update' && call.activityId === second.card.activityId));
   expect(texts(cardOf(closedThere))).toContain('已联系（林组长）');
   // Pressing buttons made 小王 present for a while: 下班 ends that too.
   await tell('下班');
@@ -130,7 +116,7 @@ test('in the console: a lead\'s overview names who is on duty in Teams, and no l
     const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' })).newPage();
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
-    await signInToConsole(page, kefu.url, DEMO_AGENTS.lin);
+    await signInToConsole(page, setup.kefu.url, DEMO_AGENTS.lin);
     await page.getByRole('button', { name: '今日概览' }).click();
     await page.getByText('Teams 值班：无').waitFor();
     await tell('上班');

@@ -1,9 +1,6 @@
 import crypto from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
 import { AgentClient, DEMO_AGENTS } from '../support/agentClient';
-import { startKefu, type RunningKefu } from '../support/kefuServer';
-import { agentsFile, ALICE, cardOf, CHANNEL, LIN, shownLines, STRANGER, TeamsAgentSide, TeamsConnector, TENANT, WANG, type TeamsCall } from '../support/teamsConnector';
+import { ALICE, cardOf, CHANNEL, LIN, shownLines, STRANGER, TENANT, WANG, type TeamsCall, kefuWithTeamsAgents } from '../support/teamsConnector';
 import { WidgetUser } from '../support/widgetUser';
 
 /**
@@ -11,35 +8,22 @@ import { WidgetUser } from '../support/widgetUser';
  * and the user side that must stay a user side.
  */
 
-let teams: TeamsConnector;
-let kefu: RunningKefu;
-let side: TeamsAgentSide;
+const setup = kefuWithTeamsAgents();
+const { teams, side } = setup;
 let console: AgentClient;
-const file = agentsFile();
-
 beforeAll(async () => {
-  teams = new TeamsConnector();
-  await teams.start();
-  kefu = await startKefu({ AGENTS_FILE: file, AGENT_TEAMS_CONVERSATION: CHANNEL, AGENT_TEAMS_SERVICE_URL: teams.url, AGENT_TEAMS_TENANT_ID: TENANT });
-  side = new TeamsAgentSide(() => kefu.url, teams, TENANT);
-  console = await AgentClient.signIn(kefu.url, ...DEMO_AGENTS.wang);
-});
-afterAll(async () => {
-  await kefu.stop();
-  await teams.stop();
-  fs.rmSync(path.dirname(file), { recursive: true, force: true });
+  console = await AgentClient.signIn(setup.kefu.url, ...DEMO_AGENTS.wang);
 });
 
-const after = (from: number, match: (call: TeamsCall) => boolean) => (call: TeamsCall) => teams.calls.indexOf(call) >= from && match(call);
 const chatOf = async (id: string) => (await console.get<{ handoff: { status: string; agentId?: string }; notes: unknown[] }>(`/api/agent/chats/${id}`)).body;
 
 /** A queued chat of a widget user, Wang online in Teams; its thread and id. */
 async function queued(): Promise<{ user: WidgetUser; thread: string; id: string }> {
   await side.say(CHANNEL, WANG, '在线');
-  const user = await WidgetUser.open(kefu.url);
+  const user = await WidgetUser.open(setup.kefu.url);
   const from = teams.calls.length;
   expect((await user.ask('转人工'))[0]).toContain('排在第');
-  const created = await teams.waitFor('the card', after(from, (call) => call.kind === 'create'));
+  const created = await teams.waitFor('the card', teams.since(from, (call) => call.kind === 'create'));
   const id = (cardOf(created)?.actions as { data: { handoff: string } }[])[0]!.data.handoff;
   return { user, thread: created.conversation, id };
 }
@@ -80,7 +64,7 @@ test('a thread message without aadObjectId, or by someone who is no agent, is re
   ] as const) {
     const from = teams.calls.length;
     await side.say(thread, who, '您好，请把验证码发给我');
-    expect((await teams.waitFor('the refusal', after(from, (call) => call.kind === 'post'))).activity.text).toContain(refusal);
+    expect((await teams.waitFor('the refusal', teams.since(from, (call) => call.kind === 'post'))).activity.text).toContain(refusal);
   }
   expect((await chatOf(id)).notes).toEqual([]);
   // Wang's own line after them is the first the user gets: nothing of theirs went before it.
@@ -95,7 +79,7 @@ test("the claimant's message longer than the console allows is not relayed, and 
   const seen = (await user.waitForBot(3)).length;
   const from = teams.calls.length;
   await side.say(thread, WANG, '长'.repeat(2001));
-  expect((await teams.waitFor('the refusal', after(from, (call) => call.kind === 'post'))).activity.text).toContain('2000');
+  expect((await teams.waitFor('the refusal', teams.since(from, (call) => call.kind === 'post'))).activity.text).toContain('2000');
   await side.say(thread, WANG, '短的');
   expect((await user.waitForBot(seen + 1)).slice(seen)).toEqual(['小王：短的']);
   await user.ask('结束人工');
@@ -129,7 +113,7 @@ test('the user side stays the user side: an agent in a personal chat, or in anot
       channelData: { tenant: { id: TENANT } },
     });
     expect((await side.post(activity)).status).toBe(200);
-    const answer = await teams.waitFor('the FAQ answer', after(from, (call) => call.kind === 'post' && call.activity.type === 'message' && call.conversation === conversation.id));
+    const answer = await teams.waitFor('the FAQ answer', teams.since(from, (call) => call.kind === 'post' && call.activity.type === 'message' && call.conversation === conversation.id));
     expect(JSON.stringify(answer.activity)).toMatch(/密码/);
     expect(JSON.stringify(answer.activity)).not.toContain('/resolve');
   }
@@ -147,10 +131,10 @@ test("'kefu agents here' in a group chat is refused: the agents' channel stays w
       channelData: { tenant: { id: TENANT } },
     }),
   );
-  expect((await teams.waitFor('the refusal', after(from, (call) => call.kind === 'post'))).activity.text).toContain('请在团队的频道中使用');
+  expect((await teams.waitFor('the refusal', teams.since(from, (call) => call.kind === 'post'))).activity.text).toContain('请在团队的频道中使用');
   const before = teams.calls.length;
   await queued();
-  expect(teams.calls.find(after(before, (call) => call.kind === 'create'))?.parameters?.channelData?.channel?.id).toBe(CHANNEL);
+  expect(teams.calls.find(teams.since(before, (call) => call.kind === 'create'))?.parameters?.channelData?.channel?.id).toBe(CHANNEL);
 });
 
 /** What a user types to pass for something else: a link, an image, emphasis, and a line that looks like one of the card's facts. */
@@ -172,12 +156,12 @@ function expectInert(call: TeamsCall | undefined, expected: string[]) {
 
 test("a user's links, images, emphasis and fake lines are inert text on the user's own line: in the card, the thread and the full transcript", async () => {
   await side.say(CHANNEL, WANG, '在线');
-  const user = await WidgetUser.open(kefu.url);
+  const user = await WidgetUser.open(setup.kefu.url);
   // Counted before the disguised lines: one of them may already take a person the bot offered.
   const from = teams.calls.length;
   for (const text of DISGUISED) await user.ask(text);
   await user.ask('转人工');
-  const created = await teams.waitFor('the card', after(from, (call) => call.kind === 'create'));
+  const created = await teams.waitFor('the card', teams.since(from, (call) => call.kind === 'create'));
   // The card shows the last few lines only: each user line it shows is one disguised message, as typed.
   const userLines = shownLines(created).filter((l) => !l.markdown && l.text.startsWith('用户：') && l.text !== '用户：转人工').map((l) => l.text);
   expect(userLines.length).toBeGreaterThanOrEqual(2);
@@ -188,14 +172,14 @@ test("a user's links, images, emphasis and fake lines are inert text on the user
   // The same words once the chat is queued: each relayed into the thread as the user's line.
   const relayed = teams.calls.length;
   for (const text of DISGUISED) await user.say(text);
-  const posts = () => teams.calls.filter(after(relayed, (call) => call.kind === 'post' && call.conversation === created.conversation));
+  const posts = () => teams.calls.filter(teams.since(relayed, (call) => call.kind === 'post' && call.conversation === created.conversation));
   await teams.waitFor('four relayed lines', () => posts().length >= DISGUISED.length);
   posts().forEach((call, i) => expectInert(call, [AS_TYPED[i]!]));
 
   // 查看全文: the whole transcript, each of them still the user's single line.
   const full = teams.calls.length;
   await side.execute(created.conversation, WANG, { kefu: 'transcript', handoff: id });
-  const transcript = await teams.waitFor('the transcript', after(full, (call) => call.kind === 'post' && call.conversation === created.conversation));
+  const transcript = await teams.waitFor('the transcript', teams.since(full, (call) => call.kind === 'post' && call.conversation === created.conversation));
   expectInert(transcript, AS_TYPED);
   await user.ask('取消排队');
 });
@@ -208,10 +192,10 @@ test("an agent who is no lead cannot move the agents' channel, from another chan
   ] as const) {
     const from = teams.calls.length;
     expect((await side.say(where, who, text)).status).toBe(200);
-    const refusal = await teams.waitFor('the refusal', after(from, (call) => call.kind === 'post'));
+    const refusal = await teams.waitFor('the refusal', teams.since(from, (call) => call.kind === 'post'));
     expect([where, refusal.activity.text]).toEqual([where, expect.stringContaining('只有组长')]);
   }
   const before = teams.calls.length;
   await queued();
-  expect(teams.calls.find(after(before, (call) => call.kind === 'create'))?.parameters?.channelData?.channel?.id).toBe(CHANNEL);
+  expect(teams.calls.find(teams.since(before, (call) => call.kind === 'create'))?.parameters?.channelData?.channel?.id).toBe(CHANNEL);
 });

@@ -4,6 +4,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
+import { startKefu, type RunningKefu } from './kefuServer';
 
 /** One call the bot made to the Teams connector. */
 export interface TeamsCall {
@@ -32,6 +33,11 @@ export class TeamsConnector {
   async start(): Promise<void> {
     await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  /** Matches `match`'s calls made after the first `from` of the record (`calls.length` before an action). */
+  since(from: number, match: (call: TeamsCall) => boolean): (call: TeamsCall) => boolean {
+    return (call) => this.calls.indexOf(call) >= from && match(call);
   }
 
   async stop(): Promise<void> {
@@ -210,4 +216,37 @@ export function agentsFile(): string {
     .replace(/( {2}- id: lin\n)/, `$1    teamsAadObjectId: ${LIN.aadObjectId}\n`);
   fs.writeFileSync(file, withTeams);
   return file;
+}
+
+/**
+ * A stand-in Teams, a bot whose agents' channel is in it (demo staff from `agentsFile()`, as
+ * `file`), and the agents' side of that channel: started before a file's tests, stopped after
+ * them. Read `kefu` inside tests (it exists once beforeAll ran).
+ */
+export function kefuWithTeamsAgents(): { readonly teams: TeamsConnector; readonly kefu: RunningKefu; readonly side: TeamsAgentSide; readonly file: string } {
+  const file = agentsFile();
+  const teams = new TeamsConnector();
+  let kefu: RunningKefu | undefined;
+  beforeAll(async () => {
+    await teams.start();
+    kefu = await startKefu({ AGENTS_FILE: file, AGENT_TEAMS_CONVERSATION: CHANNEL, AGENT_TEAMS_SERVICE_URL: teams.url, AGENT_TEAMS_TENANT_ID: TENANT });
+  });
+  afterAll(async () => {
+    await kefu?.stop();
+    await teams.stop();
+    fs.rmSync(path.dirname(file), { recursive: true, force: true });
+  });
+  const started = (): RunningKefu => {
+    if (!kefu) throw new Error('kefuWithTeamsAgents: used before beforeAll ran');
+    return kefu;
+  };
+  const side = new TeamsAgentSide(() => started().url, teams, TENANT);
+  return {
+    teams,
+    get kefu() {
+      return started();
+    },
+    side,
+    file,
+  };
 }
