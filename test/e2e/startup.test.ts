@@ -41,6 +41,6 @@ test('/healthz, /readyz, the start-up log and kb check count the same entries', 
   expect(counts.entries).toBe(counts.answers + counts.acts + counts.outOfScope);
   expect(counts.answers).toBeGreaterThan(0);
   expect(kefu.listening).toEqual(expect.objectContaining(counts));
-  expect(await (await fetch(`${kefu.url}/healthz`)).json()).toEqual({ status: 'ok', ...counts });
+  expect(await (await fetch(`${kefu.url}/healthz`)).json()).toEqual({ status: 'ok', version: 0, ...counts });
   expect(await (await fetch(`${kefu.url}/readyz`)).json()).toEqual(expect.objectContaining({ status: 'ready', entries: counts.entries, answers: counts.answers }));
 });
