@@ -16,6 +16,9 @@ afterAll(async () => {
   await redis?.destroy();
 });
 
+/** Commands may wait longer than in production: the test is about versions, not a slow Redis on a loaded machine. */
+const PATIENT = { REDIS_COMMAND_TIMEOUT_MS: '10000' };
+
 const answerTo = async (kefu: RunningKefu, question: string) => (await kefu.channel.ask(`kbv-${Math.random()}`, question))[0]?.text ?? '';
 const quietly = async (run: () => Promise<number> | number) => {
   const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
@@ -28,7 +31,7 @@ const quietly = async (run: () => Promise<number> | number) => {
 
 test('a version published once is served by both instances, and a rollback returns the old answers on both', async () => {
   // An hour between safety-net checks: only the publication notice can make the instances switch.
-  const env = { ...SHARED_ENV, REDIS_URL: redis.url, KB_VERSION_CHECK_S: '3600' };
+  const env = { ...SHARED_ENV, ...PATIENT, REDIS_URL: redis.url, KB_VERSION_CHECK_S: '3600' };
   const a = await startKefu(env);
   const b = await startKefu(env);
   try {
@@ -51,7 +54,7 @@ test('a version published once is served by both instances, and a rollback retur
 });
 
 test('an instance started after a publication serves the published version from its first message', async () => {
-  const env = { ...SHARED_ENV, REDIS_URL: redis.url };
+  const env = { ...SHARED_ENV, ...PATIENT, REDIS_URL: redis.url };
   expect(await quietly(() => main(['publish', draftDir(WITHDRAW_ENTRY), '--by', 'lin', '--message', '再次新增'], env))).toBe(0);
   const late = await startKefu(env);
   try {
