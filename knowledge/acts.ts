@@ -182,6 +182,20 @@ const ACT_CLASSIFIER_SURE = 0.8;
 const MAX_CLASSIFIED_UNITS: Record<Locale, number> = { 'zh-CN': 24, 'en-US': 14 };
 const NOT_AN_ACT = '(question)';
 
+/**
+ * Question phrasings per language the act classifier contrasts the acts with, at most: plenty to
+ * learn what a question looks like (today's base has about 800), and a bound on what a large base
+ * costs at every publication (at 1 000 entries its ~11 000 phrasings made this training the
+ * largest part of a build). Beyond it, phrasings spread evenly over the base are taken.
+ */
+export const MAX_QUESTION_EXAMPLES = 3000;
+
+/** At most `max` of `items`, spread evenly over them, in their order. */
+export function spreadSample<T>(items: readonly T[], max: number): readonly T[] {
+  if (items.length <= max) return items;
+  return Array.from({ length: max }, (_, i) => items[Math.floor((i * items.length) / max)]!);
+}
+
 /** The last sentence of a text of several, or undefined when it is one sentence. */
 function lastSentence(text: string): string | undefined {
   const sentences = text.split(/(?<=[.!?。！？])\s*/u).filter((s) => /[\p{L}\p{N}]/u.test(s));
@@ -198,7 +212,7 @@ export function* actReaderBuilding(entries: readonly ActEntry[], questions: read
   for (const locale of ['zh-CN', 'en-US'] as const) {
     const examples = [
       ...entries.filter((e) => e.locale === locale && CLOSE_MATCH_ACTS.has(e.act)).flatMap((e) => [e.question, ...e.alternates].map((text) => ({ label: e.act, text }))),
-      ...questions.filter((q) => q.locale === locale).map((q) => ({ label: NOT_AN_ACT, text: q.text })),
+      ...spreadSample(questions.filter((q) => q.locale === locale), MAX_QUESTION_EXAMPLES).map((q) => ({ label: NOT_AN_ACT, text: q.text })),
     ];
     classifiers[locale] = questions.length > 0 ? yield* classifierTraining(examples, locale) : undefined;
   }
