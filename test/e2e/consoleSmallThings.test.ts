@@ -73,6 +73,32 @@ describe('a lead and an agent on one server', () => {
     await lead.locator('#open-today', { hasText: '今日概览' }).waitFor();
   });
 
+  test('a lead reaches the knowledge desk from the console, signed in already; an agent is not offered it', async () => {
+    const link = lead.locator('#open-desk');
+    await link.filter({ hasText: '知识库工作台' }).waitFor();
+    expect(await link.getAttribute('href')).toBe('/knowledge');
+    const desk = await context.newPage();
+    try {
+      await desk.goto(`${bot.kefu.url}/agent`);
+      await desk.locator('#open-desk').click();
+      await desk.locator('[data-tab="unanswered"]').waitFor();
+      expect(new URL(desk.url()).pathname).toBe('/knowledge');
+    } finally {
+      await desk.close();
+    }
+
+    const agentContext = await bot.browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'zh-CN' });
+    try {
+      const agent = await agentContext.newPage();
+      const probed = agent.waitForResponse((response) => response.url().endsWith('/api/agent/supervisor'));
+      await signInToConsole(agent, bot.kefu.url, DEMO_AGENTS.alice);
+      expect((await probed).status()).toBe(403);
+      await expect(agent.locator('#open-desk').isHidden()).resolves.toBe(true);
+    } finally {
+      await agentContext.close();
+    }
+  });
+
   test('a card click reads as what it carried; the top canned reply shows whole; the rating counts at once; history says 用户 and 机器人', async () => {
     const user = await WidgetUser.open(bot.kefu.url);
     // 👍 under an answer, as the widget's card button sends it: a value, no text.

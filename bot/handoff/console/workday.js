@@ -104,9 +104,11 @@
     if (event.key === 'Escape') closeDrawer();
   });
 
-  // The team's figures are a lead's: for an agent the server answers 403 and the button stays hidden.
+  // The team's figures and the knowledge desk are a lead's: for an agent the server answers 403
+  // and neither is offered.
   const showSupervisor = (shown) => {
     $('open-today').hidden = !shown;
+    $('open-desk').hidden = !shown;
     if (!shown && openPanel === 'today') showPanel(null);
   };
   showSupervisor(false);
