@@ -1,5 +1,5 @@
 import { AgentClient, DEMO_AGENTS } from '../support/agentClient';
-import { startKefu, type RunningKefu } from '../support/kefuServer';
+import { kefuForTests } from '../support/kefuServer';
 
 /**
  * Issue 28: everything under /api/knowledge is a lead's. The routes are read from the server
@@ -8,13 +8,7 @@ import { startKefu, type RunningKefu } from '../support/kefuServer';
  */
 jest.setTimeout(60_000);
 
-let kefu: RunningKefu;
-beforeAll(async () => {
-  kefu = await startKefu();
-});
-afterAll(async () => {
-  await kefu.stop();
-});
+const bot = kefuForTests();
 
 /** Every route of the contract (C28.md), as METHOD path with sample parameters. */
 const CONTRACT = [
@@ -40,7 +34,7 @@ interface RouteInfo {
 
 /** The server's own /api/knowledge routes, parameters filled with samples. */
 function mountedRoutes(): string[] {
-  const router = (kefu.app.server as unknown as { router: { getRoutes(): Record<string, RouteInfo> } }).router;
+  const router = (bot.kefu.app.server as unknown as { router: { getRoutes(): Record<string, RouteInfo> } }).router;
   return Object.values(router.getRoutes())
     .filter((route) => String(route.path).startsWith('/api/knowledge'))
     .map((route) => `${route.method.toUpperCase()} ${String(route.path).replace(':locale', 'zh-CN').replace(':id', 'password-forgot').replace(':number', '1').replace(':group', 'abc123')}`);
@@ -59,8 +53,8 @@ test('every route of the contract is mounted', () => {
 test('every /api/knowledge route answers 401 without a session and 403 to an agent, never its data', async () => {
   const routes = [...new Set([...CONTRACT, ...mountedRoutes()])];
   expect(routes.length).toBeGreaterThanOrEqual(CONTRACT.length);
-  const nobody = AgentClient.anonymous(kefu.url);
-  const wang = await AgentClient.signIn(kefu.url, ...DEMO_AGENTS.wang);
+  const nobody = AgentClient.anonymous(bot.kefu.url);
+  const wang = await AgentClient.signIn(bot.kefu.url, ...DEMO_AGENTS.wang);
   for (const line of routes) {
     const anonymous = await call(nobody, line);
     expect([line, anonymous.status]).toEqual([line, 401]);
@@ -70,7 +64,7 @@ test('every /api/knowledge route answers 401 without a session and 403 to an age
 });
 
 test('a lead lists the entries with their ETags and reads one; the draft starts as what is served', async () => {
-  const lin = await AgentClient.signIn(kefu.url, ...DEMO_AGENTS.lin);
+  const lin = await AgentClient.signIn(bot.kefu.url, ...DEMO_AGENTS.lin);
   const list = await lin.get<{ published: number; drafted: boolean; entries: { entry: { id: string; question: string }; etag: string; status: string }[]; removed: string[] }>('/api/knowledge/entries?locale=zh-CN');
   expect(list.status).toBe(200);
   expect(list.body.published).toBe(0);
@@ -90,7 +84,7 @@ test('a lead lists the entries with their ETags and reads one; the draft starts 
 
 
 test('the console\'s CSRF rule covers the desk: a lead\'s cookie sent by a cross-site form changes nothing', async () => {
-  const lin = await AgentClient.signIn(kefu.url, ...DEMO_AGENTS.lin);
+  const lin = await AgentClient.signIn(bot.kefu.url, ...DEMO_AGENTS.lin);
   for (const line of CONTRACT.filter((l) => !l.startsWith('GET'))) {
     const [method = 'POST', path = '/'] = line.split(' ');
     const answer = await lin.crossSite(method, path, 'message=x&force=true', 'application/x-www-form-urlencoded');

@@ -1,5 +1,5 @@
 import { AgentClient, DEMO_AGENTS } from '../support/agentClient';
-import { startKefu, type RunningKefu } from '../support/kefuServer';
+import { kefuForTests } from '../support/kefuServer';
 import type { EntryJson } from './deskSupport';
 
 /**
@@ -9,13 +9,7 @@ import type { EntryJson } from './deskSupport';
  */
 jest.setTimeout(180_000);
 
-let kefu: RunningKefu;
-beforeAll(async () => {
-  kefu = await startKefu();
-});
-afterAll(async () => {
-  await kefu.stop();
-});
+const bot = kefuForTests();
 
 interface TryRoute {
   decision: string;
@@ -37,7 +31,7 @@ const WITHDRAW = { id: 'withdraw-arrival-time', locale: 'zh-CN', question: '提�
 const tryText = async (lead: AgentClient, text: string) => (await lead.post('/api/knowledge/try', { text, locale: 'zh-CN' })).body as { draft: TryRoute; published: TryRoute };
 
 test('try, evaluate, publish, refuse a draft that breaks a dev set, force it, list and roll back', async () => {
-  const lin = await AgentClient.signIn(kefu.url, ...DEMO_AGENTS.lin);
+  const lin = await AgentClient.signIn(bot.kefu.url, ...DEMO_AGENTS.lin);
   expect((await lin.post('/api/knowledge/entries', WITHDRAW)).status).toBe(201);
 
   // Try: the draft answers, placeholders filled as the widget shows them; what is served falls back.
@@ -117,7 +111,7 @@ test('try, evaluate, publish, refuse a draft that breaks a dev set, force it, li
 });
 
 test('publishing with nothing drafted, or without a message, is refused', async () => {
-  const lin = await AgentClient.signIn(kefu.url, ...DEMO_AGENTS.lin);
+  const lin = await AgentClient.signIn(bot.kefu.url, ...DEMO_AGENTS.lin);
   expect((await lin.post('/api/knowledge/publish', {})).status).toBe(400);
   const nothing = await lin.post('/api/knowledge/publish', { message: '没有改动' });
   expect(nothing.status).toBe(409);

@@ -1,5 +1,5 @@
 import { AgentClient, DEMO_AGENTS } from '../support/agentClient';
-import { startKefu, type RunningKefu } from '../support/kefuServer';
+import { kefuForTests } from '../support/kefuServer';
 import type { EntryJson } from './deskSupport';
 
 /**
@@ -9,13 +9,7 @@ import type { EntryJson } from './deskSupport';
  */
 jest.setTimeout(120_000);
 
-let kefu: RunningKefu;
-beforeAll(async () => {
-  kefu = await startKefu();
-});
-afterAll(async () => {
-  await kefu.stop();
-});
+const bot = kefuForTests();
 
 interface Group {
   id: string;
@@ -32,13 +26,13 @@ const groupOf = (all: Group[], wording: string) => all.find((g) => g.examples.so
 
 test('unanswered groups: biggest first, conversations counted, masked; resolving takes them out and feeds the evaluation', async () => {
   // The bot falls back on these: a user's message lands in the signals as it does in a conversation.
-  await kefu.channel.ask('desk-u1', '提现怎么还没到账');
-  await kefu.channel.ask('desk-u2', '提现怎么还没到账');
-  await kefu.channel.ask('desk-u2', '提现怎么还没到账啊');
-  await kefu.signals.append({ kind: 'unanswered', question: '转账到13812345678这个号码了没到', locale: 'zh-CN' }, 'desk-u6');
-  await kefu.channel.ask('desk-u3', '帮我订一张明天去北京的机票');
-  await kefu.channel.ask('desk-u4', '今天天气怎么样');
-  const lin = await AgentClient.signIn(kefu.url, ...DEMO_AGENTS.lin);
+  await bot.kefu.channel.ask('desk-u1', '提现怎么还没到账');
+  await bot.kefu.channel.ask('desk-u2', '提现怎么还没到账');
+  await bot.kefu.channel.ask('desk-u2', '提现怎么还没到账啊');
+  await bot.kefu.signals.append({ kind: 'unanswered', question: '转账到13812345678这个号码了没到', locale: 'zh-CN' }, 'desk-u6');
+  await bot.kefu.channel.ask('desk-u3', '帮我订一张明天去北京的机票');
+  await bot.kefu.channel.ask('desk-u4', '今天天气怎么样');
+  const lin = await AgentClient.signIn(bot.kefu.url, ...DEMO_AGENTS.lin);
   const listed = await groups(lin);
   const withdraw = groupOf(listed, '提现怎么还没到账');
   expect(withdraw).toEqual(expect.objectContaining({ locale: 'zh-CN', count: 3, conversations: 2, id: expect.stringMatching(/^[\w-]{6,}$/) }));
@@ -69,7 +63,7 @@ test('unanswered groups: biggest first, conversations counted, masked; resolving
   expect((await lin.post(`/api/knowledge/unanswered/${weather?.id}/resolve`, { action: 'dismiss' })).status).toBe(404);
 
   // A phrasing added to an entry: the wording becomes one of its alternates.
-  await kefu.signals.append({ kind: 'feedback', vote: 'down', entryId: 'password-forgot', question: '支付密码不记得了咋办', locale: 'zh-CN' }, 'desk-u5');
+  await bot.kefu.signals.append({ kind: 'feedback', vote: 'down', entryId: 'password-forgot', question: '支付密码不记得了咋办', locale: 'zh-CN' }, 'desk-u5');
   const downvoted = groupOf(await groups(lin), '支付密码不记得了咋办');
   expect(downvoted?.downvoted).toEqual(['password-forgot']);
   expect((await lin.post(`/api/knowledge/unanswered/${downvoted?.id}/resolve`, { action: 'phrasing', entryId: 'no-such-entry' })).status).toBe(404);
@@ -86,7 +80,7 @@ test('unanswered groups: biggest first, conversations counted, masked; resolving
 });
 
 test('a resolve with an unknown action is refused; an unknown group is 404', async () => {
-  const lin = await AgentClient.signIn(kefu.url, ...DEMO_AGENTS.lin);
+  const lin = await AgentClient.signIn(bot.kefu.url, ...DEMO_AGENTS.lin);
   expect((await lin.post('/api/knowledge/unanswered/nope/resolve', { action: 'dismiss' })).status).toBe(404);
   expect((await lin.post('/api/knowledge/unanswered/nope/resolve', { action: 'delete-everything' })).status).toBe(400);
 });

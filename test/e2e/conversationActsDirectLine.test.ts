@@ -1,5 +1,5 @@
 import { AgentClient, DEMO_AGENTS } from '../support/agentClient';
-import { startKefu, type RunningKefu } from '../support/kefuServer';
+import { kefuForTests } from '../support/kefuServer';
 import { until } from '../support/until';
 import { WidgetUser } from '../support/widgetUser';
 
@@ -10,20 +10,14 @@ import { WidgetUser } from '../support/widgetUser';
  */
 jest.setTimeout(120_000);
 
-let kefu: RunningKefu;
-beforeAll(async () => {
-  kefu = await startKefu();
-});
-afterAll(async () => {
-  await kefu.stop();
-});
+const bot = kefuForTests();
 
 const FALLBACK = '抱歉，这个问题我暂时答不上来';
 const PHONE_CHANGE_FIRST_STEP = '请先输入当前绑定的手机号';
 
 /** One widget user; `say` sends a message and returns the bot's one reply with its buttons. */
 async function widget() {
-  const user = await WidgetUser.open(kefu.url);
+  const user = await WidgetUser.open(bot.kefu.url);
   return {
     say: async (text: string) => {
       const [reply] = await user.exchange(text);
@@ -111,7 +105,7 @@ test('a follow-up "那要钱不" after "怎么换手机号" answers the fee, whi
 });
 
 test('goodbye while queued for a person keeps the place and says so', async () => {
-  const agent = await AgentClient.signIn(kefu.url, ...DEMO_AGENTS.lin);
+  const agent = await AgentClient.signIn(bot.kefu.url, ...DEMO_AGENTS.lin);
   const events = await agent.stream();
   try {
     const board = async () => (await agent.get<{ agentsOnline: number; queue: { id: string }[] }>('/api/agent/board')).body;

@@ -1,25 +1,19 @@
 import type { SentActivity } from '../support/channel';
-import { latestCode as latestCodeOf, startKefu, type RunningKefu } from '../support/kefuServer';
+import { latestCode as latestCodeOf, kefuForTests } from '../support/kefuServer';
 
 /**
  * A flow's step as the user meets it through /api/messages: a question asked at it, three
  * slips, the new number's code, and starting over while the last code is still fresh.
  */
 
-let kefu: RunningKefu;
-beforeAll(async () => {
-  kefu = await startKefu();
-});
-afterAll(async () => {
-  await kefu.stop();
-});
+const bot = kefuForTests();
 beforeEach(async () => {
-  await fetch(`${kefu.url}/api/dev/reset`, { method: 'POST' });
+  await fetch(`${bot.kefu.url}/api/dev/reset`, { method: 'POST' });
 });
 
-const latestCode = (phone: string) => latestCodeOf(kefu.url, phone);
+const latestCode = (phone: string) => latestCodeOf(bot.kefu.url, phone);
 const codesSentTo = async (phone: string) =>
-  ((await (await fetch(`${kefu.url}/api/dev/sms?phone=${phone}`)).json()) as { code: string | null }[]).filter((m) => m.code).length;
+  ((await (await fetch(`${bot.kefu.url}/api/dev/sms?phone=${phone}`)).json()) as { code: string | null }[]).filter((m) => m.code).length;
 const buttonsOf = (activity: SentActivity | undefined) => activity?.suggestedActions?.actions.map((a) => a.title);
 
 /** Markdown text as the user reads it: the escaped asterisks of a mask ("138\\*\\*\\*\\*0003") are asterisks. */
@@ -27,7 +21,7 @@ const asShown = (activity: SentActivity): SentActivity => ({ ...activity, text: 
 
 /** A user of one language: what they type is posted with their locale; the replies as shown. */
 function user(id: string, locale: 'zh-CN' | 'en-US') {
-  return async (text: string, expected = 1) => (await kefu.channel.ask(id, text, { locale }, expected)).map(asShown);
+  return async (text: string, expected = 1) => (await bot.kefu.channel.ask(id, text, { locale }, expected)).map(asShown);
 }
 
 describe('a question asked at the code step', () => {

@@ -1,5 +1,5 @@
 import { AgentClient, DEMO_AGENTS } from '../support/agentClient';
-import { latestCode, startKefu, type RunningKefu } from '../support/kefuServer';
+import { latestCode, startKefu, kefuForTests } from '../support/kefuServer';
 
 /** The handoff through the protocol: users on /api/messages, agents on the console API. */
 
@@ -15,13 +15,7 @@ interface Chat {
   notes: { agentName: string; text: string }[];
 }
 
-let kefu: RunningKefu;
-beforeAll(async () => {
-  kefu = await startKefu();
-});
-afterAll(async () => {
-  await kefu.stop();
-});
+const bot = kefuForTests();
 
 const board = async (agent: AgentClient) => (await agent.get<Board>('/api/agent/board')).body;
 const waitUntil = async (check: () => Promise<boolean>) => {
@@ -33,17 +27,17 @@ const waitUntil = async (check: () => Promise<boolean>) => {
 };
 
 test('the whole cycle: request, position, claim, messages both ways, resolve, rating', async () => {
-  const wang = await AgentClient.signIn(kefu.url, ...DEMO_AGENTS.wang);
+  const wang = await AgentClient.signIn(bot.kefu.url, ...DEMO_AGENTS.wang);
   const events = await wang.stream();
   await waitUntil(async () => (await board(wang)).agentsOnline === 1);
   const user = 'cycle-1';
 
   // The user goes half-way through unlock (a code typed), then asks for a person.
-  await kefu.channel.ask(user, '帮我解锁');
-  await kefu.channel.ask(user, '13800000003');
-  const code = await latestCode(kefu.url, '13800000003');
+  await bot.kefu.channel.ask(user, '帮我解锁');
+  await bot.kefu.channel.ask(user, '13800000003');
+  const code = await latestCode(bot.kefu.url, '13800000003');
   const seen = events.events.length;
-  const [queued] = await kefu.channel.ask(user, '转人工');
+  const [queued] = await bot.kefu.channel.ask(user, '转人工');
   expect(queued?.text).toContain('排在第 1 位');
   await events.waitFor('board', seen);
 
@@ -60,43 +54,43 @@ test('the whole cycle: request, position, claim, messages both ways, resolve, ra
   expect(JSON.stringify(before)).not.toContain('13800000003');
   expect(JSON.stringify(before)).not.toContain(code);
 
-  const beforeClaim = kefu.channel.messages(user).length;
+  const beforeClaim = bot.kefu.channel.messages(user).length;
   expect((await wang.post(`${chatPath}/claim`)).status).toBe(200);
-  const [joined] = (await kefu.channel.waitForMessages(user, beforeClaim + 1)).slice(beforeClaim);
+  const [joined] = (await bot.kefu.channel.waitForMessages(user, beforeClaim + 1)).slice(beforeClaim);
   expect(joined?.text).toContain('人工客服「小王」已接入');
 
   // The user writes: the bot stays silent, the agent's console is told and shows it (masked).
   const chatSeen = events.events.length;
-  const count = kefu.channel.messages(user).length;
-  expect((await kefu.channel.say(user, '我的身份证号是 11010519491231002X，验证码 ' + code)).status).toBe(200);
+  const count = bot.kefu.channel.messages(user).length;
+  expect((await bot.kefu.channel.say(user, '我的身份证号是 11010519491231002X，验证码 ' + code)).status).toBe(200);
   await events.waitFor('chat', chatSeen);
   const during = (await wang.get<Chat>(chatPath)).body;
   expect(during.transcript.at(-1)).toEqual(expect.objectContaining({ from: 'user', text: '我的身份证号是 110***********002X，验证码 ******' }));
-  expect(kefu.channel.messages(user)).toHaveLength(count);
+  expect(bot.kefu.channel.messages(user)).toHaveLength(count);
   // Files reach the agent too (web links only: a javascript: URL is dropped).
   const fileSeen = events.events.length;
   const files = [
     { contentType: 'image/png', contentUrl: 'https://files.example.test/id-front.png', name: 'id-front.png' },
     { contentType: 'text/html', contentUrl: 'javascript:alert(1)', name: 'evil.html' },
   ];
-  expect((await kefu.channel.say(user, undefined, { attachments: files })).status).toBe(200);
+  expect((await bot.kefu.channel.say(user, undefined, { attachments: files })).status).toBe(200);
   await events.waitFor('chat', fileSeen);
   const withFile = (await wang.get<Chat>(chatPath)).body;
   expect(withFile.transcript.at(-1)?.attachments).toEqual([{ name: 'id-front.png', contentType: 'image/png', url: 'https://files.example.test/id-front.png' }]);
-  expect(kefu.channel.messages(user)).toHaveLength(count);
+  expect(bot.kefu.channel.messages(user)).toHaveLength(count);
 
   // The agent answers; the user reads it as plain text, in the same conversation.
   expect((await wang.post(`${chatPath}/messages`, { text: '已经收到，<script>alert(1)</script> 我来核实' })).status).toBe(200);
-  const [reply] = (await kefu.channel.waitForMessages(user, count + 1)).slice(count);
+  const [reply] = (await bot.kefu.channel.waitForMessages(user, count + 1)).slice(count);
   expect(reply).toEqual(expect.objectContaining({ text: '小王：已经收到，<script>alert(1)</script> 我来核实', textFormat: 'plain' }));
   expect((await wang.post(`${chatPath}/notes`, { text: '用户已提供身份证，待核实' })).status).toBe(200);
 
   expect((await wang.post(`${chatPath}/resolve`)).status).toBe(200);
-  const [rating] = (await kefu.channel.waitForMessages(user, count + 2)).slice(count + 1);
+  const [rating] = (await bot.kefu.channel.waitForMessages(user, count + 2)).slice(count + 1);
   expect(rating?.text).toContain('请为客服的服务打个分');
-  const [thanks] = await kefu.channel.ask(user, '5');
+  const [thanks] = await bot.kefu.channel.ask(user, '5');
   expect(thanks?.text).toContain('感谢您的评价');
-  const [answer] = await kefu.channel.ask(user, '忘记密码怎么办');
+  const [answer] = await bot.kefu.channel.ask(user, '忘记密码怎么办');
   expect(answer?.text).toMatch(/密码/);
 
   const after = (await wang.get<Chat>(chatPath)).body;
@@ -108,37 +102,37 @@ test('the whole cycle: request, position, claim, messages both ways, resolve, ra
 });
 
 test('cancel while queued: the user leaves the queue and the console sees it empty', async () => {
-  const wang = await AgentClient.signIn(kefu.url, ...DEMO_AGENTS.wang);
+  const wang = await AgentClient.signIn(bot.kefu.url, ...DEMO_AGENTS.wang);
   const events = await wang.stream();
-  await kefu.channel.ask('cancel-1', '人工客服');
+  await bot.kefu.channel.ask('cancel-1', '人工客服');
   expect((await board(wang)).queue).toHaveLength(1);
-  const [left] = await kefu.channel.ask('cancel-1', '取消排队');
+  const [left] = await bot.kefu.channel.ask('cancel-1', '取消排队');
   expect(left?.text).toContain('已为您取消排队');
   expect((await board(wang)).queue).toHaveLength(0);
   events.close();
 });
 
 test('a number and a code typed outside a flow are no unanswered questions; the transcript keeps them, masked', async () => {
-  const wang = await AgentClient.signIn(kefu.url, ...DEMO_AGENTS.wang);
+  const wang = await AgentClient.signIn(bot.kefu.url, ...DEMO_AGENTS.wang);
   const events = await wang.stream();
   await waitUntil(async () => (await board(wang)).agentsOnline >= 1);
   const user = 'misses-1';
-  await kefu.channel.ask(user, '13800000004');
-  await kefu.channel.ask(user, '802 560');
-  await kefu.channel.ask(user, '不用了');
-  await kefu.channel.ask(user, '火星分行几点开门');
-  await kefu.channel.ask(user, '转人工');
+  await bot.kefu.channel.ask(user, '13800000004');
+  await bot.kefu.channel.ask(user, '802 560');
+  await bot.kefu.channel.ask(user, '不用了');
+  await bot.kefu.channel.ask(user, '火星分行几点开门');
+  await bot.kefu.channel.ask(user, '转人工');
   const item = (await board(wang)).queue.find((h) => h.reason === 'user-request');
   const chat = (await wang.get<Chat>(`/api/agent/chats/${item!.id}`)).body;
   expect(chat.handoff.context.misses).toEqual(['火星分行几点开门']);
   expect(chat.transcript.filter((e) => e.from === 'user').map((e) => e.text)).toEqual(['138****0004', '******', '不用了', '火星分行几点开门', '转人工']);
-  await kefu.channel.ask(user, '取消排队');
+  await bot.kefu.channel.ask(user, '取消排队');
   events.close();
 });
 
 describe('security', () => {
   test('no session → 401 on every agent API; the page itself is public', async () => {
-    const nobody = AgentClient.anonymous(kefu.url);
+    const nobody = AgentClient.anonymous(bot.kefu.url);
     for (const [method, path] of [
       ['GET', '/api/agent/me'],
       ['GET', '/api/agent/board'],
@@ -152,16 +146,16 @@ describe('security', () => {
     ] as const) {
       expect([method, path, (await nobody.request(method, path, method === 'POST' ? { text: 'hi' } : undefined)).status]).toEqual([method, path, 401]);
     }
-    const page = await fetch(`${kefu.url}/agent`);
+    const page = await fetch(`${bot.kefu.url}/agent`);
     expect(page.status).toBe(200);
     expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
   });
 
   test('a chat claimed by another agent → 403 for writes; wrong password → 401; guessing → 429', async () => {
-    const wang = await AgentClient.signIn(kefu.url, ...DEMO_AGENTS.wang);
-    const alice = await AgentClient.signIn(kefu.url, ...DEMO_AGENTS.alice);
+    const wang = await AgentClient.signIn(bot.kefu.url, ...DEMO_AGENTS.wang);
+    const alice = await AgentClient.signIn(bot.kefu.url, ...DEMO_AGENTS.alice);
     const events = await wang.stream();
-    await kefu.channel.ask('sec-1', '转人工');
+    await bot.kefu.channel.ask('sec-1', '转人工');
     const id = (await board(wang)).queue.at(-1)!.id;
     expect((await wang.post(`/api/agent/chats/${id}/claim`)).status).toBe(200);
     for (const action of ['claim', 'resolve']) expect((await alice.post(`/api/agent/chats/${id}/${action}`)).status).toBe(403);
@@ -169,13 +163,13 @@ describe('security', () => {
     expect((await alice.post(`/api/agent/chats/${id}/notes`, { text: '我来' })).status).toBe(403);
     // Alice may read it (the team sees every chat), but nothing reached the user from her.
     expect((await alice.get(`/api/agent/chats/${id}`)).status).toBe(200);
-    expect(kefu.channel.messages('sec-1').map((m) => m.text).join()).not.toContain('我来');
+    expect(bot.kefu.channel.messages('sec-1').map((m) => m.text).join()).not.toContain('我来');
     // A form post (what a cross-site page could send) is refused.
     expect((await wang.request('POST', `/api/agent/chats/${id}/messages`, 'text=hi', 'application/x-www-form-urlencoded')).status).toBe(415);
     expect((await wang.post(`/api/agent/chats/${id}/resolve`)).status).toBe(200);
     expect((await wang.post(`/api/agent/chats/${id}/resolve`)).status).toBe(409);
 
-    const guesser = AgentClient.anonymous(kefu.url);
+    const guesser = AgentClient.anonymous(bot.kefu.url);
     expect((await guesser.signIn('alice', 'wrong-password')).status).toBe(401);
     expect((await guesser.signIn('nobody', 'wrong-password')).status).toBe(401);
     for (let i = 0; i < 4; i++) await guesser.signIn('alice', `wrong-${i}`);

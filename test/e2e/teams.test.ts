@@ -1,5 +1,5 @@
 import type { SentActivity } from '../support/channel';
-import { latestCode, startKefu, type RunningKefu } from '../support/kefuServer';
+import { latestCode, kefuForTests } from '../support/kefuServer';
 
 /**
  * Activities shaped like the ones Microsoft Teams sends, posted to /api/messages; the
@@ -52,33 +52,27 @@ function expectTeamsRenderable(activities: SentActivity[]) {
   }
 }
 
-let kefu: RunningKefu;
-beforeAll(async () => {
-  kefu = await startKefu();
-});
-afterAll(async () => {
-  await kefu.stop();
-});
+const bot = kefuForTests();
 
 test('installing the app in a personal chat is welcomed', async () => {
   const id = 'a:teams-install-1';
-  const { status } = await kefu.channel.post({
+  const { status } = await bot.kefu.channel.post({
     type: 'installationUpdate',
     action: 'add',
     id: 'install-1',
-    serviceUrl: kefu.channel.serviceUrl,
+    serviceUrl: bot.kefu.channel.serviceUrl,
     timestamp: new Date().toISOString(),
     ...teamsFields(personal(id)),
   });
   expect(status).toBe(200);
-  const [welcome] = await kefu.channel.waitForMessages(id, 1);
+  const [welcome] = await bot.kefu.channel.waitForMessages(id, 1);
   expect(welcome?.text).toContain('您好');
   expectTeamsRenderable([welcome!]);
 });
 
 test('personal chat: an answer with at most 3 suggested actions', async () => {
   const id = 'a:teams-personal-1';
-  const [answer] = await kefu.channel.ask(id, '换了手机号银行卡要重新绑吗', teamsFields(personal(id)));
+  const [answer] = await bot.kefu.channel.ask(id, '换了手机号银行卡要重新绑吗', teamsFields(personal(id)));
   expect(answer?.text).toContain('银行卡');
   expect(answer?.suggestedActions?.actions.map((a) => a.title)).toEqual(expect.arrayContaining(['👍 有帮助', '👎 没帮助']));
   expectTeamsRenderable([answer!]);
@@ -87,7 +81,7 @@ test('personal chat: an answer with at most 3 suggested actions', async () => {
 test('personal chat: a four-option "您是想问" falls back to an Adaptive Card, and its Action.Submit works like typing', async () => {
   const id = 'a:teams-personal-2';
   // Three candidates plus "都不是" are four buttons: one too many for suggested actions.
-  const [question] = await kefu.channel.ask(id, '锁了', teamsFields(personal(id)));
+  const [question] = await bot.kefu.channel.ask(id, '锁了', teamsFields(personal(id)));
   expectTeamsRenderable([question!]);
   const content = card(question);
   expect(content?.version).toBe('1.5');
@@ -98,7 +92,7 @@ test('personal chat: a four-option "您是想问" falls back to an Adaptive Card
   expect(question?.suggestedActions).toBeUndefined();
 
   // The user clicks the second option: Teams posts the Action.Submit data as `value`, no text.
-  const [answer] = await kefu.channel.ask(id, '', teamsFields(personal(id), { text: undefined, value: actions[1]?.data, replyToId: 'card-1' }));
+  const [answer] = await bot.kefu.channel.ask(id, '', teamsFields(personal(id), { text: undefined, value: actions[1]?.data, replyToId: 'card-1' }));
   expect(answer?.text ?? '').not.toContain('您是想问');
   expect(answer?.suggestedActions?.actions.map((a) => a.title)).toContain('👍 有帮助');
   expectTeamsRenderable([answer!]);
@@ -106,7 +100,7 @@ test('personal chat: a four-option "您是想问" falls back to an Adaptive Card
 
 test('group chat: the @mention is removed and buttons come as a card', async () => {
   const id = '19:group-chat-1@thread.v2';
-  const [answer] = await kefu.channel.ask(
+  const [answer] = await bot.kefu.channel.ask(
     id,
     '<at>Kefu</at> 换手机号收费吗',
     teamsFields(group(id), { entities: [{ type: 'mention', text: '<at>Kefu</at>', mentioned: BOT }] }),
@@ -120,19 +114,19 @@ test('group chat: the @mention is removed and buttons come as a card', async () 
 
 test('a message without text (an image only) gets one clear sentence, not a crash', async () => {
   const id = 'a:teams-personal-3';
-  const [reply] = await kefu.channel.ask(
+  const [reply] = await bot.kefu.channel.ask(
     id,
     '',
     teamsFields(personal(id), { text: undefined, attachments: [{ contentType: 'image/png', contentUrl: 'https://example.invalid/x.png' }] }),
   );
   expect(reply?.text).toContain('文字');
-  const [next] = await kefu.channel.ask(id, '忘记密码怎么办', teamsFields(personal(id)));
+  const [next] = await bot.kefu.channel.ask(id, '忘记密码怎么办', teamsFields(personal(id)));
   expect(next?.text).toContain('密码');
 });
 
 test('Teams locale tags (en-us) pick English', async () => {
   const id = 'a:teams-personal-4';
-  const [answer] = await kefu.channel.ask(id, 'help', teamsFields(personal(id), { locale: 'en-us' }));
+  const [answer] = await bot.kefu.channel.ask(id, 'help', teamsFields(personal(id), { locale: 'en-us' }));
   // Five buttons: more than Teams shows as suggested actions, so a card.
   expect((card(answer)?.body as { text: string }[])[0]?.text).toContain('agent');
 });
@@ -140,28 +134,28 @@ test('Teams locale tags (en-us) pick English', async () => {
 test('help in Teams: a card whose buttons start the flows when submitted', async () => {
   const id = 'a:teams-help';
   const fields = teamsFields(personal(id));
-  const [help] = await kefu.channel.ask(id, '帮助', fields);
+  const [help] = await bot.kefu.channel.ask(id, '帮助', fields);
   expectTeamsRenderable([help!]);
   const actions = (card(help)?.actions ?? []) as { title: string; data: { text: string } }[];
   expect(actions.map((a) => a.title)).toEqual(['帮我解锁', '我要换手机号', '我要申诉', '查询申诉进度', '转人工']);
-  const [started] = await kefu.channel.ask(id, '', { ...fields, text: undefined, value: actions[0]?.data });
+  const [started] = await bot.kefu.channel.ask(id, '', { ...fields, text: undefined, value: actions[0]?.data });
   expect(started?.text).toContain('请输入账户绑定的手机号');
 });
 
 test('phone change in Teams: the confirmation card is answered by an Adaptive Card submit', async () => {
-  await fetch(`${kefu.url}/api/dev/reset`, { method: 'POST' });
+  await fetch(`${bot.kefu.url}/api/dev/reset`, { method: 'POST' });
   const id = 'a:teams-phone-change';
   const fields = teamsFields(personal(id));
-  const code = (phone: string) => latestCode(kefu.url, phone);
-  await kefu.channel.ask(id, '我要换手机号', fields);
-  await kefu.channel.ask(id, '13800000008', fields);
-  await kefu.channel.ask(id, await code('13800000008'), fields);
-  await kefu.channel.ask(id, '13900000000', fields);
-  const [confirm] = await kefu.channel.ask(id, await code('13900000000'), fields);
+  const code = (phone: string) => latestCode(bot.kefu.url, phone);
+  await bot.kefu.channel.ask(id, '我要换手机号', fields);
+  await bot.kefu.channel.ask(id, '13800000008', fields);
+  await bot.kefu.channel.ask(id, await code('13800000008'), fields);
+  await bot.kefu.channel.ask(id, '13900000000', fields);
+  const [confirm] = await bot.kefu.channel.ask(id, await code('13900000000'), fields);
   expectTeamsRenderable([confirm!]);
   const content = card(confirm);
   expect(content?.version).toBe('1.5');
   const confirmAction = (content?.actions as { title: string; data: { text: string } }[]).find((a) => a.title === '确认更换');
-  const [done] = await kefu.channel.ask(id, '', teamsFields(personal(id), { text: undefined, value: confirmAction?.data, replyToId: 'card-2' }));
+  const [done] = await bot.kefu.channel.ask(id, '', teamsFields(personal(id), { text: undefined, value: confirmAction?.data, replyToId: 'card-2' }));
   expect(done?.text).toContain('更换成功');
 });

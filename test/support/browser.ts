@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { startKefu, type RunningKefu } from './kefuServer';
+import { kefuForTests, type RunningKefu } from './kefuServer';
 import { CHROMIUM, requireProgram } from './programs';
 
 /**
@@ -22,26 +22,21 @@ export async function launchBrowser(): Promise<Browser> {
  * stopped after them. Read `kefu` and `browser` inside tests (they exist once beforeAll ran).
  */
 export function kefuAndBrowser(): { readonly kefu: RunningKefu; readonly browser: Browser } {
-  let kefu: RunningKefu | undefined;
+  const bot = kefuForTests();
   let browser: Browser | undefined;
   beforeAll(async () => {
-    kefu = await startKefu();
     browser = await launchBrowser();
   });
   afterAll(async () => {
     await browser?.close();
-    await kefu?.stop();
   });
-  const started = <T>(value: T | undefined): T => {
-    if (value === undefined) throw new Error('kefuAndBrowser: used before beforeAll ran');
-    return value;
-  };
   return {
     get kefu() {
-      return started(kefu);
+      return bot.kefu;
     },
     get browser() {
-      return started(browser);
+      if (!browser) throw new Error('kefuAndBrowser: used before beforeAll ran');
+      return browser;
     },
   };
 }

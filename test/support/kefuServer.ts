@@ -55,3 +55,23 @@ export async function latestCode(url: string, phone: string): Promise<string> {
   const messages = (await (await fetch(`${url}/api/dev/sms?phone=${phone}`)).json()) as { code: string | null }[];
   return messages.find((m) => m.code)?.code ?? '';
 }
+
+/**
+ * A bot with its embedded defaults for a test file: started before its tests, stopped after
+ * them. Read `kefu` inside tests (it exists once beforeAll ran).
+ */
+export function kefuForTests(): { readonly kefu: RunningKefu } {
+  let kefu: RunningKefu | undefined;
+  beforeAll(async () => {
+    kefu = await startKefu();
+  });
+  afterAll(async () => {
+    await kefu?.stop();
+  });
+  return {
+    get kefu() {
+      if (!kefu) throw new Error('kefuForTests: used before beforeAll ran');
+      return kefu;
+    },
+  };
+}
