@@ -2,6 +2,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_THRESHOLDS, type DecisionThresholds } from '../knowledge/decide';
 import { parseSchedule } from './handoff/schedule';
+import { recordsConfigFields } from './configRecords';
 import { PROJECT_ROOT } from './projectRoot';
 
 /**
@@ -333,6 +334,7 @@ export const configSchema = z.object({
   SHUTDOWN_GRACE_MS: integer(0, 600000)
     .default(10000)
     .describe('On SIGTERM, how long in-flight turns may take before the process exits anyway (milliseconds).'),
+  ...recordsConfigFields,
 });
 
 const EMPTY_IS_MEANINGFUL = new Set(['KB_SIGNALS_FILE']);
@@ -394,6 +396,7 @@ export function loadConfig(env: Record<string, string | undefined>, purpose: Con
     needs(Boolean(result.data.AGENT_TEAMS_CONVERSATION), ['AGENT_TEAMS_SERVICE_URL'], 'expected the Teams service URL of the agents\' channel for AGENT_TEAMS_CONVERSATION');
     needs(result.data.SMS_PROVIDER === 'webhook', ['SMS_WEBHOOK_URL', 'SMS_WEBHOOK_TOKEN'], 'expected the gateway URL and token for SMS_PROVIDER=webhook');
     needs(result.data.NODE_ENV === 'production', ['OTP_SECRET'], 'expected a fixed OTP secret in production');
+    needs(result.data.NODE_ENV === 'production' && Boolean(result.data.DATABASE_URL), ['RECORDS_SECRET'], 'expected a fixed records secret with DATABASE_URL in production');
     needs(
       Boolean(result.data.REDIS_URL || result.data.REDIS_CLUSTER_NODES),
       ['OTP_SECRET', 'DIRECTLINE_SECRET'],

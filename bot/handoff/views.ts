@@ -1,8 +1,9 @@
-import type { Handoff, TranscriptEntry } from '../../domain/handoff';
+import type { Handoff, Ticket, TranscriptEntry } from '../../domain/handoff';
+import { mergeTranscripts, type HistoryRecords } from '../records/historyRecords';
 import { maskPhone, maskText } from '../../domain/mask';
 import { boardEntryHints } from './boardEntry';
 import { agentsAvailable } from './duty';
-import { chatMatches, parseHistoryQuery, ticketMatches } from './history';
+import { chatMatches, parseHistoryQuery, ticketMatches, type HistoryQuery } from './history';
 import { estimatedWaitMinutes, queueOrder } from './queue';
 import type { HandoffStore } from './store';
 import { startOfDay, supervisorFigures } from './supervisor';
@@ -23,6 +24,8 @@ export interface HandoffViewsOptions {
   maxChats: number;
   defaultHandleMs: number;
   timeZone: string;
+  /** With DATABASE_URL: the history and closed chats are read from the database. */
+  records?: HistoryRecords;
 }
 
 /** A handoff as the board lists it, with what tells one chat from another (masked number or first words, waiting, unread). */
@@ -80,11 +83,23 @@ export class HandoffViews {
   /** One chat as its agent reads it: context, the last messages before the handoff and all after, notes. */
   async chat(id: string) {
     const handoff = await this.store.get(id);
-    if (!handoff) return undefined;
-    const transcript = await this.store.transcript(handoff.conversation);
+    return handoff && this.chatOf(handoff);
+  }
+
+  private async chatOf(handoff: Handoff) {
+    const { id } = handoff;
+    const transcript = await this.transcriptOf(handoff);
     const before = transcript.filter((e) => e.at < handoff.createdAt).slice(-CONTEXT_MESSAGES);
     const after = transcript.filter((e) => e.at >= handoff.createdAt && (handoff.closedAt === undefined || e.at <= handoff.closedAt));
     return { handoff: { ...handoff, conversation: undefined }, transcript: [...before, ...after], notes: await this.store.notes(id) };
+  }
+
+  /** A closed chat's lines may be partly or wholly gone from the hot store: the database has the rest. */
+  private async transcriptOf(handoff: Handoff): Promise<TranscriptEntry[]> {
+    const hot = await this.store.transcript(handoff.conversation);
+    const { records } = this.options;
+    if (!records || handoff.closedAt === undefined) return hot;
+    return mergeTranscripts(await records.transcript(handoff.conversation), hot);
   }
 
   /**
@@ -95,19 +110,30 @@ export class HandoffViews {
   async history(raw: string) {
     const query = parseHistoryQuery(raw);
     if (!query) return undefined;
+    const { records } = this.options;
+    const found = records ? await records.search(query, HISTORY_RESULTS) : undefined;
+    const chats = found ? await Promise.all(found.handoffs.map((handoff) => this.chatOf(handoff))) : await this.scanChats(query);
+    const tickets = (found?.tickets ?? (await this.scanTickets(query))).map((t) => ({ ...t, contact: maskPhone(t.contact), text: maskText(t.text), conversation: undefined }));
+    return { chats, tickets };
+  }
+
+  /** Without a database: the newest closed chats the hot store keeps, read through. */
+  private async scanChats(query: HistoryQuery) {
     const chats = [];
     for (const handoff of await this.store.closedSince(0, HISTORY_SCAN)) {
       if (chats.length >= HISTORY_RESULTS) break;
       if (handoff.external) continue;
-      const chat = await this.chat(handoff.id);
-      if (chat && chatMatches(query, handoff, chat.transcript)) chats.push(chat);
+      const chat = await this.chatOf(handoff);
+      if (chatMatches(query, handoff, chat.transcript)) chats.push(chat);
     }
-    const tickets = (await this.store.tickets())
+    return chats;
+  }
+
+  private async scanTickets(query: HistoryQuery): Promise<Ticket[]> {
+    return (await this.store.tickets())
       .filter((t) => t.status === 'done' && ticketMatches(query, t))
       .sort((a, b) => b.createdAt - a.createdAt)
-      .slice(0, HISTORY_RESULTS)
-      .map((t) => ({ ...t, contact: maskPhone(t.contact), text: maskText(t.text), conversation: undefined }));
-    return { chats, tickets };
+      .slice(0, HISTORY_RESULTS);
   }
 
   /** The supervisor's figures, read live from the store: the queue now, the agents' load, today so far. */

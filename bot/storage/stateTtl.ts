@@ -12,13 +12,30 @@ export interface StateTtl {
   engagedS: number;
   /** Until the user writes (seconds). */
   anonymousS: number;
+  /**
+   * A transcript the user wrote in, when the hot store is also the only record of it
+   * (Redis without a database: the agents' history reads it). Default: engagedS.
+   */
+  transcriptS?: number;
 }
 
-export const stateTtlOf = (config: Pick<Config, 'STATE_TTL_S' | 'STATE_TTL_ANONYMOUS_S'>): StateTtl => ({
-  engagedS: config.STATE_TTL_S,
-  // Never longer than the full lifetime, whatever the configuration says.
-  anonymousS: Math.min(config.STATE_TTL_ANONYMOUS_S, config.STATE_TTL_S),
-});
+type TtlSettings = Pick<Config, 'STATE_TTL_S' | 'STATE_TTL_ANONYMOUS_S' | 'HOT_STATE_TTL_S' | 'DATABASE_URL' | 'REDIS_URL' | 'REDIS_CLUSTER_NODES'>;
+
+/**
+ * Live state lasts HOT_STATE_TTL_S (never longer than STATE_TTL_S). Without a database,
+ * Redis keeps transcripts STATE_TTL_S, as the history's only copy; memory never does (a
+ * long-running demo must not grow without end), and with a database the history is there.
+ */
+export const stateTtlOf = (config: Partial<TtlSettings> & Pick<TtlSettings, 'STATE_TTL_S' | 'STATE_TTL_ANONYMOUS_S'>): StateTtl => {
+  const engagedS = Math.min(config.HOT_STATE_TTL_S ?? config.STATE_TTL_S, config.STATE_TTL_S);
+  const redisOnly = Boolean(config.REDIS_URL || config.REDIS_CLUSTER_NODES) && !config.DATABASE_URL;
+  return {
+    engagedS,
+    // Never longer than the full lifetime, whatever the configuration says.
+    anonymousS: Math.min(config.STATE_TTL_ANONYMOUS_S, engagedS),
+    transcriptS: redisOnly ? config.STATE_TTL_S : engagedS,
+  };
+};
 
 /** The conversation-state property the bot sets once the user has written; storage reads it to pick the lifetime. */
 export const ENGAGED_PROPERTY = 'kefu.engaged';

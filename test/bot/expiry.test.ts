@@ -44,7 +44,7 @@ test('ExpiringMap: an entry is gone once its time is up; a sweep on a later writ
 });
 
 test('the anonymous lifetime is never longer than the full one', () => {
-  expect(stateTtlOf({ STATE_TTL_S: 60, STATE_TTL_ANONYMOUS_S: 7200 })).toEqual({ engagedS: 60, anonymousS: 60 });
+  expect(stateTtlOf({ STATE_TTL_S: 60, STATE_TTL_ANONYMOUS_S: 7200 })).toMatchObject({ engagedS: 60, anonymousS: 60 });
 });
 
 test('Direct Line conversations in memory: one nobody wrote in goes after the short lifetime, one the user wrote in after the full one', async () => {

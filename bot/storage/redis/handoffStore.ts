@@ -54,9 +54,9 @@ export class RedisHandoffStore implements HandoffStore {
   /** A line the user wrote gives the conversation's transcript and reference their full lifetime. */
   async appendTranscript(conversation: string, entries: readonly TranscriptEntry[], keep: number) {
     const user = entries.some((entry) => entry.from === 'user');
-    const ttl = user ? this.ttl.engagedS : this.ttl.anonymousS;
+    const ttl = user ? (this.ttl.transcriptS ?? this.ttl.engagedS) : this.ttl.anonymousS;
     await this.redis.kefuAppendCapped(k.transcript(conversation), keep, ttl, user ? '1' : '0', ...entries.map((entry) => JSON.stringify(entry)));
-    if (user) await this.redis.kefuKeep(k.reference(conversation), ttl, '1');
+    if (user) await this.redis.kefuKeep(k.reference(conversation), this.ttl.engagedS, '1');
   }
 
   async transcript(conversation: string) {

@@ -1,0 +1,111 @@
+import crypto from 'node:crypto';
+import type { Delivery, Outbox } from '../../records/outbox';
+import { durableRecordSchema, type DurableRecord } from '../../records/schema';
+import type { RedisClient } from './connection';
+import { keys } from './keys';
+
+const GROUP = 'writers';
+/** A push taken by an instance that has not acknowledged it for this long is offered to the others (it died, or its writes keep failing). */
+const RECLAIM_IDLE_MS = 30_000;
+
+type StreamEntries = [id: string, fields: string[]][];
+
+/**
+ * The outbox as one Redis stream read by a consumer group: every instance pushes to it and
+ * drains it, each push is delivered to one instance at a time, and a push an instance took
+ * and never acknowledged goes to another after RECLAIM_IDLE_MS. Acknowledged entries are
+ * deleted, so the stream holds only what the database has not got yet, up to `max` pushes.
+ */
+export class RedisOutbox implements Outbox {
+  private readonly key = keys.shared('outbox');
+  private readonly consumer = crypto.randomUUID();
+  private groupReady = false;
+  /** Entries that could not be read and were dropped. */
+  discarded = 0;
+
+  constructor(
+    private readonly redis: RedisClient,
+    private readonly max: number,
+  ) {}
+
+  async push(records: readonly DurableRecord[]) {
+    if (records.length === 0) return;
+    await this.redis.xadd(this.key, 'MAXLEN', '~', String(this.max), '*', 'r', JSON.stringify(records));
+  }
+
+  async take(max: number): Promise<Delivery[]> {
+    await this.ensureGroup();
+    try {
+      // First what this instance took before and did not acknowledge (a write that failed), then others' stale ones, then new ones.
+      const own = await this.read(max, '0');
+      if (own.length > 0) return own;
+      const stale = await this.reclaim(max);
+      if (stale.length > 0) return stale;
+      return await this.read(max, '>');
+    } catch (error) {
+      // Redis was flushed or failed over: the group is gone and is made again on the next take.
+      if (error instanceof Error && error.message.includes('NOGROUP')) this.groupReady = false;
+      throw error;
+    }
+  }
+
+  async ack(deliveries: readonly Delivery[]) {
+    if (deliveries.length === 0) return;
+    const ids = deliveries.map((d) => d.deliveryId);
+    await this.redis.xack(this.key, GROUP, ...ids);
+    await this.redis.xdel(this.key, ...ids);
+  }
+
+  async depth() {
+    return this.redis.xlen(this.key);
+  }
+
+  async close() {}
+
+  private async ensureGroup() {
+    if (this.groupReady) return;
+    try {
+      await this.redis.xgroup('CREATE', this.key, GROUP, '0', 'MKSTREAM');
+    } catch (error) {
+      if (!(error instanceof Error && error.message.includes('BUSYGROUP'))) throw error;
+    }
+    this.groupReady = true;
+  }
+
+  private async read(max: number, from: '0' | '>'): Promise<Delivery[]> {
+    const answer = (await this.redis.xreadgroup('GROUP', GROUP, this.consumer, 'COUNT', max, 'STREAMS', this.key, from)) as [string, StreamEntries][] | null;
+    return this.deliveries(answer?.[0]?.[1] ?? []);
+  }
+
+  private async reclaim(max: number): Promise<Delivery[]> {
+    const answer = (await this.redis.xautoclaim(this.key, GROUP, this.consumer, RECLAIM_IDLE_MS, '0', 'COUNT', max)) as [string, StreamEntries, ...unknown[]];
+    return this.deliveries(answer[1] ?? []);
+  }
+
+  /**
+   * Entries deleted while pending come back with no fields, and an entry no version of Kefu
+   * wrote cannot be read: both are acknowledged (and counted) so they never block the rest.
+   */
+  private async deliveries(entries: StreamEntries): Promise<Delivery[]> {
+    const found: Delivery[] = [];
+    const unreadable: Delivery[] = [];
+    for (const [id, fields] of entries) {
+      const records = recordsOf(fields?.[1]);
+      if (records) found.push({ deliveryId: id, records });
+      else unreadable.push({ deliveryId: id, records: [] });
+    }
+    this.discarded += unreadable.length;
+    await this.ack(unreadable);
+    return found;
+  }
+}
+
+function recordsOf(json: string | undefined): DurableRecord[] | undefined {
+  if (!json) return undefined;
+  try {
+    const parsed = durableRecordSchema.array().safeParse(JSON.parse(json));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
