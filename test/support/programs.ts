@@ -23,20 +23,20 @@ export const CHROMIUM: Program = { name: 'chromium', debianPackage: 'chromium', 
 const POSTGRES_ROOT = '/usr/lib/postgresql';
 
 /** Debian keeps each major version apart (/usr/lib/postgresql/<major>/bin, off PATH): the newest first. */
-function postgresFolders(): string[] {
+export function postgresFolders(root = POSTGRES_ROOT): string[] {
   let majors: string[];
   try {
-    majors = fs.readdirSync(POSTGRES_ROOT);
+    majors = fs.readdirSync(root);
   } catch {
     return [];
   }
   return majors
     .filter((major) => /^\d+(\.\d+)?$/.test(major))
     .sort((a, b) => Number(b) - Number(a))
-    .map((major) => path.join(POSTGRES_ROOT, major, 'bin'));
+    .map((major) => path.join(root, major, 'bin'));
 }
 
-const POSTGRES_PACKAGE = { debianPackage: 'postgresql', envVar: 'POSTGRES_BIN_DIR', envVarIsFolder: true, packageFolders: { glob: `${POSTGRES_ROOT}/*/bin`, list: postgresFolders } };
+const POSTGRES_PACKAGE = { debianPackage: 'postgresql', envVar: 'POSTGRES_BIN_DIR', envVarIsFolder: true, packageFolders: { glob: `${POSTGRES_ROOT}/*/bin`, list: () => postgresFolders() } };
 export const POSTGRES: Program = { name: 'postgres', ...POSTGRES_PACKAGE };
 export const INITDB: Program = { name: 'initdb', ...POSTGRES_PACKAGE };
 
