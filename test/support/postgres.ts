@@ -195,8 +195,12 @@ export class PostgresServer {
       const exited = new Promise((resolve) => child.once('exit', resolve));
       // SIGINT is PostgreSQL's fast shutdown; runuser (as root) would turn a signal into
       // SIGTERM and then SIGKILL, so the postmaster is signalled itself.
-      if (this.serverPid !== undefined) process.kill(this.serverPid, 'SIGINT');
-      else child.kill('SIGINT');
+      try {
+        if (this.serverPid !== undefined) process.kill(this.serverPid, 'SIGINT');
+        else child.kill('SIGINT');
+      } catch {
+        // It ended on its own between the check and the signal (ESRCH); 'exit' still comes.
+      }
       await exited;
     }
     this.process = undefined;
