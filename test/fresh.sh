@@ -6,38 +6,50 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Each program as the tests find it (test/support/programs.ts): its override variable,
-# else the first executable of that name on PATH. Chromium drives the Web Chat browser
-# tests (playwright-core, nothing downloaded); redis-server and redis-cli make the tests'
-# own single nodes and three-master cluster on free loopback ports. .ci/run installs the same
-# packages up front.
+# Each program as the tests find it (test/support/programs.ts): its override variable (a
+# folder when its name ends in _DIR), else the first executable of that name on PATH, else
+# the package's own folders (Debian keeps PostgreSQL off PATH, in /usr/lib/postgresql/<major>/bin).
+# Chromium drives the Web Chat browser tests (playwright-core, nothing downloaded);
+# redis-server and redis-cli make the tests' own single nodes and three-master cluster on free
+# loopback ports; initdb and postgres make the tests' own PostgreSQL in a temporary folder.
+# .ci/run installs the same packages up front.
 PROGRAMS=(
   "chromium CHROMIUM_PATH chromium"
   "redis-server REDIS_SERVER_PATH redis-server"
   "redis-cli REDIS_CLI_PATH redis-tools"
+  "postgres POSTGRES_BIN_DIR postgresql /usr/lib/postgresql/*/bin"
+  "initdb POSTGRES_BIN_DIR postgresql /usr/lib/postgresql/*/bin"
 )
 
 say() { echo "test:fresh: $*" >&2; }
 
-find_program() { # name variable
-  local override="${!2:-}"
+is_executable() { [ -f "$1" ] && [ -x "$1" ]; }
+
+find_program() { # name variable [folder glob]
+  local override="${!2:-}" file
   if [ -n "$override" ]; then
-    [ -f "$override" ] && [ -x "$override" ]
-  else
-    command -v "$1" >/dev/null 2>&1
+    if [[ $2 == *_DIR ]]; then is_executable "$override/$1"; else is_executable "$override"; fi
+    return
   fi
+  command -v "$1" >/dev/null 2>&1 && return
+  for file in ${3:+$3/$1}; do
+    is_executable "$file" && return
+  done
+  return 1
 }
 
 # Sets MISSING_PACKAGES and MISSING_PROGRAMS.
 find_missing() {
   MISSING_PACKAGES=()
   MISSING_PROGRAMS=()
-  local entry name variable package
+  local entry name variable package folders where
   for entry in "${PROGRAMS[@]}"; do
-    read -r name variable package <<<"$entry"
-    if ! find_program "$name" "$variable"; then
-      MISSING_PACKAGES+=("$package")
-      MISSING_PROGRAMS+=("$name${!variable:+ at ${!variable} ($variable)}")
+    read -r name variable package folders <<<"$entry"
+    if ! find_program "$name" "$variable" "$folders"; then
+      # postgres and initdb come from one package: name it once.
+      [[ " ${MISSING_PACKAGES[*]} " == *" $package "* ]] || MISSING_PACKAGES+=("$package")
+      if [[ $variable == *_DIR ]]; then where=in; else where=at; fi
+      MISSING_PROGRAMS+=("$name${!variable:+ $where ${!variable} ($variable)}")
     fi
   done
   # A CJK font and an emoji font only for the screenshots people look at (no test reads

@@ -4,7 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { launchBrowser } from '../support/browser';
-import { CHROMIUM, REDIS_CLI, REDIS_SERVER, requireProgram } from '../support/programs';
+import { PostgresServer } from '../support/postgres';
+import { CHROMIUM, findProgram, INITDB, missingProgramMessage, POSTGRES, postgresFolders, REDIS_CLI, REDIS_SERVER, requireProgram } from '../support/programs';
 import { RedisServer } from '../support/redis';
 import { RedisCluster } from '../support/redisCluster';
 
@@ -87,6 +88,28 @@ describe('a test that needs a missing program fails with one line naming it', ()
       'chromium not found on PATH: install the Debian package chromium (npm run test:fresh does it)',
     );
   });
+
+  test('PostgreSQL off PATH is found where Debian puts it, the newest major first', () => {
+    const root = tempDir();
+    for (const major of ['9.6', '15', '17', 'common']) fs.mkdirSync(path.join(root, major));
+    expect(postgresFolders(root)).toEqual(['17', '15', '9.6'].map((major) => path.join(root, major, 'bin')));
+    const onlyNode = tempDir();
+    expect(findProgram(POSTGRES, { PATH: onlyNode })).toMatch(/^\/usr\/lib\/postgresql\/\d+\/bin\/postgres$/);
+    expect(path.dirname(findProgram(INITDB, { PATH: onlyNode }) ?? '')).toBe(path.dirname(findProgram(POSTGRES, { PATH: onlyNode }) ?? 'none'));
+    expect(missingProgramMessage(POSTGRES, { PATH: onlyNode, POSTGRES_BIN_DIR: onlyNode })).toBe(
+      `postgres not found in ${onlyNode} (POSTGRES_BIN_DIR): install the Debian package postgresql (npm run test:fresh does it), or correct POSTGRES_BIN_DIR`,
+    );
+    expect(missingProgramMessage(POSTGRES, { PATH: onlyNode })).toBe(
+      'postgres not found on PATH or in /usr/lib/postgresql/*/bin: install the Debian package postgresql (npm run test:fresh does it)',
+    );
+  });
+
+  test('PostgreSQL: POSTGRES_BIN_DIR naming a folder without postgres', async () => {
+    const nowhere = tempDir();
+    expect(await withEnv({ POSTGRES_BIN_DIR: nowhere }, () => rejection(PostgresServer.start()))).toBe(
+      `postgres not found in ${nowhere} (POSTGRES_BIN_DIR): install the Debian package postgresql (npm run test:fresh does it), or correct POSTGRES_BIN_DIR`,
+    );
+  });
 });
 
 describe('npm run test:fresh on a machine without chromium, redis-server and redis-cli', () => {
@@ -94,10 +117,14 @@ describe('npm run test:fresh on a machine without chromium, redis-server and red
   const real = () => Object.fromEntries(HIDDEN.map((program) => [program.name, requireProgram(program)]));
 
   /** A PATH with everything of the real one but the hidden programs, and fakes of apt-get, sudo, id and fc-list. */
-  function bareMachine(options: { uid: number; sudo: boolean; aptInstalls: boolean; aptFails?: boolean; noEmojiFont?: boolean }): { bin: string; aptLog: string } {
+  function bareMachine(options: { uid: number; sudo: boolean; aptInstalls: boolean; aptFails?: boolean; noEmojiFont?: boolean; postgresDir?: string }): {
+    bin: string;
+    aptLog: string;
+  } {
     const bin = tempDir();
     const aptLog = path.join(bin, 'apt-get.log');
-    const left = new Set([...HIDDEN.map((program) => program.name), 'apt-get', 'sudo', 'id', 'fc-list']);
+    // postgres and initdb are left off PATH, as Debian's package leaves them: test:fresh finds them in /usr/lib/postgresql/<major>/bin.
+    const left = new Set([...HIDDEN.map((program) => program.name), POSTGRES.name, INITDB.name, 'apt-get', 'sudo', 'id', 'fc-list']);
     for (const dir of (process.env.PATH ?? '').split(path.delimiter).filter((entry) => entry !== '' && fs.existsSync(entry))) {
       for (const name of fs.readdirSync(dir)) {
         if (left.has(name) || fs.existsSync(path.join(bin, name))) continue;
@@ -105,6 +132,9 @@ describe('npm run test:fresh on a machine without chromium, redis-server and red
       }
     }
     const install = options.aptInstalls ? Object.entries(real()).map(([name, file]) => `ln -sf '${file}' '${path.join(bin, name)}'`) : [];
+    // PostgreSQL's programs land in their own folder (here the one POSTGRES_BIN_DIR names), not on PATH.
+    const postgresDir = options.postgresDir;
+    if (options.aptInstalls && postgresDir) install.push(...[POSTGRES, INITDB].map((program) => `ln -sf '${requireProgram(program)}' '${path.join(postgresDir, program.name)}'`));
     const script = (lines: string[]) => `#!/bin/sh\n${lines.join('\n')}\n`;
     fs.writeFileSync(path.join(bin, 'apt-get'), script([`echo "$DEBIAN_FRONTEND $*" >> '${aptLog}'`, ...(options.aptFails ? ['exit 100'] : []), 'if [ "$1" = install ]; then', ':', ...install, 'fi']), { mode: 0o755 });
     fs.writeFileSync(path.join(bin, 'id'), script([`echo ${options.uid}`]), { mode: 0o755 });
@@ -117,8 +147,8 @@ describe('npm run test:fresh on a machine without chromium, redis-server and red
   }
 
   /** Runs the README's test command, listing the tests instead of running them (the suite would run itself). */
-  async function testFresh(bin: string): Promise<{ code: number; stdout: string; stderr: string }> {
-    const env = { ...process.env, PATH: bin, REDIS_SERVER_PATH: '', REDIS_CLI_PATH: '', CHROMIUM_PATH: '' };
+  async function testFresh(bin: string, postgresDir = ''): Promise<{ code: number; stdout: string; stderr: string }> {
+    const env = { ...process.env, PATH: bin, REDIS_SERVER_PATH: '', REDIS_CLI_PATH: '', CHROMIUM_PATH: '', POSTGRES_BIN_DIR: postgresDir };
     return promisify(execFile)('npm', ['run', '--silent', 'test:fresh', '--', '--listTests'], { cwd: ROOT, env, maxBuffer: 16 * 1024 * 1024 }).then(
       ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
       (error: { code?: number; stdout?: string; stderr?: string }) => ({ code: error.code ?? -1, stdout: error.stdout ?? '', stderr: error.stderr ?? '' }),
@@ -140,6 +170,26 @@ describe('npm run test:fresh on a machine without chromium, redis-server and red
     const run = await testFresh(bin);
     expect(aptCalls(aptLog)).toEqual(['noninteractive update -q', 'noninteractive install -y -q --no-install-recommends chromium redis-server redis-tools fonts-noto-color-emoji']);
     expect(run.code).toBe(0);
+  });
+
+  test('without PostgreSQL (POSTGRES_BIN_DIR an empty folder): postgresql is installed too, named once', async () => {
+    const postgresDir = tempDir();
+    const { bin, aptLog } = bareMachine({ uid: 0, sudo: false, aptInstalls: true, postgresDir });
+    const run = await testFresh(bin, postgresDir);
+    expect(aptCalls(aptLog)).toEqual(['noninteractive update -q', 'noninteractive install -y -q --no-install-recommends chromium redis-server redis-tools postgresql']);
+    expect(run.code).toBe(0);
+    expect(fs.readdirSync(postgresDir).sort()).toEqual(['initdb', 'postgres']);
+  });
+
+  test('when apt-get leaves PostgreSQL missing: the line names postgres and initdb in POSTGRES_BIN_DIR', async () => {
+    const postgresDir = tempDir();
+    const { bin } = bareMachine({ uid: 0, sudo: false, aptInstalls: false, postgresDir });
+    const run = await testFresh(bin, postgresDir);
+    expect(run.code).not.toBe(0);
+    expect(run.stderr.trim().split('\n').at(-1)).toBe(
+      `test:fresh: still missing after apt-get install: chromium,redis-server,redis-cli,postgres in ${postgresDir} (POSTGRES_BIN_DIR),initdb in ${postgresDir} (POSTGRES_BIN_DIR)`,
+    );
+    expect(run.stdout).toBe('');
   });
 
   test('as a user with sudo: the same through sudo', async () => {
@@ -200,6 +250,6 @@ test("CI runs the README's test command, so a green CI proves the quick start", 
   expect(testCommand).toBe('npm run test:fresh');
   const ci = fs.readFileSync(path.join(ROOT, '.ci', 'run'), 'utf8').split('\n').map((line) => line.trim());
   expect(ci).toContain(testCommand);
-  // The fonts of the screenshots, up front as test:fresh would install them.
-  expect(ci.find((line) => line.startsWith('apt-get install'))?.split(' ')).toEqual(expect.arrayContaining(['fonts-wqy-zenhei', 'fonts-noto-color-emoji']));
+  // The fonts of the screenshots and the tests' PostgreSQL, up front as test:fresh would install them.
+  expect(ci.find((line) => line.startsWith('apt-get install'))?.split(' ')).toEqual(expect.arrayContaining(['fonts-wqy-zenhei', 'fonts-noto-color-emoji', 'postgresql']));
 });
