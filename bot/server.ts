@@ -148,6 +148,7 @@ export function createApp({
     ...proactiveHandoff({ adapter, appId: config.MicrosoftAppId ?? '', store: handoffStore, track: lifecycle.track, notice: (context, notice) => bot.notice(context, notice) }),
     metrics,
     insights,
+    records: backend.records?.history,
     logger,
     admit: async () => (await limits.takeForTurn('handoffs-per-address')) === 'ok',
   });
@@ -301,6 +302,8 @@ export function createApp({
       // Redis down at start-up is no reason not to start: the instance reports not ready and
       // connects when Redis appears. Up, it is connected before the first request arrives.
       if (!(await backend.connected(5000))) logger.warn('shared store not reachable yet: starting anyway, not ready until it is');
+      // The database is not waited for: records queue in the outbox until it answers.
+      void backend.records?.start();
       // The published version, when there is one, answers the first message.
       await versions.check();
       return lifecycle.listen(config.PORT, config.HOST);

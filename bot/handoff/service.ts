@@ -25,6 +25,7 @@ import { Tickets } from './tickets';
 import { TypingRelay } from './typingRelay';
 import { HandoffViews } from './views';
 import type { Throttle } from '../storage/throttle';
+import type { HistoryRecords } from '../records/historyRecords';
 import type { InsightsRecorder } from '../desk/insights';
 
 export type { HandoffChange } from './effects';
@@ -68,6 +69,8 @@ export interface HandoffServiceOptions {
   metrics?: HandoffMetrics;
   /** The knowledge desk's daily counters (handoffs by reason, ratings); never failing the caller. */
   insights?: Pick<InsightsRecorder, 'record'>;
+  /** With DATABASE_URL: what the history and closed chats are read from. */
+  records?: HistoryRecords;
   now?: () => number;
   /**
    * Counts a new handoff or message left against the current client's limit; false when the
@@ -113,6 +116,7 @@ export class HandoffService implements HandoffPort {
       maxChats: this.maxChats,
       defaultHandleMs: options.defaultHandleMs,
       timeZone: this.timeZone,
+      records: options.records,
     });
   }
 

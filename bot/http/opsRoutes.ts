@@ -10,7 +10,7 @@ export interface OpsDeps {
   /** The published version served (0 while the seed files are): a script sees when a publication reached this instance. */
   version(): number;
   metrics: Metrics;
-  backend: Pick<Backend, 'kind' | 'ready'>;
+  backend: Pick<Backend, 'kind' | 'ready' | 'records'>;
   /** True while shutting down. */
   draining(): boolean;
 }
@@ -26,11 +26,21 @@ export function mountOpsRoutes(server: Server, { knowledge, version, metrics, ba
     res.sendRaw(200, await metrics.registry.metrics());
   });
 
-  // Readiness: the knowledge base is loaded and the shared store answers.
+  // Readiness: the knowledge base is loaded and the shared store answers. The database is
+  // reported but does not decide it: users are served while it is away (records wait in the
+  // outbox), and taking every instance out of the load balancer would serve no one.
   server.get('/readyz', async (_req: Request, res: Response) => {
     const counts = countKnowledge(knowledge().kb);
-    const store = (await backend.ready()) ? 'ok' : 'unreachable';
+    const [storeUp, database] = await Promise.all([backend.ready(), databaseState(backend.records)]);
+    const store = storeUp ? 'ok' : 'unreachable';
     const ready = counts.answers > 0 && store === 'ok' && !draining();
-    res.send(ready ? 200 : 503, { status: ready ? 'ready' : 'not ready', entries: counts.entries, answers: counts.answers, store: `${backend.kind}: ${store}` });
+    res.send(ready ? 200 : 503, { status: ready ? 'ready' : 'not ready', entries: counts.entries, answers: counts.answers, store: `${backend.kind}: ${store}`, ...database });
   });
+}
+
+/** The database's state and the records waiting for it; nothing without DATABASE_URL. */
+async function databaseState(records: Backend['records']): Promise<{ database?: 'ok' | 'unreachable'; outbox?: number }> {
+  if (!records) return {};
+  const [up, waiting] = await Promise.all([records.ready(), records.outbox.depth().catch(() => undefined)]);
+  return { database: up ? 'ok' : 'unreachable', ...(waiting === undefined ? {} : { outbox: waiting }) };
 }

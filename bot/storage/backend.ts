@@ -41,6 +41,9 @@ import { RedisThrottle } from './redis/throttle';
 import { RedisAgentSessionStore } from './redis/sessionStore';
 import { RedisStorage } from './redis/storage';
 import { RedisTurnLock } from './redis/turnLock';
+import { Records } from './postgres/records';
+import { isDatabaseOutage } from './postgres/pool';
+import { RecordingHandoffStore } from '../records/recordingHandoffStore';
 
 /**
  * Where every piece of shared state lives: this process's memory (one instance, the
@@ -69,7 +72,9 @@ export interface Backend {
   signals?: KbSignalLog;
   /** The knowledge desk's daily counters: this process's memory, or Redis shared by every instance. */
   insights: InsightsRecorder;
-  /** Whether a failure is the shared store being unreachable or too slow: the request gets 503 / "暂时无法服务", not 500. */
+  /** With DATABASE_URL: the durable records (outbox, writer, history). */
+  records?: Records;
+  /** Whether a failure is the shared store (or the database) being unreachable or too slow: the request gets 503 / "暂时无法服务", not 500. */
   outage(error: unknown): boolean;
   /** Waits (at most `timeoutMs`) for the shared store's first connection, so the first requests do not meet a store still connecting. */
   connected(timeoutMs: number): Promise<boolean>;
@@ -88,17 +93,21 @@ export function folderVersionStore(config: Config): FolderVersionStore {
   return new FolderVersionStore(path.resolve(PROJECT_ROOT, config.KB_VERSIONS_DIR), config.KB_VERSIONS_KEPT);
 }
 
+/** With a database, what is worth keeping of the handoff also goes to it. */
+const recording = (hot: HandoffStore, records: Records | undefined): HandoffStore => (records ? new RecordingHandoffStore(hot, records.outbox, records.history) : hot);
+
 export function createBackend(config: Config, logger: Logger): Backend {
   // Conversations expire when idle in both modes, sooner while the user has not written.
   const ttl = stateTtlOf(config);
   if (!config.REDIS_URL && !config.REDIS_CLUSTER_NODES) {
+    const records = config.DATABASE_URL ? new Records(config, logger) : undefined;
     return {
       kind: 'memory',
       storage: answeringLater(new ExpiringMemoryStorage(ttl)),
       turnLock: answeringLater(new MemoryTurnLock(config.TURN_LOCK_WAIT_MS)),
       rateLimiter: answeringLater(new MemoryRateLimiter()),
       throttle: answeringLater(new MemoryThrottle()),
-      handoffStore: answeringLater(new MemoryHandoffStore(Date.now, ttl)),
+      handoffStore: recording(answeringLater(new MemoryHandoffStore(Date.now, ttl)), records),
       consoleBus: new MemoryConsoleBus(),
       sessionStore: answeringLater(new MemoryAgentSessionStore()),
       directLineStore: answeringLater(new MemoryDirectLineStore(ttl, uploadCaps(config))),
@@ -106,22 +115,24 @@ export function createBackend(config: Config, logger: Logger): Backend {
       kbVersions: folderVersionStore(config),
       kbDesk: new FolderDeskStore(path.join(folderVersionStore(config).dir, 'desk')),
       insights: new MemoryInsights(config.INSIGHTS_DAYS_KEPT),
-      outage: () => false,
+      records,
+      outage: (error) => isDatabaseOutage(error),
       connected: async () => true,
       ready: async () => true,
-      close: async () => undefined,
+      close: async () => records?.close(),
     };
   }
   const settings = { url: config.REDIS_URL, clusterNodes: config.REDIS_CLUSTER_NODES, commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS };
   const redis = connectRedis(settings, logger);
   const subscriber = connectSubscriber(settings, logger);
+  const records = config.DATABASE_URL ? new Records(config, logger, redis) : undefined;
   return {
     kind: 'redis',
     storage: new RedisStorage(redis, ttl),
     turnLock: new RedisTurnLock(redis, { leaseMs: LOCK_LEASE_MS, waitMs: config.TURN_LOCK_WAIT_MS }),
     rateLimiter: new RedisRateLimiter(redis),
     throttle: new RedisThrottle(redis),
-    handoffStore: new RedisHandoffStore(redis, Date.now, ttl),
+    handoffStore: recording(new RedisHandoffStore(redis, Date.now, ttl), records),
     consoleBus: new RedisConsoleBus(redis, subscriber),
     sessionStore: new RedisAgentSessionStore(redis),
     directLineStore: new RedisDirectLineStore(redis, subscriber, ttl, uploadCaps(config)),
@@ -130,7 +141,8 @@ export function createBackend(config: Config, logger: Logger): Backend {
     kbDesk: new RedisDeskStore(redis),
     signals: kbSignalLogFor(config, redis),
     insights: new RedisInsights(redis, config.INSIGHTS_DAYS_KEPT),
-    outage: (error) => redis.status !== 'ready' || isRedisOutage(error),
+    records,
+    outage: (error) => redis.status !== 'ready' || isRedisOutage(error) || isDatabaseOutage(error),
     connected: (timeoutMs) => untilReady(redis, timeoutMs),
     async ready() {
       try {
@@ -141,6 +153,7 @@ export function createBackend(config: Config, logger: Logger): Backend {
       }
     },
     async close() {
+      await records?.close();
       subscriber.disconnect();
       await redis.quit().catch(() => redis.disconnect());
     },
