@@ -29,7 +29,7 @@ export const recordsConfigFields = {
     .enum(['auto', 'off'])
     .default('auto')
     .describe('auto: bring the database\'s tables up to date at start-up (instances starting together migrate once). off: only `npm run db:migrate` does it.'),
-  HOT_STATE_TTL_S: days(60, 31536000)
+  HOT_STATE_TTL_S: days(1, 31536000)
     .default(86400)
     .describe('A conversation\'s live state (bot state, Direct Line log and files, the handoff reference, the recent transcript) is dropped this many seconds after its last change, in memory and in Redis. A user who comes back later starts fresh; with DATABASE_URL the history stays findable.'),
   OUTBOX_MAX: days(1000, 100000000)
