@@ -14,7 +14,8 @@ type StreamEntries = [id: string, fields: string[]][];
  * The outbox as one Redis stream read by a consumer group: every instance pushes to it and
  * drains it, each push is delivered to one instance at a time, and a push an instance took
  * and never acknowledged goes to another after RECLAIM_IDLE_MS. Acknowledged entries are
- * deleted, so the stream holds only what the database has not got yet, up to `max` pushes.
+ * deleted, so the stream holds only what the database has not got yet (the drainer trims it
+ * to OUTBOX_MAX).
  */
 export class RedisOutbox implements Outbox {
   private readonly key = keys.shared('outbox');
@@ -23,14 +24,15 @@ export class RedisOutbox implements Outbox {
   /** Entries that could not be read and were dropped. */
   discarded = 0;
 
-  constructor(
-    private readonly redis: RedisClient,
-    private readonly max: number,
-  ) {}
+  constructor(private readonly redis: RedisClient) {}
 
   async push(records: readonly DurableRecord[]) {
     if (records.length === 0) return;
-    await this.redis.xadd(this.key, 'MAXLEN', '~', String(this.max), '*', 'r', JSON.stringify(records));
+    await this.redis.xadd(this.key, '*', 'r', JSON.stringify(records));
+  }
+
+  async trim(max: number) {
+    return this.redis.xtrim(this.key, 'MAXLEN', max);
   }
 
   async take(max: number): Promise<Delivery[]> {
