@@ -6,14 +6,14 @@ import { keys } from './keys';
 
 const GROUP = 'writers';
 /** A push taken by an instance that has not acknowledged it for this long is offered to the others (it died, or its writes keep failing). */
-const RECLAIM_IDLE_MS = 30_000;
+export const RECLAIM_IDLE_MS = 30_000;
 
 type StreamEntries = [id: string, fields: string[]][];
 
 /**
  * The outbox as one Redis stream read by a consumer group: every instance pushes to it and
  * drains it, each push is delivered to one instance at a time, and a push an instance took
- * and never acknowledged goes to another after RECLAIM_IDLE_MS. Acknowledged entries are
+ * and never acknowledged goes to another after `reclaimIdleMs`. Acknowledged entries are
  * deleted, so the stream holds only what the database has not got yet (the drainer trims it
  * to OUTBOX_MAX).
  */
@@ -24,7 +24,10 @@ export class RedisOutbox implements Outbox {
   /** Entries that could not be read and were dropped. */
   discarded = 0;
 
-  constructor(private readonly redis: RedisClient) {}
+  constructor(
+    private readonly redis: RedisClient,
+    private readonly reclaimIdleMs: number = RECLAIM_IDLE_MS,
+  ) {}
 
   async push(records: readonly DurableRecord[]) {
     if (records.length === 0) return;
@@ -80,7 +83,7 @@ export class RedisOutbox implements Outbox {
   }
 
   private async reclaim(max: number): Promise<Delivery[]> {
-    const answer = (await this.redis.xautoclaim(this.key, GROUP, this.consumer, RECLAIM_IDLE_MS, '0', 'COUNT', max)) as [string, StreamEntries, ...unknown[]];
+    const answer = (await this.redis.xautoclaim(this.key, GROUP, this.consumer, this.reclaimIdleMs, '0', 'COUNT', max)) as [string, StreamEntries, ...unknown[]];
     return this.deliveries(answer[1] ?? []);
   }
 
