@@ -1,0 +1,24 @@
+import type { Config } from '../../config';
+import type { InsightsRecorder } from '../../desk/insights';
+import type { Logger } from '../../logger';
+import type { VersionStore } from '../../../knowledge/versions/store';
+import type { KbSignalLog } from '../kbSignalLog';
+import { PostgresInsights } from './insights';
+import { PostgresKbSignalLog } from './kbSignalLog';
+import { PostgresVersionStore } from './kbVersionStore';
+import type { Records } from './records';
+
+/** What the knowledge desk keeps, in the database when DATABASE_URL is set (whether or not Redis is). */
+export interface DatabaseDeskStores {
+  kbVersions: VersionStore;
+  insights: InsightsRecorder;
+  signals: KbSignalLog;
+}
+
+export function databaseDeskStores(config: Config, records: Records, logger: Logger): DatabaseDeskStores {
+  return {
+    kbVersions: new PostgresVersionStore(records.pool, config.DATABASE_URL ?? '', logger, config.KB_VERSIONS_KEPT),
+    insights: new PostgresInsights(records.outbox, records.pool, config.INSIGHTS_DAYS_KEPT),
+    signals: new PostgresKbSignalLog(records.outbox, records.pool, config.KB_SIGNALS_KEEP),
+  };
+}
