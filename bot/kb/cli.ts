@@ -45,7 +45,8 @@ const USAGE = `Usage: npm run kb -- <command>
   rollback N --by NAME --message M   publish a new version equal to version N
   versions [--json]                  the kept versions: number, when, who, +added -removed ~changed, message
   unanswered [--file F] [--json]     what fell back or got 👎, grouped by wording, with the
-                                     nearest entries (KB_SIGNALS_FILE, or Redis with REDIS_URL)
+                                     nearest entries (KB_SIGNALS_FILE, Redis with REDIS_URL, or
+                                     PostgreSQL with DATABASE_URL)
 `;
 
 function knowledgeFrom(config: Config): Knowledge {

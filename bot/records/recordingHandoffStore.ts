@@ -91,13 +91,16 @@ export class RecordingHandoffStore implements HandoffStore {
     return this.hot.lastClosed(conversation);
   }
 
-  /** From the database (indexed, up to the retention window); from the hot store while the database is away. */
+  /**
+   * From the database (indexed, up to the retention window) merged with the hot store: a chat
+   * closed a moment ago may still wait in the outbox, and the hot store is all there is while
+   * the database is away.
+   */
   async closedSince(since: number, limit: number) {
-    try {
-      return await this.records.closedSince(since, limit);
-    } catch {
-      return this.hot.closedSince(since, limit);
-    }
+    const [hot, kept] = await Promise.all([this.hot.closedSince(since, limit), this.records.closedSince(since, limit).catch(() => [])]);
+    const byId = new Map(kept.map((handoff) => [handoff.id, handoff]));
+    for (const handoff of hot) byId.set(handoff.id, handoff);
+    return [...byId.values()].sort((a, b) => (b.closedAt ?? 0) - (a.closedAt ?? 0)).slice(0, limit);
   }
 
   async addNote(id: string, note: Note) {
