@@ -157,7 +157,9 @@ test('with PostgreSQL away users are answered and kb publish says why it publish
     const { context, page } = await openDesk(a.url);
     try {
       await page.locator('[data-tab="history"]').click();
-      await page.locator('.note.error[role=alert]').waitFor();
+      // Said in the lead's language, and nothing left pretending to load.
+      await page.locator('.note.error[role=alert]', { hasText: '服务暂时不可用：数据库或共享存储没有响应，请稍后再试。' }).waitFor();
+      expect(await page.getByText('正在加载').count()).toBe(0);
       await page.screenshot({ path: path.join(SHOTS, 'history-database-away-1280.png') });
     } finally {
       await context.close();
