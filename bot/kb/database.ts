@@ -36,9 +36,9 @@ async function withDatabase<T>(config: Config, databaseUrl: string, use: (pool: 
 }
 
 /** The versions the running bots follow when DATABASE_URL is set (`kb publish|rollback|versions|export`). */
-export function withDatabaseVersions<T>(config: Config, databaseUrl: string, use: (store: VersionStore) => Promise<T>): Promise<T> {
+export function withDatabaseVersions<T>(config: Config, databaseUrl: string, use: (store: VersionStore) => Promise<T>, previous?: VersionStore): Promise<T> {
   return withDatabase(config, databaseUrl, async (pool) => {
-    const store = new PostgresVersionStore(pool, databaseUrl, createLogger('silent'), config.KB_VERSIONS_KEPT);
+    const store = new PostgresVersionStore(pool, databaseUrl, createLogger('silent'), config.KB_VERSIONS_KEPT, previous);
     try {
       return await use(store);
     } finally {

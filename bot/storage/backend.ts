@@ -102,7 +102,7 @@ export function createBackend(config: Config, logger: Logger): Backend {
   const ttl = stateTtlOf(config);
   if (!config.REDIS_URL && !config.REDIS_CLUSTER_NODES) {
     const records = config.DATABASE_URL ? new Records(config, logger) : undefined;
-    const desk = records && databaseDeskStores(config, records, logger);
+    const desk = records && databaseDeskStores(config, records, logger, folderVersionStore(config));
     return {
       kind: 'memory',
       storage: answeringLater(new ExpiringMemoryStorage(ttl)),
@@ -129,7 +129,7 @@ export function createBackend(config: Config, logger: Logger): Backend {
   const redis = connectRedis(settings, logger);
   const subscriber = connectSubscriber(settings, logger);
   const records = config.DATABASE_URL ? new Records(config, logger, redis) : undefined;
-  const desk = records && databaseDeskStores(config, records, logger);
+  const desk = records && databaseDeskStores(config, records, logger, new RedisVersionStore(redis, subscriber, config.KB_VERSIONS_KEPT));
   return {
     kind: 'redis',
     storage: new RedisStorage(redis, ttl),

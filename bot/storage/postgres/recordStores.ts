@@ -15,9 +15,10 @@ export interface DatabaseDeskStores {
   signals: KbSignalLog;
 }
 
-export function databaseDeskStores(config: Config, records: Records, logger: Logger): DatabaseDeskStores {
+/** `previousVersions`: where versions lived without the database, carried over once (see PostgresVersionStore). */
+export function databaseDeskStores(config: Config, records: Records, logger: Logger, previousVersions: VersionStore): DatabaseDeskStores {
   return {
-    kbVersions: new PostgresVersionStore(records.pool, config.DATABASE_URL ?? '', logger, config.KB_VERSIONS_KEPT),
+    kbVersions: new PostgresVersionStore(records.pool, config.DATABASE_URL ?? '', logger, config.KB_VERSIONS_KEPT, previousVersions),
     insights: new PostgresInsights(records.outbox, records.pool, config.INSIGHTS_DAYS_KEPT),
     signals: new PostgresKbSignalLog(records.outbox, records.pool, config.KB_SIGNALS_KEEP),
   };

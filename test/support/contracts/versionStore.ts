@@ -18,7 +18,7 @@ const after = (previous: KbVersion | undefined, answer?: string): KbVersion =>
   nextVersion(previous, files(answer ?? `第 ${(previous?.number ?? 0) + 1} 版的答案`), { publishedBy: 'lin', message: '更新提现答案' }, new Date(Date.UTC(2026, 11, 1, 2, previous?.number ?? 0)));
 
 /** Versions 1…count, each following the one before. */
-function versions(count: number): KbVersion[] {
+export function versions(count: number): KbVersion[] {
   const made: KbVersion[] = [];
   for (let i = 0; i < count; i++) made.push(after(made.at(-1)));
   return made;
