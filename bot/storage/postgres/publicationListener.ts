@@ -35,8 +35,9 @@ export class PublicationListener {
     const reconnect = (error?: Error) => {
       if (lost || this.closed) return;
       lost = true;
+      // Once per outage, not once per attempt.
+      if (!this.missed) this.logger.warn({ err: error, retryInMs: this.waitMs }, 'knowledge version notices: database connection lost, reconnecting');
       this.missed = true;
-      if (error) this.logger.warn({ err: error, retryInMs: this.waitMs }, 'knowledge version notices: database connection lost, reconnecting');
       client.removeAllListeners('notification');
       void client.end().catch(() => undefined);
       this.retry = setTimeout(() => void this.connect(), this.waitMs);
