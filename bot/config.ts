@@ -116,7 +116,7 @@ export const configSchema = z.object({
     .string()
     .min(1, 'expected a directory path')
     .default('var/kb-versions')
-    .describe('Folder of the published knowledge-base versions without Redis (with REDIS_URL they live in Redis); relative to the project root. The YAML files under KB_DIR are the seed until the first `kb publish`.'),
+    .describe('Folder of the published knowledge-base versions without Redis or a database (with REDIS_URL they live in Redis, with DATABASE_URL in PostgreSQL); relative to the project root. The YAML files under KB_DIR are the seed until the first `kb publish`.'),
   KB_VERSIONS_KEPT: integer(2, 1000)
     .default(50)
     .describe('Published knowledge-base versions kept for `kb rollback`; older ones are deleted (each version is at most 5 MB).'),
@@ -324,10 +324,10 @@ export const configSchema = z.object({
     .describe('Rotated KB signals files kept besides the current one; older ones are deleted.'),
   KB_SIGNALS_KEEP: integer(100, 10_000_000)
     .default(10000)
-    .describe('Signals kept in Redis (shared by the instances) or in memory (no file); the oldest go first.'),
+    .describe('Signals kept in Redis (shared by the instances) or in memory (no file); the oldest go first. With DATABASE_URL the newest this many are read from PostgreSQL (kept there as RETENTION_DAYS_BY_KIND says).'),
   INSIGHTS_DAYS_KEPT: integer(30, 400)
     .default(40)
-    .describe('Days of the knowledge desk\'s daily counters (conversations, fallbacks, votes, handoffs, ratings) kept in Redis or memory; older days expire.'),
+    .describe('Days of the knowledge desk\'s daily counters (conversations, fallbacks, votes, handoffs, ratings) kept in Redis, memory or PostgreSQL (DATABASE_URL); older days expire (in PostgreSQL they are deleted when Insights is read).'),
   TURN_LOCK_WAIT_MS: integer(100, 60000)
     .default(8000)
     .describe('How long a message waits for the previous turn of its conversation (on any instance) before the user is asked to send it again.'),

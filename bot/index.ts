@@ -31,7 +31,7 @@ async function main(): Promise<void> {
     linkHosts: linkHostsOf(config),
   });
   const backend = createBackend(config, logger);
-  // With several instances the signals are shared in Redis; alone, a file or memory.
+  // With DATABASE_URL the signals are kept in PostgreSQL, else with several instances in Redis; alone, a file or memory.
   const signals = backend.signals ?? kbSignalLogFor(config);
   const app = createApp({ config, knowledge, logger, signals, backend, metrics });
   const port = await app.listen();

@@ -22,6 +22,7 @@ import { checkKnowledgeBase, formatProblem, KnowledgeBaseError } from '../../kno
 import { renderAnswer } from '../../knowledge/placeholders';
 import { localeSchema } from '../../knowledge/schema';
 import { exportYaml, listVersions, publishDraft, rollback } from './versionsCli';
+import { databaseSignals } from './database';
 
 const USAGE = `Usage: npm run kb -- <command>
 
@@ -44,7 +45,8 @@ const USAGE = `Usage: npm run kb -- <command>
   rollback N --by NAME --message M   publish a new version equal to version N
   versions [--json]                  the kept versions: number, when, who, +added -removed ~changed, message
   unanswered [--file F] [--json]     what fell back or got 👎, grouped by wording, with the
-                                     nearest entries (KB_SIGNALS_FILE, or Redis with REDIS_URL)
+                                     nearest entries (KB_SIGNALS_FILE, Redis with REDIS_URL, or
+                                     PostgreSQL with DATABASE_URL)
 `;
 
 function knowledgeFrom(config: Config): Knowledge {
@@ -195,6 +197,8 @@ function exportTsv(config: Config, localeArg: string | undefined, out: string | 
 }
 
 async function readSignals(config: Config, file: string | undefined): Promise<AuthorSignal[]> {
+  // With a database the bots keep the signals there, whether or not Redis is set.
+  if (!file && config.DATABASE_URL) return databaseSignals(config, config.DATABASE_URL);
   if (!file && (config.REDIS_URL || config.REDIS_CLUSTER_NODES)) {
     const redis = connectRedis({ url: config.REDIS_URL, clusterNodes: config.REDIS_CLUSTER_NODES, commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS }, createLogger('silent'));
     try {
@@ -205,7 +209,7 @@ async function readSignals(config: Config, file: string | undefined): Promise<Au
     }
   }
   const source = file ?? configuredSignalsFile(config);
-  if (!source) throw new UsageError('no signals: set KB_SIGNALS_FILE or REDIS_URL, or pass --file');
+  if (!source) throw new UsageError('no signals: set KB_SIGNALS_FILE, REDIS_URL or DATABASE_URL, or pass --file');
   return signalsFileLog(config, source).list();
 }
 

@@ -3,13 +3,24 @@ import { linkHostsOf, type Config } from '../config';
 import { folderVersionStore } from '../storage/backend';
 import { connectRedis, connectSubscriber, untilReady } from '../storage/redis/connection';
 import { RedisVersionStore } from '../storage/redis/kbVersionStore';
+import { withDatabaseVersions } from './database';
 import { readDraft, writeYaml } from '../../knowledge/versions/draft';
 import { publishVersion, rollbackTo } from '../../knowledge/versions/publish';
 import type { EntryDiff, KbVersion, Publication } from '../../knowledge/versions/schema';
 import type { VersionStore } from '../../knowledge/versions/store';
 
-/** The store the running bot follows: Redis when configured, else the versions folder. */
+/**
+ * The store the running bot follows: PostgreSQL with DATABASE_URL (the folder's or Redis's
+ * versions carried over while it has none), else Redis when configured, else the versions folder.
+ */
 async function withStore<T>(config: Config, use: (store: VersionStore) => Promise<T>): Promise<T> {
+  const { DATABASE_URL } = config;
+  if (DATABASE_URL) return withStoreBefore(config, (previous) => withDatabaseVersions(config, DATABASE_URL, use, previous));
+  return withStoreBefore(config, use);
+}
+
+/** Where versions live without a database. */
+async function withStoreBefore<T>(config: Config, use: (store: VersionStore) => Promise<T>): Promise<T> {
   if (!config.REDIS_URL && !config.REDIS_CLUSTER_NODES) return use(folderVersionStore(config));
   const settings = { url: config.REDIS_URL, clusterNodes: config.REDIS_CLUSTER_NODES, commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS };
   const logger = createLogger('silent');

@@ -44,6 +44,7 @@ import { RedisTurnLock } from './redis/turnLock';
 import { Records } from './postgres/records';
 import { isDatabaseOutage } from './postgres/pool';
 import { RecordingHandoffStore } from '../records/recordingHandoffStore';
+import { databaseDeskStores } from './postgres/recordStores';
 
 /**
  * Where every piece of shared state lives: this process's memory (one instance, the
@@ -64,13 +65,13 @@ export interface Backend {
   directLineStore: DirectLineStore;
   /** Codes, the demo directory and the dev outbox (the last two only when shared). */
   platformStores: PlatformStores;
-  /** Published knowledge-base versions: a local folder, or Redis shared by every instance. */
+  /** Published knowledge-base versions: a local folder, Redis shared by every instance, or with DATABASE_URL PostgreSQL. */
   kbVersions: VersionStore;
   /** The knowledge desk's draft and resolutions, beside the versions (a folder in it, or Redis). */
   kbDesk: DeskStore;
-  /** Set with Redis: signals shared by every instance. */
+  /** Set with Redis or DATABASE_URL (the database then): signals shared by every instance. */
   signals?: KbSignalLog;
-  /** The knowledge desk's daily counters: this process's memory, or Redis shared by every instance. */
+  /** The knowledge desk's daily counters: this process's memory, Redis shared by every instance, or with DATABASE_URL PostgreSQL. */
   insights: InsightsRecorder;
   /** With DATABASE_URL: the durable records (outbox, writer, history). */
   records?: Records;
@@ -101,6 +102,7 @@ export function createBackend(config: Config, logger: Logger): Backend {
   const ttl = stateTtlOf(config);
   if (!config.REDIS_URL && !config.REDIS_CLUSTER_NODES) {
     const records = config.DATABASE_URL ? new Records(config, logger) : undefined;
+    const desk = records && databaseDeskStores(config, records, logger, folderVersionStore(config));
     return {
       kind: 'memory',
       storage: answeringLater(new ExpiringMemoryStorage(ttl)),
@@ -112,9 +114,10 @@ export function createBackend(config: Config, logger: Logger): Backend {
       sessionStore: answeringLater(new MemoryAgentSessionStore()),
       directLineStore: answeringLater(new MemoryDirectLineStore(ttl, uploadCaps(config))),
       platformStores: { otpStore: answeringLater(new MemoryOtpStore()) },
-      kbVersions: folderVersionStore(config),
+      kbVersions: desk?.kbVersions ?? folderVersionStore(config),
       kbDesk: new FolderDeskStore(path.join(folderVersionStore(config).dir, 'desk')),
-      insights: new MemoryInsights(config.INSIGHTS_DAYS_KEPT),
+      signals: desk?.signals,
+      insights: desk?.insights ?? new MemoryInsights(config.INSIGHTS_DAYS_KEPT),
       records,
       outage: (error) => isDatabaseOutage(error),
       connected: async () => true,
@@ -126,6 +129,7 @@ export function createBackend(config: Config, logger: Logger): Backend {
   const redis = connectRedis(settings, logger);
   const subscriber = connectSubscriber(settings, logger);
   const records = config.DATABASE_URL ? new Records(config, logger, redis) : undefined;
+  const desk = records && databaseDeskStores(config, records, logger, new RedisVersionStore(redis, subscriber, config.KB_VERSIONS_KEPT));
   return {
     kind: 'redis',
     storage: new RedisStorage(redis, ttl),
@@ -137,10 +141,10 @@ export function createBackend(config: Config, logger: Logger): Backend {
     sessionStore: new RedisAgentSessionStore(redis),
     directLineStore: new RedisDirectLineStore(redis, subscriber, ttl, uploadCaps(config)),
     platformStores: { otpStore: new RedisOtpStore(redis), directoryData: new RedisDirectoryData(redis), sharedOutbox: new RedisOutbox(redis) },
-    kbVersions: new RedisVersionStore(redis, subscriber, config.KB_VERSIONS_KEPT),
+    kbVersions: desk?.kbVersions ?? new RedisVersionStore(redis, subscriber, config.KB_VERSIONS_KEPT),
     kbDesk: new RedisDeskStore(redis),
-    signals: kbSignalLogFor(config, redis),
-    insights: new RedisInsights(redis, config.INSIGHTS_DAYS_KEPT),
+    signals: desk?.signals ?? kbSignalLogFor(config, redis),
+    insights: desk?.insights ?? new RedisInsights(redis, config.INSIGHTS_DAYS_KEPT),
     records,
     outage: (error) => redis.status !== 'ready' || isRedisOutage(error) || isDatabaseOutage(error),
     connected: (timeoutMs) => untilReady(redis, timeoutMs),

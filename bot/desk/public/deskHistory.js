@@ -87,6 +87,6 @@ export function HistoryTab({ generation, changed }) {
   return html`<section class="tab-history">
     <h2 class="visually-hidden">${t().tab.history}</h2>
     <${Note} note=${note} />
-    ${data === null ? html`<p class="muted">${t().loading}</p>` : data.versions.length === 0 ? html`<p class="muted">${t().none}</p>` : html`<ol class="versions">${data.versions.map((version) => html`<${Version} key=${version.number} version=${version} serving=${data.serving} rollback=${rollback} />`)}</ol>`}
+    ${data === null ? (note ? null : html`<p class="muted">${t().loading}</p>`) : data.versions.length === 0 ? html`<p class="muted">${t().none}</p>` : html`<ol class="versions">${data.versions.map((version) => html`<${Version} key=${version.number} version=${version} serving=${data.serving} rollback=${rollback} />`)}</ol>`}
   </section>`;
 }

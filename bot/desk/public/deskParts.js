@@ -26,6 +26,8 @@ export function Note({ note }) {
 /** Why a call failed, in the lead's language where we know the case, else the server's words. */
 export function failure(result) {
   if (result.status === 0) return t().disconnected;
+  // The server's outage answer (bot/http/guards.ts), said in the lead's language.
+  if (result.status === 503 && result.body && result.body.error === 'service temporarily unavailable') return t().unavailable;
   return (result.body && result.body.error) || t().failed;
 }
 

@@ -40,10 +40,11 @@ export async function databaseReady(pool: Pool): Promise<boolean> {
 
 /** Whether a failure is the database being unreachable or too slow (a 503 for staff, never a crash). */
 export function isDatabaseOutage(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  const code = (error as { code?: unknown }).code;
+  // Not `instanceof Error`: node's own socket errors come from another realm under jest's sandbox.
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, message } = error as { code?: unknown; message?: unknown };
   return (
     (typeof code === 'string' && (code.startsWith('08') || code === '57P01' || code === '57P03' || code === '57014' || ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE'].includes(code))) ||
-    /timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED/.test(error.message)
+    (typeof message === 'string' && /timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED/.test(message))
   );
 }

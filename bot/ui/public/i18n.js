@@ -9,11 +9,13 @@
       agentId: '工号', password: '密码', signIn: '登录', signOut: '退出登录', lang: 'English', langLabel: '切换到英文界面',
       wrongPassword: '工号或密码不正确。', tooMany: (s) => `尝试次数过多，请 ${s} 秒后再试。`, busy: '登录请求较多，请稍后再试。', localOnly: '演示账号只能在运行机器人的这台电脑上登录。',
       disconnected: '连接已断开，正在重连…', failed: '操作失败，请重试。',
+      unavailable: '服务暂时不可用：数据库或共享存储没有响应，请稍后再试。',
     },
     'en-US': {
       agentId: 'Agent id', password: 'Password', signIn: 'Sign in', signOut: 'Sign out', lang: '中文', langLabel: 'Switch to Chinese',
       wrongPassword: 'Wrong agent id or password.', tooMany: (s) => `Too many attempts; try again in ${s} s.`, busy: 'Many sign-ins at once; try again in a moment.', localOnly: 'The demo agents can only sign in on the machine the bot runs on.',
       disconnected: 'Connection lost; reconnecting…', failed: 'Something went wrong; try again.',
+      unavailable: 'Temporarily unavailable: the database or shared store is not answering; try again in a moment.',
     },
   };
 
