@@ -49,5 +49,5 @@ export function withDatabaseVersions<T>(config: Config, databaseUrl: string, use
 
 /** The signals the bots keep when DATABASE_URL is set (`kb unanswered`): read only, so its outbox stays empty. */
 export function databaseSignals(config: Config, databaseUrl: string): Promise<StoredKbSignal[]> {
-  return withDatabase(config, databaseUrl, (pool) => new PostgresKbSignalLog(new MemoryOutbox(1), pool, config.KB_SIGNALS_KEEP).list());
+  return withDatabase(config, databaseUrl, (pool) => new PostgresKbSignalLog(new MemoryOutbox(), pool, config.KB_SIGNALS_KEEP).list());
 }

@@ -101,6 +101,9 @@ class WritingOutbox implements Outbox {
   async depth() {
     return 0;
   }
+  async trim() {
+    return 0;
+  }
   async close() {}
 }
 
@@ -154,18 +157,18 @@ describe.each([
 describe.each([
   ['memory', single<InsightsRecorder>((clock) => new MemoryInsights(INSIGHTS_CONTRACT.keepDays, clock.now))],
   ['Redis', shared<InsightsRecorder>((clock) => new RedisInsights(connect(), INSIGHTS_CONTRACT.keepDays, clock.now))],
-  ['PostgreSQL', shared<InsightsRecorder>((clock) => new PostgresInsights(drained(new MemoryOutbox(1000)), pool, INSIGHTS_CONTRACT.keepDays, clock.now))],
+  ['PostgreSQL', shared<InsightsRecorder>((clock) => new PostgresInsights(drained(new MemoryOutbox()), pool, INSIGHTS_CONTRACT.keepDays, clock.now))],
 ])('daily figures on %s', (_name, backend) => insightsContract(backend));
 
 describe.each([
   ['memory', single<KbSignalLog>(() => new MemoryKbSignalLog(SIGNALS_CONTRACT.kept)), SIGNALS_CONTRACT],
   ['a file', single<KbSignalLog>(() => new JsonlKbSignalLog(path.join(tempDir(), 'kb-signals.jsonl'))), {}],
   ['Redis', shared<KbSignalLog>(() => new RedisKbSignalLog(connect(), SIGNALS_CONTRACT.kept)), SIGNALS_CONTRACT],
-  ['PostgreSQL', shared<KbSignalLog>(() => new PostgresKbSignalLog(drained(new MemoryOutbox(1000)), pool, SIGNALS_CONTRACT.kept)), SIGNALS_CONTRACT],
+  ['PostgreSQL', shared<KbSignalLog>(() => new PostgresKbSignalLog(drained(new MemoryOutbox()), pool, SIGNALS_CONTRACT.kept)), SIGNALS_CONTRACT],
 ])('KB signals on %s', (_name, backend, bound) => kbSignalLogContract(backend, bound));
 
 test('PostgreSQL keeps the daily figures of the kept days only: older rows go when they are read', async () => {
-  const recorder = new PostgresInsights(new MemoryOutbox(10), pool, INSIGHTS_CONTRACT.keepDays);
+  const recorder = new PostgresInsights(new MemoryOutbox(), pool, INSIGHTS_CONTRACT.keepDays);
   await pool.query("INSERT INTO insights_counts (day, field, value) VALUES (current_date - 400, 'conversations', 7), (current_date - 40, 'conversations', 3), (current_date - 1, 'conversations', 2)");
   await recorder.read([new Date().toISOString().slice(0, 10)]);
   expect(await queryOnce(postgres.url, 'SELECT value::int AS value FROM insights_counts')).toEqual([{ value: 2 }]);
