@@ -6,7 +6,7 @@ import { phoneKeyOf } from '../../records/phoneKey';
 import { connectRedis, untilReady, type RedisClient } from '../redis/connection';
 import { eraseSubject, exportSubject, logExport, scopeOf } from './privacy';
 import { parsePrivacyArgs, PRIVACY_USAGE, type PrivacyCommand } from './privacyArgs';
-import { eraseFromOutbox, eraseHotState, hotScopeOf } from './privacyHotState';
+import { eraseFromOutbox, eraseHotState, eraseNumberState, hotScopeOf } from './privacyHotState';
 import { openPool } from './pool';
 import { recordsSecretOf } from './records';
 import type { Pool } from 'pg';
@@ -73,7 +73,8 @@ async function deleteCommand(pool: Pool, redis: RedisClient | undefined, command
     const outbox = await eraseFromOutbox(redis, scope, phoneKey);
     const { rows } = await pool.query<{ body: string }>('SELECT body::text AS body FROM conversation_lines WHERE conversation = ANY($1)', [scope.conversations]);
     const hot = await eraseHotState(redis, scope, await hotScopeOf(redis, scope, rows.map((row) => row.body)));
-    elsewhere = { redisKeys: hot.keys, files: hot.files, redisKbSignals: hot.kbSignals, outboxEntries: outbox };
+    const numberKeys = await eraseNumberState(redis, command.phone);
+    elsewhere = { redisKeys: hot.keys + numberKeys, files: hot.files, redisKbSignals: hot.kbSignals, outboxEntries: outbox };
   }
   const erased = await eraseSubject(pool, phoneKey, command.by, elsewhere);
   const masked = maskPhone(command.phone);

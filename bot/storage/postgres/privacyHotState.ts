@@ -158,3 +158,24 @@ async function eraseSignals(redis: RedisClient, hashes: ReadonlySet<string>): Pr
   }
   return erased;
 }
+
+/**
+ * What Redis keeps under the number itself: its one-time codes and send counters, and in
+ * development the SMS outbox's messages to it (the demo directory's accounts are the
+ * platform's, not Kefu's records, and stay).
+ */
+export async function eraseNumberState(redis: RedisClient, phone: string): Promise<number> {
+  let erased = 0;
+  for (const key of await scanAll(redis, `${globEscaped(keys.otp(phone, ''))}*`)) erased += await redis.del(key);
+  const devOutbox = keys.shared('dev:outbox');
+  for (const raw of await redis.lrange(devOutbox, 0, -1)) {
+    let to: unknown;
+    try {
+      to = (JSON.parse(raw) as { phone?: unknown }).phone;
+    } catch {
+      continue;
+    }
+    if (to === phone) erased += await redis.lrem(devOutbox, 0, raw);
+  }
+  return erased;
+}
