@@ -186,6 +186,7 @@ export function createApp({
           tenantId: config.AGENT_TEAMS_TENANT_ID,
           presenceMs: config.HANDOFF_PRESENCE_S * 1000,
           logger,
+          staff,
         })
       : undefined;
   if (teamsAgents) lifecycle.onShutdown(teamsAgents.start());
