@@ -158,6 +158,11 @@ test('export holds the user’s data masked and nothing of another user; delete 
   await until(async () => (await rows(`SELECT 1 FROM handoffs WHERE id = $1 AND status = 'resolved'`, [handoffId])).length === 1);
   await until(async () => (await rows(`SELECT 1 FROM handoff_notes WHERE handoff_id = $1`, [handoffId])).length === 1);
   expect(await rows(`SELECT actor, action, target FROM staff_actions WHERE action = 'chat.claim'`)).toEqual([{ actor: 'wang', action: 'chat.claim', target: handoffId }]);
+  // A history search is audited by what it searched by, never the digits searched for.
+  expect((await wang.get('/api/agent/history?q=7395')).status).toBe(200);
+  await until(async () => (await rows(`SELECT 1 FROM staff_actions WHERE action = 'history.search'`)).length === 1);
+  const [search] = await rows(`SELECT actor, body, staff_actions::text AS whole FROM staff_actions WHERE action = 'history.search'`);
+  expect(search).toEqual({ actor: 'wang', body: { by: 'lastFour', chats: 0, tickets: 0 }, whole: expect.not.stringContaining('7395') });
   await running.stop();
   kefu = undefined;
 
