@@ -6,7 +6,7 @@ import { StaffActions } from '../../bot/records/staffActions';
 /** The audit log's records: who did what to which record, never the text; without a database, the log line. */
 
 test('an action is queued as a staff record with ids and counts only', async () => {
-  const outbox = new MemoryOutbox(10);
+  const outbox = new MemoryOutbox();
   await new StaffActions(pino({ level: 'silent' }), outbox, () => 1_765_000_000_000).record('lin', 'kb.publish', 'v7', { entries: 3 });
   const [delivery] = await outbox.take(10);
   expect(delivery?.records).toEqual([{ kind: 'staff', id: expect.any(String), at: 1_765_000_000_000, actor: 'lin', action: 'kb.publish', target: 'v7', detail: { entries: 3 } }]);
