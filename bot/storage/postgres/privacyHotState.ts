@@ -93,8 +93,12 @@ export async function hotScopeOf(redis: RedisClient, scope: SubjectScope, stored
   const handoffIds = new Set(scope.handoffIds);
   const texts = [...storedLines];
   for (const conversation of scope.conversations) {
-    const [open, closed] = await Promise.all([redis.hget(keys.shared('handoffs:open-by-conversation'), conversation), redis.hget(keys.shared('handoffs:last-closed-by-conversation'), conversation)]);
-    for (const id of [open, closed]) if (id) handoffIds.add(id);
+    const [open, closed, closedBefore] = await Promise.all([
+      redis.hget(keys.shared('handoffs:open-by-conversation'), conversation),
+      redis.get(keys.shared(`handoffs:last-closed:${conversation}`)),
+      redis.hget(keys.shared('handoffs:last-closed-by-conversation'), conversation),
+    ]);
+    for (const id of [open, closed, closedBefore]) if (id) handoffIds.add(id);
     // The recent transcript and the Direct Line log name the files.
     for (const key of await conversationKeys(redis, conversation)) {
       const type = await redis.type(key);
@@ -122,6 +126,8 @@ export async function eraseHotState(redis: RedisClient, scope: SubjectScope, hot
   for (const conversation of scope.conversations) {
     for (const key of await conversationKeys(redis, conversation)) erasedKeys += await del(key);
     await redis.hdel(keys.shared('handoffs:open-by-conversation'), conversation);
+    erasedKeys += await del(keys.shared(`handoffs:last-closed:${conversation}`));
+    // Written by instances before 2026-12: one hash for every conversation.
     await redis.hdel(keys.shared('handoffs:last-closed-by-conversation'), conversation);
   }
   for (const id of hot.handoffIds) {
