@@ -42,7 +42,7 @@ export const recordsConfigFields = {
     .describe('Server secret phone numbers are keyed with in the records, so a user\'s data is found by number (npm run privacy) without the database keeping the number beside it. Required with DATABASE_URL in production; every instance and the privacy command need the same value.'),
   RETENTION_DAYS: days(1, 3650)
     .default(180)
-    .describe('Days each durable record is kept in PostgreSQL after it was written; a daily job (one instance at a time) erases older ones.'),
+    .describe('Days each durable record is kept in PostgreSQL after it was written (a handoff after it closed; open handoffs and tickets not done stay); a job erases older ones at start-up and hourly, one instance at a time.'),
   RETENTION_DAYS_BY_KIND: z
     .string()
     .regex(RETENTION_OVERRIDE, `expected kind=days[,kind=days…] with kinds ${RETENTION_KINDS.join(', ')}`)

@@ -18,6 +18,7 @@ import { ENGAGED_PROPERTY } from './storage/stateTtl';
 import { messages } from '../dialogs/messages';
 import type { InsightsRecorder } from './desk/insights';
 import { turnInsights, type InsightsMark } from './desk/turnInsights';
+import type { SubjectLinks } from './records/subjectLinks';
 
 export interface KefuBotDeps {
   conversationState: ConversationState;
@@ -36,6 +37,8 @@ export interface KefuBotDeps {
   linkHosts: readonly string[];
   /** The knowledge desk's daily counters (never failing a turn); absent: not counted. */
   insights?: InsightsRecorder;
+  /** With DATABASE_URL: links the conversation to the numbers its user gave (never failing a turn). */
+  subjects?: Pick<SubjectLinks, 'note'>;
 }
 
 /** One key per conversation across channels: what the handoff and its store know it by. */
@@ -228,6 +231,7 @@ export class KefuBot extends TeamsActivityHandler {
       channelLocale: channelLocale(context.activity.locale),
       idleMs: lastTurnAt === undefined ? undefined : Date.now() - lastTurnAt,
     });
+    await this.deps.subjects?.note(key, outcome.numbers);
     const destination = { channelId: context.activity.channelId, conversationType: context.activity.conversation.conversationType, locale: outcome.locale, linkHosts: this.deps.linkHosts };
     const fromAgent = input.kind === 'notice' && input.notice.type === 'agent.message' ? input.notice : undefined;
     // Teams shows the bot's own name on every line; only the web chat widget is told who speaks.

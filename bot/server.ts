@@ -44,6 +44,9 @@ import { PROJECT_ROOT } from './projectRoot';
 import { readKnowledgeFiles } from '../knowledge/loader';
 import type { VersionFile } from '../knowledge/versions/schema';
 import path from 'node:path';
+import { StaffActions } from './records/staffActions';
+import { SubjectLinks } from './records/subjectLinks';
+import { recordsSecretOf } from './storage/postgres/records';
 
 export interface AppDeps {
   config: Config;
@@ -152,6 +155,7 @@ export function createApp({
     logger,
     admit: async () => (await limits.takeForTurn('handoffs-per-address')) === 'ok',
   });
+  const staff = new StaffActions(logger, backend.records?.outbox);
   const bot = new KefuBot({
     conversationState: new ConversationState(backend.storage),
     runner: createConversationCore({ config, router, platform, handoff }),
@@ -164,6 +168,7 @@ export function createApp({
     defaultLocale: config.DEFAULT_LOCALE,
     linkHosts: linkHostsOf(config),
     insights,
+    subjects: backend.records && new SubjectLinks(backend.records.outbox, recordsSecretOf(config), logger),
   });
   const directory = agentDirectory(config, logger);
   // Agents in Teams, beside the console (not in external mode: the hub has the chats then).
@@ -181,6 +186,7 @@ export function createApp({
           tenantId: config.AGENT_TEAMS_TENANT_ID,
           presenceMs: config.HANDOFF_PRESENCE_S * 1000,
           logger,
+          staff,
         })
       : undefined;
   if (teamsAgents) lifecycle.onShutdown(teamsAgents.start());
@@ -263,6 +269,7 @@ export function createApp({
     metrics,
     // Only files of the embedded Direct Line become links for agents; other URLs users post stay text.
     attachmentLink: (url) => (embedded ? ownAttachmentPath(attachmentBase(config.PUBLIC_URL, loopbackUrl()), url) : undefined),
+    staff,
   });
   lifecycle.onShutdown(() => agentConsole.close());
   mountKnowledgePage(server);
@@ -284,6 +291,7 @@ export function createApp({
       logger,
       defaultLocale: config.DEFAULT_LOCALE,
       evalDir: path.join(PROJECT_ROOT, 'knowledge', 'eval'),
+      staff,
     }),
   );
   lifecycle.onShutdown(() => desk.close());

@@ -89,3 +89,28 @@ export function flowTrail(flow: string, actor: AnyActorRef, before?: FlowTrail):
   const maskedPhone = phone ? maskPhone(phone) : root.status === 'done' ? before?.maskedPhone : undefined;
   return { flow, ...(stage ? { stage } : {}), ...(maskedPhone ? { maskedPhone } : {}), verified };
 }
+
+/** Context keys a flow or step keeps a number the user gave in (their own, old or new). */
+const NUMBER_KEYS = ['phone', 'currentPhone', 'newPhone'] as const;
+
+/**
+ * Every number the user gave that the flows (and their steps) below `actor` hold now, whole:
+ * what links the conversation to its user in the records (bot/records/subjectLinks.ts), so
+ * their data is found when they ask for it. Never shown to anyone.
+ */
+export function numbersIn(actor: AnyActorRef): string[] {
+  const found = new Set<string>();
+  const visit = (ref: AnyActorRef) => {
+    const snapshot = ref.getSnapshot() as NodeSnapshot;
+    const context = snapshot.context ?? {};
+    for (const key of NUMBER_KEYS) {
+      const value = context[key];
+      if (typeof value === 'string' && value) found.add(value);
+    }
+    const account = accountSchema.safeParse(context.account);
+    if (account.success) found.add(account.data.phone);
+    for (const child of Object.values(snapshot.children ?? {})) if (child) visit(child);
+  };
+  visit(actor);
+  return [...found];
+}

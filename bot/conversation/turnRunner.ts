@@ -11,7 +11,7 @@ import type { Locale } from '../../knowledge/schema';
 import { detectLocale } from '../../knowledge/text';
 import { refusedUploads } from '../channels/uploadNotice';
 import type { ConversationNotice } from '../../domain/handoff';
-import { flowTrail } from '../../dialogs/flowTrail';
+import { flowTrail, numbersIn } from '../../dialogs/flowTrail';
 
 /** What arrived from the channel (before interpretation), or from the handoff. */
 export type TurnInput =
@@ -65,6 +65,8 @@ export interface TurnOutcome {
   did: string[];
   /** The running flow's stage after the turn, if a flow runs. */
   stage?: string;
+  /** Numbers the user gave that the flows held during the turn, whole (for the records' subject links; never logged). */
+  numbers?: string[];
 }
 
 /** Card submissions Kefu's own buttons send (Adaptive Card Action.Submit / messageBack values). */
@@ -162,11 +164,14 @@ export class TurnRunner {
     if ((scope.idleMs ?? 0) > this.questionIdleMs && input.kind === 'message') actor.send({ type: 'question.lapse' });
     if (scope.idleMs !== undefined && input.kind === 'message') actor.send({ type: 'time.passed', ms: scope.idleMs });
     actor.send(event);
+    // Read now as well as after settling: a flow that ends within the turn takes its number with it.
+    const numbers = new Set(numbersIn(actor));
     let snapshot: unknown;
     let state: string;
     let stage: string | undefined;
     try {
       await settle(actor);
+      for (const number of numbersIn(actor)) numbers.add(number);
       this.noteFlowProgress(actor);
       snapshot = actor.getPersistedSnapshot();
       state = topState(actor.getSnapshot().value);
@@ -187,6 +192,7 @@ export class TurnRunner {
       state,
       did,
       ...(stage ? { stage } : {}),
+      ...(numbers.size > 0 ? { numbers: [...numbers] } : {}),
     };
   }
 

@@ -15,6 +15,7 @@ import type { AgentSessions } from '../handoff/sessions';
 import type { Logger } from '../logger';
 import type { KbSignalLog } from '../storage/kbSignalLog';
 import { Drafts } from './drafts';
+import type { StaffActions } from '../records/staffActions';
 
 export interface DeskDeps {
   store: DeskStore;
@@ -34,6 +35,8 @@ export interface DeskDeps {
   defaultLocale: Locale;
   /** Where the labelled dev sets are (knowledge/eval). */
   evalDir: string;
+  /** The audit log of leads' changes (ids only); absent: only logged. */
+  staff?: Pick<StaffActions, 'record'>;
 }
 
 export interface DeskContext extends DeskDeps {

@@ -4,6 +4,7 @@ import { cookieOf } from '../handoff/routes';
 import type { AgentSessions } from '../handoff/sessions';
 import type { Logger } from '../logger';
 import type { Reply } from './drafts';
+import type { StaffAction, StaffActions } from '../records/staffActions';
 
 export const NOT_A_LEAD = 'only leads (role: lead in AGENTS_FILE) can use the knowledge desk';
 
@@ -28,7 +29,7 @@ export type LeadHandler = (req: Request, lead: SignedInAgent) => Promise<Reply>;
 export type LeadRoute = (handler: LeadHandler, options?: { changes?: boolean }) => (req: Request, res: Response) => Promise<void>;
 
 export const asLead =
-  (sessions: AgentSessions, logger: Logger): LeadRoute =>
+  (sessions: AgentSessions, logger: Logger, staff?: Pick<StaffActions, 'record'>): LeadRoute =>
   (handler, options = {}) =>
   async (req, res) => {
     const lead = await leadOf(sessions, req, res);
@@ -40,8 +41,18 @@ export const asLead =
     if (!(options.changes ?? !READS.has(req.method ?? '')) || reply.status >= 400) return;
     const params = req.params as Record<string, string | undefined>;
     const entry = params.locale && params.id ? `${params.locale}/${params.id}` : entryIn(reply.body);
-    logger.info({ lead: lead.id, route: `${req.method} ${req.getRoute()?.path ?? req.url}`, ...(entry ? { entry } : {}), ...(params.group ? { group: params.group } : {}) }, 'knowledge desk change');
+    const route = req.getRoute()?.path;
+    logger.info({ lead: lead.id, route: `${req.method} ${route ?? req.url}`, ...(entry ? { entry } : {}), ...(params.group ? { group: params.group } : {}) }, 'knowledge desk change');
+    void staff?.record(lead.id, deskActionOf(String(route ?? '')), entry ?? versionIn(reply.body) ?? params.group);
   };
+
+/** The audit log's name for a desk write: publishing and rolling back by name, every other write edits the draft. */
+export function deskActionOf(route: string): StaffAction {
+  if (route === '/api/knowledge/publish') return 'kb.publish';
+  if (route.endsWith('/rollback')) return 'kb.rollback';
+  if (route.startsWith('/api/knowledge/unanswered/')) return 'kb.unanswered.resolve';
+  return 'kb.draft.save';
+}
 
 /** The entry a reply carries (`{entry, etag}` or `{resolved, entry: {entry, etag}}`), as locale/id. */
 function entryIn(body: unknown): string | undefined {
@@ -49,6 +60,12 @@ function entryIn(body: unknown): string | undefined {
   const entry = typeof outer === 'object' && outer !== null && 'entry' in outer ? outer.entry : outer;
   if (typeof entry !== 'object' || entry === null || !('id' in entry) || !('locale' in entry)) return undefined;
   return `${String(entry.locale)}/${String(entry.id)}`;
+}
+
+/** The version a publish or rollback made (`{version: {number}}`), as its number. */
+function versionIn(body: unknown): string | undefined {
+  const version = typeof body === 'object' && body !== null && 'version' in body ? body.version : undefined;
+  return typeof version === 'object' && version !== null && 'number' in version ? `v${String(version.number)}` : undefined;
 }
 
 /** A write's body: JSON only (a cross-site form cannot post it), else 415. */

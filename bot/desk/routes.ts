@@ -16,7 +16,7 @@ import { mountUnansweredRoutes } from './unansweredRoutes';
  */
 export function mountKnowledgeDesk(server: Server, desk: DeskContext): { close(): void } {
   const { drafts } = desk;
-  const route = asLead(desk.sessions, desk.logger);
+  const route = asLead(desk.sessions, desk.logger, desk.staff);
 
   const localeOf = (value: unknown): Locale | undefined => {
     const parsed = localeSchema.safeParse(value);

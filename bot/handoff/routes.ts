@@ -14,6 +14,8 @@ import type { ConsoleBus } from './store';
 import type { HandoffService, Refusal, Result } from './service';
 import type { AgentSessions } from './sessions';
 import { SignIn, type SignInOutcome } from './signIn';
+import { parseHistoryQuery } from './history';
+import type { StaffAction, StaffActions } from '../records/staffActions';
 
 /**
  * The agent console: the page at /agent and the JSON API under /api/agent it calls. Every
@@ -39,6 +41,8 @@ export interface AgentConsoleDeps {
    * attachments (served sandboxed); undefined for any other URL, which agents see as text.
    */
   attachmentLink(url: string): string | undefined;
+  /** The audit log of what agents do (ids only); absent: not kept. */
+  staff?: Pick<StaffActions, 'record'>;
 }
 
 const COOKIE = 'kefu_agent';
@@ -130,6 +134,12 @@ export function mountAgentConsole(server: Server, deps: AgentConsoleDeps): { clo
   const withLinks = (entry: TranscriptEntry) =>
     entry.attachments ? { ...entry, attachments: entry.attachments.map((file) => ({ ...file, href: deps.attachmentLink(file.url) })) } : entry;
 
+  /** An action that went through goes to the audit log (not awaited: the agent's answer does not wait on it). */
+  const audited = <T>(result: Result<T>, agent: SignedInAgent, action: StaffAction, target: string): Result<T> => {
+    if (result.ok) void deps.staff?.record(agent.id, action, target);
+    return result;
+  };
+
   /** The signed-in agent, or a 401 already sent. */
   const agentOf = async (req: Request, res: Response): Promise<SignedInAgent | undefined> => {
     res.setHeader('cache-control', 'no-store');
@@ -219,7 +229,7 @@ export function mountAgentConsole(server: Server, deps: AgentConsoleDeps): { clo
 
   server.post('/api/agent/chats/:id/claim', async (req: Request, res: Response) => {
     const agent = await agentOf(req, res);
-    if (agent) send(res, await service.claim(String(req.params.id), agent), () => ({ claimed: true }));
+    if (agent) send(res, audited(await service.claim(String(req.params.id), agent), agent, 'chat.claim', String(req.params.id)), () => ({ claimed: true }));
   });
 
   server.post('/api/agent/chats/:id/messages', async (req: Request, res: Response) => {
@@ -245,27 +255,30 @@ export function mountAgentConsole(server: Server, deps: AgentConsoleDeps): { clo
     const agent = await agentOf(req, res);
     if (!agent) return;
     const body = jsonBody(req, res, textSchema);
-    if (body) send(res, await service.note(String(req.params.id), agent, body.text));
+    if (body) send(res, audited(await service.note(String(req.params.id), agent, body.text), agent, 'chat.note', String(req.params.id)));
   });
 
   server.post('/api/agent/chats/:id/resolve', async (req: Request, res: Response) => {
     const agent = await agentOf(req, res);
-    if (agent) send(res, await service.resolve(String(req.params.id), agent), () => ({ resolved: true }));
+    if (agent) send(res, audited(await service.resolve(String(req.params.id), agent), agent, 'chat.resolve', String(req.params.id)), () => ({ resolved: true }));
   });
 
   server.post('/api/agent/tickets/:id/close', async (req: Request, res: Response) => {
     const agent = await agentOf(req, res);
-    if (agent) send(res, await service.closeTicket(String(req.params.id), agent), () => ({ closed: true }));
+    if (agent) send(res, audited(await service.closeTicket(String(req.params.id), agent), agent, 'ticket.close', String(req.params.id)), () => ({ closed: true }));
   });
 
   server.get('/api/agent/history', async (req: Request, res: Response) => {
-    if (!(await agentOf(req, res))) return;
+    const agent = await agentOf(req, res);
+    if (!agent) return;
     const query = historySchema.safeParse(req.query ?? {});
     const found = query.success ? await service.history(query.data.q) : undefined;
-    if (!found) {
+    if (!found || !query.success) {
       res.send(400, { error: 'search by a chat id, a case id (T-20261123-7K3Q) or the last four digits of the number' });
       return;
     }
+    // What was searched by, never the digits or id themselves.
+    void deps.staff?.record(agent.id, 'history.search', undefined, { by: parseHistoryQuery(query.data.q)?.kind ?? 'unknown', chats: found.chats.length, tickets: found.tickets.length });
     res.send(200, { chats: found.chats.map((chat) => ({ ...chat, transcript: chat.transcript.map(withLinks) })), tickets: found.tickets });
   });
 

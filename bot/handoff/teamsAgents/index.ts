@@ -9,6 +9,7 @@ import { CARD_CONTENT_TYPE, chatLine, handoffCard, linesCard, linesCards, type A
 import { cardAction, channelOf, parseAgentText } from './commands';
 import { dutyWords, type DutyWords } from './dutyWords';
 import { ticketCard } from './ticketCard';
+import type { StaffActions } from '../../records/staffActions';
 import type { TeamsThreads } from './threads';
 
 /**
@@ -30,6 +31,8 @@ export interface TeamsAgentsDeps {
   /** HANDOFF_PRESENCE_S: an agent acting in Teams counts as online this long. */
   presenceMs: number;
   logger: Logger;
+  /** The audit log of what agents do (ids only); absent: not kept. */
+  staff?: Pick<StaffActions, 'record'>;
 }
 
 type Lang = 'zh' | 'en';
@@ -268,6 +271,7 @@ export class TeamsAgents {
   private async press(button: CardData, agent: Agent, say: Words, answer: (text: string, card?: AdaptiveCard) => Promise<void>): Promise<void> {
     if (button.kefu === 'contacted') {
       const closed = await this.deps.service.closeTicket(button.ticket, agent);
+      if (closed.ok) void this.deps.staff?.record(agent.id, 'ticket.close', button.ticket, { from: 'teams' });
       if (!closed.ok) return answer(closed.refusal === 'closed' ? say.ticketClosed : say.noTicket);
       // The card in the channel is updated by the change the close made; the clicker also gets it back.
       return answer(say.contacted(agent.name), ticketCard(closed.value, agent.name));
@@ -283,6 +287,7 @@ export class TeamsAgents {
       return answer(say.transcriptPosted);
     }
     const claimed = await this.deps.service.claim(button.handoff, agent);
+    if (claimed.ok) void this.deps.staff?.record(agent.id, 'chat.claim', button.handoff, { from: 'teams' });
     if (!claimed.ok) return answer(this.refusal(claimed.refusal, await this.deps.store.get(button.handoff), say));
     // The card in the channel is updated by the change the claim made (follow); the clicker also gets it back.
     return answer(say.claimed(agent.name), await this.card(claimed.value));
@@ -295,6 +300,7 @@ export class TeamsAgents {
     if (handoff.status !== 'queued' && handoff.status !== 'active') return answer(say.closed);
     if (command.kind === 'resolve') {
       const resolved = await this.deps.service.resolve(id, agent);
+      if (resolved.ok) void this.deps.staff?.record(agent.id, 'chat.resolve', id, { from: 'teams' });
       return answer(resolved.ok ? say.resolved : this.refusal(resolved.refusal, handoff, say));
     }
     const text = textSchema.safeParse({ text: command.text });
@@ -310,6 +316,7 @@ export class TeamsAgents {
       return;
     }
     const noted = await this.deps.service.note(id, agent, text.data.text, 'team');
+    if (noted.ok) void this.deps.staff?.record(agent.id, 'chat.note', id, { from: 'teams' });
     if (!noted.ok) return answer(this.refusal(noted.refusal, handoff, say));
     return answer(handoff.status === 'queued' && command.kind === 'say' ? say.queuedNote : say.noted);
   }

@@ -9,6 +9,8 @@ import { RedisOutbox } from '../redis/outbox';
 import { PostgresRecords } from './historyRecords';
 import { migrate } from './migrate';
 import { databaseReady, openPool } from './pool';
+import { RetentionJob } from './retention';
+import { retentionDays } from '../../records/retention';
 
 /** How often migrations are tried again while the database is away at start-up. */
 const MIGRATE_RETRY_MS = 5000;
@@ -22,6 +24,8 @@ export class Records {
   readonly outbox: Outbox;
   readonly history: PostgresRecords;
   readonly drainer: OutboxDrainer;
+  /** Erases records older than their retention (RETENTION_DAYS), one instance at a time. */
+  readonly retention: RetentionJob;
   private retry: NodeJS.Timeout | undefined;
   private closed = false;
 
@@ -34,6 +38,7 @@ export class Records {
     this.outbox = redis ? new RedisOutbox(redis) : new MemoryOutbox();
     this.history = new PostgresRecords(this.pool, recordsSecretOf(config));
     this.drainer = new OutboxDrainer({ outbox: this.outbox, apply: (records) => this.history.apply(records), logger, max: config.OUTBOX_MAX });
+    this.retention = new RetentionJob(this.pool, retentionDays(config), logger);
   }
 
   /**
@@ -41,16 +46,22 @@ export class Records {
    * delays only this: the bot serves users meanwhile and records wait in the outbox.
    */
   async start(): Promise<void> {
-    if (this.config.DB_MIGRATE === 'off') return this.drainer.start();
+    if (this.config.DB_MIGRATE === 'off') return this.serve();
     try {
       await migrate(this.config.DATABASE_URL ?? '', this.logger);
-      this.drainer.start();
+      this.serve();
     } catch (error) {
       if (this.closed) return;
       this.logger.error({ err: error }, `database migration failed: records wait in the outbox; trying again in ${MIGRATE_RETRY_MS / 1000} s`);
       this.retry = setTimeout(() => void this.start(), MIGRATE_RETRY_MS);
       this.retry.unref();
     }
+  }
+
+  private serve(): void {
+    if (this.closed) return;
+    this.drainer.start();
+    this.retention.start();
   }
 
   ready(): Promise<boolean> {
@@ -60,7 +71,7 @@ export class Records {
   async close(): Promise<void> {
     this.closed = true;
     if (this.retry) clearTimeout(this.retry);
-    await this.drainer.stop();
+    await Promise.all([this.drainer.stop(), this.retention.stop()]);
     await this.outbox.close();
     await this.pool.end();
   }
