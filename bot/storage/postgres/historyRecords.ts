@@ -34,9 +34,10 @@ export class PostgresRecords implements HistoryRecords {
       const fresh = await client.query<{ id: string }>('INSERT INTO applied_records (id) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING RETURNING id', [records.map((r) => r.id)]);
       const ids = new Set(fresh.rows.map((row) => row.id));
       const toWrite = records.filter((record) => ids.has(record.id));
-      // Lines are most of what is written: one statement for all of them.
+      // Lines and counts are most of what is written: one statement for each kind.
       await this.writeLines(client, toWrite.filter((record) => record.kind === 'line'));
-      for (const record of toWrite) if (record.kind !== 'line') await this.write(client, record);
+      await this.addCounts(client, toWrite.filter((record) => record.kind === 'count'));
+      for (const record of toWrite) if (record.kind !== 'line' && record.kind !== 'count') await this.write(client, record);
       await client.query('COMMIT');
       return ids.size;
     } catch (error) {
@@ -67,7 +68,20 @@ export class PostgresRecords implements HistoryRecords {
     );
   }
 
-  private async write(client: PoolClient, record: Exclude<DurableRecord, { kind: 'line' }>): Promise<void> {
+  /** The batch's counts summed per day and counter, then added in one statement (sorted, so two writers lock rows in the same order). */
+  private async addCounts(client: PoolClient, counts: readonly Extract<DurableRecord, { kind: 'count' }>[]): Promise<void> {
+    const sums = new Map<string, number>();
+    for (const record of counts) for (const [field, value] of Object.entries(record.counts)) sums.set(`${record.day}\u0000${field}`, (sums.get(`${record.day}\u0000${field}`) ?? 0) + value);
+    if (sums.size === 0) return;
+    const keys = [...sums.keys()].sort();
+    await client.query(
+      `INSERT INTO insights_counts (day, field, value) SELECT day::date, field, value FROM unnest($1::text[], $2::text[], $3::bigint[]) AS x(day, field, value)
+       ON CONFLICT (day, field) DO UPDATE SET value = insights_counts.value + excluded.value`,
+      [keys.map((key) => key.split('\u0000')[0]), keys.map((key) => key.split('\u0000')[1]), keys.map((key) => sums.get(key))],
+    );
+  }
+
+  private async write(client: PoolClient, record: Exclude<DurableRecord, { kind: 'line' | 'count' }>): Promise<void> {
     switch (record.kind) {
       case 'handoff': {
         const h = record.handoff;
@@ -109,14 +123,6 @@ export class PostgresRecords implements HistoryRecords {
           record.target ?? null,
           record.detail ?? {},
         ]);
-        return;
-      case 'count':
-        for (const [field, value] of Object.entries(record.counts)) {
-          await client.query(
-            'INSERT INTO insights_counts (day, field, value) VALUES ($1, $2, $3) ON CONFLICT (day, field) DO UPDATE SET value = insights_counts.value + excluded.value',
-            [record.day, field, value],
-          );
-        }
         return;
     }
   }
