@@ -2,6 +2,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_THRESHOLDS, type DecisionThresholds } from '../knowledge/decide';
 import { parseSchedule } from './handoff/schedule';
+import { integer } from './configInteger';
 import { recordsConfigFields } from './configRecords';
 import { PROJECT_ROOT } from './projectRoot';
 
@@ -10,13 +11,6 @@ import { PROJECT_ROOT } from './projectRoot';
  * this schema (`npm run config:example`) and a test keeps the two in step, so a variable
  * cannot be added here without being documented.
  */
-
-const integer = (min: number, max: number) =>
-  z.coerce
-    .number({ invalid_type_error: `expected an integer from ${min} to ${max}` })
-    .int(`expected an integer from ${min} to ${max}`)
-    .min(min, `expected an integer from ${min} to ${max}`)
-    .max(max, `expected an integer from ${min} to ${max}`);
 
 const ratio = z.coerce
   .number({ invalid_type_error: 'expected a number from 0 to 1' })

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { integer } from './configInteger';
 
 /**
  * The variables of durable records and their lifetimes (issue 29), kept beside config.ts
@@ -6,12 +7,6 @@ import { z } from 'zod';
  * like every other variable.
  */
 
-const days = (min: number, max: number) =>
-  z.coerce
-    .number({ invalid_type_error: `expected an integer from ${min} to ${max}` })
-    .int(`expected an integer from ${min} to ${max}`)
-    .min(min, `expected an integer from ${min} to ${max}`)
-    .max(max, `expected an integer from ${min} to ${max}`);
 
 /** The kinds of record RETENTION_DAYS_BY_KIND may name. */
 export const RETENTION_KINDS = ['transcripts', 'handoffs', 'notes', 'tickets', 'signals', 'staff', 'subjects'] as const;
@@ -29,10 +24,10 @@ export const recordsConfigFields = {
     .enum(['auto', 'off'])
     .default('auto')
     .describe('auto: bring the database\'s tables up to date at start-up (instances starting together migrate once). off: only `npm run db:migrate` does it.'),
-  HOT_STATE_TTL_S: days(1, 31536000)
+  HOT_STATE_TTL_S: integer(1, 31536000)
     .default(86400)
     .describe('A conversation\'s live state (bot state, Direct Line log and files, the handoff reference, the recent transcript) is dropped this many seconds after its last change, in memory and in Redis. A user who comes back later starts fresh; with DATABASE_URL the history stays findable.'),
-  OUTBOX_MAX: days(1000, 100000000)
+  OUTBOX_MAX: integer(1000, 100000000)
     .default(1000000)
     .describe('Writes waiting for the database at most (each a turn\'s records); beyond this the oldest are dropped and logged. Reached only when PostgreSQL is away for long.'),
   RECORDS_SECRET: z
@@ -40,7 +35,7 @@ export const recordsConfigFields = {
     .min(16, 'expected at least 16 characters')
     .optional()
     .describe('Server secret phone numbers are keyed with in the records, so a user\'s data is found by number (npm run privacy) without the database keeping the number beside it. Required with DATABASE_URL in production; every instance and the privacy command need the same value.'),
-  RETENTION_DAYS: days(1, 3650)
+  RETENTION_DAYS: integer(1, 3650)
     .default(180)
     .describe('Days each durable record is kept in PostgreSQL after it was written (a handoff after it closed; open handoffs and tickets not done stay); a job erases older ones at start-up and hourly, one instance at a time.'),
   RETENTION_DAYS_BY_KIND: z
