@@ -122,8 +122,9 @@ test('PostgreSQL stopped under traffic on two instances, one of them killed: use
   // The console open on B keeps the agent online for the whole test.
   const events = await agentB.stream();
   try {
-    let turnOfA = false;
-    const either = () => ((turnOfA = !turnOfA) ? agentA : agentB);
+    // The agent's actions alternate between the two instances.
+    let actions = 0;
+    const either = () => (actions++ % 2 === 0 ? agentA : agentB);
 
     // The database answers.
     await traffic(0, 12, either);
