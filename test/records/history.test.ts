@@ -144,7 +144,8 @@ test('Redis flushed and both bots restarted: the agent still finds the chat, its
 });
 
 test('a user back after their hot state expired starts afresh, not in their old flow; their old chat is still in the history', async () => {
-  const [a, b] = await pair({ HOT_STATE_TTL_S: '3' });
+  // Short enough to wait out; long enough that no two steps of the chat below are that far apart on a busy machine.
+  const [a, b] = await pair({ HOT_STATE_TTL_S: '6' });
   const channel = await userOn(() => a);
   const agent = await AgentClient.signIn(b.url, ...DEMO_AGENTS.wang);
   const events = await agent.stream();
