@@ -158,7 +158,10 @@ test('a user back after their hot state expired starts afresh, not in their old 
     expect(asked?.text).toContain('请输入账户绑定的手机号');
 
     // Nothing of the conversation is left in Redis once HOT_STATE_TTL_S has passed.
-    await until(async () => (await inspector.keys('kefu:{c:emulator:hist-ttl}*')).length === 0, 60_000);
+    const left = () => inspector.keys('kefu:{c:emulator:hist-ttl}*');
+    await until(async () => (await left()).length === 0, 60_000).catch(async (error: Error) => {
+      throw new Error(`${error.message}: the conversation's hot state is still in Redis (${(await left()).join(', ')})`);
+    });
     const [back] = await channel.ask('hist-ttl', '13800000006');
     expect(back?.text).toContain('这个问题我暂时答不上来');
     expect(await latestCode(a.url, '13800000006')).toBe('');
