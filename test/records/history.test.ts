@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
 import { AgentClient, DEMO_AGENTS } from '../support/agentClient';
+import { launchBrowser, shoot, signInToConsole } from '../support/browser';
 import { FakeChannel } from '../support/channel';
 import { startInstance, type Instance } from '../support/cluster';
 import { latestCode } from '../support/kefuServer';
@@ -141,6 +142,28 @@ test('Redis flushed and both bots restarted: the agent still finds the chat, its
   expect(shown.join('\n')).toContain(caseId);
   expect(JSON.stringify(chat)).not.toContain('13800000005');
   expect((await search(await AgentClient.signIn(b2.url, ...DEMO_AGENTS.wang), id.slice(0, 8))).chats.map((c) => c.handoff.id)).toEqual([id]);
+
+  // What the agent sees in the console of the other new instance: the chat, opened from the history by its case id.
+  const browser = await launchBrowser();
+  try {
+    const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' })).newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await signInToConsole(page, b2.url, DEMO_AGENTS.wang);
+    await page.getByRole('button', { name: '历史记录' }).click();
+    await page.locator('#history-panel input').fill(caseId);
+    await page.locator('#history-panel button[type=submit]').click();
+    await page.getByText('找到 1 条').waitFor();
+    await page.locator('#history-panel details summary').first().click();
+    await page.locator('#history-panel details[open] li').first().waitFor();
+    const shown = await page.locator('#history-panel').innerText();
+    for (const text of ['申诉提交了还是登录不了，请回电 138****0005', '已加急处理您的申诉', '已回电 138****0005，申诉加急', caseId]) expect(shown).toContain(text);
+    expect(shown).not.toContain('13800000005');
+    await shoot(page, 'records-history', 'after-redis-flush-1280');
+    expect(errors).toEqual([]);
+  } finally {
+    await browser.close();
+  }
 });
 
 test('a user back after their hot state expired starts afresh, not in their old flow; their old chat is still in the history', async () => {
