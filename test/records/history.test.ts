@@ -160,6 +160,9 @@ test('Redis flushed and both bots restarted: the agent still finds the chat, its
     for (const text of ['申诉提交了还是登录不了，请回电 138****0005', '已加急处理您的申诉', '已回电 138****0005，申诉加急', caseId]) expect(shown).toContain(text);
     expect(shown).not.toContain('13800000005');
     await shoot(page, 'records-history', 'after-redis-flush-1280');
+    // The end of the record: the agent's answer and the note.
+    await page.locator('#history-panel details[open]').getByText('已回电 138****0005，申诉加急').scrollIntoViewIfNeeded();
+    await shoot(page, 'records-history', 'after-redis-flush-1280-end');
     expect(errors).toEqual([]);
   } finally {
     await browser.close();
