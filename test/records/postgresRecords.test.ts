@@ -68,3 +68,18 @@ test('the history finds a chat by its id prefix, a case id it mentions and the l
   expect((await records.search(query('9999'), 20)).handoffs).toHaveLength(0);
   expect((await records.search(query('5678'), 20)).tickets.map((t) => t.id)).toEqual(['T-20261201-ZZ99']);
 });
+
+test("the agents' history finds a chat older than the newest 500 closed ones: it is looked up, not scanned for", async () => {
+  const { HandoffViews } = await import('../../bot/handoff/views');
+  const { MemoryHandoffStore } = await import('../../bot/storage/memory/handoffStore');
+  const old = handoff({ id: 'aa11bb22-0000-4000-8000-000000000000', conversation: 'old-conv', status: 'resolved', closedAt: T0 - 86_400_000, createdAt: T0 - 86_400_000 - 5000 });
+  const newer = Array.from({ length: 600 }, (_, i) => {
+    const h = handoff({ id: `cc${String(i).padStart(6, '0')}-0000-4000-8000-000000000000`, conversation: `c-${i}`, status: 'resolved', closedAt: T0 + i * 1000, context: { reason: 'user-request', misses: [] } });
+    return { kind: 'handoff' as const, id: recordId(), handoff: h, revision: handoffRevision(h, T0 + i * 1000) };
+  });
+  await records.apply([{ kind: 'handoff', id: recordId(), handoff: old, revision: handoffRevision(old, T0) }, line('old-conv', T0 - 86_400_000 - 4000, 'user', '我想查一下'), ...newer]);
+  const views = new HandoffViews({ store: new MemoryHandoffStore(), now: () => T0 + 700_000, isOpenNow: () => true, maxChats: Infinity, defaultHandleMs: 300_000, timeZone: 'Asia/Shanghai', records });
+  const found = await views.history('aa11bb22');
+  expect(found?.chats.map((c) => c.handoff.id)).toEqual([old.id]);
+  expect(found?.chats[0]?.transcript.map((e) => e.text)).toEqual(['我想查一下']);
+});
