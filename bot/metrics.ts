@@ -81,6 +81,25 @@ export function createMetrics() {
     uncaught: (kind: 'exception' | 'rejection') => uncaught.inc({ kind }),
     signIn: (outcome: string) => signIns.inc({ outcome }),
     limitHit: (limit: LimitName) => limitHits.inc({ limit }),
+    /** With DATABASE_URL: what waits for the database, and whether the writer reaches it. */
+    watchRecords(records: { waiting(): Promise<number>; writing(): boolean }) {
+      new Gauge({
+        name: 'kefu_outbox_waiting',
+        help: 'Writes queued for the database and not yet written (one outbox shared by the instances with Redis); -1 when the outbox cannot be read.',
+        registers,
+        async collect() {
+          this.set(await records.waiting().catch(() => -1));
+        },
+      });
+      new Gauge({
+        name: 'kefu_records_writer_up',
+        help: '1 while this instance writes records to the database, 0 while they wait (the database is away or not migrated yet).',
+        registers,
+        collect() {
+          this.set(records.writing() ? 1 : 0);
+        },
+      });
+    },
   } satisfies HandoffMetrics & Record<string, unknown>;
 }
 

@@ -294,6 +294,8 @@ export function createApp({
     keepDays: config.INSIGHTS_DAYS_KEPT,
   });
   lifecycle.onShutdown(sweepHandoffQueue(handoff, config, (error) => backend.outage(error), logger));
+  const { records } = backend;
+  if (records) metrics.watchRecords({ waiting: () => records.outbox.depth(), writing: () => records.drainer.writing });
   mountOpsRoutes(server, { knowledge: () => knowledge, version: () => versions.serving, metrics, backend, draining: () => lifecycle.draining });
 
   return {

@@ -13,6 +13,8 @@ export interface DrainOptions {
   idleMs?: number;
   /** The longest wait between attempts while the database is away. */
   maxBackoffMs?: number;
+  /** Pushes the outbox may hold (OUTBOX_MAX): while writes fail, the oldest beyond it are dropped, and logged. */
+  max?: number;
 }
 
 /**
@@ -26,10 +28,16 @@ export class OutboxDrainer {
   private wake: (() => void) | undefined;
   private loop: Promise<void> | undefined;
   private failing = false;
+  private reached = false;
   /** Records written since start (for tests and the benchmark). */
   written = 0;
 
   constructor(private readonly options: DrainOptions) {}
+
+  /** Whether the last attempt reached the database (false before the first one and while it is away). */
+  get writing(): boolean {
+    return this.running && this.reached;
+  }
 
   start(): void {
     if (this.running) return;
@@ -65,16 +73,27 @@ export class OutboxDrainer {
         wrote = await this.drainOnce();
         if (this.failing) logger.info('records are written to the database again');
         this.failing = false;
+        this.reached = true;
         backoff = idleMs;
       } catch (error) {
         if (!this.failing) logger.error({ err: error }, 'records wait in the outbox: the database or the outbox is unavailable');
+        await this.bound();
         this.failing = true;
+        this.reached = false;
         backoff = Math.min(backoff * 2, maxBackoffMs);
       }
       if (!wrote || this.failing) await this.pause(this.failing ? backoff : idleMs);
     }
     // Shutting down: what the last turns queued (stop() waits for this at most its deadline).
     while (await this.drainOnce().catch(() => false));
+  }
+
+  /** Only while writes fail can the outbox grow: that is when it is held to `max`. */
+  private async bound(): Promise<void> {
+    const { outbox, max, logger } = this.options;
+    if (max === undefined) return;
+    const dropped = await outbox.trim(max).catch(() => 0);
+    if (dropped > 0) logger.error({ dropped, max }, 'outbox full: the oldest writes waiting for the database were dropped');
   }
 
   private pause(ms: number): Promise<void> {

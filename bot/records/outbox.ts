@@ -16,8 +16,10 @@ export interface Outbox {
   take(max: number): Promise<Delivery[]>;
   /** The records are in the database: never delivered again. */
   ack(deliveries: readonly Delivery[]): Promise<void>;
-  /** Records queued and not yet acknowledged. */
+  /** Pushes queued and not yet acknowledged. */
   depth(): Promise<number>;
+  /** Drops the oldest pushes beyond `max`; returns how many went. */
+  trim(max: number): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -28,25 +30,23 @@ export interface Delivery {
 }
 
 /**
- * The outbox of one process without Redis. Records wait here while the database is away,
- * up to `max` pushes (then the oldest are dropped and counted: memory must stay bounded); a crash
- * loses what is waiting, which is why several instances use Redis.
+ * The outbox of one process without Redis. Records wait here while the database is away
+ * (the drainer trims it to OUTBOX_MAX, so memory stays bounded); a crash loses what is
+ * waiting, which is why several instances use Redis.
  */
 export class MemoryOutbox implements Outbox {
   private readonly queue: Delivery[] = [];
   private next = 0;
-  dropped = 0;
-
-  constructor(private readonly max: number) {}
 
   async push(records: readonly DurableRecord[]) {
     if (records.length === 0) return;
     this.queue.push({ deliveryId: String(this.next++), records: [...records] });
-    const over = this.queue.length - this.max;
-    if (over > 0) {
-      this.queue.splice(0, over);
-      this.dropped += over;
-    }
+  }
+
+  async trim(max: number) {
+    const over = Math.max(0, this.queue.length - max);
+    this.queue.splice(0, over);
+    return over;
   }
 
   /** Only one drainer runs per process: what it took and did not acknowledge is offered again on the next take. */

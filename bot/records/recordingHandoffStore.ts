@@ -91,13 +91,16 @@ export class RecordingHandoffStore implements HandoffStore {
     return this.hot.lastClosed(conversation);
   }
 
-  /** From the database (indexed, up to the retention window); from the hot store while the database is away. */
+  /**
+   * From the database (indexed, up to the retention window) and the hot store together: a
+   * chat closed a moment ago may still be on its way through the outbox, and while the
+   * database is away the hot store is all there is.
+   */
   async closedSince(since: number, limit: number) {
-    try {
-      return await this.records.closedSince(since, limit);
-    } catch {
-      return this.hot.closedSince(since, limit);
-    }
+    const [durable, hot] = await Promise.all([this.records.closedSince(since, limit).catch(() => []), this.hot.closedSince(since, limit)]);
+    const byId = new Map(durable.map((h) => [h.id, h]));
+    for (const h of hot) byId.set(h.id, h);
+    return [...byId.values()].sort((a, b) => (b.closedAt ?? 0) - (a.closedAt ?? 0)).slice(0, limit);
   }
 
   async addNote(id: string, note: Note) {

@@ -18,6 +18,7 @@ import type { Throttle } from '../../bot/storage/throttle';
 import { sleep, TestClock, type Backend } from '../support/contracts/backend';
 import { directLineStoreContract, DIRECT_LINE_CONTRACT } from '../support/contracts/directLineStore';
 import { consoleBusContract, handoffStoreContract } from '../support/contracts/handoffStore';
+import { BOUND_CONTRACT_KEPT_S, handoffBoundsContract } from '../support/contracts/handoffBounds';
 import { otpStoreContract } from '../support/contracts/otpStore';
 import { sessionStoreContract } from '../support/contracts/sessionStore';
 import { throttleContract } from '../support/contracts/throttle';
@@ -93,6 +94,12 @@ describe.each([
   ['memory', memory<HandoffStore>((clock) => new MemoryHandoffStore(clock.now))],
   ['Redis', redis<HandoffStore>(async (clock) => new RedisHandoffStore(connect(), clock.now))],
 ])('handoff store on %s', (_name, backend) => handoffStoreContract(backend));
+
+const boundTtl = { engagedS: BOUND_CONTRACT_KEPT_S, anonymousS: BOUND_CONTRACT_KEPT_S };
+describe.each([
+  ['memory', memory<HandoffStore>((clock) => new MemoryHandoffStore(clock.now, boundTtl))],
+  ['Redis', redis<HandoffStore>(async (clock) => new RedisHandoffStore(connect(), clock.now, boundTtl))],
+])('what the handoff store on %s holds of the history', (_name, backend) => handoffBoundsContract(backend));
 
 describe.each([
   ['memory', memory<ConsoleBus>(() => new MemoryConsoleBus())],

@@ -19,6 +19,8 @@ export class MemoryHandoffStore implements HandoffStore {
   private readonly handoffs = new Map<string, Handoff>();
   private readonly notesById = new Map<string, Note[]>();
   private readonly ticketsById = new Map<string, Ticket>();
+  /** When each done ticket was closed (a ticket records who closed it, not when). */
+  private readonly ticketsDoneAt = new Map<string, number>();
   private readonly presence = new Map<string, number>();
   private readonly duties = new Map<string, Duty>();
   private readonly recentHandleTimes: number[] = [];
@@ -106,7 +108,31 @@ export class MemoryHandoffStore implements HandoffStore {
     if (!found || !from.includes(found.status)) return undefined;
     const next = { ...found, ...patch };
     this.handoffs.set(id, next);
+    if (!OPEN_STATUSES.includes(next.status)) this.forgetOldRecords();
     return { ...next };
+  }
+
+  /**
+   * Closed chats (with their notes and cards) and done tickets are kept as long as
+   * transcripts, and at most the newest CLOSED_KEPT chats: a long-running process holds a
+   * bounded history. Run whenever one closes, so the work is paid by what adds to it.
+   */
+  private forgetOldRecords(): void {
+    const cutoff = this.now() - (this.ttl.transcriptS ?? this.ttl.engagedS) * 1000;
+    const closed = [...this.handoffs.values()].filter((h) => !OPEN_STATUSES.includes(h.status)).sort((a, b) => (b.closedAt ?? 0) - (a.closedAt ?? 0));
+    for (const [i, h] of closed.entries()) {
+      if (i < CLOSED_KEPT && (h.closedAt ?? 0) >= cutoff) continue;
+      this.handoffs.delete(h.id);
+      this.notesById.delete(h.id);
+      const card = this.cards.get(h.id);
+      if (card) this.threads.delete(card.thread);
+      this.cards.delete(h.id);
+    }
+    for (const [id, doneAt] of this.ticketsDoneAt) {
+      if (doneAt >= cutoff) continue;
+      this.ticketsById.delete(id);
+      this.ticketsDoneAt.delete(id);
+    }
   }
 
   async annotate(id: string, patch: Pick<Partial<Handoff>, 'toldPosition' | 'rating'>) {
@@ -150,6 +176,8 @@ export class MemoryHandoffStore implements HandoffStore {
     if (!found || found.status !== 'open') return undefined;
     const closed = { ...found, status: 'done' as const, closedBy: agentId };
     this.ticketsById.set(id, closed);
+    this.ticketsDoneAt.set(id, this.now());
+    this.forgetOldRecords();
     return { ...closed };
   }
 

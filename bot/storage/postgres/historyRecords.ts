@@ -33,7 +33,10 @@ export class PostgresRecords implements HistoryRecords {
       await client.query('BEGIN');
       const fresh = await client.query<{ id: string }>('INSERT INTO applied_records (id) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING RETURNING id', [records.map((r) => r.id)]);
       const ids = new Set(fresh.rows.map((row) => row.id));
-      for (const record of records) if (ids.has(record.id)) await this.write(client, record);
+      const toWrite = records.filter((record) => ids.has(record.id));
+      // Lines are most of what is written: one statement for all of them.
+      await this.writeLines(client, toWrite.filter((record) => record.kind === 'line'));
+      for (const record of toWrite) if (record.kind !== 'line') await this.write(client, record);
       await client.query('COMMIT');
       return ids.size;
     } catch (error) {
@@ -44,16 +47,28 @@ export class PostgresRecords implements HistoryRecords {
     }
   }
 
-  private async write(client: PoolClient, record: DurableRecord): Promise<void> {
+  private async writeLines(client: PoolClient, lines: readonly Extract<DurableRecord, { kind: 'line' }>[]): Promise<void> {
+    if (lines.length === 0) return;
+    const rows = lines.map(({ id, conversation, entry }) => ({
+      id,
+      conversation,
+      at: at(entry.at).toISOString(),
+      sender: entry.from,
+      body: entry,
+      tails: entry.from === 'user' ? phoneTailsOf(entry.text) : [],
+      cases: caseIdsOf(entry.text),
+    }));
+    await client.query(
+      `INSERT INTO conversation_lines (id, conversation, at, sender, body, phone_tails, case_ids)
+       SELECT id, conversation, at, sender, body, ARRAY(SELECT jsonb_array_elements_text(tails)), ARRAY(SELECT jsonb_array_elements_text(cases))
+       FROM jsonb_to_recordset($1::jsonb) AS x(id text, conversation text, at timestamptz, sender text, body jsonb, tails jsonb, cases jsonb)
+       ON CONFLICT DO NOTHING`,
+      [JSON.stringify(rows)],
+    );
+  }
+
+  private async write(client: PoolClient, record: Exclude<DurableRecord, { kind: 'line' }>): Promise<void> {
     switch (record.kind) {
-      case 'line': {
-        const { entry } = record;
-        await client.query(
-          'INSERT INTO conversation_lines (id, conversation, at, sender, body, phone_tails, case_ids) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING',
-          [record.id, record.conversation, at(entry.at), entry.from, entry, entry.from === 'user' ? phoneTailsOf(entry.text) : [], caseIdsOf(entry.text)],
-        );
-        return;
-      }
       case 'handoff': {
         const h = record.handoff;
         const tail = h.context.trail?.maskedPhone ? (phoneTailsOf(h.context.trail.maskedPhone)[0] ?? null) : null;

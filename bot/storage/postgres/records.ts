@@ -31,9 +31,9 @@ export class Records {
     redis?: RedisClient,
   ) {
     this.pool = openPool(config.DATABASE_URL ?? '', logger);
-    this.outbox = redis ? new RedisOutbox(redis, config.OUTBOX_MAX) : new MemoryOutbox(config.OUTBOX_MAX);
+    this.outbox = redis ? new RedisOutbox(redis) : new MemoryOutbox();
     this.history = new PostgresRecords(this.pool, recordsSecretOf(config));
-    this.drainer = new OutboxDrainer({ outbox: this.outbox, apply: (records) => this.history.apply(records), logger });
+    this.drainer = new OutboxDrainer({ outbox: this.outbox, apply: (records) => this.history.apply(records), logger, max: config.OUTBOX_MAX });
   }
 
   /**

@@ -18,7 +18,9 @@ const k = {
   handoff: (id: string) => `${HANDOFF_PREFIX}${id}`,
   openIds: keys.shared('handoffs:open'),
   openByConversation: keys.shared('handoffs:open-by-conversation'),
+  /** Before 2026-12: one hash for every conversation, never trimmed; read only for chats closed by an older instance. */
   lastClosedByConversation: keys.shared('handoffs:last-closed-by-conversation'),
+  lastClosed: (conversation: string) => keys.shared(`handoffs:last-closed:${conversation}`),
   closedByTime: keys.shared('handoffs:closed-by-time'),
   notes: (id: string) => keys.shared(`handoff:${id}:notes`),
   ticket: (id: string) => keys.shared(`ticket:${id}`),
@@ -40,6 +42,11 @@ export class RedisHandoffStore implements HandoffStore {
     private readonly ttl: StateTtl = { engagedS: 30 * 86400, anonymousS: 30 * 86400 },
   ) {
     withScripts(redis);
+  }
+
+  /** How long a closed chat, its notes and a done ticket stay: as long as transcripts (the history's copy without a database). */
+  private get keptS(): number {
+    return this.ttl.transcriptS ?? this.ttl.engagedS;
   }
 
   async saveReference(conversation: string, reference: Partial<ConversationReference>) {
@@ -99,12 +106,15 @@ export class RedisHandoffStore implements HandoffStore {
     if (cleared.length > 0) await this.redis.hdel(k.handoff(id), ...cleared);
     const updated = await this.get(id);
     if (updated && !OPEN_STATUSES.includes(updated.status)) {
-      await this.redis.kefuHandoffClose(k.openByConversation, k.openIds, k.lastClosedByConversation, updated.conversation, id);
-      // Indexed by when it closed, the newest CLOSED_KEPT only: the history never grows without bound.
+      await this.redis.kefuHandoffClose(k.openByConversation, k.openIds, k.lastClosed(updated.conversation), updated.conversation, id, this.keptS);
+      // Indexed by when it closed, the newest CLOSED_KEPT only, and each closed handoff with its
+      // notes kept as long as transcripts: what Redis holds of the history never grows without bound.
       await this.redis
         .multi()
         .zadd(k.closedByTime, updated.closedAt ?? this.now(), id)
         .zremrangebyrank(k.closedByTime, 0, -CLOSED_KEPT - 1)
+        .expire(k.handoff(id), this.keptS)
+        .expire(k.notes(id), this.keptS)
         .exec();
     }
     return updated;
@@ -116,7 +126,7 @@ export class RedisHandoffStore implements HandoffStore {
   }
 
   async lastClosed(conversation: string) {
-    const id = await this.redis.hget(k.lastClosedByConversation, conversation);
+    const id = (await this.redis.get(k.lastClosed(conversation))) ?? (await this.redis.hget(k.lastClosedByConversation, conversation));
     return id ? this.get(id) : undefined;
   }
 
@@ -128,6 +138,8 @@ export class RedisHandoffStore implements HandoffStore {
 
   async addNote(id: string, note: Note) {
     await this.redis.rpush(k.notes(id), JSON.stringify(note));
+    // A note on a closed chat lives as long as the chat.
+    if (await this.redis.zscore(k.closedByTime, id)) await this.redis.expire(k.notes(id), this.keptS);
   }
 
   async notes(id: string) {
@@ -141,11 +153,15 @@ export class RedisHandoffStore implements HandoffStore {
   async tickets() {
     const ids = await this.redis.smembers(k.ticketIds);
     const found = await Promise.all(ids.map((id) => readRecord<Ticket>(this.redis, k.ticket(id))));
+    // A done ticket's record expires (closeTicket); its id leaves the index here.
+    const gone = ids.filter((_id, i) => found[i] === undefined);
+    if (gone.length > 0) await this.redis.srem(k.ticketIds, ...gone);
     return found.filter((t): t is Ticket => t !== undefined);
   }
 
   async closeTicket(id: string, agentId: string) {
     if (!(await compareAndSet(this.redis, k.ticket(id), 'status', ['open'], { status: 'done', closedBy: agentId }))) return undefined;
+    await this.redis.expire(k.ticket(id), this.keptS);
     return readRecord<Ticket>(this.redis, k.ticket(id));
   }
 

@@ -6,15 +6,16 @@ import { keys } from './keys';
 
 const GROUP = 'writers';
 /** A push taken by an instance that has not acknowledged it for this long is offered to the others (it died, or its writes keep failing). */
-const RECLAIM_IDLE_MS = 30_000;
+export const RECLAIM_IDLE_MS = 30_000;
 
 type StreamEntries = [id: string, fields: string[]][];
 
 /**
  * The outbox as one Redis stream read by a consumer group: every instance pushes to it and
  * drains it, each push is delivered to one instance at a time, and a push an instance took
- * and never acknowledged goes to another after RECLAIM_IDLE_MS. Acknowledged entries are
- * deleted, so the stream holds only what the database has not got yet, up to `max` pushes.
+ * and never acknowledged goes to another after `reclaimIdleMs`. Acknowledged entries are
+ * deleted, so the stream holds only what the database has not got yet (the drainer trims it
+ * to OUTBOX_MAX).
  */
 export class RedisOutbox implements Outbox {
   private readonly key = keys.shared('outbox');
@@ -25,12 +26,16 @@ export class RedisOutbox implements Outbox {
 
   constructor(
     private readonly redis: RedisClient,
-    private readonly max: number,
+    private readonly reclaimIdleMs: number = RECLAIM_IDLE_MS,
   ) {}
 
   async push(records: readonly DurableRecord[]) {
     if (records.length === 0) return;
-    await this.redis.xadd(this.key, 'MAXLEN', '~', String(this.max), '*', 'r', JSON.stringify(records));
+    await this.redis.xadd(this.key, '*', 'r', JSON.stringify(records));
+  }
+
+  async trim(max: number) {
+    return this.redis.xtrim(this.key, 'MAXLEN', max);
   }
 
   async take(max: number): Promise<Delivery[]> {
@@ -78,7 +83,7 @@ export class RedisOutbox implements Outbox {
   }
 
   private async reclaim(max: number): Promise<Delivery[]> {
-    const answer = (await this.redis.xautoclaim(this.key, GROUP, this.consumer, RECLAIM_IDLE_MS, '0', 'COUNT', max)) as [string, StreamEntries, ...unknown[]];
+    const answer = (await this.redis.xautoclaim(this.key, GROUP, this.consumer, this.reclaimIdleMs, '0', 'COUNT', max)) as [string, StreamEntries, ...unknown[]];
     return this.deliveries(answer[1] ?? []);
   }
 

@@ -147,15 +147,16 @@ table.insert(result, 1, 'claimed')
 return result`,
   },
   /**
-   * After a handoff closed: out of the open indexes, into "last closed". KEYS:
-   * open-by-conversation, open ids, last-closed-by-conversation; ARGV: conversation, id.
+   * After a handoff closed: out of the open indexes, into the conversation's "last closed"
+   * (kept ARGV[3] seconds, like the handoff itself). KEYS: open-by-conversation, open ids,
+   * the conversation's last closed; ARGV: conversation, id, lifetime.
    */
   kefuHandoffClose: {
     numberOfKeys: 3,
     lua: `
 if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then redis.call('HDEL', KEYS[1], ARGV[1]) end
 redis.call('SREM', KEYS[2], ARGV[2])
-redis.call('HSET', KEYS[3], ARGV[1], ARGV[2])
+redis.call('SET', KEYS[3], ARGV[2], 'EX', ARGV[3])
 return 1`,
   },
   /**
@@ -341,7 +342,7 @@ declare module 'ioredis' {
     kefuCompareAndSet(key: string, field: string, acceptedJson: string, ...pairs: string[]): Result<number, Context>;
     kefuHandoffOpen(openByConversation: string, openIds: string, record: string, conversation: string, id: string, ...pairs: string[]): Result<string, Context>;
     kefuHandoffClaim(record: string, openIds: string, recordPrefix: string, agentJson: string, limit: number, ...pairs: string[]): Result<string[], Context>;
-    kefuHandoffClose(openByConversation: string, openIds: string, lastClosed: string, conversation: string, id: string): Result<number, Context>;
+    kefuHandoffClose(openByConversation: string, openIds: string, lastClosed: string, conversation: string, id: string, lifetimeS: number): Result<number, Context>;
     kefuAttemptReserve(numberOfKeys: number, ...keysThenArgs: (string | number)[]): Result<number, Context>;
     kefuAttemptRefund(numberOfKeys: number, ...keys: string[]): Result<number, Context>;
     kefuDirectLineAppend(log: string, offset: string, meta: string, json: string, cap: number, ttlSeconds: number, byUser: '1' | '0'): Result<number, Context>;
