@@ -123,6 +123,8 @@ interface Bytes {
   progress: Progress;
   before: Awaited<ReturnType<typeof redisFigures>>;
   hot: Awaited<ReturnType<typeof redisFigures>>;
+  /** Outbox entries still waiting when the last conversation was answered. */
+  outboxHot?: number;
   ended: Awaited<ReturnType<typeof redisFigures>>;
   waitedSeconds: number;
   lines?: number;
@@ -148,6 +150,7 @@ async function bytesPerConversation(connector: BenchConnector, name: ModeName, p
     });
     const fillSeconds = (Date.now() - started) / 1000;
     const hot = await redisFigures(mode.redis);
+    const outboxHot = postgres ? await outboxDepth(mode.bot.url) : undefined;
     const waitStarted = Date.now();
     const limit = waitStarted + (postgres ? BYTES_HOT_S + 90 : 40) * 1000;
     const ended = async () => {
@@ -167,6 +170,7 @@ async function bytesPerConversation(connector: BenchConnector, name: ModeName, p
       progress,
       before,
       hot,
+      outboxHot,
       ended: after ?? (await redisFigures(mode.redis)),
       waitedSeconds: (Date.now() - waitStarted) / 1000,
       lines: postgres ? (await countLines(postgres.url)) - linesBefore : undefined,
@@ -238,7 +242,7 @@ function report(runs: readonly Run[], bytes: readonly Bytes[], soaks: readonly S
     return [
       b.mode,
       `${n} in ${Math.round(b.fillSeconds)} s (${b.progress.errors} failed turns)`,
-      `${kb((b.hot.usedMemory - b.before.usedMemory) / n)} in ${((b.hot.keys - b.before.keys) / n).toFixed(2)} keys`,
+      `${kb((b.hot.usedMemory - b.before.usedMemory) / n)} in ${((b.hot.keys - b.before.keys) / n).toFixed(2)} keys${b.outboxHot === undefined ? '' : ` (${b.outboxHot} outbox entries still waiting)`}`,
       `${kb((b.ended.usedMemory - b.before.usedMemory) / n)} in ${((b.ended.keys - b.before.keys) / n).toFixed(2)} keys, ${Math.round(b.waitedSeconds)} s later`,
       b.lines === undefined ? '—' : `${b.lines} (${(b.lines / n).toFixed(1)} a conversation)`,
     ];
@@ -264,11 +268,11 @@ function report(runs: readonly Run[], bytes: readonly Bytes[], soaks: readonly S
     '',
     `### c. Soak: ${SOAK_CONVERSATIONS.toLocaleString('en')} conversations with \`HOT_STATE_TTL_S=${SOAK_HOT_S}\``,
     '',
-    `Two-turn conversations (a dev question, then 谢谢), ${CONVERSATIONS} at a time, each a new conversation id, on a fresh bot started with the heap probe; every 15 s the bot's heap in use after two full collections and its RSS, Redis's \`used_memory\` and keys, the lines PostgreSQL holds and the outbox's depth. At the end: ${SOAK_HOT_S + 15} s idle (the hot lifetime and the rate windows over), one more conversation (memory stores sweep on a write), a last sample. The memory mode has no Redis or database; Redis + PostgreSQL uses a fresh Redis and the same database as a. and b. (its lines counted from the soak's start).`,
+    `One-turn conversations (a dev question each), ${CONVERSATIONS} at a time, each a new conversation id, on a fresh bot started with the heap probe; every 15 s the bot's heap in use after two full collections and its RSS, Redis's \`used_memory\` and keys, the lines PostgreSQL holds and the outbox's depth. At the end: ${SOAK_HOT_S + 15} s idle (the hot lifetime and the rate windows over), one more conversation (memory stores sweep on a write), a last sample. The memory mode has no Redis or database; Redis + PostgreSQL uses a fresh Redis and the same database as a. and b. (its lines counted from the soak's start).`,
     '',
     ...soaks.flatMap((s) => [soakSummary(s), '', soakTable(s), '']),
     NOT_SHOWN,
   ].join('\n');
 }
 
-const NOT_SHOWN = `**What this does not show.** One machine, two cores shared by the bots, Redis, PostgreSQL, the load generator and whatever else ran (the load average above says how much): the absolute turns per second and latencies are what was left of the machine, not a server's capacity, and a paced p99 of one ${PACED_SECONDS}-second run rests on its ten slowest turns, so a stall of the machine in one mode's run and not the other's moves that round's ratio — the round-by-round table shows it. PostgreSQL runs on the same disk and cores, with fsync on; a database on its own machine would take its CPU out of the bot's host and add a network round trip to the drainer's writes (not to the turns, which never wait on it). The conversations here are FAQ ones: a handoff's record, notes and tickets also stay in Redis after the conversation ends (the handoff hash has no lifetime; measured nowhere here). Redis memory is \`used_memory\`, not the RSS of redis-server (allocator pages freed by expired keys are not always returned at once). The soak's conversations are short and all alike; a conversation that runs longer than the hot lifetime keeps its state as long as the user writes.`;
+const NOT_SHOWN = `**What this does not show.** One machine, two cores shared by the bots, Redis, PostgreSQL, the load generator and whatever else ran (the load average above says how much): the absolute turns per second and latencies are what was left of the machine, not a server's capacity, and a paced p99 of one ${PACED_SECONDS}-second run rests on its ten slowest turns, so a stall of the machine in one mode's run and not the other's moves that round's ratio — the round-by-round table shows it. PostgreSQL runs on the same disk and cores, with fsync on; a database on its own machine would take its CPU out of the bot's host and add a network round trip to the drainer's writes (not to the turns, which never wait on it). The conversations here are FAQ ones: no handoff, note or ticket is in these figures (their hot copies expire with the transcripts; the closed-chat index keeps at most 5 000 ids). Redis memory is \`used_memory\`, not the RSS of redis-server (allocator pages freed by expired keys are not always returned at once). The soak's conversations are short and all alike; a conversation that runs longer than the hot lifetime keeps its state as long as the user writes.`;

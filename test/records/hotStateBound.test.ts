@@ -80,11 +80,8 @@ describe('Redis with a database', () => {
     await Promise.all([redisServer?.destroy(), postgres?.destroy()]);
   });
 
-  /**
-   * Every Redis key that names the conversation (bot state, reference, transcript). The closed
-   * handoff's own record is keyed by its id and is not among them.
-   */
-  const keysOf = async (conversation: string) => (await redis.keys('*')).filter((key) => key.includes(conversation));
+  /** Every Redis key that names the conversation or its handoff (state, reference, transcript, the closed chat, its last-closed mark). */
+  const keysOf = async (...names: string[]) => (await redis.keys('*')).filter((key) => names.some((name) => key.includes(name)));
 
   test('an ended conversation\'s keys leave Redis after HOT_STATE_TTL_S, and PostgreSQL still has its transcript', async () => {
     const wang = await AgentClient.signIn(kefu.url, ...DEMO_AGENTS.wang);
@@ -95,15 +92,16 @@ describe('Redis with a database', () => {
       const [answer] = await kefu.channel.ask(user, '忘记密码怎么办');
       expect(answer?.text).toMatch(/密码/);
       const { path } = await handedOver(kefu, wang, user);
+      const handoffId = path.split('/').at(-1)!;
       expect((await wang.post(`${path}/claim`)).status).toBe(200);
       expect((await wang.post(`${path}/resolve`)).status).toBe(200);
       await kefu.channel.waitForMessages(user, 4);
       const [thanks] = await kefu.channel.ask(user, '5');
       expect(thanks?.text).toContain('感谢您的评价');
-      expect(await keysOf(user)).not.toEqual([]);
+      expect(await keysOf(user, handoffId)).not.toEqual([]);
 
       // Nobody writes any more: Redis forgets the conversation.
-      await until(async () => (await keysOf(user)).length === 0, 60_000);
+      await until(async () => (await keysOf(user, handoffId)).length === 0, 60_000);
       await until(async () => {
         const rows = await queryOnce(postgres.url, 'SELECT body FROM conversation_lines WHERE conversation LIKE $1 ORDER BY at, id', [`%${user}%`]);
         const texts = rows.map((r) => (r.body as { text?: string }).text ?? '');
