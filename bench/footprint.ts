@@ -4,7 +4,8 @@ import path from 'node:path';
 import { Redis } from 'ioredis';
 import { RedisServer } from '../test/support/redis';
 import { BenchConnector } from './lib/connector';
-import { KEFU_BENCH_ENV, startScript, type Target } from './lib/load';
+import { KEFU_BENCH_ENV, startScript } from './lib/load';
+import { heapAfterGc, rssOf } from './lib/probes';
 import { mb, ms, percentile, table } from './lib/stats';
 
 /**
@@ -12,28 +13,8 @@ import { mb, ms, percentile, table } from './lib/stats';
  * stored in memory, and start-up time until /readyz answers 200.
  */
 
-async function rssOf(url: string): Promise<number> {
-  const text = await (await fetch(`${url}/metrics`)).text();
-  return Number(/^kefu_process_resident_memory_bytes (\S+)/m.exec(text)?.[1] ?? NaN);
-}
-
 /** How long a process is left idle after a full collection before its RSS is read again. */
 const SETTLE_MS = 40_000;
-
-/** Asks a bot started with the heap probe (bench/lib/heapProbe.ts) for its memory after a full collection. */
-async function heapAfterGc(bot: Target, file: string): Promise<NodeJS.MemoryUsage> {
-  fs.rmSync(file, { force: true });
-  process.kill(bot.pid, 'SIGUSR2');
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    try {
-      return JSON.parse(fs.readFileSync(file, 'utf8')) as NodeJS.MemoryUsage;
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
-}
 
 /** Each of `count` conversations says `text` once, `parallel` at a time. */
 async function fill(connector: BenchConnector, url: string, count: number, parallel: number, text: string, tag: string): Promise<void> {

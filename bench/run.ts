@@ -7,6 +7,7 @@ import { rankingBenchmark } from './ranking';
 import { searchBenchmark } from './search';
 import { machineLine } from './lib/stats';
 import { publishBenchmark } from './publish';
+import { recordsBenchmark } from './records';
 import { turnBenchmark } from './turn';
 import { widgetBenchmark } from './widget';
 
@@ -24,6 +25,7 @@ const BENCHMARKS: Record<string, { title: string; run: () => Promise<string> }> 
   ranking: { title: '6. Ranking on public data', run: rankingBenchmark },
   calibrate: { title: '7. Confirm thresholds', run: calibrateBenchmark },
   publish: { title: '8. Publishing while serving', run: publishBenchmark },
+  records: { title: '9. Durable records', run: recordsBenchmark },
 };
 
 const FILE = path.resolve(__dirname, '..', '..', 'BENCHMARKS.md');

@@ -35,7 +35,7 @@ type Scripts = Record<Kind, readonly string[]>;
  * with the labelled entry (some 170), so the router sees many different messages as it
  * does in use, not a few it could remember.
  */
-function answeredDevQuestions(): string[] {
+export function answeredDevQuestions(): string[] {
   const root = path.resolve(__dirname, '..', '..');
   const { router } = openKnowledge({ dir: path.join(root, 'knowledge', 'data') });
   const items = parseLabelledSet(fs.readFileSync(path.join(root, 'knowledge', 'eval', 'zh-CN.tsv'), 'utf8'));
