@@ -55,7 +55,7 @@ export class OutboxDrainer {
 
   /** Once: writes one batch; true when it wrote something. */
   async drainOnce(): Promise<boolean> {
-    const { outbox, batch = 100 } = this.options;
+    const { outbox, batch = 250 } = this.options;
     const deliveries = await outbox.take(batch);
     if (deliveries.length === 0) return false;
     await this.options.apply(deliveries.flatMap((d) => d.records));

@@ -21,6 +21,9 @@ export class RedisOutbox implements Outbox {
   private readonly key = keys.shared('outbox');
   private readonly consumer = crypto.randomUUID();
   private groupReady = false;
+  /** Delivered to this instance and not acknowledged yet. */
+  private readonly outstanding = new Set<string>();
+  private reclaimedAt = 0;
   /** Entries that could not be read and were dropped. */
   discarded = 0;
 
@@ -41,11 +44,18 @@ export class RedisOutbox implements Outbox {
   async take(max: number): Promise<Delivery[]> {
     await this.ensureGroup();
     try {
-      // First what this instance took before and did not acknowledge (a write that failed), then others' stale ones, then new ones.
-      const own = await this.read(max, '0');
-      if (own.length > 0) return own;
-      const stale = await this.reclaim(max);
-      if (stale.length > 0) return stale;
+      // First what this instance took and did not acknowledge (a write that failed), then, now
+      // and then, others' stale ones, then new ones: one round trip per batch when all is well.
+      if (this.outstanding.size > 0) {
+        const own = await this.read(max, '0');
+        if (own.length > 0) return own;
+        this.outstanding.clear();
+      }
+      if (Date.now() - this.reclaimedAt >= this.reclaimIdleMs / 3) {
+        this.reclaimedAt = Date.now();
+        const stale = await this.reclaim(max);
+        if (stale.length > 0) return stale;
+      }
       return await this.read(max, '>');
     } catch (error) {
       // Redis was flushed or failed over: the group is gone and is made again on the next take.
@@ -57,8 +67,8 @@ export class RedisOutbox implements Outbox {
   async ack(deliveries: readonly Delivery[]) {
     if (deliveries.length === 0) return;
     const ids = deliveries.map((d) => d.deliveryId);
-    await this.redis.xack(this.key, GROUP, ...ids);
-    await this.redis.xdel(this.key, ...ids);
+    for (const id of ids) this.outstanding.delete(id);
+    await this.redis.multi().xack(this.key, GROUP, ...ids).xdel(this.key, ...ids).exec();
   }
 
   async depth() {
@@ -96,8 +106,10 @@ export class RedisOutbox implements Outbox {
     const unreadable: Delivery[] = [];
     for (const [id, fields] of entries) {
       const records = recordsOf(fields?.[1]);
-      if (records) found.push({ deliveryId: id, records });
-      else unreadable.push({ deliveryId: id, records: [] });
+      if (records) {
+        found.push({ deliveryId: id, records });
+        this.outstanding.add(id);
+      } else unreadable.push({ deliveryId: id, records: [] });
     }
     this.discarded += unreadable.length;
     await this.ack(unreadable);
